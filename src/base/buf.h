@@ -1,0 +1,39 @@
+/* buf.h - a growable NUL-terminated byte string, and a borrowed span. */
+#ifndef BASE_BUF_H
+#define BASE_BUF_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+struct buf {
+    char *ptr; /* always NUL-terminated once anything was added; NULL when empty and new */
+    size_t len;
+    size_t cap;
+};
+
+struct span {
+    const char *ptr;
+    size_t len;
+};
+
+#define BUF_INIT {NULL, 0, 0}
+
+void buf_init(struct buf *b);
+void buf_release(struct buf *b);        /* frees; safe on an empty buf */
+void buf_reset(struct buf *b);          /* empties, keeps the memory */
+void buf_add(struct buf *b, const void *p, size_t n);
+void buf_adds(struct buf *b, const char *s);
+void buf_addc(struct buf *b, char c);
+void buf_addf(struct buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void buf_vaddf(struct buf *b, const char *fmt, va_list ap);
+/* Appends s as a JSON string literal, quotes included. */
+void buf_add_json_str(struct buf *b, const char *s, size_t n);
+/* Appends s as one CSV field, quoted when needed (RFC 4180). */
+void buf_add_csv_field(struct buf *b, const char *s, size_t n);
+const char *buf_str(const struct buf *b); /* "" for an empty buf; borrowed */
+char *buf_detach(struct buf *b);          /* the caller frees; b is empty afterwards */
+
+bool span_eq(struct span s, const char *lit);
+
+#endif

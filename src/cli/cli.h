@@ -1,0 +1,42 @@
+/* cli.h - what the subcommands share: the command signature, opening the store, exit codes. */
+#ifndef CLI_CLI_H
+#define CLI_CLI_H
+
+#include "landfall.h"
+
+/* Exit codes (docs/cli.md). */
+enum {
+    EXIT_OK = 0,
+    EXIT_PARTIAL = 1,   /* import: some rows were rejected */
+    EXIT_USAGE = 2,     /* bad command line */
+    EXIT_NOTHING = 3,   /* import: nothing was imported */
+    EXIT_FAILURE_ = 4,  /* the store, a file or the system failed */
+};
+
+struct cli_cmd {
+    const char *name;
+    int (*run)(int argc, char **argv, const char *db);
+    const char *summary; /* one line for `landfall help` */
+    const char *help;    /* the text of `landfall help NAME` */
+};
+
+extern const struct cli_cmd cli_commands[];
+
+/* Prints "landfall: MESSAGE" on stderr and returns the exit code for err's code. */
+int cli_fail(const struct lf_err *err);
+/* Prints "landfall: MESSAGE" and a pointer to the help, returns EXIT_USAGE. */
+int cli_usage(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Opens the store at db; on failure prints and returns the exit code, else 0. */
+int cli_open(const char *db, struct lf **out);
+/* Parses a time option; on failure prints a usage error and returns -1. */
+int cli_time(const char *cmd, const char *opt, const char *arg, int64_t *out);
+
+/* The subcommands, one file each. */
+int cmd_help(int argc, char **argv, const char *db);
+int cmd_import(int argc, char **argv, const char *db);
+int cmd_demo(int argc, char **argv, const char *db);
+int cmd_report(int argc, char **argv, const char *db);
+
+extern const char cmd_help_help[], cmd_import_help[], cmd_demo_help[], cmd_report_help[];
+
+#endif

@@ -1,0 +1,47 @@
+/* cmd_help.c - `landfall help [COMMAND]`: the command list, or one command's help text. */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+
+const char cmd_help_help[] =
+    "usage: landfall help [COMMAND]\n"
+    "\n"
+    "Without COMMAND, lists the commands; with it, shows that command's help.\n";
+
+static void overview(void)
+{
+    printf("usage: landfall [--db PATH] COMMAND [ARGS]\n"
+           "\n"
+           "landfall measures customer success (outcomes, retention, revenue) and customer\n"
+           "experience (NPS, CSAT, CES, touchpoints) on one store.\n"
+           "\n"
+           "commands:\n");
+    for (const struct cli_cmd *c = cli_commands; c->name; c++)
+        printf("  %-10s %s\n", c->name, c->summary);
+    printf("\n"
+           "global options:\n"
+           "  --db PATH    the store (default ./landfall.db, or $LANDFALL_DB); also\n"
+           "               accepted after the command\n"
+           "  --version    print the version\n"
+           "\n"
+           "exit codes: 0 success, 1 some input rows rejected, 2 usage error,\n"
+           "            3 nothing imported, 4 store, file or system failure\n"
+           "\n"
+           "'landfall help COMMAND' shows a command's options.\n");
+}
+
+int cmd_help(int argc, char **argv, const char *db)
+{
+    (void)db;
+    if (argc < 2) {
+        overview();
+        return EXIT_OK;
+    }
+    for (const struct cli_cmd *c = cli_commands; c->name; c++)
+        if (strcmp(c->name, argv[1]) == 0) {
+            fputs(c->help, stdout);
+            return EXIT_OK;
+        }
+    return cli_usage(NULL, "'%s' is not a landfall command", argv[1]);
+}
