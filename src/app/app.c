@@ -24,6 +24,7 @@ void lf_close(struct lf *lf)
 {
     if (!lf)
         return;
+    engine_free(lf->engine);
     store_free(lf->st);
     free(lf);
 }

@@ -2,12 +2,16 @@
 #ifndef APP_APP_H
 #define APP_APP_H
 
+#include "engine/engine.h"
 #include "landfall.h"
 #include "store/store.h"
 
 struct lf {
     struct store *st;
     int64_t ws; /* the workspace every call works in */
+    /* the analytics engine, loaded by the first usage call (src/app/usage.c); NULL before.
+     * Ingestion appends its durable batches with engine_append when it is loaded. */
+    struct engine *engine;
 };
 
 #endif

@@ -11,6 +11,20 @@ int err_set(struct lf_err *err, int code, const char *fmt, ...)
     va_list ap;
     va_start(ap, fmt);
     err->code = code;
+    err->field[0] = '\0';
+    vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
+    va_end(ap);
+    return -1;
+}
+
+int err_set_field(struct lf_err *err, const char *field, int code, const char *fmt, ...)
+{
+    if (!err)
+        return -1;
+    va_list ap;
+    va_start(ap, fmt);
+    err->code = code;
+    snprintf(err->field, sizeof(err->field), "%s", field);
     vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
     va_end(ap);
     return -1;
@@ -45,5 +59,6 @@ void err_clear(struct lf_err *err)
     if (err) {
         err->code = LF_OK;
         err->msg[0] = '\0';
+        err->field[0] = '\0';
     }
 }

@@ -39,4 +39,33 @@ int cmd_report(int argc, char **argv, const char *db);
 
 extern const char cmd_help_help[], cmd_import_help[], cmd_demo_help[], cmd_report_help[];
 
+int cmd_serve(int argc, char **argv, const char *db);
+int cmd_keys(int argc, char **argv, const char *db);
+extern const char cmd_serve_help[], cmd_keys_help[];
+
+/* The engine's commands (cmd_usage.c, cmd_cohorts.c, cmd_survival.c, cmd_engine.c). */
+int cmd_usage(int argc, char **argv, const char *db);
+int cmd_cohorts(int argc, char **argv, const char *db);
+int cmd_survival(int argc, char **argv, const char *db);
+int cmd_engine(int argc, char **argv, const char *db);
+extern const char cmd_usage_help[], cmd_cohorts_help[], cmd_survival_help[], cmd_engine_help[];
+
+/* Their shared options, parsed by usage_parse (cmd_usage.c). */
+struct usage_cli {
+    struct lf_usage_opts o;
+    int format;             /* enum lf_format */
+    const char *db;
+    char **args;            /* the words after the options */
+    int args_nr;
+    int days[32];
+    char snapshot_buf[4096];
+};
+/* Parses the options; returns 0, -1 after printing --help, or an exit code after a usage error.
+ * The default snapshot is the store's path + ".engine". */
+int usage_parse(const char *cmd, int argc, char **argv, const char *db, const char *help,
+                struct usage_cli *u);
+/* Prints t (or the error when rc < 0), frees t, closes lf; returns the exit code. */
+int usage_finish(const char *cmd, struct lf *lf, int rc, struct lf_table *t,
+                 const struct lf_err *err, int format);
+
 #endif

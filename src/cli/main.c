@@ -13,6 +13,16 @@ const struct cli_cmd cli_commands[] = {
     {"demo", cmd_demo, "fill the store with a realistic generated SaaS business", cmd_demo_help},
     {"report", cmd_report, "compute a CX or CS metric: nps, csat, churn, mrr, clv…",
      cmd_report_help},
+    {"serve", cmd_serve, "serve the HTTP API: Segment/PostHog ingestion, reports", cmd_serve_help},
+    {"keys", cmd_keys, "create, list or revoke the API keys of the HTTP API", cmd_keys_help},
+    {"usage", cmd_usage, "product usage: DAU/WAU/MAU, stickiness, adoption, seats, recency, ttv",
+     cmd_usage_help},
+    {"cohorts", cmd_cohorts, "retention cohorts of users or accounts, by activity or revenue",
+     cmd_cohorts_help},
+    {"survival", cmd_survival, "Kaplan–Meier survival of accounts and the median lifetime",
+     cmd_survival_help},
+    {"engine", cmd_engine, "rebuild, describe or benchmark the in-memory analytics engine",
+     cmd_engine_help},
     {NULL, NULL, NULL, NULL},
 };
 

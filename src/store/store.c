@@ -154,6 +154,22 @@ int store_events_scan(struct store *st, int64_t ws, int64_t after_id, store_even
     return st->ops->events_scan(st, ws, after_id, fn, ctx, err);
 }
 
+int store_events_scan_brief(struct store *st, int64_t ws, int64_t after_id, int64_t upto_id,
+                            store_event_fn fn, void *ctx, struct lf_err *err)
+{
+    return st->ops->events_scan_brief(st, ws, after_id, upto_id, fn, ctx, err);
+}
+
+int store_events_max_id(struct store *st, int64_t ws, int64_t *out, struct lf_err *err)
+{
+    return st->ops->events_max_id(st, ws, out, err);
+}
+
+int store_open_reader(struct store *st, struct store **out, struct lf_err *err)
+{
+    return st->ops->open_reader(st, out, err);
+}
+
 int store_touchpoints_scan(struct store *st, int64_t ws, store_touchpoint_fn fn, void *ctx,
                            struct lf_err *err)
 {
@@ -170,4 +186,59 @@ int store_responses_scan(struct store *st, int64_t ws, store_response_fn fn, voi
                          struct lf_err *err)
 {
     return st->ops->responses_scan(st, ws, fn, ctx, err);
+}
+
+int store_api_key_insert(struct store *st, int64_t ws, const struct api_key *k, int64_t *id,
+                         struct lf_err *err)
+{
+    return st->ops->api_key_insert(st, ws, k, id, err);
+}
+
+int store_api_key_find(struct store *st, const char *prefix, struct api_key *out,
+                       struct lf_err *err)
+{
+    return st->ops->api_key_find(st, prefix, out, err);
+}
+
+int store_api_key_revoke(struct store *st, int64_t ws, const char *prefix, int64_t when,
+                         struct lf_err *err)
+{
+    return st->ops->api_key_revoke(st, ws, prefix, when, err);
+}
+
+int store_api_keys_scan(struct store *st, int64_t ws, store_api_key_fn fn, void *ctx,
+                        struct lf_err *err)
+{
+    return st->ops->api_keys_scan(st, ws, fn, ctx, err);
+}
+
+int store_rows_list(struct store *st, int64_t ws, const struct resource_def *def,
+                    const struct row_query *q, store_row_fn fn, void *ctx, struct lf_err *err)
+{
+    return st->ops->rows_list(st, ws, def, q, fn, ctx, err);
+}
+
+int store_row_get(struct store *st, int64_t ws, const struct resource_def *def,
+                  const struct value *key, store_row_fn fn, void *ctx, struct lf_err *err)
+{
+    return st->ops->row_get(st, ws, def, key, fn, ctx, err);
+}
+
+int store_row_write(struct store *st, int64_t ws, const struct resource_def *def,
+                    const struct value *key, const struct value *values, const bool *given,
+                    int mode, int64_t *id, enum store_change *change, struct lf_err *err)
+{
+    return st->ops->row_write(st, ws, def, key, values, given, mode, id, change, err);
+}
+
+int store_row_delete(struct store *st, int64_t ws, const struct resource_def *def,
+                     const struct value *key, const char *actor, const char *row_json,
+                     struct lf_err *err)
+{
+    return st->ops->row_delete(st, ws, def, key, actor, row_json, err);
+}
+
+int store_account_mrr_sync(struct store *st, int64_t account_id, struct lf_err *err)
+{
+    return st->ops->account_mrr_sync(st, account_id, err);
 }

@@ -14,6 +14,7 @@
 
 #include "base/err.h"
 #include "model/model.h"
+#include "model/resource.h"
 
 struct store;
 
@@ -100,11 +101,93 @@ int store_orders_scan(struct store *st, int64_t ws, store_order_fn fn, void *ctx
 /* Events with id > after_id, by id (ids grow with insertion: the engine's high-water mark). */
 int store_events_scan(struct store *st, int64_t ws, int64_t after_id, store_event_fn fn,
                       void *ctx, struct lf_err *err);
+/* Events with after_id < id <= upto_id, by id, with only id, ts, account_id, contact_id, name
+ * and value (message_id and props_json NULL): the engine's bulk read. Within one scan, equal
+ * names share one pointer. */
+int store_events_scan_brief(struct store *st, int64_t ws, int64_t after_id, int64_t upto_id,
+                            store_event_fn fn, void *ctx, struct lf_err *err);
+/* The highest event id of workspace ws, 0 when it has none. */
+int store_events_max_id(struct store *st, int64_t ws, int64_t *out, struct lf_err *err);
+/* Opens a second connection to the same store, for a reader on another thread (each
+ * connection is used by one thread at a time). *out is the caller's: store_free(). */
+int store_open_reader(struct store *st, struct store **out, struct lf_err *err);
 int store_touchpoints_scan(struct store *st, int64_t ws, store_touchpoint_fn fn, void *ctx,
                            struct lf_err *err);                            /* by ts, id */
 int store_surveys_scan(struct store *st, int64_t ws, store_survey_fn fn, void *ctx,
                        struct lf_err *err);                                       /* by id */
 int store_responses_scan(struct store *st, int64_t ws, store_response_fn fn, void *ctx,
                          struct lf_err *err);                              /* by ts, id */
+
+/* API keys: only a hash of each key is stored, found by the key's public prefix. */
+struct api_key {
+    int64_t id, ws;
+    const char *name;          /* NULL when not given */
+    const char *prefix;        /* the key's first characters, unique across workspaces */
+    const char *hash;          /* hex digest of the whole key */
+    const char *scope;         /* write | read | admin */
+    int64_t created_at;        /* ms */
+    int64_t revoked_at;        /* ms, LF_UNSET while the key is live */
+};
+typedef int (*store_api_key_fn)(void *ctx, const struct api_key *k, struct lf_err *err);
+
+/* Stores a new key in workspace ws (k->ws is ignored); sets *id. LF_ECONFLICT when the prefix
+ * is taken. */
+int store_api_key_insert(struct store *st, int64_t ws, const struct api_key *k, int64_t *id,
+                         struct lf_err *err);
+/* Finds a key by prefix in any workspace: 1 and *out (strings borrowed until the next store
+ * call), 0 when there is none, -1 on error. */
+int store_api_key_find(struct store *st, const char *prefix, struct api_key *out,
+                       struct lf_err *err);
+/* Marks workspace ws's key `prefix` revoked at `when` (kept for the audit trail): 1 when a
+ * live key was revoked, 0 when there is no such live key, -1 on error. */
+int store_api_key_revoke(struct store *st, int64_t ws, const char *prefix, int64_t when,
+                         struct lf_err *err);
+int store_api_keys_scan(struct store *st, int64_t ws, store_api_key_fn fn, void *ctx,
+                        struct lf_err *err);                                      /* by id */
+
+/* ---- resource rows: the generic reads and writes behind the REST API (model/resource.h) ---- */
+struct row_query {
+    const struct field_def *filter[8]; /* equality filters (REF values carry internal ids) */
+    struct value filter_value[8];
+    size_t filters_nr;
+    const struct field_def *sort;      /* NULL: by the internal id */
+    bool desc;
+    bool after;                        /* keyset pagination: rows after (after_value, after_id) */
+    struct value after_value;
+    int64_t after_id;
+    size_t limit;
+};
+
+/* A row: values[i] belongs to def->fields[i] (REF fields as the referenced external id). */
+typedef int (*store_row_fn)(void *ctx, int64_t id, const struct value *values,
+                            struct lf_err *err);
+
+enum store_write_mode {
+    STORE_CREATE,  /* LF_ECONFLICT when the key exists */
+    STORE_REPLACE, /* fields not given become NULL (or their default); creates an ext-keyed row */
+    STORE_MERGE,   /* only the given fields change; LF_ENOENT when the row does not exist */
+};
+
+/* Lists rows in sort order, at most q->limit. */
+int store_rows_list(struct store *st, int64_t ws, const struct resource_def *def,
+                    const struct row_query *q, store_row_fn fn, void *ctx, struct lf_err *err);
+/* The row with key `key` (ext id text, or numeric id in key->i): 1 after calling fn, 0 when it
+ * does not exist, -1 on error. */
+int store_row_get(struct store *st, int64_t ws, const struct resource_def *def,
+                  const struct value *key, store_row_fn fn, void *ctx, struct lf_err *err);
+/* Writes a row; values[i]/given[i] per field (REF values carry internal ids; key and read-only
+ * fields are ignored unless given by landfall itself). Sets *id and *change. For an ext-keyed
+ * create, key->s names it; numeric keys are assigned. LF_ECONFLICT for a constraint the row
+ * breaks (a duplicate, a reference), with the reason. */
+int store_row_write(struct store *st, int64_t ws, const struct resource_def *def,
+                    const struct value *key, const struct value *values, const bool *given,
+                    int mode, int64_t *id, enum store_change *change, struct lf_err *err);
+/* Deletes a row and records it (actor, its JSON) in the audit log, in one transaction: 1 when
+ * deleted, 0 when it does not exist, -1 with LF_ECONFLICT while other rows refer to it. */
+int store_row_delete(struct store *st, int64_t ws, const struct resource_def *def,
+                     const struct value *key, const char *actor, const char *row_json,
+                     struct lf_err *err);
+/* Sets an account's current MRR to its latest mrr_change (after writing mrr_changes). */
+int store_account_mrr_sync(struct store *st, int64_t account_id, struct lf_err *err);
 
 #endif

@@ -40,10 +40,29 @@ struct store_ops {
     int (*orders_scan)(struct store *, int64_t, store_order_fn, void *, struct lf_err *);
     int (*events_scan)(struct store *, int64_t, int64_t, store_event_fn, void *,
                        struct lf_err *);
+    int (*events_scan_brief)(struct store *, int64_t, int64_t, int64_t, store_event_fn, void *,
+                             struct lf_err *);
+    int (*events_max_id)(struct store *, int64_t, int64_t *, struct lf_err *);
+    int (*open_reader)(struct store *, struct store **, struct lf_err *);
     int (*touchpoints_scan)(struct store *, int64_t, store_touchpoint_fn, void *,
                             struct lf_err *);
     int (*surveys_scan)(struct store *, int64_t, store_survey_fn, void *, struct lf_err *);
     int (*responses_scan)(struct store *, int64_t, store_response_fn, void *, struct lf_err *);
+    int (*api_key_insert)(struct store *, int64_t, const struct api_key *, int64_t *,
+                          struct lf_err *);
+    int (*api_key_find)(struct store *, const char *, struct api_key *, struct lf_err *);
+    int (*api_key_revoke)(struct store *, int64_t, const char *, int64_t, struct lf_err *);
+    int (*api_keys_scan)(struct store *, int64_t, store_api_key_fn, void *, struct lf_err *);
+    int (*rows_list)(struct store *, int64_t, const struct resource_def *,
+                     const struct row_query *, store_row_fn, void *, struct lf_err *);
+    int (*row_get)(struct store *, int64_t, const struct resource_def *, const struct value *,
+                   store_row_fn, void *, struct lf_err *);
+    int (*row_write)(struct store *, int64_t, const struct resource_def *, const struct value *,
+                     const struct value *, const bool *, int, int64_t *, enum store_change *,
+                     struct lf_err *);
+    int (*row_delete)(struct store *, int64_t, const struct resource_def *,
+                      const struct value *, const char *, const char *, struct lf_err *);
+    int (*account_mrr_sync)(struct store *, int64_t, struct lf_err *);
 };
 
 /* Every engine's handle starts with this header. */

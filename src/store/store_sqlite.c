@@ -7,7 +7,7 @@
 
 #include "base/mem.h"
 #include "base/strmap.h"
-#include "store_int.h"
+#include "store_sqlite_int.h"
 
 extern const char *const store_migrations[];
 extern const int store_migrations_nr;
@@ -25,6 +25,7 @@ enum stmt_id {
     S_NAME_INSERT, S_NAME_FIND, S_EVENT_INSERT,
     S_SCAN_ACCOUNTS, S_SCAN_CONTACTS, S_SCAN_MRR, S_SCAN_ORDERS, S_SCAN_EVENTS, S_SCAN_TP,
     S_SCAN_SURVEYS, S_SCAN_RESP,
+    S_KEY_INSERT, S_KEY_FIND, S_KEY_REVOKE, S_SCAN_KEYS,
     S_NR
 };
 
@@ -144,7 +145,7 @@ static const char *const stmt_sql[S_NR] = {
     [S_SCAN_EVENTS] =
         "SELECT e.id, e.account_id, e.contact_id, e.message_id, n.name, e.ts, e.value, e.props "
         "FROM events e JOIN event_names n ON n.id = e.name_id "
-        "WHERE e.workspace_id = ?1 AND e.id > ?2 ORDER BY e.id",
+        "WHERE +e.workspace_id = ?1 AND e.id > ?2 ORDER BY e.id", /* + : by rowid, not the index */
     [S_SCAN_TP] = "SELECT t.id, t.account_id, t.contact_id, t.ext_id, t.ts, t.channel, t.stage, "
                   "t.team, t.kind, t.duration_minutes, t.status, t.text, t.attrs "
                   "FROM touchpoints t WHERE t.workspace_id = ?1 ORDER BY t.ts, t.id",
@@ -154,6 +155,15 @@ static const char *const stmt_sql[S_NR] = {
                     "r.ext_id, s.ext_id, r.ts, r.score, r.comment FROM responses r "
                     "JOIN surveys s ON s.id = r.survey_id WHERE r.workspace_id = ?1 "
                     "ORDER BY r.ts, r.id",
+
+    [S_KEY_INSERT] = "INSERT INTO api_keys(workspace_id, name, prefix, hash, scope, created_at) "
+                     "VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+    [S_KEY_FIND] = "SELECT id, workspace_id, name, prefix, hash, scope, created_at, revoked_at "
+                   "FROM api_keys WHERE prefix = ?1",
+    [S_KEY_REVOKE] = "UPDATE api_keys SET revoked_at = ?3 WHERE workspace_id = ?1 AND "
+                     "prefix = ?2 AND revoked_at IS NULL",
+    [S_SCAN_KEYS] = "SELECT id, workspace_id, name, prefix, hash, scope, created_at, revoked_at "
+                    "FROM api_keys WHERE workspace_id = ?1 ORDER BY id",
 };
 
 struct store_sqlite {
@@ -163,6 +173,7 @@ struct store_sqlite {
     sqlite3_stmt *stmt[S_NR];
     struct strmap names; /* "ws:name" → event_names.id, dropped on rollback */
     char survey_ext[128], survey_name[256]; /* storage for store_survey_find's strings */
+    char key_strs[1024];                    /* storage for store_api_key_find's strings */
 };
 
 static struct store_sqlite *S(struct store *st)
@@ -333,6 +344,7 @@ static int ws_ensure(struct store *st, const char *name, int64_t *ws, struct lf_
         return -1;
     sqlite3_bind_text(q, 1, name, -1, SQLITE_STATIC);
     int found = lookup(s, q, ws, err);
+    sqlite3_reset(q); /* a long-lived handle (the server's) must not keep this read open */
     if (found != 0)
         return found < 0 ? -1 : 0;
     if (exec(s, "SAVEPOINT ws_ensure", err) < 0)
@@ -407,14 +419,27 @@ static int counts(struct store *st, int64_t ws, struct store_counts *out, struct
     return 0;
 }
 
+/* Lookups leave their cached statement on its row. On a handle that lives long (the server's
+ * writer) such a statement pins an old read snapshot: BEGIN IMMEDIATE then fails at once with
+ * SQLITE_BUSY_SNAPSHOT once another process has written. Transactions start and end clean. */
+static void reset_stmts(struct store_sqlite *s)
+{
+    for (int i = 0; i < S_NR; i++)
+        if (s->stmt[i])
+            sqlite3_reset(s->stmt[i]);
+}
+
 static int begin(struct store *st, struct lf_err *err)
 {
+    reset_stmts(S(st));
     return exec(S(st), "BEGIN IMMEDIATE", err);
 }
 
 static int commit(struct store *st, struct lf_err *err)
 {
-    return exec(S(st), "COMMIT", err);
+    int rc = exec(S(st), "COMMIT", err);
+    reset_stmts(S(st));
+    return rc;
 }
 
 static void rollback(struct store *st)
@@ -914,6 +939,185 @@ static int events_scan(struct store *st, int64_t ws, int64_t after, store_event_
                 err);
 }
 
+/* ---- API keys ---- */
+
+static int api_key_insert(struct store *st, int64_t ws, const struct api_key *k, int64_t *id,
+                          struct lf_err *err)
+{
+    struct store_sqlite *s = S(st);
+    sqlite3_stmt *q = stmt(s, S_KEY_INSERT, err);
+    if (!q)
+        return -1;
+    sqlite3_bind_int64(q, 1, ws);
+    bind_text(q, 2, k->name);
+    bind_text(q, 3, k->prefix);
+    bind_text(q, 4, k->hash);
+    bind_text(q, 5, k->scope);
+    sqlite3_bind_int64(q, 6, k->created_at);
+    if (sqlite3_step(q) != SQLITE_DONE) {
+        if (sqlite3_extended_errcode(s->db) == SQLITE_CONSTRAINT_UNIQUE)
+            return err_set(err, LF_ECONFLICT, "an API key with prefix '%s' exists", k->prefix);
+        return fail(s, err, "cannot store an API key");
+    }
+    *id = sqlite3_last_insert_rowid(s->db);
+    return 0;
+}
+
+static void api_key_from_row(sqlite3_stmt *q, struct api_key *k)
+{
+    *k = (struct api_key){.id = col_id(q, 0), .ws = col_id(q, 1), .name = col_text(q, 2),
+                          .prefix = col_text(q, 3), .hash = col_text(q, 4),
+                          .scope = col_text(q, 5), .created_at = col_id(q, 6),
+                          .revoked_at = col_int(q, 7)};
+}
+
+/* Copies a found key's strings into s->key_strs, so that the statement can be reset at once
+ * (a statement left stepping would pin this connection's read snapshot). */
+static const char *keep_str(struct store_sqlite *s, size_t *used, const char *v)
+{
+    if (!v)
+        return NULL;
+    size_t n = strlen(v) + 1, room = sizeof(s->key_strs) - *used;
+    if (n > room)
+        n = room;
+    char *dst = s->key_strs + *used;
+    memcpy(dst, v, n - 1);
+    dst[n - 1] = '\0';
+    *used += n;
+    return dst;
+}
+
+static int api_key_find(struct store *st, const char *prefix, struct api_key *out,
+                        struct lf_err *err)
+{
+    struct store_sqlite *s = S(st);
+    sqlite3_stmt *q = stmt(s, S_KEY_FIND, err);
+    if (!q)
+        return -1;
+    sqlite3_bind_text(q, 1, prefix, -1, SQLITE_STATIC);
+    int rc = sqlite3_step(q);
+    if (rc == SQLITE_ROW) {
+        size_t used = 0;
+        api_key_from_row(q, out);
+        out->name = keep_str(s, &used, out->name);
+        out->prefix = keep_str(s, &used, out->prefix);
+        out->hash = keep_str(s, &used, out->hash);
+        out->scope = keep_str(s, &used, out->scope);
+    }
+    sqlite3_reset(q);
+    if (rc == SQLITE_ROW)
+        return 1;
+    return rc == SQLITE_DONE ? 0 : fail(s, err, "cannot look up an API key");
+}
+
+static int api_key_revoke(struct store *st, int64_t ws, const char *prefix, int64_t when,
+                          struct lf_err *err)
+{
+    struct store_sqlite *s = S(st);
+    sqlite3_stmt *q = stmt(s, S_KEY_REVOKE, err);
+    if (!q)
+        return -1;
+    sqlite3_bind_int64(q, 1, ws);
+    sqlite3_bind_text(q, 2, prefix, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(q, 3, when);
+    if (run(s, q, err, "cannot revoke an API key") < 0)
+        return -1;
+    return sqlite3_changes(s->db) ? 1 : 0;
+}
+
+static int row_api_key(sqlite3_stmt *q, void *fn, void *ctx, struct lf_err *err)
+{
+    struct api_key k;
+    api_key_from_row(q, &k);
+    return ((store_api_key_fn)fn)(ctx, &k, err);
+}
+
+SCAN_FN(api_keys_scan, S_SCAN_KEYS, row_api_key, store_api_key_fn)
+
+/* The engine's bulk read: no join, no text but the names, which come from one lookup table. */
+static int events_scan_brief(struct store *st, int64_t ws, int64_t after, int64_t upto,
+                             store_event_fn fn, void *ctx, struct lf_err *err)
+{
+    struct store_sqlite *s = S(st);
+    sqlite3_stmt *q = NULL;
+    char **names = NULL; /* by event_names.id */
+    size_t names_nr = 0;
+    int rc, ret = -1;
+    if (sqlite3_prepare_v2(s->db, "SELECT id, name FROM event_names WHERE workspace_id = ?1", -1,
+                           &q, NULL) != SQLITE_OK)
+        return fail(s, err, "cannot prepare a scan");
+    sqlite3_bind_int64(q, 1, ws);
+    while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+        int64_t id = sqlite3_column_int64(q, 0);
+        if (id < 0 || id > 100000000)
+            continue;
+        if ((size_t)id >= names_nr) {
+            size_t nr = (size_t)id + 1;
+            names = xrealloc(names, nr * sizeof(*names));
+            memset(names + names_nr, 0, (nr - names_nr) * sizeof(*names));
+            names_nr = nr;
+        }
+        names[id] = xstrdup(col_text(q, 1));
+    }
+    sqlite3_finalize(q);
+    q = NULL;
+    if (rc != SQLITE_DONE) {
+        fail(s, err, "scan failed");
+        goto out;
+    }
+    if (sqlite3_prepare_v2(s->db, "SELECT id, account_id, contact_id, name_id, ts, value FROM "
+                                  "events WHERE +workspace_id = ?1 AND id > ?2 AND id <= ?3 "
+                                  "ORDER BY id",
+                           -1, &q, NULL) != SQLITE_OK) {
+        fail(s, err, "cannot prepare a scan");
+        goto out;
+    }
+    sqlite3_bind_int64(q, 1, ws);
+    sqlite3_bind_int64(q, 2, after < 0 ? 0 : after);
+    sqlite3_bind_int64(q, 3, upto);
+    while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+        int64_t nid = sqlite3_column_int64(q, 3);
+        struct event e = {.id = col_id(q, 0), .account_id = col_id(q, 1),
+                          .contact_id = col_id(q, 2), .ts = col_id(q, 4), .value = col_real(q, 5),
+                          .name = nid >= 0 && (size_t)nid < names_nr && names[nid] ? names[nid]
+                                                                                     : ""};
+        e.has_value = !isnan(e.value);
+        if (fn(ctx, &e, err) < 0)
+            goto out;
+    }
+    if (rc != SQLITE_DONE) {
+        fail(s, err, "scan failed");
+        goto out;
+    }
+    ret = 0;
+out:
+    sqlite3_finalize(q);
+    for (size_t i = 0; i < names_nr; i++)
+        free(names[i]);
+    free(names);
+    return ret;
+}
+
+static int events_max_id(struct store *st, int64_t ws, int64_t *out, struct lf_err *err)
+{
+    struct store_sqlite *s = S(st);
+    sqlite3_stmt *q;
+    *out = 0;
+    /* from the last rowid backwards: stops at the workspace's last event */
+    if (sqlite3_prepare_v2(s->db, "SELECT id FROM events WHERE +workspace_id = ?1 "
+                                  "ORDER BY id DESC LIMIT 1", -1, &q, NULL) != SQLITE_OK)
+        return fail(s, err, "cannot prepare a query");
+    sqlite3_bind_int64(q, 1, ws);
+    int rc = lookup(s, q, out, err);
+    sqlite3_finalize(q);
+    return rc < 0 ? -1 : 0;
+}
+
+static int open_reader(struct store *st, struct store **out, struct lf_err *err)
+{
+    return store_sqlite_open(S(st)->path, out, err);
+}
+
 static const struct store_ops sqlite_ops = {
     .name = "sqlite",
     .close = sqlite_close,
@@ -940,10 +1144,32 @@ static const struct store_ops sqlite_ops = {
     .mrr_changes_scan = mrr_scan,
     .orders_scan = orders_scan,
     .events_scan = events_scan,
+    .events_scan_brief = events_scan_brief,
+    .events_max_id = events_max_id,
+    .open_reader = open_reader,
     .touchpoints_scan = touchpoints_scan,
     .surveys_scan = surveys_scan,
     .responses_scan = responses_scan,
+    .api_key_insert = api_key_insert,
+    .api_key_find = api_key_find,
+    .api_key_revoke = api_key_revoke,
+    .api_keys_scan = api_keys_scan,
+    .rows_list = sqlite_rows_list,
+    .row_get = sqlite_row_get,
+    .row_write = sqlite_row_write,
+    .row_delete = sqlite_row_delete,
+    .account_mrr_sync = sqlite_account_mrr_sync,
 };
+
+sqlite3 *store_sqlite_db(struct store *st)
+{
+    return S(st)->db;
+}
+
+int store_sqlite_fail(struct store *st, struct lf_err *err, const char *what)
+{
+    return fail(S(st), err, what);
+}
 
 int store_sqlite_open(const char *path, struct store **out, struct lf_err *err)
 {

@@ -1,0 +1,122 @@
+/* cmd_serve.c - `landfall serve`: the HTTP API (Segment/PostHog ingestion, reports) until a
+ * signal stops it. */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "http/http.h"
+
+const char cmd_serve_help[] =
+    "usage: landfall serve [--listen HOST:PORT] [--threads N] [--max-body BYTES]\n"
+    "                      [--rate-limit N/s|N/min|N/h] [--access-log PATH|-|off]\n"
+    "\n"
+    "Serves the store over HTTP until SIGINT or SIGTERM, then finishes the requests in flight\n"
+    "and closes the store. Prints the URL once it listens.\n"
+    "\n"
+    "  --listen HOST:PORT   the address (default 127.0.0.1:8080; port 0 picks a free one)\n"
+    "  --threads N          request threads (default 4)\n"
+    "  --max-body BYTES     the largest request body, after decompression (default 4M;\n"
+    "                       K and M suffixes)\n"
+    "  --rate-limit RATE    requests per key, e.g. 100/s, 600/min (default 100/s; 0 = none);\n"
+    "                       over it the answer is 429 with Retry-After\n"
+    "  --access-log PATH    one JSON object per request (default - : stderr; off: none)\n"
+    "\n"
+    "Endpoints (docs/api.md): POST /v1/batch, /v1/track, /v1/identify, /v1/group, /v1/page,\n"
+    "/v1/screen (Segment, write key as basic-auth user); POST /batch/, /capture/, /i/v0/e/\n"
+    "(PostHog, api_key in the body); GET /v1/reports/NAME (read key as Bearer token);\n"
+    "GET /healthz; GET /metrics (Prometheus). Keys: 'landfall keys create'.\n";
+
+static void ready(const char *url, void *ctx)
+{
+    (void)ctx;
+    printf("landfall: serving %s\n", url);
+    fflush(stdout);
+}
+
+static int size_arg(const char *s, size_t *out)
+{
+    char *end;
+    errno = 0;
+    long long n = strtoll(s, &end, 10);
+    if (end == s || errno || n <= 0)
+        return -1;
+    if (*end == 'K' || *end == 'k')
+        n *= 1024, end++;
+    else if (*end == 'M' || *end == 'm')
+        n *= 1024 * 1024, end++;
+    if (*end || n > (1LL << 30))
+        return -1;
+    *out = (size_t)n;
+    return 0;
+}
+
+int cmd_serve(int argc, char **argv, const char *db)
+{
+    static const struct option opts[] = {{"listen", required_argument, NULL, 'l'},
+                                         {"threads", required_argument, NULL, 't'},
+                                         {"max-body", required_argument, NULL, 'b'},
+                                         {"rate-limit", required_argument, NULL, 'r'},
+                                         {"access-log", required_argument, NULL, 'a'},
+                                         {"db", required_argument, NULL, 'd'},
+                                         {"help", no_argument, NULL, 'h'},
+                                         {NULL, 0, NULL, 0}};
+    struct http_config cfg = {
+        .db = db, .listen = "127.0.0.1:8080", .rate = 100, .rate_period = 1, .access_log = stderr};
+    const char *log_path = NULL;
+    struct lf_err err = {0};
+    int c;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+        char *end;
+        switch (c) {
+        case 'l':
+            cfg.listen = optarg;
+            break;
+        case 't': {
+            long n = strtol(optarg, &end, 10);
+            if (end == optarg || *end || n < 1 || n > 256)
+                return cli_usage("serve", "--threads wants a number from 1 to 256");
+            cfg.threads = (unsigned)n;
+            break;
+        }
+        case 'b':
+            if (size_arg(optarg, &cfg.max_body) < 0)
+                return cli_usage("serve", "--max-body wants a size such as 4M, not '%s'", optarg);
+            break;
+        case 'r':
+            if (http_rate_parse(optarg, &cfg.rate, &cfg.rate_period, &err) < 0)
+                return cli_usage("serve", "--rate-limit %s", err.msg);
+            break;
+        case 'a':
+            log_path = optarg;
+            break;
+        case 'd':
+            cfg.db = optarg;
+            break;
+        case 'h':
+            fputs(cmd_serve_help, stdout);
+            return EXIT_OK;
+        default:
+            return cli_usage("serve", "unknown option");
+        }
+    }
+    if (optind < argc)
+        return cli_usage("serve", "unexpected argument '%s'", argv[optind]);
+    FILE *log = NULL;
+    if (log_path && strcmp(log_path, "off") == 0) {
+        cfg.access_log = NULL;
+    } else if (log_path && strcmp(log_path, "-") != 0) {
+        if (!(log = fopen(log_path, "a"))) {
+            fprintf(stderr, "landfall: cannot open '%s': %s\n", log_path, strerror(errno));
+            return EXIT_FAILURE_;
+        }
+        cfg.access_log = log;
+    }
+    int rc = http_serve(&cfg, ready, NULL, &err);
+    if (log)
+        fclose(log);
+    return rc < 0 ? cli_fail(&err) : EXIT_OK;
+}

@@ -1,0 +1,33 @@
+/* demo.h - generating a realistic business (B2B SaaS accounts and a B2C slice) into a store.
+ *
+ * The generating model (latent engagement, onboarding, champions, tickets, surveys, the churn
+ * hazard and its coefficients) is documented in docs/demo-data.md. The output depends only on
+ * the options: the same seed, size, history and end give the same rows, byte for byte. */
+#ifndef DEMO_DEMO_H
+#define DEMO_DEMO_H
+
+#include <stdint.h>
+
+#include "landfall.h"
+#include "store/store.h"
+
+#define DEMO_DEFAULT_ACCOUNTS 600
+#define DEMO_MAX_ACCOUNTS 10000000
+#define DEMO_DEFAULT_MONTHS 18
+#define DEMO_MIN_MONTHS 12
+#define DEMO_MAX_MONTHS 120
+#define DEMO_BATCH 1000 /* accounts written per transaction */
+
+/* Fills in the defaults of *o (accounts, months, end = now) and checks the ranges.
+ * Returns 0, or -1 with err set (LF_EUSAGE) for a value out of range. */
+int demo_opts_resolve(struct lf_demo_opts *o, struct lf_err *err);
+
+/* Generates o->accounts accounts with their contacts, MRR history, events, touchpoints,
+ * responses and orders into workspace ws, which the caller has emptied; `o` must have been
+ * resolved. Commits every DEMO_BATCH accounts, so memory stays flat; on failure the batch in
+ * progress is rolled back and the batches committed before it stay. *out counts the rows
+ * written. Returns 0, or -1 with err set. */
+int demo_generate(struct store *st, int64_t ws, const struct lf_demo_opts *o,
+                  struct lf_demo_result *out, struct lf_err *err);
+
+#endif

@@ -1,0 +1,257 @@
+/* engine.h - the analytics engine: usage events in memory as packed columns, and the scans over
+ * them (activity, adoption, recency, cohorts, survival, time to value).
+ *
+ * The engine is a cache of the store (DESIGN.md, "the engine"): built from store_events_scan,
+ * appended to after each durable batch, saved to and loaded from a verified snapshot file, and
+ * rebuildable at any time. Layout (docs/engine.md): events are partitioned by account and sorted
+ * by time inside each account, as fixed-width columns (uint32 seconds, uint32 dense user,
+ * uint16 event-name code, float value: 14 bytes an event); appended events go to small per-account
+ * tails that are merged into the columns when they grow.
+ *
+ * Threads: every query takes a read lock, so many threads may query at once; engine_append,
+ * engine_sync, engine_refresh and engine_save take the write lock. Queries split their scan over
+ * up to `threads` worker threads.
+ *
+ * Times are int64 ms since the epoch (UTC); days are UTC days, weeks start on Monday. An event
+ * belongs to [from, to) by its time truncated to the second. */
+#ifndef ENGINE_ENGINE_H
+#define ENGINE_ENGINE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "base/err.h"
+#include "model/model.h"
+#include "store/store.h"
+
+struct engine;
+
+struct engine_opts {
+    bool progress; /* a progress bar on stderr while building (when it is a terminal) */
+    int threads;   /* worker threads for builds and scans; 0 = the number of cores */
+};
+
+/* Builds the engine of workspace ws from the store (accounts, MRR history, every event).
+ * *out is the caller's: engine_free(). */
+int engine_build(struct store *st, int64_t ws, const struct engine_opts *opts,
+                 struct engine **out, struct lf_err *err);
+
+/* What engine_open did with the snapshot. */
+enum engine_origin {
+    ENGINE_BUILT,     /* no snapshot was asked for, or none existed: built from the store */
+    ENGINE_LOADED,    /* loaded from the snapshot, then caught up with newer events */
+    ENGINE_REBUILT,   /* the snapshot was damaged or stale: ignored, built from the store */
+};
+
+struct engine_open_info {
+    int origin;          /* enum engine_origin */
+    size_t caught_up;    /* events appended after loading the snapshot */
+    char warning[512];   /* why the snapshot was ignored ("" when it was not) */
+};
+
+/* Loads the snapshot at `snapshot` (NULL: none) when it is intact, of this format, and agrees
+ * with the store (the event at its high-water mark is still the same, and the store holds as many
+ * events as it accounts for), then appends the store's newer events and reloads the accounts;
+ * otherwise builds from the store and says why in info->warning. *out is the caller's. */
+int engine_open(struct store *st, int64_t ws, const char *snapshot,
+                const struct engine_opts *opts, struct engine **out,
+                struct engine_open_info *info, struct lf_err *err);
+
+/* Writes the engine to `path` atomically (a temporary file renamed over it). */
+int engine_save(struct engine *e, const char *path, struct lf_err *err);
+
+void engine_free(struct engine *e); /* NULL is a no-op */
+
+/* Appends events that the store has made durable. Each event's account_id/contact_id are store
+ * ids (0 when unknown), `name` its name, `id` its store id: events with an id at or below the
+ * engine's high-water mark are already in it and are skipped, so a retried batch is harmless.
+ * An event without id (0) is appended but does not move the high-water mark. `ev` is borrowed. */
+int engine_append(struct engine *e, const struct event *ev, size_t nr, struct lf_err *err);
+
+/* Appends the store's events newer than the high-water mark; *added (may be NULL) counts them. */
+int engine_sync(struct engine *e, struct store *st, size_t *added, struct lf_err *err);
+
+/* Reloads the accounts and their MRR history (segment, plan, seats, customer since, churn). */
+int engine_refresh(struct engine *e, struct store *st, struct lf_err *err);
+
+struct engine_info {
+    int64_t ws, high_water;       /* the workspace, the highest store event id held */
+    size_t events, tail_events;   /* all events held; those still in per-account tails */
+    size_t skipped;               /* events left out: a time before 1970 or after 2106 */
+    size_t accounts, users, names;
+    size_t bytes;                 /* bytes allocated for events, tails and their indexes */
+    double bytes_per_event;
+    int threads;
+};
+void engine_info(struct engine *e, struct engine_info *out);
+
+/* ---- queries ----
+ * Every query fills a result the caller frees with the matching _free (NULL is a no-op).
+ * Group labels and names are copied into the result. */
+
+enum engine_by { ENGINE_BY_NONE, ENGINE_BY_ACCOUNT, ENGINE_BY_SEGMENT, ENGINE_BY_PLAN };
+enum engine_period { ENGINE_DAY, ENGINE_WEEK, ENGINE_MONTH };
+
+struct engine_query {
+    int64_t from, to;   /* the window [from, to), ms; see each query for its defaults */
+    int64_t now;        /* "today": the end of censoring and of recency; must be set */
+    int by;             /* enum engine_by */
+    int64_t account;    /* a store account id to restrict the query to; 0 = all accounts */
+};
+
+/* The groups of a result: one label per group ("all" without --by; "(none)" for accounts
+ * without the attribute; an account's external id with ENGINE_BY_ACCOUNT). */
+struct engine_groups {
+    char **labels;
+    int64_t *account_ids; /* with ENGINE_BY_ACCOUNT: the store id of each group, else NULL */
+    size_t nr;
+};
+
+/* Activity over calendar periods of [from, to): per group and period, the distinct users with
+ * an event (events without a user count in events and accounts only), the distinct accounts,
+ * the events. Every period of the window is listed (by group label, then period) for every group
+ * with an event in the window; periods are cut to the window. */
+struct engine_activity_row {
+    size_t group;
+    int64_t period;       /* the period's start (a day, a Monday, a month's first day) */
+    int64_t users, accounts, events;
+};
+struct engine_activity {
+    struct engine_groups groups;
+    struct engine_activity_row *rows;
+    size_t nr;
+};
+int engine_activity(struct engine *e, const struct engine_query *q, int period,
+                    struct engine_activity *out, struct lf_err *err);
+void engine_activity_free(struct engine_activity *a);
+
+/* Per account over [from, to) (default: the 30 days before `to`, `to` default `now`): the
+ * portfolio figures of DESIGN.md. dau = distinct (user, day) pairs / days of the window;
+ * wau = distinct users in the last 7 days of the window; mau = distinct users in the window;
+ * stickiness = dau / mau; breadth = distinct event names used / names in the catalogue;
+ * depth = events / active users; utilisation = mau / seats; last_seen = the last event before
+ * `to`; trend = least-squares slope of the distinct users of the 8 weeks before `to` (week 0 the
+ * oldest), as % of their mean per week. Undefined figures are NAN, unknown times LF_UNSET.
+ * Accounts with no event before `to` are listed too (when restricted to one, only it). */
+struct engine_account_row {
+    int64_t account_id;
+    char *ext_id, *segment, *plan;
+    int64_t seats;
+    double dau;
+    int64_t wau, mau, events, features;
+    double stickiness, breadth, depth, utilisation;
+    int64_t last_seen, days_since;
+    double trend;
+};
+struct engine_accounts {
+    struct engine_account_row *rows;
+    size_t nr;
+    size_t catalogue; /* event names the breadth is relative to */
+};
+/* What engine_accounts computes (the rest stays NAN / LF_UNSET / 0): dau, wau, mau,
+ * stickiness, utilisation; events, features, breadth, depth; last_seen, days_since, trend. */
+enum { ENGINE_ACC_ACTIVITY = 1, ENGINE_ACC_ADOPTION = 2, ENGINE_ACC_RECENCY = 4,
+       ENGINE_ACC_ALL = 7 };
+int engine_accounts(struct engine *e, const struct engine_query *q, unsigned what,
+                    struct engine_accounts *out, struct lf_err *err);
+void engine_accounts_free(struct engine_accounts *a);
+
+/* Adoption curves: for each event name and each k of days[], among the accounts that became
+ * customers at least k days before `now` (eligible), those whose first event of that name came
+ * less than k days after customer_since (an event before it counts as day 0). */
+struct engine_curve_row {
+    char *feature;
+    int days;
+    int64_t eligible, adopted;
+    double share; /* adopted / eligible, NAN when none is eligible */
+};
+struct engine_curves {
+    struct engine_curve_row *rows;
+    size_t nr;
+};
+int engine_curves(struct engine *e, const struct engine_query *q, const int *days,
+                  size_t days_nr, struct engine_curves *out, struct lf_err *err);
+void engine_curves_free(struct engine_curves *c);
+
+/* Retention cohorts. Periods are weeks or months up to the one holding `now`. */
+enum engine_basis { ENGINE_ACTIVITY, ENGINE_REVENUE };
+enum engine_level { ENGINE_USER, ENGINE_ACCOUNT };
+enum engine_start { ENGINE_FIRST_ACTIVITY, ENGINE_CUSTOMER_SINCE };
+/* A member's cohort is the period of its first event (ENGINE_FIRST_ACTIVITY) or of its account's
+ * customer-since date (ENGINE_CUSTOMER_SINCE; accounts without one start at their first paid MRR
+ * change). Activity basis: a member is retained in period k when it has an event in the k-th
+ * period after its cohort's. Revenue basis (account level, customer-since cohorts only): when
+ * the account's MRR after the last change of that period is above 0. Rows by cohort, period. */
+struct engine_cohort_row {
+    int64_t cohort;  /* the cohort period's start */
+    int period;      /* k = 0, 1, … */
+    int64_t size, retained;
+    double rate;
+};
+struct engine_cohorts {
+    struct engine_cohort_row *rows;
+    size_t nr;
+};
+int engine_cohorts(struct engine *e, const struct engine_query *q, int period, int basis,
+                   int level, int start, struct engine_cohorts *out, struct lf_err *err);
+void engine_cohorts_free(struct engine_cohorts *c);
+
+/* Kaplan–Meier. One observation: a time and whether it ended in the event (else censored). */
+struct km_obs {
+    double time;
+    bool event;
+};
+/* One step of the curve, at each distinct event time: the estimate, its Greenwood standard
+ * error, and the 95 % interval on the log scale (R survfit's conf.type = "log"), cut to [0, 1]. */
+struct km_row {
+    double time;
+    int64_t at_risk, events, censored; /* censored: in (previous event time, this time] */
+    double survival, std_err, lower, upper;
+};
+/* The median (the first time the curve is at or below 0.5; halfway to the next event time when
+ * it is exactly 0.5) and its interval (the first times the lower and upper bounds are at or
+ * below 0.5); NAN when not reached. */
+struct km_median {
+    double median, lower, upper;
+};
+/* Computes the curve of obs (reordered in place). *rows is the caller's: free(). Returns how
+ * many steps. */
+size_t km_compute(struct km_obs *obs, size_t nr, struct km_row **rows, struct km_median *median);
+
+/* Account lifetimes: from the start (customer since, else the first paid MRR change) to the first
+ * change to MRR 0 (churn), censored at `now`; in days; accounts starting after `now` are left out.
+ * One curve per group. */
+struct engine_survival_group {
+    int64_t accounts, churned;
+    struct km_row *rows;
+    size_t nr;
+    struct km_median median;
+};
+struct engine_survival {
+    struct engine_groups groups;
+    struct engine_survival_group *curves; /* groups.nr of them */
+};
+int engine_survival(struct engine *e, const struct engine_query *q, struct engine_survival *out,
+                    struct lf_err *err);
+void engine_survival_free(struct engine_survival *s);
+
+/* Time to value: per account with a start (see survival) not after `now`, its first event named
+ * `milestone` before `now` (one before the start counts as 0 days), the time to it in days
+ * (fractional), and whether the account churned by `now`. */
+struct engine_ttv_row {
+    int64_t account_id;
+    char *ext_id;
+    int64_t start, reached_at; /* reached_at LF_UNSET when never */
+    double days;               /* NAN when never reached */
+    bool churned;
+};
+struct engine_ttv {
+    struct engine_ttv_row *rows; /* by start, then account id */
+    size_t nr;
+};
+int engine_ttv(struct engine *e, const struct engine_query *q, const char *milestone,
+               struct engine_ttv *out, struct lf_err *err);
+void engine_ttv_free(struct engine_ttv *t);
+
+#endif

@@ -1,0 +1,106 @@
+/* api_ingest_segment.c - Segment's tracking API (/v1/track, identify, group, page, screen, batch)
+ * and the ingestion path both APIs share: key, parse, queue to the writer, answer once durable. */
+#include <stdio.h>
+#include <string.h>
+
+#include "http_int.h"
+
+void api_segment(struct http_req *r)
+{
+    api_ingest(r, LF_INGEST_SEGMENT, r->route->pattern + strlen("/v1/"));
+}
+
+static void add_rejects(struct buf *out, const struct lf_ingest_req *ir)
+{
+    size_t n = lf_ingest_req_rejects(ir);
+    buf_adds(out, "[");
+    for (size_t i = 0; i < n; i++) {
+        size_t index;
+        const char *field;
+        struct lf_err why;
+        lf_ingest_req_reject(ir, i, &index, &field, &why);
+        buf_addf(out, "%s{\"index\": %zu, \"code\": \"%s\", \"message\": ", i ? ", " : "", index,
+                 http_error_code(http_error_of(why.code)));
+        buf_add_json_str(out, why.msg, strlen(why.msg));
+        if (field) {
+            buf_adds(out, ", \"field\": ");
+            buf_add_json_str(out, field, strlen(field));
+        }
+        buf_adds(out, "}");
+    }
+    buf_adds(out, "]");
+}
+
+/* Runs once the request's items are durable (on the writer's thread) or at once when it had
+ * none: builds the answer and wakes the request. */
+static void answered(void *ctx)
+{
+    struct http_req *r = ctx;
+    struct lf_ingest_req *ir = r->pending;
+    struct lf_ingest_result res;
+    struct lf_err err = {0};
+    if (lf_ingest_req_result(ir, &res, &err) < 0) {
+        http_fail_err(r, &err, NULL);
+    } else if (res.accepted == 0 && res.rejected > 0) {
+        size_t index;
+        const char *field;
+        struct lf_err why;
+        char msg[sizeof(why.msg) + 64];
+        lf_ingest_req_reject(ir, 0, &index, &field, &why);
+        snprintf(msg, sizeof(msg), "no valid item: item %zu: %s", index, why.msg);
+        /* the error document of errors.c, and the list of every invalid item beside it */
+        r->status = http_error_status(HE_INVALID);
+        buf_addf(&r->resp,
+                 "{\"error\": {\"code\": \"%s\", \"message\": ", http_error_code(HE_INVALID));
+        buf_add_json_str(&r->resp, msg, strlen(msg));
+        if (field) {
+            buf_adds(&r->resp, ", \"field\": ");
+            buf_add_json_str(&r->resp, field, strlen(field));
+        }
+        buf_adds(&r->resp, "}, \"rejected\": ");
+        add_rejects(&r->resp, ir);
+        buf_adds(&r->resp, "}");
+    } else {
+        r->status = 200;
+        buf_addf(&r->resp,
+                 "{\"success\": true, \"received\": %zu, \"accepted\": %zu, \"inserted\": %zu, "
+                 "\"duplicates\": %zu, \"rejected\": ",
+                 res.received, res.accepted, res.inserted, res.duplicates);
+        add_rejects(&r->resp, ir);
+        buf_adds(&r->resp, "}");
+        metrics_ingested(http_metrics(r), res.inserted, res.duplicates, res.rejected);
+    }
+    r->items = res.received;
+    r->rejected = res.rejected;
+    r->inserted = res.inserted;
+    r->pending = NULL;
+    lf_ingest_req_free(ir);
+    http_resume(r);
+}
+
+void api_ingest(struct http_req *r, int format, const char *call)
+{
+    char header_key[LF_KEY_SIZE + 1];
+    const char *key = NULL;
+    struct lf_ingest_req *ir = NULL;
+    struct lf_err err = {0};
+    if (auth_header_key(http_header(r, "Authorization"), header_key))
+        key = header_key;
+    int parsed = lf_ingest_parse(format, call, r->body ? r->body : "", r->body_len, r->received_ms,
+                                 &ir, &err);
+    if (!key && parsed == 0)
+        key = lf_ingest_req_key(ir);
+    /* The key is checked before the body's faults are told, so that only key holders learn
+     * anything about what the server accepts. */
+    if (auth_require(r, key, LF_SCOPE_WRITE) < 0) {
+        lf_ingest_req_free(ir);
+        return;
+    }
+    if (parsed < 0) {
+        http_fail(r, HE_BAD_REQUEST, NULL, "%s", err.msg);
+        return;
+    }
+    r->pending = ir;
+    http_defer(r);
+    lf_ingest_submit(http_ingest(r), ir, answered, r);
+}

@@ -1,0 +1,79 @@
+/* errors.c - the one translation table of the HTTP edge: failures → status and error code. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "http_int.h"
+
+static const struct {
+    int status;
+    const char *code;
+} errors[HE_NR] = {
+    [HE_BAD_REQUEST] = {400, "bad_request"},
+    [HE_UNAUTHORIZED] = {401, "unauthorized"},
+    [HE_FORBIDDEN] = {403, "forbidden"},
+    [HE_NOT_FOUND] = {404, "not_found"},
+    [HE_METHOD] = {405, "method_not_allowed"},
+    [HE_CONFLICT] = {409, "conflict"},
+    [HE_TOO_LARGE] = {413, "payload_too_large"},
+    [HE_MEDIA_TYPE] = {415, "unsupported_media_type"},
+    [HE_INVALID] = {422, "invalid"},
+    [HE_RATE_LIMITED] = {429, "rate_limited"},
+    [HE_INTERNAL] = {500, "internal"},
+    [HE_UNAVAILABLE] = {503, "unavailable"},
+};
+
+/* What each failure of the library means to a client. */
+static const int from_lf[] = {
+    [LF_OK] = HE_INTERNAL,      [LF_EINVAL] = HE_INVALID,      [LF_EUSAGE] = HE_BAD_REQUEST,
+    [LF_ENOENT] = HE_NOT_FOUND, [LF_EIO] = HE_INTERNAL,        [LF_ESTORE] = HE_UNAVAILABLE,
+    [LF_ESCHEMA] = HE_INTERNAL, [LF_ECONFLICT] = HE_CONFLICT,  [LF_EAUTH] = HE_UNAUTHORIZED,
+    [LF_EPERM] = HE_FORBIDDEN,  [LF_ELIMIT] = HE_RATE_LIMITED, [LF_EINTERNAL] = HE_INTERNAL,
+};
+
+int http_error_status(int he)
+{
+    return errors[he].status;
+}
+
+const char *http_error_code(int he)
+{
+    return errors[he].code;
+}
+
+int http_error_of(int lf_code)
+{
+    if (lf_code < 0 || (size_t)lf_code >= sizeof(from_lf) / sizeof(*from_lf))
+        return HE_INTERNAL;
+    return from_lf[lf_code];
+}
+
+void http_json(struct http_req *r, int status, const char *json)
+{
+    r->status = status;
+    buf_reset(&r->resp);
+    buf_adds(&r->resp, json);
+}
+
+void http_fail(struct http_req *r, int he, const char *field, const char *fmt, ...)
+{
+    char msg[512];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof(msg), fmt, ap);
+    va_end(ap);
+    r->status = errors[he].status;
+    buf_reset(&r->resp);
+    buf_addf(&r->resp, "{\"error\": {\"code\": \"%s\", \"message\": ", errors[he].code);
+    buf_add_json_str(&r->resp, msg, strlen(msg));
+    if (field) {
+        buf_adds(&r->resp, ", \"field\": ");
+        buf_add_json_str(&r->resp, field, strlen(field));
+    }
+    buf_adds(&r->resp, "}}");
+}
+
+void http_fail_err(struct http_req *r, const struct lf_err *err, const char *field)
+{
+    http_fail(r, http_error_of(err->code), field, "%s", err->msg);
+}

@@ -1,0 +1,41 @@
+/* http.h - `landfall serve`: the HTTP server (Segment/PostHog ingestion, reports, health) as the
+ * CLI starts it. Only server.c sees libmicrohttpd. */
+#ifndef HTTP_HTTP_H
+#define HTTP_HTTP_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+#include "landfall.h"
+
+struct http_config {
+    const char *db;     /* the store's URL or path */
+    const char *listen; /* "HOST:PORT" ("[::1]:PORT" for IPv6); port 0 picks a free one */
+    unsigned threads;   /* request threads; 0 = 4 */
+    size_t max_body;    /* bytes of a request body, after decompression; 0 = 4 MiB */
+    unsigned rate;      /* requests a key may make per rate_period; 0 = no limit */
+    double rate_period; /* seconds */
+    FILE *access_log;   /* one JSON object per request, or NULL */
+};
+
+struct http_server;
+
+/* Opens the store, binds the address and starts serving. *out is the caller's:
+ * http_server_free(). LF_EUSAGE for a bad address, LF_EIO when it cannot be bound. */
+int http_server_new(const struct http_config *cfg, struct http_server **out, struct lf_err *err);
+/* "http://HOST:PORT" with the port actually bound. Borrowed. */
+const char *http_server_url(const struct http_server *s);
+/* Stops accepting, lets requests in flight finish (their events are durable), then closes the
+ * store. NULL is a no-op. */
+void http_server_free(struct http_server *s);
+
+/* Serves until SIGINT or SIGTERM, then shuts down gracefully. ready(url, ctx) runs once the
+ * address is bound. Returns 0 after a clean shutdown, -1 with err when it could not start. */
+int http_serve(const struct http_config *cfg, void (*ready)(const char *url, void *ctx), void *ctx,
+               struct lf_err *err);
+
+/* Parses "N/s", "N/min" or "N/h" (or "0", no limit) into *rate and *period. Returns 0 or -1
+ * with LF_EUSAGE. */
+int http_rate_parse(const char *s, unsigned *rate, double *period, struct lf_err *err);
+
+#endif

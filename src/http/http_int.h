@@ -1,0 +1,171 @@
+/* http_int.h - what the server, the route table and the handlers share: the request a handler
+ * sees, the route table, errors, auth, paging and metrics. No libmicrohttpd type appears here. */
+#ifndef HTTP_HTTP_INT_H
+#define HTTP_HTTP_INT_H
+
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "base/buf.h"
+#include "base/err.h"
+#include "http.h"
+
+struct http_server;
+struct http_req;
+
+typedef void (*http_handler)(struct http_req *r);
+
+/* Who may call a route. AUTH_INGEST routes check the key themselves: it may be in the body. */
+enum http_auth { AUTH_NONE, AUTH_INGEST, AUTH_READ, AUTH_ADMIN };
+
+struct route {
+    const char *method;
+    const char *pattern; /* "/v1/reports/:name": a ':' segment matches one path segment */
+    http_handler fn;
+    int auth;  /* enum http_auth */
+    bool body; /* takes a JSON body */
+};
+
+#define ROUTE_PARAMS 2
+#define ROUTE_PARAM_MAX 128
+
+/* The route table (router.c), terminated by a row with a NULL method. */
+extern const struct route http_routes[];
+size_t router_count(void);
+/* The route for method and path (a trailing slash is ignored), with the ':' segments copied
+ * into params. NULL when none: *path_known then tells whether another method has the path
+ * (405) or not (404). */
+const struct route *router_match(const char *method, const char *path,
+                                 char params[ROUTE_PARAMS][ROUTE_PARAM_MAX], bool *path_known);
+
+/* ---- the request a handler sees ---- */
+struct http_req {
+    struct http_server *srv;
+    const struct route *route;
+    const char *method, *path;
+    char params[ROUTE_PARAMS][ROUTE_PARAM_MAX];
+    const char *body; /* decompressed, NUL-terminated; NULL without a body */
+    size_t body_len;
+    int64_t received_ms;
+    struct lf_key key; /* with authed: the caller's key */
+    bool authed;
+    /* the answer */
+    int status;
+    struct buf resp;          /* a JSON document, unless content_type says otherwise */
+    const char *content_type; /* NULL = application/json */
+    unsigned retry_after;     /* seconds; 0 = no Retry-After header */
+    const char *allow;        /* the Allow header of a 405 */
+    /* for the access log and the metrics */
+    size_t items, rejected, inserted;
+    void *pending; /* the handler's state while the answer is deferred */
+};
+
+/* Query parameter or header `name`, or NULL. Borrowed for the request. (server.c) */
+const char *http_query(struct http_req *r, const char *name);
+const char *http_header(struct http_req *r, const char *name);
+/* Calls fn for each query parameter in order, until it returns non-zero. (server.c) */
+void http_query_each(struct http_req *r, int (*fn)(void *ctx, const char *name, const char *value),
+                     void *ctx);
+/* A read handle of the pool for this request's thread, returned when the answer is sent.
+ * NULL (and the answer set to 503) when the pool is closed. (server.c) */
+struct lf *http_lf(struct http_req *r);
+/* The server's writer. (server.c) */
+struct lf_ingest *http_ingest(struct http_req *r);
+/* The handler answers later: it returns at once and, on any thread, fills the answer and
+ * calls http_resume(). (server.c) */
+void http_defer(struct http_req *r);
+void http_resume(struct http_req *r);
+
+/* A JSON answer: status and the document in r->resp. */
+void http_json(struct http_req *r, int status, const char *json);
+
+/* ---- errors: the one table from failure to status (errors.c) ---- */
+enum http_error {
+    HE_BAD_REQUEST,  /* 400 a malformed request: body not JSON/UTF-8, bad parameter */
+    HE_UNAUTHORIZED, /* 401 no key, or not a valid one */
+    HE_FORBIDDEN,    /* 403 a key without the needed scope */
+    HE_NOT_FOUND,    /* 404 */
+    HE_METHOD,       /* 405 */
+    HE_CONFLICT,     /* 409 */
+    HE_TOO_LARGE,    /* 413 */
+    HE_MEDIA_TYPE,   /* 415 */
+    HE_INVALID,      /* 422 well-formed but invalid content */
+    HE_RATE_LIMITED, /* 429 */
+    HE_INTERNAL,     /* 500 */
+    HE_UNAVAILABLE,  /* 503 the store failed or the server is stopping */
+    HE_NR
+};
+
+int http_error_status(int he);
+const char *http_error_code(int he);
+/* The http_error for an lf_errcode. */
+int http_error_of(int lf_code);
+/* Answers {"error": {"code", "message", "field"}} with the error's status; field may be NULL. */
+void http_fail(struct http_req *r, int he, const char *field, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+/* The same for an lf_err. */
+void http_fail_err(struct http_req *r, const struct lf_err *err, const char *field);
+
+/* ---- keys and rate limits (auth.c) ---- */
+/* The key of an "Authorization: Basic base64(KEY:)" (Segment's write key) or "Bearer KEY"
+ * header, copied into out; false when there is none or it is malformed. */
+bool auth_header_key(const char *authorization, char out[LF_KEY_SIZE + 1]);
+/* Checks `key` (NULL when none was presented) for `need` (an enum lf_scope) and the key's rate
+ * limit. Returns 0 with r->key set, or -1 with the 401/403/429 answer set. */
+int auth_require(struct http_req *r, const char *key, int need);
+
+struct ratelimit;
+struct ratelimit *ratelimit_new(unsigned rate, double period);
+void ratelimit_free(struct ratelimit *rl);
+/* Takes a token of key `id` at `now` (seconds): 0, or the seconds to wait (at least 1). */
+unsigned ratelimit_take(struct ratelimit *rl, int64_t id, double now);
+/* The server's limiter. (server.c) */
+struct ratelimit *http_ratelimit(struct http_req *r);
+
+/* ---- cursor paging for list endpoints (paging.c) ---- */
+struct http_page {
+    int64_t after; /* rows with ids above this */
+    size_t limit;
+};
+#define PAGE_DEFAULT 50
+#define PAGE_MAX 1000
+/* Reads ?limit= and ?cursor=. Returns 0, or -1 with the 400 answer set. */
+int http_page_parse(struct http_req *r, struct http_page *out);
+/* An opaque cursor for "after id" into out. */
+void http_page_cursor(int64_t after, char out[32]);
+/* Decodes a cursor: 0 and *after, or -1. */
+int http_page_decode(const char *cursor, int64_t *after);
+
+/* ---- metrics (metrics.c) ---- */
+struct metrics;
+struct metrics *metrics_new(size_t routes);
+void metrics_free(struct metrics *m);
+/* route: an index into http_routes, or router_count() for unmatched requests. */
+void metrics_request(struct metrics *m, size_t route, int status, double seconds);
+/* A request began (+1) or ended (-1). */
+void metrics_inflight(struct metrics *m, int delta);
+void metrics_ingested(struct metrics *m, size_t inserted, size_t duplicates, size_t rejected);
+void metrics_commit(struct metrics *m, size_t requests, size_t items, double seconds);
+/* Appends the Prometheus text exposition. */
+void metrics_write(struct metrics *m, struct buf *out);
+struct metrics *http_metrics(struct http_req *r); /* (server.c) */
+
+/* ---- handlers (api_*.c) ---- */
+void api_healthz(struct http_req *r);
+void api_metrics(struct http_req *r);
+void api_segment(struct http_req *r);
+void api_posthog(struct http_req *r);
+void api_reports_list(struct http_req *r);
+void api_reports_get(struct http_req *r);
+void api_keys_list(struct http_req *r);
+void api_resource_list(struct http_req *r);
+void api_resource_create(struct http_req *r);
+void api_resource_get(struct http_req *r);
+void api_resource_replace(struct http_req *r);
+void api_resource_merge(struct http_req *r);
+void api_resource_delete(struct http_req *r);
+/* Parses, authenticates and queues an ingestion body (api_ingest_segment.c). */
+void api_ingest(struct http_req *r, int format, const char *call);
+
+#endif

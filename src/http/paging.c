@@ -1,0 +1,48 @@
+/* paging.c - cursor pagination of list endpoints: ?limit=N&cursor=C, answered with next_cursor. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "http_int.h"
+
+/* A cursor is opaque to clients: "c" and the last id in hex, so that it can change later. */
+void http_page_cursor(int64_t after, char out[32])
+{
+    snprintf(out, 32, "c%llx", (unsigned long long)after);
+}
+
+int http_page_decode(const char *cursor, int64_t *after)
+{
+    char *end;
+    if (cursor[0] != 'c' || !cursor[1] || strlen(cursor) > 17)
+        return -1;
+    errno = 0;
+    unsigned long long v = strtoull(cursor + 1, &end, 16);
+    if (*end || errno || v > INT64_MAX || cursor[1] == '-' || cursor[1] == '+')
+        return -1;
+    *after = (int64_t)v;
+    return 0;
+}
+
+int http_page_parse(struct http_req *r, struct http_page *out)
+{
+    const char *limit = http_query(r, "limit"), *cursor = http_query(r, "cursor");
+    *out = (struct http_page){.after = 0, .limit = PAGE_DEFAULT};
+    if (limit) {
+        char *end;
+        errno = 0;
+        long long n = strtoll(limit, &end, 10);
+        if (end == limit || *end || errno || n < 1 || n > PAGE_MAX) {
+            http_fail(r, HE_BAD_REQUEST, "limit", "'limit' must be an integer from 1 to %d",
+                      PAGE_MAX);
+            return -1;
+        }
+        out->limit = (size_t)n;
+    }
+    if (cursor && http_page_decode(cursor, &out->after) < 0) {
+        http_fail(r, HE_BAD_REQUEST, "cursor", "'%.64s' is not a cursor of this list", cursor);
+        return -1;
+    }
+    return 0;
+}

@@ -1,0 +1,97 @@
+/* router.c - the route table: adding an endpoint is adding a row here and an api_<name>.c file. */
+#include <string.h>
+
+#include "http_int.h"
+#include "landfall.h"
+
+/* The six routes of a REST resource (src/app/resources.c: accounts, contacts, …). */
+#define RESOURCE_ROUTES(name)                                                                  \
+    {"GET", "/v1/" name, api_resource_list, AUTH_READ, false},                                 \
+    {"POST", "/v1/" name, api_resource_create, AUTH_ADMIN, true},                              \
+    {"GET", "/v1/" name "/:id", api_resource_get, AUTH_READ, false},                           \
+    {"PUT", "/v1/" name "/:id", api_resource_replace, AUTH_ADMIN, true},                       \
+    {"PATCH", "/v1/" name "/:id", api_resource_merge, AUTH_ADMIN, true},                       \
+    {"DELETE", "/v1/" name "/:id", api_resource_delete, AUTH_ADMIN, false}
+
+const struct route http_routes[] = {
+    {"GET", "/healthz", api_healthz, AUTH_NONE, false},
+    {"GET", "/metrics", api_metrics, AUTH_NONE, false},
+    /* Segment's HTTP tracking API */
+    {"POST", "/v1/batch", api_segment, AUTH_INGEST, true},
+    {"POST", "/v1/track", api_segment, AUTH_INGEST, true},
+    {"POST", "/v1/identify", api_segment, AUTH_INGEST, true},
+    {"POST", "/v1/group", api_segment, AUTH_INGEST, true},
+    {"POST", "/v1/page", api_segment, AUTH_INGEST, true},
+    {"POST", "/v1/screen", api_segment, AUTH_INGEST, true},
+    /* PostHog's capture endpoints */
+    {"POST", "/i/v0/e", api_posthog, AUTH_INGEST, true},
+    {"POST", "/capture", api_posthog, AUTH_INGEST, true},
+    {"POST", "/batch", api_posthog, AUTH_INGEST, true},
+    /* the REST API */
+    {"GET", "/v1/reports", api_reports_list, AUTH_READ, false},
+    {"GET", "/v1/reports/:name", api_reports_get, AUTH_READ, false},
+    {"GET", "/v1/keys", api_keys_list, AUTH_ADMIN, false},
+    RESOURCE_ROUTES("accounts"),
+    RESOURCE_ROUTES("contacts"),
+    RESOURCE_ROUTES("mrr_changes"),
+    RESOURCE_ROUTES("orders"),
+    RESOURCE_ROUTES("touchpoints"),
+    RESOURCE_ROUTES("surveys"),
+    RESOURCE_ROUTES("responses"),
+    RESOURCE_ROUTES("tasks"),
+    RESOURCE_ROUTES("outcomes"),
+    {NULL, NULL, NULL, 0, false},
+};
+
+size_t router_count(void)
+{
+    size_t n = 0;
+    while (http_routes[n].method)
+        n++;
+    return n;
+}
+
+/* Matches path against pattern segment by segment; fills params from ':' segments. */
+static bool match(const char *pattern, const char *path, size_t path_len,
+                  char params[ROUTE_PARAMS][ROUTE_PARAM_MAX])
+{
+    const char *p = pattern, *s = path, *end = path + path_len;
+    int np = 0;
+    while (*p && s < end) {
+        if (*p != '/' || *s != '/')
+            return false;
+        p++, s++;
+        const char *pseg = p, *sseg = s;
+        while (*p && *p != '/')
+            p++;
+        while (s < end && *s != '/')
+            s++;
+        size_t plen = (size_t)(p - pseg), slen = (size_t)(s - sseg);
+        if (pseg[0] == ':') {
+            if (slen == 0 || slen >= ROUTE_PARAM_MAX || np == ROUTE_PARAMS)
+                return false;
+            memcpy(params[np], sseg, slen);
+            params[np++][slen] = '\0';
+        } else if (plen != slen || memcmp(pseg, sseg, slen) != 0) {
+            return false;
+        }
+    }
+    return !*p && s == end;
+}
+
+const struct route *router_match(const char *method, const char *path,
+                                 char params[ROUTE_PARAMS][ROUTE_PARAM_MAX], bool *path_known)
+{
+    size_t len = strlen(path);
+    if (len > 1 && path[len - 1] == '/')
+        len--;
+    *path_known = false;
+    for (const struct route *rt = http_routes; rt->method; rt++) {
+        if (!match(rt->pattern, path, len, params))
+            continue;
+        if (strcmp(rt->method, method) == 0)
+            return rt;
+        *path_known = true;
+    }
+    return NULL;
+}

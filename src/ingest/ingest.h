@@ -1,0 +1,23 @@
+/* ingest.h - turning CSV and NDJSON files (and Segment calls) into validated rows in the store. */
+#ifndef INGEST_INGEST_H
+#define INGEST_INGEST_H
+
+#include "landfall.h"
+#include "store/store.h"
+
+/* The name of kind (enum lf_kind): "accounts"…; NULL when out of range. */
+const char *ingest_kind_name(int kind);
+
+/* Imports the file at `path`, holding rows of `kind` (enum lf_kind), into workspace ws of st, in
+ * one transaction. NDJSON when the name ends in .ndjson, .jsonl or .json, CSV otherwise.
+ * Rejected rows go to opts->reject_log as "FILE:LINE:COLUMN: reason" and, with
+ * opts->write_rejects, to FILE.rejects.csv. Returns 0 when the file was read (*out says what
+ * happened to its rows, also when --strict aborted it), or -1 with err set: LF_ENOENT for a
+ * missing file, LF_EINVAL for one that cannot be imported at all (unreadable, empty, no rows,
+ * a bad header), LF_EIO when the rejects file cannot be written, LF_ESTORE when the store
+ * failed. Nothing of the file is committed when -1 is returned. */
+int ingest_file(struct store *st, int64_t ws, int kind, const char *path,
+                const struct lf_import_opts *opts, struct lf_import_result *out,
+                struct lf_err *err);
+
+#endif

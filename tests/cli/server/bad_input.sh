@@ -1,0 +1,117 @@
+#!/usr/bin/env bash
+# bad_input.sh - every kind of bad request gets its status and a JSON error, and the server keeps
+# serving: malformed JSON, wrong types, missing ids, bodies over the limit, bad UTF-8, keys that
+# are absent, wrong, of the wrong scope or revoked, unknown routes and methods, rate limits.
+source "$(dirname "$0")/server_lib.sh"
+
+w=$(new_key write)
+r=$(new_key read)
+serve_start --max-body 2K
+
+# expect STATUS CODE DESCRIPTION: the last answer has this status and error code, and the
+# server still answers /healthz.
+expect() {
+    check_eq "$3: status" "$1" "$status"
+    check_eq "$3: error code" "$2" "$(jfield '$.error.code')"
+    check "$3: a message" test -n "$(jfield '$.error.message')"
+    check "$3: the server keeps serving" curl -sf -o /dev/null "$URL/healthz"
+}
+
+http POST /v1/batch -u "$w:" "${JSON[@]}" -d '{"batch": [{"type": "track",'
+expect 400 bad_request "malformed JSON"
+check "... says where" grep -q "line 1, column" <<<"$(jfield '$.error.message')"
+http POST /v1/batch -u "$w:" "${JSON[@]}" -d '{"batch": {"type": "track"}}'
+expect 400 bad_request "batch is not an array"
+http POST /v1/batch -u "$w:" "${JSON[@]}" -d '[1, 2]'
+expect 400 bad_request "a body that is no object"
+printf '{"userId": "u\xff", "event": "e"}' >"$SCRATCH/bad.json"
+http POST /v1/track -u "$w:" "${JSON[@]}" --data-binary @"$SCRATCH/bad.json"
+expect 400 bad_request "bad UTF-8"
+# {"userId": "u is 13 bytes: the bad one is at offset 13
+check_eq "... at its offset" "the body is not UTF-8: bad byte at offset 13" "$(jfield '$.error.message')"
+http POST /v1/track -u "$w:" "${JSON[@]}" -d '{"event": "e", "properties": {}}'
+expect 422 invalid "no userId and no anonymousId"
+check_eq "... names the field" userId "$(jfield '$.error.field')"
+http POST /v1/track -u "$w:" "${JSON[@]}" -d '{"userId": ["u"], "event": "e"}'
+expect 422 invalid "userId of the wrong type"
+check_eq "... says why" "'userId' must be a string" "$(jfield '$.rejected[0].message')"
+http POST /v1/track -u "$w:" "${JSON[@]}" -d '{"userId": "u", "event": "e", "properties": "p"}'
+expect 422 invalid "properties of the wrong type"
+check_eq "... names the field" properties "$(jfield '$.error.field')"
+http POST /v1/batch -u "$w:" "${JSON[@]}" -d '{"batch": [{"type": "track", "userId": "u"}, {"type": "fly"}]}'
+expect 422 invalid "a batch with no valid item"
+check_eq "... lists each by index" "0 event 1 type" \
+    "$(jfield '$.rejected[0].index') $(jfield '$.rejected[0].field') $(jfield '$.rejected[1].index') $(jfield '$.rejected[1].field')"
+http POST /v1/identify -u "$w:" "${JSON[@]}" -d '{"userId": "u", "traits": {"email": "not-an-address"}}'
+expect 422 invalid "a trait the store refuses"
+check "... says which" grep -q "traits.email" <<<"$(jfield '$.rejected[0].message')"
+check_eq "nothing of those was stored" "0 0" "$(sql "SELECT count(*) FROM events") $(sql "SELECT count(*) FROM contacts")"
+
+# sizes: 2 KB here (--max-body 2K); the default is 4 MB
+head -c 3000 /dev/zero | tr '\0' 'x' | sed 's/.*/{"userId": "u", "event": "&"}/' >"$SCRATCH/big.json"
+http POST /v1/track -u "$w:" "${JSON[@]}" --data-binary @"$SCRATCH/big.json"
+expect 413 payload_too_large "a body over the limit"
+head -c 3000 /dev/zero | gzip >"$SCRATCH/bomb.gz"
+http POST /v1/track -u "$w:" "${JSON[@]}" -H 'Content-Encoding: gzip' --data-binary @"$SCRATCH/bomb.gz"
+expect 413 payload_too_large "a small gzip body that inflates over the limit"
+http POST /v1/track -u "$w:" "${JSON[@]}" -H 'Content-Encoding: gzip' -d 'not gzip'
+expect 400 bad_request "a corrupt gzip body"
+http POST /v1/track -u "$w:" "${JSON[@]}" -H 'Content-Encoding: br' -d '{}'
+expect 415 unsupported_media_type "an unknown content encoding"
+http POST /v1/track -u "$w:" -H 'Content-Type: application/xml' -d '<track/>'
+expect 415 unsupported_media_type "a body that is not JSON by its type"
+
+# keys
+body_ok='{"userId": "u", "event": "e", "messageId": "ok-1"}'
+http POST /v1/track "${JSON[@]}" -d "$body_ok"
+expect 401 unauthorized "no key"
+http POST /v1/track -u "lf_nope:" "${JSON[@]}" -d "$body_ok"
+expect 401 unauthorized "a malformed key"
+http POST /v1/track -u "${w:0:20}AAAAAAAAAAAAAAAAAAAAAAAAAAA:" "${JSON[@]}" -d "$body_ok"
+expect 401 unauthorized "a wrong key with a real prefix"
+http POST /v1/track -u "$r:" "${JSON[@]}" -d "$body_ok"
+expect 403 forbidden "a read key writing"
+http GET /v1/reports/nps -H "Authorization: Bearer $w"
+expect 403 forbidden "a write key reading"
+http GET /v1/reports/nps
+expect 401 unauthorized "a read without a key"
+gone=$(new_key write)
+"$LANDFALL" keys revoke "${gone:0:11}" >/dev/null
+http POST /v1/track -u "$gone:" "${JSON[@]}" -d "$body_ok"
+expect 401 unauthorized "a revoked key"
+check_eq "none of those was stored" 0 "$(sql "SELECT count(*) FROM events")"
+
+# routes and methods
+http GET /v1/nothing -H "Authorization: Bearer $r"
+expect 404 not_found "an unknown route"
+http POST /v2/batch -u "$w:" "${JSON[@]}" -d "$body_ok"
+expect 404 not_found "an unknown version"
+http GET /v1/batch -u "$w:"
+expect 405 method_not_allowed "GET on an ingestion route"
+check_eq "... with Allow" "Allow: POST" "$(curl -s -o /dev/null -D - "$URL/v1/batch" | tr -d '\r' | grep '^Allow:')"
+http DELETE /v1/reports/nps -H "Authorization: Bearer $r"
+expect 405 method_not_allowed "DELETE on a report"
+http GET /v1/reports/nothing -H "Authorization: Bearer $r"
+expect 404 not_found "an unknown report"
+
+# after all that, a good call still works and is stored once
+http POST /v1/track -u "$w:" "${JSON[@]}" -d "$body_ok"
+check_eq "a good call after the bad ones" "200 1" "$status $(jfield '$.inserted')"
+check_eq "stored" 1 "$(sql "SELECT count(*) FROM events")"
+serve_stop
+check_eq "clean stop" 0 "$stop_rc"
+
+# rate limit: 3 requests an hour per key; the 4th is a 429 with Retry-After (20 min = 1200 s
+# until the next token); another key has its own budget
+serve_start --rate-limit 3/h
+for i in 1 2 3; do
+    http POST /v1/track -u "$w:" "${JSON[@]}" -d "{\"userId\": \"u\", \"event\": \"e\", \"messageId\": \"rl-$i\"}"
+    check_eq "request $i within the limit" 200 "$status"
+done
+retry=$(curl -s -o "$SCRATCH/body" -D - -u "$w:" "${JSON[@]}" -d "$body_ok" "$URL/v1/track" | tr -d '\r' | sed -n 's/^Retry-After: //p')
+check_eq "the 4th: rate_limited" rate_limited "$(jfield '$.error.code')"
+check "... with Retry-After close to 1200 s" test "$retry" -ge 1190 -a "$retry" -le 1200
+http POST /v1/track -u "$(new_key write):" "${JSON[@]}" -d "$body_ok"
+check_eq "another key is not limited" 200 "$status"
+serve_stop
+finish

@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# cli.sh - the CLI's conventions: help, --version, --db and $LANDFALL_DB, exit codes, errors on
+# stderr prefixed "landfall:", a database newer than the binary refused.
+source "$(dirname "$0")/../lib.sh"
+
+run_lf --version
+check_eq "--version exits 0" 0 "$rc"
+check "--version prints the version" grep -qE '^landfall [0-9]+\.[0-9]+\.[0-9]+$' "$SCRATCH/out"
+
+run_lf help
+check_eq "help exits 0" 0 "$rc"
+cp "$SCRATCH/out" "$SCRATCH/overview"
+for c in import demo report serve keys usage cohorts survival engine; do
+    check "help lists $c" grep -qE "^  $c " "$SCRATCH/overview"
+    run_lf help "$c"
+    check_eq "help $c exits 0" 0 "$rc"
+    check "help $c shows its usage" grep -q "usage: landfall $c" "$SCRATCH/out"
+done
+
+run_lf frobnicate
+check_eq "an unknown command is a usage error" 2 "$rc"
+check_eq "the error names it" "landfall: 'frobnicate' is not a landfall command" \
+    "$(head -1 "$SCRATCH/err")"
+run_lf --frob
+check_eq "an unknown global option is a usage error" 2 "$rc"
+
+# --db wins over $LANDFALL_DB; both create and migrate a store.
+run_lf --db "$SCRATCH/other.db" report nps --json
+check_eq "report on a new store exits 0" 0 "$rc"
+check "--db created that store" test -f "$SCRATCH/other.db"
+migrations=$(ls "$TESTDATA"/../../src/store/migrations/*.sql | wc -l)
+check_eq "the schema is migrated to the last migration" "$migrations" "$(sqlite3 "$SCRATCH/other.db" 'PRAGMA user_version')"
+check "LANDFALL_DB was not touched" test ! -f "$LANDFALL_DB"
+
+# A database written by a newer landfall is refused, untouched.
+sqlite3 "$SCRATCH/other.db" "PRAGMA user_version = 42"
+run_lf --db "$SCRATCH/other.db" report nps
+check_eq "a newer schema fails with exit 4" 4 "$rc"
+check "the message says why" grep -q "^landfall: '$SCRATCH/other.db' has schema version 42, newer than this landfall" "$SCRATCH/err"
+check_eq "the version is left as it was" 42 "$(sqlite3 "$SCRATCH/other.db" 'PRAGMA user_version')"
+
+# A file that is not a database is refused with a clear message.
+echo "not a database" >"$SCRATCH/junk.db"
+run_lf --db "$SCRATCH/junk.db" report nps
+check_eq "a non-database fails with exit 4" 4 "$rc"
+check "the message names the file" grep -q "junk.db" "$SCRATCH/err"
+
+finish

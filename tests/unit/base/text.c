@@ -1,0 +1,65 @@
+/* text.c - UTF-8 validation, string buffers with JSON/CSV escaping, the hash map. */
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/buf.h"
+#include "base/strmap.h"
+#include "base/utf8.h"
+
+Test(utf8, valid_and_invalid)
+{
+    size_t at = 99;
+    cr_assert(utf8_valid("plain", 5, NULL));
+    cr_assert(utf8_valid("caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80", 14, NULL));
+    cr_assert_not(utf8_valid("ab\xff", 3, &at));
+    cr_assert_eq(at, 2);
+    cr_assert_not(utf8_valid("\xc0\xaf", 2, &at), "overlong '/'");
+    cr_assert_not(utf8_valid("\xed\xa0\x80", 3, &at), "surrogate U+D800");
+    cr_assert_not(utf8_valid("x\xe2\x82", 3, &at), "truncated sequence");
+    cr_assert_eq(at, 1);
+    cr_assert_not(utf8_valid("\xf4\x90\x80\x80", 4, &at), "past U+10FFFF");
+}
+
+Test(buf, printf_and_escaping)
+{
+    struct buf b = BUF_INIT;
+    buf_addf(&b, "%d-%s", 42, "x");
+    cr_assert_str_eq(buf_str(&b), "42-x");
+    buf_reset(&b);
+    buf_add_json_str(&b, "a\"b\\c\n\x01", 7);
+    cr_assert_str_eq(buf_str(&b), "\"a\\\"b\\\\c\\n\\u0001\"");
+    buf_reset(&b);
+    buf_add_csv_field(&b, "plain", 5);
+    buf_addc(&b, ',');
+    buf_add_csv_field(&b, "a,\"b\"", 5);
+    cr_assert_str_eq(buf_str(&b), "plain,\"a,\"\"b\"\"\"");
+    char *s = buf_detach(&b);
+    cr_assert_str_eq(s, "plain,\"a,\"\"b\"\"\"");
+    free(s);
+    cr_assert_eq(b.len, 0);
+    buf_release(&b);
+}
+
+Test(strmap, put_get_grow)
+{
+    struct strmap m;
+    strmap_init(&m);
+    char key[32];
+    for (int i = 0; i < 10000; i++) {
+        int n = snprintf(key, sizeof(key), "acct-%d", i);
+        strmap_put(&m, key, (size_t)n, i * 3);
+    }
+    cr_assert_eq(m.nr, 10000);
+    int64_t v;
+    cr_assert(strmap_get(&m, "acct-1234", 9, &v));
+    cr_assert_eq(v, 3702);
+    cr_assert_not(strmap_get(&m, "acct-12345", 10, &v));
+    cr_assert_not(strmap_get(&m, "acct-123", 7, &v) && v == 369, "a prefix is another key");
+    strmap_put(&m, "acct-1", 6, -5);
+    cr_assert(strmap_get(&m, "acct-1", 6, &v));
+    cr_assert_eq(v, -5);
+    cr_assert_eq(m.nr, 10000);
+    strmap_release(&m);
+}

@@ -1,0 +1,165 @@
+/* sim.c - simulated accounts, without a store: the same generator gives the same account, every
+ * account keeps the invariants the store and the reports rely on, and the latent causes really
+ * move churn (covered accounts churn less, stalled onboarding churns more). */
+#include <criterion/criterion.h>
+#include <math.h>
+#include <string.h>
+
+#include "base/strmap.h"
+#include "demo/demo_int.h"
+#include "model/model.h"
+
+static const int64_t END = 1719705600000LL; /* 2024-06-30T00:00:00Z: date -u -d 2024-06-30 +%s */
+
+/* Simulates account i of seed 1 as the driver would, signed up `days` before END. */
+static void simulate(struct b2b *b, struct sim_account *a, int64_t i, int days, bool consumer)
+{
+    struct rng r;
+    rng_seed(&r, demo_mix(1, (uint64_t)i));
+    sim_reset(a, i);
+    a->customer_since = END - days * MS_PER_DAY;
+    if (consumer)
+        demo_consumer_simulate(a, &r, END);
+    else
+        demo_b2b_simulate(b, a, &r, END);
+}
+
+static uint64_t digest(const struct sim_account *a)
+{
+    uint64_t h = hash_bytes(a->text.ptr, a->text.len);
+    for (size_t i = 0; i < a->events_nr; i++)
+        h = h * 31 + (uint64_t)a->events[i].ts + (uint64_t)a->events[i].feature;
+    for (size_t i = 0; i < a->mrr_nr; i++)
+        h = h * 31 + (uint64_t)a->mrr[i].date + (uint64_t)a->mrr[i].mrr;
+    for (size_t i = 0; i < a->resps_nr; i++)
+        h = h * 31 + (uint64_t)a->resps[i].ts + (uint64_t)a->resps[i].score;
+    return h * 31 + a->tps_nr;
+}
+
+Test(sim, same_generator_same_account)
+{
+    struct sim_account a;
+    struct b2b b;
+    sim_init(&a);
+    b2b_init(&b);
+    for (int64_t i = 0; i < 200; i++) {
+        simulate(&b, &a, i, 500, i % 5 == 0);
+        uint64_t first = digest(&a);
+        size_t events = a.events_nr;
+        simulate(&b, &a, i + 1, 300, false); /* reuse the arrays for another account */
+        simulate(&b, &a, i, 500, i % 5 == 0);
+        cr_assert_eq(digest(&a), first, "account %lld", (long long)i);
+        cr_assert_eq(a.events_nr, events);
+    }
+    sim_release(&a);
+    b2b_release(&b);
+}
+
+static void check_account(const struct sim_account *a)
+{
+    int64_t since = a->customer_since;
+    /* MRR: a positive first point at signup, dates rising, every churn with a reason. */
+    if (!a->consumer) {
+        cr_assert_geq(a->mrr_nr, 1);
+        cr_assert_eq(a->mrr[0].date, since);
+        cr_assert_gt(a->mrr[0].mrr, 0);
+        for (size_t i = 0; i < a->mrr_nr; i++) {
+            if (i > 0)
+                cr_assert_gt(a->mrr[i].date, a->mrr[i - 1].date);
+            if (a->mrr[i].mrr == 0)
+                cr_assert_not_null(a->mrr[i].reason);
+            cr_assert_eq(a->mrr[i].mrr % 100, 0, "whole currency units");
+        }
+        cr_assert_eq(a->mrr[a->mrr_nr - 1].mrr == 0, strcmp(a->stage, "churned") == 0);
+    } else {
+        cr_assert_eq(a->mrr_nr, 0);
+        cr_assert_geq(a->orders_nr, 1);
+        for (size_t i = 0; i < a->orders_nr; i++)
+            cr_assert_geq(a->orders[i].amount, 100);
+    }
+    /* Events: sorted, inside [signup day, END), by someone at the account then. */
+    for (size_t i = 0; i < a->events_nr; i++) {
+        const struct sim_event *e = &a->events[i];
+        if (i > 0)
+            cr_assert_geq(e->ts, a->events[i - 1].ts);
+        cr_assert_lt(e->ts, END);
+        cr_assert_geq(e->ts, since - MS_PER_DAY); /* consumers browse before the first order */
+        const struct sim_contact *c = &a->contacts[e->contact];
+        cr_assert_geq(e->ts, c->created_at);
+        if (c->left_at)
+            cr_assert_lt(e->ts, c->left_at);
+    }
+    /* Names are distinct within the account. */
+    struct strmap names;
+    strmap_init(&names);
+    for (size_t i = 0; i < a->contacts_nr; i++) {
+        const char *n = sim_str(a, a->contacts[i].name);
+        int64_t v;
+        cr_assert_not(strmap_get(&names, n, strlen(n), &v), "%s twice", n);
+        strmap_put(&names, n, strlen(n), 1);
+        cr_assert_not_null(strchr(sim_str(a, a->contacts[i].email), '@'));
+    }
+    strmap_release(&names);
+    /* Touchpoints use the closed vocabularies; only tickets have a status. */
+    for (size_t i = 0; i < a->tps_nr; i++) {
+        const struct sim_touchpoint *t = &a->tps[i];
+        cr_assert(model_in_vocab(model_channels, t->channel), "%s", t->channel);
+        cr_assert(model_in_vocab(model_stages, t->stage), "%s", t->stage);
+        cr_assert(model_in_vocab(model_teams, t->team), "%s", t->team);
+        cr_assert_lt(t->ts, END);
+        cr_assert_eq(t->status != NULL, strcmp(t->kind, "ticket") == 0, "%s", t->kind);
+        if (t->status && strcmp(t->status, "resolved") == 0)
+            cr_assert(t->duration > 0);
+    }
+    /* Responses are on their survey's scale; rated touchpoints precede them. */
+    static const int lo[] = {[SURVEY_NPS] = 0, [SURVEY_CSAT] = 1, [SURVEY_CES] = 1};
+    static const int hi[] = {[SURVEY_NPS] = 10, [SURVEY_CSAT] = 5, [SURVEY_CES] = 7};
+    for (size_t i = 0; i < a->resps_nr; i++) {
+        const struct sim_response *s = &a->resps[i];
+        cr_assert(s->score >= lo[s->survey] && s->score <= hi[s->survey]);
+        cr_assert_lt(s->ts, END);
+        if (s->touchpoint >= 0)
+            cr_assert_leq(a->tps[s->touchpoint].ts, s->ts);
+    }
+}
+
+Test(sim, invariants)
+{
+    struct sim_account a;
+    struct b2b b;
+    sim_init(&a);
+    b2b_init(&b);
+    for (int64_t i = 0; i < 1500; i++) {
+        simulate(&b, &a, i, 30 + (int)(i % 540), i % 7 == 0);
+        check_account(&a);
+    }
+    sim_release(&a);
+    b2b_release(&b);
+}
+
+/* Churn shares by the latent truth the simulation keeps in struct b2b. */
+Test(sim, causes_move_churn)
+{
+    struct sim_account a;
+    struct b2b b;
+    sim_init(&a);
+    b2b_init(&b);
+    int n[2][2] = {{0}}, churned[2][2] = {{0}}; /* [covered][stalled] */
+    for (int64_t i = 0; i < 6000; i++) {
+        simulate(&b, &a, i, 365, false);
+        if (b.plan != PLAN_GROWTH && b.plan != PLAN_BUSINESS)
+            continue;
+        bool stalled = b.will_stall;
+        n[b.covered][stalled]++;
+        churned[b.covered][stalled] += !b.alive || b.reactivated;
+    }
+    double cov = (double)(churned[1][0] + churned[1][1]) / (n[1][0] + n[1][1]);
+    double uncov = (double)(churned[0][0] + churned[0][1]) / (n[0][0] + n[0][1]);
+    double stall = (double)(churned[0][1] + churned[1][1]) / (n[0][1] + n[1][1]);
+    double smooth = (double)(churned[0][0] + churned[1][0]) / (n[0][0] + n[1][0]);
+    /* Thousands of accounts a group: a gap of a third is far outside sampling noise. */
+    cr_assert_lt(cov, uncov * 0.67, "covered %.3f, not covered %.3f", cov, uncov);
+    cr_assert_gt(stall, smooth * 1.5, "stalled %.3f, smooth %.3f", stall, smooth);
+    sim_release(&a);
+    b2b_release(&b);
+}
