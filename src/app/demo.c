@@ -1,4 +1,4 @@
-/* demo.c - lf_demo: refuses a workspace that holds data unless told to replace it, then generates. */
+/* demo.c - lf_demo: refuses a workspace holding data unless told to replace it, then generates. */
 #include "app.h"
 
 #include "demo/demo.h"
@@ -10,8 +10,8 @@ int lf_demo(struct lf *lf, const struct lf_demo_opts *opts, struct lf_demo_resul
     struct store_counts c;
     if (demo_opts_resolve(&o, err) < 0 || store_counts(lf->st, lf->ws, &c, err) < 0)
         return -1;
-    int64_t rows = c.accounts + c.contacts + c.mrr_changes + c.orders + c.events +
-                   c.touchpoints + c.responses;
+    int64_t rows =
+        c.accounts + c.contacts + c.mrr_changes + c.orders + c.events + c.touchpoints + c.responses;
     if (rows > 0 && !o.replace)
         return err_set(err, LF_EUSAGE,
                        "the store already holds data (%lld accounts, %lld events); "

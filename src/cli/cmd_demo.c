@@ -123,8 +123,8 @@ int cmd_demo(int argc, char **argv, const char *db)
     }
     printf("generated %zu accounts, %zu contacts, %zu MRR changes, %zu events, %zu touchpoints, "
            "%zu responses, %zu orders\n",
-           res.accounts, res.contacts, res.mrr_changes, res.events, res.touchpoints,
-           res.responses, res.orders);
+           res.accounts, res.contacts, res.mrr_changes, res.events, res.touchpoints, res.responses,
+           res.orders);
 out:
     lf_close(lf);
     return ret;

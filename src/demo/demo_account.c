@@ -1,4 +1,4 @@
-/* demo_account.c - the simulated account: its rows in reusable arrays and its strings in one text. */
+/* demo_account.c - the simulated account: rows in reusable arrays, strings in one text. */
 #include "demo_int.h"
 
 #include <math.h>
@@ -123,9 +123,8 @@ int sim_add_response(struct sim_account *a, int64_t ts, int contact, int survey,
 void sim_add_event(struct sim_account *a, int64_t ts, int contact, int feature, int32_t value)
 {
     a->events = xgrow(a->events, sizeof(*a->events), a->events_nr + 1, &a->events_cap);
-    a->events[a->events_nr++] =
-        (struct sim_event){.ts = ts, .contact = contact, .feature = (int16_t)feature,
-                           .value = value};
+    a->events[a->events_nr++] = (struct sim_event){
+        .ts = ts, .contact = contact, .feature = (int16_t)feature, .value = value};
 }
 
 void sim_add_mrr(struct sim_account *a, int64_t date, int64_t mrr, const char *reason)

@@ -36,8 +36,8 @@ int b2b_add_person(struct b2b *b, const char *role, int64_t at, double activity)
     int i = sim_add_contact(a, role, at, activity);
     /* Walking both name lists with strides gives distinct names for the first 1,600 people. */
     const char *first = demo_first_names[(a->name_a + i * a->name_sa) % DEMO_NAMES_NR];
-    const char *last = demo_last_names[(a->name_b + i * a->name_sb + i / DEMO_NAMES_NR) %
-                                       DEMO_NAMES_NR];
+    const char *last =
+        demo_last_names[(a->name_b + i * a->name_sb + i / DEMO_NAMES_NR) % DEMO_NAMES_NR];
     int round = i / (DEMO_NAMES_NR * DEMO_NAMES_NR);
     char tag[16] = "";
     if (round > 0)
@@ -86,9 +86,10 @@ static void signup(struct b2b *b)
     b->discount = b->plan == PLAN_ENTERPRISE ? (int)rng_range(r, 14, 18) * 5
                   : b->plan == PLAN_BUSINESS ? (int)rng_range(r, 18, 20) * 5
                                              : 100;
-    static const char *const segments[PLAN_NR][2] = {
-        {"smb", "smb"}, {"smb", "mid-market"}, {"mid-market", "enterprise"},
-        {"enterprise", "enterprise"}};
+    static const char *const segments[PLAN_NR][2] = {{"smb", "smb"},
+                                                     {"smb", "mid-market"},
+                                                     {"mid-market", "enterprise"},
+                                                     {"enterprise", "enterprise"}};
     a->segment = segments[b->plan][rng_bernoulli(r, 0.3)];
     const struct demo_owner *owner = &demo_owners[rng_range(r, 0, demo_owners_nr - 1)];
     a->owner = owner->name;
@@ -120,8 +121,8 @@ static void signup(struct b2b *b)
     a->name_b = (int)rng_range(r, 0, DEMO_NAMES_NR - 1);
     a->name_sa = strides[rng_range(r, 0, 15)];
     a->name_sb = (int)rng_range(r, 1, DEMO_NAMES_NR - 1);
-    a->attrs = sim_textf(a, "{\"industry\":\"%s\",\"country\":\"%s\",\"billing\":\"%s\"}",
-                         industry, country->code, pl->annual ? "annual" : "monthly");
+    a->attrs = sim_textf(a, "{\"industry\":\"%s\",\"country\":\"%s\",\"billing\":\"%s\"}", industry,
+                         country->code, pl->annual ? "annual" : "monthly");
     a->plan = pl->name;
 
     int64_t since = a->customer_since;
@@ -303,8 +304,8 @@ static int64_t dormant(struct b2b *b, int64_t from, int64_t to)
     if (b->reactivated || from < b->churned_at + 28 * MS_PER_DAY)
         return 0;
     const char *reason = b->a->mrr[b->a->mrr_nr - 1].reason;
-    double monthly = strcmp(reason, "price") == 0 || strcmp(reason, "budget cuts") == 0 ? 0.04
-                                                                                          : 0.015;
+    double monthly =
+        strcmp(reason, "price") == 0 || strcmp(reason, "budget cuts") == 0 ? 0.04 : 0.015;
     if (!rng_bernoulli(r, monthly / 4.35))
         return 0;
     int64_t d = time_day_start(demo_between(r, from, to));

@@ -9,13 +9,13 @@
 
 #include "model/model.h"
 
-#define BG_R 0.9       /* purchase rate per month ~ Gamma(r, alpha) */
+#define BG_R 0.9 /* purchase rate per month ~ Gamma(r, alpha) */
 #define BG_ALPHA 3.0
-#define BG_A 1.2       /* dropout after each purchase ~ Beta(a, b) */
+#define BG_A 1.2 /* dropout after each purchase ~ Beta(a, b) */
 #define BG_B 3.0
-#define GG_P 4.0       /* an order's amount ~ Gamma(p, nu), nu ~ Gamma(q, gamma) */
+#define GG_P 4.0 /* an order's amount ~ Gamma(p, nu), nu ~ Gamma(q, gamma) */
 #define GG_Q 5.0
-#define GG_GAMMA 40.0  /* gives a mean order of p * gamma / (q - 1) = 40.00 */
+#define GG_GAMMA 40.0 /* gives a mean order of p * gamma / (q - 1) = 40.00 */
 #define MONTH_MS (30.4375 * MS_PER_DAY)
 
 const char *const demo_consumer_events[2] = {"product_viewed", "checkout_completed"};
@@ -54,8 +54,7 @@ static bool order_ticket(struct sim_account *a, struct rng *r, int64_t t, int64_
         a->tps[tp].duration = floor(hours * 60.0 + 0.5);
     int64_t ts = resolved + demo_between(r, 1, 24) * HOUR_MS;
     if (ts < end && rng_bernoulli(r, 0.5)) {
-        int score = demo_score(4.9 - 0.55 * log(1.0 + hours / 4.0) + rng_normal(r, 0.0, 0.6), 1,
-                               5);
+        int score = demo_score(4.9 - 0.55 * log(1.0 + hours / 4.0) + rng_normal(r, 0.0, 0.6), 1, 5);
         int i = sim_add_response(a, ts, 0, SURVEY_CSAT, score);
         a->resps[i].touchpoint = tp;
         if (rng_bernoulli(r, 0.5)) {
@@ -77,10 +76,9 @@ void demo_consumer_simulate(struct sim_account *a, struct rng *r, int64_t end)
     double nu = demo_gamma(r, GG_Q, GG_GAMMA);
     int64_t local = -(int64_t)a->tz_minutes * 60 * MS_PER_SEC;
     if (rng_bernoulli(r, 0.7)) {
-        int tp = sim_add_touchpoint(a, a->customer_since - demo_between(r, 1, 30) * MS_PER_DAY +
-                                           19 * HOUR_MS + local,
-                                    0, rng_bernoulli(r, 0.5) ? "social" : "web", "awareness",
-                                    "marketing", "ad click");
+        int tp = sim_add_touchpoint(
+            a, a->customer_since - demo_between(r, 1, 30) * MS_PER_DAY + 19 * HOUR_MS + local, 0,
+            rng_bernoulli(r, 0.5) ? "social" : "web", "awareness", "marketing", "ad click");
         a->tps[tp].text = sim_textf(a, "%s", "Clicked a spring collection ad");
     }
     bool bad = false;
@@ -90,8 +88,7 @@ void demo_consumer_simulate(struct sim_account *a, struct rng *r, int64_t end)
         sim_add_order(a, t, amount < 100 ? 100 : amount, 0);
         int views = 1 + rng_poisson(r, 2.0);
         for (int v = views; v > 0; v--)
-            sim_add_event(a, t - v * demo_between(r, 1, 8) * 60 * MS_PER_SEC, 0, CONSUMER_VIEW,
-                          -1);
+            sim_add_event(a, t - v * demo_between(r, 1, 8) * 60 * MS_PER_SEC, 0, CONSUMER_VIEW, -1);
         sim_add_event(a, t, 0, CONSUMER_CHECKOUT, (int32_t)(amount / 100));
         int64_t after = t + demo_between(r, 1, 10) * MS_PER_DAY;
         if (after < end && rng_bernoulli(r, 0.06))

@@ -22,34 +22,45 @@ enum { PLAN_STARTER, PLAN_GROWTH, PLAN_BUSINESS, PLAN_ENTERPRISE, PLAN_NR };
 
 struct demo_plan {
     const char *name;
-    int seats_min, seats_max;  /* at signup */
-    int64_t seat_price;        /* minor units a seat a month */
-    double share;              /* of the B2B accounts */
-    double coverage;           /* chance of CSM check-ins, times the owner's proactiveness */
-    double base_logit;         /* intercept of the monthly churn hazard */
-    double resolve_hours;      /* median time to resolve a ticket */
+    int seats_min, seats_max; /* at signup */
+    int64_t seat_price;       /* minor units a seat a month */
+    double share;             /* of the B2B accounts */
+    double coverage;          /* chance of CSM check-ins, times the owner's proactiveness */
+    double base_logit;        /* intercept of the monthly churn hazard */
+    double resolve_hours;     /* median time to resolve a ticket */
     int onboarding_weeks;
-    bool annual;               /* churn only at the yearly renewal */
+    bool annual; /* churn only at the yearly renewal */
 };
 extern const struct demo_plan demo_plans[PLAN_NR];
 
 enum {
-    FEAT_PROJECT, FEAT_TASK, FEAT_COMMENT, FEAT_FILE, FEAT_REPORT_VIEW, FEAT_REPORT_SHARE,
-    FEAT_EXPORT, FEAT_INTEGRATION, FEAT_AUTOMATION, FEAT_API, FEAT_DASHBOARD, FEAT_SSO,
-    FEAT_AUDIT, FEAT_NR
+    FEAT_PROJECT,
+    FEAT_TASK,
+    FEAT_COMMENT,
+    FEAT_FILE,
+    FEAT_REPORT_VIEW,
+    FEAT_REPORT_SHARE,
+    FEAT_EXPORT,
+    FEAT_INTEGRATION,
+    FEAT_AUTOMATION,
+    FEAT_API,
+    FEAT_DASHBOARD,
+    FEAT_SSO,
+    FEAT_AUDIT,
+    FEAT_NR
 }; /* report_shared is the value milestone (time to value) */
 
 struct demo_feature {
-    const char *name;          /* the event name */
-    int tier;                  /* the cheapest plan that has it */
-    double adopt;              /* weekly adoption hazard at full engagement */
-    double weight;             /* its share of usage once adopted */
+    const char *name; /* the event name */
+    int tier;         /* the cheapest plan that has it */
+    double adopt;     /* weekly adoption hazard at full engagement */
+    double weight;    /* its share of usage once adopted */
 };
 extern const struct demo_feature demo_features[FEAT_NR];
 
 struct demo_owner {
     const char *name;
-    double proactive;          /* how many of the owner's accounts get check-ins */
+    double proactive; /* how many of the owner's accounts get check-ins */
 };
 extern const struct demo_owner demo_owners[];
 extern const int demo_owners_nr;
@@ -57,7 +68,7 @@ extern const int demo_owners_nr;
 struct demo_country {
     const char *code;
     double weight;
-    int tz_minutes;            /* offset of local business hours from UTC */
+    int tz_minutes; /* offset of local business hours from UTC */
 };
 extern const struct demo_country demo_countries[];
 extern const int demo_countries_nr;
@@ -81,7 +92,7 @@ double demo_gamma(struct rng *r, double shape, double rate); /* mean shape / rat
 double demo_beta(struct rng *r, double a, double b);
 double demo_lognormal(struct rng *r, double median, double sigma);
 int demo_binomial(struct rng *r, int n, double p);
-int demo_score(double x, int lo, int hi); /* rounded and clamped to [lo, hi] */
+int demo_score(double x, int lo, int hi);                    /* rounded and clamped to [lo, hi] */
 int64_t demo_between(struct rng *r, int64_t lo, int64_t hi); /* uniform in [lo, hi) */
 /* A well-mixed seed for account `index` of a run seeded with `seed`. */
 uint64_t demo_mix(uint64_t seed, uint64_t index);
@@ -91,13 +102,26 @@ int64_t demo_add_months(int64_t anchor, int k);
 /* ---- wording (demo_text.c) ---- */
 
 enum demo_topic {
-    TOPIC_EXPORT, TOPIC_INTEGRATION, TOPIC_LOGIN, TOPIC_BILLING, TOPIC_PERFORMANCE, TOPIC_BUG,
-    TOPIC_HOWTO, TOPIC_ORDER, TOPIC_NR
+    TOPIC_EXPORT,
+    TOPIC_INTEGRATION,
+    TOPIC_LOGIN,
+    TOPIC_BILLING,
+    TOPIC_PERFORMANCE,
+    TOPIC_BUG,
+    TOPIC_HOWTO,
+    TOPIC_ORDER,
+    TOPIC_NR
 };
 /* What a dissatisfied customer complains about (and why an account churns). */
 enum demo_cause {
-    CAUSE_NONE, CAUSE_ADOPTION, CAUSE_ONBOARDING, CAUSE_SUPPORT, CAUSE_CHAMPION, CAUSE_PRICE,
-    CAUSE_PRODUCT, CAUSE_NR
+    CAUSE_NONE,
+    CAUSE_ADOPTION,
+    CAUSE_ONBOARDING,
+    CAUSE_SUPPORT,
+    CAUSE_CHAMPION,
+    CAUSE_PRICE,
+    CAUSE_PRODUCT,
+    CAUSE_NR
 };
 
 const char *demo_topic_name(int topic);
@@ -114,20 +138,20 @@ const char *demo_churn_reason(struct rng *r, int cause);
 /* ---- the simulated account (demo_account.c) ---- */
 
 struct sim_contact {
-    size_t name, email;        /* offsets into the account's text */
+    size_t name, email; /* offsets into the account's text */
     const char *role;
     int64_t created_at;
-    int64_t left_at;           /* 0 while at the account */
-    int64_t last_active;       /* the last event's time, 0 before the first */
-    double activity;           /* how much this person uses the product */
-    int64_t id;                /* the store's, once written */
+    int64_t left_at;     /* 0 while at the account */
+    int64_t last_active; /* the last event's time, 0 before the first */
+    double activity;     /* how much this person uses the product */
+    int64_t id;          /* the store's, once written */
 };
 
 struct sim_event {
     int64_t ts;
     int32_t contact;
-    int16_t feature;           /* FEAT_*, or a consumer event */
-    int32_t value;             /* -1 when the event carries none */
+    int16_t feature; /* FEAT_*, or a consumer event */
+    int32_t value;   /* -1 when the event carries none */
 };
 
 struct sim_mrr {
@@ -137,20 +161,20 @@ struct sim_mrr {
 
 struct sim_touchpoint {
     int64_t ts;
-    int contact;               /* -1 when none */
+    int contact; /* -1 when none */
     const char *channel, *stage, *team, *kind, *status;
-    double duration;           /* minutes; NAN when none */
-    size_t text, attrs;        /* offsets into the account's text, NO_TEXT when none */
-    int64_t id;                /* the store's, once written */
+    double duration;    /* minutes; NAN when none */
+    size_t text, attrs; /* offsets into the account's text, NO_TEXT when none */
+    int64_t id;         /* the store's, once written */
 };
 
 struct sim_response {
     int64_t ts;
     int contact;
-    int survey;                /* SURVEY_NPS, SURVEY_CSAT, SURVEY_CES */
+    int survey; /* SURVEY_NPS, SURVEY_CSAT, SURVEY_CES */
     int score;
-    int touchpoint;            /* index of the rated touchpoint, -1 when none */
-    size_t comment;            /* NO_TEXT when none */
+    int touchpoint; /* index of the rated touchpoint, -1 when none */
+    size_t comment; /* NO_TEXT when none */
 };
 
 struct sim_order {
@@ -160,15 +184,15 @@ struct sim_order {
 
 /* Everything generated for one account; reused from account to account (sim_reset). */
 struct sim_account {
-    int64_t index;             /* 0-based, the order of signing up */
+    int64_t index; /* 0-based, the order of signing up */
     bool consumer;
     const char *plan, *segment, *owner, *stage;
-    size_t name, attrs;        /* offsets into text */
+    size_t name, attrs; /* offsets into text */
     int64_t customer_since, renewal_date, seats;
     int tz_minutes;
     int name_a, name_b, name_sa, name_sb; /* how contact names are drawn */
-    char domain[128];          /* of the e-mail addresses */
-    struct buf text;           /* every string of the account, NUL-separated */
+    char domain[128];                     /* of the e-mail addresses */
+    struct buf text;                      /* every string of the account, NUL-separated */
 
     struct sim_contact *contacts;
     size_t contacts_nr, contacts_cap;
@@ -213,45 +237,45 @@ void sim_sort_events(struct sim_account *a);
 enum { ONB_RUNNING, ONB_DONE, ONB_STALLED };
 
 struct ticket {
-    int64_t ts, resolved;      /* resolved is INT64_MAX for a ticket nobody resolves */
+    int64_t ts, resolved; /* resolved is INT64_MAX for a ticket nobody resolves */
     int topic;
-    int tp;                    /* its touchpoint */
+    int tp; /* its touchpoint */
 };
 
 struct b2b {
     struct rng *r;
     struct sim_account *a;
-    int64_t end;               /* "today": nothing happens at or after it */
+    int64_t end; /* "today": nothing happens at or after it */
     int plan;
-    double fit;                /* product fit: the account's baseline engagement */
-    double drift;              /* weekly trend of engagement (falling usage when negative) */
-    double issue;              /* how often the product breaks for this account */
-    double budget;             /* price pressure */
-    double growth;             /* monthly headcount growth */
-    double headcount;          /* people who would use the product */
+    double fit;       /* product fit: the account's baseline engagement */
+    double drift;     /* weekly trend of engagement (falling usage when negative) */
+    double issue;     /* how often the product breaks for this account */
+    double budget;    /* price pressure */
+    double growth;    /* monthly headcount growth */
+    double headcount; /* people who would use the product */
     int64_t seats;
-    int discount;              /* percent of list price paid */
-    bool covered;              /* gets proactive CSM check-ins */
-    bool will_stall;           /* onboarding is going to stall */
-    int onboarding;            /* ONB_* */
+    int discount;    /* percent of list price paid */
+    bool covered;    /* gets proactive CSM check-ins */
+    bool will_stall; /* onboarding is going to stall */
+    int onboarding;  /* ONB_* */
     int64_t onboarding_end;
-    int kickoff;               /* the touchpoint a CES response rates */
-    int champion;              /* contact index, -1 while there is none */
-    int users;                 /* contacts using the product now */
+    int kickoff;  /* the touchpoint a CES response rates */
+    int champion; /* contact index, -1 while there is none */
+    int users;    /* contacts using the product now */
     bool adopted[FEAT_NR];
-    double z, e;               /* latent engagement, and sigmoid(z) in 0..1 */
-    double *hist;              /* e of every simulated week */
+    double z, e;  /* latent engagement, and sigmoid(z) in 0..1 */
+    double *hist; /* e of every simulated week */
     size_t hist_nr, hist_cap;
     struct ticket *tickets;
     size_t tickets_nr, tickets_cap;
     int64_t last_checkin, next_checkin, next_qbr, next_newsletter, next_nps;
-    double nps_mean;           /* the last NPS wave's mean score */
+    double nps_mean; /* the last NPS wave's mean score */
     int64_t nps_at, bad_csat_at, expanded_at;
     bool alive;
     int64_t churned_at;
     bool reactivated;
     int64_t bill_anchor;
-    int bill_k;                /* months since bill_anchor of the next billing date */
+    int bill_k; /* months since bill_anchor of the next billing date */
 };
 
 void b2b_init(struct b2b *b);
@@ -305,7 +329,7 @@ void demo_consumer_simulate(struct sim_account *a, struct rng *r, int64_t end);
 /* ---- writing (demo_write.c) ---- */
 
 struct demo_surveys {
-    int64_t id[3];             /* nps, csat, ces */
+    int64_t id[3]; /* nps, csat, ces */
 };
 /* Looks up the built-in surveys of ws. */
 int demo_surveys_find(struct store *st, int64_t ws, struct demo_surveys *out, struct lf_err *err);

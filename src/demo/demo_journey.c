@@ -68,8 +68,7 @@ void journey_presale(struct b2b *b)
     for (int k = 0; k < n; k++) {
         int w = (int)rng_range(r, 0, 3);
         int64_t t = k == 0 ? lead : demo_between(r, lead, since - 7 * MS_PER_DAY);
-        add(b, at_work(b, t), b->champion, aware[w][1], "awareness", "marketing", aware[w][0],
-            NAN);
+        add(b, at_work(b, t), b->champion, aware[w][1], "awareness", "marketing", aware[w][0], NAN);
     }
     if (b->plan == PLAN_STARTER) {
         add(b, at_work(b, since - days(b, 1, 14)), b->champion, "web", "purchase", "sales",
@@ -80,8 +79,7 @@ void journey_presale(struct b2b *b)
     add(b, at_work(b, demo > lead ? demo : lead), b->champion, "meeting", "purchase", "sales",
         "demo call", rng_bernoulli(r, 0.5) ? 30 : 45);
     if (b->plan >= PLAN_BUSINESS)
-        add(b, at_work(b, since - days(b, 1, 5)), 1, "email", "purchase", "sales", "proposal",
-            NAN);
+        add(b, at_work(b, since - days(b, 1, 5)), 1, "email", "purchase", "sales", "proposal", NAN);
 }
 
 void journey_kickoff(struct b2b *b)
@@ -106,8 +104,9 @@ void journey_onboarding_review(struct b2b *b, int64_t t)
     bool stalled = b->onboarding == ONB_STALLED;
     int tp = add(b, t, someone(b), b->plan == PLAN_STARTER ? "in-app" : "email", "onboarding",
                  "onboarding", "onboarding review", NAN);
-    text(b, tp, stalled ? "Onboarding stalled: data import unfinished and few users invited"
-                        : "Onboarding complete: the team is live on projects and reports");
+    text(b, tp,
+         stalled ? "Onboarding stalled: data import unfinished and few users invited"
+                 : "Onboarding complete: the team is live on projects and reports");
 }
 
 static void checkin(struct b2b *b, int64_t from, int64_t to)
@@ -154,8 +153,9 @@ void journey_week(struct b2b *b, int64_t from, int64_t to)
         bool low = b2b_engagement(b, 0, 4) < 0.45;
         int tp = add(b, t, someone(b), "meeting", renewal_near(b, t) ? "renewal" : "adoption",
                      "success", "qbr", 60);
-        text(b, tp, low ? "Quarterly business review: adoption below plan, agreed actions"
-                        : "Quarterly business review: outcomes on track");
+        text(b, tp,
+             low ? "Quarterly business review: adoption below plan, agreed actions"
+                 : "Quarterly business review: outcomes on track");
         if (tp >= 0)
             b->last_checkin = t;
         b->next_qbr = from + 13 * WEEK_MS;
@@ -179,8 +179,8 @@ void journey_week(struct b2b *b, int64_t from, int64_t to)
 
 void journey_expansion_call(struct b2b *b, int64_t t)
 {
-    int tp = add(b, at_work(b, t), someone(b), "meeting", "expansion", "sales", "expansion call",
-                 30);
+    int tp =
+        add(b, at_work(b, t), someone(b), "meeting", "expansion", "sales", "expansion call", 30);
     text(b, tp, "Expansion: more seats for the growing team");
 }
 

@@ -73,8 +73,8 @@ void support_week(struct b2b *b, int64_t from, int64_t to)
         double p_never = 0.04 + (hard ? 0.08 * fmin(b->issue, 2.0) : 0.0);
         double scale = topic == TOPIC_HOWTO ? 0.5 : topic == TOPIC_BILLING ? 0.8 : hard ? 1.6 : 1.0;
         double hours = demo_lognormal(r, pl->resolve_hours * scale, 1.1);
-        int64_t resolved = rng_bernoulli(r, p_never) ? INT64_MAX
-                                                     : ts + (int64_t)(hours * (double)HOUR_MS);
+        int64_t resolved =
+            rng_bernoulli(r, p_never) ? INT64_MAX : ts + (int64_t)(hours * (double)HOUR_MS);
         static const char *const channels[] = {"chat", "email", "phone"};
         double cw[3] = {0.45, 0.40, b->plan == PLAN_ENTERPRISE ? 0.35 : 0.15};
         const char *stage = b->onboarding == ONB_RUNNING ? "onboarding"

@@ -44,9 +44,9 @@ void survey_nps_wave(struct b2b *b, int64_t t, int64_t limit)
         if (ts >= limit)
             continue;
         double price = dm ? 1.2 * fmax(0.0, b->budget) : pull[CAUSE_PRICE];
-        double x = 8.0 + 6.0 * (e4 - 0.6) - 1.1 * (open < 3 ? open : 3) -
-                   pull[CAUSE_ONBOARDING] - pull[CAUSE_CHAMPION] - (bad_csat ? 0.8 : 0.0) -
-                   price + (checkin ? 0.5 : 0.0) + rng_normal(r, 0.0, 1.3);
+        double x = 8.0 + 6.0 * (e4 - 0.6) - 1.1 * (open < 3 ? open : 3) - pull[CAUSE_ONBOARDING] -
+                   pull[CAUSE_CHAMPION] - (bad_csat ? 0.8 : 0.0) - price + (checkin ? 0.5 : 0.0) +
+                   rng_normal(r, 0.0, 1.3);
         int score = demo_score(x, 0, 10);
         int cause = CAUSE_PRODUCT;
         double worst = 0.3;

@@ -1,4 +1,4 @@
-/* demo_text.c - the wording of tickets, survey comments and churn reasons, fitted to score and cause.
+/* demo_text.c - the wording of tickets, comments and churn reasons, fitted to score and cause.
  *
  * Every comment of a promoter (NPS 9-10) opens with one of the words of `praise`, and every
  * comment of a detractor scoring 0-4 with one of `blame`, so sentiment analysis has a ground
@@ -9,24 +9,33 @@
 #define PICK(r, a) ((a)[rng_range((r), 0, NR(a) - 1)])
 
 static const char *const topic_names[TOPIC_NR] = {
-    [TOPIC_EXPORT] = "export",         [TOPIC_INTEGRATION] = "integration",
-    [TOPIC_LOGIN] = "login",           [TOPIC_BILLING] = "billing",
-    [TOPIC_PERFORMANCE] = "performance", [TOPIC_BUG] = "bug",
-    [TOPIC_HOWTO] = "how-to",          [TOPIC_ORDER] = "order",
+    [TOPIC_EXPORT] = "export",
+    [TOPIC_INTEGRATION] = "integration",
+    [TOPIC_LOGIN] = "login",
+    [TOPIC_BILLING] = "billing",
+    [TOPIC_PERFORMANCE] = "performance",
+    [TOPIC_BUG] = "bug",
+    [TOPIC_HOWTO] = "how-to",
+    [TOPIC_ORDER] = "order",
 };
 
 /* How a customer names a topic inside a sentence. */
 static const char *const topic_phrases[TOPIC_NR] = {
-    [TOPIC_EXPORT] = "the export",      [TOPIC_INTEGRATION] = "the Salesforce sync",
-    [TOPIC_LOGIN] = "the SSO login",    [TOPIC_BILLING] = "the invoice",
-    [TOPIC_PERFORMANCE] = "the dashboard speed", [TOPIC_BUG] = "the missing tasks",
-    [TOPIC_HOWTO] = "the setup question", [TOPIC_ORDER] = "my order",
+    [TOPIC_EXPORT] = "the export",
+    [TOPIC_INTEGRATION] = "the Salesforce sync",
+    [TOPIC_LOGIN] = "the SSO login",
+    [TOPIC_BILLING] = "the invoice",
+    [TOPIC_PERFORMANCE] = "the dashboard speed",
+    [TOPIC_BUG] = "the missing tasks",
+    [TOPIC_HOWTO] = "the setup question",
+    [TOPIC_ORDER] = "my order",
 };
 
 static const char *const tickets[TOPIC_NR][3] = {
-    [TOPIC_EXPORT] = {"CSV export keeps failing with a timeout", "Export to Excel is missing columns",
-                      "The scheduled export did not arrive"},
-    [TOPIC_INTEGRATION] = {"Salesforce sync stopped working", "Slack notifications are not arriving",
+    [TOPIC_EXPORT] = {"CSV export keeps failing with a timeout",
+                      "Export to Excel is missing columns", "The scheduled export did not arrive"},
+    [TOPIC_INTEGRATION] = {"Salesforce sync stopped working",
+                           "Slack notifications are not arriving",
                            "Webhook calls fail with error 500"},
     [TOPIC_LOGIN] = {"Cannot log in with SSO", "Password reset email never arrives",
                      "Users are logged out every few minutes"},
@@ -53,7 +62,10 @@ void demo_text_ticket(struct rng *r, int topic, struct buf *out)
 }
 
 static const char *const praise[] = {
-    "Love it.", "Great product.", "Excellent tool.", "Fantastic experience.",
+    "Love it.",
+    "Great product.",
+    "Excellent tool.",
+    "Fantastic experience.",
     "Highly recommend it.",
 };
 static const char *const praise_b2b[] = {
@@ -66,22 +78,27 @@ static const char *const praise_b2b[] = {
 };
 static const char *const praise_csm = "Our customer success manager is amazing.";
 static const char *const praise_consumer[] = {
-    "Fast delivery and great quality.", "Easy checkout and excellent service.",
+    "Fast delivery and great quality.",
+    "Easy checkout and excellent service.",
     "Lovely products, I will order again.",
 };
 
 static const char *const passive_b2b[] = {
-    "the reports could be faster", "we would like more integrations",
-    "the mobile app needs work", "some advanced features are hard to find",
+    "the reports could be faster",
+    "we would like more integrations",
+    "the mobile app needs work",
+    "some advanced features are hard to find",
     "pricing is a bit high for a small team",
 };
 static const char *const passive_consumer[] = {
-    "delivery could be faster", "shipping is a bit expensive", "the website is hard to search",
+    "delivery could be faster",
+    "shipping is a bit expensive",
+    "the website is hard to search",
 };
 
 static const char *const blame[] = {
     "Very disappointed.", "Frustrating experience.", "Really unhappy with it.",
-    "Terrible lately.", "Awful experience.",
+    "Terrible lately.",   "Awful experience.",
 };
 
 /* Complaints by cause, worded for detractors; the mild ones (5-6) reuse them after "but". */
@@ -100,7 +117,8 @@ static const char *const complaints[CAUSE_NR][2] = {
     [CAUSE_PRODUCT] = {"it is missing basic features we need", "it is buggy and slow"},
 };
 static const char *const complaints_consumer[] = {
-    "my order arrived late and damaged", "customer service never answered my email",
+    "my order arrived late and damaged",
+    "customer service never answered my email",
     "the quality was poor",
 };
 
@@ -174,9 +192,8 @@ void demo_text_ces(struct rng *r, int score, struct buf *out)
     static const char *const easy[] = {"Onboarding was great, we were set up in an afternoon.",
                                        "Very easy to get started.",
                                        "The kickoff call made setup easy."};
-    static const char *const middle[] = {
-        "Setup was fine, but importing our data took some effort.",
-        "Okay, a few steps were unclear."};
+    static const char *const middle[] = {"Setup was fine, but importing our data took some effort.",
+                                         "Okay, a few steps were unclear."};
     static const char *const hard[] = {"Setup was confusing and took weeks.",
                                        "Importing our data was painful and nobody helped.",
                                        "Too many steps, hard to get started."};
@@ -192,7 +209,7 @@ void demo_text_feature_request(struct rng *r, struct buf *out)
 {
     static const char *const wishes[] = {"a Gantt chart view", "two-factor login",
                                          "a Jira integration", "custom fields on reports",
-                                         "a dark mode", "recurring tasks"};
+                                         "a dark mode",        "recurring tasks"};
     buf_addf(out, "Please add %s", PICK(r, wishes));
 }
 

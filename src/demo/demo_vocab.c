@@ -29,13 +29,13 @@ const struct demo_feature demo_features[FEAT_NR] = {
 };
 
 const struct demo_owner demo_owners[] = {
-    {"maria.lopez", 0.90}, {"james.chen", 0.75}, {"aisha.bello", 0.60},
+    {"maria.lopez", 0.90}, {"james.chen", 0.75},  {"aisha.bello", 0.60},
     {"tom.weber", 0.45},   {"sofia.rossi", 0.30}, {"david.kim", 0.15},
 };
 const int demo_owners_nr = sizeof(demo_owners) / sizeof(*demo_owners);
 
 const struct demo_country demo_countries[] = {
-    {"US", 0.35, -300}, {"GB", 0.10, 0},   {"DE", 0.10, 60},  {"FR", 0.07, 60},
+    {"US", 0.35, -300}, {"GB", 0.10, 0},   {"DE", 0.10, 60},   {"FR", 0.07, 60},
     {"NL", 0.05, 60},   {"ES", 0.05, 60},  {"CA", 0.07, -300}, {"BR", 0.05, -180},
     {"IN", 0.06, 330},  {"AU", 0.05, 600}, {"JP", 0.05, 540},
 };
@@ -48,37 +48,37 @@ const char *const demo_industries[] = {
 const int demo_industries_nr = sizeof(demo_industries) / sizeof(*demo_industries);
 
 const char *const demo_first_names[DEMO_NAMES_NR] = {
-    "Anna",  "Ben",    "Carla",  "Daniel", "Elena",  "Felix", "Grace",  "Hugo",
-    "Ines",  "Jonas",  "Kira",   "Liam",   "Mia",    "Noah",  "Olivia", "Pablo",
-    "Quinn", "Rosa",   "Samuel", "Tara",   "Umar",   "Vera",  "Wes",    "Xenia",
-    "Yusuf", "Zoe",    "Amir",   "Beatriz", "Chloe", "Diego", "Emma",   "Farah",
-    "Gabriel", "Hana", "Ivan",   "Julia",  "Kenji",  "Lena",  "Marco",  "Nadia",
+    "Anna", "Ben",   "Carla",   "Daniel", "Elena",  "Felix", "Grace", "Hugo",    "Ines",   "Jonas",
+    "Kira", "Liam",  "Mia",     "Noah",   "Olivia", "Pablo", "Quinn", "Rosa",    "Samuel", "Tara",
+    "Umar", "Vera",  "Wes",     "Xenia",  "Yusuf",  "Zoe",   "Amir",  "Beatriz", "Chloe",  "Diego",
+    "Emma", "Farah", "Gabriel", "Hana",   "Ivan",   "Julia", "Kenji", "Lena",    "Marco",  "Nadia",
 };
 
 const char *const demo_last_names[DEMO_NAMES_NR] = {
-    "Silva",  "Novak",   "Jensen", "Garcia", "Okafor", "Schmidt", "Rossi",  "Tanaka",
-    "Dubois", "Kowalski", "Nguyen", "Patel", "Moreau", "Hansen",  "Costa",  "Fischer",
-    "Larsen", "Romero",  "Ahmed",  "Berg",   "Conti",  "Ivanova", "Walsh",  "Yilmaz",
-    "Mendes", "Olsen",   "Brooks", "Sato",   "Keller", "Ortiz",   "Murphy", "Haddad",
-    "Lindqvist", "Park", "Weber",  "Santos", "Kim",    "Adeyemi", "Müller", "Horvat",
+    "Silva",     "Novak",    "Jensen", "Garcia", "Okafor", "Schmidt", "Rossi",  "Tanaka",
+    "Dubois",    "Kowalski", "Nguyen", "Patel",  "Moreau", "Hansen",  "Costa",  "Fischer",
+    "Larsen",    "Romero",   "Ahmed",  "Berg",   "Conti",  "Ivanova", "Walsh",  "Yilmaz",
+    "Mendes",    "Olsen",    "Brooks", "Sato",   "Keller", "Ortiz",   "Murphy", "Haddad",
+    "Lindqvist", "Park",     "Weber",  "Santos", "Kim",    "Adeyemi", "Müller", "Horvat",
 };
 
 static const char *const prefixes[] = {
-    "North", "Blue",  "Bright", "Silver", "Red",   "Green",  "Swift",  "Iron",  "Cedar", "Lumen",
-    "Atlas", "Nova",  "Pine",   "Harbor", "Summit", "Orbit", "Vertex", "Coral", "Maple", "Falcon",
-    "Granite", "Crystal", "Golden", "Aurora", "Echo", "Delta", "Polar", "Sun",  "River", "Stone",
+    "North",  "Blue",  "Bright", "Silver", "Red",     "Green",   "Swift",  "Iron",
+    "Cedar",  "Lumen", "Atlas",  "Nova",   "Pine",    "Harbor",  "Summit", "Orbit",
+    "Vertex", "Coral", "Maple",  "Falcon", "Granite", "Crystal", "Golden", "Aurora",
+    "Echo",   "Delta", "Polar",  "Sun",    "River",   "Stone",
 };
 static const char *const roots[] = {
-    "wind", "peak", "field", "bridge", "point", "gate", "works", "line",  "path", "ridge",
-    "wave", "light", "stack", "forge", "leaf",  "port", "spark", "grid",  "loop", "craft",
+    "wind", "peak",  "field", "bridge", "point", "gate", "works", "line", "path", "ridge",
+    "wave", "light", "stack", "forge",  "leaf",  "port", "spark", "grid", "loop", "craft",
 };
 static const char *const suffixes[] = {
-    "Labs",    "Systems",  "Analytics", "Health",   "Logistics", "Software", "Partners", "Studio",
-    "Foods",   "Energy",   "Media",     "Robotics", "Finance",   "Retail",   "Group",
+    "Labs",  "Systems", "Analytics", "Health",   "Logistics", "Software", "Partners", "Studio",
+    "Foods", "Energy",  "Media",     "Robotics", "Finance",   "Retail",   "Group",
 };
 static const char *const regions[] = {
-    "",        " Europe", " Americas", " Asia",     " Nordic",  " Pacific",
-    " Atlantic", " Iberia", " Alpine", " Midwest", " Benelux", " Baltic",
+    "",          " Europe", " Americas", " Asia",    " Nordic",  " Pacific",
+    " Atlantic", " Iberia", " Alpine",   " Midwest", " Benelux", " Baltic",
 };
 #define NR(a) ((int64_t)(sizeof(a) / sizeof(*(a))))
 

@@ -37,8 +37,8 @@ static const char *ext_id(char out[48], const char *prefix, int64_t a, int64_t b
     return out;
 }
 
-static const char *const survey_ext[3] = {[SURVEY_NPS] = "nps", [SURVEY_CSAT] = "csat",
-                                          [SURVEY_CES] = "ces"};
+static const char *const survey_ext[3] = {
+    [SURVEY_NPS] = "nps", [SURVEY_CSAT] = "csat", [SURVEY_CES] = "ces"};
 
 int demo_surveys_find(struct store *st, int64_t ws, struct demo_surveys *out, struct lf_err *err)
 {
@@ -113,8 +113,10 @@ int demo_write(struct store *st, int64_t ws, struct sim_account *a, const struct
         write_contacts(st, ws, a, account_id, aid, err) < 0)
         return -1;
     for (size_t i = 0; i < a->mrr_nr; i++) {
-        struct mrr_change m = {.account_id = account_id, .account_ext_id = aid,
-                               .date = a->mrr[i].date, .mrr = a->mrr[i].mrr,
+        struct mrr_change m = {.account_id = account_id,
+                               .account_ext_id = aid,
+                               .date = a->mrr[i].date,
+                               .mrr = a->mrr[i].mrr,
                                .reason = a->mrr[i].reason};
         if (store_mrr_change_upsert(st, ws, &m, &ch, err) < 0)
             return -1;
@@ -139,20 +141,19 @@ int demo_write(struct store *st, int64_t ws, struct sim_account *a, const struct
     }
     for (size_t i = 0; i < a->resps_nr; i++) {
         const struct sim_response *s = &a->resps[i];
-        struct response r = {.account_id = account_id,
-                             .contact_id = contact_id(a, s->contact),
-                             .survey_id = sv->id[s->survey],
-                             .touchpoint_id = s->touchpoint >= 0 ? a->tps[s->touchpoint].id : 0,
-                             .ext_id = ext_id(id, "rsp", a->index + 1, (int64_t)i + 1, 4),
-                             .account_ext_id = aid,
-                             .survey_ext_id = survey_ext[s->survey],
-                             .touchpoint_ext_id =
-                                 s->touchpoint >= 0
-                                     ? ext_id(tid, "tp", a->index + 1, s->touchpoint + 1, 4)
-                                     : NULL,
-                             .ts = s->ts,
-                             .score = s->score,
-                             .comment = sim_str(a, s->comment)};
+        struct response r = {
+            .account_id = account_id,
+            .contact_id = contact_id(a, s->contact),
+            .survey_id = sv->id[s->survey],
+            .touchpoint_id = s->touchpoint >= 0 ? a->tps[s->touchpoint].id : 0,
+            .ext_id = ext_id(id, "rsp", a->index + 1, (int64_t)i + 1, 4),
+            .account_ext_id = aid,
+            .survey_ext_id = survey_ext[s->survey],
+            .touchpoint_ext_id =
+                s->touchpoint >= 0 ? ext_id(tid, "tp", a->index + 1, s->touchpoint + 1, 4) : NULL,
+            .ts = s->ts,
+            .score = s->score,
+            .comment = sim_str(a, s->comment)};
         if (store_response_upsert(st, ws, &r, &ch, err) < 0)
             return -1;
     }

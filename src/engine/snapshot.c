@@ -178,9 +178,9 @@ static struct engine *snap_read(const char *path, int64_t ws, int threads, char 
         goto out;
     }
     if (h.format != SNAP_FORMAT || h.store_schema != (uint32_t)store_schema_version()) {
-        snprintf(why, 512, "'%s' has format %u for store schema %u, this landfall writes %u "
-                           "for %d", path, h.format, h.store_schema, SNAP_FORMAT,
-                 store_schema_version());
+        snprintf(why, 512, "'%s' is of snapshot format %u and store schema %u; this landfall "
+                           "uses format %u and schema %d", path, h.format, h.store_schema,
+                 SNAP_FORMAT, store_schema_version());
         goto out;
     }
     if (h.ws != ws) {

@@ -1,11 +1,12 @@
 /* csv.c - CSV records through libcsv, each with the line it starts on, for exact messages. */
+#include "ingest_int.h"
+
 #include <csv.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "base/mem.h"
-#include "ingest_int.h"
 
 /* libcsv hands over fields and row ends through callbacks; this gathers them into records. */
 struct reader {

@@ -1,4 +1,6 @@
 /* field.c - the row readers fill, and the checks that turn its text into times, money, ids. */
+#include "ingest_int.h"
+
 #include <errno.h>
 #include <math.h>
 #include <stdlib.h>
@@ -6,7 +8,6 @@
 
 #include "base/time.h"
 #include "base/utf8.h"
-#include "ingest_int.h"
 #include "model/model.h"
 
 #define SHOW_MAX 40

@@ -1,5 +1,7 @@
 /* import.c - one file into the store in one transaction: the header, every record through its
  * kind's mapper, the rejected rows, the counts. */
+#include "ingest_int.h"
+
 #include <ctype.h>
 #include <errno.h>
 #include <stdarg.h>
@@ -11,7 +13,6 @@
 
 #include "base/mem.h"
 #include "base/time.h"
-#include "ingest_int.h"
 
 enum { COL_EXTRA = -1, COL_SKIP = -2 }; /* a header column that is no schema column */
 
@@ -213,9 +214,7 @@ static int header(struct job *j, const struct csv_record *rec, struct lf_err *er
         } else {
             j->colmap[i] = COL_EXTRA;
             if (km->extras == EXTRAS_NONE && !j->prepass)
-                ingest_note(&j->in, rec->line,
-                            "column '%s' is ignored: %s have no custom "
-                            "attributes",
+                ingest_note(&j->in, rec->line, "column '%s' is ignored: %s have no attributes",
                             j->header[i], km->name);
         }
     }

@@ -1,11 +1,10 @@
 /* map.c - one mapper per kind: a row's columns, checked one by one, become a model row that
  * goes to the store once its references are resolved. */
+#include "ingest_int.h"
+
 #include <math.h>
-#include <stdio.h>
-#include <string.h>
 
 #include "base/time.h"
-#include "ingest_int.h"
 #include "model/model.h"
 
 #define BIT(k) (1u << (k))

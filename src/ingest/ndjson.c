@@ -1,11 +1,11 @@
 /* ndjson.c - NDJSON records through jansson, and a JSON object's members read into a row. */
+#include "ingest_int.h"
+
 #include <errno.h>
 #include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/types.h>
-
-#include "ingest_int.h"
 
 int ndjson_read(FILE *f, struct progress *pg, ndjson_record_fn fn, void *ctx, struct lf_err *err)
 {
@@ -100,25 +100,39 @@ static bool is_column(const struct row *r, const char *prefix, const char *key)
 
 static void fill_extras(const json_t *obj, const char *extras, struct row *r)
 {
-    json_t *src = *extras ? lookup(obj, extras) : (json_t *)obj;
+    json_t *src = *extras ? lookup(obj, extras) : (json_t *)obj, *out = NULL, *v;
+    const char *key;
     if (!json_is_object(src))
         return;
-    json_t *out = json_object();
-    const char *key;
-    json_t *v;
     json_object_foreach(src, key, v)
     {
-        if (!is_column(r, extras, key))
-            json_object_set(out, key, v);
+        if (is_column(r, extras, key))
+            continue;
+        if (!out)
+            out = json_object();
+        json_object_set(out, key, v);
     }
-    if (json_object_size(out) > 0) {
-        char *s = json_dumps(out, JSON_COMPACT);
-        buf_reset(&r->extras_buf);
-        buf_adds(&r->extras_buf, s);
-        free(s);
-        r->extras = buf_str(&r->extras_buf);
-    }
+    if (!out)
+        return;
+    char *s = json_dumps(out, JSON_COMPACT);
+    buf_reset(&r->extras_buf);
+    buf_adds(&r->extras_buf, s);
+    free(s);
+    r->extras = buf_str(&r->extras_buf);
     json_decref(out);
+}
+
+/* printf's %lld without printf's cost: one per number of every NDJSON row. */
+static void int_text(struct buf *b, json_int_t v)
+{
+    char s[24], *p = s + sizeof(s);
+    unsigned long long u = v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v;
+    do
+        *--p = (char)('0' + u % 10);
+    while (u /= 10);
+    if (v < 0)
+        *--p = '-';
+    buf_add(b, p, (size_t)(s + sizeof(s) - p));
 }
 
 int ndjson_fill(const struct json_t *obj, const char *extras, struct row *r, struct lf_err *err)
@@ -133,7 +147,7 @@ int ndjson_fill(const struct json_t *obj, const char *extras, struct row *r, str
                 r->val[k] = (struct span){json_string_value(v), json_string_length(v)};
             continue;
         case JSON_INTEGER:
-            buf_addf(t, "%lld", (long long)json_integer_value(v));
+            int_text(t, json_integer_value(v));
             break;
         case JSON_REAL:
             real_text(t, json_real_value(v));

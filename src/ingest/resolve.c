@@ -1,10 +1,11 @@
 /* resolve.c - external ids to internal ids for one file: cached, asked of the store once per id,
  * and created when unknown (stub accounts, bare contacts). */
+#include "ingest_int.h"
+
 #include <stdlib.h>
 #include <string.h>
 
 #include "base/mem.h"
-#include "ingest_int.h"
 
 static void refs_init(struct refs *rf)
 {

@@ -1,8 +1,8 @@
 /* segment.c - Segment calls as landfall rows: track, page and screen become events, identify a
  * contact, group an account (and its member). */
-#include <string.h>
-
 #include "ingest_int.h"
+
+#include <string.h>
 
 /* Each schema starts with the columns of the mapper it feeds (EV_, CON_, ACC_ order); the
  * columns after those are fallbacks for the ones before. */

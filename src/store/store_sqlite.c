@@ -171,7 +171,9 @@ struct store_sqlite {
     sqlite3 *db;
     char *path;
     sqlite3_stmt *stmt[S_NR];
-    struct strmap names; /* "ws:name" → event_names.id, dropped on rollback */
+    struct strmap names; /* event name → event_names.id of workspace names_ws; dropped on
+                          * rollback */
+    int64_t names_ws;
     char survey_ext[128], survey_name[256]; /* storage for store_survey_find's strings */
     char key_strs[1024];                    /* storage for store_api_key_find's strings */
 };
@@ -777,9 +779,13 @@ static int survey_upsert(struct store *st, int64_t ws, const struct survey *sv, 
 static int name_id(struct store_sqlite *s, int64_t ws, const char *name, int64_t *id,
                    struct lf_err *err)
 {
-    char key[512];
-    int n = snprintf(key, sizeof(key), "%lld:%s", (long long)ws, name);
-    if (n > 0 && (size_t)n < sizeof(key) && strmap_get(&s->names, key, (size_t)n, id))
+    /* The cache holds one workspace's names: a handle nearly always works in one. */
+    if (ws != s->names_ws) {
+        strmap_release(&s->names);
+        s->names_ws = ws;
+    }
+    size_t len = strlen(name);
+    if (strmap_get(&s->names, name, len, id))
         return 0;
     sqlite3_stmt *q = stmt(s, S_NAME_INSERT, err);
     if (!q)
@@ -789,8 +795,7 @@ static int name_id(struct store_sqlite *s, int64_t ws, const char *name, int64_t
     if (run(s, q, err, "cannot store an event name") < 0 ||
         find_ext(s, S_NAME_FIND, ws, name, id, err) != 1)
         return -1;
-    if (n > 0 && (size_t)n < sizeof(key))
-        strmap_put(&s->names, key, (size_t)n, *id);
+    strmap_put(&s->names, name, len, *id);
     return 0;
 }
 

@@ -9,8 +9,8 @@
 
 #define N 200000
 
-static void moments(double (*draw)(struct rng *, double, double), double a, double b,
-                    double *mean, double *var)
+static void moments(double (*draw)(struct rng *, double, double), double a, double b, double *mean,
+                    double *var)
 {
     struct rng r;
     rng_seed(&r, 42);

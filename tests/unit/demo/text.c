@@ -7,8 +7,8 @@
 #include "demo/demo_int.h"
 
 static const char *const praise[] = {"love", "great", "excellent", "fantastic", "recommend", NULL};
-static const char *const blame[] = {"disappointed", "frustrating", "unhappy", "terrible", "awful",
-                                    NULL};
+static const char *const blame[] = {"disappointed", "frustrating", "unhappy",
+                                    "terrible",     "awful",       NULL};
 
 static bool has_any(const char *s, const char *const *words)
 {
@@ -77,8 +77,8 @@ Test(text, detractor_comments_name_the_cause)
 Test(text, csat_and_ces_comments_fit_the_score)
 {
     static const char *const good[] = {"great", "excellent", "helpful", "thanks", "easy", NULL};
-    static const char *const bad[] = {"frustrating", "slow", "broken", "problem", "confusing",
-                                      "painful", "hard", NULL};
+    static const char *const bad[] = {"frustrating", "slow",    "broken", "problem",
+                                      "confusing",   "painful", "hard",   NULL};
     struct rng r;
     rng_seed(&r, 9);
     struct buf b = BUF_INIT;

@@ -67,6 +67,16 @@ Test(ndjson, values_become_text)
     cr_assert_str_eq(s.vals[0][5], "(none)", "null is not given");
 }
 
+Test(ndjson, integers_of_every_sign_and_size)
+{
+    struct seen s = {0};
+    read_text("{\"n\":-42,\"x\":0}\n{\"n\":-9223372036854775808,\"x\":9223372036854775807}\n", &s);
+    cr_assert_str_eq(s.vals[0][1], "-42");
+    cr_assert_str_eq(s.vals[0][2], "0");
+    cr_assert_str_eq(s.vals[1][1], "-9223372036854775808");
+    cr_assert_str_eq(s.vals[1][2], "9223372036854775807");
+}
+
 Test(ndjson, other_members_are_extras)
 {
     struct seen s = {0};
