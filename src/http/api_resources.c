@@ -1,6 +1,5 @@
 /* api_resources.c - the REST resources: GET and POST /v1/NAME, GET, PUT, PATCH and DELETE
  * /v1/NAME/:id, over lf_resource_*. Query parameters other than sort, cursor and limit filter. */
-#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -56,19 +55,9 @@ void api_resource_list(struct http_req *r)
     struct filters f = {0};
     struct lf_list_query q = {.sort = http_query(r, "sort"), .cursor = http_query(r, "cursor")};
     struct lf_err err = {0};
-    const char *limit = http_query(r, "limit");
     resource_of(r, name);
-    if (limit) {
-        char *end;
-        errno = 0;
-        long long n = strtoll(limit, &end, 10);
-        if (end == limit || *end || errno || n < 1 || n > PAGE_MAX) {
-            http_fail(r, HE_BAD_REQUEST, "limit", "'limit' must be an integer from 1 to %d",
-                      PAGE_MAX);
-            return;
-        }
-        q.limit = (size_t)n;
-    }
+    if (http_page_limit(r, &q.limit) < 0)
+        return;
     http_query_each(r, add_filter, &f);
     if (f.too_many) {
         http_fail(r, HE_BAD_REQUEST, NULL, "at most %d filters", MAX_FILTERS);

@@ -132,6 +132,9 @@ struct http_page {
 #define PAGE_MAX 1000
 /* Reads ?limit= and ?cursor=. Returns 0, or -1 with the 400 answer set. */
 int http_page_parse(struct http_req *r, struct http_page *out);
+/* ?limit=N alone (1 to PAGE_MAX, default PAGE_DEFAULT), for lists with cursors of their own.
+ * -1 with the 400 answer set. */
+int http_page_limit(struct http_req *r, size_t *limit);
 /* An opaque cursor for "after id" into out. */
 void http_page_cursor(int64_t after, char out[32]);
 /* Decodes a cursor: 0 and *after, or -1. */

@@ -25,21 +25,30 @@ int http_page_decode(const char *cursor, int64_t *after)
     return 0;
 }
 
+int http_page_limit(struct http_req *r, size_t *limit)
+{
+    const char *v = http_query(r, "limit");
+    *limit = PAGE_DEFAULT;
+    if (!v)
+        return 0;
+    char *end;
+    errno = 0;
+    long long n = strtoll(v, &end, 10);
+    if (end == v || *end || errno || n < 1 || n > PAGE_MAX) {
+        http_fail(r, HE_BAD_REQUEST, "limit", "'limit' must be an integer from 1 to %d",
+                  PAGE_MAX);
+        return -1;
+    }
+    *limit = (size_t)n;
+    return 0;
+}
+
 int http_page_parse(struct http_req *r, struct http_page *out)
 {
-    const char *limit = http_query(r, "limit"), *cursor = http_query(r, "cursor");
-    *out = (struct http_page){.after = 0, .limit = PAGE_DEFAULT};
-    if (limit) {
-        char *end;
-        errno = 0;
-        long long n = strtoll(limit, &end, 10);
-        if (end == limit || *end || errno || n < 1 || n > PAGE_MAX) {
-            http_fail(r, HE_BAD_REQUEST, "limit", "'limit' must be an integer from 1 to %d",
-                      PAGE_MAX);
-            return -1;
-        }
-        out->limit = (size_t)n;
-    }
+    const char *cursor = http_query(r, "cursor");
+    *out = (struct http_page){.after = 0};
+    if (http_page_limit(r, &out->limit) < 0)
+        return -1;
     if (cursor && http_page_decode(cursor, &out->after) < 0) {
         http_fail(r, HE_BAD_REQUEST, "cursor", "'%.64s' is not a cursor of this list", cursor);
         return -1;
