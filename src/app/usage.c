@@ -1,6 +1,7 @@
 /* usage.c - the usage analytics use cases: loads the engine into the handle, runs its scans and
  * turns their results into tables (lf_usage, lf_cohorts, lf_survival, lf_engine_*). */
 #include <math.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -21,13 +22,20 @@ static int engine_get_origin(struct lf *lf, const struct lf_usage_opts *o, const
                              struct lf_err *err)
 {
     static const char *const origins[] = {"built", "snapshot", "rebuilt"};
+    /* threads of one server may ask at once: one loads, the others wait for it */
+    static pthread_mutex_t loading = PTHREAD_MUTEX_INITIALIZER;
     if (origin)
         *origin = "in memory";
-    if (lf->engine)
+    pthread_mutex_lock(&loading);
+    if (lf->engine) {
+        pthread_mutex_unlock(&loading);
         return engine_sync(lf->engine, lf->st, NULL, err);
+    }
     struct engine_opts eo = {.progress = o->progress, .threads = o->threads};
     struct engine_open_info info;
-    if (engine_open(lf->st, lf->ws, o->snapshot, &eo, &lf->engine, &info, err) < 0)
+    int rc = engine_open(lf->st, lf->ws, o->snapshot, &eo, &lf->engine, &info, err);
+    pthread_mutex_unlock(&loading);
+    if (rc < 0)
         return -1;
     if (origin)
         *origin = origins[info.origin];
@@ -892,7 +900,7 @@ static int bench_query(struct lf *lf, int which, const struct engine_query *q, s
 int lf_engine_bench(struct lf *lf, const struct lf_usage_opts *opts, struct lf_table **out,
                     struct lf_err *err)
 {
-    static const char *const names[] = {"Q1 dau per account, 30 days",
+    static const char *const names[] = {"Q1 dau per account over 30 days",
                                         "Q2 weekly cohort retention (users)",
                                         "Q3 adoption breadth per account",
                                         "Q4 portfolio (Q1 + Q3 + last seen + trend)"};

@@ -270,13 +270,17 @@ static int on_stage_event(void *p, const struct event *ev, struct lf_err *err)
     return 0;
 }
 
-static void stage_release(struct stage *s)
+static void stage_release(struct stage *s) /* safe to call twice */
 {
     free(s->acc);
     free(s->ts);
     free(s->user);
     free(s->name);
     free(s->value);
+    s->acc = s->ts = s->user = NULL;
+    s->name = NULL;
+    s->value = NULL;
+    s->nr = s->cap = 0;
 }
 
 struct sort_item {
@@ -523,22 +527,24 @@ int engine_build(struct store *st, int64_t ws, const struct engine_opts *opts,
     *out = NULL;
     struct engine *e = eng_new(ws, opts ? opts->threads : 0);
     struct stage s = {.e = e};
-    struct store_counts counts;
-    if (store_counts(st, ws, &counts, err) < 0 || eng_load_dims(e, st, err) < 0)
-        goto fail;
-    progress_init(&s.bar, "engine", (uint64_t)counts.events, opts && opts->progress);
+    int64_t max_id;
+    int ret = -1;
+    /* the bar's total: ids grow by one an event, so the last id is about the count */
+    if (store_events_max_id(st, ws, &max_id, err) < 0 || eng_load_dims(e, st, err) < 0)
+        goto out;
+    progress_init(&s.bar, "engine", (uint64_t)max_id, opts && opts->progress);
     if (stage_read(&s, st, ws, e->threads, err) < 0 || eng_fingerprint(e, st, err) < 0)
-        goto fail;
-    progress_finish(&s.bar);
+        goto out;
     partition(e, &s);
-    stage_release(&s);
+    stage_release(&s); /* before the sort: the staging copy is the peak of memory */
     eng_parallel(e, eng_workers(e), sort_runs, e);
     *out = e;
-    return 0;
-fail:
+    e = NULL;
+    ret = 0;
+out:
     if (s.bar.active)
         progress_finish(&s.bar);
     stage_release(&s);
     engine_free(e);
-    return -1;
+    return ret;
 }

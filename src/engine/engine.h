@@ -50,10 +50,11 @@ struct engine_open_info {
     char warning[512];   /* why the snapshot was ignored ("" when it was not) */
 };
 
-/* Loads the snapshot at `snapshot` (NULL: none) when it is intact, of this format, and agrees
- * with the store (the event at its high-water mark is still the same, and the store holds as many
- * events as it accounts for), then appends the store's newer events and reloads the accounts;
- * otherwise builds from the store and says why in info->warning. *out is the caller's. */
+/* Loads the snapshot at `snapshot` (NULL: none) when it is intact (checksum), of this format and
+ * store schema, and agrees with the store (the store's event at its high-water mark is the same
+ * event), then reloads the accounts and appends the store's newer events (after which the
+ * high-water mark must be the store's last event id); otherwise builds from the store and says
+ * why in info->warning. *out is the caller's. */
 int engine_open(struct store *st, int64_t ws, const char *snapshot,
                 const struct engine_opts *opts, struct engine **out,
                 struct engine_open_info *info, struct lf_err *err);

@@ -276,21 +276,20 @@ int engine_open(struct store *st, int64_t ws, const char *snapshot,
     if (snapshot && access(snapshot, F_OK) == 0) {
         struct engine *e = snap_read(snapshot, ws, threads, info->warning);
         if (e && agrees(e, st, info->warning)) {
-            struct store_counts counts;
+            int64_t max_id;
             if (eng_load_dims(e, st, err) < 0 || engine_sync(e, st, &info->caught_up, err) < 0 ||
-                store_counts(st, ws, &counts, err) < 0) {
+                store_events_max_id(st, ws, &max_id, err) < 0) {
                 engine_free(e);
                 return -1;
             }
-            if ((uint64_t)counts.events == e->nr + e->tail_nr + e->skipped) {
+            if (max_id == e->high_water) {
                 info->origin = ENGINE_LOADED;
                 *out = e;
                 return 0;
             }
             snprintf(info->warning, sizeof(info->warning),
-                     "the snapshot is stale: the store holds %lld events, the snapshot and "
-                     "the newer events %zu",
-                     (long long)counts.events, e->nr + e->tail_nr + e->skipped);
+                     "the snapshot is stale: it goes up to event %lld, the store to %lld",
+                     (long long)e->high_water, (long long)max_id);
         }
         engine_free(e);
         info->origin = ENGINE_REBUILT;
