@@ -290,6 +290,15 @@ int lf_cohorts(struct lf *lf, const struct lf_usage_opts *opts, struct lf_table 
  * opts->median the median lifetimes. */
 int lf_survival(struct lf *lf, const struct lf_usage_opts *opts, struct lf_table **out,
                 struct lf_err *err);
+/* Loads the engine into lf as the usage calls do (opts may be NULL): a server loads it once at
+ * start-up rather than on its first request. */
+int lf_engine_load(struct lf *lf, const struct lf_usage_opts *opts, struct lf_err *err);
+/* Lends from's loaded engine to `to` (a handle of the same store), so that the handles of one
+ * process share one engine; from must outlive to. Its locks let them query and append at once. */
+void lf_engine_share(struct lf *from, struct lf *to);
+/* Appends the store's events newer than the engine's: after each durable ingested batch.
+ * Does nothing when lf has no engine. */
+int lf_engine_sync(struct lf *lf, struct lf_err *err);
 /* Rebuilds the engine from the store and writes its snapshot (when opts->snapshot is set);
  * *out describes it (events, bytes per event, seconds taken…). */
 int lf_engine_rebuild(struct lf *lf, const struct lf_usage_opts *opts, struct lf_table **out,

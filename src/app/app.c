@@ -24,7 +24,8 @@ void lf_close(struct lf *lf)
 {
     if (!lf)
         return;
-    engine_free(lf->engine);
+    if (!lf->engine_borrowed)
+        engine_free(lf->engine);
     store_free(lf->st);
     free(lf);
 }

@@ -9,9 +9,11 @@
 struct lf {
     struct store *st;
     int64_t ws; /* the workspace every call works in */
-    /* the analytics engine, loaded by the first usage call (src/app/usage.c); NULL before.
-     * Ingestion appends its durable batches with engine_append when it is loaded. */
+    /* the analytics engine, loaded by the first usage call (src/app/usage.c) or lent by
+     * another handle (lf_engine_share); NULL before. Every usage call and lf_engine_sync catch
+     * it up with the store's newer events. */
     struct engine *engine;
+    bool engine_borrowed; /* lent by another handle, which frees it */
 };
 
 #endif

@@ -54,6 +54,26 @@ static int engine_get(struct lf *lf, const struct lf_usage_opts *o, struct lf_er
     return engine_get_origin(lf, o, NULL, err);
 }
 
+int lf_engine_load(struct lf *lf, const struct lf_usage_opts *opts, struct lf_err *err)
+{
+    return engine_get(lf, opts ? opts : &no_opts, err);
+}
+
+void lf_engine_share(struct lf *from, struct lf *to)
+{
+    if (to->engine == from->engine || !from->engine)
+        return;
+    if (!to->engine_borrowed)
+        engine_free(to->engine);
+    to->engine = from->engine;
+    to->engine_borrowed = true;
+}
+
+int lf_engine_sync(struct lf *lf, struct lf_err *err)
+{
+    return lf->engine ? engine_sync(lf->engine, lf->st, NULL, err) : 0;
+}
+
 static int64_t now_of(const struct lf_usage_opts *o)
 {
     return o->now_ms ? o->now_ms : time_now_ms();

@@ -3,6 +3,7 @@
 
 #include <stdarg.h>
 #include <stdio.h>
+#include <string.h>
 
 int cli_fail(const struct lf_err *err)
 {
@@ -34,6 +35,13 @@ int cli_open(const char *db, struct lf **out)
     if (lf_open(db, out, &err) < 0)
         return cli_fail(&err);
     return 0;
+}
+
+const char *cli_snapshot_path(const char *db, char *buf, size_t size)
+{
+    const char *path = strncmp(db, "sqlite:", 7) == 0 ? db + 7 : db;
+    snprintf(buf, size, "%s.engine", path);
+    return buf;
 }
 
 int cli_time(const char *cmd, const char *opt, const char *arg, int64_t *out)

@@ -28,6 +28,9 @@ int cli_fail(const struct lf_err *err);
 int cli_usage(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Opens the store at db; on failure prints and returns the exit code, else 0. */
 int cli_open(const char *db, struct lf **out);
+/* The engine's default snapshot, next to the store: "sqlite:PATH" or PATH → "PATH.engine",
+ * written into buf. Returns buf. */
+const char *cli_snapshot_path(const char *db, char *buf, size_t size);
 /* Parses a time option; on failure prints a usage error and returns -1. */
 int cli_time(const char *cmd, const char *opt, const char *arg, int64_t *out);
 

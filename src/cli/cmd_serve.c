@@ -12,9 +12,11 @@
 const char cmd_serve_help[] =
     "usage: landfall serve [--listen HOST:PORT] [--threads N] [--max-body BYTES]\n"
     "                      [--rate-limit N/s|N/min|N/h] [--access-log PATH|-|off]\n"
+    "                      [--snapshot PATH | --no-snapshot]\n"
     "\n"
     "Serves the store over HTTP until SIGINT or SIGTERM, then finishes the requests in flight\n"
-    "and closes the store. Prints the URL once it listens.\n"
+    "and closes the store. Loads the analytics engine first (from its snapshot when intact),\n"
+    "appends every ingested batch to it, and prints the URL once it listens.\n"
     "\n"
     "  --listen HOST:PORT   the address (default 127.0.0.1:8080; port 0 picks a free one)\n"
     "  --threads N          request threads (default 4)\n"
@@ -23,11 +25,14 @@ const char cmd_serve_help[] =
     "  --rate-limit RATE    requests per key, e.g. 100/s, 600/min (default 100/s; 0 = none);\n"
     "                       over it the answer is 429 with Retry-After\n"
     "  --access-log PATH    one JSON object per request (default - : stderr; off: none)\n"
+    "  --snapshot PATH      the engine's snapshot (default: the store's path + .engine)\n"
+    "  --no-snapshot        build the engine from the store, write no snapshot\n"
     "\n"
     "Endpoints (docs/api.md): POST /v1/batch, /v1/track, /v1/identify, /v1/group, /v1/page,\n"
     "/v1/screen (Segment, write key as basic-auth user); POST /batch/, /capture/, /i/v0/e/\n"
-    "(PostHog, api_key in the body); GET /v1/reports/NAME (read key as Bearer token);\n"
-    "GET /healthz; GET /metrics (Prometheus). Keys: 'landfall keys create'.\n";
+    "(PostHog, api_key in the body); GET /v1/reports/NAME, /v1/usage/NAME, /v1/cohorts,\n"
+    "/v1/survival and the resources /v1/accounts, /v1/contacts… (Bearer key); GET /healthz;\n"
+    "GET /metrics (Prometheus). Keys: 'landfall keys create'.\n";
 
 static void ready(const char *url, void *ctx)
 {
@@ -61,11 +66,15 @@ int cmd_serve(int argc, char **argv, const char *db)
                                          {"rate-limit", required_argument, NULL, 'r'},
                                          {"access-log", required_argument, NULL, 'a'},
                                          {"db", required_argument, NULL, 'd'},
+                                         {"snapshot", required_argument, NULL, 's'},
+                                         {"no-snapshot", no_argument, NULL, 'S'},
                                          {"help", no_argument, NULL, 'h'},
                                          {NULL, 0, NULL, 0}};
     struct http_config cfg = {
         .db = db, .listen = "127.0.0.1:8080", .rate = 100, .rate_period = 1, .access_log = stderr};
-    const char *log_path = NULL;
+    const char *log_path = NULL, *snapshot = NULL;
+    bool no_snapshot = false;
+    char snapshot_buf[4096];
     struct lf_err err = {0};
     int c;
     optind = 1;
@@ -96,6 +105,12 @@ int cmd_serve(int argc, char **argv, const char *db)
         case 'd':
             cfg.db = optarg;
             break;
+        case 's':
+            snapshot = optarg;
+            break;
+        case 'S':
+            no_snapshot = true;
+            break;
         case 'h':
             fputs(cmd_serve_help, stdout);
             return EXIT_OK;
@@ -105,6 +120,10 @@ int cmd_serve(int argc, char **argv, const char *db)
     }
     if (optind < argc)
         return cli_usage("serve", "unexpected argument '%s'", argv[optind]);
+    cfg.snapshot = no_snapshot ? NULL
+                   : snapshot  ? snapshot
+                               : cli_snapshot_path(cfg.db, snapshot_buf, sizeof(snapshot_buf));
+    cfg.progress = true;
     FILE *log = NULL;
     if (log_path && strcmp(log_path, "off") == 0) {
         cfg.access_log = NULL;

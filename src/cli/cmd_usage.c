@@ -193,12 +193,8 @@ int usage_parse(const char *cmd, int argc, char **argv, const char *db, const ch
     }
     if (no_snapshot)
         u->o.snapshot = NULL;
-    else if (!u->o.snapshot) {
-        /* next to the store: "sqlite:PATH" or PATH → PATH.engine */
-        const char *path = strncmp(u->db, "sqlite:", 7) == 0 ? u->db + 7 : u->db;
-        snprintf(u->snapshot_buf, sizeof(u->snapshot_buf), "%s.engine", path);
-        u->o.snapshot = u->snapshot_buf;
-    }
+    else if (!u->o.snapshot)
+        u->o.snapshot = cli_snapshot_path(u->db, u->snapshot_buf, sizeof(u->snapshot_buf));
     u->o.progress = true;
     u->o.warnings = stderr;
     u->args = argv + optind;

@@ -1,5 +1,5 @@
 /* api_reports.c - GET /v1/reports (the list) and GET /v1/reports/NAME: lf_report as JSON, the
- * same document as `landfall report NAME --json`. */
+ * same document as `landfall report NAME --json`; and the helpers every table endpoint uses. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,8 +22,7 @@ void api_reports_list(struct http_req *r)
     buf_adds(&r->resp, "]}");
 }
 
-/* A time parameter: 0 when absent; -1 with the 400 answer set when malformed. */
-static int time_param(struct http_req *r, const char *name, int64_t *out)
+int http_time_param(struct http_req *r, const char *name, int64_t *out)
 {
     const char *v = http_query(r, name);
     struct lf_err err = {0};
@@ -45,8 +44,8 @@ void api_reports_get(struct http_req *r)
         http_fail(r, HE_NOT_FOUND, NULL, "'%s' is not a report; GET /v1/reports lists them", name);
         return;
     }
-    if (time_param(r, "from", &opts.from_ms) < 0 || time_param(r, "to", &opts.to_ms) < 0 ||
-        time_param(r, "now", &opts.now_ms) < 0)
+    if (http_time_param(r, "from", &opts.from_ms) < 0 ||
+        http_time_param(r, "to", &opts.to_ms) < 0 || http_time_param(r, "now", &opts.now_ms) < 0)
         return;
     const char *margin = http_query(r, "margin");
     if (margin) {
@@ -65,6 +64,12 @@ void api_reports_get(struct http_req *r)
         http_fail_err(r, &err, err.code == LF_EUSAGE && opts.by ? "by" : NULL);
         return;
     }
+    http_table(r, t);
+}
+
+void http_table(struct http_req *r, struct lf_table *t)
+{
+    struct lf_err err = {0};
     char *doc = NULL;
     size_t len = 0;
     FILE *f = open_memstream(&doc, &len);

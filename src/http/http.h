@@ -4,6 +4,7 @@
 #define HTTP_HTTP_H
 
 #include <stddef.h>
+#include <stdbool.h>
 #include <stdio.h>
 
 #include "landfall.h"
@@ -16,6 +17,8 @@ struct http_config {
     unsigned rate;      /* requests a key may make per rate_period; 0 = no limit */
     double rate_period; /* seconds */
     FILE *access_log;   /* one JSON object per request, or NULL */
+    const char *snapshot; /* the analytics engine's snapshot file, or NULL for none */
+    bool progress;      /* a progress bar while the engine loads */
 };
 
 struct http_server;

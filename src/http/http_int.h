@@ -162,6 +162,15 @@ void api_posthog(struct http_req *r);
 void api_reports_list(struct http_req *r);
 void api_reports_get(struct http_req *r);
 void api_keys_list(struct http_req *r);
+/* Answers 200 with t as `landfall … --json` writes it, and frees t. (api_reports.c) */
+void http_table(struct http_req *r, struct lf_table *t);
+/* A time parameter (ISO 8601 or unix seconds): 0 when absent; -1 with the 400 answer set when
+ * malformed. (api_reports.c) */
+int http_time_param(struct http_req *r, const char *name, int64_t *out);
+void api_usage_list(struct http_req *r);
+void api_usage_get(struct http_req *r);
+void api_cohorts(struct http_req *r);
+void api_survival(struct http_req *r);
 void api_resource_list(struct http_req *r);
 void api_resource_create(struct http_req *r);
 void api_resource_get(struct http_req *r);

@@ -30,6 +30,10 @@ const struct route http_routes[] = {
     /* the REST API */
     {"GET", "/v1/reports", api_reports_list, AUTH_READ, false},
     {"GET", "/v1/reports/:name", api_reports_get, AUTH_READ, false},
+    {"GET", "/v1/usage", api_usage_list, AUTH_READ, false},
+    {"GET", "/v1/usage/:name", api_usage_get, AUTH_READ, false},
+    {"GET", "/v1/cohorts", api_cohorts, AUTH_READ, false},
+    {"GET", "/v1/survival", api_survival, AUTH_READ, false},
     {"GET", "/v1/keys", api_keys_list, AUTH_ADMIN, false},
     RESOURCE_ROUTES("accounts"),
     RESOURCE_ROUTES("contacts"),

@@ -34,6 +34,7 @@ struct http_server {
     struct ratelimit *rl;
     pthread_mutex_t mu; /* guards the pool and the in-flight count */
     pthread_cond_t cv;  /* a handle came back, or the last request ended */
+    struct lf *engine_lf; /* owns the analytics engine the other handles share */
     struct lf **pool;   /* read handles, one per request thread */
     size_t pool_nr, pool_free;
     size_t inflight;
@@ -450,7 +451,12 @@ static void on_completed(void *cls, struct MHD_Connection *mc, void **con_cls,
 static void on_commit(void *ctx, const struct lf_commit_info *info)
 {
     struct http_server *s = ctx;
+    struct lf_err err = {0};
     metrics_commit(s->metrics, info->requests, info->items, info->seconds);
+    /* The engine is a cache: if it misses this batch, the next usage request catches up. */
+    lf_engine_share(s->engine_lf, info->lf);
+    if (info->events_inserted && lf_engine_sync(info->lf, &err) < 0)
+        fprintf(stderr, "landfall: the analytics engine missed a batch: %s\n", err.msg);
 }
 
 /* ---- the socket ---- */
@@ -515,14 +521,20 @@ int http_server_new(const struct http_config *cfg, struct http_server **out, str
     pthread_mutex_init(&s->log_mu, NULL);
     s->metrics = metrics_new(router_count());
     s->rl = ratelimit_new(s->cfg.rate, s->cfg.rate_period);
+    struct lf_usage_opts uo = {.snapshot = cfg->snapshot, .progress = cfg->progress,
+                               .warnings = stderr};
+    if (lf_open(cfg->db, &s->engine_lf, err) < 0 || lf_engine_load(s->engine_lf, &uo, err) < 0)
+        goto fail;
     struct lf_ingest_opts io = {.on_commit = on_commit, .ctx = s};
     if (lf_ingest_new(cfg->db, &io, &s->ing, err) < 0)
         goto fail;
     s->pool_nr = s->cfg.threads;
     s->pool = xcalloc(s->pool_nr, sizeof(*s->pool));
-    for (; s->pool_free < s->pool_nr; s->pool_free++)
+    for (; s->pool_free < s->pool_nr; s->pool_free++) {
         if (lf_open(cfg->db, &s->pool[s->pool_free], err) < 0)
             goto fail;
+        lf_engine_share(s->engine_lf, s->pool[s->pool_free]);
+    }
     if (bind_listen(s, err) < 0)
         goto fail;
     s->d = MHD_start_daemon(
@@ -573,6 +585,7 @@ void http_server_free(struct http_server *s)
     for (size_t i = 0; i < s->pool_free; i++)
         lf_close(s->pool[i]);
     free(s->pool);
+    lf_close(s->engine_lf); /* after every handle that borrowed its engine */
     ratelimit_free(s->rl);
     metrics_free(s->metrics);
     pthread_mutex_destroy(&s->log_mu);
