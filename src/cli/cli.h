@@ -67,8 +67,10 @@ struct usage_cli {
  * The default snapshot is the store's path + ".engine". */
 int usage_parse(const char *cmd, int argc, char **argv, const char *db, const char *help,
                 struct usage_cli *u);
-/* Prints t (or the error when rc < 0), frees t, closes lf; returns the exit code. */
-int usage_finish(const char *cmd, struct lf *lf, int rc, struct lf_table *t,
-                 const struct lf_err *err, int format);
+/* Opens the store, runs fn with u and prints the table it makes (or its error); returns the
+ * exit code. */
+typedef int (*usage_fn)(struct lf *lf, const struct usage_cli *u, struct lf_table **out,
+                        struct lf_err *err);
+int usage_run(const char *cmd, const struct usage_cli *u, usage_fn fn);
 
 #endif

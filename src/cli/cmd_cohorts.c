@@ -26,6 +26,12 @@ const char cmd_cohorts_help[] =
     "  --account ID      only the members of this account\n"
     "  --snapshot PATH, --no-snapshot, --threads N, --json, --csv, --db PATH: as for 'usage'\n";
 
+static int run(struct lf *lf, const struct usage_cli *u, struct lf_table **out,
+               struct lf_err *err)
+{
+    return lf_cohorts(lf, &u->o, out, err);
+}
+
 int cmd_cohorts(int argc, char **argv, const char *db)
 {
     struct usage_cli u;
@@ -37,12 +43,5 @@ int cmd_cohorts(int argc, char **argv, const char *db)
     /* here --by is the period */
     u.o.period = u.o.by;
     u.o.by = NULL;
-    struct lf *lf = NULL;
-    struct lf_table *t = NULL;
-    struct lf_err err = {0};
-    int ret = cli_open(u.db, &lf);
-    if (ret)
-        return ret;
-    rc = lf_cohorts(lf, &u.o, &t, &err);
-    return usage_finish("cohorts", lf, rc, t, &err, u.format);
+    return usage_run("cohorts", &u, run);
 }

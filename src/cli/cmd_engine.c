@@ -27,6 +27,24 @@ const char cmd_engine_help[] =
     "  --now DATE        bench: the instant taken as now\n"
     "  --json, --csv, --db PATH: as for 'usage'\n";
 
+static int run_rebuild(struct lf *lf, const struct usage_cli *u, struct lf_table **out,
+                       struct lf_err *err)
+{
+    return lf_engine_rebuild(lf, &u->o, out, err);
+}
+
+static int run_info(struct lf *lf, const struct usage_cli *u, struct lf_table **out,
+                    struct lf_err *err)
+{
+    return lf_engine_info(lf, &u->o, out, err);
+}
+
+static int run_bench(struct lf *lf, const struct usage_cli *u, struct lf_table **out,
+                     struct lf_err *err)
+{
+    return lf_engine_bench(lf, &u->o, out, err);
+}
+
 int cmd_engine(int argc, char **argv, const char *db)
 {
     struct usage_cli u;
@@ -36,19 +54,11 @@ int cmd_engine(int argc, char **argv, const char *db)
     if (u.args_nr != 1)
         return cli_usage("engine", "engine takes one of rebuild, info, bench");
     const char *what = u.args[0];
-    int (*fn)(struct lf *, const struct lf_usage_opts *, struct lf_table **, struct lf_err *) =
-        strcmp(what, "rebuild") == 0 ? lf_engine_rebuild
-        : strcmp(what, "info") == 0  ? lf_engine_info
-        : strcmp(what, "bench") == 0 ? lf_engine_bench
-                                     : NULL;
+    usage_fn fn = strcmp(what, "rebuild") == 0 ? run_rebuild
+                  : strcmp(what, "info") == 0  ? run_info
+                  : strcmp(what, "bench") == 0 ? run_bench
+                                               : NULL;
     if (!fn)
         return cli_usage("engine", "'%s' is not rebuild, info or bench", what);
-    struct lf *lf = NULL;
-    struct lf_table *t = NULL;
-    struct lf_err err = {0};
-    int ret = cli_open(u.db, &lf);
-    if (ret)
-        return ret;
-    rc = fn(lf, &u.o, &t, &err);
-    return usage_finish("engine", lf, rc, t, &err, u.format);
+    return usage_run("engine", &u, fn);
 }

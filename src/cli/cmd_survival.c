@@ -20,6 +20,12 @@ const char cmd_survival_help[] =
     "  --now DATE     the instant taken as now\n"
     "  --snapshot PATH, --no-snapshot, --threads N, --json, --csv, --db PATH: as for 'usage'\n";
 
+static int run(struct lf *lf, const struct usage_cli *u, struct lf_table **out,
+               struct lf_err *err)
+{
+    return lf_survival(lf, &u->o, out, err);
+}
+
 int cmd_survival(int argc, char **argv, const char *db)
 {
     struct usage_cli u;
@@ -28,12 +34,5 @@ int cmd_survival(int argc, char **argv, const char *db)
         return rc < 0 ? EXIT_OK : rc;
     if (u.args_nr > 0)
         return cli_usage("survival", "'%s' is extra: survival takes only options", u.args[0]);
-    struct lf *lf = NULL;
-    struct lf_table *t = NULL;
-    struct lf_err err = {0};
-    int ret = cli_open(u.db, &lf);
-    if (ret)
-        return ret;
-    rc = lf_survival(lf, &u.o, &t, &err);
-    return usage_finish("survival", lf, rc, t, &err, u.format);
+    return usage_run("survival", &u, run);
 }

@@ -202,18 +202,27 @@ int usage_parse(const char *cmd, int argc, char **argv, const char *db, const ch
     return 0;
 }
 
-int usage_finish(const char *cmd, struct lf *lf, int rc, struct lf_table *t,
-                 const struct lf_err *err, int format)
+int usage_run(const char *cmd, const struct usage_cli *u, usage_fn fn)
 {
-    int ret = EXIT_OK;
-    struct lf_err werr = {0};
-    if (rc < 0)
-        ret = err->code == LF_EUSAGE ? cli_usage(cmd, "%s", err->msg) : cli_fail(err);
-    else if (lf_table_write(t, format, stdout, &werr) < 0)
-        ret = cli_fail(&werr);
+    struct lf *lf = NULL;
+    struct lf_table *t = NULL;
+    struct lf_err err = {0};
+    int ret = cli_open(u->db, &lf);
+    if (ret)
+        return ret;
+    if (fn(lf, u, &t, &err) < 0)
+        ret = err.code == LF_EUSAGE ? cli_usage(cmd, "%s", err.msg) : cli_fail(&err);
+    else if (lf_table_write(t, u->format, stdout, &err) < 0)
+        ret = cli_fail(&err);
     lf_table_free(t);
     lf_close(lf);
     return ret;
+}
+
+static int run_usage(struct lf *lf, const struct usage_cli *u, struct lf_table **out,
+                     struct lf_err *err)
+{
+    return lf_usage(lf, u->args[0], &u->o, out, err);
 }
 
 int cmd_usage(int argc, char **argv, const char *db)
@@ -230,12 +239,5 @@ int cmd_usage(int argc, char **argv, const char *db)
     if (!lf_usage_describe(u.args[0]))
         return cli_usage("usage", "'%s' is not a usage metric; 'landfall help usage' lists them",
                          u.args[0]);
-    struct lf *lf = NULL;
-    struct lf_table *t = NULL;
-    struct lf_err err = {0};
-    int ret = cli_open(u.db, &lf);
-    if (ret)
-        return ret;
-    rc = lf_usage(lf, u.args[0], &u.o, &t, &err);
-    return usage_finish("usage", lf, rc, t, &err, u.format);
+    return usage_run("usage", &u, run_usage);
 }

@@ -7,19 +7,25 @@
 
 #include "http_int.h"
 
-void api_reports_list(struct http_req *r)
+void http_names(struct http_req *r, const char *key, const char *const *names,
+                const char *(*describe)(const char *name))
 {
     r->status = 200;
-    buf_adds(&r->resp, "{\"reports\": [");
-    for (size_t i = 0; lf_report_names[i]; i++) {
-        const char *name = lf_report_names[i], *what = lf_report_describe(name);
+    buf_addf(&r->resp, "{\"%s\": [", key);
+    for (size_t i = 0; names[i]; i++) {
+        const char *what = describe(names[i]);
         buf_adds(&r->resp, i ? ", {\"name\": " : "{\"name\": ");
-        buf_add_json_str(&r->resp, name, strlen(name));
+        buf_add_json_str(&r->resp, names[i], strlen(names[i]));
         buf_adds(&r->resp, ", \"description\": ");
         buf_add_json_str(&r->resp, what ? what : "", what ? strlen(what) : 0);
         buf_adds(&r->resp, "}");
     }
     buf_adds(&r->resp, "]}");
+}
+
+void api_reports_list(struct http_req *r)
+{
+    http_names(r, "reports", lf_report_names, lf_report_describe);
 }
 
 int http_time_param(struct http_req *r, const char *name, int64_t *out)

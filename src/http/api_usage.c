@@ -57,17 +57,7 @@ static int params(struct http_req *r, struct usage_params *p)
 
 void api_usage_list(struct http_req *r)
 {
-    r->status = 200;
-    buf_adds(&r->resp, "{\"metrics\": [");
-    for (size_t i = 0; lf_usage_names[i]; i++) {
-        const char *name = lf_usage_names[i], *what = lf_usage_describe(name);
-        buf_adds(&r->resp, i ? ", {\"name\": " : "{\"name\": ");
-        buf_add_json_str(&r->resp, name, strlen(name));
-        buf_adds(&r->resp, ", \"description\": ");
-        buf_add_json_str(&r->resp, what ? what : "", what ? strlen(what) : 0);
-        buf_adds(&r->resp, "}");
-    }
-    buf_adds(&r->resp, "]}");
+    http_names(r, "metrics", lf_usage_names, lf_usage_describe);
 }
 
 /* Runs one of the engine's use cases and answers its table. */

@@ -162,6 +162,9 @@ void api_posthog(struct http_req *r);
 void api_reports_list(struct http_req *r);
 void api_reports_get(struct http_req *r);
 void api_keys_list(struct http_req *r);
+/* Answers 200 with {"KEY": [{"name": …, "description": …}, …]}. (api_reports.c) */
+void http_names(struct http_req *r, const char *key, const char *const *names,
+                const char *(*describe)(const char *name));
 /* Answers 200 with t as `landfall … --json` writes it, and frees t. (api_reports.c) */
 void http_table(struct http_req *r, struct lf_table *t);
 /* A time parameter (ISO 8601 or unix seconds): 0 when absent; -1 with the 400 answer set when
