@@ -152,13 +152,14 @@ int engine_activity(struct engine *e, const struct engine_query *q, int period,
             if (i == 0 || triple_cmp(&t->multi[i - 1], &t->multi[i]) != 0)
                 t->users[(size_t)t->multi[i].group * c.periods + t->multi[i].period]++;
     }
-    /* every period of every group with activity */
+    /* every period of every group with activity; a single group (no breakdown) always, so
+     * that a quiet window reads as zeros rather than as nothing */
     size_t cap = 0;
     for (size_t gi = 0; gi < g.groups.nr; gi++) {
         int64_t any = 0;
         for (size_t p = 0; p < c.periods; p++)
             any += t->events[gi * c.periods + p];
-        if (!any)
+        if (!any && g.groups.nr > 1)
             continue;
         for (size_t p = 0; p < c.periods; p++) {
             out->rows = xgrow(out->rows, sizeof(*out->rows), out->nr + 1, &cap);
