@@ -6,8 +6,8 @@
 #include "model.h"
 
 #define ARRAY_NR(a) (sizeof(a) / sizeof((a)[0]))
-#define RESOURCE(var, nm, sing, ext, flds)                                                       \
-    const struct resource_def var = {nm, sing, ext, flds, ARRAY_NR(flds)}
+#define RESOURCE(var, nm, sing, ext, flds, weak)                                                 \
+    const struct resource_def var = {nm, sing, ext, flds, ARRAY_NR(flds), weak}
 
 static const char *const survey_kinds[] = {"nps", "csat", "ces", "custom", NULL};
 static const char *const task_kinds[] = {"risk", "opportunity", "lifecycle", "follow-up", NULL};
@@ -31,7 +31,8 @@ static const struct field_def account_fields[] = {
     {"attributes", "attrs", FIELD_JSON, 0, NULL, NULL},
     {"stub", "stub", FIELD_BOOL, FIELD_READONLY, NULL, NULL},
 };
-RESOURCE(resource_accounts, "accounts", "account", true, account_fields);
+static const char *const account_weak_refs[] = {"events.account_id", NULL};
+RESOURCE(resource_accounts, "accounts", "account", true, account_fields, account_weak_refs);
 
 static const struct field_def contact_fields[] = {
     {"id", "ext_id", FIELD_TEXT, FIELD_KEY, NULL, NULL},
@@ -42,7 +43,8 @@ static const struct field_def contact_fields[] = {
     {"created_at", "created_at", FIELD_TIME, 0, NULL, NULL},
     {"attributes", "attrs", FIELD_JSON, 0, NULL, NULL},
 };
-RESOURCE(resource_contacts, "contacts", "contact", true, contact_fields);
+static const char *const contact_weak_refs[] = {"events.contact_id", NULL};
+RESOURCE(resource_contacts, "contacts", "contact", true, contact_fields, contact_weak_refs);
 
 static const struct field_def mrr_change_fields[] = {
     {"id", "id", FIELD_INT, FIELD_KEY | FIELD_READONLY, NULL, NULL},
@@ -51,7 +53,7 @@ static const struct field_def mrr_change_fields[] = {
     {"mrr", "mrr", FIELD_MONEY, FIELD_REQUIRED, NULL, NULL},
     {"reason", "reason", FIELD_TEXT, 0, NULL, NULL},
 };
-RESOURCE(resource_mrr_changes, "mrr_changes", "mrr change", false, mrr_change_fields);
+RESOURCE(resource_mrr_changes, "mrr_changes", "mrr change", false, mrr_change_fields, NULL);
 
 static const struct field_def order_fields[] = {
     {"id", "ext_id", FIELD_TEXT, FIELD_KEY, NULL, NULL},
@@ -60,7 +62,7 @@ static const struct field_def order_fields[] = {
     {"ts", "ts", FIELD_TIME, FIELD_REQUIRED, NULL, NULL},
     {"amount", "amount", FIELD_MONEY, FIELD_REQUIRED, NULL, NULL},
 };
-RESOURCE(resource_orders, "orders", "order", true, order_fields);
+RESOURCE(resource_orders, "orders", "order", true, order_fields, NULL);
 
 static const struct field_def touchpoint_fields[] = {
     {"id", "ext_id", FIELD_TEXT, FIELD_KEY, NULL, NULL},
@@ -76,7 +78,7 @@ static const struct field_def touchpoint_fields[] = {
     {"text", "text", FIELD_TEXT, 0, NULL, NULL},
     {"attributes", "attrs", FIELD_JSON, 0, NULL, NULL},
 };
-RESOURCE(resource_touchpoints, "touchpoints", "touchpoint", true, touchpoint_fields);
+RESOURCE(resource_touchpoints, "touchpoints", "touchpoint", true, touchpoint_fields, NULL);
 
 static const struct field_def survey_fields[] = {
     {"id", "ext_id", FIELD_TEXT, FIELD_KEY, NULL, NULL},
@@ -86,7 +88,7 @@ static const struct field_def survey_fields[] = {
     {"scale_max", "scale_max", FIELD_INT, FIELD_REQUIRED, NULL, NULL},
     {"higher_is_better", "higher_is_better", FIELD_BOOL, FIELD_REQUIRED, NULL, NULL},
 };
-RESOURCE(resource_surveys, "surveys", "survey", true, survey_fields);
+RESOURCE(resource_surveys, "surveys", "survey", true, survey_fields, NULL);
 
 static const struct field_def response_fields[] = {
     {"id", "ext_id", FIELD_TEXT, FIELD_KEY, NULL, NULL},
@@ -98,7 +100,7 @@ static const struct field_def response_fields[] = {
     {"comment", "comment", FIELD_TEXT, 0, NULL, NULL},
     {"touchpoint_id", "touchpoint_id", FIELD_REF, 0, &resource_touchpoints, NULL},
 };
-RESOURCE(resource_responses, "responses", "response", true, response_fields);
+RESOURCE(resource_responses, "responses", "response", true, response_fields, NULL);
 
 static const struct field_def task_fields[] = {
     {"id", "id", FIELD_INT, FIELD_KEY | FIELD_READONLY, NULL, NULL},
@@ -111,7 +113,7 @@ static const struct field_def task_fields[] = {
     {"note", "note", FIELD_TEXT, 0, NULL, NULL},
     {"created_at", "created_at", FIELD_TIME, FIELD_READONLY, NULL, NULL},
 };
-RESOURCE(resource_tasks, "tasks", "task", false, task_fields);
+RESOURCE(resource_tasks, "tasks", "task", false, task_fields, NULL);
 
 static const struct field_def outcome_fields[] = {
     {"id", "id", FIELD_INT, FIELD_KEY | FIELD_READONLY, NULL, NULL},
@@ -125,7 +127,7 @@ static const struct field_def outcome_fields[] = {
     {"evidence", "evidence", FIELD_TEXT, 0, NULL, NULL},
     {"expectations", "expectations", FIELD_TEXT, 0, NULL, NULL},
 };
-RESOURCE(resource_outcomes, "outcomes", "outcome", false, outcome_fields);
+RESOURCE(resource_outcomes, "outcomes", "outcome", false, outcome_fields, NULL);
 
 const struct resource_def *const resources[] = {
     &resource_accounts, &resource_contacts,  &resource_mrr_changes,

@@ -43,6 +43,9 @@ struct resource_def {
     bool ext_key;                /* keyed by ext_id (a string) rather than by the numeric id */
     const struct field_def *fields;
     size_t fields_nr;
+    /* Other tables whose rows name this one without a foreign key ("events.account_id": the
+     * events table is kept narrow); a delete is refused while any of them does. NULL-ended. */
+    const char *const *weak_refs;
 };
 
 /* One field's value as passed between the store and the app layer. */

@@ -1463,6 +1463,24 @@ static int sqlite_row_write(struct store *st, int64_t ws, const struct resource_
     return update(st, def, *id, values, given, mode == STORE_REPLACE, change, err);
 }
 
+/* Whether any row of "table.column" holds id: 1, 0, or -1 on error. A scan where the column has
+ * no index: deletes are rare and explicit. */
+static int weak_ref_exists(struct store_sqlite *s, const char *ref, int64_t id,
+                           struct lf_err *err)
+{
+    char sql[160];
+    sqlite3_stmt *q;
+    int dot = (int)strcspn(ref, ".");
+    snprintf(sql, sizeof(sql), "SELECT EXISTS (SELECT 1 FROM %.*s WHERE %s = ?1)", dot, ref,
+             ref + dot + 1);
+    if (sqlite3_prepare_v2(s->db, sql, -1, &q, NULL) != SQLITE_OK)
+        return fail(s, err, "cannot prepare a reference check");
+    sqlite3_bind_int64(q, 1, id);
+    int rc = sqlite3_step(q), exists = rc == SQLITE_ROW ? sqlite3_column_int(q, 0) : -1;
+    sqlite3_finalize(q);
+    return exists < 0 ? fail(s, err, "cannot check references") : exists;
+}
+
 static int sqlite_row_delete(struct store *st, int64_t ws, const struct resource_def *def,
                       const struct value *key, const char *actor, const char *row_json,
                       struct lf_err *err)
@@ -1475,6 +1493,15 @@ static int sqlite_row_delete(struct store *st, int64_t ws, const struct resource
     sqlite3_stmt *audit = NULL, *del = NULL;
     char sql[128];
     int ret = -1;
+    for (const char *const *ref = def->weak_refs; ref && *ref; ref++) {
+        int referred = weak_ref_exists(S(st), *ref, id, err);
+        if (referred < 0)
+            return -1;
+        if (referred)
+            return err_set(err, LF_ECONFLICT, "%s '%s' is still referred to by %.*s; delete "
+                           "those first", def->singular, key->s ? key->s : "",
+                           (int)strcspn(*ref, "."), *ref);
+    }
     if (exec(S(st), "SAVEPOINT row_delete", err) < 0)
         return -1;
     snprintf(sql, sizeof(sql), "DELETE FROM %s WHERE id = ?1", def->name);

@@ -82,5 +82,14 @@ check_eq "it is gone" 404 "$status"
 check_eq "the delete is audited with the key and the row" "responses r1 9" \
     "$(sql "SELECT resource, row_key, json_extract(data, '$.score') FROM audit_log" | tr '|' ' ')"
 check "the actor is the admin key's prefix" grep -q "^key:${a:0:11}$" <(sql "SELECT actor FROM audit_log")
+
+# Events name their account without a foreign key: the account stays while they do.
+http POST /v1/accounts "${admin[@]}" -d '{"id":"quiet"}'
+http POST /v1/track -u "$w:" "${JSON[@]}" -d '{"anonymousId":"anon-1","event":"login","messageId":"q-1","context":{"groupId":"quiet"}}'
+check_eq "an event of account quiet" 200 "$status"
+http DELETE /v1/accounts/quiet "${admin[@]}"
+check_eq "an account with events cannot go: 409 naming them" \
+    "409 account 'quiet' is still referred to by events; delete those first" \
+    "$status $(jfield '$.error.message')"
 serve_stop
 finish
