@@ -255,14 +255,14 @@ void lf_ingest_req_free(struct lf_ingest_req *r); /* NULL is a no-op */
  * agrees with the store, else from the store, writing the snapshot afterwards); later calls
  * reuse it after appending the store's newer events. */
 struct lf_usage_opts {
-    const char *by;          /* NULL, or account|segment|plan (as each metric allows) */
+    const char *by;          /* NULL, or account|segment|plan (as each metric allows);
+                                cohorts: the cohort period, week|month (default month) */
     const char *account;     /* only this account (external id); NULL = every account */
     int64_t from_ms, to_ms;  /* the window [from, to); 0 = the metric's default */
     int64_t now_ms;          /* "today"; 0 = the clock (tests pin it) */
     const char *milestone;   /* ttv: the event that marks the value milestone */
     const int *days;         /* features: the k (days) of the adoption curves; */
     size_t days_nr;          /*   0 = 7, 14, 30, 60, 90 */
-    const char *period;      /* cohorts: week|month (default month) */
     const char *basis;       /* cohorts: activity|revenue (default activity) */
     const char *level;       /* cohorts: user|account (default user; revenue: account) */
     const char *start;       /* cohorts: first-activity|customer-since */

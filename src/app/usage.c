@@ -710,7 +710,7 @@ int lf_cohorts(struct lf *lf, const struct lf_usage_opts *opts, struct lf_table 
     const struct lf_usage_opts *o = opts ? opts : &no_opts;
     *out = NULL;
     int period, basis, level, start;
-    if (pick("cohort period", o->period, periods, ENGINE_MONTH, &period, err) < 0 ||
+    if (pick("cohort period", o->by, periods, ENGINE_MONTH, &period, err) < 0 ||
         pick("cohort basis", o->basis, bases, ENGINE_ACTIVITY, &basis, err) < 0 ||
         pick("cohort level", o->level, levels,
              basis == ENGINE_REVENUE ? ENGINE_ACCOUNT : ENGINE_USER, &level, err) < 0 ||
@@ -718,8 +718,6 @@ int lf_cohorts(struct lf *lf, const struct lf_usage_opts *opts, struct lf_table 
              basis == ENGINE_REVENUE ? ENGINE_CUSTOMER_SINCE : ENGINE_FIRST_ACTIVITY, &start,
              err) < 0)
         return -1;
-    if (o->by)
-        return err_set(err, LF_EUSAGE, "cohorts take no --by; use --account to pick one account");
     struct engine_query q = {.now = now_of(o)};
     q.from = o->from_ms ? o->from_ms : INT64_MIN;
     q.to = o->to_ms ? o->to_ms : INT64_MAX;

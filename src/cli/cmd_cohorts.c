@@ -40,8 +40,5 @@ int cmd_cohorts(int argc, char **argv, const char *db)
         return rc < 0 ? EXIT_OK : rc;
     if (u.args_nr > 0)
         return cli_usage("cohorts", "'%s' is extra: cohorts take only options", u.args[0]);
-    /* here --by is the period */
-    u.o.period = u.o.by;
-    u.o.by = NULL;
     return usage_run("cohorts", &u, run);
 }

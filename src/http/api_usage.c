@@ -106,11 +106,8 @@ static int run_survival(struct lf *lf, const char *name, const struct lf_usage_o
 void api_cohorts(struct http_req *r)
 {
     struct usage_params p;
-    if (params(r, &p) < 0)
-        return;
-    p.o.period = p.o.by; /* as for the CLI: a cohort's "by" is its period */
-    p.o.by = NULL;
-    answer(r, &p, run_cohorts, NULL);
+    if (params(r, &p) == 0)
+        answer(r, &p, run_cohorts, NULL);
 }
 
 void api_survival(struct http_req *r)

@@ -1334,42 +1334,56 @@ static bool writable(const struct field_def *f, const bool *given, size_t i)
     return !(f->flags & (FIELD_KEY | FIELD_DERIVED)) && (!(f->flags & FIELD_READONLY) || given[i]);
 }
 
+/* The fields a write sets, in order, into cols: the writable ones given, and those not given
+ * when `absent` says so (1: the ones with a default; 2: all of them, cleared or defaulted).
+ * Returns their number. */
+static size_t written(const struct resource_def *def, const bool *given, int absent,
+                      size_t cols[MAX_FIELDS])
+{
+    size_t n = 0;
+    for (size_t i = 0; i < def->fields_nr; i++)
+        if (writable(&def->fields[i], given, i) &&
+            (given[i] || absent == 2 || (absent == 1 && def->fields[i].dflt)))
+            cols[n++] = i;
+    return n;
+}
+
+/* Binds field i's new value: the one given, else its default, else NULL. */
+static void bind_written(sqlite3_stmt *stmt, int param, const struct field_def *f,
+                         const struct value *v, bool given)
+{
+    if (given)
+        bind_value(stmt, param, f, v);
+    else if (f->dflt)
+        sqlite3_bind_text(stmt, param, f->dflt, -1, SQLITE_STATIC);
+    else
+        sqlite3_bind_null(stmt, param);
+}
+
 static int insert(struct store *st, int64_t ws, const struct resource_def *def,
                   const struct value *key, const struct value *v, const bool *given,
                   int64_t *id, struct lf_err *err)
 {
     struct buf sql = BUF_INIT, vals = BUF_INIT;
     sqlite3_stmt *stmt = NULL;
-    int ret = -1, param = 2;
-    buf_addf(&sql, "INSERT INTO %s(workspace_id", def->name);
-    buf_adds(&vals, "?1");
-    if (def->ext_key) {
-        buf_adds(&sql, ", ext_id");
-        buf_addf(&vals, ", ?%d", param++);
+    size_t cols[MAX_FIELDS], n = written(def, given, 1, cols);
+    int ret = -1, first = def->ext_key ? 3 : 2; /* ?1 the workspace, ?2 the ext id */
+    buf_addf(&sql, "INSERT INTO %s(workspace_id%s", def->name, def->ext_key ? ", ext_id" : "");
+    buf_adds(&vals, def->ext_key ? "?1, ?2" : "?1");
+    for (size_t k = 0; k < n; k++) {
+        buf_addf(&sql, ", %s", def->fields[cols[k]].column);
+        buf_addf(&vals, ", ?%d", first + (int)k);
     }
-    for (size_t i = 0; i < def->fields_nr; i++)
-        if (writable(&def->fields[i], given, i) && (given[i] || def->fields[i].dflt)) {
-            buf_addf(&sql, ", %s", def->fields[i].column);
-            buf_addf(&vals, ", ?%d", param++);
-        }
     buf_addf(&sql, ") VALUES (%s)", buf_str(&vals));
     if (sqlite3_prepare_v2(S(st)->db, buf_str(&sql), -1, &stmt, NULL) != SQLITE_OK) {
         fail(S(st), err, "cannot prepare an insert");
         goto out;
     }
     sqlite3_bind_int64(stmt, 1, ws);
-    param = 2;
     if (def->ext_key)
-        sqlite3_bind_text(stmt, param++, key->s, -1, SQLITE_STATIC);
-    for (size_t i = 0; i < def->fields_nr; i++) {
-        const struct field_def *f = &def->fields[i];
-        if (!writable(f, given, i) || !(given[i] || f->dflt))
-            continue;
-        if (given[i])
-            bind_value(stmt, param++, f, &v[i]);
-        else
-            sqlite3_bind_text(stmt, param++, f->dflt, -1, SQLITE_STATIC);
-    }
+        sqlite3_bind_text(stmt, 2, key->s, -1, SQLITE_STATIC);
+    for (size_t k = 0; k < n; k++)
+        bind_written(stmt, first + (int)k, &def->fields[cols[k]], &v[cols[k]], given[cols[k]]);
     if (sqlite3_step(stmt) != SQLITE_DONE) {
         write_failed(st, def, err);
         goto out;
@@ -1391,20 +1405,17 @@ static int update(struct store *st, const struct resource_def *def, int64_t id,
 {
     struct buf sql = BUF_INIT, differs = BUF_INIT;
     sqlite3_stmt *stmt = NULL;
-    int ret = -1, param = 2;
-    buf_addf(&sql, "UPDATE %s SET ", def->name);
-    for (size_t i = 0; i < def->fields_nr; i++) {
-        const struct field_def *f = &def->fields[i];
-        if (!writable(f, given, i) || !(given[i] || replace))
-            continue;
-        buf_addf(&sql, "%s%s = ?%d", param > 2 ? ", " : "", f->column, param);
-        buf_addf(&differs, "%s%s IS NOT ?%d", param > 2 ? " OR " : "", f->column, param);
-        param++;
-    }
-    if (param == 2) { /* nothing to write */
+    size_t cols[MAX_FIELDS], n = written(def, given, replace ? 2 : 0, cols);
+    int ret = -1;
+    if (n == 0) { /* nothing to write */
         *change = STORE_UNCHANGED;
-        ret = 0;
-        goto out;
+        return 0;
+    }
+    buf_addf(&sql, "UPDATE %s SET ", def->name);
+    for (size_t k = 0; k < n; k++) { /* ?1 is the row id, the fields ?2… */
+        const char *col = def->fields[cols[k]].column;
+        buf_addf(&sql, "%s%s = ?%d", k ? ", " : "", col, (int)k + 2);
+        buf_addf(&differs, "%s%s IS NOT ?%d", k ? " OR " : "", col, (int)k + 2);
     }
     buf_addf(&sql, " WHERE id = ?1 AND (%s)", buf_str(&differs));
     if (sqlite3_prepare_v2(S(st)->db, buf_str(&sql), -1, &stmt, NULL) != SQLITE_OK) {
@@ -1412,18 +1423,8 @@ static int update(struct store *st, const struct resource_def *def, int64_t id,
         goto out;
     }
     sqlite3_bind_int64(stmt, 1, id);
-    param = 2;
-    for (size_t i = 0; i < def->fields_nr; i++) {
-        const struct field_def *f = &def->fields[i];
-        if (!writable(f, given, i) || !(given[i] || replace))
-            continue;
-        if (given[i])
-            bind_value(stmt, param++, f, &v[i]);
-        else if (f->dflt)
-            sqlite3_bind_text(stmt, param++, f->dflt, -1, SQLITE_STATIC);
-        else
-            sqlite3_bind_null(stmt, param++);
-    }
+    for (size_t k = 0; k < n; k++)
+        bind_written(stmt, (int)k + 2, &def->fields[cols[k]], &v[cols[k]], given[cols[k]]);
     if (sqlite3_step(stmt) != SQLITE_DONE) {
         write_failed(st, def, err);
         goto out;
