@@ -38,6 +38,10 @@ int cmd_help(int argc, char **argv, const char *db)
         overview();
         return EXIT_OK;
     }
+    if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
+        fputs(cmd_help_help, stdout);
+        return EXIT_OK;
+    }
     for (const struct cli_cmd *c = cli_commands; c->name; c++)
         if (strcmp(c->name, argv[1]) == 0) {
             fputs(c->help, stdout);

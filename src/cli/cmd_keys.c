@@ -92,6 +92,13 @@ static int revoke(int argc, char **argv, const char *db)
 
 int cmd_keys(int argc, char **argv, const char *db)
 {
+    /* Anywhere on the line, as the getopt-parsed commands accept it: `keys --help`,
+     * `keys create --help`. No key prefix starts with '-', so nothing else is taken for it. */
+    for (int i = 1; i < argc; i++)
+        if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+            fputs(cmd_keys_help, stdout);
+            return EXIT_OK;
+        }
     if (argc < 2)
         return cli_usage("keys", "'keys' needs create, list or revoke");
     if (strcmp(argv[1], "create") == 0)

@@ -17,6 +17,20 @@ for c in import demo report serve keys usage cohorts survival engine; do
     check "help $c shows its usage" grep -q "usage: landfall $c" "$SCRATCH/out"
 done
 
+# Every command listed by `landfall help` takes --help: exit 0, its help text on stdout (the same
+# text as `landfall help NAME`, which starts with a "usage:" line), nothing on stderr.
+commands=$(awk '/^commands:$/ { on = 1; next } on && /^$/ { exit } on { print $1 }' "$SCRATCH/overview")
+check "help lists at least the ten commands" test "$(wc -w <<<"$commands")" -ge 10
+for c in $commands; do
+    run_lf help "$c"
+    expected=$out
+    run_lf "$c" --help
+    check_eq "$c --help exits 0" 0 "$rc"
+    check "$c --help prints a usage: line" grep -q "^usage: landfall $c" "$SCRATCH/out"
+    check_eq "$c --help prints the text of 'help $c'" "$expected" "$out"
+    check_eq "$c --help writes nothing on stderr" "" "$errout"
+done
+
 run_lf frobnicate
 check_eq "an unknown command is a usage error" 2 "$rc"
 check_eq "the error names it" "landfall: 'frobnicate' is not a landfall command" \
