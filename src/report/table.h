@@ -1,4 +1,11 @@
-/* table.h - building the result tables every report returns (struct lf_table of landfall.h). */
+/* table.h - building the result tables every report returns (struct lf_table of landfall.h).
+ *
+ * MONEY cells hold integer minor units of a currency. lf_table_write() keeps them so in JSON and
+ * CSV; the terminal table shows currency units, with as many decimals as the ISO 4217 exponent
+ * of the row's currency (model_currency_exponent: JPY 30000 → "30000", KWD 12345 → "12.345",
+ * USD 9990 → "99.90"), read from the row's cell in the TEXT column named "currency". A table
+ * without such a column, or a row whose currency is null, shows MONEY with two decimals, the most
+ * common exponent: a report that returns money of several currencies must add that column. */
 #ifndef REPORT_TABLE_H
 #define REPORT_TABLE_H
 

@@ -9,8 +9,29 @@
 #include "model/model.h"
 #include "table.h"
 
-/* Money is minor units; shown with two decimals (the common exponent) in the terminal table. */
-static void cell_text(const struct lf_table *t, size_t r, size_t c, bool human, struct buf *out)
+/* The column whose text names each row's currency (the reports' "currency"), or -1. */
+static int currency_column(const struct lf_table *t)
+{
+    int c = table_column_index(t, "currency");
+    return c >= 0 && lf_table_column_type(t, (size_t)c) == LF_COL_TEXT ? c : -1;
+}
+
+/* v minor units with `exp` decimals: 30000 JPY (0) is "30000", 12345 KWD (3) "12.345". */
+static void money_text(int64_t v, int exp, struct buf *out)
+{
+    uint64_t mag = v < 0 ? -(uint64_t)v : (uint64_t)v; /* INT64_MIN has no positive int64 */
+    uint64_t scale = 1;
+    for (int i = 0; i < exp; i++)
+        scale *= 10;
+    buf_addf(out, "%s%llu", v < 0 ? "-" : "", (unsigned long long)(mag / scale));
+    if (exp > 0)
+        buf_addf(out, ".%0*llu", exp, (unsigned long long)(mag % scale));
+}
+
+/* Money is minor units. The terminal table shows it in the units of the row's currency (column
+ * cur); without one, with two decimals, the most common exponent. */
+static void cell_text(const struct lf_table *t, size_t r, size_t c, bool human, int cur,
+                      struct buf *out)
 {
     if (lf_table_is_null(t, r, c)) {
         buf_adds(out, human ? "-" : "");
@@ -25,10 +46,13 @@ static void cell_text(const struct lf_table *t, size_t r, size_t c, bool human, 
         break;
     case LF_COL_MONEY: {
         int64_t v = lf_table_int(t, r, c);
-        if (human)
-            buf_addf(out, "%s%lld.%02lld", v < 0 ? "-" : "", llabs(v) / 100, llabs(v) % 100);
-        else
+        if (human) {
+            bool known = cur >= 0 && !lf_table_is_null(t, r, (size_t)cur);
+            money_text(v, known ? model_currency_exponent(lf_table_text(t, r, (size_t)cur)) : 2,
+                       out);
+        } else {
             buf_addf(out, "%lld", (long long)v);
+        }
         break;
     }
     case LF_COL_PERCENT:
@@ -49,12 +73,13 @@ static void write_aligned(const struct lf_table *t, FILE *out)
     size_t nc = lf_table_columns(t), nr = lf_table_rows(t);
     size_t *w = xcalloc(nc, sizeof(*w));
     struct buf cell = BUF_INIT;
+    int cur = currency_column(t);
     for (size_t c = 0; c < nc; c++)
         w[c] = strlen(lf_table_column_name(t, c));
     for (size_t r = 0; r < nr; r++)
         for (size_t c = 0; c < nc; c++) {
             buf_reset(&cell);
-            cell_text(t, r, c, true, &cell);
+            cell_text(t, r, c, true, cur, &cell);
             if (cell.len > w[c])
                 w[c] = cell.len;
         }
@@ -68,7 +93,7 @@ static void write_aligned(const struct lf_table *t, FILE *out)
     for (size_t r = 0; r < nr; r++) {
         for (size_t c = 0; c < nc; c++) {
             buf_reset(&cell);
-            cell_text(t, r, c, true, &cell);
+            cell_text(t, r, c, true, cur, &cell);
             int pad = (int)w[c];
             fprintf(out, c ? "  %*s" : "%*s",
                     right_aligned(lf_table_column_type(t, c)) ? pad : -pad, buf_str(&cell));
@@ -100,7 +125,7 @@ static void write_json(const struct lf_table *t, struct buf *b)
                 const char *s = lf_table_text(t, r, c);
                 buf_add_json_str(b, s, strlen(s));
             } else {
-                cell_text(t, r, c, false, b);
+                cell_text(t, r, c, false, -1, b);
             }
         }
         buf_addc(b, '}');
@@ -124,7 +149,7 @@ static void write_csv(const struct lf_table *t, struct buf *b)
             if (c)
                 buf_addc(b, ',');
             buf_reset(&cell);
-            cell_text(t, r, c, false, &cell);
+            cell_text(t, r, c, false, -1, &cell);
             buf_add_csv_field(b, buf_str(&cell), cell.len);
         }
         buf_addc(b, '\n');
