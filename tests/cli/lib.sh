@@ -1,9 +1,31 @@
 # lib.sh - what every CLI test sources: a scratch directory, the binary, and value assertions.
 # A test calls check/check_eq/check_num; `finish` prints "N passed, N failed" and sets the exit code.
+# Data: $TESTDATA is the repository's tests/data (always there); $SHARED_DATA the test-only sets
+# kept outside the repository (tests/data/README.md), which a test asks for with need_shared_data.
 set -u
 : "${LANDFALL:?set LANDFALL to the landfall binary}"
 TESTDATA=${LANDFALL_TESTDATA:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../data" && pwd)}
 SHARED_DATA=${LANDFALL_SHARED_DATA:-}
+
+# need_shared_data FILE...: the test needs these files of $LANDFALL_SHARED_DATA (paths relative
+# to it, e.g. telco/telco_churn.csv); when one is missing the whole test is skipped: a SKIP line
+# saying what is missing, and exit 77, which meson reports as SKIP rather than as a failure.
+# Call it first, before any check, so that a skip never hides a result.
+need_shared_data() {
+    local f
+    for f in "$@"; do
+        if [ -z "$SHARED_DATA" ]; then
+            echo "SKIP: $(basename "$0") needs $f of the test-only data kept outside the" \
+                "repository, and LANDFALL_SHARED_DATA is not set (see tests/data/README.md)"
+            exit 77
+        elif [ ! -r "$SHARED_DATA/$f" ]; then
+            echo "SKIP: $(basename "$0") needs '$SHARED_DATA/$f', which is not there" \
+                "(LANDFALL_SHARED_DATA; see tests/data/README.md)"
+            exit 77
+        fi
+    done
+}
+
 SCRATCH=$(mktemp -d "${TMPDIR:-/tmp}/landfall-test.XXXXXX")
 trap 'rm -rf "$SCRATCH"' EXIT
 export LANDFALL_DB="$SCRATCH/test.db"

@@ -1,15 +1,11 @@
 #!/bin/bash
 # cdnow.sh - the repeat purchase rate of the CDNOW sample (Fader, Hardie & Lee 2005) against its
 # published calibration figures: 2,357 customers bought in the 39 weeks from 1997-01-01, and 946
-# of them made a repeat purchase (the 946 repeaters of ../shared/data/REFERENCES.md). As in the
-# paper, the purchases of one customer on one day are one transaction.
+# of them made a repeat purchase (the 946 repeaters of tests/data/README.md). As in the paper,
+# the purchases of one customer on one day are one transaction.
 source "$(dirname "$0")/../lib.sh"
 
-src=$SHARED_DATA/cdnow/CDNOW_sample.txt
-if [ ! -r "$src" ]; then
-    echo "SKIP: $src is not there"
-    exit 77
-fi
+src=$TESTDATA/cdnow/CDNOW_sample.txt
 # One order per customer and day, amounts summed: "id,customer_id,ts,amount".
 awk '{ k = $1 "," substr($3, 1, 4) "-" substr($3, 5, 2) "-" substr($3, 7, 2); sum[k] += $5 }
      END { print "id,customer_id,ts,amount"

@@ -1,20 +1,19 @@
 /* km.c - Kaplan–Meier with Greenwood errors against R survival's published output for the AML
- * trial (../shared/data/survival/aml.csv; reference figures in its REFERENCES.md). */
+ * trial (tests/data/survival/aml.csv; source and reference figures in tests/data/README.md). */
 #include <criterion/criterion.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "../testdata.h"
 #include "engine/engine.h"
 
 /* Reads aml.csv ("time","status","x") and keeps the rows of group x. */
 static size_t read_aml(const char *group, struct km_obs *obs, size_t cap)
 {
-    const char *dir = getenv("LANDFALL_SHARED_DATA");
-    cr_assert(dir, "LANDFALL_SHARED_DATA is not set");
     char path[1024], line[256];
-    snprintf(path, sizeof(path), "%s/survival/aml.csv", dir);
+    testdata_path("survival/aml.csv", path, sizeof(path));
     FILE *f = fopen(path, "r");
     cr_assert(f, "cannot open %s", path);
     size_t n = 0;
