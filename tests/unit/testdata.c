@@ -44,8 +44,8 @@ Test(testdata, telco_has_7043_customers_1869_churned)
 {
     char path[1024];
     size_t churned;
-    size_t n = count_rows(shared_data_path("telco/telco_churn.csv", path, sizeof(path)), ",Yes",
-                          &churned);
+    size_t n =
+        count_rows(shared_data_path("telco/telco_churn.csv", path, sizeof(path)), ",Yes", &churned);
     cr_expect_eq(n, 7043);
     cr_expect_eq(churned, 1869);
 }

@@ -1,5 +1,5 @@
 /* testdata.h - where a Criterion test finds its data: the repository's tests/data, or the
- * test-only sets kept outside it (tests/data/README.md), skipping the test when those are absent. */
+ * test-only sets kept outside it (tests/data/README.md), skipping the test when they are absent. */
 #ifndef TESTS_UNIT_TESTDATA_H
 #define TESTS_UNIT_TESTDATA_H
 
