@@ -638,7 +638,7 @@ void tz_format_iso(const struct tz *z, int64_t ms, char out[40])
     int64_t day = floordiv(local, MS_PER_DAY), rem = local - day * MS_PER_DAY;
     struct ymd c = ymd_of(day);
     unsigned sec = (unsigned)(rem / 1000) % SECS_PER_DAY, milli = (unsigned)rem % 1000;
-    char frac[8] = "", zone[16] = "Z";
+    char frac[8] = "", zone[10] = "Z"; /* ".123", "+05:45" or "+00:53:28" */
     if (milli)
         snprintf(frac, sizeof(frac), ".%03u", milli);
     if (!z->always_utc) {
