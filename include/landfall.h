@@ -35,13 +35,75 @@ struct lf_err {
     char field[64]; /* the input field the error is about ("mrr", "traits.email"), or "" */
 };
 
-/* ---- the handle ---- */
+/* ---- the handle: one workspace of a store, and the running system behind it ----
+ * A handle owns (or shares with the other handles of its store) the store's connections, the
+ * writer, the analytics engine of its workspace and the change feed. Every call may come from
+ * any thread: reads take a connection of a pool for their duration; writes go through the one
+ * writer of the store, one transaction at a time. */
 struct lf;
 
-/* Opens the store at `url` ("sqlite:PATH", or a plain path) for workspace "default", creating and
- * migrating it forward. *out is the caller's: lf_close(). */
+struct lf_open_opts {
+    const char *url;       /* "sqlite:PATH" or a plain path; NULL = $LANDFALL_DB, else
+                            * "landfall.db" */
+    const char *workspace; /* NULL = "default"; created when missing (unless must_exist) */
+    bool must_exist;       /* refuse a store or workspace that does not exist (LF_ENOENT)
+                            * instead of creating it: every read command uses this */
+    /* the analytics engine */
+    const char *snapshot;  /* its snapshot file; NULL = none */
+    bool progress;         /* a progress bar while it is built */
+    int threads;           /* scan threads; 0 = one per core */
+    FILE *warnings;        /* why a snapshot was ignored goes here; may be NULL */
+    size_t readers;        /* connections kept for concurrent reads; 0 = 4 */
+};
+
+/* Opens a workspace of a store, creating and migrating the store forward as needed. *out is
+ * the caller's: lf_close(). opts may be NULL. */
+int lf_open_with(const struct lf_open_opts *opts, struct lf **out, struct lf_err *err);
+/* lf_open_with for `url` and the workspace "default". */
 int lf_open(const char *url, struct lf **out, struct lf_err *err);
-void lf_close(struct lf *lf); /* NULL is a no-op */
+/* Another workspace of the same store, sharing its connections and writer (LF_ENOENT when it
+ * does not exist and create is false). *out is the caller's: lf_close(). */
+int lf_workspace(struct lf *lf, const char *name, bool create, struct lf **out,
+                 struct lf_err *err);
+/* The same by the workspace's internal id (an API key names it). */
+int lf_workspace_by_id(struct lf *lf, int64_t id, struct lf **out, struct lf_err *err);
+void lf_close(struct lf *lf); /* NULL is a no-op; the last handle of a store closes it */
+
+struct lf_workspace_info {
+    int64_t id;
+    char name[128];
+    char time_zone[64]; /* IANA name: days, weeks and months are cut in it */
+    char store[16];     /* "sqlite" */
+};
+void lf_workspace_info(const struct lf *lf, struct lf_workspace_info *out);
+/* Sets the workspace's time zone (an IANA name such as "Europe/Berlin"); LF_EINVAL for a name
+ * that is not a zone. */
+int lf_workspace_set_tz(struct lf *lf, const char *tz, struct lf_err *err);
+
+/* ---- the change feed ----
+ * After every commit (of this process or another on the same store) the handles of a
+ * workspace publish what changed: each row a write inserted, updated or deleted (events
+ * excepted: their ids grow in commit order and arrive as a range). The analytics engine
+ * follows it; so can an embedding application. */
+struct lf_change {
+    int64_t seq;            /* grows with each change */
+    const char *resource;   /* "accounts", "responses"…; "workspace" for a reset */
+    int64_t row_id, account_id; /* internal ids; account_id 0 when the row has none */
+    int op;                 /* 1 inserted, 2 updated, 3 deleted */
+};
+struct lf_feed_batch {
+    const struct lf_change *changes;
+    size_t nr;
+    int64_t events_after, events_upto; /* new events have ids in (after, upto] */
+};
+/* Calls fn(ctx, batch) for every batch of changes of lf's workspace published from now on, on
+ * the thread that publishes it (a writer's, or a reader that found another process's
+ * changes), one batch at a time. fn must not write through lf. Returns a subscription id. */
+int lf_subscribe(struct lf *lf, void (*fn)(void *ctx, const struct lf_feed_batch *b), void *ctx);
+void lf_unsubscribe(struct lf *lf, int id);
+/* Publishes what other processes committed since the last look (every read of derived data
+ * does this first); returns the number of changes published, or -1. */
+int lf_feed_poll(struct lf *lf, struct lf_err *err);
 
 /* ---- import ---- */
 enum lf_kind {
@@ -123,25 +185,73 @@ enum lf_format { LF_FORMAT_TABLE, LF_FORMAT_JSON, LF_FORMAT_CSV };
 /* Writes t as an aligned table, as {"metric": NAME, "rows": [...]}, or as CSV with a header. */
 int lf_table_write(const struct lf_table *t, int format, FILE *out, struct lf_err *err);
 
-/* ---- reports ---- */
-struct lf_report_opts {
-    const char *by;        /* NULL, or month|quarter|segment|plan|team|touchpoint (per report) */
-    int64_t from_ms;       /* 0 = the report's default window start */
-    int64_t to_ms;         /* 0 = now; the window is [from, to) */
-    double margin;         /* clv: gross margin, 0 means 0.8 */
-    int64_t now_ms;        /* 0 = the clock; tests pin it */
-    const char *survey;    /* nps/csat/ces: only this survey's responses; NULL = every survey
-                              of the report's kind */
+/* The workspace time zone a table's periods were cut in (IANA name); "" when it has none. */
+const char *lf_table_time_zone(const struct lf_table *t);
+
+/* ---- metrics: every figure landfall computes, declared once ----
+ * Each metric declares its parameters, the dimensions it can be broken down by, its output
+ * columns and how it is computed (src/metrics). The CLI's options, the HTTP query parameters,
+ * `landfall help`, docs/metrics.md and the OpenAPI document all come from these declarations.
+ * Every metric takes the common parameters: from, to, now (times), by (one or two
+ * comma-separated dimensions), where (repeatable field=value filters). */
+enum lf_param_type {
+    LF_PARAM_TIME,    /* ISO 8601 date or date-time, or unix seconds */
+    LF_PARAM_INT,     /* within [min, max] */
+    LF_PARAM_REAL,    /* within [min, max] */
+    LF_PARAM_CHOICE,  /* one of choices */
+    LF_PARAM_TEXT,    /* free text (an id, an event name) */
+    LF_PARAM_INTS,    /* comma-separated integers within [min, max], at most max_items */
+    LF_PARAM_BOOL,    /* true/false, 1/0; a CLI flag without a value */
+    LF_PARAM_DIMS,    /* by: one or two of the metric's dimensions */
+    LF_PARAM_FILTER,  /* where: field=value, repeatable, fields from the metric's filters */
 };
 
-/* The report names, NULL-terminated, and a one-line description of each. */
-extern const char *const lf_report_names[];
-const char *lf_report_describe(const char *name);
+struct lf_param_info {
+    const char *name;
+    int type;                  /* enum lf_param_type */
+    const char *dflt;          /* what it means when absent, in words ("30 days before to") */
+    const char *help;
+    const char *const *choices;/* LF_PARAM_CHOICE, NULL-terminated */
+    double min, max;           /* LF_PARAM_INT, REAL, INTS */
+    int max_items;             /* LF_PARAM_INTS */
+};
 
-/* Computes report `name`. *out is the caller's: lf_table_free(). LF_EUSAGE for an unknown name or
- * a --by the report does not support. */
-int lf_report(struct lf *lf, const char *name, const struct lf_report_opts *opts,
-              struct lf_table **out, struct lf_err *err);
+struct lf_column_info {
+    const char *name;
+    int type;                  /* enum lf_coltype */
+    const char *help;
+};
+
+struct lf_metric_info {
+    const char *name;          /* "nps", "dau", "cohorts"… unique across groups */
+    const char *group;         /* the command it belongs to: "report", "usage", "cohorts",
+                                * "survival" */
+    const char *summary;       /* one line */
+    const char *help;          /* the definition, a paragraph (docs/metrics.md has more) */
+    const struct lf_param_info *params; /* common ones first, then the metric's own */
+    size_t params_nr;
+    const char *const *dims;   /* its dimensions for `by`, NULL-terminated */
+    const char *const *filters;/* its fields for `where`, NULL-terminated */
+    const struct lf_column_info *columns; /* after the dimension columns */
+    size_t columns_nr;
+};
+
+size_t lf_metrics_count(void);
+const struct lf_metric_info *lf_metric_at(size_t i);
+const struct lf_metric_info *lf_metric_find(const char *name); /* NULL when unknown */
+
+/* Arguments as a front end received them: name=value text pairs (a CLI flag without a value
+ * is "true"). Names and values are copied. */
+struct lf_args;
+struct lf_args *lf_args_new(void);
+void lf_args_add(struct lf_args *a, const char *name, const char *value);
+void lf_args_free(struct lf_args *a); /* NULL is a no-op */
+
+/* Computes metric `name` with args (may be NULL). Every argument is checked against the
+ * metric's declaration: LF_EUSAGE for an unknown metric or parameter, LF_EINVAL for a bad
+ * value; err->field names the parameter. *out is the caller's: lf_table_free(). */
+int lf_metric(struct lf *lf, const char *name, const struct lf_args *args, struct lf_table **out,
+              struct lf_err *err);
 
 /* ---- API keys ----
  * A key is "lf_" and 43 base64url characters (32 random bytes). It is shown once, at creation;
@@ -162,6 +272,7 @@ struct lf_key {
     int64_t id;
     char prefix[LF_KEY_PREFIX_LEN + 1];
     int scope;           /* enum lf_scope */
+    int64_t workspace;   /* the workspace it belongs to (lf_workspace_by_id) */
     int64_t created_ms;
     int64_t revoked_ms;  /* 0 while the key is live */
 };
@@ -176,41 +287,37 @@ struct lf_table;
 int lf_keys_list(struct lf *lf, struct lf_table **out, struct lf_err *err);
 /* Revokes the key with this prefix (or the whole key). LF_ENOENT when no live key has it. */
 int lf_key_revoke(struct lf *lf, const char *prefix_or_key, struct lf_err *err);
-/* Checks a presented key: 0 and *out when it is a live key of the handle's workspace, else -1
- * with LF_EAUTH (unknown, wrong or revoked: the message says which) or LF_ESTORE. */
+/* Checks a presented key of any workspace of the store: 0 and *out when it is live, else -1
+ * with LF_EAUTH (unknown, wrong or revoked: the message says which) or LF_ESTORE. A caller
+ * serves the request in out->workspace (lf_workspace_by_id). */
 int lf_key_verify(struct lf *lf, const char *key, struct lf_key *out, struct lf_err *err);
 
 /* ---- durable ingestion: the server's write path ----
- * One writer thread owns a write handle. Request threads parse their bodies into a request
- * (lf_ingest_parse), queue it (lf_ingest_submit) and are called back once it is durable: the
- * writer gathers every queued request, writes them in one transaction and commits
- * (synchronous=FULL), then calls the commit hook and every request's callback. */
+ * Request threads parse their bodies into a request (lf_ingest_parse) and queue it
+ * (lf_ingest_submit); the store's writer gathers every queued request, of every workspace,
+ * writes them in one transaction, commits (durably), publishes the change feed, and only then
+ * calls each request back. */
 struct lf_ingest;
 struct lf_ingest_req;
 
-/* What one durable commit wrote; handed to the commit hook, borrowed for the call only. */
-struct lf_commit_info {
+struct lf_ingest_stats {
     size_t requests;        /* requests in this group commit */
     size_t items;           /* the calls written */
-    size_t events_inserted; /* events new to the store */
     double seconds;         /* from BEGIN to the end of COMMIT */
-    /* The writer's handle, idle during the call: an in-process consumer such as the analytics
-     * engine reads the new events with it (events with ids above its high-water mark). */
-    struct lf *lf;
 };
 
 struct lf_ingest_opts {
     size_t max_group_items; /* stop gathering requests past this many items; 0 = 20000 */
-    /* Called on the writer thread after each durable commit, before the requests are answered
-     * (the analytics engine appends here). May be NULL. */
-    void (*on_commit)(void *ctx, const struct lf_commit_info *info);
+    /* Called on the writer thread after each durable commit, before the requests are
+     * answered (the server's metrics). May be NULL. */
+    void (*on_commit)(void *ctx, const struct lf_ingest_stats *stats);
     void *ctx;
 };
 
-/* Opens the store at url with its own write handle and starts the writer. *out is the
- * caller's: lf_ingest_free(), which first finishes every queued request. */
-int lf_ingest_new(const char *url, const struct lf_ingest_opts *opts, struct lf_ingest **out,
-                  struct lf_err *err);
+/* Starts the group-commit writer of lf's store. *out is the caller's: lf_ingest_free(), which
+ * first finishes every queued request; it must be freed before the handles it writes to. */
+int lf_ingest_start(struct lf *lf, const struct lf_ingest_opts *opts, struct lf_ingest **out,
+                    struct lf_err *err);
 void lf_ingest_free(struct lf_ingest *ing); /* NULL is a no-op */
 
 enum lf_ingest_format {
@@ -227,11 +334,12 @@ int lf_ingest_parse(int format, const char *call, const char *body, size_t len,
 /* The key the body carries (Segment "writeKey", PostHog "api_key"/"token"), or NULL. Borrowed. */
 const char *lf_ingest_req_key(const struct lf_ingest_req *r);
 
-/* Queues r's valid items; done(ctx) runs on the writer thread once they are durable or the store
- * failed (see lf_ingest_req_result). r stays the caller's, untouched until done runs. A request
- * without valid items completes at once, on the calling thread. */
-void lf_ingest_submit(struct lf_ingest *ing, struct lf_ingest_req *r, void (*done)(void *ctx),
-                      void *ctx);
+/* Queues r's valid items for workspace lf (a handle of ing's store); done(ctx) runs on the
+ * writer thread once they are durable or the store failed (see lf_ingest_req_result). r stays
+ * the caller's, untouched until done runs; lf must outlive it. A request without valid items
+ * completes at once, on the calling thread. */
+void lf_ingest_submit(struct lf_ingest *ing, struct lf *lf, struct lf_ingest_req *r,
+                      void (*done)(void *ctx), void *ctx);
 
 struct lf_ingest_result {
     size_t received;   /* items in the body */
@@ -250,65 +358,19 @@ void lf_ingest_req_reject(const struct lf_ingest_req *r, size_t i, size_t *index
                           const char **field, struct lf_err *why);
 void lf_ingest_req_free(struct lf_ingest_req *r); /* NULL is a no-op */
 
-/* ---- usage analytics: the in-memory engine (docs/engine.md) ----
- * The first call loads the engine into the handle (from the snapshot when it is intact and
- * agrees with the store, else from the store, writing the snapshot afterwards); later calls
- * reuse it after appending the store's newer events. */
-struct lf_usage_opts {
-    const char *by;          /* NULL, or account|segment|plan (as each metric allows);
-                                cohorts: the cohort period, week|month (default month) */
-    const char *account;     /* only this account (external id); NULL = every account */
-    int64_t from_ms, to_ms;  /* the window [from, to); 0 = the metric's default */
-    int64_t now_ms;          /* "today"; 0 = the clock (tests pin it) */
-    const char *milestone;   /* ttv: the event that marks the value milestone */
-    const int *days;         /* features: the k (days) of the adoption curves; */
-    size_t days_nr;          /*   0 = 7, 14, 30, 60, 90 */
-    const char *basis;       /* cohorts: activity|revenue (default activity) */
-    const char *level;       /* cohorts: user|account (default user; revenue: account) */
-    const char *start;       /* cohorts: first-activity|customer-since */
-    bool median;             /* survival: the medians instead of the curves */
-    const char *snapshot;    /* the engine's snapshot file; NULL = none */
-    bool progress;           /* a progress bar while the engine is built */
-    int threads;             /* 0 = one per core */
-    FILE *warnings;          /* why a snapshot was ignored goes here; may be NULL */
-    int runs;                /* engine bench: runs of each query (0 = 5) */
-};
-
-/* The `usage` metrics, NULL-terminated, and a one-line description of each. */
-extern const char *const lf_usage_names[];
-const char *lf_usage_describe(const char *name);
-
-/* Computes usage metric `name` (dau, wau, mau, stickiness, portfolio, adoption, features, seats,
- * recency, ttv). *out is the caller's: lf_table_free(). LF_EUSAGE for an unknown name or an
- * option the metric does not take. */
-int lf_usage(struct lf *lf, const char *name, const struct lf_usage_opts *opts,
-             struct lf_table **out, struct lf_err *err);
-/* The retention matrix: rows (cohort, period, size, retained, rate). */
-int lf_cohorts(struct lf *lf, const struct lf_usage_opts *opts, struct lf_table **out,
-               struct lf_err *err);
-/* Kaplan–Meier survival of accounts (time to churn) with Greenwood 95 % intervals, or with
- * opts->median the median lifetimes. */
-int lf_survival(struct lf *lf, const struct lf_usage_opts *opts, struct lf_table **out,
-                struct lf_err *err);
-/* Loads the engine into lf as the usage calls do (opts may be NULL): a server loads it once at
- * start-up rather than on its first request. */
-int lf_engine_load(struct lf *lf, const struct lf_usage_opts *opts, struct lf_err *err);
-/* Lends from's loaded engine to `to` (a handle of the same store), so that the handles of one
- * process share one engine; from must outlive to. Its locks let them query and append at once. */
-void lf_engine_share(struct lf *from, struct lf *to);
-/* Appends the store's events newer than the engine's: after each durable ingested batch.
- * Does nothing when lf has no engine. */
-int lf_engine_sync(struct lf *lf, struct lf_err *err);
-/* Rebuilds the engine from the store and writes its snapshot (when opts->snapshot is set);
- * *out describes it (events, bytes per event, seconds taken…). */
-int lf_engine_rebuild(struct lf *lf, const struct lf_usage_opts *opts, struct lf_table **out,
-                      struct lf_err *err);
-/* Loads the engine as the other calls do and describes it. */
-int lf_engine_info(struct lf *lf, const struct lf_usage_opts *opts, struct lf_table **out,
-                   struct lf_err *err);
-/* Times the benchmark queries Q1..Q4 (bench/engine.sh) over the loaded engine: the median and
- * fastest of opts->runs runs each. */
-int lf_engine_bench(struct lf *lf, const struct lf_usage_opts *opts, struct lf_table **out,
+/* ---- the analytics engine (docs/engine.md) ----
+ * Loaded by the first metric that needs it (from its snapshot when intact, else from the
+ * store) and kept up to date by the change feed; these calls manage it explicitly. */
+/* Loads it now: a server does this at start-up rather than on its first request. */
+int lf_engine_load(struct lf *lf, struct lf_err *err);
+/* Rebuilds it from the store and writes its snapshot; *out describes it (events, bytes per
+ * event, seconds taken…). */
+int lf_engine_rebuild(struct lf *lf, struct lf_table **out, struct lf_err *err);
+/* Loads it as the metrics do and describes it. */
+int lf_engine_info(struct lf *lf, struct lf_table **out, struct lf_err *err);
+/* Times the benchmark queries Q1..Q4 (bench/engine.sh) over the loaded engine, as of `now`
+ * (0 = the clock): the median and fastest of `runs` runs each (0 = 5). */
+int lf_engine_bench(struct lf *lf, int64_t now, int runs, struct lf_table **out,
                     struct lf_err *err);
 
 /* ---- time helpers shared by the front ends ---- */

@@ -7,7 +7,7 @@
 
 #include "cli.h"
 
-const char cmd_demo_help[] =
+static const char help_text[] =
     "usage: landfall demo [--accounts N] [--seed S] [--months M] [--end DATE] [--replace]\n"
     "\n"
     "Fills the store with a generated SaaS business: accounts across plans and segments with\n"
@@ -30,7 +30,12 @@ const char cmd_demo_help[] =
     "\n"
     "A progress bar is drawn when stderr is a terminal. DATE is ISO 8601 or unix seconds.\n";
 
-enum { OPT_ACCOUNTS = 256, OPT_SEED, OPT_MONTHS, OPT_END, OPT_REPLACE, OPT_DB };
+void cmd_demo_help(FILE *out)
+{
+    fputs(help_text, out);
+}
+
+enum { OPT_ACCOUNTS = 256, OPT_SEED, OPT_MONTHS, OPT_END, OPT_REPLACE };
 
 static const struct option options[] = {
     {"accounts", required_argument, NULL, OPT_ACCOUNTS},
@@ -38,8 +43,6 @@ static const struct option options[] = {
     {"months", required_argument, NULL, OPT_MONTHS},
     {"end", required_argument, NULL, OPT_END},
     {"replace", no_argument, NULL, OPT_REPLACE},
-    {"db", required_argument, NULL, OPT_DB},
-    {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0},
 };
 
@@ -71,13 +74,13 @@ static int parse_seed(const char *arg, uint64_t *out)
     return 0;
 }
 
-int cmd_demo(int argc, char **argv, const char *db)
+int cmd_demo(int argc, char **argv, const struct cli_env *env)
 {
     struct lf_demo_opts opts = {.seed = 1, .progress = true};
     int opt;
     optind = 1;
     opterr = 0;
-    while ((opt = getopt_long(argc, argv, "h", options, NULL)) != -1) {
+    while ((opt = getopt_long(argc, argv, "", options, NULL)) != -1) {
         switch (opt) {
         case OPT_ACCOUNTS:
             if (parse_int("--accounts", optarg, &opts.accounts) < 0)
@@ -98,12 +101,6 @@ int cmd_demo(int argc, char **argv, const char *db)
         case OPT_REPLACE:
             opts.replace = true;
             break;
-        case OPT_DB:
-            db = optarg;
-            break;
-        case 'h':
-            fputs(cmd_demo_help, stdout);
-            return EXIT_OK;
         default:
             return cli_usage("demo", "unknown option or missing value '%s'", argv[optind - 1]);
         }
@@ -114,7 +111,7 @@ int cmd_demo(int argc, char **argv, const char *db)
     struct lf *lf = NULL;
     struct lf_demo_result res;
     struct lf_err err = {0};
-    int ret = cli_open(db, &lf);
+    int ret = cli_open(env, false, NULL, &lf);
     if (ret)
         return ret;
     if (lf_demo(lf, &opts, &res, &err) < 0) {

@@ -1,11 +1,12 @@
 /* cmd_engine.c - `landfall engine rebuild|info|bench`: the analytics engine itself. */
-#include <stdio.h>
+#include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
 
-const char cmd_engine_help[] =
-    "usage: landfall engine rebuild|info|bench [--snapshot PATH | --no-snapshot] [--json | --csv]\n"
+static const char help_text[] =
+    "usage: landfall engine rebuild|info|bench [OPTIONS] [--json | --csv]\n"
     "\n"
     "The analytics engine is an in-memory copy of the usage events (docs/engine.md), built from\n"
     "the store and kept in a snapshot file next to it for a fast start.\n"
@@ -20,45 +21,64 @@ const char cmd_engine_help[] =
     "            portfolio) over the loaded engine: median and fastest of --runs runs\n"
     "\n"
     "options:\n"
-    "  --snapshot PATH   the snapshot (default: the store's path + .engine)\n"
-    "  --no-snapshot     neither read nor write one\n"
-    "  --threads N       worker threads (default: one per core)\n"
     "  --runs N          bench: runs of each query (default 5)\n"
     "  --now DATE        bench: the instant taken as now\n"
-    "  --json, --csv, --db PATH: as for 'usage'\n";
+    "  --json, --csv     output format, as for the metrics\n";
 
-static int run_rebuild(struct lf *lf, const struct usage_cli *u, struct lf_table **out,
-                       struct lf_err *err)
+void cmd_engine_help(FILE *out)
 {
-    return lf_engine_rebuild(lf, &u->o, out, err);
+    fputs(help_text, out);
+    fputs(cli_engine_help, out);
 }
 
-static int run_info(struct lf *lf, const struct usage_cli *u, struct lf_table **out,
-                    struct lf_err *err)
+int cmd_engine(int argc, char **argv, const struct cli_env *env)
 {
-    return lf_engine_info(lf, &u->o, out, err);
-}
-
-static int run_bench(struct lf *lf, const struct usage_cli *u, struct lf_table **out,
-                     struct lf_err *err)
-{
-    return lf_engine_bench(lf, &u->o, out, err);
-}
-
-int cmd_engine(int argc, char **argv, const char *db)
-{
-    struct usage_cli u;
-    int rc = usage_parse("engine", argc, argv, db, cmd_engine_help, &u);
-    if (rc)
-        return rc < 0 ? EXIT_OK : rc;
-    if (u.args_nr != 1)
+    struct cli_engine engine = {0};
+    const char *what = NULL;
+    int format = LF_FORMAT_TABLE, runs = 0, rc;
+    int64_t now = 0;
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        if ((rc = cli_engine_option("engine", argc, argv, &i, &engine)) != 0) {
+            if (rc < 0)
+                return EXIT_USAGE;
+        } else if (strcmp(a, "--json") == 0) {
+            format = LF_FORMAT_JSON;
+        } else if (strcmp(a, "--csv") == 0) {
+            format = LF_FORMAT_CSV;
+        } else if (strcmp(a, "--now") == 0 && i + 1 < argc) {
+            if (cli_time("engine", "--now", argv[++i], &now) < 0)
+                return EXIT_USAGE;
+        } else if (strcmp(a, "--runs") == 0 && i + 1 < argc) {
+            char *end;
+            errno = 0;
+            long n = strtol(argv[++i], &end, 10);
+            if (errno || *end || end == argv[i] || n < 1 || n > 1000)
+                return cli_usage("engine", "--runs '%s' is not a whole number from 1 to 1000",
+                                 argv[i]);
+            runs = (int)n;
+        } else if (a[0] == '-' || what) {
+            return cli_usage("engine", "unexpected argument '%s'", a);
+        } else {
+            what = a;
+        }
+    }
+    if (!what || (strcmp(what, "rebuild") && strcmp(what, "info") && strcmp(what, "bench")))
         return cli_usage("engine", "engine takes one of rebuild, info, bench");
-    const char *what = u.args[0];
-    usage_fn fn = strcmp(what, "rebuild") == 0 ? run_rebuild
-                  : strcmp(what, "info") == 0  ? run_info
-                  : strcmp(what, "bench") == 0 ? run_bench
-                                               : NULL;
-    if (!fn)
-        return cli_usage("engine", "'%s' is not rebuild, info or bench", what);
-    return usage_run("engine", &u, fn);
+    struct lf *lf;
+    struct lf_table *t = NULL;
+    struct lf_err err = {0};
+    if ((rc = cli_open(env, true, &engine, &lf)) != 0)
+        return rc;
+    if (strcmp(what, "rebuild") == 0)
+        rc = lf_engine_rebuild(lf, &t, &err);
+    else if (strcmp(what, "info") == 0)
+        rc = lf_engine_info(lf, &t, &err);
+    else
+        rc = lf_engine_bench(lf, now, runs, &t, &err);
+    rc = rc < 0 ? cli_fail(&err) : lf_table_write(t, format, stdout, &err) < 0 ? cli_fail(&err)
+                                                                               : EXIT_OK;
+    lf_table_free(t);
+    lf_close(lf);
+    return rc;
 }

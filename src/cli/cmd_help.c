@@ -4,14 +4,17 @@
 
 #include "cli.h"
 
-const char cmd_help_help[] =
-    "usage: landfall help [COMMAND]\n"
-    "\n"
-    "Without COMMAND, lists the commands; with it, shows that command's help.\n";
+void cmd_help_help(FILE *out)
+{
+    fputs("usage: landfall help [COMMAND]\n"
+          "\n"
+          "Without COMMAND, lists the commands; with it, shows that command's help.\n",
+          out);
+}
 
 static void overview(void)
 {
-    printf("usage: landfall [--db PATH] COMMAND [ARGS]\n"
+    printf("usage: landfall [--db PATH] [--workspace NAME] COMMAND [ARGS]\n"
            "\n"
            "landfall measures customer success (outcomes, retention, revenue) and customer\n"
            "experience (NPS, CSAT, CES, touchpoints) on one store.\n"
@@ -21,8 +24,9 @@ static void overview(void)
         printf("  %-10s %s\n", c->name, c->summary);
     printf("\n"
            "global options:\n"
-           "  --db PATH    the store (default ./landfall.db, or $LANDFALL_DB); also\n"
-           "               accepted after the command\n"
+           "  --db PATH         the store (default ./landfall.db, or $LANDFALL_DB)\n"
+           "  --workspace NAME  the workspace (default \"default\", or $LANDFALL_WORKSPACE)\n"
+           "                    both also accepted after the command\n"
            "  --version    print the version\n"
            "\n"
            "exit codes: 0 success, 1 some input rows rejected, 2 usage error,\n"
@@ -31,20 +35,20 @@ static void overview(void)
            "'landfall help COMMAND' shows a command's options.\n");
 }
 
-int cmd_help(int argc, char **argv, const char *db)
+int cmd_help(int argc, char **argv, const struct cli_env *env)
 {
-    (void)db;
+    (void)env;
     if (argc < 2) {
         overview();
         return EXIT_OK;
     }
-    if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
-        fputs(cmd_help_help, stdout);
+    if (cli_is_help(argv[1])) {
+        cmd_help_help(stdout);
         return EXIT_OK;
     }
     for (const struct cli_cmd *c = cli_commands; c->name; c++)
         if (strcmp(c->name, argv[1]) == 0) {
-            fputs(c->help, stdout);
+            c->help(stdout);
             return EXIT_OK;
         }
     return cli_usage(NULL, "'%s' is not a landfall command", argv[1]);

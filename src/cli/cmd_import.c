@@ -6,7 +6,7 @@
 
 #include "cli.h"
 
-const char cmd_import_help[] =
+static const char help_text[] =
     "usage: landfall import KIND FILE... [--strict] [--quiet] [--no-rejects-file] [--db PATH]\n"
     "\n"
     "Imports CSV or NDJSON files (.ndjson, .jsonl and .json are NDJSON, anything else CSV) of\n"
@@ -55,10 +55,16 @@ const char cmd_import_help[] =
     "  --quiet            no list of rejected rows and notices on stderr, no progress bar\n"
     "  --no-rejects-file  do not write FILE.rejects.csv\n"
     "  --db PATH          the store (default ./landfall.db, or $LANDFALL_DB)\n"
+    "  --workspace NAME   the workspace (default \"default\"), created when new\n"
     "\n"
     "exit codes: 0 every row imported, 1 some rows rejected, 2 usage error, 3 nothing\n"
     "imported (a file missing, unreadable, empty, header-only, every row rejected, or\n"
     "aborted by --strict), 4 store, file or system failure; with several files, the worst.\n";
+
+void cmd_import_help(FILE *out)
+{
+    fputs(help_text, out);
+}
 
 static void kinds(char *out, size_t n)
 {
@@ -87,14 +93,12 @@ static int summary(const char *path, const struct lf_import_result *r, bool reje
     return r->rejected ? EXIT_PARTIAL : EXIT_OK;
 }
 
-int cmd_import(int argc, char **argv, const char *db)
+int cmd_import(int argc, char **argv, const struct cli_env *env)
 {
     static const struct option options[] = {
         {"strict", no_argument, NULL, 's'},
         {"quiet", no_argument, NULL, 'q'},
         {"no-rejects-file", no_argument, NULL, 'n'},
-        {"db", required_argument, NULL, 'd'},
-        {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
     struct lf_import_opts opts = {.progress = true, .reject_log = stderr, .write_rejects = true};
@@ -104,7 +108,7 @@ int cmd_import(int argc, char **argv, const char *db)
 
     optind = 1;
     opterr = 0;
-    while ((c = getopt_long(argc, argv, "h", options, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "", options, NULL)) != -1) {
         switch (c) {
         case 's':
             opts.strict = true;
@@ -116,12 +120,6 @@ int cmd_import(int argc, char **argv, const char *db)
         case 'n':
             opts.write_rejects = false;
             break;
-        case 'd':
-            db = optarg;
-            break;
-        case 'h':
-            fputs(cmd_import_help, stdout);
-            return EXIT_OK;
         default:
             return cli_usage("import", "unknown option '%s'", argv[optind - 1]);
         }
@@ -134,7 +132,7 @@ int cmd_import(int argc, char **argv, const char *db)
         return cli_usage("import", "'%s' is not an import kind (%s)", argv[optind], names);
     if (optind + 1 >= argc)
         return cli_usage("import", "import %s needs a FILE", argv[optind]);
-    if ((c = cli_open(db, &lf)) != 0)
+    if ((c = cli_open(env, false, NULL, &lf)) != 0)
         return c;
     for (int i = optind + 1; i < argc; i++) {
         struct lf_import_result res;

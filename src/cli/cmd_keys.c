@@ -5,7 +5,7 @@
 
 #include "cli.h"
 
-const char cmd_keys_help[] =
+static const char help_text[] =
     "usage: landfall keys create --scope write|read|admin [--name NAME]\n"
     "       landfall keys list [--json|--csv]\n"
     "       landfall keys revoke PREFIX\n"
@@ -17,7 +17,12 @@ const char cmd_keys_help[] =
     "revoke stops the key with that prefix (the first 11 characters, as 'list' shows them)\n"
     "at once, also for a running server.\n";
 
-static int create(int argc, char **argv, const char *db)
+void cmd_keys_help(FILE *out)
+{
+    fputs(help_text, out);
+}
+
+static int create(int argc, char **argv, const struct cli_env *env)
 {
     static const struct option opts[] = {{"scope", required_argument, NULL, 's'},
                                          {"name", required_argument, NULL, 'n'},
@@ -38,7 +43,7 @@ static int create(int argc, char **argv, const char *db)
     if (optind < argc)
         return cli_usage("keys", "unexpected argument '%s'", argv[optind]);
     struct lf *lf;
-    if ((rc = cli_open(db, &lf)) != 0)
+    if ((rc = cli_open(env, false, NULL, &lf)) != 0)
         return rc;
     char key[LF_KEY_SIZE];
     struct lf_err err = {0};
@@ -51,7 +56,7 @@ static int create(int argc, char **argv, const char *db)
     return EXIT_OK;
 }
 
-static int list(int argc, char **argv, const char *db)
+static int list(int argc, char **argv, const struct cli_env *env)
 {
     int format = LF_FORMAT_TABLE, rc;
     for (int i = 1; i < argc; i++) {
@@ -65,7 +70,7 @@ static int list(int argc, char **argv, const char *db)
     struct lf *lf;
     struct lf_table *t = NULL;
     struct lf_err err = {0};
-    if ((rc = cli_open(db, &lf)) != 0)
+    if ((rc = cli_open(env, true, NULL, &lf)) != 0)
         return rc;
     rc = lf_keys_list(lf, &t, &err) < 0 || lf_table_write(t, format, stdout, &err) < 0;
     lf_table_free(t);
@@ -73,14 +78,14 @@ static int list(int argc, char **argv, const char *db)
     return rc ? cli_fail(&err) : EXIT_OK;
 }
 
-static int revoke(int argc, char **argv, const char *db)
+static int revoke(int argc, char **argv, const struct cli_env *env)
 {
     int rc;
     if (argc != 2)
         return cli_usage("keys", "'keys revoke' takes one key prefix");
     struct lf *lf;
     struct lf_err err = {0};
-    if ((rc = cli_open(db, &lf)) != 0)
+    if ((rc = cli_open(env, true, NULL, &lf)) != 0)
         return rc;
     rc = lf_key_revoke(lf, argv[1], &err);
     lf_close(lf);
@@ -90,22 +95,15 @@ static int revoke(int argc, char **argv, const char *db)
     return EXIT_OK;
 }
 
-int cmd_keys(int argc, char **argv, const char *db)
+int cmd_keys(int argc, char **argv, const struct cli_env *env)
 {
-    /* Anywhere on the line, as the getopt-parsed commands accept it: `keys --help`,
-     * `keys create --help`. No key prefix starts with '-', so nothing else is taken for it. */
-    for (int i = 1; i < argc; i++)
-        if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
-            fputs(cmd_keys_help, stdout);
-            return EXIT_OK;
-        }
     if (argc < 2)
         return cli_usage("keys", "'keys' needs create, list or revoke");
     if (strcmp(argv[1], "create") == 0)
-        return create(argc - 1, argv + 1, db);
+        return create(argc - 1, argv + 1, env);
     if (strcmp(argv[1], "list") == 0)
-        return list(argc - 1, argv + 1, db);
+        return list(argc - 1, argv + 1, env);
     if (strcmp(argv[1], "revoke") == 0)
-        return revoke(argc - 1, argv + 1, db);
+        return revoke(argc - 1, argv + 1, env);
     return cli_usage("keys", "'%s' is not a keys command (create, list, revoke)", argv[1]);
 }

@@ -9,7 +9,7 @@
 #include "cli.h"
 #include "http/http.h"
 
-const char cmd_serve_help[] =
+static const char help_text[] =
     "usage: landfall serve [--listen HOST:PORT] [--threads N] [--max-body BYTES]\n"
     "                      [--rate-limit N/s|N/min|N/h] [--access-log PATH|-|off]\n"
     "                      [--snapshot PATH | --no-snapshot]\n"
@@ -33,6 +33,11 @@ const char cmd_serve_help[] =
     "(PostHog, api_key in the body); GET /v1/reports/NAME, /v1/usage/NAME, /v1/cohorts,\n"
     "/v1/survival and the resources /v1/accounts, /v1/contacts… (Bearer key); GET /healthz;\n"
     "GET /metrics (Prometheus). Keys: 'landfall keys create'.\n";
+
+void cmd_serve_help(FILE *out)
+{
+    fputs(help_text, out);
+}
 
 static void ready(const char *url, void *ctx)
 {
@@ -58,27 +63,24 @@ static int size_arg(const char *s, size_t *out)
     return 0;
 }
 
-int cmd_serve(int argc, char **argv, const char *db)
+int cmd_serve(int argc, char **argv, const struct cli_env *env)
 {
     static const struct option opts[] = {{"listen", required_argument, NULL, 'l'},
                                          {"threads", required_argument, NULL, 't'},
                                          {"max-body", required_argument, NULL, 'b'},
                                          {"rate-limit", required_argument, NULL, 'r'},
                                          {"access-log", required_argument, NULL, 'a'},
-                                         {"db", required_argument, NULL, 'd'},
                                          {"snapshot", required_argument, NULL, 's'},
                                          {"no-snapshot", no_argument, NULL, 'S'},
-                                         {"help", no_argument, NULL, 'h'},
                                          {NULL, 0, NULL, 0}};
     struct http_config cfg = {
-        .db = db, .listen = "127.0.0.1:8080", .rate = 100, .rate_period = 1, .access_log = stderr};
-    const char *log_path = NULL, *snapshot = NULL;
-    bool no_snapshot = false;
-    char snapshot_buf[4096];
+        .listen = "127.0.0.1:8080", .rate = 100, .rate_period = 1, .access_log = stderr};
+    struct cli_engine engine = {0};
+    const char *log_path = NULL;
     struct lf_err err = {0};
     int c;
     optind = 1;
-    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
         char *end;
         switch (c) {
         case 'l':
@@ -102,28 +104,18 @@ int cmd_serve(int argc, char **argv, const char *db)
         case 'a':
             log_path = optarg;
             break;
-        case 'd':
-            cfg.db = optarg;
-            break;
         case 's':
-            snapshot = optarg;
+            engine.snapshot = optarg;
             break;
         case 'S':
-            no_snapshot = true;
+            engine.no_snapshot = true;
             break;
-        case 'h':
-            fputs(cmd_serve_help, stdout);
-            return EXIT_OK;
         default:
             return cli_usage("serve", "unknown option");
         }
     }
     if (optind < argc)
         return cli_usage("serve", "unexpected argument '%s'", argv[optind]);
-    cfg.snapshot = no_snapshot ? NULL
-                   : snapshot  ? snapshot
-                               : cli_snapshot_path(cfg.db, snapshot_buf, sizeof(snapshot_buf));
-    cfg.progress = true;
     FILE *log = NULL;
     if (log_path && strcmp(log_path, "off") == 0) {
         cfg.access_log = NULL;
@@ -134,8 +126,11 @@ int cmd_serve(int argc, char **argv, const char *db)
         }
         cfg.access_log = log;
     }
-    int rc = http_serve(&cfg, ready, NULL, &err);
+    int rc = cli_open(env, false, &engine, &cfg.lf);
+    if (rc == 0)
+        rc = http_serve(&cfg, ready, NULL, &err) < 0 ? cli_fail(&err) : EXIT_OK;
+    lf_close(cfg.lf);
     if (log)
         fclose(log);
-    return rc < 0 ? cli_fail(&err) : EXIT_OK;
+    return rc;
 }

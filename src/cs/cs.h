@@ -65,7 +65,8 @@ size_t cs_churn_reasons(const struct cs_account *a, size_t nr, int64_t from, int
                         struct cs_reason **out);
 
 /* Contractual CLV over [from, to): paying = accounts with MRR > 0 at `to`, arpa = their mean MRR
- * (minor units, unrounded); monthly churn: every calendar month (UTC) overlapping the period, cut
+ * (minor units, unrounded); monthly churn: every calendar month (of zone z) overlapping the
+ * period, cut
  * to it, is one endpoint period (cs_retention_compute); churned and at_risk sum its churned and
  * accounts_start, monthly_churn_rate = churned / at_risk (NAN when at_risk is 0).
  * clv = arpa × margin / monthly_churn_rate (NAN when there is no paying account or no churn). */
@@ -73,8 +74,9 @@ struct cs_clv {
     int64_t paying, churned, at_risk;
     double arpa, monthly_churn_rate, margin, clv;
 };
+struct tz;
 void cs_clv_compute(const struct cs_account *a, size_t nr, int64_t from, int64_t to, double margin,
-                    struct cs_clv *out);
+                    const struct tz *z, struct cs_clv *out);
 
 /* Repeat purchases over the orders given (the caller picks those of the period): a customer is
  * the order's contact when it has one, else its account. customers = those with ≥ 1 order,

@@ -4,6 +4,7 @@
 #include <math.h>
 
 #include "base/time.h"
+#include "base/tz.h"
 
 void cs_retention_compute(const struct cs_account *a, size_t nr, int64_t from, int64_t to,
                           struct cs_retention *out)
@@ -30,7 +31,7 @@ void cs_retention_compute(const struct cs_account *a, size_t nr, int64_t from, i
 }
 
 void cs_clv_compute(const struct cs_account *a, size_t nr, int64_t from, int64_t to, double margin,
-                    struct cs_clv *out)
+                    const struct tz *z, struct cs_clv *out)
 {
     *out = (struct cs_clv){.margin = margin, .arpa = NAN, .monthly_churn_rate = NAN, .clv = NAN};
     int64_t total = 0;
@@ -41,9 +42,10 @@ void cs_clv_compute(const struct cs_account *a, size_t nr, int64_t from, int64_t
             total += m;
         }
     }
-    for (int64_t m = time_month_start(from); m < to; m = time_add_months(m, 1)) {
+    for (int64_t m = tz_period_start(z, TZ_MONTH, from); m < to;
+         m = tz_period_add(z, TZ_MONTH, m, 1)) {
         struct cs_retention r;
-        int64_t next = time_add_months(m, 1);
+        int64_t next = tz_period_add(z, TZ_MONTH, m, 1);
         cs_retention_compute(a, nr, m < from ? from : m, next > to ? to : next, &r);
         out->churned += r.churned;
         out->at_risk += r.accounts_start;

@@ -46,13 +46,12 @@ static int64_t *signups(uint64_t seed, int n, int64_t first, int64_t last)
     return d;
 }
 
-int demo_generate(struct store *st, int64_t ws, const struct lf_demo_opts *o,
+int demo_generate(const struct demo_sink *sink, int64_t ws, const struct lf_demo_opts *o,
                   struct lf_demo_result *out, struct lf_err *err)
 {
     memset(out, 0, sizeof(*out));
-    struct demo_surveys sv;
-    if (demo_surveys_find(st, ws, &sv, err) < 0)
-        return -1;
+    struct store *st = NULL;
+    struct demo_rows *rows = demo_rows_new();
     int64_t end = o->end_ms;
     int64_t first = time_add_months(time_month_start(end), -o->months);
     int64_t *since = signups(o->seed, o->accounts, first, end - 14 * MS_PER_DAY);
@@ -66,7 +65,7 @@ int demo_generate(struct store *st, int64_t ws, const struct lf_demo_opts *o,
     int ret = -1;
     for (int i = 0; i < o->accounts; i++) {
         if (!open) {
-            if (store_begin(st, err) < 0)
+            if (sink->begin(sink->ctx, &st, err) < 0)
                 goto out;
             open = true;
         }
@@ -79,12 +78,12 @@ int demo_generate(struct store *st, int64_t ws, const struct lf_demo_opts *o,
             demo_consumer_simulate(&a, &r, end);
         else
             demo_b2b_simulate(&b, &a, &r, end);
-        if (demo_write(st, ws, &a, &sv, end, out, err) < 0)
+        if (demo_write(st, ws, &a, rows, end, out, err) < 0)
             goto out;
         if ((i + 1) % DEMO_BATCH == 0 || i + 1 == o->accounts) {
-            if (store_commit(st, err) < 0)
-                goto out;
             open = false;
+            if (sink->commit(sink->ctx, err) < 0)
+                goto out;
         }
         progress_update(&bar, (uint64_t)i + 1);
     }
@@ -92,7 +91,8 @@ int demo_generate(struct store *st, int64_t ws, const struct lf_demo_opts *o,
     ret = 0;
 out:
     if (open)
-        store_rollback(st);
+        sink->abort(sink->ctx);
+    demo_rows_free(rows);
     free(since);
     sim_release(&a);
     b2b_release(&b);

@@ -22,12 +22,21 @@
  * Returns 0, or -1 with err set (LF_EUSAGE) for a value out of range. */
 int demo_opts_resolve(struct lf_demo_opts *o, struct lf_err *err);
 
+/* Where the generator writes: write transactions it begins and commits (the caller publishes
+ * each commit's changes). */
+struct demo_sink {
+    int (*begin)(void *ctx, struct store **st, struct lf_err *err);
+    int (*commit)(void *ctx, struct lf_err *err);
+    void (*abort)(void *ctx);
+    void *ctx;
+};
+
 /* Generates o->accounts accounts with their contacts, MRR history, events, touchpoints,
  * responses and orders into workspace ws, which the caller has emptied; `o` must have been
  * resolved. Commits every DEMO_BATCH accounts, so memory stays flat; on failure the batch in
  * progress is rolled back and the batches committed before it stay. *out counts the rows
  * written. Returns 0, or -1 with err set. */
-int demo_generate(struct store *st, int64_t ws, const struct lf_demo_opts *o,
+int demo_generate(const struct demo_sink *sink, int64_t ws, const struct lf_demo_opts *o,
                   struct lf_demo_result *out, struct lf_err *err);
 
 #endif

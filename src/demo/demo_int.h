@@ -328,13 +328,13 @@ void demo_consumer_simulate(struct sim_account *a, struct rng *r, int64_t end);
 
 /* ---- writing (demo_write.c) ---- */
 
-struct demo_surveys {
-    int64_t id[3]; /* nps, csat, ces */
-};
-/* Looks up the built-in surveys of ws. */
-int demo_surveys_find(struct store *st, int64_t ws, struct demo_surveys *out, struct lf_err *err);
-/* Writes account a and everything it holds; adds the rows to *out. */
-int demo_write(struct store *st, int64_t ws, struct sim_account *a, const struct demo_surveys *sv,
+/* The rows one account is written as, reused from account to account. */
+struct demo_rows;
+struct demo_rows *demo_rows_new(void);
+void demo_rows_free(struct demo_rows *rs); /* NULL is a no-op */
+/* Writes account a (its contacts, MRR history, touchpoints, responses, events, orders) inside
+ * the caller's transaction; sets the contacts' ids. `today` is the business's last day. */
+int demo_write(struct store *st, int64_t ws, struct sim_account *a, struct demo_rows *rs,
                int64_t today, struct lf_demo_result *out, struct lf_err *err);
 
 #endif

@@ -1,7 +1,11 @@
-/* demo_write.c - writing one simulated account through the store API, resolving its ids. */
+/* demo_write.c - one simulated account as rows of the store's write path. */
 #include "demo_int.h"
 
 #include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/mem.h"
 
 #include "model/model.h"
 
@@ -40,50 +44,49 @@ static const char *ext_id(char out[48], const char *prefix, int64_t a, int64_t b
 static const char *const survey_ext[3] = {
     [SURVEY_NPS] = "nps", [SURVEY_CSAT] = "csat", [SURVEY_CES] = "ces"};
 
-int demo_surveys_find(struct store *st, int64_t ws, struct demo_surveys *out, struct lf_err *err)
+/* The rows of one account and the text they point into (reused from account to account). */
+struct demo_rows {
+    struct store_row *v;
+    size_t nr, cap;
+    struct buf text; /* ids and attributes, NUL-separated */
+    size_t *at;      /* the offset of each string in text */
+    size_t at_nr, at_cap;
+};
+
+struct demo_rows *demo_rows_new(void)
 {
-    for (int i = 0; i < 3; i++) {
-        struct survey s;
-        int found = store_survey_find(st, ws, survey_ext[i], &s, err);
-        if (found < 0)
-            return -1;
-        if (!found)
-            return err_set(err, LF_ESTORE, "the built-in survey '%s' is missing", survey_ext[i]);
-        out->id[i] = s.id;
-    }
-    return 0;
+    return xcalloc(1, sizeof(struct demo_rows));
 }
 
-static int write_contacts(struct store *st, int64_t ws, struct sim_account *a, int64_t account_id,
-                          const char *account_ext, struct lf_err *err)
+void demo_rows_free(struct demo_rows *rs)
 {
-    char id[48];
-    struct buf attrs = BUF_INIT;
-    int ret = -1;
-    for (size_t i = 0; i < a->contacts_nr; i++) {
-        struct sim_contact *sc = &a->contacts[i];
-        buf_reset(&attrs);
-        if (sc->left_at) {
-            char day[16];
-            time_format_date(sc->left_at, day);
-            buf_addf(&attrs, "{\"left_at\":\"%s\"}", day);
-        }
-        struct contact c = {.account_id = account_id,
-                            .ext_id = ext_id(id, "usr", a->index + 1, (int64_t)i + 1, 3),
-                            .account_ext_id = account_ext,
-                            .email = sim_str(a, sc->email),
-                            .name = sim_str(a, sc->name),
-                            .role = sc->role,
-                            .created_at = sc->created_at,
-                            .attrs_json = sc->left_at ? buf_str(&attrs) : NULL};
-        enum store_change ch;
-        if (store_contact_upsert(st, ws, &c, &sc->id, &ch, err) < 0)
-            goto out;
-    }
-    ret = 0;
-out:
-    buf_release(&attrs);
-    return ret;
+    if (!rs)
+        return;
+    free(rs->v);
+    free(rs->at);
+    buf_release(&rs->text);
+    free(rs);
+}
+
+static struct store_row *add(struct demo_rows *rs, const struct resource_def *def)
+{
+    rs->v = xgrow(rs->v, sizeof(*rs->v), rs->nr + 1, &rs->cap);
+    struct store_row *r = &rs->v[rs->nr++];
+    store_row_init(r, def, STORE_UPSERT);
+    return r;
+}
+
+/* Keeps a string; str(rs, i) reads the i-th back once all are kept (text may move). */
+static void keep(struct demo_rows *rs, const char *s)
+{
+    rs->at = xgrow(rs->at, sizeof(*rs->at), rs->at_nr + 1, &rs->at_cap);
+    rs->at[rs->at_nr++] = rs->text.len;
+    buf_add(&rs->text, s, strlen(s) + 1);
+}
+
+static const char *str(const struct demo_rows *rs, size_t i)
+{
+    return rs->text.ptr + rs->at[i];
 }
 
 static int64_t contact_id(const struct sim_account *a, int i)
@@ -91,96 +94,165 @@ static int64_t contact_id(const struct sim_account *a, int i)
     return i >= 0 ? a->contacts[i].id : 0;
 }
 
-int demo_write(struct store *st, int64_t ws, struct sim_account *a, const struct demo_surveys *sv,
+/* Writes rs's rows; a refused one is the generator's bug. */
+static int flush(struct store *st, int64_t ws, struct demo_rows *rs, int64_t now,
+                 const char *account, struct lf_err *err)
+{
+    struct store_write_opts wo = {.now = now, .actor = "demo"};
+    if (store_write(st, ws, rs->v, rs->nr, &wo, NULL, err) < 0)
+        return -1;
+    for (size_t i = 0; i < rs->nr; i++)
+        if (rs->v[i].err.code) {
+            *err = rs->v[i].err;
+            err_prefix(err, "the demo made an invalid %s for account %s (field '%s')",
+                       rs->v[i].def->singular, account, rs->v[i].err.field);
+            err->code = LF_EINTERNAL;
+            return -1;
+        }
+    return 0;
+}
+
+int demo_write(struct store *st, int64_t ws, struct sim_account *a, struct demo_rows *rs,
                int64_t today, struct lf_demo_result *out, struct lf_err *err)
 {
-    char aid[48], id[48], tid[48];
-    enum store_change ch;
-    struct account acc = {.ext_id = ext_id(aid, "acc", a->index + 1, -1, 0),
-                          .name = sim_str(a, a->name),
-                          .plan = a->plan,
-                          .segment = a->segment,
-                          .currency = "USD",
-                          .stage = a->stage,
-                          .owner = a->owner,
-                          .mrr = LF_UNSET,
-                          .seats = a->seats,
-                          .customer_since = a->customer_since,
-                          .renewal_date = a->renewal_date,
-                          .attrs_json = sim_str(a, a->attrs)};
-    int64_t account_id;
-    if (store_account_upsert(st, ws, &acc, today, &account_id, &ch, err) < 0 ||
-        write_contacts(st, ws, a, account_id, aid, err) < 0)
+    char id[48];
+    /* every string the rows point to, first: the account, contacts (id and attributes),
+     * touchpoints, responses, events, orders */
+    rs->at_nr = 0;
+    buf_reset(&rs->text);
+    keep(rs, ext_id(id, "acc", a->index + 1, -1, 0));
+    for (size_t i = 0; i < a->contacts_nr; i++) {
+        char attrs[64] = "", day[16];
+        if (a->contacts[i].left_at) {
+            time_format_date(a->contacts[i].left_at, day);
+            snprintf(attrs, sizeof(attrs), "{\"left_at\":\"%s\"}", day);
+        }
+        keep(rs, ext_id(id, "usr", a->index + 1, (int64_t)i + 1, 3));
+        keep(rs, attrs);
+    }
+    size_t first_tp = rs->at_nr;
+    for (size_t i = 0; i < a->tps_nr; i++)
+        keep(rs, ext_id(id, "tp", a->index + 1, (int64_t)i + 1, 4));
+    for (size_t i = 0; i < a->resps_nr; i++)
+        keep(rs, ext_id(id, "rsp", a->index + 1, (int64_t)i + 1, 4));
+    for (size_t i = 0; i < a->events_nr; i++)
+        keep(rs, ext_id(id, "evt", a->index + 1, (int64_t)i + 1, 6));
+    for (size_t i = 0; i < a->orders_nr; i++)
+        keep(rs, ext_id(id, "ord", a->index + 1, (int64_t)i + 1, 4));
+    const char *aid = str(rs, 0);
+    int64_t now = today + MS_PER_DAY - 1; /* the generated business ends today */
+    size_t k = 1;
+
+    /* the account, then its contacts: the other rows name them by internal id */
+    rs->nr = 0;
+    struct store_row *acc = add(rs, &resource_accounts);
+    store_row_text(acc, ACCOUNT_ID, aid);
+    store_row_text(acc, ACCOUNT_NAME, sim_str(a, a->name));
+    store_row_text(acc, ACCOUNT_PLAN, a->plan);
+    store_row_text(acc, ACCOUNT_SEGMENT, a->segment);
+    store_row_text(acc, ACCOUNT_CURRENCY, "USD");
+    store_row_text(acc, ACCOUNT_STAGE, a->stage);
+    store_row_text(acc, ACCOUNT_OWNER, a->owner);
+    if (a->seats != LF_UNSET)
+        store_row_int(acc, ACCOUNT_SEATS, a->seats);
+    store_row_int(acc, ACCOUNT_SINCE, a->customer_since);
+    if (a->renewal_date != LF_UNSET)
+        store_row_int(acc, ACCOUNT_RENEWAL, a->renewal_date);
+    if (sim_str(a, a->attrs))
+        store_row_text(acc, ACCOUNT_ATTRS, sim_str(a, a->attrs));
+    if (flush(st, ws, rs, now, aid, err) < 0)
         return -1;
+    int64_t account_id = rs->v[0].id;
+    rs->nr = 0;
+    for (size_t i = 0; i < a->contacts_nr; i++, k += 2) {
+        struct sim_contact *sc = &a->contacts[i];
+        struct store_row *c = add(rs, &resource_contacts);
+        store_row_text(c, CONTACT_ID, str(rs, k));
+        store_row_ref(c, CONTACT_ACCOUNT, NULL, account_id);
+        store_row_text(c, CONTACT_EMAIL, sim_str(a, sc->email));
+        store_row_text(c, CONTACT_NAME, sim_str(a, sc->name));
+        store_row_text(c, CONTACT_ROLE, sc->role);
+        store_row_int(c, CONTACT_CREATED, sc->created_at);
+        if (*str(rs, k + 1))
+            store_row_text(c, CONTACT_ATTRS, str(rs, k + 1));
+    }
+    if (flush(st, ws, rs, now, aid, err) < 0)
+        return -1;
+    for (size_t i = 0; i < a->contacts_nr; i++)
+        a->contacts[i].id = rs->v[i].id;
+
+    /* then everything else, in one call */
+    rs->nr = 0;
     for (size_t i = 0; i < a->mrr_nr; i++) {
-        struct mrr_change m = {.account_id = account_id,
-                               .account_ext_id = aid,
-                               .date = a->mrr[i].date,
-                               .mrr = a->mrr[i].mrr,
-                               .reason = a->mrr[i].reason};
-        if (store_mrr_change_upsert(st, ws, &m, &ch, err) < 0)
-            return -1;
+        struct store_row *m = add(rs, &resource_mrr_changes);
+        store_row_ref(m, MRR_ACCOUNT, NULL, account_id);
+        store_row_int(m, MRR_DATE, a->mrr[i].date);
+        store_row_int(m, MRR_MRR, a->mrr[i].mrr);
+        if (a->mrr[i].reason)
+            store_row_text(m, MRR_REASON, a->mrr[i].reason);
     }
     for (size_t i = 0; i < a->tps_nr; i++) {
-        struct sim_touchpoint *s = &a->tps[i];
-        struct touchpoint t = {.account_id = account_id,
-                               .contact_id = contact_id(a, s->contact),
-                               .ext_id = ext_id(id, "tp", a->index + 1, (int64_t)i + 1, 4),
-                               .account_ext_id = aid,
-                               .ts = s->ts,
-                               .channel = s->channel,
-                               .stage = s->stage,
-                               .team = s->team,
-                               .kind = s->kind,
-                               .duration_minutes = s->duration,
-                               .status = s->status,
-                               .text = sim_str(a, s->text),
-                               .attrs_json = sim_str(a, s->attrs)};
-        if (store_touchpoint_upsert(st, ws, &t, &s->id, &ch, err) < 0)
-            return -1;
+        const struct sim_touchpoint *s = &a->tps[i];
+        struct store_row *t = add(rs, &resource_touchpoints);
+        store_row_text(t, TP_ID, str(rs, k++));
+        store_row_int(t, TP_TS, s->ts);
+        store_row_ref(t, TP_ACCOUNT, NULL, account_id);
+        if (s->contact >= 0)
+            store_row_ref(t, TP_CONTACT, NULL, contact_id(a, s->contact));
+        store_row_text(t, TP_CHANNEL, s->channel);
+        store_row_text(t, TP_STAGE, s->stage);
+        store_row_text(t, TP_TEAM, s->team);
+        store_row_text(t, TP_KIND, s->kind);
+        if (!isnan(s->duration))
+            store_row_real(t, TP_DURATION, s->duration);
+        if (s->status)
+            store_row_text(t, TP_STATUS, s->status);
+        if (sim_str(a, s->text))
+            store_row_text(t, TP_TEXT, sim_str(a, s->text));
+        if (sim_str(a, s->attrs))
+            store_row_text(t, TP_ATTRS, sim_str(a, s->attrs));
     }
     for (size_t i = 0; i < a->resps_nr; i++) {
         const struct sim_response *s = &a->resps[i];
-        struct response r = {
-            .account_id = account_id,
-            .contact_id = contact_id(a, s->contact),
-            .survey_id = sv->id[s->survey],
-            .touchpoint_id = s->touchpoint >= 0 ? a->tps[s->touchpoint].id : 0,
-            .ext_id = ext_id(id, "rsp", a->index + 1, (int64_t)i + 1, 4),
-            .account_ext_id = aid,
-            .survey_ext_id = survey_ext[s->survey],
-            .touchpoint_ext_id =
-                s->touchpoint >= 0 ? ext_id(tid, "tp", a->index + 1, s->touchpoint + 1, 4) : NULL,
-            .ts = s->ts,
-            .score = s->score,
-            .comment = sim_str(a, s->comment)};
-        if (store_response_upsert(st, ws, &r, &ch, err) < 0)
-            return -1;
+        struct store_row *r = add(rs, &resource_responses);
+        store_row_text(r, RESP_ID, str(rs, k++));
+        store_row_int(r, RESP_TS, s->ts);
+        store_row_ref(r, RESP_ACCOUNT, NULL, account_id);
+        if (s->contact >= 0)
+            store_row_ref(r, RESP_CONTACT, NULL, contact_id(a, s->contact));
+        store_row_ref(r, RESP_SURVEY, survey_ext[s->survey], 0);
+        store_row_int(r, RESP_SCORE, s->score);
+        if (sim_str(a, s->comment))
+            store_row_text(r, RESP_COMMENT, sim_str(a, s->comment));
+        if (s->touchpoint >= 0)
+            store_row_ref(r, RESP_TOUCHPOINT, str(rs, first_tp + (size_t)s->touchpoint), 0);
     }
     for (size_t i = 0; i < a->events_nr; i++) {
         const struct sim_event *s = &a->events[i];
-        struct event e = {.account_id = account_id,
-                          .contact_id = contact_id(a, s->contact),
-                          .message_id = ext_id(id, "evt", a->index + 1, (int64_t)i + 1, 6),
-                          .name = s->feature < FEAT_NR ? demo_features[s->feature].name
-                                                       : demo_consumer_events[s->feature - FEAT_NR],
-                          .ts = s->ts,
-                          .value = s->value >= 0 ? (double)s->value : NAN,
-                          .has_value = s->value >= 0};
-        if (store_event_append(st, ws, &e, &ch, err) < 0)
-            return -1;
+        struct store_row *e = add(rs, &resource_events);
+        store_row_text(e, EVENT_ID, str(rs, k++));
+        store_row_int(e, EVENT_TS, s->ts);
+        store_row_ref(e, EVENT_ACCOUNT, NULL, account_id);
+        if (s->contact >= 0)
+            store_row_ref(e, EVENT_CONTACT, NULL, contact_id(a, s->contact));
+        store_row_text(e, EVENT_NAME, s->feature < FEAT_NR
+                                          ? demo_features[s->feature].name
+                                          : demo_consumer_events[s->feature - FEAT_NR]);
+        if (s->value >= 0)
+            store_row_real(e, EVENT_VALUE, (double)s->value);
     }
     for (size_t i = 0; i < a->orders_nr; i++) {
         const struct sim_order *s = &a->orders[i];
-        struct order o = {.account_id = account_id,
-                          .contact_id = contact_id(a, s->contact),
-                          .ext_id = ext_id(id, "ord", a->index + 1, (int64_t)i + 1, 4),
-                          .customer_ext_id = aid,
-                          .ts = s->ts,
-                          .amount = s->amount};
-        if (store_order_upsert(st, ws, &o, &ch, err) < 0)
-            return -1;
+        struct store_row *o = add(rs, &resource_orders);
+        store_row_text(o, ORDER_ID, str(rs, k++));
+        store_row_ref(o, ORDER_ACCOUNT, NULL, account_id);
+        if (s->contact >= 0)
+            store_row_ref(o, ORDER_CONTACT, NULL, contact_id(a, s->contact));
+        store_row_int(o, ORDER_TS, s->ts);
+        store_row_int(o, ORDER_AMOUNT, s->amount);
     }
+    if (flush(st, ws, rs, now, aid, err) < 0)
+        return -1;
     out->accounts++;
     out->contacts += a->contacts_nr;
     out->mrr_changes += a->mrr_nr;

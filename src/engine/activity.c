@@ -102,7 +102,7 @@ int engine_activity(struct engine *e, const struct engine_query *q, int period,
     if (rc < 0)
         goto out;
     c.g = &g;
-    c.shared = q->by == ENGINE_BY_ACCOUNT;
+    c.shared = q->custom ? q->custom->account_ids != NULL : q->by == ENGINE_BY_ACCOUNT;
     /* the periods, and the period of each day of the window */
     c.day_period = xmalloc((size_t)days * sizeof(*c.day_period));
     for (int64_t p = eng_period_start(period, q->from); p < q->to;

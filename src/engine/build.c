@@ -84,7 +84,7 @@ int eng_load_dims(struct engine *e, struct store *st, struct lf_err *err)
         e->acc[a].mrr = NULL;
         e->acc[a].mrr_nr = 0;
     }
-    if (store_mrr_changes_scan(st, e->ws, on_mrr, &c, err) < 0)
+    if (store_mrr_changes_scan(st, e->ws, 0, on_mrr, &c, err) < 0)
         goto out;
     for (size_t a = 1; a < e->acc_nr; a++)
         lifetime(&e->acc[a]);
@@ -498,7 +498,7 @@ static int stage_read(struct stage *s, struct store *st, int64_t ws, int threads
     if (two) {
         r.after = max_id / 2;
         strmap_init(&r.name_codes);
-        if (store_open_reader(st, &r.st, err) < 0)
+        if (store_clone(st, &r.st, err) < 0)
             return -1;
         if (pthread_create(&thread, NULL, raw_run, &r) != 0) {
             raw_release(&r);

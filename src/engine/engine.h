@@ -94,11 +94,25 @@ void engine_info(struct engine *e, struct engine_info *out);
 enum engine_by { ENGINE_BY_NONE, ENGINE_BY_ACCOUNT, ENGINE_BY_SEGMENT, ENGINE_BY_PLAN };
 enum engine_period { ENGINE_DAY, ENGINE_WEEK, ENGINE_MONTH };
 
+/* A grouping of the accounts made by the caller (two attributes at once, filters): it
+ * replaces `by` in the queries that group. */
+#define ENGINE_NO_GROUP UINT32_MAX
+struct engine_custom_groups {
+    /* The group of store account `id` (0: the events without an account), or ENGINE_NO_GROUP
+     * to leave its events out. */
+    uint32_t (*group_of)(void *ctx, int64_t id);
+    void *ctx;
+    size_t nr;
+    const char *const *labels;  /* nr labels, copied into results */
+    const int64_t *account_ids; /* per group, when each group is one account; else NULL */
+};
+
 struct engine_query {
     int64_t from, to;   /* the window [from, to), ms; see each query for its defaults */
     int64_t now;        /* "today": the end of censoring and of recency; must be set */
     int by;             /* enum engine_by */
     int64_t account;    /* a store account id to restrict the query to; 0 = all accounts */
+    const struct engine_custom_groups *custom; /* when set, the groups instead of `by` */
 };
 
 /* The groups of a result: one label per group ("all" without --by; "(none)" for accounts

@@ -174,6 +174,22 @@ int eng_grouping_make(const struct engine *e, const struct engine_query *q,
         only = a - 1;
     }
     struct engine_groups *gs = &g->groups;
+    if (q->custom) {
+        const struct engine_custom_groups *cg = q->custom;
+        gs->nr = cg->nr;
+        gs->labels = xmalloc((cg->nr ? cg->nr : 1) * sizeof(*gs->labels));
+        for (size_t i = 0; i < cg->nr; i++)
+            gs->labels[i] = xstrdup(cg->labels[i]);
+        if (cg->account_ids) {
+            gs->account_ids = xmalloc((cg->nr ? cg->nr : 1) * sizeof(*gs->account_ids));
+            memcpy(gs->account_ids, cg->account_ids, cg->nr * sizeof(*gs->account_ids));
+        }
+        for (uint32_t a = 0; a < e->acc_nr; a++) {
+            uint32_t k = cg->group_of(cg->ctx, e->acc[a].id);
+            g->of[a] = (only == UINT32_MAX || a == only) && k < cg->nr ? k : UINT32_MAX;
+        }
+        return 0;
+    }
     if (q->by == ENGINE_BY_ACCOUNT) {
         gs->labels = xmalloc(e->acc_nr * sizeof(*gs->labels));
         gs->account_ids = xmalloc(e->acc_nr * sizeof(*gs->account_ids));

@@ -1,10 +1,15 @@
 /* api_health.c - GET /healthz (is the server up and its store readable) and GET /metrics. */
 #include "http_int.h"
 
+/* Up, and the store readable: a look at the change feed reads it (and publishes what other
+ * processes wrote meanwhile). */
 void api_healthz(struct http_req *r)
 {
-    if (!http_lf(r))
+    struct lf_err err = {0};
+    if (lf_feed_poll(http_lf(r), &err) < 0) {
+        http_fail_err(r, &err, NULL);
         return;
+    }
     http_json(r, 200, "{\"status\": \"ok\", \"version\": \"" LANDFALL_VERSION "\"}");
 }
 

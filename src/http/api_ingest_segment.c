@@ -102,5 +102,5 @@ void api_ingest(struct http_req *r, int format, const char *call)
     }
     r->pending = ir;
     http_defer(r);
-    lf_ingest_submit(http_ingest(r), ir, answered, r);
+    lf_ingest_submit(http_ingest(r), http_lf(r), ir, answered, r);
 }

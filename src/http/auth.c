@@ -103,14 +103,15 @@ int auth_require(struct http_req *r, const char *key, int need)
                   "body's writeKey / api_key)");
         return -1;
     }
-    struct lf *lf = http_lf(r);
-    if (!lf)
-        return -1;
-    if (lf_key_verify(lf, key, &r->key, &err) < 0) {
+    if (lf_key_verify(http_lf(r), key, &r->key, &err) < 0) {
         http_fail_err(r, &err, NULL);
         return -1;
     }
     r->authed = true;
+    if (!(r->lf = http_workspace(r->srv, r->key.workspace, &err))) {
+        http_fail_err(r, &err, NULL);
+        return -1;
+    }
     if (!scope_allows(r->key.scope, need)) {
         http_fail(r, HE_FORBIDDEN, NULL, "a %s key cannot %s", lf_scope_name(r->key.scope),
                   need == LF_SCOPE_WRITE  ? "ingest events"

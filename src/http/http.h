@@ -10,26 +10,25 @@
 #include "landfall.h"
 
 struct http_config {
-    const char *db;     /* the store's URL or path */
+    struct lf *lf;      /* the store's default workspace; others open as keys name them */
     const char *listen; /* "HOST:PORT" ("[::1]:PORT" for IPv6); port 0 picks a free one */
     unsigned threads;   /* request threads; 0 = 4 */
     size_t max_body;    /* bytes of a request body, after decompression; 0 = 4 MiB */
     unsigned rate;      /* requests a key may make per rate_period; 0 = no limit */
     double rate_period; /* seconds */
     FILE *access_log;   /* one JSON object per request, or NULL */
-    const char *snapshot; /* the analytics engine's snapshot file, or NULL for none */
-    bool progress;      /* a progress bar while the engine loads */
 };
 
 struct http_server;
 
-/* Opens the store, binds the address and starts serving. *out is the caller's:
- * http_server_free(). LF_EUSAGE for a bad address, LF_EIO when it cannot be bound. */
+/* Loads the analytics engine of cfg->lf's workspace, binds the address and starts serving.
+ * *out is the caller's: http_server_free(), before cfg->lf is closed. LF_EUSAGE for a bad
+ * address, LF_EIO when it cannot be bound. */
 int http_server_new(const struct http_config *cfg, struct http_server **out, struct lf_err *err);
 /* "http://HOST:PORT" with the port actually bound. Borrowed. */
 const char *http_server_url(const struct http_server *s);
-/* Stops accepting, lets requests in flight finish (their events are durable), then closes the
- * store. NULL is a no-op. */
+/* Stops accepting, lets requests in flight finish (their events are durable), stops the
+ * writer. NULL is a no-op. */
 void http_server_free(struct http_server *s);
 
 /* Serves until SIGINT or SIGTERM, then shuts down gracefully. ready(url, ctx) runs once the

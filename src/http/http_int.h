@@ -50,6 +50,7 @@ struct http_req {
     int64_t received_ms;
     struct lf_key key; /* with authed: the caller's key */
     bool authed;
+    struct lf *lf;     /* with authed: the handle of the key's workspace */
     /* the answer */
     int status;
     struct buf resp;          /* a JSON document, unless content_type says otherwise */
@@ -67,9 +68,12 @@ const char *http_header(struct http_req *r, const char *name);
 /* Calls fn for each query parameter in order, until it returns non-zero. (server.c) */
 void http_query_each(struct http_req *r, int (*fn)(void *ctx, const char *name, const char *value),
                      void *ctx);
-/* A read handle of the pool for this request's thread, returned when the answer is sent.
- * NULL (and the answer set to 503) when the pool is closed. (server.c) */
+/* The handle of the request's workspace (the key's), or the server's default before a key is
+ * known. (server.c) */
 struct lf *http_lf(struct http_req *r);
+/* The handle of workspace `id`, opened on first use and kept for the server's life; NULL with
+ * err when it cannot be opened. (server.c) */
+struct lf *http_workspace(struct http_server *s, int64_t id, struct lf_err *err);
 /* The server's writer. (server.c) */
 struct lf_ingest *http_ingest(struct http_req *r);
 /* The handler answers later: it returns at once and, on any thread, fills the answer and
@@ -159,17 +163,13 @@ void api_healthz(struct http_req *r);
 void api_metrics(struct http_req *r);
 void api_segment(struct http_req *r);
 void api_posthog(struct http_req *r);
+void api_keys_list(struct http_req *r);
+/* Answers 200 with t as `landfall … --json` writes it, and frees t. (api_metrics.c) */
+void http_table(struct http_req *r, struct lf_table *t);
+void api_metrics_list(struct http_req *r);
+void api_metrics_get(struct http_req *r);
 void api_reports_list(struct http_req *r);
 void api_reports_get(struct http_req *r);
-void api_keys_list(struct http_req *r);
-/* Answers 200 with {"KEY": [{"name": …, "description": …}, …]}. (api_reports.c) */
-void http_names(struct http_req *r, const char *key, const char *const *names,
-                const char *(*describe)(const char *name));
-/* Answers 200 with t as `landfall … --json` writes it, and frees t. (api_reports.c) */
-void http_table(struct http_req *r, struct lf_table *t);
-/* A time parameter (ISO 8601 or unix seconds): 0 when absent; -1 with the 400 answer set when
- * malformed. (api_reports.c) */
-int http_time_param(struct http_req *r, const char *name, int64_t *out);
 void api_usage_list(struct http_req *r);
 void api_usage_get(struct http_req *r);
 void api_cohorts(struct http_req *r);

@@ -28,6 +28,8 @@ const struct route http_routes[] = {
     {"POST", "/capture", api_posthog, AUTH_INGEST, true},
     {"POST", "/batch", api_posthog, AUTH_INGEST, true},
     /* the REST API */
+    {"GET", "/v1/metrics", api_metrics_list, AUTH_READ, false},
+    {"GET", "/v1/metrics/:name", api_metrics_get, AUTH_READ, false},
     {"GET", "/v1/reports", api_reports_list, AUTH_READ, false},
     {"GET", "/v1/reports/:name", api_reports_get, AUTH_READ, false},
     {"GET", "/v1/usage", api_usage_list, AUTH_READ, false},
@@ -39,6 +41,9 @@ const struct route http_routes[] = {
     RESOURCE_ROUTES("contacts"),
     RESOURCE_ROUTES("mrr_changes"),
     RESOURCE_ROUTES("orders"),
+    {"GET", "/v1/events", api_resource_list, AUTH_READ, false},
+    {"POST", "/v1/events", api_resource_create, AUTH_ADMIN, true},
+    {"GET", "/v1/events/:id", api_resource_get, AUTH_READ, false},
     RESOURCE_ROUTES("touchpoints"),
     RESOURCE_ROUTES("surveys"),
     RESOURCE_ROUTES("responses"),

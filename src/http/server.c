@@ -1,5 +1,6 @@
 /* server.c - the libmicrohttpd adapter: sockets, request bodies, suspend/resume around the
- * writer, the read-handle pool, the access log, graceful shutdown. The only file that sees MHD. */
+ * writer, the workspaces keys name, the access log, graceful shutdown. The only file that sees
+ * MHD. */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -32,11 +33,10 @@ struct http_server {
     struct lf_ingest *ing;
     struct metrics *metrics;
     struct ratelimit *rl;
-    pthread_mutex_t mu; /* guards the pool and the in-flight count */
-    pthread_cond_t cv;  /* a handle came back, or the last request ended */
-    struct lf *engine_lf; /* owns the analytics engine the other handles share */
-    struct lf **pool;   /* read handles, one per request thread */
-    size_t pool_nr, pool_free;
+    pthread_mutex_t mu; /* guards the workspaces and the in-flight count */
+    pthread_cond_t cv;  /* the last request ended */
+    struct lf **workspaces; /* the handles of the workspaces keys have named, kept open */
+    size_t workspaces_nr, workspaces_cap;
     size_t inflight;
     pthread_mutex_t log_mu;
 };
@@ -45,7 +45,6 @@ struct http_server {
 struct conn {
     struct http_req r;
     struct MHD_Connection *mc;
-    struct lf *lf; /* a read handle, while held */
     struct buf body;
     bool too_large, answered, deferred, done, suspended;
     pthread_mutex_t mu; /* deferred answers: done vs. suspended */
@@ -60,32 +59,29 @@ static double mono_seconds(void)
     return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
 }
 
-/* ---- the read-handle pool ---- */
+/* ---- workspaces ---- */
 
-static struct lf *pool_get(struct http_server *s)
+struct lf *http_workspace(struct http_server *s, int64_t id, struct lf_err *err)
 {
+    struct lf *lf = NULL, *found = NULL;
+    struct lf_workspace_info in;
     pthread_mutex_lock(&s->mu);
-    while (s->pool_free == 0)
-        pthread_cond_wait(&s->cv, &s->mu);
-    struct lf *lf = s->pool[--s->pool_free];
+    for (size_t i = 0; i < s->workspaces_nr && !found; i++) {
+        lf_workspace_info(s->workspaces[i], &in);
+        if (in.id == id)
+            found = s->workspaces[i];
+    }
+    pthread_mutex_unlock(&s->mu);
+    if (found)
+        return found;
+    if (lf_workspace_by_id(s->cfg.lf, id, &lf, err) < 0)
+        return NULL;
+    pthread_mutex_lock(&s->mu);
+    s->workspaces = xgrow(s->workspaces, sizeof(*s->workspaces), s->workspaces_nr + 1,
+                          &s->workspaces_cap);
+    s->workspaces[s->workspaces_nr++] = lf;
     pthread_mutex_unlock(&s->mu);
     return lf;
-}
-
-static void pool_put(struct http_server *s, struct lf *lf)
-{
-    pthread_mutex_lock(&s->mu);
-    s->pool[s->pool_free++] = lf;
-    pthread_cond_broadcast(&s->cv);
-    pthread_mutex_unlock(&s->mu);
-}
-
-static void conn_release_lf(struct conn *c)
-{
-    if (c->lf) {
-        pool_put(c->r.srv, c->lf);
-        c->lf = NULL;
-    }
 }
 
 /* ---- what handlers call ---- */
@@ -122,10 +118,7 @@ const char *http_header(struct http_req *r, const char *name)
 
 struct lf *http_lf(struct http_req *r)
 {
-    struct conn *c = (struct conn *)r;
-    if (!c->lf)
-        c->lf = pool_get(r->srv);
-    return c->lf;
+    return r->lf ? r->lf : r->srv->cfg.lf;
 }
 
 struct lf_ingest *http_ingest(struct http_req *r)
@@ -145,9 +138,7 @@ struct ratelimit *http_ratelimit(struct http_req *r)
 
 void http_defer(struct http_req *r)
 {
-    struct conn *c = (struct conn *)r;
-    c->deferred = true;
-    conn_release_lf(c);
+    ((struct conn *)r)->deferred = true;
 }
 
 void http_resume(struct http_req *r)
@@ -165,7 +156,6 @@ void http_resume(struct http_req *r)
 static enum MHD_Result send_answer(struct conn *c)
 {
     struct http_req *r = &c->r;
-    conn_release_lf(c);
     if (!r->status)
         http_fail(r, HE_INTERNAL, NULL, "the handler gave no answer");
     if (r->resp.len && (!r->content_type || strncmp(r->content_type, "text/", 5) != 0))
@@ -436,7 +426,6 @@ static void on_completed(void *cls, struct MHD_Connection *mc, void **con_cls,
     metrics_inflight(s->metrics, -1);
     if (s->cfg.access_log)
         access_log(s, c, toe == MHD_REQUEST_TERMINATED_COMPLETED_OK);
-    conn_release_lf(c);
     buf_release(&c->r.resp);
     buf_release(&c->body);
     pthread_mutex_destroy(&c->mu);
@@ -448,15 +437,10 @@ static void on_completed(void *cls, struct MHD_Connection *mc, void **con_cls,
     pthread_mutex_unlock(&s->mu);
 }
 
-static void on_commit(void *ctx, const struct lf_commit_info *info)
+static void on_commit(void *ctx, const struct lf_ingest_stats *stats)
 {
     struct http_server *s = ctx;
-    struct lf_err err = {0};
-    metrics_commit(s->metrics, info->requests, info->items, info->seconds);
-    /* The engine is a cache: if it misses this batch, the next usage request catches up. */
-    lf_engine_share(s->engine_lf, info->lf);
-    if (info->events_inserted && lf_engine_sync(info->lf, &err) < 0)
-        fprintf(stderr, "landfall: the analytics engine missed a batch: %s\n", err.msg);
+    metrics_commit(s->metrics, stats->requests, stats->items, stats->seconds);
 }
 
 /* ---- the socket ---- */
@@ -521,20 +505,11 @@ int http_server_new(const struct http_config *cfg, struct http_server **out, str
     pthread_mutex_init(&s->log_mu, NULL);
     s->metrics = metrics_new(router_count());
     s->rl = ratelimit_new(s->cfg.rate, s->cfg.rate_period);
-    struct lf_usage_opts uo = {.snapshot = cfg->snapshot, .progress = cfg->progress,
-                               .warnings = stderr};
-    if (lf_open(cfg->db, &s->engine_lf, err) < 0 || lf_engine_load(s->engine_lf, &uo, err) < 0)
+    if (lf_engine_load(cfg->lf, err) < 0)
         goto fail;
     struct lf_ingest_opts io = {.on_commit = on_commit, .ctx = s};
-    if (lf_ingest_new(cfg->db, &io, &s->ing, err) < 0)
+    if (lf_ingest_start(cfg->lf, &io, &s->ing, err) < 0)
         goto fail;
-    s->pool_nr = s->cfg.threads;
-    s->pool = xcalloc(s->pool_nr, sizeof(*s->pool));
-    for (; s->pool_free < s->pool_nr; s->pool_free++) {
-        if (lf_open(cfg->db, &s->pool[s->pool_free], err) < 0)
-            goto fail;
-        lf_engine_share(s->engine_lf, s->pool[s->pool_free]);
-    }
     if (bind_listen(s, err) < 0)
         goto fail;
     s->d = MHD_start_daemon(
@@ -582,10 +557,9 @@ void http_server_free(struct http_server *s)
     if (s->listen_fd >= 0)
         close(s->listen_fd);
     lf_ingest_free(s->ing);
-    for (size_t i = 0; i < s->pool_free; i++)
-        lf_close(s->pool[i]);
-    free(s->pool);
-    lf_close(s->engine_lf); /* after every handle that borrowed its engine */
+    for (size_t i = 0; i < s->workspaces_nr; i++)
+        lf_close(s->workspaces[i]);
+    free(s->workspaces);
     ratelimit_free(s->rl);
     metrics_free(s->metrics);
     pthread_mutex_destroy(&s->log_mu);

@@ -297,19 +297,13 @@ struct ingest_writer {
     struct row row;
 };
 
-struct ingest_writer *ingest_writer_new(struct store *st, int64_t ws, int64_t today)
+struct ingest_writer *ingest_writer_new(struct store *st, int64_t ws, int64_t now)
 {
     struct ingest_writer *w = xcalloc(1, sizeof(*w));
     /* Messages of segment.c name "item:INDEX:FIELD", the item's index in its body. */
-    w->in = (struct ingest){.st = st,
-                            .ws = ws,
-                            .kind = LF_KIND_EVENTS,
-                            .path = "item",
-                            .opts = &w->opts,
-                            .res = &w->res,
-                            .today = today};
-    resolve_init(&w->in);
-    strmap_init(&w->in.last);
+    ingest_init(&w->in, st, ws, LF_KIND_EVENTS, "item", &w->opts, &w->res);
+    w->in.wopts.now = now;
+    w->in.wopts.actor = "ingest";
     row_init(&w->row, "item");
     return w;
 }
@@ -319,34 +313,8 @@ void ingest_writer_free(struct ingest_writer *w)
     if (!w)
         return;
     row_release(&w->row);
-    resolve_release(&w->in);
-    strmap_release(&w->in.last);
-    buf_release(&w->in.key);
-    buf_release(&w->in.id);
+    ingest_release(&w->in);
     free(w);
-}
-
-/* An event naming both a user and an account (context.groupId, PostHog's $groups) ties a
- * user who has no account yet to that one, as an earlier group call would. w->row still holds
- * the event's columns; both ids are in the caches after the event. */
-static int link_user(struct ingest_writer *w, struct lf_err *err)
-{
-    struct row *r = &w->row;
-    int64_t account, contact, current;
-    if (!r->val[EV_USER].ptr || !r->val[EV_ACCOUNT].ptr)
-        return 0;
-    if (resolve_account(&w->in, r, EV_ACCOUNT, &account, err) < 0 ||
-        resolve_contact(&w->in, r, EV_USER, account, &contact, &current, err) < 0)
-        return -1;
-    if (current)
-        return 0;
-    struct contact c = {
-        .ext_id = r->val[EV_USER].ptr, .account_id = account, .created_at = LF_UNSET};
-    enum store_change change;
-    if (store_contact_upsert(w->in.st, w->in.ws, &c, &contact, &change, err) < 0)
-        return -1;
-    resolve_contact_put(&w->in, c.ext_id, contact, account);
-    return 0;
 }
 
 int ingest_writer_apply(struct ingest_writer *w, struct ingest_batch *b, size_t *inserted,
@@ -371,8 +339,6 @@ int ingest_writer_apply(struct ingest_writer *w, struct ingest_batch *b, size_t 
         if (strcmp(type, "identify") == 0 || strcmp(type, "group") == 0)
             continue;
         *(change == STORE_INSERTED ? inserted : duplicates) += 1;
-        if (link_user(w, err) < 0)
-            return -1;
     }
     return 0;
 }

@@ -34,7 +34,7 @@ void ingest_batch_reject(const struct ingest_batch *b, size_t i, size_t *index, 
  * ends (a rollback or another process may change what they hold). */
 struct ingest_writer;
 
-struct ingest_writer *ingest_writer_new(struct store *st, int64_t ws, int64_t today);
+struct ingest_writer *ingest_writer_new(struct store *st, int64_t ws, int64_t now);
 void ingest_writer_free(struct ingest_writer *w); /* NULL is a no-op */
 
 /* Writes b's valid calls inside the caller's transaction. A call the store refuses as invalid

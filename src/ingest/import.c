@@ -1,5 +1,5 @@
-/* import.c - one file into the store in one transaction: the header, every record through its
- * kind's mapper, the rejected rows, the counts. */
+/* import.c - one file into the store, inside the caller's transaction: the header, every record
+ * through its kind's mapper, the rejected rows, the counts. */
 #include "ingest_int.h"
 
 #include <ctype.h>
@@ -12,7 +12,6 @@
 #include <unistd.h>
 
 #include "base/mem.h"
-#include "base/time.h"
 
 enum { COL_EXTRA = -1, COL_SKIP = -2 }; /* a header column that is no schema column */
 
@@ -56,6 +55,30 @@ void ingest_note(struct ingest *in, size_t line, const char *fmt, ...)
     vfprintf(log, fmt, ap);
     fputc('\n', log);
     va_end(ap);
+}
+
+void ingest_init(struct ingest *in, struct store *st, int64_t ws, int kind, const char *path,
+                 const struct lf_import_opts *opts, struct lf_import_result *res)
+{
+    memset(in, 0, sizeof(*in));
+    in->st = st;
+    in->ws = ws;
+    in->kind = kind;
+    in->path = path;
+    in->opts = opts;
+    in->res = res;
+    in->wopts = (struct store_write_opts){.flags = STORE_STUBS, .actor = "import"};
+    strmap_init(&in->currency_of);
+    strmap_init(&in->last);
+}
+
+void ingest_release(struct ingest *in)
+{
+    strmap_release(&in->currency_of);
+    free(in->currencies);
+    strmap_release(&in->last);
+    buf_release(&in->key);
+    buf_release(&in->id);
 }
 
 bool ingest_superseded(struct ingest *in, const struct row *r)
@@ -391,10 +414,7 @@ static void job_release(struct job *j)
     free(j->rejects_path);
     buf_release(&j->line);
     row_release(&j->row);
-    resolve_release(&j->in);
-    strmap_release(&j->in.last);
-    buf_release(&j->in.key);
-    buf_release(&j->in.id);
+    ingest_release(&j->in);
 }
 
 int ingest_file(struct store *st, int64_t ws, int kind, const char *path,
@@ -405,19 +425,10 @@ int ingest_file(struct store *st, int64_t ws, int kind, const char *path,
     struct stat sb;
     const char *base = strrchr(path, '/');
     size_t plen = strlen(path);
-    bool begun = false;
     int rc, ret = -1;
 
     memset(out, 0, sizeof(*out));
-    j.in = (struct ingest){.st = st,
-                           .ws = ws,
-                           .kind = kind,
-                           .path = path,
-                           .opts = opts,
-                           .res = out,
-                           .today = time_day_start(time_now_ms())};
-    resolve_init(&j.in);
-    strmap_init(&j.in.last);
+    ingest_init(&j.in, st, ws, kind, path, opts, out);
     row_init(&j.row, path);
     j.rejects_path = xmalloc(plen + sizeof(".rejects.csv"));
     memcpy(j.rejects_path, path, plen);
@@ -445,9 +456,6 @@ int ingest_file(struct store *st, int64_t ws, int kind, const char *path,
         rewind(f);
         j.prepass = false;
     }
-    if (store_begin(st, err) < 0)
-        goto out;
-    begun = true;
     progress_init(&pg, base ? base + 1 : path, S_ISREG(sb.st_mode) ? (uint64_t)sb.st_size : 0,
                   opts->progress);
     rc = read_all(&j, f, &pg, err);
@@ -477,16 +485,8 @@ int ingest_file(struct store *st, int64_t ws, int kind, const char *path,
     } else if (opts->write_rejects) {
         unlink(j.rejects_path); /* an old one would describe an earlier import */
     }
-    if (store_commit(st, err) < 0) {
-        if (out->rejected && opts->write_rejects)
-            unlink(j.rejects_path);
-        goto out;
-    }
-    begun = false;
     ret = 0;
 out:
-    if (begun)
-        store_rollback(st);
     if (j.rejects) { /* the file failed: no trace of this import stays */
         fclose(j.rejects);
         unlink(j.rejects_path);
@@ -495,4 +495,12 @@ out:
         fclose(f);
     job_release(&j);
     return ret;
+}
+
+void ingest_rejects_discard(const char *path)
+{
+    struct buf p = BUF_INIT;
+    buf_addf(&p, "%s.rejects.csv", path);
+    unlink(buf_str(&p));
+    buf_release(&p);
 }

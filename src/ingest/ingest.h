@@ -8,16 +8,19 @@
 /* The name of kind (enum lf_kind): "accounts"…; NULL when out of range. */
 const char *ingest_kind_name(int kind);
 
-/* Imports the file at `path`, holding rows of `kind` (enum lf_kind), into workspace ws of st, in
- * one transaction. NDJSON when the name ends in .ndjson, .jsonl or .json, CSV otherwise.
+/* Imports the file at `path`, holding rows of `kind` (enum lf_kind), into workspace ws of st,
+ * inside the caller's write transaction (which commits it, or rolls it back when this fails or
+ * out->aborted says --strict stopped the file). NDJSON when the name ends in .ndjson, .jsonl or .json, CSV otherwise.
  * Rejected rows go to opts->reject_log as "FILE:LINE:COLUMN: reason" and, with
  * opts->write_rejects, to FILE.rejects.csv. Returns 0 when the file was read (*out says what
  * happened to its rows, also when --strict aborted it), or -1 with err set: LF_ENOENT for a
  * missing file, LF_EINVAL for one that cannot be imported at all (unreadable, empty, no rows,
  * a bad header), LF_EIO when the rejects file cannot be written, LF_ESTORE when the store
- * failed. Nothing of the file is committed when -1 is returned. */
+ * failed. */
 int ingest_file(struct store *st, int64_t ws, int kind, const char *path,
                 const struct lf_import_opts *opts, struct lf_import_result *out,
                 struct lf_err *err);
+/* Removes the FILE.rejects.csv an import of `path` wrote (when its transaction did not commit). */
+void ingest_rejects_discard(const char *path);
 
 #endif

@@ -9,6 +9,7 @@
 #include "base/progress.h"
 #include "base/strmap.h"
 #include "ingest.h"
+#include "store/store.h"
 
 /* ---- csv.c: RFC 4180 records, through libcsv ---- */
 
@@ -122,34 +123,33 @@ int ndjson_fill(const struct json_t *obj, const char *extras, struct row *r, str
 
 /* ---- the state of one file's import (import.c), shared by the mappers ---- */
 
-struct ref {
-    int64_t id, account_id; /* account_id: contacts only, 0 when unknown */
-    char currency[4];       /* accounts only, "" when unknown */
-};
-
-/* External id → what is known of the row, for the file; a miss asks the store. */
-struct refs {
-    struct strmap by_ext; /* ext id → index in v */
-    struct strmap by_id;  /* accounts: decimal id → index in v */
-    struct ref *v;
-    size_t nr, cap;
-};
+#define UNIT_ROWS 3 /* a line becomes at most this many rows (a group call: account, contact) */
 
 struct ingest {
     struct store *st;
-    int64_t ws, today;
+    int64_t ws;
     int kind;
     const char *path;
     const struct lf_import_opts *opts;
     struct lf_import_result *res;
-    struct refs accounts, contacts;
-    struct strmap touchpoints; /* ext id → id */
-    struct survey *surveys;    /* found so far; ext_id and name owned */
-    size_t surveys_nr, surveys_cap;
-    bool preloaded;     /* every account is in `accounts`, with its currency */
+    struct store_write_opts wopts;
+    /* account external id → ISO 4217 currency, for money columns (loaded once) */
+    struct strmap currency_of;
+    char (*currencies)[4];
+    size_t currencies_nr, currencies_cap;
+    bool preloaded;
     struct strmap last; /* a row's identity → the line of its last row in the file */
     struct buf key, id; /* scratch: identities, derived ids */
+    /* the rows the current line becomes, and for each field the row column it came from
+     * (-1: none), so that a refusal names the column as the input spells it */
+    struct store_row rows[UNIT_ROWS];
+    int cols[UNIT_ROWS][RESOURCE_MAX_FIELDS];
+    size_t rows_nr;
 };
+
+void ingest_init(struct ingest *in, struct store *st, int64_t ws, int kind, const char *path,
+                 const struct lf_import_opts *opts, struct lf_import_result *res);
+void ingest_release(struct ingest *in);
 
 /* strerror(e) as messages are written: "no such file or directory". Borrowed from out. */
 const char *ingest_strerror(int e, char out[128]);
@@ -159,37 +159,37 @@ void ingest_note(struct ingest *in, size_t line, const char *fmt, ...)
 /* True when a later row of the file has the same identity as r (that one wins). */
 bool ingest_superseded(struct ingest *in, const struct row *r);
 
-/* ---- resolve.c: external ids → internal ids, with the file's caches ---- */
+/* The currency of an account by external id: *out is NULL for an unknown account (which will
+ * be created with USD). Loads every account of the workspace with its currency once. */
+int ingest_currency(struct ingest *in, const char *account_ext, const char **out,
+                    struct lf_err *err);
+/* Records an account's currency once it is written (a new account's is USD). */
+void ingest_currency_put(struct ingest *in, const char *account_ext, const char *currency);
 
-void resolve_init(struct ingest *in);
-void resolve_release(struct ingest *in);
-/* The currency of an account, by external or internal id: *out is NULL for an unknown
- * account (which will be created with USD). Loads every account of the workspace with its
- * currency the first time. */
-int resolve_currency(struct ingest *in, const char *account_ext, const char **out,
-                     struct lf_err *err);
-int resolve_currency_of(struct ingest *in, int64_t account_id, const char **out,
-                        struct lf_err *err);
-/* Account id of column k; an unknown account is created as a stub (and said so). */
-int resolve_account(struct ingest *in, const struct row *r, int k, int64_t *id, struct lf_err *err);
-/* Contact id of column k; an unknown contact is created under account_id (0: none).
- * *account_out (may be NULL) gets the contact's account, 0 when it has none. */
-int resolve_contact(struct ingest *in, const struct row *r, int k, int64_t account_id, int64_t *id,
-                    int64_t *account_out, struct lf_err *err);
-/* An order's customer: an account, else a contact (and its account). Returns 1 when found,
- * 0 when neither exists, -1 on error. */
-int resolve_customer(struct ingest *in, const struct row *r, int k, int64_t *account_id,
-                     int64_t *contact_id, struct lf_err *err);
-int resolve_survey(struct ingest *in, const struct row *r, int k, const struct survey **out,
-                   struct lf_err *err);
-int resolve_touchpoint(struct ingest *in, const struct row *r, int k, int64_t *id,
-                       struct lf_err *err);
-/* Tell the caches about a row just written. */
-void resolve_account_put(struct ingest *in, const char *ext, int64_t id, const char *currency);
-void resolve_contact_put(struct ingest *in, const char *ext, int64_t id, int64_t account_id);
-void resolve_touchpoint_put(struct ingest *in, const char *ext, int64_t id);
+/* ---- building a line's rows (map.c), then writing them as one unit ---- */
 
-/* ---- map.c: a row of each kind → a model struct → the store ---- */
+/* Starts row u of the line as a `def` row. */
+struct store_row *unit_row(struct ingest *in, size_t u, const struct resource_def *def);
+/* Sets field f of row u from column k of r when given (a string as it is). */
+void unit_text(struct ingest *in, size_t u, size_t f, const struct row *r, int k);
+/* The same, parsing the column: each returns 0, or -1 with err = "FILE:LINE:COLUMN: reason". */
+int unit_time(struct ingest *in, size_t u, size_t f, const struct row *r, int k,
+              struct lf_err *err);
+int unit_day(struct ingest *in, size_t u, size_t f, const struct row *r, int k,
+             struct lf_err *err);
+int unit_int(struct ingest *in, size_t u, size_t f, const struct row *r, int k,
+             struct lf_err *err);
+int unit_real(struct ingest *in, size_t u, size_t f, const struct row *r, int k,
+              struct lf_err *err);
+int unit_money(struct ingest *in, size_t u, size_t f, const struct row *r, int k,
+               const char *currency, struct lf_err *err);
+/* Writes the line's rows as one unit (store_write): *change is the first row's, or "updated"
+ * when only a later one changed. A refusal becomes err (LF_EINVAL) naming FILE:LINE:COLUMN;
+ * stubs created are counted and noted. -1 also when the store failed (err's code says). */
+int unit_write(struct ingest *in, const struct row *r, enum store_change *change,
+               struct lf_err *err);
+
+/* ---- map.c: a row of each kind → store rows ---- */
 
 /* Column indexes shared with segment.c, whose schemas start with the same columns. */
 enum {
@@ -227,13 +227,11 @@ struct kind_map {
 
 extern const struct kind_map ingest_kinds[LF_KIND_NR];
 
-/* The mappers segment.c reuses on rows whose first columns follow ACC_/CON_/EV_. */
-int map_account(struct ingest *in, const struct row *r, int64_t *id, enum store_change *change,
-                struct lf_err *err);
-int map_contact(struct ingest *in, const struct row *r, enum store_change *change,
-                struct lf_err *err);
-int map_event(struct ingest *in, const struct row *r, enum store_change *change,
-              struct lf_err *err);
+/* The mappers segment.c reuses on rows whose first columns follow ACC_/CON_/EV_: each fills
+ * row u of the line (and returns 0) or fails with err. */
+int map_account(struct ingest *in, size_t u, const struct row *r, struct lf_err *err);
+int map_contact(struct ingest *in, size_t u, const struct row *r, struct lf_err *err);
+int map_event(struct ingest *in, size_t u, const struct row *r, struct lf_err *err);
 
 /* ---- segment.c: Segment track / identify / group / page / screen calls ---- */
 

@@ -72,7 +72,7 @@ static void fallback(struct row *r, int k, int alt)
 }
 
 static int track(struct ingest *in, const struct json_t *obj, const char *type, struct row *r,
-                 enum store_change *change, struct lf_err *err)
+                 struct lf_err *err)
 {
     row_reset(r, track_cols, r->line);
     if (ndjson_fill(obj, "properties", r, err) < 0)
@@ -85,11 +85,11 @@ static int track(struct ingest *in, const struct json_t *obj, const char *type, 
     fallback(r, EV_VALUE, T_REVENUE);
     if (strcmp(type, "track") != 0) /* page and screen calls are events named so */
         r->val[EV_NAME] = (struct span){type, strlen(type)};
-    return map_event(in, r, change, err);
+    return map_event(in, 0, r, err);
 }
 
 static int identify(struct ingest *in, const struct json_t *obj, struct row *r,
-                    enum store_change *change, struct lf_err *err)
+                    struct lf_err *err)
 {
     row_reset(r, identify_cols, r->line);
     if (ndjson_fill(obj, "traits", r, err) < 0)
@@ -105,29 +105,23 @@ static int identify(struct ingest *in, const struct json_t *obj, struct row *r,
         buf_adds(name, r->val[I_LAST].ptr ? r->val[I_LAST].ptr : "");
         r->val[CON_NAME] = (struct span){name->ptr, name->len};
     }
-    return map_contact(in, r, change, err);
+    return map_contact(in, 0, r, err);
 }
 
-static int group(struct ingest *in, const struct json_t *obj, struct row *r,
-                 enum store_change *change, struct lf_err *err)
+static int group(struct ingest *in, const struct json_t *obj, struct row *r, struct lf_err *err)
 {
-    int64_t id, contact_id;
     row_reset(r, group_cols, r->line);
     if (ndjson_fill(obj, "traits", r, err) < 0)
         return -1;
     fallback(r, ACC_SINCE, G_CREATED);
-    if (map_account(in, r, &id, change, err) < 0)
+    if (map_account(in, 0, r, err) < 0)
         return -1;
     if (!r->val[G_USER].ptr)
         return 0;
     /* The user of a group call belongs to that account. */
-    struct contact c = {.ext_id = r->val[G_USER].ptr, .account_id = id, .created_at = LF_UNSET};
-    enum store_change cc;
-    if (store_contact_upsert(in->st, in->ws, &c, &contact_id, &cc, err) < 0)
-        return -1;
-    resolve_contact_put(in, c.ext_id, contact_id, id);
-    if (cc != STORE_UNCHANGED && *change == STORE_UNCHANGED)
-        *change = STORE_UPDATED;
+    struct store_row *c = unit_row(in, 1, &resource_contacts);
+    unit_text(in, 1, CONTACT_ID, r, G_USER);
+    store_row_ref(c, CONTACT_ACCOUNT, row_str(r, ACC_ID), 0);
     return 0;
 }
 
@@ -135,13 +129,20 @@ int segment_import(struct ingest *in, const struct json_t *obj, struct row *r,
                    enum store_change *change, struct lf_err *err)
 {
     const char *type = ndjson_string(obj, "type");
-    if (strcmp(type, "identify") == 0)
-        return identify(in, obj, r, change, err);
-    if (strcmp(type, "group") == 0)
-        return group(in, obj, r, change, err);
-    if (strcmp(type, "alias") == 0) {
+    int rc;
+    if (strcmp(type, "identify") == 0) {
+        rc = identify(in, obj, r, err);
+    } else if (strcmp(type, "group") == 0) {
+        rc = group(in, obj, r, err);
+    } else if (strcmp(type, "alias") == 0) {
         err_set(err, LF_EINVAL, "segment 'alias' calls are not imported");
         return row_fail(r, -1, err);
+    } else {
+        rc = track(in, obj, type, r, err);
     }
-    return track(in, obj, type, r, change, err);
+    if (rc < 0) {
+        in->rows_nr = 0;
+        return -1;
+    }
+    return unit_write(in, r, change, err);
 }

@@ -23,6 +23,7 @@ struct column {
 
 struct lf_table {
     char *name;
+    char *time_zone; /* NULL when no period was cut */
     struct column *cols;
     size_t cols_nr, cols_cap;
     struct cell *cells; /* rows_nr × cols_nr */
@@ -49,6 +50,7 @@ void lf_table_free(struct lf_table *t)
     free(t->cols);
     free(t->cells);
     free(t->name);
+    free(t->time_zone);
     free(t);
 }
 
@@ -144,4 +146,15 @@ double lf_table_real(const struct lf_table *t, size_t row, size_t col)
 const char *lf_table_name(const struct lf_table *t)
 {
     return t->name;
+}
+
+void table_set_time_zone(struct lf_table *t, const char *tz)
+{
+    free(t->time_zone);
+    t->time_zone = tz ? xstrdup(tz) : NULL;
+}
+
+const char *lf_table_time_zone(const struct lf_table *t)
+{
+    return t->time_zone ? t->time_zone : "";
 }

@@ -100,6 +100,8 @@ static void write_aligned(const struct lf_table *t, FILE *out)
         }
         fputc('\n', out);
     }
+    if (*lf_table_time_zone(t))
+        fprintf(out, "(periods in %s)\n", lf_table_time_zone(t));
     buf_release(&cell);
     free(w);
 }
@@ -108,8 +110,13 @@ static void write_json(const struct lf_table *t, struct buf *b)
 {
     size_t nc = lf_table_columns(t), nr = lf_table_rows(t);
     const char *name = lf_table_name(t);
+    const char *tz = lf_table_time_zone(t);
     buf_adds(b, "{\"metric\": ");
     buf_add_json_str(b, name, strlen(name));
+    if (*tz) {
+        buf_adds(b, ", \"time_zone\": ");
+        buf_add_json_str(b, tz, strlen(tz));
+    }
     buf_adds(b, ", \"rows\": [");
     for (size_t r = 0; r < nr; r++) {
         buf_adds(b, r ? ",\n  {" : "\n  {");

@@ -1,76 +1,147 @@
-/* store_int.h - the function table an engine fills in; store.c dispatches through it. */
+/* store_int.h - the insides of the store: the primitives an engine supplies (a table of
+ * functions, like SQLite's VFS), the statement API the generic code runs SQL through, and the
+ * state every connection keeps (statement cache, id caches, the transaction's changes).
+ *
+ * SQL is written once, with "?N" placeholders and the syntax SQLite and PostgreSQL share
+ * (ON CONFLICT … DO, RETURNING, IS DISTINCT FROM); an engine rewrites what its dialect spells
+ * differently when it prepares a statement. */
 #ifndef STORE_STORE_INT_H
 #define STORE_STORE_INT_H
 
+#include "base/buf.h"
+#include "base/strmap.h"
 #include "store.h"
+
+struct sql; /* an engine's prepared statement */
 
 struct store_ops {
     const char *name;
+    int (*clone)(struct store *st, struct store **out, struct lf_err *err);
     void (*close)(struct store *st);
-    int (*workspace_ensure)(struct store *, const char *, int64_t *, struct lf_err *);
-    int (*workspace_clear)(struct store *, int64_t, struct lf_err *);
-    int (*counts)(struct store *, int64_t, struct store_counts *, struct lf_err *);
-    int (*begin)(struct store *, struct lf_err *);
-    int (*commit)(struct store *, struct lf_err *);
-    void (*rollback)(struct store *);
-    int (*account_find)(struct store *, int64_t, const char *, int64_t *, struct lf_err *);
-    int (*contact_find)(struct store *, int64_t, const char *, int64_t *, int64_t *,
-                        struct lf_err *);
-    int (*touchpoint_find)(struct store *, int64_t, const char *, int64_t *, struct lf_err *);
-    int (*survey_find)(struct store *, int64_t, const char *, struct survey *, struct lf_err *);
-    int (*account_upsert)(struct store *, int64_t, const struct account *, int64_t, int64_t *,
-                          enum store_change *, struct lf_err *);
-    int (*contact_upsert)(struct store *, int64_t, const struct contact *, int64_t *,
-                          enum store_change *, struct lf_err *);
-    int (*mrr_change_upsert)(struct store *, int64_t, const struct mrr_change *,
-                             enum store_change *, struct lf_err *);
-    int (*order_upsert)(struct store *, int64_t, const struct order *, enum store_change *,
-                        struct lf_err *);
-    int (*touchpoint_upsert)(struct store *, int64_t, const struct touchpoint *, int64_t *,
-                             enum store_change *, struct lf_err *);
-    int (*response_upsert)(struct store *, int64_t, const struct response *,
-                           enum store_change *, struct lf_err *);
-    int (*survey_upsert)(struct store *, int64_t, const struct survey *, int64_t *,
-                         struct lf_err *);
-    int (*event_append)(struct store *, int64_t, const struct event *, enum store_change *,
-                        struct lf_err *);
-    int (*accounts_scan)(struct store *, int64_t, store_account_fn, void *, struct lf_err *);
-    int (*contacts_scan)(struct store *, int64_t, store_contact_fn, void *, struct lf_err *);
-    int (*mrr_changes_scan)(struct store *, int64_t, store_mrr_fn, void *, struct lf_err *);
-    int (*orders_scan)(struct store *, int64_t, store_order_fn, void *, struct lf_err *);
-    int (*events_scan)(struct store *, int64_t, int64_t, store_event_fn, void *,
-                       struct lf_err *);
-    int (*events_scan_brief)(struct store *, int64_t, int64_t, int64_t, store_event_fn, void *,
-                             struct lf_err *);
-    int (*events_max_id)(struct store *, int64_t, int64_t *, struct lf_err *);
-    int (*open_reader)(struct store *, struct store **, struct lf_err *);
-    int (*touchpoints_scan)(struct store *, int64_t, store_touchpoint_fn, void *,
-                            struct lf_err *);
-    int (*surveys_scan)(struct store *, int64_t, store_survey_fn, void *, struct lf_err *);
-    int (*responses_scan)(struct store *, int64_t, store_response_fn, void *, struct lf_err *);
-    int (*api_key_insert)(struct store *, int64_t, const struct api_key *, int64_t *,
-                          struct lf_err *);
-    int (*api_key_find)(struct store *, const char *, struct api_key *, struct lf_err *);
-    int (*api_key_revoke)(struct store *, int64_t, const char *, int64_t, struct lf_err *);
-    int (*api_keys_scan)(struct store *, int64_t, store_api_key_fn, void *, struct lf_err *);
-    int (*rows_list)(struct store *, int64_t, const struct resource_def *,
-                     const struct row_query *, store_row_fn, void *, struct lf_err *);
-    int (*row_get)(struct store *, int64_t, const struct resource_def *, const struct value *,
-                   store_row_fn, void *, struct lf_err *);
-    int (*row_write)(struct store *, int64_t, const struct resource_def *, const struct value *,
-                     const struct value *, const bool *, int, int64_t *, enum store_change *,
-                     struct lf_err *);
-    int (*row_delete)(struct store *, int64_t, const struct resource_def *,
-                      const struct value *, const char *, const char *, struct lf_err *);
-    int (*account_mrr_sync)(struct store *, int64_t, struct lf_err *);
+    /* Runs SQL without parameters or rows (several statements may be separated by ';'). */
+    int (*exec)(struct store *st, const char *sql, struct lf_err *err);
+    int (*prepare)(struct store *st, const char *sql, struct sql **out, struct lf_err *err);
+    void (*finalize)(struct sql *q);
+    /* Binding: i counts from 1. Text is copied or kept until the statement is reset. */
+    void (*bind_null)(struct sql *q, int i);
+    void (*bind_int)(struct sql *q, int i, int64_t v);
+    void (*bind_real)(struct sql *q, int i, double v);
+    void (*bind_text)(struct sql *q, int i, const char *v);
+    /* 1 with a row, 0 when done, -1 with err: LF_ECONFLICT for a constraint, else LF_ESTORE. */
+    int (*step)(struct sql *q, struct lf_err *err);
+    void (*reset)(struct sql *q); /* ready to bind and step again; releases its snapshot */
+    bool (*col_null)(struct sql *q, int i); /* columns count from 0 */
+    int64_t (*col_int)(struct sql *q, int i);
+    double (*col_real)(struct sql *q, int i);
+    const char *(*col_text)(struct sql *q, int i); /* valid until the next step or reset */
+    int64_t (*changes)(struct sql *q); /* rows the last step of q inserted/updated/deleted */
+    int (*begin)(struct store *st, bool write, struct lf_err *err);
+    int (*commit)(struct store *st, struct lf_err *err);
+    void (*rollback)(struct store *st);
 };
 
 /* Every engine's handle starts with this header. */
 struct store {
     const struct store_ops *ops;
+    char *url;
+    bool in_write, in_read;
+    /* cached statements, by key (see sql_cached) */
+    struct strmap stmt_index;
+    struct sql **stmts;
+    size_t stmts_nr, stmts_cap;
+    /* ext id → internal id caches of the open write transaction, per workspace; dropped when
+     * it ends (another connection may change what they hold afterwards) */
+    int64_t cache_ws;
+    struct strmap cache[4]; /* accounts, contacts, touchpoints, surveys */
+    /* event name → dictionary code of workspace names_ws; kept across transactions (names are
+     * never deleted but by a workspace reset), dropped on rollback */
+    int64_t names_ws;
+    struct strmap names;
 };
 
+/* Sets up the generic part of a new handle. */
+void store_base_init(struct store *st, const struct store_ops *ops, const char *url);
+/* Releases the generic part (statements included) before the engine closes. */
+void store_base_release(struct store *st);
+
 /* Engines: each opens its own kind of URL. */
-int store_sqlite_open(const char *path, struct store **out, struct lf_err *err);
+int store_sqlite_open(const char *path, bool create, struct store **out, struct lf_err *err);
+
+/* ---- the statement API of the generic code (sql.c) ---- */
+
+/* A statement cached under `key` (built by build(arg) the first time). Bind, step, then
+ * sql_done() before the next use of the same key: cached statements never stay open. NULL with
+ * err when it cannot be prepared. */
+struct sql *sql_cached(struct store *st, const char *key, void (*build)(struct buf *sql,
+                                                                          const void *arg),
+                       const void *arg, struct lf_err *err);
+/* The same for a fixed SQL text, cached under the text itself. */
+struct sql *sql_static(struct store *st, const char *text, struct lf_err *err);
+/* A statement of its own, for scans whose callbacks may run other statements: sql_free(). */
+struct sql *sql_new(struct store *st, const char *text, struct lf_err *err);
+void sql_done(struct store *st, struct sql *q); /* resets a cached statement */
+void sql_free(struct store *st, struct sql *q); /* finalizes one of sql_new's; NULL is a no-op */
+
+void sql_bind_value(struct store *st, struct sql *q, int i, const struct field_def *f,
+                    const struct value *v);
+/* Binds text or NULL; ints with LF_UNSET as NULL; ids with 0 as NULL; reals with NaN as NULL. */
+void sql_bind_text(struct store *st, struct sql *q, int i, const char *v);
+void sql_bind_int(struct store *st, struct sql *q, int i, int64_t v);
+void sql_bind_id(struct store *st, struct sql *q, int i, int64_t v);
+void sql_bind_real(struct store *st, struct sql *q, int i, double v);
+int sql_step(struct store *st, struct sql *q, struct lf_err *err);
+/* Steps a statement without rows (or ignoring them) to its end, then sql_done. */
+int sql_run(struct store *st, struct sql *q, struct lf_err *err);
+/* Steps a one-row lookup of an integer column 0: 1 with *out, 0 when no row, -1 on error;
+ * then sql_done. */
+int sql_lookup(struct store *st, struct sql *q, int64_t *out, struct lf_err *err);
+
+bool sql_null(struct store *st, struct sql *q, int i);
+int64_t sql_int(struct store *st, struct sql *q, int i);    /* NULL reads as LF_UNSET */
+int64_t sql_id(struct store *st, struct sql *q, int i);     /* NULL reads as 0 */
+double sql_real(struct store *st, struct sql *q, int i);    /* NULL reads as NaN */
+const char *sql_text(struct store *st, struct sql *q, int i); /* NULL reads as NULL */
+int64_t sql_changes(struct store *st, struct sql *q);
+/* Reads column c as field f's value into v (REF: c is the id, c + 1 the ext id). */
+void sql_value(struct store *st, struct sql *q, int c, const struct field_def *f,
+               struct value *v);
+int sql_exec(struct store *st, const char *text, struct lf_err *err);
+
+/* ---- SQL built from resource definitions (sql.c) ---- */
+
+/* "SELECT t.id, <fields> FROM <table> t WHERE t.workspace_id = ?1": REF fields take two
+ * columns (the id and the referenced ext id), DICT fields the dictionary's text. Columns are
+ * numbered by sql_columns. */
+void sql_select(struct buf *out, const struct resource_def *def);
+/* The same with another condition on the workspace (?1): "t.workspace_id + 0 = ?1" keeps the
+ * planner from the workspace's indexes, so that a scan walks the table in id order. */
+void sql_select_by(struct buf *out, const struct resource_def *def, const char *where);
+/* The first result column of each field in a sql_select (column 0 is the id). */
+void sql_columns(const struct resource_def *def, int cols[RESOURCE_MAX_FIELDS]);
+/* Reads one row of a sql_select into v. */
+void sql_row(struct store *st, struct sql *q, const struct resource_def *def, struct value *v);
+/* The WHERE clause finding a row by key: " AND t.<key column> = ?2". */
+const char *sql_key_column(const struct resource_def *def);
+
+/* ---- the write path's parts (write.c, hooks.c) ---- */
+
+/* The internal id of an ext key in ws through the transaction's cache: 1, 0, -1. kind is the
+ * cache slot (0 accounts, 1 contacts, 2 touchpoints, 3 surveys). */
+int store_cached_find(struct store *st, int64_t ws, const struct resource_def *def,
+                      const char *ext, int64_t *id, struct lf_err *err);
+void store_cache_put(struct store *st, int64_t ws, const struct resource_def *def,
+                     const char *ext, int64_t id);
+void store_caches_drop(struct store *st);
+/* The dictionary code of an event name, created when new. */
+int store_name_code(struct store *st, int64_t ws, const char *name, int64_t *code,
+                    struct lf_err *err);
+/* Appends one change-log entry. */
+int store_log_change(struct store *st, int64_t ws, const struct resource_def *def, int64_t id,
+                     int64_t account_id, int op, struct lf_err *err);
+/* Sets an account's current MRR to its latest point. */
+int store_mrr_sync(struct store *st, int64_t account_id, struct lf_err *err);
+/* HOOK_MRR_POINT: records the account's written MRR as a point of its history. */
+int store_hook_mrr_point(struct store *st, int64_t ws, int64_t account_id, int64_t mrr,
+                         int64_t today, struct lf_err *err);
 
 #endif

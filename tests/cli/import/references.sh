@@ -53,7 +53,7 @@ CSV
 run_lf import responses resp.csv
 check_eq "responses: exit" 1 "$rc"
 check_eq "responses: unknown touchpoint" \
-    "resp.csv:2:touchpoint_id: touchpoint 'tp-missing' does not exist (import touchpoints first)" \
+    "resp.csv:2:touchpoint_id: touchpoint 'tp-missing' does not exist" \
     "$errout"
 cat > ord.csv <<'CSV'
 id,customer_id,ts,amount

@@ -23,7 +23,7 @@ check_eq "accounts_bad: stderr" \
 accounts_bad.csv:4:customer_since: '2024-13-01': no such calendar date
 accounts_bad.csv:5:currency: 'usd' is not an ISO 4217 currency code (three capital letters)
 accounts_bad.csv:6: 3 fields where the header has 5
-accounts_bad.csv:9:mrr: '-5': must not be negative" "$errout"
+accounts_bad.csv:9:mrr: must not be negative" "$errout"
 # the rejected rows as read (re-quoted where CSV needs it; the short row stays short), plus
 # the error
 check_eq "accounts_bad: rejects file" \
@@ -32,7 +32,7 @@ bad1,Comma,\"12,5\",USD,2024-01-01,\"accounts_bad.csv:3:mrr: '12,5' is not a dec
 bad2,Date,10,USD,2024-13-01,accounts_bad.csv:4:customer_since: '2024-13-01': no such calendar date
 bad3,Cur,10,usd,,accounts_bad.csv:5:currency: 'usd' is not an ISO 4217 currency code (three capital letters)
 bad4,Few,10,accounts_bad.csv:6: 3 fields where the header has 5
-bad5,Neg,-5,USD,,accounts_bad.csv:9:mrr: '-5': must not be negative" \
+bad5,Neg,-5,USD,,accounts_bad.csv:9:mrr: must not be negative" \
     "$(cat accounts_bad.csv.rejects.csv)"
 check_eq "accounts_bad: good rows committed (the second spans two lines)" \
     "ok1|Fine|1000|USD
@@ -65,7 +65,7 @@ check_eq "responses_bad: stderr" \
 "responses_bad.csv:2:score: score 11 is outside nps's scale 0..10
 responses_bad.csv:3:score: score 0 is outside csat's scale 1..5
 responses_bad.csv:5:score: '4.5' is not a whole number
-responses_bad.csv:6:survey: 'pulse' is not a survey (nps, csat, ces or a custom survey's id)
+responses_bad.csv:6:survey: survey 'pulse' does not exist
 responses_bad.csv:8:score: missing value
 responses_bad.csv:9:ts: '2024-02-30': no such calendar date" "$errout"
 check_eq "responses_bad: the in-scale rows" "r3|ces|7

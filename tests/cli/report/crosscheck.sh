@@ -121,7 +121,7 @@ crosscheck() {
     run_lf report churn --by month "${w[@]}"
     check_eq "churn --by month exit" 0 "$rc"
     compare "churn by month" "$(sql_head month) $(churn_sql "label || '|' || currency")" \
-        ".rows[] | [.period + \"|\" + .currency] + $churn_jq" "${churn_cols[@]}"
+        ".rows[] | [.month + \"|\" + .currency] + $churn_jq" "${churn_cols[@]}"
     run_lf report churn --by segment "${w[@]}"
     compare "churn by segment" "$(sql_head all) $(churn_sql "segment || '|' || currency")" \
         ".rows[] | [.segment + \"|\" + .currency] + $churn_jq" "${churn_cols[@]}"
@@ -142,17 +142,17 @@ SELECT label || '|' || currency, SUM(s),
        SUM(s = 0 AND e > 0 AND NOT paid_before), SUM(s > 0 AND e > s), SUM(e > 0 AND e < s),
        SUM(s > 0 AND e = 0), SUM(s = 0 AND e > 0 AND paid_before)
 FROM ap GROUP BY 1;" \
-        '.rows[] | [.period + "|" + .currency, .starting_mrr, .new, .expansion, .contraction,
+        '.rows[] | [(.month // .quarter // "") + "|" + .currency, .starting_mrr, .new, .expansion, .contraction,
                     .churn, .reactivation, .ending_mrr, .new_accounts, .expanded, .contracted,
                     .churned_accounts, .reactivated]' \
         starting_mrr new expansion contraction churn reactivation ending_mrr new_accounts \
         expanded contracted churned_accounts reactivated
     check_eq "mrr: ending = starting + new + expansion + reactivation - contraction - churn" "" \
         "$(jq -r '.rows[] | select(.ending_mrr != .starting_mrr + .new + .expansion
-                  + .reactivation - .contraction - .churn) | .period' <<<"$out")"
+                  + .reactivation - .contraction - .churn) | (.month // .quarter // "")' <<<"$out")"
     check_eq "mrr: a month starts where the previous one ended" "" \
         "$(jq -r '[.rows[]] | group_by(.currency)[] | . as $r | range(1; length)
-                  | select($r[.].starting_mrr != $r[. - 1].ending_mrr) | $r[.].period' <<<"$out")"
+                  | select($r[.].starting_mrr != $r[. - 1].ending_mrr) | $r[.].month' <<<"$out")"
 
     # churn-reasons: changes to 0 from > 0 inside the window, by currency and reason.
     run_lf report churn-reasons "${w[@]}"
@@ -197,7 +197,7 @@ FROM mon LEFT JOIN pay ON pay.currency = mon.currency;" \
 SELECT p.label, COALESCE(SUM(c.k), 0), COUNT(c.cust), COALESCE(SUM(c.k >= 2), 0),
        1.0 * SUM(c.k >= 2) / NULLIF(COUNT(c.cust), 0)
 FROM periods p LEFT JOIN c ON c.label = p.label GROUP BY p.label;" \
-        '.rows[] | [.period, .orders, .customers, .repeat_customers, .repeat_purchase_rate]' \
+        '.rows[] | [(.month // .quarter // ""), .orders, .customers, .repeat_customers, .repeat_purchase_rate]' \
         orders customers repeat_customers repeat_purchase_rate
 
     # acquisition: customer since = first MRR > 0 or first order, whichever is first.
@@ -219,7 +219,7 @@ SELECT label, SUM(NOT (t >= p0 AND t < p1) AND (s > 0 OR fo < p0)), SUM(t >= p0 
        1.0 * SUM(t >= p0 AND t < p1) / NULLIF(SUM(NOT (t >= p0 AND t < p1)
                                                   AND (s > 0 OR fo < p0)), 0)
 FROM cp GROUP BY label;" \
-        '.rows[] | [.period, .customers_start, .new_customers, .acquisition_rate]' \
+        '.rows[] | [(.month // .quarter // ""), .customers_start, .new_customers, .acquisition_rate]' \
         customers_start new_customers acquisition_rate
 
     # nps by team, csat by segment, ces by month, on the built-in 0..10, 1..5, 1..7 scales.
@@ -246,5 +246,5 @@ SELECT month, AVG(score), COUNT(*),
        CASE WHEN COUNT(*) > 1 THEN 1.96 * sqrt((SUM(score * score) - COUNT(*) * AVG(score) * AVG(score))
                                                / (COUNT(*) - 1)) / sqrt(COUNT(*)) END
 FROM r GROUP BY month;" \
-        '.rows[] | select(.n > 0) | [.period, .ces, .n, .margin_of_error]' ces n margin_of_error
+        '.rows[] | select(.n > 0) | [(.month // .quarter // ""), .ces, .n, .margin_of_error]' ces n margin_of_error
 }

@@ -48,7 +48,7 @@ check_num "nps smb" 28.5714285714 "$(jv '.rows[2].nps')" 1e-6
 # By month over January and February: January has n11 alone (0: NPS −100, MoE
 # 196 × √((0 + 1 − 1) / 1) = 0), February the ten above.
 run_lf report nps --by month --from 2026-01-01 --to 2026-03-01 --json
-check_eq "nps by month: periods" "2026-01 2026-02" "$(jv '[.rows[].period] | join(" ")')"
+check_eq "nps by month: periods" "2026-01 2026-02" "$(jv '[.rows[].month] | join(" ")')"
 check_num "nps january" -100 "$(jv '.rows[0].nps')"
 check_num "nps january margin" 0 "$(jv '.rows[0].margin_of_error')"
 check_num "nps february" 10 "$(jv '.rows[1].nps')"
@@ -104,7 +104,7 @@ check_num "churn smb nrr" 0.4411764706 "$(jv '.rows[3].nrr')" 1e-9
 # 640 + 50 + 50 + 90 − 50 − 240 = 540. EUR: K churns 500.
 run_lf report mrr "${feb[@]}"
 check_eq "mrr: rows" "2026-02/EUR 2026-02/USD" \
-    "$(jv '[.rows[] | .period + "/" + .currency] | join(" ")')"
+    "$(jv '[.rows[] | (.month // .quarter // "") + "/" + .currency] | join(" ")')"
 check_eq "mrr USD money" "64000 5000 5000 5000 24000 9000 54000" \
     "$(jv '.rows[1] | "\(.starting_mrr) \(.new) \(.expansion) \(.contraction) \(.churn) \(.reactivation) \(.ending_mrr)"')"
 check_eq "mrr USD counts" "1 1 1 2 1" \
@@ -116,13 +116,13 @@ check_eq "mrr EUR" "50000 50000 0 1" \
 run_lf report mrr --now 2026-03-01 --json
 check_eq "mrr: 12 months × 2 currencies" 24 "$(jv '.rows | length')"
 check_eq "mrr December USD" "60000 20000 8000 72000" \
-    "$(jv '.rows[] | select(.period == "2025-12" and .currency == "USD") | "\(.starting_mrr) \(.new) \(.churn) \(.ending_mrr)"')"
+    "$(jv '.rows[] | select((.month // .quarter // "") == "2025-12" and .currency == "USD") | "\(.starting_mrr) \(.new) \(.churn) \(.ending_mrr)"')"
 check_eq "mrr identity on every row" "" \
-    "$(jv '.rows[] | select(.ending_mrr != .starting_mrr + .new + .expansion + .reactivation - .contraction - .churn) | .period')"
+    "$(jv '.rows[] | select(.ending_mrr != .starting_mrr + .new + .expansion + .reactivation - .contraction - .churn) | (.month // .quarter // "")')"
 run_lf report mrr --by quarter --from 2025-10-01 --to 2026-04-01 --json
 # Q4 2025 USD: 80 (E) at 10-01 → A 100, B 200, D 300, H 120 at 01-01: new 720, churn 80.
 check_eq "mrr Q4 USD" "2025-Q4 8000 72000 8000 72000" \
-    "$(jv '.rows[] | select(.period == "2025-Q4" and .currency == "USD") | "\(.period) \(.starting_mrr) \(.new) \(.churn) \(.ending_mrr)"')"
+    "$(jv '.rows[] | select((.month // .quarter // "") == "2025-Q4" and .currency == "USD") | "\((.month // .quarter // "")) \(.starting_mrr) \(.new) \(.churn) \(.ending_mrr)"')"
 
 # ---- churn-reasons, February: B "price" 200, G "fraud" 60, F without reason 40 (one each,
 # share 1/3), EUR K "price" 500. December..February adds E "budget" 80 and H "price" 120.

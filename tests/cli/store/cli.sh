@@ -38,11 +38,22 @@ check_eq "the error names it" "landfall: 'frobnicate' is not a landfall command"
 run_lf --frob
 check_eq "an unknown global option is a usage error" 2 "$rc"
 
-# --db wins over $LANDFALL_DB; both create and migrate a store.
-run_lf --db "$SCRATCH/other.db" report nps --json
-check_eq "report on a new store exits 0" 0 "$rc"
+# A command that only reads refuses a store that is not there (a mistyped --db), creating
+# nothing; one that writes creates it. --db wins over $LANDFALL_DB.
+run_lf --db "$SCRATCH/typo.db" report nps --json
+check_eq "report on a missing store exits 4" 4 "$rc"
+check_eq "and says so" "landfall: no store at '$SCRATCH/typo.db' (no such file); create one with 'landfall demo' or 'landfall import', or give the right --db" "$errout"
+check "no store was created" test ! -f "$SCRATCH/typo.db"
+for cmd in "usage dau" "cohorts" "survival" "engine info" "keys list" "metric nps"; do
+    run_lf --db "$SCRATCH/typo.db" $cmd
+    check_eq "$cmd on a missing store exits 4" 4 "$rc"
+done
+check "still no store" test ! -f "$SCRATCH/typo.db"
+printf 'id,name\nacme,Acme\n' > "$SCRATCH/a.csv"
+run_lf --db "$SCRATCH/other.db" import accounts "$SCRATCH/a.csv"
+check_eq "import creates a new store" 0 "$rc"
 check "--db created that store" test -f "$SCRATCH/other.db"
-migrations=$(ls "$TESTDATA"/../../src/store/migrations/*.sql | wc -l)
+migrations=$(ls "$TESTDATA"/../../src/store/migrations/sqlite/*.sql | wc -l)
 check_eq "the schema is migrated to the last migration" "$migrations" "$(sqlite3 "$SCRATCH/other.db" 'PRAGMA user_version')"
 check "LANDFALL_DB was not touched" test ! -f "$LANDFALL_DB"
 

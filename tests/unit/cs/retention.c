@@ -3,6 +3,7 @@
 #include <criterion/criterion.h>
 #include <math.h>
 
+#include "base/tz.h"
 #include "fixture.h"
 
 TestSuite(retention, .init = fixture);
@@ -43,7 +44,7 @@ Test(retention, clv_three_months)
      * February: A, B, D, F = 4; B and F churn → 2.
      * Monthly churn rate 4 / 12 = 1/3; CLV = 135 × 0.8 / (1/3) = 324. */
     struct cs_clv v;
-    cs_clv_compute(fx, 10, D(2025, 12, 1), D(2026, 3, 1), 0.8, &v);
+    cs_clv_compute(fx, 10, D(2025, 12, 1), D(2026, 3, 1), 0.8, tz_utc(), &v);
     cr_assert_eq(v.paying, 4);
     cr_assert_float_eq(v.arpa, 135.0, 1e-12);
     cr_assert_eq(v.churned, 4);
@@ -59,7 +60,7 @@ Test(retention, clv_cut_months)
      * Paying at 02-15: A 100 (its 150 starts on 02-15), C 50, D 300, E 90, F 40, G 60 → 6,
      * ARPA 640 / 6; CLV = 640 / 6 × 0.8 × 9 / 2 = 384. */
     struct cs_clv v;
-    cs_clv_compute(fx, 10, D(2026, 1, 15), D(2026, 2, 15), 0.8, &v);
+    cs_clv_compute(fx, 10, D(2026, 1, 15), D(2026, 2, 15), 0.8, tz_utc(), &v);
     cr_assert_eq(v.paying, 6);
     cr_assert_eq(v.churned, 2);
     cr_assert_eq(v.at_risk, 9);
@@ -70,11 +71,11 @@ Test(retention, clv_without_churn_is_undefined)
 {
     /* [2025-10-01, 2025-12-01): nobody churns (E leaves on 12-15): rate 0, CLV undefined. */
     struct cs_clv v;
-    cs_clv_compute(fx, 10, D(2025, 10, 1), D(2025, 12, 1), 0.8, &v);
+    cs_clv_compute(fx, 10, D(2025, 10, 1), D(2025, 12, 1), 0.8, tz_utc(), &v);
     cr_assert_eq(v.churned, 0);
     cr_assert_float_eq(v.monthly_churn_rate, 0.0, 1e-12);
     cr_assert(isnan(v.clv));
-    cs_clv_compute(NULL, 0, D(2025, 10, 1), D(2025, 12, 1), 0.8, &v);
+    cs_clv_compute(NULL, 0, D(2025, 10, 1), D(2025, 12, 1), 0.8, tz_utc(), &v);
     cr_assert(isnan(v.arpa));
     cr_assert(isnan(v.monthly_churn_rate));
 }

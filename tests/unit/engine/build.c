@@ -12,6 +12,7 @@
 #include "base/time.h"
 #include "engine/engine.h"
 #include "store/store.h"
+#include "../store_rows.h"
 
 static char path[64], snap[80];
 static struct store *st;
@@ -28,8 +29,10 @@ static void open_fresh(void)
     snprintf(snap, sizeof(snap), "%s.engine", path);
     unlink(path);
     unlink(snap);
-    cr_assert_eq(store_open(path, &st, &err), 0, "%s", err.msg);
-    cr_assert_eq(store_workspace_ensure(st, "default", &ws, &err), 0, "%s", err.msg);
+    struct store_workspace w;
+    cr_assert_eq(store_open(path, NULL, &st, &err), 0, "%s", err.msg);
+    cr_assert_eq(store_workspace_ensure(st, "default", &w, &err), 0, "%s", err.msg);
+    ws = w.id;
     T0 = time_ms_from_civil(2026, 1, 1);
 }
 
@@ -56,25 +59,17 @@ static void make_accounts(int64_t *acc, int64_t *con)
     for (int i = 0; i < 40; i++) {
         char ext[32];
         snprintf(ext, sizeof(ext), "acc-%02d", i);
-        struct account a = {.ext_id = ext, .segment = segments[i % 3], .plan = i % 2 ? "pro" : "team",
-                            .mrr = LF_UNSET, .seats = i % 5 ? 5 + i : LF_UNSET,
-                            .customer_since = T0 - (i % 10) * 7 * DAY, .renewal_date = LF_UNSET};
-        enum store_change ch;
-        cr_assert_eq(store_account_upsert(st, ws, &a, T0, &acc[i], &ch, &err), 0, "%s", err.msg);
-        struct mrr_change m = {.account_id = acc[i], .date = a.customer_since, .mrr = 10000};
-        cr_assert_eq(store_mrr_change_upsert(st, ws, &m, &ch, &err), 0, "%s", err.msg);
-        if (i % 4 == 0) { /* a quarter churn some weeks in */
-            m.date = a.customer_since + (20 + i) * DAY;
-            m.mrr = 0;
-            cr_assert_eq(store_mrr_change_upsert(st, ws, &m, &ch, &err), 0, "%s", err.msg);
-        }
+        int64_t since = T0 - (i % 10) * 7 * DAY;
+        acc[i] = fx_account(st, ws, ext, segments[i % 3], i % 2 ? "pro" : "team",
+                            i % 5 ? 5 + i : LF_UNSET, since);
+        fx_mrr(st, ws, acc[i], since, 10000);
+        if (i % 4 == 0) /* a quarter churn some weeks in */
+            fx_mrr(st, ws, acc[i], since + (20 + i) * DAY, 0);
     }
     for (int i = 0; i < 300; i++) {
         char ext[32];
         snprintf(ext, sizeof(ext), "user-%03d", i);
-        struct contact c = {.ext_id = ext, .account_id = acc[i % 40], .created_at = LF_UNSET};
-        enum store_change ch;
-        cr_assert_eq(store_contact_upsert(st, ws, &c, &con[i], &ch, &err), 0, "%s", err.msg);
+        con[i] = fx_contact(st, ws, ext, acc[i % 40]);
     }
     cr_assert_eq(store_commit(st, &err), 0);
 }
@@ -103,10 +98,8 @@ static struct event make_event(struct rng *r, int i, const int64_t *acc, const i
 static void insert(const struct event *ev, size_t nr)
 {
     cr_assert_eq(store_begin(st, &err), 0);
-    for (size_t i = 0; i < nr; i++) {
-        enum store_change ch;
-        cr_assert_eq(store_event_append(st, ws, &ev[i], &ch, &err), 0, "%s", err.msg);
-    }
+    for (size_t i = 0; i < nr; i++)
+        fx_event(st, ws, &ev[i]);
     cr_assert_eq(store_commit(st, &err), 0);
 }
 
@@ -339,15 +332,10 @@ Test(engine, snapshot_loads_catches_up_and_is_rebuilt, .init = open_fresh,
 /* One account, two users, events on known days; every figure worked out by hand. */
 Test(engine, figures_by_hand, .init = open_fresh, .fini = close_and_remove)
 {
-    enum store_change ch;
-    int64_t a, u1, u2;
-    struct account ac = {.ext_id = "a", .mrr = LF_UNSET, .seats = 4, .customer_since = T0,
-                         .renewal_date = LF_UNSET};
-    cr_assert_eq(store_account_upsert(st, ws, &ac, T0, &a, &ch, &err), 0, "%s", err.msg);
-    struct contact c1 = {.ext_id = "u1", .account_id = a, .created_at = LF_UNSET};
-    struct contact c2 = {.ext_id = "u2", .account_id = a, .created_at = LF_UNSET};
-    cr_assert_eq(store_contact_upsert(st, ws, &c1, &u1, &ch, &err), 0);
-    cr_assert_eq(store_contact_upsert(st, ws, &c2, &u2, &ch, &err), 0);
+    cr_assert_eq(store_begin(st, &err), 0);
+    int64_t a = fx_account(st, ws, "a", NULL, NULL, 4, T0);
+    int64_t u1 = fx_contact(st, ws, "u1", a), u2 = fx_contact(st, ws, "u2", a);
+    cr_assert_eq(store_commit(st, &err), 0);
     /* now = T0 + 56 days; the 30-day window is [T0 + 26, T0 + 56) */
     struct {
         int day;

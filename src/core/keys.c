@@ -2,8 +2,8 @@
 #include <sodium.h>
 #include <string.h>
 
-#include "app.h"
 #include "base/time.h"
+#include "core.h"
 #include "report/table.h"
 
 static const char *const scope_names[] = {"write", "read", "admin"};
@@ -41,8 +41,9 @@ static void key_info(const struct api_key *k, struct lf_key *out)
 {
     memset(out, 0, sizeof(*out));
     out->id = k->id;
-    snprintf(out->prefix, sizeof(out->prefix), "%s", k->prefix);
+    snprintf(out->prefix, sizeof(out->prefix), "%.*s", LF_KEY_PREFIX_LEN, k->prefix);
     out->scope = lf_scope_parse(k->scope);
+    out->workspace = k->ws;
     out->created_ms = k->created_at;
     out->revoked_ms = k->revoked_at == LF_UNSET ? 0 : k->revoked_at;
 }
@@ -66,17 +67,23 @@ int lf_key_create(struct lf *lf, int scope, const char *name, char key_out[LF_KE
         memcpy(prefix, key_out, LF_KEY_PREFIX_LEN);
         prefix[LF_KEY_PREFIX_LEN] = '\0';
         key_hash(key_out, hash);
-        struct api_key k = {.name = name,
-                            .prefix = prefix,
-                            .hash = hash,
-                            .scope = scope_names[scope],
+        struct api_key k = {.ws = lf->w->info.id,
                             .created_at = time_now_ms(),
                             .revoked_at = LF_UNSET};
-        if (store_api_key_insert(lf->st, lf->ws, &k, &k.id, err) == 0) {
+        snprintf(k.name, sizeof(k.name), "%s", name ? name : "");
+        snprintf(k.prefix, sizeof(k.prefix), "%s", prefix);
+        snprintf(k.hash, sizeof(k.hash), "%s", hash);
+        snprintf(k.scope, sizeof(k.scope), "%s", scope_names[scope]);
+        struct store *st;
+        if (core_tx_begin_lf(lf, &st, err) < 0)
+            break;
+        if (store_api_key_insert(st, lf->w->info.id, &k, &k.id, err) == 0 &&
+            core_tx_commit_lf(lf, err) == 0) {
             if (info)
                 key_info(&k, info);
             return 0;
         }
+        core_tx_abort(lf->w->core);
         if (err && err->code != LF_ECONFLICT)
             break;
     }
@@ -93,7 +100,7 @@ static int list_row(void *ctx, const struct api_key *k, struct lf_err *err)
     table_set_int(t, r, 0, k->id);
     table_set_text(t, r, 1, k->prefix);
     table_set_text(t, r, 2, k->scope);
-    if (k->name)
+    if (k->name[0])
         table_set_text(t, r, 3, k->name);
     time_format_iso(k->created_at, when);
     table_set_text(t, r, 4, when);
@@ -112,7 +119,10 @@ int lf_keys_list(struct lf *lf, struct lf_table **out, struct lf_err *err)
     for (size_t i = 0; i < sizeof(cols) / sizeof(*cols); i++)
         table_add_column(t, cols[i], LF_COL_TEXT);
     *out = NULL;
-    if (store_api_keys_scan(lf->st, lf->ws, list_row, t, err) < 0) {
+    struct store *st = core_read_begin(lf, err);
+    int rc = st ? store_api_keys_scan(st, lf->w->info.id, list_row, t, err) : -1;
+    core_read_end(lf, st);
+    if (rc < 0) {
         lf_table_free(t);
         return -1;
     }
@@ -128,7 +138,14 @@ int lf_key_revoke(struct lf *lf, const char *prefix_or_key, struct lf_err *err)
                        prefix_or_key);
     memcpy(prefix, prefix_or_key, LF_KEY_PREFIX_LEN);
     prefix[LF_KEY_PREFIX_LEN] = '\0';
-    int found = store_api_key_revoke(lf->st, lf->ws, prefix, time_now_ms(), err);
+    struct store *st;
+    if (core_tx_begin_lf(lf, &st, err) < 0)
+        return -1;
+    int found = store_api_key_revoke(st, lf->w->info.id, prefix, time_now_ms(), err);
+    if (found <= 0)
+        core_tx_abort(lf->w->core);
+    else if (core_tx_commit_lf(lf, err) < 0)
+        return -1;
     if (found < 0)
         return -1;
     if (!found)
@@ -147,11 +164,13 @@ int lf_key_verify(struct lf *lf, const char *key, struct lf_key *out, struct lf_
     memcpy(prefix, key, LF_KEY_PREFIX_LEN);
     prefix[LF_KEY_PREFIX_LEN] = '\0';
     struct api_key k;
-    int found = store_api_key_find(lf->st, prefix, &k, err);
+    struct store *st = core_read_begin(lf, err);
+    int found = st ? store_api_key_find(st, prefix, &k, err) : -1;
+    core_read_end(lf, st);
     if (found < 0)
         return -1;
     key_hash(key, hash);
-    if (!found || k.ws != lf->ws || strlen(k.hash) != strlen(hash) ||
+    if (!found || strlen(k.hash) != strlen(hash) ||
         sodium_memcmp(k.hash, hash, strlen(hash)) != 0)
         return err_set(err, LF_EAUTH, "the API key is not valid");
     if (k.revoked_at != LF_UNSET)

@@ -1,15 +1,18 @@
-/* ingest.c - the durable write path of the server: one writer thread, group commit, callbacks. */
+/* writer.c - the durable write path of the server: one writer thread that gathers the queued
+ * ingestion requests of every workspace into one transaction (group commit), commits, lets the
+ * change feed publish, then answers each request. */
 #include <pthread.h>
 #include <stdlib.h>
 #include <time.h>
 
-#include "app.h"
 #include "base/mem.h"
 #include "base/time.h"
+#include "core.h"
 #include "ingest/batch.h"
 
 struct lf_ingest_req {
     struct ingest_batch *b;
+    struct lf *lf; /* the workspace it writes to */
     void (*done)(void *ctx);
     void *ctx;
     struct lf_ingest_result res;
@@ -18,7 +21,8 @@ struct lf_ingest_req {
 };
 
 struct lf_ingest {
-    struct lf *lf; /* the write handle, used by the writer thread only */
+    struct core *core;
+    struct lf *lf; /* keeps the core open while the writer runs */
     struct lf_ingest_opts opts;
     pthread_t thread;
     pthread_mutex_t mu;
@@ -42,68 +46,79 @@ static void result_init(struct lf_ingest_req *r)
     r->res.accepted = r->res.received > rejected ? r->res.received - rejected : 0;
 }
 
-/* Writes the requests of `group` in the open transaction. */
-static int apply(struct lf_ingest *ing, struct lf_ingest_req *group, size_t *items,
-                 size_t *inserted, struct lf_err *err)
+/* Writes the requests of `group` in the open transaction; the workspaces they wrote to are
+ * gathered into ws[] (at most `cap`, else a publish of every open one suffices). */
+static int apply(struct store *st, struct lf_ingest_req *group, size_t *items, struct ws **ws,
+                 size_t *ws_nr, size_t cap, struct lf_err *err)
 {
-    struct ingest_writer *w =
-        ingest_writer_new(ing->lf->st, ing->lf->ws, time_day_start(time_now_ms()));
+    int64_t now = time_now_ms();
     int rc = 0;
+    *ws_nr = 0;
     for (struct lf_ingest_req *r = group; r && rc == 0; r = r->next) {
-        size_t ins = 0, dup = 0, written = 0;
-        rc = ingest_writer_apply(w, r->b, &ins, &dup, &written, err);
+        struct ws *w = r->lf->w;
+        size_t ins = 0, dup = 0, written = 0, k = 0;
+        struct ingest_writer *iw = ingest_writer_new(st, w->info.id, now);
+        rc = ingest_writer_apply(iw, r->b, &ins, &dup, &written, err);
+        ingest_writer_free(iw);
         result_init(r);
         r->res.inserted = ins;
         r->res.duplicates = dup;
         *items += written;
-        *inserted += ins;
+        while (k < *ws_nr && ws[k] != w)
+            k++;
+        if (k == *ws_nr && *ws_nr < cap)
+            ws[(*ws_nr)++] = w;
     }
-    ingest_writer_free(w);
     return rc;
 }
 
-/* One transaction for the group; its end (commit or rollback) is in *seconds. */
+#define GROUP_WORKSPACES 64
+
+/* One transaction for the group; stats->seconds is from BEGIN to the end of COMMIT. */
 static int write_group(struct lf_ingest *ing, struct lf_ingest_req *group,
-                       struct lf_commit_info *info, struct lf_err *err)
+                       struct lf_ingest_stats *stats, struct lf_err *err)
 {
-    struct store *st = ing->lf->st;
+    struct store *st;
+    struct ws *ws[GROUP_WORKSPACES];
+    size_t ws_nr;
     double t0 = now_seconds();
-    *info = (struct lf_commit_info){.lf = ing->lf};
+    *stats = (struct lf_ingest_stats){0};
     for (struct lf_ingest_req *r = group; r; r = r->next)
-        info->requests++;
-    if (store_begin(st, err) < 0)
+        stats->requests++;
+    if (core_tx_begin(ing->core, &st, err) < 0)
         return -1;
-    if (apply(ing, group, &info->items, &info->events_inserted, err) < 0 ||
-        store_commit(st, err) < 0) {
-        store_rollback(st);
+    if (apply(st, group, &stats->items, ws, &ws_nr, GROUP_WORKSPACES, err) < 0) {
+        core_tx_abort(ing->core);
         return -1;
     }
-    info->seconds = now_seconds() - t0;
+    if (core_tx_commit(ing->core, ws, ws_nr, err) < 0)
+        return -1;
+    stats->seconds = now_seconds() - t0;
     return 0;
 }
 
-static void committed(struct lf_ingest *ing, const struct lf_commit_info *info)
+static void committed(struct lf_ingest *ing, const struct lf_ingest_stats *stats)
 {
     if (ing->opts.on_commit)
-        ing->opts.on_commit(ing->opts.ctx, info);
+        ing->opts.on_commit(ing->opts.ctx, stats);
 }
 
 /* Writes a group of requests and answers each. When the group fails as a whole, each request
  * is tried alone, so that one request the store refuses does not fail the others. */
 static void write_and_answer(struct lf_ingest *ing, struct lf_ingest_req *group)
 {
-    struct lf_commit_info info;
+    struct lf_ingest_stats stats;
     struct lf_err err = {0};
-    if (write_group(ing, group, &info, &err) == 0) {
-        committed(ing, &info);
+    if (write_group(ing, group, &stats, &err) == 0) {
+        committed(ing, &stats);
     } else if (!group->next) {
         group->err = err;
     } else {
         for (struct lf_ingest_req *r = group; r; r = r->next) {
             struct lf_ingest_req *next = r->next;
             r->next = NULL;
-            if (write_group(ing, r, &info, &r->err) == 0)
-                committed(ing, &info);
+            if (write_group(ing, r, &stats, &r->err) == 0)
+                committed(ing, &stats);
             r->next = next;
         }
     }
@@ -143,8 +158,8 @@ static void *writer(void *arg)
     return NULL;
 }
 
-int lf_ingest_new(const char *url, const struct lf_ingest_opts *opts, struct lf_ingest **out,
-                  struct lf_err *err)
+int lf_ingest_start(struct lf *lf, const struct lf_ingest_opts *opts, struct lf_ingest **out,
+                    struct lf_err *err)
 {
     struct lf_ingest *ing = xcalloc(1, sizeof(*ing));
     *out = NULL;
@@ -152,10 +167,11 @@ int lf_ingest_new(const char *url, const struct lf_ingest_opts *opts, struct lf_
         ing->opts = *opts;
     if (!ing->opts.max_group_items)
         ing->opts.max_group_items = 20000;
-    if (lf_open(url, &ing->lf, err) < 0) {
+    if (lf_workspace(lf, lf->w->info.ext_id, false, &ing->lf, err) < 0) {
         free(ing);
         return -1;
     }
+    ing->core = lf->w->core;
     ing->tail = &ing->head;
     pthread_mutex_init(&ing->mu, NULL);
     pthread_cond_init(&ing->cv, NULL);
@@ -204,9 +220,10 @@ const char *lf_ingest_req_key(const struct lf_ingest_req *r)
     return ingest_batch_key(r->b);
 }
 
-void lf_ingest_submit(struct lf_ingest *ing, struct lf_ingest_req *r, void (*done)(void *ctx),
-                      void *ctx)
+void lf_ingest_submit(struct lf_ingest *ing, struct lf *lf, struct lf_ingest_req *r,
+                      void (*done)(void *ctx), void *ctx)
 {
+    r->lf = lf;
     r->done = done;
     r->ctx = ctx;
     r->next = NULL;

@@ -1,16 +1,17 @@
-/* resources.c - the REST resources' use cases: JSON bodies checked against model/resource.c's
- * field definitions, references resolved, rows written through the store, rows back as JSON. */
+/* resources.c - the REST resources' use cases: a JSON body becomes a row of the store's write
+ * path (which validates it against model/resource.c), rows come back as JSON objects, listings
+ * page by keyset cursors. */
 #include <errno.h>
 #include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "app.h"
 #include "base/buf.h"
 #include "base/mem.h"
 #include "base/time.h"
+#include "core.h"
 
-#define MAX_FIELDS 32
+#define MAX_FIELDS RESOURCE_MAX_FIELDS
 #define DEFAULT_LIMIT 50
 #define MAX_LIMIT 1000
 
@@ -32,6 +33,7 @@ static json_t *value_json(const struct field_def *f, const struct value *v)
     switch (f->type) {
     case FIELD_TEXT:
     case FIELD_REF:
+    case FIELD_DICT:
         return json_string(v->s);
     case FIELD_REAL:
         return json_real(v->r);
@@ -94,20 +96,18 @@ static char *dump(json_t *j)
 /* ---- text → values (filters, cursors, keys) ---- */
 
 /* Resolves a referenced external id: 1 with *id, 0 when unknown, -1 on error. */
-static int ref_find(struct lf *lf, const struct resource_def *ref, const char *ext, int64_t *id,
-                    struct lf_err *err)
+static int ref_find(struct lf *lf, struct store *st, const struct resource_def *ref,
+                    const char *ext, int64_t *id, struct lf_err *err)
 {
-    if (ref == &resource_accounts)
-        return store_account_find(lf->st, lf->ws, ext, id, err);
-    if (ref == &resource_contacts)
-        return store_contact_find(lf->st, lf->ws, ext, id, NULL, err);
-    if (ref == &resource_touchpoints)
-        return store_touchpoint_find(lf->st, lf->ws, ext, id, err);
-    struct survey sv;
-    int found = store_survey_find(lf->st, lf->ws, ext, &sv, err);
-    if (found == 1)
-        *id = sv.id;
-    return found;
+    struct value key = {.s = ext};
+    return store_find(st, lf->w->info.id, ref, &key, id, err);
+}
+
+/* The code of an event name: 1 with *code, 0 when no event has it, -1 on error. */
+static int name_find(struct lf *lf, struct store *st, const char *name, int64_t *code,
+                     struct lf_err *err)
+{
+    return store_event_name_find(st, lf->w->info.id, name, code, err);
 }
 
 static int parse_int(const char *s, int64_t *out)
@@ -122,8 +122,8 @@ static int parse_int(const char *s, int64_t *out)
 }
 
 /* Parses a query-string value for field f; a REF that names nothing becomes id -1 (no row). */
-static int text_value(struct lf *lf, const struct field_def *f, const char *s, struct value *v,
-                      struct lf_err *err)
+static int text_value(struct lf *lf, struct store *st, const struct field_def *f, const char *s,
+                      struct value *v, struct lf_err *err)
 {
     const char *why = "";
     *v = (struct value){.s = s};
@@ -147,8 +147,10 @@ static int text_value(struct lf *lf, const struct field_def *f, const char *s, s
             goto bad;
         v->i = s[0] == 't' || s[0] == '1';
         return 0;
-    case FIELD_REF: {
-        int found = ref_find(lf, f->ref, s, &v->i, err);
+    case FIELD_REF:
+    case FIELD_DICT: {
+        int found = f->type == FIELD_REF ? ref_find(lf, st, f->ref, s, &v->i, err)
+                                         : name_find(lf, st, s, &v->i, err);
         if (found < 0)
             return -1;
         if (!found)
@@ -190,8 +192,9 @@ static char *cursor_encode(json_t *sort_value, int64_t id)
 
 /* Decodes a cursor into q's keyset. The sort value's text is kept in *keep (the caller's), which
  * q->after_value may point into. */
-static int cursor_decode(struct lf *lf, const char *cursor, const struct field_def *sort,
-                         struct row_query *q, struct buf *keep, struct lf_err *err)
+static int cursor_decode(struct lf *lf, struct store *st, const char *cursor,
+                         const struct field_def *sort, struct store_query *q, struct buf *keep,
+                         struct lf_err *err)
 {
     struct buf text = BUF_INIT;
     json_t *a = NULL;
@@ -225,7 +228,7 @@ static int cursor_decode(struct lf *lf, const char *cursor, const struct field_d
         buf_adds(keep, json_is_true(sv) ? "true" : "false");
     else
         goto bad;
-    ret = text_value(lf, sort, buf_str(keep), &q->after_value, err);
+    ret = text_value(lf, st, sort, buf_str(keep), &q->after_value, err);
     goto out;
 bad:
     err_set_field(err, "cursor", LF_EINVAL, "'%s' is not a cursor of this listing", cursor);
@@ -241,17 +244,20 @@ int lf_resource_list(struct lf *lf, const char *name, const struct lf_list_query
     const struct resource_def *def = resource(name, err);
     if (!def)
         return -1;
-    struct row_query q = {.limit = lq->limit ? lq->limit : DEFAULT_LIMIT};
+    struct store_query q = {.limit = lq->limit ? lq->limit : DEFAULT_LIMIT};
     struct rows r = {.def = def, .data = json_array(), .sort_index = -1};
     struct buf cursor_text = BUF_INIT; /* the cursor's sort value, which q may point into */
     int ret = -1;
+    struct store *st = core_read_begin(lf, err);
+    if (!st)
+        goto out;
     if (q.limit > MAX_LIMIT) {
         err_set_field(err, "limit", LF_EINVAL, "limit %zu is over the maximum of %d", q.limit,
                       MAX_LIMIT);
         goto out;
     }
-    if (lq->filters_nr > sizeof(q.filter) / sizeof(*q.filter)) {
-        err_set(err, LF_EINVAL, "at most %zu filters", sizeof(q.filter) / sizeof(*q.filter));
+    if (lq->filters_nr > STORE_FILTERS) {
+        err_set(err, LF_EINVAL, "at most %d filters", STORE_FILTERS);
         goto out;
     }
     for (size_t i = 0; i < lq->filters_nr; i++) {
@@ -262,7 +268,7 @@ int lf_resource_list(struct lf *lf, const char *name, const struct lf_list_query
             goto out;
         }
         q.filter[i] = f;
-        if (text_value(lf, f, lq->filter_values[i], &q.filter_value[i], err) < 0)
+        if (text_value(lf, st, f, lq->filter_values[i], &q.filter_value[i], err) < 0)
             goto out;
         q.filters_nr++;
     }
@@ -270,18 +276,19 @@ int lf_resource_list(struct lf *lf, const char *name, const struct lf_list_query
         q.desc = lq->sort[0] == '-';
         const char *field = lq->sort + q.desc;
         q.sort = resource_field(def, field);
-        if (!q.sort || q.sort->type == FIELD_JSON || q.sort->type == FIELD_REF) {
+        if (!q.sort || q.sort->type == FIELD_JSON || q.sort->type == FIELD_REF ||
+            q.sort->type == FIELD_DICT) {
             err_set_field(err, "sort", LF_EINVAL, "%s cannot be sorted by '%s'", def->name,
                           field);
             goto out;
         }
         r.sort_index = (int)(q.sort - def->fields);
     }
-    if (lq->cursor && cursor_decode(lf, lq->cursor, q.sort, &q, &cursor_text, err) < 0)
+    if (lq->cursor && cursor_decode(lf, st, lq->cursor, q.sort, &q, &cursor_text, err) < 0)
         goto out;
     r.want = q.limit;
     q.limit++;
-    if (store_rows_list(lf->st, lf->ws, def, &q, add_row, &r, err) < 0)
+    if (store_list(st, lf->w->info.id, def, &q, add_row, &r, err) < 0)
         goto out;
     bool more = r.seen > r.want;
     json_t *page = json_object();
@@ -295,6 +302,7 @@ int lf_resource_list(struct lf *lf, const char *name, const struct lf_list_query
     *json_out = dump(page);
     ret = 0;
 out:
+    core_read_end(lf, st);
     json_decref(r.data);
     json_decref(r.last_sort);
     buf_release(&cursor_text);
@@ -303,11 +311,11 @@ out:
 
 /* ---- get ---- */
 
-static int row_json(struct lf *lf, const struct resource_def *def, const struct value *key,
-                    char **json_out, struct lf_err *err)
+static int row_json(struct lf *lf, struct store *st, const struct resource_def *def,
+                    const struct value *key, char **json_out, struct lf_err *err)
 {
     struct rows r = {.def = def, .data = json_array(), .sort_index = -1, .want = 1};
-    int found = store_row_get(lf->st, lf->ws, def, key, add_row, &r, err);
+    int found = store_get(st, lf->w->info.id, def, key, add_row, &r, err);
     if (found == 0) {
         if (def->ext_key)
             err_set(err, LF_ENOENT, "no %s '%s'", def->singular, key->s);
@@ -328,134 +336,78 @@ int lf_resource_get(struct lf *lf, const char *name, const char *key, char **jso
     struct value k;
     if (!def || parse_key(def, key, &k, err) < 0)
         return -1;
-    return row_json(lf, def, &k, json_out, err);
+    struct store *st = core_read_begin(lf, err);
+    if (!st)
+        return -1;
+    int rc = row_json(lf, st, def, &k, json_out, err);
+    core_read_end(lf, st);
+    return rc;
 }
 
 /* ---- write ---- */
 
-static bool builtin_survey(const struct resource_def *def, const char *key)
-{
-    return def == &resource_surveys && key &&
-           (!strcmp(key, "nps") || !strcmp(key, "csat") || !strcmp(key, "ces"));
-}
-
-/* Checks one body value against its field and turns it into v. */
-static int body_value(struct lf *lf, const struct field_def *f, json_t *j, struct value *v,
-                      struct lf_err *err)
+/* Turns one body value into field f's value of row r: only its JSON type is checked here; the
+ * write path checks the rest (model/resource.c). */
+static int body_value(const struct field_def *f, size_t i, json_t *j, struct store_row *r,
+                      char **json_text, struct lf_err *err)
 {
     const char *why = "";
-    *v = (struct value){0};
+    int64_t ms;
     if (json_is_null(j)) {
-        if (f->flags & FIELD_REQUIRED)
-            return err_set_field(err, f->name, LF_EINVAL, "'%s' cannot be null", f->name);
-        v->null = true;
+        store_row_null(r, i);
         return 0;
     }
     switch (f->type) {
     case FIELD_TEXT:
-    case FIELD_REF:
+    case FIELD_DICT:
         if (!json_is_string(j))
             return err_set_field(err, f->name, LF_EINVAL, "'%s' must be a string", f->name);
-        v->s = json_string_value(j);
-        if (f->vocab && !model_in_vocab(f->vocab, v->s)) {
-            struct buf allowed = BUF_INIT;
-            for (const char *const *w = f->vocab; *w; w++)
-                buf_addf(&allowed, "%s%s", w == f->vocab ? "" : ", ", *w);
-            err_set_field(err, f->name, LF_EINVAL, "'%s' is not a %s (one of: %s)", v->s,
-                          f->name, buf_str(&allowed));
-            buf_release(&allowed);
-            return -1;
-        }
-        if (f->type == FIELD_REF) {
-            int found = ref_find(lf, f->ref, v->s, &v->i, err);
-            if (found <= 0)
-                return found < 0 ? -1
-                                 : err_set_field(err, f->name, LF_EINVAL, "no %s '%s'",
-                                                 f->ref->singular, v->s);
-        }
+        store_row_text(r, i, json_string_value(j));
+        return 0;
+    case FIELD_REF:
+        if (!json_is_string(j))
+            return err_set_field(err, f->name, LF_EINVAL, "'%s' must be a string (an id)",
+                                 f->name);
+        store_row_ref(r, i, json_string_value(j), 0);
         return 0;
     case FIELD_INT:
     case FIELD_MONEY:
         if (!json_is_integer(j))
             return err_set_field(err, f->name, LF_EINVAL, "'%s' must be an integer%s", f->name,
                                  f->type == FIELD_MONEY ? " (minor units, e.g. cents)" : "");
-        v->i = json_integer_value(j);
+        store_row_int(r, i, json_integer_value(j));
         return 0;
     case FIELD_REAL:
         if (!json_is_number(j))
             return err_set_field(err, f->name, LF_EINVAL, "'%s' must be a number", f->name);
-        v->r = json_number_value(j);
+        store_row_real(r, i, json_number_value(j));
         return 0;
     case FIELD_BOOL:
         if (!json_is_boolean(j))
             return err_set_field(err, f->name, LF_EINVAL, "'%s' must be true or false",
                                  f->name);
-        v->i = json_is_true(j);
+        store_row_int(r, i, json_is_true(j));
         return 0;
     case FIELD_JSON:
         if (!json_is_object(j))
             return err_set_field(err, f->name, LF_EINVAL, "'%s' must be an object", f->name);
-        return 0; /* serialised by the caller, which owns the text */
+        *json_text = dump(json_incref(j));
+        store_row_text(r, i, *json_text);
+        return 0;
     default: /* TIME, DATE */
         if (!json_is_string(j) ||
-            time_parse(json_string_value(j), json_string_length(j), &v->i, &why) < 0)
+            time_parse(json_string_value(j), json_string_length(j), &ms, &why) < 0)
             return err_set_field(err, f->name, LF_EINVAL, "'%s' must be an ISO 8601 %s%s%s",
                                  f->name, f->type == FIELD_DATE ? "date" : "time",
                                  *why ? ": " : "", why);
-        if (f->type == FIELD_DATE)
-            v->i = time_day_start(v->i);
+        store_row_int(r, i, f->type == FIELD_DATE ? time_day_start(ms) : ms);
         return 0;
     }
 }
 
-/* Rules that span fields or rows: scales, currencies, MRR >= 0. */
-static int row_rules(struct lf *lf, const struct resource_def *def, const struct value *v,
-                     const bool *given, struct lf_err *err)
-{
-    const struct field_def *f;
-    if (def == &resource_accounts && given[(f = resource_field(def, "currency")) - def->fields] &&
-        !v[f - def->fields].null && !model_currency_valid(v[f - def->fields].s))
-        return err_set_field(err, "currency", LF_EINVAL,
-                             "'%s' is not an ISO 4217 currency code", v[f - def->fields].s);
-    if ((def == &resource_accounts || def == &resource_mrr_changes) &&
-        given[(f = resource_field(def, "mrr")) - def->fields] && !v[f - def->fields].null &&
-        v[f - def->fields].i < 0)
-        return err_set_field(err, "mrr", LF_EINVAL, "'mrr' cannot be negative");
-    if (def == &resource_surveys) {
-        size_t lo = (size_t)(resource_field(def, "scale_min") - def->fields);
-        size_t hi = (size_t)(resource_field(def, "scale_max") - def->fields);
-        if (given[lo] && given[hi] && v[lo].i >= v[hi].i)
-            return err_set_field(err, "scale_max", LF_EINVAL,
-                                 "'scale_max' must be greater than 'scale_min'");
-    }
-    if (def == &resource_responses) {
-        size_t si = (size_t)(resource_field(def, "survey") - def->fields);
-        size_t sc = (size_t)(resource_field(def, "score") - def->fields);
-        struct survey sv;
-        if (given[si] && given[sc] && store_survey_find(lf->st, lf->ws, v[si].s, &sv, err) == 1 &&
-            model_score_check(&sv, (int)v[sc].i, err) < 0) {
-            snprintf(err->field, sizeof(err->field), "score");
-            return -1;
-        }
-    }
-    return 0;
-}
-
-struct body {
-    struct value v[MAX_FIELDS];
-    bool given[MAX_FIELDS];
-    char *json_text[MAX_FIELDS]; /* FIELD_JSON values, serialised */
-};
-
-static void body_release(struct body *b)
-{
-    for (size_t i = 0; i < MAX_FIELDS; i++)
-        free(b->json_text[i]);
-}
-
-/* Reads the request body into b; *key_text is the key (from the URL or the body's "id"). */
-static int body_read(struct lf *lf, const struct resource_def *def, json_t *o, int mode,
-                     const char **key_text, struct body *b, struct lf_err *err)
+/* Reads the request body into row r; *key_text is the key (from the URL or the body's "id"). */
+static int body_read(const struct resource_def *def, json_t *o, const char **key_text,
+                     struct store_row *r, char **json_text, struct lf_err *err)
 {
     const char *name;
     json_t *j;
@@ -478,57 +430,17 @@ static int body_read(struct lf *lf, const struct resource_def *def, json_t *o, i
         }
         if (f->flags & FIELD_READONLY)
             return err_set_field(err, name, LF_EINVAL, "'%s' is set by landfall", name);
-        if (body_value(lf, f, j, &b->v[i], err) < 0)
+        if (body_value(f, i, j, r, &json_text[i], err) < 0)
             return -1;
-        if (f->type == FIELD_JSON && !b->v[i].null)
-            b->v[i].s = b->json_text[i] = dump(json_incref(j));
-        b->given[i] = true;
     }
     if (def->ext_key && !*key_text)
         return err_set_field(err, "id", LF_EINVAL, "'id' is required");
-    if (mode != LF_WRITE_MERGE)
-        for (size_t i = 0; i < def->fields_nr; i++)
-            if ((def->fields[i].flags & FIELD_REQUIRED) && !b->given[i])
-                return err_set_field(err, def->fields[i].name, LF_EINVAL, "'%s' is required",
-                                     def->fields[i].name);
     return 0;
 }
 
-/* Side effects a row has beyond its table: an account's mrr is a point of its MRR history, and
- * an MRR change moves its account's current MRR. */
-static int after_write(struct lf *lf, const struct resource_def *def, const char *key,
-                       const struct body *b, int64_t id, struct lf_err *err)
-{
-    if (def == &resource_accounts) {
-        size_t mi = (size_t)(resource_field(def, "mrr") - def->fields);
-        if (!b->given[mi] || b->v[mi].null)
-            return 0;
-        struct account a = {.ext_id = key, .mrr = b->v[mi].i, .seats = LF_UNSET,
-                            .customer_since = LF_UNSET, .renewal_date = LF_UNSET};
-        enum store_change ch;
-        int64_t aid;
-        return store_account_upsert(lf->st, lf->ws, &a, time_day_start(time_now_ms()), &aid,
-                                    &ch, err);
-    }
-    if (def == &resource_mrr_changes) {
-        size_t ai = (size_t)(resource_field(def, "account_id") - def->fields);
-        int64_t account = b->v[ai].i;
-        if (!b->given[ai]) { /* a merge that kept the account: read it back */
-            struct rows r = {.def = def, .data = json_array(), .sort_index = -1, .want = 1};
-            struct value k = {.i = id};
-            int found = store_row_get(lf->st, lf->ws, def, &k, add_row, &r, err);
-            json_t *ext = json_object_get(json_array_get(r.data, 0), "account_id");
-            found = found == 1 ? ref_find(lf, &resource_accounts, json_string_value(ext),
-                                          &account, err)
-                               : found;
-            json_decref(r.data);
-            if (found != 1)
-                return -1;
-        }
-        return store_account_mrr_sync(lf->st, account, err);
-    }
-    return 0;
-}
+static const int store_modes[] = {[LF_WRITE_CREATE] = STORE_CREATE,
+                                  [LF_WRITE_REPLACE] = STORE_REPLACE,
+                                  [LF_WRITE_MERGE] = STORE_MERGE};
 
 int lf_resource_write(struct lf *lf, const char *name, const char *key, const char *body,
                       size_t len, int mode, char **json_out, bool *created, struct lf_err *err)
@@ -536,14 +448,18 @@ int lf_resource_write(struct lf *lf, const char *name, const char *key, const ch
     const struct resource_def *def = resource(name, err);
     if (!def)
         return -1;
-    struct body b = {0};
+    if (mode < LF_WRITE_CREATE || mode > LF_WRITE_MERGE)
+        return err_set(err, LF_EUSAGE, "unknown write mode %d", mode);
+    if (def->append_only && mode != LF_WRITE_CREATE)
+        return err_set(err, LF_ECONFLICT, "%s are never changed once stored", def->name);
+    struct store_row r;
+    char *json_text[MAX_FIELDS] = {0};
     json_error_t jerr;
     json_t *o = json_loadb(body, len, JSON_REJECT_DUPLICATES, &jerr);
     struct value k = {0};
-    int64_t id = 0;
-    enum store_change change;
+    struct store *st;
     int ret = -1;
-    bool in_tx = false;
+    store_row_init(&r, def, store_modes[mode]);
     if (!o) {
         err_set(err, LF_EUSAGE, "the body is not JSON: %s (line %d, column %d)", jerr.text,
                 jerr.line, jerr.column);
@@ -555,37 +471,40 @@ int lf_resource_write(struct lf *lf, const char *name, const char *key, const ch
     }
     if (key && parse_key(def, key, &k, err) < 0)
         goto out;
-    if (body_read(lf, def, o, mode, &key, &b, err) < 0 ||
-        row_rules(lf, def, b.v, b.given, err) < 0)
+    if (body_read(def, o, &key, &r, json_text, err) < 0)
         goto out;
-    if (builtin_survey(def, key)) {
-        err_set(err, LF_ECONFLICT, "survey '%s' is built in and cannot change", key);
+    if (def->ext_key)
+        store_row_text(&r, RESOURCE_KEY, key);
+    else
+        r.v[RESOURCE_KEY].i = k.i;
+    if (def == &resource_tasks && mode == LF_WRITE_CREATE)
+        store_row_int(&r, TASK_CREATED, time_now_ms());
+    if (core_tx_begin_lf(lf, &st, err) < 0)
+        goto out;
+    struct store_write_opts wo = {.actor = "api"};
+    if (store_write(st, lf->w->info.id, &r, 1, &wo, NULL, err) < 0) {
+        core_tx_abort(lf->w->core);
         goto out;
     }
-    k.s = key;
-    const struct field_def *created_at = resource_field(def, "created_at");
-    if (created_at && (created_at->flags & FIELD_READONLY) && mode == LF_WRITE_CREATE) {
-        size_t i = (size_t)(created_at - def->fields);
-        b.v[i] = (struct value){.i = time_now_ms()};
-        b.given[i] = true;
+    if (r.err.code) {
+        core_tx_abort(lf->w->core);
+        *err = r.err;
+        goto out;
     }
-    if (store_begin(lf->st, err) < 0)
+    if (core_tx_commit_lf(lf, err) < 0)
         goto out;
-    in_tx = true;
-    if (store_row_write(lf->st, lf->ws, def, &k, b.v, b.given, mode, &id, &change, err) < 0)
-        goto out;
-    if (after_write(lf, def, key, &b, id, err) < 0 || store_commit(lf->st, err) < 0)
-        goto out;
-    in_tx = false;
     if (created)
-        *created = change == STORE_INSERTED;
+        *created = r.change == STORE_INSERTED;
     if (!def->ext_key)
-        k.i = id;
-    ret = row_json(lf, def, &k, json_out, err);
+        k.i = r.id;
+    k.s = key;
+    if (!(st = core_read_begin(lf, err)))
+        goto out;
+    ret = row_json(lf, st, def, &k, json_out, err);
+    core_read_end(lf, st);
 out:
-    if (in_tx)
-        store_rollback(lf->st);
-    body_release(&b);
+    for (size_t i = 0; i < MAX_FIELDS; i++)
+        free(json_text[i]);
     json_decref(o);
     return ret;
 }
@@ -598,34 +517,26 @@ int lf_resource_delete(struct lf *lf, const char *name, const char *key, const c
     const struct resource_def *def = resource(name, err);
     struct value k;
     char *row = NULL;
-    int ret = -1;
+    struct store *st;
     if (!def || parse_key(def, key, &k, err) < 0)
         return -1;
-    if (builtin_survey(def, key))
-        return err_set(err, LF_ECONFLICT, "survey '%s' is built in and cannot be deleted", key);
-    if (store_begin(lf->st, err) < 0)
+    if (def->append_only)
+        return err_set(err, LF_ECONFLICT, "%s are never deleted one by one", def->name);
+    if ((def->hooks & HOOK_BUILTIN) &&
+        (!strcmp(key, "nps") || !strcmp(key, "csat") || !strcmp(key, "ces")))
+        return err_set(err, LF_ECONFLICT, "%s '%s' is built in and cannot be deleted",
+                       def->singular, key);
+    if (core_tx_begin_lf(lf, &st, err) < 0)
         return -1;
-    if (row_json(lf, def, &k, &row, err) < 0)
-        goto out;
-    int deleted = store_row_delete(lf->st, lf->ws, def, &k, actor, row, err);
+    int deleted = row_json(lf, st, def, &k, &row, err) < 0
+                      ? -1
+                      : store_delete(st, lf->w->info.id, def, &k, actor, row, err);
+    free(row);
     if (deleted <= 0) {
+        core_tx_abort(lf->w->core);
         if (deleted == 0)
             err_set(err, LF_ENOENT, "no %s '%s'", def->singular, key);
-        goto out;
+        return -1;
     }
-    if (def == &resource_mrr_changes) {
-        json_t *o = json_loads(row, 0, NULL);
-        int64_t account;
-        int found = ref_find(lf, &resource_accounts,
-                             json_string_value(json_object_get(o, "account_id")), &account, err);
-        json_decref(o);
-        if (found != 1 || store_account_mrr_sync(lf->st, account, err) < 0)
-            goto out;
-    }
-    ret = store_commit(lf->st, err);
-out:
-    if (ret < 0)
-        store_rollback(lf->st);
-    free(row);
-    return ret;
+    return core_tx_commit_lf(lf, err);
 }

@@ -127,7 +127,7 @@ Test(resources, bad_bodies_name_the_field)
                 LF_WRITE_CREATE);
     cr_assert_str_eq(err.field, "team");
     write_fails("contacts", NULL, "{\"id\":\"u\",\"account_id\":\"ghost\"}", LF_WRITE_CREATE);
-    cr_assert_str_eq(err.msg, "no account 'ghost'");
+    cr_assert_str_eq(err.msg, "account 'ghost' does not exist");
     write_fails("responses", NULL, "{\"id\":\"r\",\"ts\":\"2024-01-01\",\"survey\":\"nps\","
                 "\"score\":11}", LF_WRITE_CREATE);
     cr_assert_str_eq(err.field, "score");

@@ -1,0 +1,236 @@
+/* cmd_metric.c - the metric commands, made from the registry's declarations: `landfall report
+ * NAME`, `usage NAME`, `cohorts`, `survival` and `metric NAME`. A metric's parameters are its
+ * options (--NAME VALUE), checked by the library; its help is generated. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+
+static const char *type_word(const struct lf_param_info *p)
+{
+    switch (p->type) {
+    case LF_PARAM_TIME:
+        return "DATE";
+    case LF_PARAM_INT:
+        return "N";
+    case LF_PARAM_REAL:
+        return "X";
+    case LF_PARAM_INTS:
+        return "N,N,...";
+    case LF_PARAM_DIMS:
+        return "DIM[,DIM]";
+    case LF_PARAM_FILTER:
+        return "FIELD=VALUE";
+    case LF_PARAM_CHOICE:
+        return "CHOICE";
+    case LF_PARAM_BOOL:
+        return "";
+    default:
+        return "TEXT";
+    }
+}
+
+static void list_names(FILE *out, const char *const *names)
+{
+    for (size_t i = 0; names && names[i]; i++)
+        fprintf(out, "%s%s", i ? ", " : "", names[i]);
+}
+
+static bool needs_engine(const struct lf_metric_info *m)
+{
+    return strcmp(m->group, "report") != 0;
+}
+
+/* The help of one metric: its definition, options, dimensions, filters and columns. */
+static void metric_help(FILE *out, const char *cmd, const struct lf_metric_info *m)
+{
+    bool fixed = strcmp(cmd, m->name) == 0;
+    fprintf(out, "usage: landfall %s%s%s [OPTIONS] [--json | --csv]\n\n%s.\n%s\n\noptions:\n",
+            cmd, fixed ? "" : " ", fixed ? "" : m->name, m->summary, m->help);
+    for (size_t i = 0; i < m->params_nr; i++) {
+        const struct lf_param_info *p = &m->params[i];
+        char opt[64];
+        snprintf(opt, sizeof(opt), "--%s%s%s", p->name, *type_word(p) ? " " : "", type_word(p));
+        fprintf(out, "  %-24s %s", opt, p->help);
+        if (p->type == LF_PARAM_CHOICE) {
+            fputs(": ", out);
+            list_names(out, p->choices);
+        } else if (p->type == LF_PARAM_DIMS) {
+            fputs(": ", out);
+            list_names(out, m->dims);
+        } else if (p->type == LF_PARAM_FILTER) {
+            fputs("; fields: ", out);
+            list_names(out, m->filters);
+        }
+        fprintf(out, " (default: %s)\n", p->dflt ? p->dflt : "none");
+    }
+    fputs("  --json                   {\"metric\", \"time_zone\", \"rows\": [...]}: ratios as "
+          "fractions,\n                           money in minor units, undefined figures null\n"
+          "  --csv                    CSV with a header row\n",
+          out);
+    if (needs_engine(m))
+        fputs(cli_engine_help, out);
+    fputs("\ncolumns (after one column per dimension of --by):\n", out);
+    for (size_t i = 0; i < m->columns_nr; i++)
+        fprintf(out, "  %-22s %s\n", m->columns[i].name, m->columns[i].help);
+    fputs("\nDATE is ISO 8601 (2026-03-01, 2026-03-01T12:00:00Z) or unix seconds. Periods are cut "
+          "in the\nworkspace's time zone ('landfall workspace'). docs/metrics.md defines every "
+          "figure.\n",
+          out);
+}
+
+/* The help of a group: its metrics and how to see one's options. */
+static void group_help(FILE *out, const char *cmd, const char *group)
+{
+    fprintf(out, "usage: landfall %s NAME [OPTIONS] [--json | --csv]\n\nmetrics:\n", cmd);
+    for (size_t i = 0; i < lf_metrics_count(); i++) {
+        const struct lf_metric_info *m = lf_metric_at(i);
+        if (!group[0] || strcmp(m->group, group) == 0)
+            fprintf(out, "  %-14s %s\n", m->name, m->summary);
+    }
+    fprintf(out, "\n'landfall %s NAME --help' shows a metric's options (every metric takes --from,\n"
+                 "--to and --now; most --by and --where), its dimensions and its columns.\n",
+            cmd);
+}
+
+void cmd_report_help(FILE *out)
+{
+    group_help(out, "report", "report");
+}
+
+void cmd_usage_help(FILE *out)
+{
+    group_help(out, "usage", "usage");
+}
+
+void cmd_metric_help(FILE *out)
+{
+    group_help(out, "metric", "");
+}
+
+void cmd_cohorts_help(FILE *out)
+{
+    metric_help(out, "cohorts", lf_metric_find("cohorts"));
+}
+
+void cmd_survival_help(FILE *out)
+{
+    metric_help(out, "survival", lf_metric_find("survival"));
+}
+
+static const struct lf_param_info *param_of(const struct lf_metric_info *m, const char *name,
+                                            size_t len)
+{
+    for (size_t i = 0; i < m->params_nr; i++)
+        if (strlen(m->params[i].name) == len && strncmp(m->params[i].name, name, len) == 0)
+            return &m->params[i];
+    return NULL;
+}
+
+/* Runs metric m with the options of argv[first..argc). */
+static int run(const char *cmd, const struct lf_metric_info *m, int argc, char **argv, int first,
+               const struct cli_env *env)
+{
+    struct cli_engine engine = {0};
+    struct lf_args *args = lf_args_new();
+    int format = LF_FORMAT_TABLE, ret = EXIT_USAGE;
+    struct lf *lf = NULL;
+    struct lf_table *t = NULL;
+    struct lf_err err = {0};
+    for (int i = first; i < argc; i++) {
+        const char *a = argv[i];
+        int rc;
+        if (cli_is_help(a)) {
+            metric_help(stdout, cmd, m);
+            ret = EXIT_OK;
+            goto out;
+        } else if (strcmp(a, "--json") == 0) {
+            format = LF_FORMAT_JSON;
+        } else if (strcmp(a, "--csv") == 0) {
+            format = LF_FORMAT_CSV;
+        } else if (needs_engine(m) && (rc = cli_engine_option(cmd, argc, argv, &i, &engine))) {
+            if (rc < 0)
+                goto out;
+        } else if (strncmp(a, "--", 2) == 0) {
+            const char *name = a + 2, *eq = strchr(name, '=');
+            size_t len = eq ? (size_t)(eq - name) : strlen(name);
+            const struct lf_param_info *p = param_of(m, name, len);
+            if (!p) {
+                cli_usage(cmd, "%s takes no option '--%.*s'; 'landfall %s%s%s --help' lists them",
+                          m->name, (int)len, name, cmd, strcmp(cmd, m->name) ? " " : "",
+                          strcmp(cmd, m->name) ? m->name : "");
+                goto out;
+            }
+            const char *value = eq ? eq + 1 : NULL;
+            if (!value && p->type == LF_PARAM_BOOL)
+                value = "true";
+            if (!value && i + 1 >= argc) {
+                cli_usage(cmd, "--%s needs a value", p->name);
+                goto out;
+            }
+            lf_args_add(args, p->name, value ? value : argv[++i]);
+        } else {
+            cli_usage(cmd, "unexpected argument '%s'", a);
+            goto out;
+        }
+    }
+    if ((ret = cli_open(env, true, needs_engine(m) ? &engine : NULL, &lf)) != 0)
+        goto out;
+    if (lf_metric(lf, m->name, args, &t, &err) < 0) {
+        /* a parameter's fault is the command line's */
+        if (err.field[0] && (err.code == LF_EINVAL || err.code == LF_EUSAGE))
+            ret = cli_usage(cmd, "--%s: %s", err.field, err.msg);
+        else
+            ret = cli_fail(&err);
+        goto out;
+    }
+    ret = lf_table_write(t, format, stdout, &err) < 0 ? cli_fail(&err) : EXIT_OK;
+out:
+    lf_table_free(t);
+    lf_close(lf);
+    lf_args_free(args);
+    return ret;
+}
+
+/* `landfall GROUP NAME …`: the metric named by the first argument, of the group. */
+static int run_named(const char *group, int argc, char **argv, const struct cli_env *env)
+{
+    const char *cmd = argv[0];
+    if (argc < 2 || cli_is_help(argv[1])) {
+        if (argc >= 2) {
+            group_help(stdout, cmd, group);
+            return EXIT_OK;
+        }
+        return cli_usage(cmd, "which metric? 'landfall help %s' lists them", cmd);
+    }
+    const struct lf_metric_info *m = lf_metric_find(argv[1]);
+    if (!m || (group[0] && strcmp(m->group, group) != 0))
+        return cli_usage(cmd, "'%s' is not a %s metric; 'landfall help %s' lists them", argv[1],
+                         group[0] ? group : "landfall", cmd);
+    return run(cmd, m, argc, argv, 2, env);
+}
+
+int cmd_report(int argc, char **argv, const struct cli_env *env)
+{
+    return run_named("report", argc, argv, env);
+}
+
+int cmd_usage(int argc, char **argv, const struct cli_env *env)
+{
+    return run_named("usage", argc, argv, env);
+}
+
+int cmd_metric(int argc, char **argv, const struct cli_env *env)
+{
+    return run_named("", argc, argv, env);
+}
+
+int cmd_cohorts(int argc, char **argv, const struct cli_env *env)
+{
+    return run("cohorts", lf_metric_find("cohorts"), argc, argv, 1, env);
+}
+
+int cmd_survival(int argc, char **argv, const struct cli_env *env)
+{
+    return run("survival", lf_metric_find("survival"), argc, argv, 1, env);
+}

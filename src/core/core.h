@@ -1,0 +1,99 @@
+/* core.h - the running system behind the public handle: one `struct core` per store (its
+ * connections, its one writer), one `struct ws` per open workspace (its time zone, change feed
+ * and analytics engine), shared by every handle of that workspace in the process. */
+#ifndef CORE_CORE_H
+#define CORE_CORE_H
+
+#include <pthread.h>
+
+#include "base/tz.h"
+#include "engine/engine.h"
+#include "landfall.h"
+#include "store/store.h"
+
+struct ws;
+
+struct core {
+    char *url;
+    struct lf_open_opts opts;   /* the engine options of the first handle (strings owned) */
+    pthread_mutex_t mu;         /* guards refs, the workspaces and the reader pool */
+    pthread_cond_t cv;          /* a reader came back */
+    int refs;                   /* open handles */
+    struct ws *workspaces;      /* open workspaces, a list */
+    struct store **readers;     /* idle read connections */
+    size_t readers_idle, readers_open, readers_max;
+    struct store *writer;       /* the one write connection */
+    pthread_mutex_t write_mu;   /* one write transaction at a time */
+};
+
+struct feed_sub {
+    int id;
+    void (*fn)(void *ctx, const struct lf_feed_batch *b);
+    void *ctx;
+};
+
+struct ws {
+    struct core *core;
+    int refs;
+    struct store_workspace info;
+    struct ws *next;
+    /* the change feed: what has been published, to whom */
+    pthread_mutex_t feed_mu;    /* one publisher at a time; the engine loads under it */
+    int64_t seq, events;        /* published up to this change seq and event id */
+    struct feed_sub *subs;
+    size_t subs_nr, subs_cap;
+    int next_sub;
+    /* the analytics engine: NULL until a metric needs it; replaced only under feed_mu */
+    struct engine *engine;
+    bool engine_stale;          /* a workspace reset: rebuild before the next use */
+    struct engine **retired;    /* replaced engines a query may still read; freed with w */
+    size_t retired_nr, retired_cap;
+    /* the time zone periods are cut in; replaced ones are kept like engines */
+    struct tz *tz;
+    struct tz **old_tz;
+    size_t old_tz_nr, old_tz_cap;
+};
+
+struct lf {
+    struct ws *w;
+};
+
+/* ---- connections (lf.c) ---- */
+
+/* A read connection for the caller's call, in a read transaction: core_read_end() gives it
+ * back. NULL with err when the store failed. */
+struct store *core_read_begin(struct lf *lf, struct lf_err *err);
+void core_read_end(struct lf *lf, struct store *st);
+
+/* ---- write transactions (tx.c) ---- */
+
+/* Takes the store's writer (waiting for the transaction before to end) and begins a write
+ * transaction: 0 and *st, or -1 with err (the writer is then not held). */
+int core_tx_begin(struct core *c, struct store **st, struct lf_err *err);
+/* Commits, publishes the change feed of each workspace in ws[0..nr), and gives the writer
+ * back. On failure nothing is published and the transaction is rolled back. */
+int core_tx_commit(struct core *c, struct ws *const *ws, size_t nr, struct lf_err *err);
+void core_tx_abort(struct core *c);
+/* One workspace's transaction: lf's writer, and its feed at commit. */
+int core_tx_begin_lf(struct lf *lf, struct store **st, struct lf_err *err);
+int core_tx_commit_lf(struct lf *lf, struct lf_err *err);
+
+/* ---- the change feed (feed.c) ---- */
+
+/* Publishes what st (a connection that sees the latest commits) holds past the workspace's
+ * published position. Returns the number of changes published, or -1. */
+int core_feed_publish(struct ws *w, struct store *st, struct lf_err *err);
+
+/* The workspace's time zone (borrowed: valid while lf is open). */
+const struct tz *core_tz(const struct lf *lf);
+
+/* ---- the analytics engine (analytics.c) ---- */
+
+/* The workspace's engine, loaded (and caught up with the store through st) when needed.
+ * Borrowed: valid while the caller holds the handle; the engine takes its own locks. */
+int core_engine(struct lf *lf, struct store *st, struct engine **out, struct lf_err *err);
+/* The feed's internal subscriber: keeps a loaded engine in step with a batch. */
+int core_engine_follow(struct ws *w, struct store *st, const struct lf_feed_batch *b,
+                       struct lf_err *err);
+
+#endif

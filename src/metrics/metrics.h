@@ -1,0 +1,165 @@
+/* metrics.h - the metric registry: every figure landfall computes is one declaration (name,
+ * parameters, dimensions, filters, output columns, the data it needs) plus its compute
+ * function. The CLI, the HTTP API, the help, the docs and the OpenAPI document read the
+ * declarations (through lf_metric_info); lf_metric parses arguments against them and runs the
+ * compute function over one read snapshot of the store (and the analytics engine). */
+#ifndef METRICS_METRICS_H
+#define METRICS_METRICS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "base/tz.h"
+#include "engine/engine.h"
+#include "landfall.h"
+#include "store/store.h"
+
+/* ---- dimensions (by) and filters (where) ---- */
+
+enum dim {
+    DIM_DAY, DIM_WEEK, DIM_MONTH, DIM_QUARTER, DIM_YEAR,         /* periods, in the zone */
+    DIM_ACCOUNT, DIM_SEGMENT, DIM_PLAN, DIM_OWNER, DIM_STAGE,    /* the account's */
+    DIM_TEAM, DIM_TOUCHPOINT, DIM_CHANNEL, DIM_SURVEY,           /* a response's */
+    DIM_NR
+};
+#define DIM_END (-1) /* ends a list of dims */
+extern const char *const dim_names[DIM_NR];
+bool dim_is_period(int dim);
+int dim_tz_period(int dim); /* enum tz_period of a period dim */
+bool dim_of_account(int dim);
+
+#define METRIC_BY_MAX 2
+#define METRIC_WHERE_MAX 8
+#define METRIC_PARAMS_MAX 8
+#define METRIC_INTS_MAX 32
+
+struct metric_filter {
+    int dim;           /* an account or response dim */
+    const char *value; /* "(none)" matches a missing value */
+};
+
+/* A parsed parameter of the metric's own. */
+struct param_value {
+    bool given;
+    int64_t i; /* INT, TIME, BOOL, CHOICE (the index) */
+    double r;  /* REAL */
+    const char *s;
+    int ints[METRIC_INTS_MAX];
+    int ints_nr;
+};
+
+/* The common parameters a metric takes. */
+enum {
+    COMMON_WINDOW = 1 << 0, /* from, to */
+    COMMON_NOW = 1 << 1,    /* now */
+    COMMON_BY = 1 << 2,     /* by */
+    COMMON_WHERE = 1 << 3,  /* where */
+    COMMON_ACCOUNT = 1 << 4 /* account: where account=ID, kept for the engine's commands */
+};
+
+enum { NEEDS_ENGINE = 1 << 0 };
+
+struct metric_ctx;
+
+struct metric_def {
+    const char *name, *group, *summary, *help;
+    unsigned common;                   /* COMMON_* */
+    const struct lf_param_info *own;   /* the metric's own parameters */
+    size_t own_nr;
+    const int *dims;                   /* DIM_END-terminated */
+    const int *filters;                /* DIM_END-terminated */
+    const struct lf_column_info *columns;
+    size_t columns_nr;
+    unsigned needs;                    /* NEEDS_ENGINE */
+    /* Fills t (dimension columns, then the declared ones, in order). 0, or -1 with err. */
+    int (*compute)(struct metric_ctx *c, struct lf_table *t, struct lf_err *err);
+};
+
+/* An account as grouping and filtering see it (strings owned by the context). */
+struct metric_account {
+    int64_t id;
+    const char *ext_id, *segment, *plan, *owner, *stage, *currency;
+    int64_t customer_since; /* the instant its local date starts, LF_UNSET when unknown */
+};
+
+struct metric_ctx {
+    const struct metric_def *def;
+    struct store *st;     /* a read connection, in one snapshot */
+    struct engine *e;     /* with NEEDS_ENGINE */
+    int64_t ws;
+    const struct tz *tz;
+    int64_t now;          /* the clock, or the `now` parameter */
+    int64_t from, to;     /* LF_UNSET when not given: the compute function picks its default */
+    int by[METRIC_BY_MAX];
+    size_t by_nr;
+    struct metric_filter where[METRIC_WHERE_MAX];
+    size_t where_nr;
+    struct param_value p[METRIC_PARAMS_MAX]; /* by index in def->own */
+    /* accounts, loaded by metric_accounts() */
+    struct metric_account *acc; /* by id */
+    size_t acc_nr;
+    char **kept;                /* strings the context owns */
+    size_t kept_nr, kept_cap;
+};
+
+/* The metrics, in the order help lists them. */
+extern const struct metric_def *const metric_defs[];
+const struct metric_def *metric_find(const char *name);
+
+/* The common parameter `name` when flags (COMMON_*) take it, else NULL. */
+const struct lf_param_info *metric_common_param(const char *name, unsigned flags);
+size_t metric_args_count(const struct lf_args *a);
+void metric_args_get(const struct lf_args *a, size_t i, const char **name, const char **value);
+
+/* Parses args into c (every one checked against def; err->field names the bad one). */
+int metric_args(struct metric_ctx *c, const struct lf_args *args, struct lf_err *err);
+/* The index of own parameter `name` in c->def (an internal error when missing). */
+int metric_param(const struct metric_ctx *c, const char *name);
+
+/* ---- helpers of the compute functions (groups.c) ---- */
+
+/* Loads the workspace's accounts into c->acc (once). */
+int metric_accounts(struct metric_ctx *c, struct lf_err *err);
+const struct metric_account *metric_account(const struct metric_ctx *c, int64_t id);
+/* Whether account a (NULL: a row without one) passes the account filters of `where`. */
+bool metric_account_passes(const struct metric_ctx *c, const struct metric_account *a);
+/* The value of an account dim for a (NULL: "(none)"). Borrowed. */
+const char *metric_account_value(const struct metric_account *a, int dim);
+/* The period dim of `by`, or -1. */
+int metric_period_dim(const struct metric_ctx *c);
+/* Adds the dimension columns (named after the dims, in the order given) to t. */
+void metric_dim_columns(const struct metric_ctx *c, struct lf_table *t);
+/* Adds the declared columns; returns the index of the first. */
+size_t metric_columns(const struct metric_ctx *c, struct lf_table *t);
+/* A row of t with its dimension columns set: labels[k] for by[k]. */
+size_t metric_row(const struct metric_ctx *c, struct lf_table *t, const char *const *labels);
+
+/* Periods of [from, to) cut by a period dim in the zone, each cut to the window. The caller
+ * frees *out. Returns the number, or -1 (err) when there would be more than METRIC_PERIODS. */
+#define METRIC_PERIODS 10000
+struct metric_period {
+    int64_t from, to, start; /* start: the whole period's start (its label) */
+    char label[16];
+};
+int metric_periods(const struct metric_ctx *c, int dim, int64_t from, int64_t to,
+                   struct metric_period **out, struct lf_err *err);
+/* The window [from, to) of the store-based metrics: to = the parameter or now; from = the
+ * parameter, or the start of the month 12 months before to's month, in the zone. */
+void metric_default_window(struct metric_ctx *c, int64_t *from, int64_t *to);
+/* The instant a DATE value (a UTC day start, as stored) starts in the zone. */
+int64_t metric_local_date(const struct metric_ctx *c, int64_t date);
+
+/* Keeps a copy of s for the life of the context. */
+const char *metric_keep(struct metric_ctx *c, const char *s);
+void metric_ctx_release(struct metric_ctx *c);
+
+/* The compute functions of each family (experience.c, revenue.c, usage.c, retention.c). */
+extern const struct metric_def metric_nps, metric_csat, metric_ces;
+extern const struct metric_def metric_churn, metric_mrr, metric_churn_reasons, metric_repeat,
+    metric_acquisition, metric_clv;
+extern const struct metric_def metric_dau, metric_wau, metric_mau, metric_stickiness,
+    metric_portfolio, metric_adoption, metric_features, metric_seats, metric_recency, metric_ttv;
+extern const struct metric_def metric_cohorts, metric_survival;
+
+#endif
