@@ -142,6 +142,8 @@ static int ws_get(struct core *c, const char *name, int64_t id, bool create, str
 {
     pthread_mutex_lock(&c->mu);
     *out = ws_find(c, name, id);
+    if (*out)
+        c->refs++; /* every handle holds the core */
     pthread_mutex_unlock(&c->mu);
     if (*out)
         return 0;

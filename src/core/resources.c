@@ -481,7 +481,8 @@ int lf_resource_write(struct lf *lf, const char *name, const char *key, const ch
         store_row_int(&r, TASK_CREATED, time_now_ms());
     if (core_tx_begin_lf(lf, &st, err) < 0)
         goto out;
-    struct store_write_opts wo = {.actor = "api"};
+    /* an event may name users and accounts not seen yet, as a tracked one does */
+    struct store_write_opts wo = {.actor = "api", .flags = def->append_only ? STORE_STUBS : 0};
     if (store_write(st, lf->w->info.id, &r, 1, &wo, NULL, err) < 0) {
         core_tx_abort(lf->w->core);
         goto out;

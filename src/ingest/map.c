@@ -293,6 +293,7 @@ static int import_order(struct ingest *in, const struct row *r, enum store_chang
     /* The customer is an account (B2C: the person is the account), else a contact and its
      * account; unknown customers become stub accounts. */
     struct value key = {.s = customer};
+    struct contact_account c = {0};
     int64_t id;
     int found = store_find(in->st, in->ws, &resource_accounts, &key, &id, err);
     if (found < 0)
@@ -301,7 +302,6 @@ static int import_order(struct ingest *in, const struct row *r, enum store_chang
         store_row_ref(o, ORDER_ACCOUNT, NULL, id);
         in->cols[0][ORDER_ACCOUNT] = ORD_CUSTOMER;
     } else {
-        struct contact_account c = {0};
         found = store_get(in->st, in->ws, &resource_contacts, &key, on_contact, &c, err);
         if (found < 0)
             return -1;
