@@ -46,6 +46,29 @@ static void set_month(struct lf_table *t, size_t r, size_t c, int64_t ms)
     table_set_text(t, r, c, d);
 }
 
+/* A result holds at most this many (group, period) cells: the bound of what one request may
+ * make the engine allocate (issue 7, defect 8). */
+#define MAX_CELLS 5000000
+
+/* Refuses a window whose periods, times the groups, would exceed the bounds. */
+static int bounded(const struct engine_query *q, int period, size_t groups, struct lf_err *err)
+{
+    static const int64_t period_days[] = {1, 7, 28};
+    int64_t periods = (q->to - q->from) / (period_days[period] * MS_PER_DAY) + 2;
+    int64_t cells = periods * (int64_t)(groups ? groups : 1);
+    if (periods > METRIC_PERIODS)
+        return err_set_field(err, "from", LF_EINVAL,
+                             "the window holds about %lld periods, over the limit of %d; "
+                             "narrow it with from and to",
+                             (long long)periods, METRIC_PERIODS);
+    if (cells > MAX_CELLS)
+        return err_set_field(err, "by", LF_EINVAL,
+                             "%zu groups over about %lld periods is over the limit of %d "
+                             "cells; narrow the window or the breakdown",
+                             groups, (long long)periods, MAX_CELLS);
+    return 0;
+}
+
 /* A row whose dimension columns hold the values of group label `label`. */
 static size_t group_row(const struct metric_ctx *c, struct lf_table *t, const char *label)
 {
@@ -68,7 +91,7 @@ static int active(struct metric_ctx *c, struct lf_table *t, int period, struct l
     if (usage_groups_make(&u, c, false, err) < 0)
         return -1;
     q.custom = &u.custom;
-    if (engine_activity(c->e, &q, period, &a, err) < 0) {
+    if (bounded(&q, period, u.nr, err) < 0 || engine_activity(c->e, &q, period, &a, err) < 0) {
         usage_groups_release(&u);
         return -1;
     }
@@ -118,7 +141,8 @@ static int compute_stickiness(struct metric_ctx *c, struct lf_table *t, struct l
     if (usage_groups_make(&u, c, false, err) < 0)
         return -1;
     q.custom = &u.custom;
-    if (engine_activity(c->e, &q, ENGINE_DAY, &days, err) < 0) {
+    if (bounded(&q, ENGINE_DAY, u.nr, err) < 0 ||
+        engine_activity(c->e, &q, ENGINE_DAY, &days, err) < 0) {
         usage_groups_release(&u);
         return -1;
     }
