@@ -240,6 +240,11 @@ size_t lf_metrics_count(void);
 const struct lf_metric_info *lf_metric_at(size_t i);
 const struct lf_metric_info *lf_metric_find(const char *name); /* NULL when unknown */
 
+/* Every metric's declaration as a JSON document {"metrics": [{"name", "group", "summary",
+ * "help", "params": [...], "dimensions", "filters", "columns": [...]}…]}: what GET /v1/metrics
+ * answers and docs/metrics.md's reference is generated from. The caller frees it. */
+char *lf_metrics_json(void);
+
 /* Arguments as a front end received them: name=value text pairs (a CLI flag without a value
  * is "true"). Names and values are copied. */
 struct lf_args;

@@ -91,6 +91,9 @@ static void group_help(FILE *out, const char *cmd, const char *group)
     fprintf(out, "\n'landfall %s NAME --help' shows a metric's options (every metric takes --from,\n"
                  "--to and --now; most --by and --where), its dimensions and its columns.\n",
             cmd);
+    if (!group[0])
+        fputs("'landfall metric --json' prints every metric's declaration (GET /v1/metrics).\n",
+              out);
 }
 
 void cmd_report_help(FILE *out)
@@ -220,8 +223,15 @@ int cmd_usage(int argc, char **argv, const struct cli_env *env)
     return run_named("usage", argc, argv, env);
 }
 
+/* `landfall metric --json`: every metric's declaration, as GET /v1/metrics answers it. */
 int cmd_metric(int argc, char **argv, const struct cli_env *env)
 {
+    if (argc == 2 && strcmp(argv[1], "--json") == 0) {
+        char *doc = lf_metrics_json();
+        puts(doc);
+        free(doc);
+        return EXIT_OK;
+    }
     return run_named("", argc, argv, env);
 }
 

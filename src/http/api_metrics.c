@@ -8,87 +8,12 @@
 
 #include "http_int.h"
 
-static const char *const param_types[] = {
-    [LF_PARAM_TIME] = "time",     [LF_PARAM_INT] = "integer", [LF_PARAM_REAL] = "number",
-    [LF_PARAM_CHOICE] = "choice", [LF_PARAM_TEXT] = "text",   [LF_PARAM_INTS] = "integers",
-    [LF_PARAM_BOOL] = "boolean",  [LF_PARAM_DIMS] = "dimensions", [LF_PARAM_FILTER] = "filter"};
-static const char *const col_types[] = {[LF_COL_TEXT] = "text", [LF_COL_INT] = "integer",
-                                        [LF_COL_REAL] = "number", [LF_COL_MONEY] = "money",
-                                        [LF_COL_PERCENT] = "fraction"};
-
-static void add_str(struct buf *b, const char *s)
-{
-    buf_add_json_str(b, s ? s : "", s ? strlen(s) : 0);
-}
-
-static void add_names(struct buf *b, const char *const *names)
-{
-    buf_addc(b, '[');
-    for (size_t i = 0; names && names[i]; i++) {
-        if (i)
-            buf_adds(b, ", ");
-        add_str(b, names[i]);
-    }
-    buf_addc(b, ']');
-}
-
-static void add_metric(struct buf *b, const struct lf_metric_info *m)
-{
-    buf_adds(b, "{\"name\": ");
-    add_str(b, m->name);
-    buf_adds(b, ", \"group\": ");
-    add_str(b, m->group);
-    buf_adds(b, ", \"summary\": ");
-    add_str(b, m->summary);
-    buf_adds(b, ", \"help\": ");
-    add_str(b, m->help);
-    buf_adds(b, ", \"params\": [");
-    for (size_t i = 0; i < m->params_nr; i++) {
-        const struct lf_param_info *p = &m->params[i];
-        buf_adds(b, i ? ", {\"name\": " : "{\"name\": ");
-        add_str(b, p->name);
-        buf_adds(b, ", \"type\": ");
-        add_str(b, param_types[p->type]);
-        buf_adds(b, ", \"default\": ");
-        add_str(b, p->dflt);
-        buf_adds(b, ", \"help\": ");
-        add_str(b, p->help);
-        if (p->type == LF_PARAM_CHOICE) {
-            buf_adds(b, ", \"choices\": ");
-            add_names(b, p->choices);
-        } else if (p->type == LF_PARAM_INT || p->type == LF_PARAM_REAL ||
-                   p->type == LF_PARAM_INTS) {
-            buf_addf(b, ", \"min\": %.17g, \"max\": %.17g", p->min, p->max);
-        }
-        buf_addc(b, '}');
-    }
-    buf_adds(b, "], \"dimensions\": ");
-    add_names(b, m->dims);
-    buf_adds(b, ", \"filters\": ");
-    add_names(b, m->filters);
-    buf_adds(b, ", \"columns\": [");
-    for (size_t i = 0; i < m->columns_nr; i++) {
-        buf_adds(b, i ? ", {\"name\": " : "{\"name\": ");
-        add_str(b, m->columns[i].name);
-        buf_adds(b, ", \"type\": ");
-        add_str(b, col_types[m->columns[i].type]);
-        buf_adds(b, ", \"help\": ");
-        add_str(b, m->columns[i].help);
-        buf_addc(b, '}');
-    }
-    buf_adds(b, "]}");
-}
-
 void api_metrics_list(struct http_req *r)
 {
+    char *doc = lf_metrics_json();
     r->status = 200;
-    buf_adds(&r->resp, "{\"metrics\": [");
-    for (size_t i = 0; i < lf_metrics_count(); i++) {
-        if (i)
-            buf_adds(&r->resp, ",\n  ");
-        add_metric(&r->resp, lf_metric_at(i));
-    }
-    buf_adds(&r->resp, "]}");
+    buf_adds(&r->resp, doc);
+    free(doc);
 }
 
 /* The older lists: {"reports"|"metrics": [{"name", "description"}…]} of one group. */
@@ -102,9 +27,9 @@ static void group_list(struct http_req *r, const char *key, const char *group)
         if (strcmp(m->group, group) != 0)
             continue;
         buf_adds(&r->resp, n++ ? ", {\"name\": " : "{\"name\": ");
-        add_str(&r->resp, m->name);
+        buf_add_json_str(&r->resp, m->name, strlen(m->name));
         buf_adds(&r->resp, ", \"description\": ");
-        add_str(&r->resp, m->summary);
+        buf_add_json_str(&r->resp, m->summary, strlen(m->summary));
         buf_adds(&r->resp, "}");
     }
     buf_adds(&r->resp, "]}");
