@@ -1,6 +1,7 @@
 /* batch.c - HTTP bodies whose times cannot be written back: a PostHog offset or a Segment clock
  * skew that moves an event out of the years 0000..9999 rejects that item (the offset was
- * subtracted without a check, a signed overflow for a large one; found with fuzz/). */
+ * subtracted without a check, a signed overflow for a large one: seen while writing
+ * fuzz/fuzz_posthog.c). */
 #include <criterion/criterion.h>
 #include <string.h>
 
