@@ -91,9 +91,16 @@ void buf_add_json_str(struct buf *b, const char *s, size_t n)
     buf_addc(b, '"');
 }
 
+/* A space or tab at either end is quoted too: readers (libcsv among them) trim unquoted ones. */
+static bool edge_blank(const char *s, size_t n)
+{
+    return n && (s[0] == ' ' || s[0] == '\t' || s[n - 1] == ' ' || s[n - 1] == '\t');
+}
+
 void buf_add_csv_field(struct buf *b, const char *s, size_t n)
 {
-    if (!memchr(s, ',', n) && !memchr(s, '"', n) && !memchr(s, '\n', n) && !memchr(s, '\r', n)) {
+    if (!memchr(s, ',', n) && !memchr(s, '"', n) && !memchr(s, '\n', n) && !memchr(s, '\r', n) &&
+        !edge_blank(s, n)) {
         buf_add(b, s, n);
         return;
     }

@@ -29,7 +29,8 @@ void buf_addf(struct buf *b, const char *fmt, ...) __attribute__((format(printf,
 void buf_vaddf(struct buf *b, const char *fmt, va_list ap);
 /* Appends s as a JSON string literal, quotes included. */
 void buf_add_json_str(struct buf *b, const char *s, size_t n);
-/* Appends s as one CSV field, quoted when needed (RFC 4180). */
+/* Appends s as one CSV field, quoted when needed (RFC 4180) or when it starts or ends with a
+ * space or tab (which readers trim from unquoted fields). */
 void buf_add_csv_field(struct buf *b, const char *s, size_t n);
 const char *buf_str(const struct buf *b); /* "" for an empty buf; borrowed */
 char *buf_detach(struct buf *b);          /* the caller frees; b is empty afterwards */

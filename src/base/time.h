@@ -8,6 +8,10 @@
 
 #define MS_PER_SEC 1000LL
 #define MS_PER_DAY 86400000LL
+/* The instants time_format_iso writes exactly, and time_parse can give: from 0000-01-01T00:00Z
+ * up to (not including) 10000-01-01T00:00Z. Outside them the year printed is clamped. */
+#define TIME_MIN_MS (-62167219200000LL)
+#define TIME_END_MS 253402300800000LL
 
 /* Parses "2024-03-01", "2024-03-01T12:00:00", "…Z", "…+02:00", "….123", a space instead of 'T',
  * or unix seconds ("1709251200", "1709251200.5"). Returns 0, or -1 with a reason in *why

@@ -174,6 +174,13 @@ void batch_add_segment(struct ingest_batch *b, size_t index, json_t *obj, const 
     if (check_call(obj, type, &field, &err) < 0 ||
         call_time(obj, sent_at, received, &ts, &field, &err) < 0)
         goto reject;
+    /* A sender's clock far enough off moves the time out of what can be written back. */
+    if (ts < TIME_MIN_MS || ts >= TIME_END_MS) {
+        err_set(&err, LF_EINVAL,
+                "the timestamp corrected by sentAt falls outside the years 0000 to 9999");
+        field = "timestamp";
+        goto reject;
+    }
     json_t *copy = json_deep_copy(obj);
     json_object_set_new(copy, "type", json_string(type));
     if (!json_is_string(json_object_get(copy, "messageId")))

@@ -198,10 +198,16 @@ int field_real(struct span v, double *out, struct lf_err *err)
     return 0;
 }
 
+/* The model's checks read C strings: a NUL inside the span would end the value early. */
+static bool whole(struct span v)
+{
+    return strlen(v.ptr) == v.len;
+}
+
 int field_money(struct span v, const char *currency, int64_t *out, struct lf_err *err)
 {
-    const char *why = NULL;
-    if (model_money_parse(v.ptr, currency, out, &why) == 0)
+    const char *why = "not a decimal amount";
+    if (whole(v) && model_money_parse(v.ptr, currency, out, &why) == 0)
         return 0;
     if (strstr(why, "decimals")) {
         char shown[FIELD_SHOW];
@@ -213,7 +219,7 @@ int field_money(struct span v, const char *currency, int64_t *out, struct lf_err
 
 int field_currency(struct span v, struct lf_err *err)
 {
-    if (!model_currency_valid(v.ptr))
+    if (!whole(v) || !model_currency_valid(v.ptr))
         return bad(v, "not an ISO 4217 currency code (three capital letters)", err);
     return 0;
 }
@@ -232,7 +238,7 @@ int field_email(struct span v, struct lf_err *err)
 
 int field_vocab(struct span v, const char *const *vocab, struct lf_err *err)
 {
-    if (model_in_vocab(vocab, v.ptr))
+    if (whole(v) && model_in_vocab(vocab, v.ptr))
         return 0;
     char shown[FIELD_SHOW];
     struct buf list = BUF_INIT;

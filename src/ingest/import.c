@@ -5,6 +5,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -202,14 +203,31 @@ static bool is_rejects_file(const char *path)
     return n > m && strcmp(path + n - m, ".rejects.csv") == 0;
 }
 
+/* "FILE:LINE:COLUMN: why" for a malformed record, the column named by the header when there
+ * is one ("column 3" in the header itself or beyond its end); "FILE:LINE: why" when the fault
+ * is no one field's. */
+static void malformed(const struct job *j, const struct csv_record *rec, char *out, size_t size)
+{
+    size_t k = rec->error_field;
+    if (k == SIZE_MAX)
+        snprintf(out, size, "%s:%zu: %s", j->in.path, rec->line, rec->error);
+    else if (j->header && k < j->ncols)
+        snprintf(out, size, "%s:%zu:%s: %s", j->in.path, rec->line, j->header[k], rec->error);
+    else
+        snprintf(out, size, "%s:%zu:column %zu: %s", j->in.path, rec->line, k + 1, rec->error);
+}
+
 static int header(struct job *j, const struct csv_record *rec, struct lf_err *err)
 {
     const char *path = j->in.path;
     const struct kind_map *km = j->km;
     unsigned seen = 0;
     j->have_header = true;
-    if (rec->error)
-        return err_set(err, LF_EINVAL, "%s:%zu: %s", path, rec->line, rec->error);
+    if (rec->error) {
+        char why[sizeof(err->msg)];
+        malformed(j, rec, why, sizeof(why));
+        return err_set(err, LF_EINVAL, "%s", why);
+    }
     j->ncols = rec->nr;
     j->header = xcalloc(rec->nr, sizeof(*j->header));
     j->colmap = xcalloc(rec->nr, sizeof(*j->colmap));
@@ -300,6 +318,18 @@ static bool all_empty(const struct csv_record *rec)
     return true;
 }
 
+/* True when rec repeats the header as written: files joined with `cat` repeat theirs. */
+static bool is_header(const struct job *j, const struct csv_record *rec)
+{
+    if (rec->error || rec->nr != j->ncols)
+        return false;
+    for (size_t i = 0; i < rec->nr; i++)
+        if (rec->fields[i].len != strlen(j->header[i]) ||
+            memcmp(rec->fields[i].ptr, j->header[i], rec->fields[i].len) != 0)
+            return false;
+    return true;
+}
+
 static int on_csv(void *ctx, const struct csv_record *rec, struct lf_err *err)
 {
     struct job *j = ctx;
@@ -310,6 +340,11 @@ static int on_csv(void *ctx, const struct csv_record *rec, struct lf_err *err)
         return header(j, rec, err);
     if (!rec->error && all_empty(rec))
         return 0; /* ",,," as spreadsheets end their exports: a blank line */
+    if (is_header(j, rec)) {
+        if (!j->prepass)
+            ingest_note(&j->in, rec->line, "the header again (files joined together?): skipped");
+        return 0;
+    }
     if (j->prepass) {
         if (!rec->error && rec->nr == j->ncols && fill_csv(j, rec, err) == 0)
             remember(j);
@@ -318,7 +353,7 @@ static int on_csv(void *ctx, const struct csv_record *rec, struct lf_err *err)
     j->in.res->rows++;
     j->row.line = rec->line;
     if (rec->error) {
-        snprintf(why, sizeof(why), "%s:%zu: %s", path, rec->line, rec->error);
+        malformed(j, rec, why, sizeof(why));
         return reject(j, rec->fields, rec->nr, why, err);
     }
     if (rec->nr != j->ncols) {

@@ -18,14 +18,19 @@ struct csv_record {
     size_t nr;                 /* fields */
     const struct span *fields; /* each NUL-terminated; borrowed for the callback */
     const char *error;         /* NULL, or why the record is malformed; `line` is then where */
+    size_t error_field;        /* with error: the field at fault (from 0), or SIZE_MAX */
 };
 
 typedef int (*csv_record_fn)(void *ctx, const struct csv_record *rec, struct lf_err *err);
 
 /* Reads f to its end and calls fn for every record that has fields (blank lines are skipped;
- * the header is simply the first record). A UTF-8 byte-order mark at the start is skipped;
- * pg (may be NULL) advances with the bytes read. An unbalanced quote at the end of the file
- * yields a last record with `error` set, naming the line where the quoted field started.
+ * the header is simply the first record). A UTF-8 byte-order mark at the start of any record
+ * is skipped (joined files carry one per part); pg (may be NULL) advances with the bytes read.
+ * A quoted field whose closing quote is followed by something else than a comma or a line end
+ * ("Beta"x) makes its record malformed: `error` set, error_field naming it, `line` the line of
+ * that character; the field keeps what was written up to the next comma or line end, and the
+ * next record is read normally. An unbalanced quote at the end of the file yields a last
+ * record with `error` set, naming the line where the quoted field started.
  * Returns 0, or -1 with err set when reading failed (LF_EINVAL) or fn returned -1. */
 int csv_read(FILE *f, struct progress *pg, csv_record_fn fn, void *ctx, struct lf_err *err);
 

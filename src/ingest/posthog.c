@@ -69,11 +69,20 @@ static int translate(json_t *ev, int64_t received, json_t *calls[2], const char 
         json_object_set(c, "messageId", uuid);
     json_t *ts = json_object_get(ev, "timestamp");
     json_t *offset = json_object_get(ev, "offset");
-    if (ts)
+    if (ts) {
         json_object_set(c, "timestamp", ts);
-    else if (json_is_integer(offset)) { /* ms before the body was sent */
+    } else if (json_is_integer(offset)) { /* ms before the body was sent */
+        json_int_t off = json_integer_value(offset);
         char iso[32];
-        time_format_iso(received - json_integer_value(offset), iso);
+        /* compared before subtracting: received - off may not fit in 64 bits */
+        if (off > received - TIME_MIN_MS || off <= received - TIME_END_MS) {
+            json_decref(did);
+            json_decref(c);
+            return *field = "offset",
+                   err_set(err, LF_EINVAL,
+                           "'offset' puts the event outside the years 0000 to 9999");
+        }
+        time_format_iso(received - off, iso);
         json_object_set_new(c, "timestamp", json_string(iso));
     }
     int n = 1;

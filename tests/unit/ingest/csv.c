@@ -1,5 +1,5 @@
-/* csv.c - the CSV reader: quoting, line breaks inside fields, CRLF, BOM, blank lines, field
- * counts, an unbalanced quote, and the line each record starts on. */
+/* csv.c - the CSV reader: quoting, line breaks inside fields, CRLF, BOMs, blank lines, field
+ * counts, an unbalanced quote, a character after a closing quote, and the line of each record. */
 #include <criterion/criterion.h>
 #include <stdio.h>
 #include <string.h>
@@ -13,6 +13,7 @@ struct rec {
     size_t line, nr;
     char fields[MAX_FIELDS][64];
     char error[160];
+    size_t error_field;
 };
 
 struct got {
@@ -34,6 +35,7 @@ static int collect(void *ctx, const struct csv_record *rec, struct lf_err *err)
                  rec->fields[i].ptr);
     }
     snprintf(r->error, sizeof(r->error), "%s", rec->error ? rec->error : "");
+    r->error_field = rec->error_field;
     if (g->nr == g->stop_at)
         return err_set(err, LF_EINVAL, "stop");
     return 0;
@@ -189,5 +191,114 @@ Test(csv, records_across_read_chunks)
     fclose(f);
     buf_release(&b);
     cr_assert_eq(c.n, 100000);
+    cr_assert_eq(c.bad, 0);
+}
+
+Test(csv, character_after_closing_quote_rejects_that_record_only)
+{
+    struct got g = {0};
+    /* line 3's second field closes its quote and goes on with 'x': libcsv's lenient reading
+     * would take that quote as literal and read on to the next quote, swallowing lines 4-5 */
+    cr_assert_eq(read_text("id,name,plan\na1,Alpha,pro\na2,\"Beta\"x,pro\na3,Gamma,free\n"
+                           "a4,\"multi\nline \"\"quoted\"\"\",team\n",
+                           &g),
+                 0);
+    cr_assert_eq(g.nr, 5);
+    cr_assert_eq(g.recs[2].line, 3);
+    cr_assert_str_eq(g.recs[2].error,
+                     "a character after the closing quote (a quote inside a quoted field is "
+                     "written twice: \"\")");
+    cr_assert_eq(g.recs[2].error_field, 1, "the second field is the malformed one");
+    cr_assert_eq(g.recs[2].nr, 3, "the record as read: a2, the field and pro");
+    cr_assert_str_eq(g.recs[2].fields[1], "Beta\"x", "the field as written, less its first quote");
+    cr_assert_str_eq(g.recs[2].fields[2], "pro");
+    /* the records after it are read normally, each from its own line */
+    cr_assert_eq(g.recs[3].line, 4);
+    cr_assert_str_eq(g.recs[3].error, "");
+    cr_assert_str_eq(g.recs[3].fields[0], "a3");
+    cr_assert_str_eq(g.recs[3].fields[1], "Gamma");
+    cr_assert_eq(g.recs[4].line, 5);
+    cr_assert_str_eq(g.recs[4].fields[1], "multi\nline \"quoted\"",
+                     "a legitimate quoted field with a line break and doubled quotes");
+    cr_assert_str_eq(g.recs[4].error, "");
+}
+
+Test(csv, character_after_closing_quote_at_the_ends_of_a_record)
+{
+    struct got g = {0};
+    /* first field (line 1), last field before CRLF with spaces then text (line 2), a field
+     * whose quoted part spans lines 3-4 with the stray text on line 4 and a trailing comma
+     * (an empty last field), then a clean record on line 5 and one without a line end */
+    cr_assert_eq(read_text("\"a\"b,c\r\nd,\"e\" f\r\n\"g\nh\"i,\r\nj,k\r\n\"l\"m", &g), 0);
+    cr_assert_eq(g.nr, 5);
+    cr_assert_eq(g.recs[0].line, 1);
+    cr_assert_eq(g.recs[0].error_field, 0);
+    cr_assert_str_eq(g.recs[0].fields[0], "a\"b");
+    cr_assert_str_eq(g.recs[0].fields[1], "c");
+    cr_assert_eq(g.recs[1].line, 2);
+    cr_assert_eq(g.recs[1].error_field, 1);
+    cr_assert_str_eq(g.recs[1].fields[1], "e\" f");
+    cr_assert_eq(g.recs[1].nr, 2);
+    cr_assert_eq(g.recs[2].line, 4, "the line of the stray character, not of the record's start");
+    cr_assert_eq(g.recs[2].error_field, 0);
+    cr_assert_eq(g.recs[2].nr, 2, "the trailing comma still gives an empty last field");
+    cr_assert_str_eq(g.recs[2].fields[0], "g\nh\"i");
+    cr_assert_str_eq(g.recs[2].fields[1], "");
+    cr_assert_eq(g.recs[3].line, 5);
+    cr_assert_str_eq(g.recs[3].error, "");
+    cr_assert_str_eq(g.recs[3].fields[1], "k");
+    cr_assert_eq(g.recs[4].line, 6);
+    cr_assert_eq(g.recs[4].error_field, 0);
+    cr_assert_str_eq(g.recs[4].fields[0], "l\"m");
+}
+
+Test(csv, byte_order_mark_at_the_start_of_any_record_is_skipped)
+{
+    struct got g = {0};
+    /* two exports concatenated: the second header (line 3) and a quoted first field after a
+     * mark (line 4) lose it; a mark inside a quoted field that is not first stays; a line
+     * holding a mark alone (5) is blank, so the next record is the fifth, from line 6 */
+    cr_assert_eq(read_text("\xEF\xBB\xBFid,name\n1,x\n\xEF\xBB\xBFid,name\n"
+                           "\xEF\xBB\xBF\"2\",\"\xEF\xBB\xBFy\"\n\xEF\xBB\xBF\n3,z\n",
+                           &g),
+                 0);
+    cr_assert_eq(g.nr, 5);
+    cr_assert_eq(g.recs[4].line, 6);
+    cr_assert_str_eq(g.recs[4].fields[0], "3");
+    cr_assert_str_eq(g.recs[0].fields[0], "id");
+    cr_assert_str_eq(g.recs[2].fields[0], "id");
+    cr_assert_eq(g.recs[2].line, 3);
+    cr_assert_str_eq(g.recs[3].fields[0], "2");
+    cr_assert_str_eq(g.recs[3].error, "");
+    cr_assert_str_eq(g.recs[3].fields[1], "\xEF\xBB\xBFy");
+}
+
+/* Record i (from 0) is on line i+1 and reads "i", "q\"x" with the second field malformed. */
+static int check_stray(void *ctx, const struct csv_record *rec, struct lf_err *err)
+{
+    struct counted *c = ctx;
+    char want[24];
+    (void)err;
+    snprintf(want, sizeof(want), "%zu", c->n);
+    if (rec->line != c->n + 1 || rec->nr != 2 || strcmp(rec->fields[0].ptr, want) != 0 ||
+        strcmp(rec->fields[1].ptr, "q\"xyz") != 0 || !rec->error || rec->error_field != 1)
+        c->bad++;
+    c->n++;
+    return 0;
+}
+
+Test(csv, malformed_fields_across_read_chunks)
+{
+    /* 50000 records "i,\"q\"xyz" (about 600 KB): some stray tails cross the 64 KiB chunks */
+    struct buf b = BUF_INIT;
+    struct counted c = {0, 0};
+    struct lf_err err = {0};
+    for (int i = 0; i < 50000; i++)
+        buf_addf(&b, "%d,\"q\"xyz\n", i);
+    FILE *f = fmemopen(b.ptr, b.len, "r");
+    cr_assert_eq(csv_read(f, NULL, check_stray, &c, &err), 0);
+    fclose(f);
+    buf_release(&b);
+    cr_assert_eq(c.n, 50000);
     cr_assert_eq(c.bad, 0);
 }

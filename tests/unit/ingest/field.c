@@ -125,6 +125,20 @@ Test(field, text_must_be_utf8_without_nul)
     fails(field_text((struct span){"a\0b", 3}, &err), &err, "contains a NUL byte");
 }
 
+Test(field, a_nul_inside_the_value_is_no_end)
+{
+    /* the model's checks read C strings; a span holding a NUL was judged by what precedes it
+     * ("DUS\0" passed as DUS; found by fuzz/fuzz_field.c). Messages show the NUL as '?'. */
+    struct lf_err err = {0};
+    int64_t v;
+    fails(field_currency((struct span){"DUS\0", 4}, &err), &err,
+          "'DUS?' is not an ISO 4217 currency code (three capital letters)");
+    fails(field_money((struct span){"12\0x", 4}, "USD", &v, &err), &err,
+          "'12?x' is not a decimal amount");
+    fails(field_vocab((struct span){"email\0", 6}, model_channels, &err), &err,
+          "'email?' is not one of email, phone, chat, in-app, meeting, web, social, review, sms");
+}
+
 Test(field, long_values_are_cut_in_messages)
 {
     struct lf_err err = {0};
