@@ -119,6 +119,9 @@ void cmd_cohorts_help(FILE *out)
 void cmd_survival_help(FILE *out)
 {
     metric_help(out, "survival", lf_metric_find("survival"));
+    fputs("\nWith --median: the survival-median metric ('landfall metric survival-median "
+          "--help').\n",
+          out);
 }
 
 static const struct lf_param_info *param_of(const struct lf_metric_info *m, const char *name,
@@ -240,7 +243,18 @@ int cmd_cohorts(int argc, char **argv, const struct cli_env *env)
     return run("cohorts", lf_metric_find("cohorts"), argc, argv, 1, env);
 }
 
+/* `survival --median` is the survival-median metric (its columns are others). */
 int cmd_survival(int argc, char **argv, const struct cli_env *env)
 {
-    return run("survival", lf_metric_find("survival"), argc, argv, 1, env);
+    const char *name = "survival";
+    int n = 0;
+    for (int i = 0; i < argc; i++) {
+        if (i > 0 && strcmp(argv[i], "--median") == 0) {
+            name = "survival-median";
+            continue;
+        }
+        argv[n++] = argv[i];
+    }
+    argv[n] = NULL;
+    return run("survival", lf_metric_find(name), n, argv, 1, env);
 }

@@ -204,7 +204,7 @@ int engine_sync(struct engine *e, struct store *st, size_t *added, struct lf_err
 {
     pthread_rwlock_wrlock(&e->lock);
     struct sync_ctx c = {e, 0};
-    int rc = store_events_scan(st, e->ws, e->high_water, on_sync_event, &c, err);
+    int rc = store_events_scan_brief(st, e->ws, e->high_water, INT64_MAX, on_sync_event, &c, err);
     eng_maybe_compact(e);
     pthread_rwlock_unlock(&e->lock);
     if (added)

@@ -68,14 +68,23 @@ void http_table(struct http_req *r, struct lf_table *t)
     free(doc);
 }
 
+struct query_args {
+    struct lf_args *args;
+    const char *skip; /* a parameter the route itself took, or NULL */
+};
+
 static int add_arg(void *ctx, const char *name, const char *value)
 {
-    lf_args_add(ctx, name, value);
+    struct query_args *q = ctx;
+    if (!q->skip || strcmp(name, q->skip) != 0)
+        lf_args_add(q->args, name, value);
     return 0;
 }
 
-/* Runs metric `name` of `group` ("" any) with the query parameters as its arguments. */
-static void run(struct http_req *r, const char *name, const char *group, const char *list)
+/* Runs metric `name` of `group` ("" any) with the query parameters (but `skip`) as its
+ * arguments. */
+static void run(struct http_req *r, const char *name, const char *group, const char *list,
+                const char *skip)
 {
     const struct lf_metric_info *m = lf_metric_find(name);
     if (!m || (group[0] && strcmp(m->group, group) != 0)) {
@@ -84,9 +93,10 @@ static void run(struct http_req *r, const char *name, const char *group, const c
         return;
     }
     struct lf_args *args = lf_args_new();
+    struct query_args q = {args, skip};
     struct lf_table *t = NULL;
     struct lf_err err = {0};
-    http_query_each(r, add_arg, args);
+    http_query_each(r, add_arg, &q);
     if (lf_metric(http_lf(r), m->name, args, &t, &err) < 0) {
         /* a parameter's fault is the request's: 400 naming it */
         if (err.field[0] && (err.code == LF_EINVAL || err.code == LF_EUSAGE))
@@ -100,25 +110,28 @@ static void run(struct http_req *r, const char *name, const char *group, const c
 
 void api_metrics_get(struct http_req *r)
 {
-    run(r, r->params[0], "", "/v1/metrics");
+    run(r, r->params[0], "", "/v1/metrics", NULL);
 }
 
 void api_reports_get(struct http_req *r)
 {
-    run(r, r->params[0], "report", "/v1/reports");
+    run(r, r->params[0], "report", "/v1/reports", NULL);
 }
 
 void api_usage_get(struct http_req *r)
 {
-    run(r, r->params[0], "usage", "/v1/usage");
+    run(r, r->params[0], "usage", "/v1/usage", NULL);
 }
 
 void api_cohorts(struct http_req *r)
 {
-    run(r, "cohorts", "", "/v1/metrics");
+    run(r, "cohorts", "", "/v1/metrics", NULL);
 }
 
+/* ?median=true is the survival-median metric, as `landfall survival --median`. */
 void api_survival(struct http_req *r)
 {
-    run(r, "survival", "", "/v1/metrics");
+    const char *m = http_query(r, "median");
+    run(r, m && (!strcmp(m, "true") || !strcmp(m, "1")) ? "survival-median" : "survival", "",
+        "/v1/metrics", "median");
 }

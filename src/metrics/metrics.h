@@ -159,7 +159,8 @@ extern const struct metric_def metric_nps, metric_csat, metric_ces;
 extern const struct metric_def metric_churn, metric_mrr, metric_churn_reasons, metric_repeat,
     metric_acquisition, metric_clv;
 extern const struct metric_def metric_dau, metric_wau, metric_mau, metric_stickiness,
-    metric_portfolio, metric_adoption, metric_features, metric_seats, metric_recency, metric_ttv;
-extern const struct metric_def metric_cohorts, metric_survival;
+    metric_portfolio, metric_adoption, metric_features, metric_seats, metric_recency, metric_ttv,
+    metric_ttv_accounts;
+extern const struct metric_def metric_cohorts, metric_survival, metric_survival_median;
 
 #endif

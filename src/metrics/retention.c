@@ -56,8 +56,7 @@ static int compute_cohorts(struct metric_ctx *c, struct lf_table *t, struct lf_e
     usage_groups_release(&u);
     if (rc < 0)
         return -1;
-    size_t cc = table_add_column(t, "cohort", LF_COL_TEXT);
-    size_t first = metric_columns(c, t);
+    size_t cc = metric_columns(c, t), first = cc + 1; /* the cohort, then the figures */
     for (size_t i = 0; i < co.nr; i++) {
         char label[16];
         size_t row = table_add_row(t);
@@ -75,13 +74,11 @@ static int compute_cohorts(struct metric_ctx *c, struct lf_table *t, struct lf_e
     return 0;
 }
 
-static int compute_survival(struct metric_ctx *c, struct lf_table *t, struct lf_err *err)
+static int survival(struct metric_ctx *c, struct lf_table *t, bool median, struct lf_err *err)
 {
     struct engine_query q = {.now = c->now};
     struct engine_survival s;
     struct usage_groups u;
-    int i = metric_param(c, "median");
-    bool median = c->p[i].given && c->p[i].i;
     q.to = c->now;
     q.from = INT64_MIN;
     if (usage_groups_make(&u, c, false, err) < 0)
@@ -92,12 +89,9 @@ static int compute_survival(struct metric_ctx *c, struct lf_table *t, struct lf_
     if (rc < 0)
         return -1;
     metric_dim_columns(c, t);
+    size_t first = metric_columns(c, t);
     if (median) {
-        size_t ca = table_add_column(t, "accounts", LF_COL_INT);
-        size_t ch = table_add_column(t, "churned", LF_COL_INT);
-        size_t cm = table_add_column(t, "median_days", LF_COL_REAL);
-        size_t cl = table_add_column(t, "lower", LF_COL_REAL);
-        size_t cu = table_add_column(t, "upper", LF_COL_REAL);
+        size_t ca = first, ch = first + 1, cm = first + 2, cl = first + 3, cu = first + 4;
         for (size_t g = 0; g < s.groups.nr; g++) {
             const struct engine_survival_group *x = &s.curves[g];
             if (!x->accounts)
@@ -113,7 +107,6 @@ static int compute_survival(struct metric_ctx *c, struct lf_table *t, struct lf_
             table_set_real(t, row, cu, x->median.upper);
         }
     } else {
-        size_t first = metric_columns(c, t);
         for (size_t g = 0; g < s.groups.nr; g++) {
             char buf[2048];
             const char *labels[METRIC_BY_MAX];
@@ -136,7 +129,18 @@ static int compute_survival(struct metric_ctx *c, struct lf_table *t, struct lf_
     return 0;
 }
 
+static int compute_survival(struct metric_ctx *c, struct lf_table *t, struct lf_err *err)
+{
+    return survival(c, t, false, err);
+}
+
+static int compute_survival_median(struct metric_ctx *c, struct lf_table *t, struct lf_err *err)
+{
+    return survival(c, t, true, err);
+}
+
 static const struct lf_column_info cohort_cols[] = {
+    {"cohort", LF_COL_TEXT, "the period the members started in (a week by its Monday)"},
     {"period", LF_COL_INT, "k: periods after the cohort's"},
     {"size", LF_COL_INT, "members of the cohort"},
     {"retained", LF_COL_INT, "members retained in period k"},
@@ -152,9 +156,13 @@ static const struct lf_column_info survival_cols[] = {
     {"lower", LF_COL_REAL, "95 % interval, log scale"},
     {"upper", LF_COL_REAL, ""},
 };
-static const struct lf_param_info survival_params[] = {
-    {"median", LF_PARAM_BOOL, "false",
-     "per group: accounts, churned, the median lifetime and its interval"},
+static const struct lf_column_info median_cols[] = {
+    {"accounts", LF_COL_INT, "subscriptions in the group"},
+    {"churned", LF_COL_INT, "of them, those that churned by now"},
+    {"median_days", LF_COL_REAL, "the median lifetime: the first time survival is at or below "
+                                 "0.5 (null when not reached)"},
+    {"lower", LF_COL_REAL, "its 95 % interval, from the curve's bounds"},
+    {"upper", LF_COL_REAL, ""},
 };
 
 const struct metric_def metric_cohorts = {
@@ -164,13 +172,21 @@ const struct metric_def metric_cohorts = {
             "period, week or month (default month).",
     .common = COMMON_WINDOW | COMMON_NOW | COMMON_BY | COMMON_WHERE | COMMON_ACCOUNT,
     .own = cohort_params, .own_nr = 3, .dims = cohort_dims, .filters = account_dims,
-    .columns = cohort_cols, .columns_nr = 4, .needs = NEEDS_ENGINE,
+    .columns = cohort_cols, .columns_nr = 5, .needs = NEEDS_ENGINE,
     .compute = compute_cohorts};
 const struct metric_def metric_survival = {
     .name = "survival", .group = "survival",
     .summary = "Kaplan–Meier survival of subscriptions and the median lifetime",
     .help = "Account lifetimes from the start of the subscription to its first churn, "
             "censored at now; one curve per group.",
-    .common = COMMON_NOW | COMMON_BY | COMMON_WHERE | COMMON_ACCOUNT, .own = survival_params,
-    .own_nr = 1, .dims = group_dims, .filters = account_dims, .columns = survival_cols,
-    .columns_nr = 8, .needs = NEEDS_ENGINE, .compute = compute_survival};
+    .common = COMMON_NOW | COMMON_BY | COMMON_WHERE | COMMON_ACCOUNT, .dims = group_dims,
+    .filters = account_dims, .columns = survival_cols, .columns_nr = 8, .needs = NEEDS_ENGINE,
+    .compute = compute_survival};
+const struct metric_def metric_survival_median = {
+    .name = "survival-median", .group = "survival",
+    .summary = "the median lifetime of subscriptions, with its 95 % interval",
+    .help = "Per group: the subscriptions, those that churned, and the median of the "
+            "Kaplan–Meier curve of survival (landfall survival --median).",
+    .common = COMMON_NOW | COMMON_BY | COMMON_WHERE | COMMON_ACCOUNT, .dims = group_dims,
+    .filters = account_dims, .columns = median_cols, .columns_nr = 5, .needs = NEEDS_ENGINE,
+    .compute = compute_survival_median};

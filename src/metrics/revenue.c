@@ -55,9 +55,7 @@ static int run_start(struct run *r, struct metric_ctx *c, struct lf_table *t, un
         r->periods_nr = 1;
     }
     metric_dim_columns(c, t);
-    if (money)
-        table_add_column(t, "currency", LF_COL_TEXT);
-    r->first = metric_columns(c, t);
+    r->first = metric_columns(c, t) + (money ? 1 : 0); /* a money table's first is currency */
     return 0;
 }
 
@@ -323,6 +321,7 @@ static int compute_acquisition(struct metric_ctx *c, struct lf_table *t, struct 
 /* ---- declarations ---- */
 
 static const struct lf_column_info churn_cols[] = {
+    {"currency", LF_COL_TEXT, "ISO 4217: money is grouped by currency, never converted"},
     {"accounts_start", LF_COL_INT, "accounts paying at the period's start"},
     {"churned", LF_COL_INT, "of them, those paying nothing at its end"},
     {"logo_churn_rate", LF_COL_PERCENT, "churned / accounts_start"},
@@ -332,6 +331,7 @@ static const struct lf_column_info churn_cols[] = {
     {"nrr", LF_COL_PERCENT, "Σ end / Σ start"},
 };
 static const struct lf_column_info mrr_cols[] = {
+    {"currency", LF_COL_TEXT, "ISO 4217: money is grouped by currency, never converted"},
     {"starting_mrr", LF_COL_MONEY, "MRR at the period's start"},
     {"new", LF_COL_MONEY, "from accounts that never paid before"},
     {"expansion", LF_COL_MONEY, "increases of paying accounts"},
@@ -346,12 +346,14 @@ static const struct lf_column_info mrr_cols[] = {
     {"reactivated", LF_COL_INT, ""},
 };
 static const struct lf_column_info reasons_cols[] = {
+    {"currency", LF_COL_TEXT, "ISO 4217: money is grouped by currency, never converted"},
     {"reason", LF_COL_TEXT, "the churning change's reason, (none) when it has none"},
     {"churned_accounts", LF_COL_INT, "churns with this reason"},
     {"lost_mrr", LF_COL_MONEY, "the MRR they had just before"},
     {"share", LF_COL_PERCENT, "of the period's churns"},
 };
 static const struct lf_column_info clv_cols[] = {
+    {"currency", LF_COL_TEXT, "ISO 4217: money is grouped by currency, never converted"},
     {"paying_accounts", LF_COL_INT, "accounts paying at the window's end"},
     {"arpa", LF_COL_MONEY, "their mean MRR"},
     {"churned", LF_COL_INT, "monthly churns in the window"},

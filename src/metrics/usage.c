@@ -13,7 +13,6 @@
 static const int account_dims[] = {DIM_ACCOUNT, DIM_SEGMENT, DIM_PLAN, DIM_OWNER, DIM_STAGE,
                                    DIM_END};
 static const int no_dims[] = {DIM_END};
-static const int by_account[] = {DIM_ACCOUNT, DIM_END};
 
 /* The window [from, to): to = the parameter or now; from = the parameter, or `days` before to. */
 static void window(const struct metric_ctx *c, int64_t days, struct engine_query *q)
@@ -83,7 +82,6 @@ static size_t group_row(const struct metric_ctx *c, struct lf_table *t, const ch
 static int active(struct metric_ctx *c, struct lf_table *t, int period, struct lf_err *err)
 {
     static const int64_t default_days[] = {30, 7 * 12, 365};
-    static const char *const period_names[] = {"day", "week", "month"};
     struct engine_query q = {0};
     struct engine_activity a;
     struct usage_groups u;
@@ -96,8 +94,7 @@ static int active(struct metric_ctx *c, struct lf_table *t, int period, struct l
         return -1;
     }
     metric_dim_columns(c, t);
-    size_t cp = table_add_column(t, period_names[period], LF_COL_TEXT);
-    size_t first = metric_columns(c, t);
+    size_t cp = metric_columns(c, t), first = cp + 1; /* the period, then the figures */
     for (size_t i = 0; i < a.nr; i++) {
         const struct engine_activity_row *r = &a.rows[i];
         size_t row = group_row(c, t, a.groups.labels[r->group]);
@@ -152,8 +149,7 @@ static int compute_stickiness(struct metric_ctx *c, struct lf_table *t, struct l
         return -1;
     }
     metric_dim_columns(c, t);
-    size_t cm = table_add_column(t, "month", LF_COL_TEXT);
-    size_t first = metric_columns(c, t);
+    size_t cm = metric_columns(c, t), first = cm + 1; /* the month, then the figures */
     size_t d = 0;
     for (size_t i = 0; i < months.nr; i++) {
         const struct engine_activity_row *m = &months.rows[i];
@@ -484,51 +480,67 @@ static void ttv_row(struct lf_table *t, size_t first, const char *label,
     free(days);
 }
 
-static int compute_ttv(struct metric_ctx *c, struct lf_table *t, struct lf_err *err)
+/* The accounts with a start, with when they reached the milestone, that pass the filters. */
+static int ttv_rows(struct metric_ctx *c, struct engine_ttv *v,
+                    const struct engine_ttv_row ***rows, size_t *n, struct lf_err *err)
 {
     struct engine_query q = {0};
-    struct engine_ttv v;
     int i = metric_param(c, "milestone");
     if (!c->p[i].given)
         return err_set_field(err, "milestone", LF_EINVAL,
-                             "ttv needs a milestone: the event that marks value");
+                             "%s needs a milestone: the event that marks value", c->def->name);
     window(c, 30, &q);
-    if (metric_accounts(c, err) < 0 || engine_ttv(c->e, &q, c->p[i].s, &v, err) < 0)
+    if (metric_accounts(c, err) < 0 || engine_ttv(c->e, &q, c->p[i].s, v, err) < 0)
         return -1;
-    const struct engine_ttv_row **rows = xmalloc((v.nr ? v.nr : 1) * sizeof(*rows));
-    size_t n = 0;
-    for (size_t k = 0; k < v.nr; k++)
-        if (metric_account_passes(c, metric_account(c, v.rows[k].account_id)))
-            rows[n++] = &v.rows[k];
-    if (c->by_nr) { /* by account: one row per account, with its own columns */
-        size_t ca = table_add_column(t, "account", LF_COL_TEXT);
-        size_t cs = table_add_column(t, "start", LF_COL_TEXT);
-        size_t cr = table_add_column(t, "reached_at", LF_COL_TEXT);
-        size_t cd = table_add_column(t, "days", LF_COL_REAL);
-        size_t cc = table_add_column(t, "churned", LF_COL_INT);
-        for (size_t k = 0; k < n; k++) {
-            size_t row = table_add_row(t);
-            table_set_text(t, row, ca, rows[k]->ext_id);
-            set_date(t, row, cs, rows[k]->start);
-            set_time(t, row, cr, rows[k]->reached_at);
-            table_set_real(t, row, cd, rows[k]->days);
-            table_set_int(t, row, cc, rows[k]->churned);
-        }
-    } else {
-        size_t first = metric_columns(c, t);
-        /* rows come by start: one cohort per month of start, then every account */
-        size_t lo = 0;
-        while (lo < n) {
-            int64_t month = time_month_start(rows[lo]->start);
-            size_t hi = lo;
-            while (hi < n && time_month_start(rows[hi]->start) == month)
-                hi++;
-            char label[16];
-            time_format_month(month, label);
-            ttv_row(t, first, label, rows, lo, hi);
-            lo = hi;
-        }
-        ttv_row(t, first, "all", rows, 0, n);
+    *rows = xmalloc((v->nr ? v->nr : 1) * sizeof(**rows));
+    *n = 0;
+    for (size_t k = 0; k < v->nr; k++)
+        if (metric_account_passes(c, metric_account(c, v->rows[k].account_id)))
+            (*rows)[(*n)++] = &v->rows[k];
+    return 0;
+}
+
+static int compute_ttv(struct metric_ctx *c, struct lf_table *t, struct lf_err *err)
+{
+    struct engine_ttv v;
+    const struct engine_ttv_row **rows;
+    size_t n;
+    if (ttv_rows(c, &v, &rows, &n, err) < 0)
+        return -1;
+    size_t first = metric_columns(c, t);
+    /* rows come by start: one cohort per month of start, then every account */
+    size_t lo = 0;
+    while (lo < n) {
+        int64_t month = time_month_start(rows[lo]->start);
+        size_t hi = lo;
+        while (hi < n && time_month_start(rows[hi]->start) == month)
+            hi++;
+        char label[16];
+        time_format_month(month, label);
+        ttv_row(t, first, label, rows, lo, hi);
+        lo = hi;
+    }
+    ttv_row(t, first, "all", rows, 0, n);
+    free(rows);
+    engine_ttv_free(&v);
+    return 0;
+}
+
+static int compute_ttv_accounts(struct metric_ctx *c, struct lf_table *t, struct lf_err *err)
+{
+    struct engine_ttv v;
+    const struct engine_ttv_row **rows;
+    size_t n;
+    if (ttv_rows(c, &v, &rows, &n, err) < 0)
+        return -1;
+    size_t first = metric_columns(c, t);
+    for (size_t k = 0; k < n; k++) {
+        size_t row = table_add_row(t);
+        table_set_text(t, row, first, rows[k]->ext_id);
+        set_date(t, row, first + 1, rows[k]->start);
+        set_time(t, row, first + 2, rows[k]->reached_at);
+        table_set_real(t, row, first + 3, rows[k]->days);
+        table_set_int(t, row, first + 4, rows[k]->churned);
     }
     free(rows);
     engine_ttv_free(&v);
@@ -540,12 +552,17 @@ static int compute_ttv(struct metric_ctx *c, struct lf_table *t, struct lf_err *
 #define COLS(a) .columns = a, .columns_nr = sizeof(a) / sizeof(a[0])
 #define USAGE_COMMON (COMMON_WINDOW | COMMON_NOW | COMMON_BY | COMMON_WHERE | COMMON_ACCOUNT)
 
-static const struct lf_column_info active_cols[] = {
-    {"users", LF_COL_INT, "distinct users with an event"},
-    {"accounts", LF_COL_INT, "distinct accounts with an event"},
-    {"events", LF_COL_INT, "events"},
-};
+#define ACTIVE_COLS                                                                            \
+    {"users", LF_COL_INT, "distinct users with an event"},                                     \
+        {"accounts", LF_COL_INT, "distinct accounts with an event"},                           \
+        {"events", LF_COL_INT, "events"}
+static const struct lf_column_info dau_cols[] = {{"day", LF_COL_TEXT, "the day"}, ACTIVE_COLS};
+static const struct lf_column_info wau_cols[] = {{"week", LF_COL_TEXT, "the week, by its Monday"},
+                                                 ACTIVE_COLS};
+static const struct lf_column_info mau_cols[] = {{"month", LF_COL_TEXT, "the month"},
+                                                 ACTIVE_COLS};
 static const struct lf_column_info stickiness_cols[] = {
+    {"month", LF_COL_TEXT, "the month"},
     {"dau", LF_COL_REAL, "mean daily users over the month's days in the window"},
     {"mau", LF_COL_INT, "the month's distinct users"},
     {"stickiness", LF_COL_PERCENT, "dau / mau"},
@@ -606,6 +623,13 @@ static const struct lf_column_info ttv_cols[] = {
     {"churned_not_reached", LF_COL_INT, ""},
     {"churn_not_reached", LF_COL_PERCENT, "churn of those that did not"},
 };
+static const struct lf_column_info ttv_account_cols[] = {
+    {"account", LF_COL_TEXT, ""},
+    {"start", LF_COL_TEXT, "customer since, else the first paid MRR change"},
+    {"reached_at", LF_COL_TEXT, "the first milestone event before now"},
+    {"days", LF_COL_REAL, "days from start to reached_at"},
+    {"churned", LF_COL_INT, "1 when it churned by now"},
+};
 static const struct lf_param_info features_params[] = {
     {"days", LF_PARAM_INTS, "7,14,30,60,90", "the k (days) of the adoption curves", NULL, 1,
      3650, 32},
@@ -619,19 +643,19 @@ const struct metric_def metric_dau = {
     .summary = "daily active users, accounts and events (default: the last 30 days)",
     .help = "Per day of the window and group: distinct users with an event, distinct "
             "accounts, events.",
-    .common = USAGE_COMMON, .dims = account_dims, .filters = account_dims, COLS(active_cols),
+    .common = USAGE_COMMON, .dims = account_dims, .filters = account_dims, COLS(dau_cols),
     .needs = NEEDS_ENGINE, .compute = compute_dau};
 const struct metric_def metric_wau = {
     .name = "wau", .group = "usage",
     .summary = "weekly active users, accounts and events (default: the last 12 weeks)",
     .help = "Per Monday week of the window and group, as dau.",
-    .common = USAGE_COMMON, .dims = account_dims, .filters = account_dims, COLS(active_cols),
+    .common = USAGE_COMMON, .dims = account_dims, .filters = account_dims, COLS(wau_cols),
     .needs = NEEDS_ENGINE, .compute = compute_wau};
 const struct metric_def metric_mau = {
     .name = "mau", .group = "usage",
     .summary = "monthly active users, accounts and events (default: the last 12 months)",
     .help = "Per calendar month of the window and group, as dau.",
-    .common = USAGE_COMMON, .dims = account_dims, .filters = account_dims, COLS(active_cols),
+    .common = USAGE_COMMON, .dims = account_dims, .filters = account_dims, COLS(mau_cols),
     .needs = NEEDS_ENGINE, .compute = compute_mau};
 const struct metric_def metric_stickiness = {
     .name = "stickiness", .group = "usage",
@@ -675,7 +699,15 @@ const struct metric_def metric_recency = {
 const struct metric_def metric_ttv = {
     .name = "ttv", .group = "usage",
     .summary = "time to value: first milestone event after becoming a customer, by cohort",
-    .help = "Per month of start (or per account with by=account): accounts, those that "
-            "reached the milestone, the median and mean days to it, and the churn of both.",
-    .common = USAGE_COMMON, .own = ttv_params, .own_nr = 1, .dims = by_account,
+    .help = "Per month of start: accounts, those that reached the milestone, the median and "
+            "mean days to it, and the churn of both (ttv-accounts: one row per account).",
+    .common = USAGE_COMMON & ~COMMON_BY, .own = ttv_params, .own_nr = 1, .dims = no_dims,
     .filters = account_dims, COLS(ttv_cols), .needs = NEEDS_ENGINE, .compute = compute_ttv};
+const struct metric_def metric_ttv_accounts = {
+    .name = "ttv-accounts", .group = "usage",
+    .summary = "time to value per account: its start, when it reached the milestone, the days",
+    .help = "Every account with a start: the start, its first milestone event before now, the "
+            "days from one to the other, and whether it churned by now.",
+    .common = USAGE_COMMON & ~COMMON_BY, .own = ttv_params, .own_nr = 1, .dims = no_dims,
+    .filters = account_dims, COLS(ttv_account_cols), .needs = NEEDS_ENGINE,
+    .compute = compute_ttv_accounts};

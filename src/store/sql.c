@@ -15,11 +15,8 @@ static struct sql *cached(struct store *st, const char *key, size_t key_len, con
                           struct lf_err *err)
 {
     int64_t i;
-    if (strmap_get(&st->stmt_index, key, key_len, &i)) {
-        struct sql *q = st->stmts[i];
-        st->ops->reset(q);
-        return q;
-    }
+    if (strmap_get(&st->stmt_index, key, key_len, &i))
+        return st->stmts[i]; /* reset by sql_done after its last use */
     struct sql *q;
     if (st->ops->prepare(st, text, &q, err) < 0)
         return NULL;
@@ -35,10 +32,8 @@ struct sql *sql_cached(struct store *st, const char *key,
 {
     size_t len = strlen(key);
     int64_t i;
-    if (strmap_get(&st->stmt_index, key, len, &i)) {
-        st->ops->reset(st->stmts[i]);
+    if (strmap_get(&st->stmt_index, key, len, &i))
         return st->stmts[i];
-    }
     struct buf text = BUF_INIT;
     build(&text, arg);
     struct sql *q = cached(st, key, len, buf_str(&text), err);

@@ -42,6 +42,7 @@ void store_base_init(struct store *st, const struct store_ops *ops, const char *
     strmap_init(&st->stmt_index);
     for (size_t i = 0; i < sizeof(st->cache) / sizeof(st->cache[0]); i++)
         strmap_init(&st->cache[i]);
+    strmap_init(&st->contact_account);
     strmap_init(&st->names);
 }
 
@@ -65,6 +66,8 @@ void store_caches_drop(struct store *st)
         strmap_release(&st->cache[i]);
         strmap_init(&st->cache[i]);
     }
+    strmap_release(&st->contact_account);
+    strmap_init(&st->contact_account);
 }
 
 /* ---- transactions ---- */

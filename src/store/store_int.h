@@ -29,7 +29,7 @@ struct store_ops {
     void (*bind_text)(struct sql *q, int i, const char *v);
     /* 1 with a row, 0 when done, -1 with err: LF_ECONFLICT for a constraint, else LF_ESTORE. */
     int (*step)(struct sql *q, struct lf_err *err);
-    void (*reset)(struct sql *q); /* ready to bind and step again; releases its snapshot */
+    void (*reset)(struct sql *q); /* ready to step again (bindings kept); releases its snapshot */
     bool (*col_null)(struct sql *q, int i); /* columns count from 0 */
     int64_t (*col_int)(struct sql *q, int i);
     double (*col_real)(struct sql *q, int i);
@@ -53,6 +53,7 @@ struct store {
      * it ends (another connection may change what they hold afterwards) */
     int64_t cache_ws;
     struct strmap cache[4]; /* accounts, contacts, touchpoints, surveys */
+    struct strmap contact_account; /* contact id (decimal) → its account id, 0 for none */
     /* event name → dictionary code of workspace names_ws; kept across transactions (names are
      * never deleted but by a workspace reset), dropped on rollback */
     int64_t names_ws;
@@ -69,8 +70,9 @@ int store_sqlite_open(const char *path, bool create, struct store **out, struct 
 
 /* ---- the statement API of the generic code (sql.c) ---- */
 
-/* A statement cached under `key` (built by build(arg) the first time). Bind, step, then
- * sql_done() before the next use of the same key: cached statements never stay open. NULL with
+/* A statement cached under `key` (built by build(arg) the first time). Bind (every parameter),
+ * step, then sql_done() before the next use of the same key: a cached statement never stays
+ * open (and transactions reset every statement of the connection, as a safety net). NULL with
  * err when it cannot be prepared. */
 struct sql *sql_cached(struct store *st, const char *key, void (*build)(struct buf *sql,
                                                                           const void *arg),

@@ -105,7 +105,6 @@ static int sq_step(struct sql *q, struct lf_err *err)
 static void sq_reset(struct sql *q)
 {
     sqlite3_reset(q->stmt);
-    sqlite3_clear_bindings(q->stmt);
 }
 
 static bool sq_col_null(struct sql *q, int i)

@@ -14,9 +14,18 @@
 
 void store_row_init(struct store_row *r, const struct resource_def *def, int mode)
 {
-    memset(r, 0, sizeof(*r));
+    /* a row is read only through its given fields: the values need no clearing (a row is
+     * 1.5 KB, and ingestion makes one per event) */
     r->def = def;
     r->mode = mode;
+    r->given = 0;
+    r->unit = 0;
+    r->id = 0;
+    r->change = STORE_UNCHANGED;
+    r->err.code = 0;
+    r->err.field[0] = r->err.msg[0] = '\0';
+    r->culprit = false;
+    r->stubbed = 0;
 }
 
 void store_row_text(struct store_row *r, size_t i, const char *s)
@@ -272,10 +281,28 @@ int store_find(struct store *st, int64_t ws, const struct resource_def *def,
     return found;
 }
 
+/* The transaction's knowledge of a contact's account: 1 with *account (0: none), 0 unknown. */
+static int known_account(struct store *st, int64_t contact, int64_t *account)
+{
+    char key[24];
+    int n = snprintf(key, sizeof(key), "%lld", (long long)contact);
+    return strmap_get(&st->contact_account, key, (size_t)n, account);
+}
+
+static void know_account(struct store *st, int64_t contact, int64_t account)
+{
+    char key[24];
+    int n = snprintf(key, sizeof(key), "%lld", (long long)contact);
+    if (st->in_write)
+        strmap_put(&st->contact_account, key, (size_t)n, account);
+}
+
 /* The account of contact `id` (0 when it has none). */
 static int contact_account(struct store *st, int64_t contact, int64_t *account,
                            struct lf_err *err)
 {
+    if (known_account(st, contact, account))
+        return 0;
     struct sql *q = sql_static(st, "SELECT account_id FROM contacts WHERE id = ?1", err);
     if (!q)
         return -1;
@@ -283,6 +310,8 @@ static int contact_account(struct store *st, int64_t contact, int64_t *account,
     int rc = sql_step(st, q, err);
     *account = rc == 1 ? sql_id(st, q, 0) : 0;
     sql_done(st, q);
+    if (rc == 1)
+        know_account(st, contact, *account);
     return rc < 0 ? -1 : 0;
 }
 
@@ -299,7 +328,8 @@ static int refused(struct store_row *r, int code, const char *field, const char 
 static int check_survey_scale(struct store *st, int64_t ws, struct store_row *r,
                               struct lf_err *err)
 {
-    if (!(r->given >> RESP_SCORE & 1) || r->v[RESP_SCORE].null || !r->v[RESP_SURVEY].i)
+    if (!(r->given >> RESP_SCORE & 1) || r->v[RESP_SCORE].null ||
+        !(r->given >> RESP_SURVEY & 1) || !r->v[RESP_SURVEY].i)
         return 0;
     struct sql *q = sql_static(st, "SELECT ext_id, scale_min, scale_max FROM surveys "
                                    "WHERE id = ?1 AND workspace_id = ?2", err);
@@ -329,7 +359,7 @@ static int validate(struct store *st, int64_t ws, struct store_row *r, struct pl
     *p = (struct plan){0};
     if (resource_check(def, r->v, r->given, now, &r->err) < 0)
         return 0;
-    if ((def->hooks & HOOK_BUILTIN) && key->s &&
+    if ((def->hooks & HOOK_BUILTIN) && (r->given & 1) && key->s &&
         (!strcmp(key->s, "nps") || !strcmp(key->s, "csat") || !strcmp(key->s, "ces")))
         return refused(r, LF_ECONFLICT, NULL, "%s '%s' is built in and cannot change",
                       def->singular, key->s);
@@ -378,9 +408,11 @@ static int validate(struct store *st, int64_t ws, struct store_row *r, struct pl
         return -1;
     if (!found)
         p->id = 0;
-    char keytext[32];
+    /* a serial key is read only where the caller names a row by it */
+    char keytext[32] = "";
     const char *name = def->ext_key ? key->s : keytext;
-    snprintf(keytext, sizeof(keytext), "%lld", (long long)key->i);
+    if (!def->ext_key && (r->mode == STORE_REPLACE || r->mode == STORE_MERGE))
+        snprintf(keytext, sizeof(keytext), "%lld", (long long)key->i);
     if (found && r->mode == STORE_CREATE)
         return refused(r, LF_ECONFLICT, NULL, "%s '%s' exists already", def->singular,
                       def->ext_key ? name : "with this identity");
@@ -561,8 +593,12 @@ static int row_account(struct writer *w, const struct store_row *r, int64_t *acc
 static int link_contact(struct writer *w, const struct store_row *r, struct lf_err *err)
 {
     int ai = account_field(r->def), ci = contact_field(r->def);
-    if (ai < 0 || ci < 0 || !(r->given >> ai & 1) || !(r->given >> ci & 1) || !r->v[ai].i || !r->v[ci].i)
+    int64_t known;
+    if (ai < 0 || ci < 0 || !(r->given >> ai & 1) || !(r->given >> ci & 1) || !r->v[ai].i ||
+        !r->v[ci].i)
         return 0;
+    if (known_account(w->st, r->v[ci].i, &known) && known)
+        return 0; /* it has one: nothing to link */
     struct sql *q = sql_static(w->st, "UPDATE contacts SET account_id = ?2 WHERE id = ?1 AND "
                                       "account_id IS NULL", err);
     if (!q)
@@ -574,6 +610,8 @@ static int link_contact(struct writer *w, const struct store_row *r, struct lf_e
     sql_done(w->st, q);
     if (rc < 0)
         return -1;
+    if (linked) /* else it had another one, which the next lookup reads */
+        know_account(w->st, r->v[ci].i, r->v[ai].i);
     return linked ? store_log_change(w->st, w->ws, &resource_contacts, r->v[ci].i, r->v[ai].i,
                                      STORE_UPDATED, err)
                   : 0;
@@ -619,6 +657,8 @@ static int write_row(struct writer *w, struct store_row *r, struct plan *p, stru
     }
     if ((def->hooks & HOOK_CONTACT_ACCOUNT) && link_contact(w, r, err) < 0)
         return -1;
+    if (def == &resource_contacts && (r->given >> CONTACT_ACCOUNT & 1))
+        know_account(w->st, r->id, r->v[CONTACT_ACCOUNT].null ? 0 : r->v[CONTACT_ACCOUNT].i);
     if (def->append_only)
         return 0;
     if ((def->hooks & HOOK_MRR_POINT) && (r->given >> ACCOUNT_MRR & 1) &&

@@ -12,7 +12,7 @@ auth=(-H "Authorization: Bearer $r")
 
 http GET /v1/usage "${auth[@]}"
 names=$(sqlite3 :memory: "SELECT group_concat(json_extract(value, '$.name'), ' ') FROM json_each(CAST(readfile('$SCRATCH/body') AS TEXT), '$.metrics')")
-check "the list names dau … ttv" grep -q '^dau wau mau .*ttv$' <<<"$names"
+check "the list names dau … ttv-accounts" grep -q '^dau wau mau .*ttv ttv-accounts$' <<<"$names"
 
 # same_as_cli PATH CLI-ARGS...: the answer at PATH equals `landfall CLI-ARGS --json`
 same_as_cli() {
