@@ -103,6 +103,7 @@ enum http_error {
 
 int http_error_status(int he);
 const char *http_error_code(int he);
+const char *http_error_doc(int he); /* when it is answered, one line */
 /* The http_error for an lf_errcode. */
 int http_error_of(int lf_code);
 /* Answers {"error": {"code", "message", "field"}} with the error's status; field may be NULL. */
@@ -167,6 +168,10 @@ void api_keys_list(struct http_req *r);
 /* Answers 200 with t as `landfall … --json` writes it, and frees t. (api_metrics.c) */
 void http_table(struct http_req *r, struct lf_table *t);
 void api_metrics_list(struct http_req *r);
+/* The names GET /v1/metrics gives an enum lf_param_type and an enum lf_coltype ("time",
+ * "money"…); "?" for another value. Static. (api_metrics.c) */
+const char *http_param_type_name(int type);
+const char *http_column_type_name(int type);
 void api_metrics_get(struct http_req *r);
 void api_reports_list(struct http_req *r);
 void api_reports_get(struct http_req *r);
@@ -180,6 +185,8 @@ void api_resource_get(struct http_req *r);
 void api_resource_replace(struct http_req *r);
 void api_resource_merge(struct http_req *r);
 void api_resource_delete(struct http_req *r);
+/* GET /openapi.json: the document http_openapi() writes. (openapi.c) */
+void api_openapi(struct http_req *r);
 /* Parses, authenticates and queues an ingestion body (api_ingest_segment.c). */
 void api_ingest(struct http_req *r, int format, const char *call);
 
