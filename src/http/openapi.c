@@ -220,11 +220,18 @@ static void error_answer(struct doc *d, json_t *op, int he)
 
 /* ---- the shared schemas ---- */
 
-static void error_schemas(struct doc *d)
+/* The codes of errors.c's table. */
+static json_t *error_codes(void)
 {
     json_t *codes = json_array();
     for (int he = 0; he < HE_NR; he++)
         push(codes, str(http_error_code(he)));
+    return codes;
+}
+
+static void error_schemas(struct doc *d)
+{
+    json_t *codes = error_codes();
     json_t *inner = typed("object"), *props = json_object(), *req = json_array();
     json_t *code = typed("string");
     set(code, "enum", codes);
@@ -262,9 +269,7 @@ static void ingest_schemas(struct doc *d, const char *const *segment_calls)
     set(index, "minimum", json_integer(0));
     set(index, "description", str("its index in the body's batch (0 for a single call)"));
     set(p, "index", index);
-    set(p, "code",
-        json_pack("{s:s, s:o}", "type", "string", "enum",
-                  json_pack("[s]", http_error_code(HE_INVALID))));
+    set(p, "code", json_pack("{s:s, s:o}", "type", "string", "enum", error_codes()));
     set(p, "message", typed("string"));
     set(p, "field",
         json_pack("{s:s, s:s}", "type", "string", "description",
@@ -336,7 +341,7 @@ static void ingest_schemas(struct doc *d, const char *const *segment_calls)
     static const struct {
         const char *name, *type, *doc;
     } fields[] = {
-        {"userId", "string", "the contact's id (1 to 256 bytes); this or anonymousId"},
+        {"userId", "string", "the contact's id; this or anonymousId"},
         {"anonymousId", "string", "an id for a user not known yet"},
         {"groupId", "string", "group: the account's id"},
         {"event", "string", "track: the event's name"},

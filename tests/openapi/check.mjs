@@ -33,9 +33,12 @@ function ajvFor(doc) {
   return ajv;
 }
 
+// Compiles schema (once for each distinct text: the document repeats its parameters' schemas).
+const compiled = new Map();
 function compile(ajv, schema) {
   const text = JSON.stringify(schema).replaceAll('"#/components/schemas/', `"${BASE}#/$defs/`);
-  return ajv.compile(JSON.parse(text));
+  if (!compiled.has(text)) compiled.set(text, ajv.compile(JSON.parse(text)));
+  return compiled.get(text);
 }
 
 function deref(doc, obj) {
@@ -74,7 +77,7 @@ async function checkDoc(file) {
   };
   walk(doc.paths);
   walk(doc.components.responses);
-  console.log(`${n} schemas compile as JSON Schema 2020-12 (strict)`);
+  console.log(`${n} schemas (${compiled.size} distinct inline ones) compile as JSON Schema 2020-12 (strict)`);
 }
 
 // The operation of METHOD PATH: concrete paths first, then templated ones.
