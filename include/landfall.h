@@ -240,6 +240,10 @@ size_t lf_metrics_count(void);
 const struct lf_metric_info *lf_metric_at(size_t i);
 const struct lf_metric_info *lf_metric_find(const char *name); /* NULL when unknown */
 
+/* The names the declarations use for a parameter's and a column's type ("time", "money"…). */
+const char *lf_param_type_name(int type);
+const char *lf_column_type_name(int type);
+
 /* Every metric's declaration as a JSON document {"metrics": [{"name", "group", "summary",
  * "help", "params": [...], "dimensions", "filters", "columns": [...]}…]}: what GET /v1/metrics
  * answers and docs/metrics.md's reference is generated from. The caller frees it. */

@@ -27,6 +27,7 @@ const struct cli_cmd cli_commands[] = {
     {"workspace", cmd_workspace, "show or set the workspace: its time zone", cmd_workspace_help},
     {"engine", cmd_engine, "rebuild, describe or benchmark the in-memory analytics engine",
      cmd_engine_help},
+    {"openapi", cmd_openapi, "print the OpenAPI 3.1 document of the HTTP API", cmd_openapi_help},
     {NULL, NULL, NULL, NULL},
 };
 

@@ -78,6 +78,19 @@ static const char *const col_types[] = {[LF_COL_TEXT] = "text", [LF_COL_INT] = "
                                         [LF_COL_REAL] = "number", [LF_COL_MONEY] = "money",
                                         [LF_COL_PERCENT] = "fraction"};
 
+const char *lf_param_type_name(int type)
+{
+    return type >= 0 && type < (int)(sizeof(param_types) / sizeof(*param_types))
+               ? param_types[type]
+               : "?";
+}
+
+const char *lf_column_type_name(int type)
+{
+    return type >= 0 && type < (int)(sizeof(col_types) / sizeof(*col_types)) ? col_types[type]
+                                                                               : "?";
+}
+
 static void add_str(struct buf *b, const char *s)
 {
     buf_add_json_str(b, s ? s : "", s ? strlen(s) : 0);
@@ -110,7 +123,7 @@ static void add_metric(struct buf *b, const struct lf_metric_info *m)
         buf_adds(b, i ? ", {\"name\": " : "{\"name\": ");
         add_str(b, p->name);
         buf_adds(b, ", \"type\": ");
-        add_str(b, param_types[p->type]);
+        add_str(b, lf_param_type_name(p->type));
         buf_adds(b, ", \"default\": ");
         add_str(b, p->dflt);
         buf_adds(b, ", \"help\": ");
@@ -133,7 +146,7 @@ static void add_metric(struct buf *b, const struct lf_metric_info *m)
         buf_adds(b, i ? ", {\"name\": " : "{\"name\": ");
         add_str(b, m->columns[i].name);
         buf_adds(b, ", \"type\": ");
-        add_str(b, col_types[m->columns[i].type]);
+        add_str(b, lf_column_type_name(m->columns[i].type));
         buf_adds(b, ", \"help\": ");
         add_str(b, m->columns[i].help);
         buf_addc(b, '}');

@@ -8,19 +8,29 @@
 static const struct {
     int status;
     const char *code;
+    const char *doc; /* when it is answered, for the OpenAPI document */
 } errors[HE_NR] = {
-    [HE_BAD_REQUEST] = {400, "bad_request"},
-    [HE_UNAUTHORIZED] = {401, "unauthorized"},
-    [HE_FORBIDDEN] = {403, "forbidden"},
-    [HE_NOT_FOUND] = {404, "not_found"},
-    [HE_METHOD] = {405, "method_not_allowed"},
-    [HE_CONFLICT] = {409, "conflict"},
-    [HE_TOO_LARGE] = {413, "payload_too_large"},
-    [HE_MEDIA_TYPE] = {415, "unsupported_media_type"},
-    [HE_INVALID] = {422, "invalid"},
-    [HE_RATE_LIMITED] = {429, "rate_limited"},
-    [HE_INTERNAL] = {500, "internal"},
-    [HE_UNAVAILABLE] = {503, "unavailable"},
+    [HE_BAD_REQUEST] = {400, "bad_request",
+                        "a malformed request: the body is not JSON or not UTF-8, the envelope "
+                        "has the wrong shape, or a query parameter is bad"},
+    [HE_UNAUTHORIZED] = {401, "unauthorized", "no key, or a malformed, unknown or revoked one"},
+    [HE_FORBIDDEN] = {403, "forbidden", "a key without the scope this needs"},
+    [HE_NOT_FOUND] = {404, "not_found", "no such endpoint, metric or row"},
+    [HE_METHOD] = {405, "method_not_allowed",
+                   "the path exists with another method (see the Allow header)"},
+    [HE_CONFLICT] = {409, "conflict", "the write conflicts with what is stored"},
+    [HE_TOO_LARGE] = {413, "payload_too_large",
+                      "the body (after decompression) is over the server's --max-body"},
+    [HE_MEDIA_TYPE] = {415, "unsupported_media_type",
+                       "a body that is not application/json (or text/plain), or an unknown "
+                       "Content-Encoding"},
+    [HE_INVALID] = {422, "invalid", "well-formed, but a value is invalid (`field` names it)"},
+    [HE_RATE_LIMITED] = {429, "rate_limited",
+                         "the key is over its rate limit; retry after the Retry-After header's "
+                         "seconds"},
+    [HE_INTERNAL] = {500, "internal", "a bug"},
+    [HE_UNAVAILABLE] = {503, "unavailable",
+                        "the store failed or the server is stopping; nothing was written, retry"},
 };
 
 /* What each failure of the library means to a client. */
@@ -39,6 +49,11 @@ int http_error_status(int he)
 const char *http_error_code(int he)
 {
     return errors[he].code;
+}
+
+const char *http_error_doc(int he)
+{
+    return errors[he].doc;
 }
 
 int http_error_of(int lf_code)

@@ -36,6 +36,12 @@ void http_server_free(struct http_server *s);
 int http_serve(const struct http_config *cfg, void (*ready)(const char *url, void *ctx), void *ctx,
                struct lf_err *err);
 
+/* The OpenAPI 3.1 document of the HTTP API, generated from the route table (router.c), the
+ * metric registry (lf_metric_at) and the resource definitions (model/resource.c): indented JSON
+ * (without the newline the server and the CLI end it with), the same bytes on every call. *out is the caller's: free(). -1 with
+ * LF_EINTERNAL when a route has no description in openapi.c (a handler added without one). */
+int http_openapi(char **out, struct lf_err *err);
+
 /* Parses "N/s", "N/min" or "N/h" (or "0", no limit) into *rate and *period. Returns 0 or -1
  * with LF_EUSAGE. */
 int http_rate_parse(const char *s, unsigned *rate, double *period, struct lf_err *err);

@@ -103,6 +103,7 @@ enum http_error {
 
 int http_error_status(int he);
 const char *http_error_code(int he);
+const char *http_error_doc(int he); /* when it is answered, one line */
 /* The http_error for an lf_errcode. */
 int http_error_of(int lf_code);
 /* Answers {"error": {"code", "message", "field"}} with the error's status; field may be NULL. */
@@ -180,6 +181,8 @@ void api_resource_get(struct http_req *r);
 void api_resource_replace(struct http_req *r);
 void api_resource_merge(struct http_req *r);
 void api_resource_delete(struct http_req *r);
+/* GET /openapi.json: the document http_openapi() writes. (openapi.c) */
+void api_openapi(struct http_req *r);
 /* Parses, authenticates and queues an ingestion body (api_ingest_segment.c). */
 void api_ingest(struct http_req *r, int format, const char *call);
 

@@ -16,6 +16,7 @@
 const struct route http_routes[] = {
     {"GET", "/healthz", api_healthz, AUTH_NONE, false},
     {"GET", "/metrics", api_metrics, AUTH_NONE, false},
+    {"GET", "/openapi.json", api_openapi, AUTH_NONE, false},
     /* Segment's HTTP tracking API */
     {"POST", "/v1/batch", api_segment, AUTH_INGEST, true},
     {"POST", "/v1/track", api_segment, AUTH_INGEST, true},

@@ -1,0 +1,1426 @@
+/* openapi.c - the OpenAPI 3.1 document of the HTTP API, generated from the declarations: the
+ * route table (paths, methods, who may call, bodies), the metric registry (each metric's query
+ * parameters and result columns) and the resource definitions (fields, types, checks), so that
+ * it cannot drift from what the server does. GET /openapi.json and `landfall openapi` serve it. */
+#include <jansson.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/buf.h"
+#include "http_int.h"
+#include "metrics/metrics.h"
+#include "model/resource.h"
+
+#define OPENAPI_VERSION "3.1.0"
+
+struct doc {
+    json_t *root, *paths, *schemas, *responses, *tags;
+    struct lf_err *err;
+};
+
+/* ---- small builders ---- */
+
+/* Sets o[key] = v, taking v. A NULL v is a declaration that jansson refused (text that is not
+ * UTF-8): the programmer's mistake, never input. */
+static void set(json_t *o, const char *key, json_t *v)
+{
+    if (!v || json_object_set_new(o, key, v) < 0) {
+        fprintf(stderr, "openapi: cannot set '%s'\n", key);
+        abort();
+    }
+}
+
+static void push(json_t *a, json_t *v)
+{
+    if (!v || json_array_append_new(a, v) < 0)
+        abort();
+}
+
+static json_t *str(const char *s)
+{
+    return json_string(s ? s : "");
+}
+
+static json_t *strf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static json_t *strf(const char *fmt, ...)
+{
+    char s[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(s, sizeof(s), fmt, ap);
+    va_end(ap);
+    return json_string(s);
+}
+
+/* A bound as JSON: an integer when it is one, so that the document reads 1000, not 1000.0. */
+static json_t *num(double v)
+{
+    if (v >= -9e15 && v <= 9e15 && v == (double)(long long)v)
+        return json_integer((json_int_t)v);
+    return json_real(v);
+}
+
+static json_t *names(const char *const *list)
+{
+    json_t *a = json_array();
+    for (size_t i = 0; list && list[i]; i++)
+        push(a, str(list[i]));
+    return a;
+}
+
+static json_t *ref(const char *kind, const char *name)
+{
+    json_t *o = json_object();
+    set(o, "$ref", strf("#/components/%s/%s", kind, name));
+    return o;
+}
+
+static json_t *typed(const char *type)
+{
+    json_t *o = json_object();
+    set(o, "type", str(type));
+    return o;
+}
+
+/* {"type": [type, "null"]}: a value that may be null. */
+static json_t *nullable(const char *type)
+{
+    json_t *o = json_object(), *t = json_array();
+    push(t, str(type));
+    push(t, str("null"));
+    set(o, "type", t);
+    return o;
+}
+
+/* "mrr change", "churn-reasons" → "MrrChange", "ChurnReasons": the names client generators
+ * make classes of. */
+static void camel(const char *s, const char *suffix, char out[128])
+{
+    size_t n = 0;
+    bool up = true;
+    for (; *s && n + 1 < 128; s++) {
+        if (*s == ' ' || *s == '_' || *s == '-') {
+            up = true;
+            continue;
+        }
+        out[n++] = up && *s >= 'a' && *s <= 'z' ? (char)(*s - 'a' + 'A') : *s;
+        up = false;
+    }
+    out[n] = '\0';
+    snprintf(out + n, 128 - n, "%s", suffix);
+}
+
+/* A JSON answer: {"description", "content": {"application/json": {"schema"}}}, taking schema. */
+static json_t *answer_of(const char *description, json_t *schema)
+{
+    json_t *resp = json_object(), *content = json_object(), *media = json_object();
+    set(resp, "description", str(description));
+    set(media, "schema", schema);
+    set(content, "application/json", media);
+    set(resp, "content", content);
+    return resp;
+}
+
+static json_t *body_of(const char *description, json_t *schema)
+{
+    json_t *body = answer_of(description, schema);
+    set(body, "required", json_true());
+    return body;
+}
+
+/* The groups of operations but the resources' (each described by its definition); the document
+ * lists them in the order of their first use. */
+static const struct {
+    const char *name, *description;
+} fixed_tags[] = {
+    {"server", "health, metrics and this document"},
+    {"ingestion", "Segment's and PostHog's tracking APIs, for their libraries"},
+    {"metrics", "every figure landfall computes, one declaration each (GET /v1/metrics)"},
+    {"keys", "the workspace's API keys (`landfall keys` creates and revokes them)"},
+};
+
+/* Puts op in group `name`, declared at the top of the document the first time it is used;
+ * description is a resource's (NULL for the fixed groups). */
+static void tag(struct doc *d, json_t *op, const char *name, const char *description)
+{
+    bool known = false;
+    json_t *tags = json_array();
+    for (size_t i = 0; i < json_array_size(d->tags) && !known; i++)
+        known =
+            !strcmp(json_string_value(json_object_get(json_array_get(d->tags, i), "name")), name);
+    for (size_t i = 0; !description && i < sizeof(fixed_tags) / sizeof(*fixed_tags); i++)
+        if (!strcmp(fixed_tags[i].name, name))
+            description = fixed_tags[i].description;
+    if (!known) {
+        json_t *t = json_object();
+        set(t, "name", str(name));
+        set(t, "description", str(description));
+        push(d->tags, t);
+    }
+    push(tags, str(name));
+    set(op, "tags", tags);
+}
+
+/* A query or path parameter, taking schema. */
+static json_t *param(const char *in, const char *name, bool required, const char *description,
+                     json_t *schema)
+{
+    json_t *p = json_object();
+    set(p, "name", str(name));
+    set(p, "in", str(in));
+    if (description && *description)
+        set(p, "description", str(description));
+    if (required)
+        set(p, "required", json_true());
+    set(p, "schema", schema);
+    return p;
+}
+
+static json_t *params_of(json_t *op)
+{
+    json_t *a = json_object_get(op, "parameters");
+    if (!a) {
+        a = json_array();
+        set(op, "parameters", a);
+    }
+    return a;
+}
+
+static json_t *responses_of(json_t *op)
+{
+    json_t *o = json_object_get(op, "responses");
+    if (!o) {
+        o = json_object();
+        set(op, "responses", o);
+    }
+    return o;
+}
+
+/* The error answer of http_error `he`, by reference to components/responses. */
+static void error_answer(struct doc *d, json_t *op, int he)
+{
+    char status[8];
+    const char *code = http_error_code(he);
+    snprintf(status, sizeof(status), "%d", http_error_status(he));
+    if (!json_object_get(d->responses, code)) {
+        json_t *resp = answer_of(http_error_doc(he), ref("schemas", "Error"));
+        if (he == HE_RATE_LIMITED) {
+            json_t *headers = json_object(), *h = json_object();
+            set(h, "description", str("seconds to wait before the next request"));
+            set(h, "schema", typed("integer"));
+            set(headers, "Retry-After", h);
+            set(resp, "headers", headers);
+        }
+        set(d->responses, code, resp);
+    }
+    set(responses_of(op), status, ref("responses", code));
+}
+
+/* ---- the shared schemas ---- */
+
+/* The codes of errors.c's table. */
+static json_t *error_codes(void)
+{
+    json_t *codes = json_array();
+    for (int he = 0; he < HE_NR; he++)
+        push(codes, str(http_error_code(he)));
+    return codes;
+}
+
+static void error_schemas(struct doc *d)
+{
+    json_t *codes = error_codes();
+    json_t *inner = typed("object"), *props = json_object(), *req = json_array();
+    json_t *code = typed("string");
+    set(code, "enum", codes);
+    set(code, "description", str("what went wrong, one word per status (see the responses)"));
+    set(props, "code", code);
+    json_t *msg = typed("string");
+    set(msg, "description", str("lowercase, for people; quotes the value at fault"));
+    set(props, "message", msg);
+    json_t *field = typed("string");
+    set(field, "description",
+        str("the input the error is about: a body field (\"seats\", \"traits.email\") or a "
+            "query parameter (\"from\")"));
+    set(props, "field", field);
+    set(inner, "properties", props);
+    push(req, str("code"));
+    push(req, str("message"));
+    set(inner, "required", req);
+    set(inner, "additionalProperties", json_false());
+
+    json_t *e = typed("object"), *eprops = json_object(), *ereq = json_array();
+    set(e, "description", str("every error answer (src/http/errors.c)"));
+    set(eprops, "error", inner);
+    set(e, "properties", eprops);
+    push(ereq, str("error"));
+    set(e, "required", ereq);
+    set(d->schemas, "Error", e);
+}
+
+static void ingest_schemas(struct doc *d, const char *const *segment_calls)
+{
+    /* one rejected item of a body */
+    json_t *rej = typed("object"), *p = json_object(), *req = json_array();
+    set(rej, "description", str("an item of the body that was not stored, and why"));
+    json_t *index = typed("integer");
+    set(index, "minimum", json_integer(0));
+    set(index, "description", str("its index in the body's batch (0 for a single call)"));
+    set(p, "index", index);
+    set(p, "code", json_pack("{s:s, s:o}", "type", "string", "enum", error_codes()));
+    set(p, "message", typed("string"));
+    set(p, "field",
+        json_pack("{s:s, s:s}", "type", "string", "description",
+                  "the offending field's path (\"traits.email\")"));
+    set(rej, "properties", p);
+    for (const char *const *k = (const char *const[]){"index", "code", "message", NULL}; *k; k++)
+        push(req, str(*k));
+    set(rej, "required", req);
+    set(rej, "additionalProperties", json_false());
+    set(d->schemas, "IngestReject", rej);
+
+    json_t *res = typed("object");
+    p = json_object();
+    req = json_array();
+    set(res, "description",
+        str("the answer to an ingestion request, sent once its events are durable"));
+    set(p, "success", json_pack("{s:s, s:b}", "type", "boolean", "const", 1));
+    static const struct {
+        const char *name, *doc;
+    } counts[] = {
+        {"received", "items in the body"},
+        {"accepted", "valid items, now durable"},
+        {"inserted", "events new to the store"},
+        {"duplicates", "events whose messageId (uuid) was stored already: a retry"},
+    };
+    push(req, str("success"));
+    for (size_t i = 0; i < sizeof(counts) / sizeof(*counts); i++) {
+        json_t *c = typed("integer");
+        set(c, "minimum", json_integer(0));
+        set(c, "description", str(counts[i].doc));
+        set(p, counts[i].name, c);
+        push(req, str(counts[i].name));
+    }
+    json_t *arr = typed("array");
+    set(arr, "items", ref("schemas", "IngestReject"));
+    set(p, "rejected", arr);
+    push(req, str("rejected"));
+    set(res, "properties", p);
+    set(res, "required", req);
+    set(res, "additionalProperties", json_false());
+    set(d->schemas, "IngestResult", res);
+
+    /* 422: the error document, and every invalid item beside it */
+    json_t *ie = json_object(), *all = json_array(), *extra = typed("object");
+    p = json_object();
+    arr = typed("array");
+    set(arr, "items", ref("schemas", "IngestReject"));
+    set(p, "rejected", arr);
+    set(extra, "properties", p);
+    set(extra, "required", json_pack("[s]", "rejected"));
+    push(all, ref("schemas", "Error"));
+    push(all, extra);
+    set(ie, "description", str("no item of the body was valid: nothing was stored"));
+    set(ie, "allOf", all);
+    set(d->schemas, "IngestError", ie);
+
+    /* Segment's calls: the fields landfall reads; others are accepted and ignored */
+    json_t *call = typed("object");
+    p = json_object();
+    set(call, "description",
+        str("a Segment call (segment.com/docs/connections/spec): track, page and screen calls "
+            "are events; identify updates a contact, group an account. Other fields are "
+            "accepted and ignored."));
+    json_t *type = typed("string");
+    set(type, "enum", names(segment_calls));
+    set(type, "description",
+        str("the call; required in a batch, implied by the path of a single call"));
+    set(p, "type", type);
+    static const struct {
+        const char *name, *type, *doc;
+    } fields[] = {
+        {"userId", "string", "the contact's id; this or anonymousId"},
+        {"anonymousId", "string", "an id for a user not known yet"},
+        {"groupId", "string", "group: the account's id"},
+        {"event", "string", "track: the event's name"},
+        {"name", "string", "page, screen: the page's name"},
+        {"messageId", "string", "the call's id: a retried call is stored once"},
+        {"timestamp", "string", "ISO 8601: when it happened on the client's clock"},
+        {"originalTimestamp", "string", "ISO 8601, used when timestamp is absent"},
+        {"sentAt", "string", "ISO 8601: when the client sent it (corrects its clock's skew)"},
+        {"properties", "object",
+         "track, page, screen: kept with the event; `value` or "
+         "`revenue` is its value"},
+        {"traits", "object", "identify, group: the contact's or the account's fields"},
+        {"context", "object", "`context.groupId` names the account of any call"},
+        {"writeKey", "string", "a write key, when the request carries none in a header"},
+    };
+    for (size_t i = 0; i < sizeof(fields) / sizeof(*fields); i++) {
+        json_t *f = typed(fields[i].type);
+        set(f, "description", str(fields[i].doc));
+        set(p, fields[i].name, f);
+    }
+    set(call, "properties", p);
+    set(d->schemas, "SegmentCall", call);
+
+    json_t *batch = typed("object");
+    p = json_object();
+    set(batch, "description", str("Segment's batch: several calls, each with its type"));
+    arr = typed("array");
+    set(arr, "items", ref("schemas", "SegmentCall"));
+    set(p, "batch", arr);
+    set(p, "sentAt",
+        json_pack("{s:s, s:s}", "type", "string", "description",
+                  "ISO 8601: when the batch was sent"));
+    set(p, "writeKey",
+        json_pack("{s:s, s:s}", "type", "string", "description",
+                  "a write key, when the request carries none in a header"));
+    set(p, "context", typed("object"));
+    set(batch, "properties", p);
+    set(batch, "required", json_pack("[s]", "batch"));
+    set(d->schemas, "SegmentBatch", batch);
+
+    json_t *ev = typed("object");
+    p = json_object();
+    set(ev, "description",
+        str("a PostHog event: $identify updates the person's contact ($set), $groupidentify "
+            "the account ($group_key, $group_set); any other is an event whose account is "
+            "properties.$groups' company (or organization, account, else the first)"));
+    set(p, "event", json_pack("{s:s, s:i}", "type", "string", "minLength", 1));
+    set(p, "distinct_id",
+        json_pack("{s:[s,s], s:s}", "type", "string", "integer", "description",
+                  "the person (a contact)"));
+    set(p, "properties", typed("object"));
+    set(p, "timestamp", json_pack("{s:s, s:s}", "type", "string", "description", "ISO 8601"));
+    set(p, "offset",
+        json_pack("{s:s, s:s}", "type", "integer", "description",
+                  "ms before the body was sent, when there is no timestamp"));
+    set(p, "uuid",
+        json_pack("{s:s, s:s}", "type", "string", "description",
+                  "the event's id: a retried event is stored once"));
+    set(p, "api_key", json_pack("{s:s, s:s}", "type", "string", "description", "a write key"));
+    set(p, "token",
+        json_pack("{s:s, s:s}", "type", "string", "description",
+                  "a write key (api_key's other name)"));
+    set(ev, "properties", p);
+    set(ev, "required", json_pack("[s]", "event"));
+    set(d->schemas, "PostHogEvent", ev);
+
+    json_t *pb = typed("object");
+    p = json_object();
+    set(pb, "description", str("PostHog's batch"));
+    arr = typed("array");
+    set(arr, "items", ref("schemas", "PostHogEvent"));
+    set(p, "batch", arr);
+    set(p, "api_key", json_pack("{s:s, s:s}", "type", "string", "description", "a write key"));
+    set(p, "token", json_pack("{s:s}", "type", "string"));
+    set(p, "sent_at", json_pack("{s:s, s:s}", "type", "string", "description", "ISO 8601"));
+    set(pb, "properties", p);
+    set(pb, "required", json_pack("[s]", "batch"));
+    set(d->schemas, "PostHogBatch", pb);
+}
+
+/* ---- metrics ---- */
+
+/* The schema of a metric parameter as a query string carries it. */
+static json_t *param_schema(const struct lf_metric_info *m, const struct lf_param_info *p,
+                            const char **style, bool *explode)
+{
+    json_t *s, *items;
+    *style = NULL;
+    switch (p->type) {
+    case LF_PARAM_INT:
+    case LF_PARAM_REAL:
+        s = typed(p->type == LF_PARAM_INT ? "integer" : "number");
+        set(s, "minimum", num(p->min));
+        set(s, "maximum", num(p->max));
+        return s;
+    case LF_PARAM_CHOICE:
+        s = typed("string");
+        set(s, "enum", names(p->choices));
+        return s;
+    case LF_PARAM_BOOL:
+        return typed("boolean");
+    case LF_PARAM_INTS:
+        s = typed("array");
+        items = typed("integer");
+        set(items, "minimum", num(p->min));
+        set(items, "maximum", num(p->max));
+        set(s, "items", items);
+        set(s, "minItems", json_integer(1));
+        set(s, "maxItems", json_integer(p->max_items));
+        *style = "form", *explode = false; /* days=7,30,90 */
+        return s;
+    case LF_PARAM_DIMS:
+        s = typed("array");
+        items = typed("string");
+        set(items, "enum", names(m->dims));
+        set(s, "items", items);
+        set(s, "minItems", json_integer(1));
+        set(s, "maxItems", json_integer(METRIC_BY_MAX));
+        set(s, "uniqueItems", json_true());
+        *style = "form", *explode = false; /* by=month,plan */
+        return s;
+    case LF_PARAM_FILTER: {
+        struct buf pat = BUF_INIT;
+        buf_adds(&pat, "^(");
+        for (size_t i = 0; m->filters[i]; i++)
+            buf_addf(&pat, "%s%s", i ? "|" : "", m->filters[i]);
+        buf_adds(&pat, ")=");
+        s = typed("array");
+        items = typed("string");
+        set(items, "pattern", str(buf_str(&pat)));
+        buf_release(&pat);
+        set(s, "items", items);
+        set(s, "maxItems", json_integer(METRIC_WHERE_MAX));
+        *style = "form", *explode = true; /* where=plan=pro&where=segment=smb */
+        return s;
+    }
+    case LF_PARAM_TIME:
+        s = typed("string");
+        set(s, "examples",
+            json_pack("[s,s,s]", "2026-01-01", "2026-01-01T09:30:00+01:00", "1767225600"));
+        return s;
+    default: /* TEXT */
+        s = typed("string");
+        set(s, "minLength", json_integer(1));
+        return s;
+    }
+}
+
+/* Whether metric m can take parameter p at all (a breakdown needs dimensions, a filter
+ * fields). */
+static bool param_usable(const struct lf_metric_info *m, const struct lf_param_info *p)
+{
+    if (p->type == LF_PARAM_DIMS)
+        return m->dims && m->dims[0];
+    if (p->type == LF_PARAM_FILTER)
+        return m->filters && m->filters[0];
+    return true;
+}
+
+static void metric_params(const struct lf_metric_info *m, json_t *op)
+{
+    json_t *list = params_of(op);
+    for (size_t i = 0; i < m->params_nr; i++) {
+        const struct lf_param_info *p = &m->params[i];
+        const char *style;
+        bool explode = true;
+        if (!param_usable(m, p))
+            continue;
+        json_t *schema = param_schema(m, p, &style, &explode);
+        struct buf text = BUF_INIT;
+        buf_adds(&text, p->help);
+        if (p->dflt && *p->dflt)
+            buf_addf(&text, ". Default: %s.", p->dflt);
+        if (p->type == LF_PARAM_TIME)
+            buf_adds(&text, " An ISO 8601 date or date-time, or unix seconds.");
+        json_t *q = param("query", p->name, false, buf_str(&text), schema);
+        buf_release(&text);
+        if (style) {
+            set(q, "style", str(style));
+            set(q, "explode", json_boolean(explode));
+        }
+        push(list, q);
+    }
+}
+
+static json_t *column_schema(int type, const char *help)
+{
+    static const char *const json_types[] = {[LF_COL_TEXT] = "string",
+                                             [LF_COL_INT] = "integer",
+                                             [LF_COL_REAL] = "number",
+                                             [LF_COL_MONEY] = "integer",
+                                             [LF_COL_PERCENT] = "number"};
+    json_t *s = nullable(type >= 0 && type <= LF_COL_PERCENT ? json_types[type] : "string");
+    set(s, "description", strf("%s (%s)", help ? help : "", lf_column_type_name(type)));
+    return s;
+}
+
+/* components/schemas NameRow and NameResult of metric m; the name of the result. */
+static void metric_result(struct doc *d, const struct lf_metric_info *m, char result[128])
+{
+    char row_name[128];
+    camel(m->name, "Row", row_name);
+    camel(m->name, "Result", result);
+    if (json_object_get(d->schemas, result))
+        return;
+    /* Every column a metric answers is declared (its dimension columns only with `by`), and
+     * every row holds all of them, null where a figure is undefined. */
+    json_t *row = typed("object"), *props = json_object(), *required = json_array();
+    set(row, "description",
+        strf("a row of %s: the dimension columns `by` asked for, in its order, then the "
+             "metric's columns; null where a figure is undefined.",
+             m->name));
+    for (size_t i = 0; m->dims && m->dims[i]; i++) {
+        json_t *s = typed("string");
+        set(s, "description", strf("the %s of the row, with by=%s", m->dims[i], m->dims[i]));
+        set(props, m->dims[i], s);
+    }
+    for (size_t i = 0; i < m->columns_nr; i++) {
+        set(props, m->columns[i].name, column_schema(m->columns[i].type, m->columns[i].help));
+        push(required, str(m->columns[i].name));
+    }
+    set(row, "properties", props);
+    set(row, "required", required);
+    set(row, "additionalProperties", json_false());
+    set(d->schemas, row_name, row);
+
+    json_t *res = typed("object"), *rp = json_object(), *rows = typed("array");
+    set(res, "description", str(m->help));
+    set(rp, "metric", json_pack("{s:s, s:s}", "type", "string", "const", m->name));
+    set(rp, "time_zone",
+        json_pack("{s:s, s:s}", "type", "string", "description",
+                  "the workspace's IANA zone its periods were cut in"));
+    set(rows, "items", ref("schemas", row_name));
+    set(rp, "rows", rows);
+    set(res, "properties", rp);
+    set(res, "required", json_pack("[s,s]", "metric", "rows"));
+    set(res, "additionalProperties", json_false());
+    set(d->schemas, result, res);
+}
+
+/* The operation of metric m with its own parameters and result: /v1/metrics/NAME, /v1/cohorts,
+ * /v1/survival. */
+static void metric_op(struct doc *d, const struct lf_metric_info *m, const char *operation_id,
+                      json_t *op)
+{
+    char result[128];
+    metric_result(d, m, result);
+    tag(d, op, "metrics", NULL);
+    set(op, "operationId", str(operation_id));
+    set(op, "summary", str(m->summary));
+    set(op, "description", str(m->help));
+    metric_params(m, op);
+    set(responses_of(op), "200",
+        answer_of("the metric's rows, as `landfall metric NAME --json` prints them",
+                  ref("schemas", result)));
+    error_answer(d, op, HE_BAD_REQUEST);
+}
+
+static void metric_schemas(struct doc *d)
+{
+    /* GET /v1/metrics: each declaration (api_metrics.c writes it) */
+    json_t *ptypes = json_array(), *ctypes = json_array();
+    for (int t = LF_PARAM_TIME; t <= LF_PARAM_FILTER; t++)
+        push(ptypes, str(lf_param_type_name(t)));
+    for (int t = LF_COL_TEXT; t <= LF_COL_PERCENT; t++)
+        push(ctypes, str(lf_column_type_name(t)));
+    json_t *pinfo =
+        json_pack("{s:s, s:{s:{s:s}, s:{s:s, s:o}, s:{s:s}, s:{s:s}, s:{s:s, s:{s:s}}, s:{s:s}, "
+                  "s:{s:s}}, s:[s,s,s,s]}",
+                  "type", "object", "properties", "name", "type", "string", "type", "type",
+                  "string", "enum", ptypes, "default", "type", "string", "help", "type", "string",
+                  "choices", "type", "array", "items", "type", "string", "min", "type", "number",
+                  "max", "type", "number", "required", "name", "type", "default", "help");
+    json_t *cinfo =
+        json_pack("{s:s, s:{s:{s:s}, s:{s:s, s:o}, s:{s:s}}, s:[s,s,s]}", "type", "object",
+                  "properties", "name", "type", "string", "type", "type", "string", "enum", ctypes,
+                  "help", "type", "string", "required", "name", "type", "help");
+    json_t *info = json_pack(
+        "{s:s, s:s, s:{s:{s:s}, s:{s:s}, s:{s:s}, s:{s:s}, s:{s:s, s:O}, s:{s:s, s:{s:s}}, "
+        "s:{s:s, s:{s:s}}, s:{s:s, s:O}}, s:[s,s,s,s,s,s,s,s]}",
+        "type", "object", "description", "a metric's declaration", "properties", "name", "type",
+        "string", "group", "type", "string", "summary", "type", "string", "help", "type", "string",
+        "params", "type", "array", "items", pinfo, "dimensions", "type", "array", "items", "type",
+        "string", "filters", "type", "array", "items", "type", "string", "columns", "type", "array",
+        "items", cinfo, "required", "name", "group", "summary", "help", "params", "dimensions",
+        "filters", "columns");
+    json_decref(pinfo);
+    json_decref(cinfo);
+    set(d->schemas, "MetricInfo", info);
+    set(d->schemas, "MetricList",
+        json_pack("{s:s, s:{s:{s:s, s:o}}, s:[s]}", "type", "object", "properties", "metrics",
+                  "type", "array", "items", ref("schemas", "MetricInfo"), "required", "metrics"));
+
+    /* any metric's answer, for the paths that name the metric in the URL */
+    json_t *cell = json_pack("{s:[s,s,s]}", "type", "string", "number", "null");
+    set(d->schemas, "MetricResult",
+        json_pack("{s:s, s:s, s:{s:{s:s}, s:{s:s}, s:{s:s, s:{s:s, s:o}}}, s:[s,s]}", "type",
+                  "object", "description",
+                  "any metric's rows; /v1/metrics/NAME describes each metric's columns",
+                  "properties", "metric", "type", "string", "time_zone", "type", "string", "rows",
+                  "type", "array", "items", "type", "object", "additionalProperties", cell,
+                  "required", "metric", "rows"));
+}
+
+/* The metric names of `group` ("" every group). */
+static json_t *metric_names(const char *group)
+{
+    json_t *a = json_array();
+    for (size_t i = 0; i < lf_metrics_count(); i++)
+        if (!*group || !strcmp(lf_metric_at(i)->group, group))
+            push(a, str(lf_metric_at(i)->name));
+    return a;
+}
+
+/* /v1/metrics/{name}, /v1/reports/{name}, /v1/usage/{name}: the metric named in the URL, its
+ * parameters as free-form query parameters. */
+static void metric_by_name(struct doc *d, json_t *op, const char *group, const char *id,
+                           const char *summary)
+{
+    tag(d, op, "metrics", NULL);
+    set(op, "operationId", str(id));
+    set(op, "summary", str(summary));
+    set(op, "description",
+        str("Any metric by name, its parameters given as query parameters. Each metric's own "
+            "path, GET /v1/metrics/NAME, declares them with their types and its columns."));
+    json_t *name = typed("string");
+    set(name, "enum", metric_names(group));
+    push(params_of(op), param("path", "name", true, "the metric", name));
+    json_t *free_form = typed("object");
+    set(free_form, "additionalProperties", typed("string"));
+    json_t *q =
+        param("query", "params", false,
+              "the metric's parameters, each as NAME=VALUE (see GET /v1/metrics)", free_form);
+    set(q, "style", str("form"));
+    set(q, "explode", json_true());
+    push(params_of(op), q);
+    set(responses_of(op), "200", answer_of("the metric's rows", ref("schemas", "MetricResult")));
+    error_answer(d, op, HE_BAD_REQUEST);
+    error_answer(d, op, HE_NOT_FOUND);
+}
+
+/* ---- resources ---- */
+
+enum form { ROW, CREATE, REPLACE, PATCH, LIST, FORM_NR };
+static const char *const form_suffix[FORM_NR] = {"", "Create", "Replace", "Patch", "List"};
+
+static bool is_serial_key(const struct resource_def *def, const struct field_def *f)
+{
+    return (f->flags & FIELD_KEY) && !def->ext_key;
+}
+
+/* The schema of field f; in a body (`input`) the formats a client sends and the defaults. A
+ * field may be null (missing) unless it is required or the key. */
+static json_t *field_schema(const struct resource_def *def, const struct field_def *f, bool input)
+{
+    static const char *const json_types[] = {
+        [FIELD_TEXT] = "string",  [FIELD_INT] = "integer", [FIELD_REAL] = "number",
+        [FIELD_TIME] = "string",  [FIELD_DATE] = "string", [FIELD_MONEY] = "integer",
+        [FIELD_BOOL] = "boolean", [FIELD_JSON] = "object", [FIELD_REF] = "string",
+        [FIELD_DICT] = "string"};
+    bool may_be_null = !(f->flags & (FIELD_REQUIRED | FIELD_KEY));
+    const char *type = json_types[f->type];
+    json_t *s = may_be_null ? nullable(type) : typed(type);
+    struct buf text = BUF_INIT;
+    buf_adds(&text, f->doc);
+    switch (f->type) {
+    case FIELD_TEXT:
+    case FIELD_DICT:
+    case FIELD_REF:
+        if (f->type != FIELD_TEXT || (f->flags & FIELD_KEY))
+            set(s, "minLength", json_integer(1));
+        if (f->check == CHECK_CURRENCY)
+            break; /* its pattern says it all */
+        /* JSON Schema counts characters; the server counts bytes of UTF-8 */
+        set(s, "maxLength", json_integer((json_int_t)field_max_len(f)));
+        buf_addf(&text, "; at most %zu bytes of UTF-8", field_max_len(f));
+        if (f->type == FIELD_REF)
+            buf_addf(&text, "; the id of %s %s", strchr("aeiou", f->ref->singular[0]) ? "an" : "a",
+                     f->ref->singular);
+        break;
+    case FIELD_INT:
+    case FIELD_MONEY:
+        set(s, "format", str("int64"));
+        if (f->type == FIELD_MONEY && !strstr(f->doc, "minor units"))
+            buf_adds(&text, "; minor units (cents) of the currency");
+        break;
+    case FIELD_TIME:
+        set(s, "format", str("date-time"));
+        break;
+    case FIELD_DATE:
+        set(s, "format", str("date"));
+        break;
+    default:
+        break;
+    }
+    if (f->vocab) {
+        json_t *e = names(f->vocab);
+        if (may_be_null)
+            push(e, json_null());
+        set(s, "enum", e);
+    }
+    switch (f->check) {
+    case CHECK_NONNEG:
+        set(s, "minimum", json_integer(0));
+        break;
+    case CHECK_RANGE:
+        set(s, "minimum", json_integer(f->min));
+        set(s, "maximum", json_integer(f->max));
+        break;
+    case CHECK_CURRENCY:
+        set(s, "pattern", str("^[A-Z]{3}$"));
+        break;
+    case CHECK_EMAIL: /* model/resource.c: one '@' with text on both sides, no blanks */
+        set(s, "pattern", str("^[^@ \t\r\n]+@[^@ \t\r\n]+$"));
+        break;
+    case CHECK_PAST:
+        buf_adds(&text, "; from 1970 to at most a day after now");
+        break;
+    default:
+        break;
+    }
+    if (f->flags & FIELD_READONLY || is_serial_key(def, f))
+        set(s, "readOnly", json_true());
+    if (input && f->dflt) {
+        set(s, "default", str(f->dflt));
+        buf_addf(&text, "; %s when not given", f->dflt);
+    }
+    set(s, "description", str(buf_str(&text)));
+    buf_release(&text);
+    return s;
+}
+
+/* Whether a request body may carry field f (the key only where the client chooses it). */
+static bool writable(const struct resource_def *def, const struct field_def *f)
+{
+    return !(f->flags & FIELD_READONLY) && !is_serial_key(def, f);
+}
+
+/* components/schemas of resource def in `form`, made on first use; returns a $ref to it. */
+static json_t *resource_schema(struct doc *d, const struct resource_def *def, int form)
+{
+    char name[128];
+    camel(def->singular, form_suffix[form], name);
+    if (json_object_get(d->schemas, name))
+        return ref("schemas", name);
+    json_t *s = typed("object"), *props = json_object(), *req = json_array();
+    if (form == LIST) {
+        json_t *data = typed("array");
+        set(data, "items", resource_schema(d, def, ROW));
+        set(props, "data", data);
+        json_t *next = nullable("string");
+        set(next, "description",
+            str("the cursor of the next page (pass it as ?cursor=), null on the last page"));
+        set(props, "next_cursor", next);
+        push(req, str("data"));
+        push(req, str("next_cursor"));
+        set(s, "description", strf("a page of %s", def->name));
+    } else {
+        for (size_t i = 0; i < def->fields_nr; i++) {
+            const struct field_def *f = &def->fields[i];
+            if (form != ROW && !writable(def, f))
+                continue;
+            set(props, f->name, field_schema(def, f, form != ROW));
+            /* every answer has every field; a create needs the required ones and its id */
+            if (form == ROW || (form != PATCH && (f->flags & FIELD_REQUIRED)) ||
+                (form == CREATE && (f->flags & FIELD_KEY)))
+                push(req, str(f->name));
+        }
+        static const char *const what[FORM_NR] = {
+            [CREATE] = "the body that creates",
+            [REPLACE] = "the body that replaces (fields not given are cleared; `id`, when "
+                        "given, must be the URL's)",
+            [PATCH] = "the body that changes (only the given fields; null clears one)"};
+        if (form == ROW)
+            set(s, "description", str(def->doc));
+        else
+            set(s, "description",
+                strf("%s %s %s", what[form], strchr("aeiou", def->singular[0]) ? "an" : "a",
+                     def->singular));
+    }
+    set(s, "properties", props);
+    if (json_array_size(req))
+        set(s, "required", req);
+    else
+        json_decref(req);
+    set(s, "additionalProperties", json_false());
+    set(d->schemas, name, s);
+    return ref("schemas", name);
+}
+
+/* The resource a route serves: the path segment after "/v1/" (as api_resources.c reads it). */
+static const struct resource_def *route_resource(struct doc *d, const struct route *rt)
+{
+    char name[64];
+    const char *s = rt->pattern + strlen("/v1/");
+    size_t n = strcspn(s, "/");
+    snprintf(name, sizeof(name), "%.*s", (int)n, s);
+    const struct resource_def *def = resource_find(name);
+    if (!def)
+        err_set(d->err, LF_EINTERNAL, "route '%s %s' serves no resource of model/resource.c",
+                rt->method, rt->pattern);
+    return def;
+}
+
+static void resource_tag(struct doc *d, const struct resource_def *def, json_t *op,
+                         const char *verb, const char *summary)
+{
+    char id[96];
+    tag(d, op, def->name, def->doc);
+    snprintf(id, sizeof(id), "%s_%s", def->name, verb);
+    set(op, "operationId", str(id));
+    set(op, "summary", str(summary));
+}
+
+static void key_param(const struct resource_def *def, json_t *op)
+{
+    const struct field_def *key = &def->fields[RESOURCE_KEY];
+    json_t *s = def->ext_key ? typed("string") : typed("integer");
+    if (def->ext_key)
+        set(s, "minLength", json_integer(1));
+    push(params_of(op), param("path", "id", true, key->doc, s));
+}
+
+/* The names api_resources.c takes as paging rather than as filters. */
+static bool paging_param(const char *name)
+{
+    return !strcmp(name, "sort") || !strcmp(name, "cursor") || !strcmp(name, "limit");
+}
+
+static void op_resource_list(struct doc *d, const struct route *rt, json_t *op)
+{
+    const struct resource_def *def = route_resource(d, rt);
+    if (!def)
+        return;
+    char summary[128];
+    snprintf(summary, sizeof(summary), "list %s", def->name);
+    resource_tag(d, def, op, "list", summary);
+    set(op, "description",
+        str("A page of rows in creation order, or sorted. Every other query parameter is a "
+            "filter field=value (ANDed; a reference filters by the other row's id)."));
+    json_t *list = params_of(op), *sorts = json_array();
+    for (size_t i = 0; i < def->fields_nr; i++) {
+        const struct field_def *f = &def->fields[i];
+        if (f->type == FIELD_JSON || paging_param(f->name))
+            continue; /* an object cannot be filtered on */
+        json_t *s = field_schema(def, f, true);
+        json_object_del(s, "readOnly");
+        json_object_del(s, "default");
+        json_object_del(s, "description");
+        if (json_is_array(json_object_get(s, "type"))) /* ?field= never means null */
+            set(s, "type", json_incref(json_array_get(json_object_get(s, "type"), 0)));
+        json_t *e = json_object_get(s, "enum");
+        if (e && json_is_null(json_array_get(e, json_array_size(e) - 1)))
+            json_array_remove(e, json_array_size(e) - 1);
+        push(list, param("query", f->name, false, f->doc, s));
+        if (f->type != FIELD_REF && f->type != FIELD_DICT) {
+            push(sorts, str(f->name));
+            push(sorts, strf("-%s", f->name));
+        }
+    }
+    json_t *sort = typed("string");
+    set(sort, "enum", sorts);
+    push(list, param("query", "sort", false, "a field to sort by; -field sorts descending", sort));
+    push(list, param("query", "cursor", false, "the previous page's next_cursor", typed("string")));
+    json_t *limit = typed("integer");
+    set(limit, "minimum", json_integer(1));
+    set(limit, "maximum", json_integer(PAGE_MAX));
+    set(limit, "default", json_integer(PAGE_DEFAULT));
+    push(list, param("query", "limit", false, "rows a page holds", limit));
+    set(responses_of(op), "200", answer_of("a page of rows", resource_schema(d, def, LIST)));
+    error_answer(d, op, HE_BAD_REQUEST);
+}
+
+static void op_resource_get(struct doc *d, const struct route *rt, json_t *op)
+{
+    const struct resource_def *def = route_resource(d, rt);
+    if (!def)
+        return;
+    char summary[128];
+    snprintf(summary, sizeof(summary), "get %s %s", strchr("aeiou", def->singular[0]) ? "an" : "a",
+             def->singular);
+    resource_tag(d, def, op, "get", summary);
+    key_param(def, op);
+    set(responses_of(op), "200", answer_of("the row", resource_schema(d, def, ROW)));
+    error_answer(d, op, HE_NOT_FOUND);
+}
+
+static void write_op(struct doc *d, const struct route *rt, json_t *op, int form)
+{
+    static const char *const verbs[FORM_NR] = {
+        [CREATE] = "create", [REPLACE] = "replace", [PATCH] = "update"};
+    static const char *const what[FORM_NR] = {
+        [CREATE] = "create", [REPLACE] = "replace (or create)", [PATCH] = "change"};
+    const struct resource_def *def = route_resource(d, rt);
+    if (!def)
+        return;
+    char summary[128];
+    snprintf(summary, sizeof(summary), "%s %s %s", what[form],
+             strchr("aeiou", def->singular[0]) ? "an" : "a", def->singular);
+    resource_tag(d, def, op, verbs[form], summary);
+    if (form != CREATE)
+        key_param(def, op);
+    set(op, "requestBody", body_of(summary, resource_schema(d, def, form)));
+    json_t *resp = responses_of(op);
+    if (form != PATCH)
+        set(resp, "201", answer_of("created: the row as stored", resource_schema(d, def, ROW)));
+    if (form != CREATE || def->append_only)
+        set(resp, "200",
+            answer_of(def->append_only ? "stored already (an event is never "
+                                         "changed): the row as stored"
+                                       : "the row as stored",
+                      resource_schema(d, def, ROW)));
+    if (form == PATCH)
+        error_answer(d, op, HE_NOT_FOUND);
+    error_answer(d, op, HE_CONFLICT);
+    error_answer(d, op, HE_INVALID);
+}
+
+static void op_resource_create(struct doc *d, const struct route *rt, json_t *op)
+{
+    write_op(d, rt, op, CREATE);
+}
+
+static void op_resource_replace(struct doc *d, const struct route *rt, json_t *op)
+{
+    write_op(d, rt, op, REPLACE);
+}
+
+static void op_resource_merge(struct doc *d, const struct route *rt, json_t *op)
+{
+    write_op(d, rt, op, PATCH);
+}
+
+static void op_resource_delete(struct doc *d, const struct route *rt, json_t *op)
+{
+    const struct resource_def *def = route_resource(d, rt);
+    if (!def)
+        return;
+    char summary[128];
+    snprintf(summary, sizeof(summary), "delete %s %s",
+             strchr("aeiou", def->singular[0]) ? "an" : "a", def->singular);
+    resource_tag(d, def, op, "delete", summary);
+    set(op, "description",
+        str("Deletes the row, recording the key that did and the row in the audit log. A row "
+            "others refer to stays until they are gone (409)."));
+    key_param(def, op);
+    set(responses_of(op), "200", answer_of("deleted", ref("schemas", "Deleted")));
+    error_answer(d, op, HE_NOT_FOUND);
+    error_answer(d, op, HE_CONFLICT);
+}
+
+/* ---- the other routes ---- */
+
+static void op_healthz(struct doc *d, const struct route *rt, json_t *op)
+{
+    (void)rt;
+    tag(d, op, "server", NULL);
+    set(op, "operationId", str("healthz"));
+    set(op, "summary", str("is the server up and its store readable"));
+    set(responses_of(op), "200",
+        answer_of("up", json_pack("{s:s, s:{s:{s:s, s:s}, s:{s:s}}, s:[s,s]}", "type", "object",
+                                  "properties", "status", "type", "string", "const", "ok",
+                                  "version", "type", "string", "required", "status", "version")));
+    error_answer(d, op, HE_UNAVAILABLE);
+}
+
+static void op_prometheus(struct doc *d, const struct route *rt, json_t *op)
+{
+    (void)rt;
+    tag(d, op, "server", NULL);
+    set(op, "operationId", str("prometheus_metrics"));
+    set(op, "summary", str("the server's metrics in Prometheus' text exposition format"));
+    json_t *resp = json_object(), *content = json_object(), *media = json_object();
+    set(resp, "description", str("requests by route and status, latencies, ingestion, commits"));
+    set(media, "schema", typed("string"));
+    set(content, "text/plain", media);
+    set(resp, "content", content);
+    set(responses_of(op), "200", resp);
+}
+
+static void op_openapi(struct doc *d, const struct route *rt, json_t *op)
+{
+    (void)rt;
+    tag(d, op, "server", NULL);
+    set(op, "operationId", str("openapi"));
+    set(op, "summary", str("this document (also docs/openapi.json, `landfall openapi`)"));
+    set(responses_of(op), "200",
+        answer_of("the OpenAPI " OPENAPI_VERSION " document", typed("object")));
+}
+
+/* The ingestion routes' common part: the body, the answers and the key in the body. */
+static void ingest_op(struct doc *d, json_t *op, json_t *body_schema)
+{
+    set(op, "requestBody",
+        body_of("JSON, optionally gzip- or deflate-compressed (Content-Encoding)", body_schema));
+    set(responses_of(op), "200",
+        answer_of("every valid item is durable; invalid ones are listed",
+                  ref("schemas", "IngestResult")));
+    set(responses_of(op), "422",
+        answer_of("no item was valid: nothing was stored", ref("schemas", "IngestError")));
+    error_answer(d, op, HE_BAD_REQUEST);
+    error_answer(d, op, HE_TOO_LARGE);
+    error_answer(d, op, HE_MEDIA_TYPE);
+    error_answer(d, op, HE_UNAVAILABLE);
+}
+
+static void op_segment(struct doc *d, const struct route *rt, json_t *op)
+{
+    const char *call = rt->pattern + strlen("/v1/");
+    char id[64];
+    tag(d, op, "ingestion", NULL);
+    snprintf(id, sizeof(id), "segment_%s", call);
+    set(op, "operationId", str(id));
+    bool batch = !strcmp(call, "batch");
+    set(op, "summary", batch ? str("Segment: a batch of calls") : strf("Segment: a %s call", call));
+    ingest_op(d, op, ref("schemas", batch ? "SegmentBatch" : "SegmentCall"));
+}
+
+static void op_posthog(struct doc *d, const struct route *rt, json_t *op)
+{
+    char id[64];
+    size_t n = 0;
+    tag(d, op, "ingestion", NULL);
+    n = (size_t)snprintf(id, sizeof(id), "posthog");
+    for (const char *p = rt->pattern; *p && n + 1 < sizeof(id); p++)
+        id[n++] = *p == '/' ? '_' : *p;
+    id[n] = '\0';
+    set(op, "operationId", str(id));
+    set(op, "summary",
+        strf("PostHog: capture events (%s, with or without a trailing slash)", rt->pattern));
+    json_t *any = json_array(), *arr = typed("array");
+    push(any, ref("schemas", "PostHogBatch"));
+    push(any, ref("schemas", "PostHogEvent"));
+    set(arr, "items", ref("schemas", "PostHogEvent"));
+    push(any, arr);
+    json_t *body = json_object();
+    set(body, "description", str("a batch, one event, or an array of events"));
+    set(body, "anyOf", any);
+    ingest_op(d, op, body);
+}
+
+static void op_metrics_list(struct doc *d, const struct route *rt, json_t *op)
+{
+    (void)rt;
+    tag(d, op, "metrics", NULL);
+    set(op, "operationId", str("metrics_list"));
+    set(op, "summary", str("every metric's declaration: parameters, dimensions, columns"));
+    set(responses_of(op), "200", answer_of("the metrics", ref("schemas", "MetricList")));
+}
+
+static void finish(struct doc *d, const struct route *rt, json_t *op);
+
+/* GET /v1/metrics/{name}, and one path per metric beside it, with its own parameters and
+ * columns: what a client generator makes typed methods of. */
+static void op_metric_get(struct doc *d, const struct route *rt, json_t *op)
+{
+    metric_by_name(d, op, "", "metric_get", "any metric by name");
+    const char *colon = strchr(rt->pattern, ':');
+    for (size_t i = 0; colon && i < lf_metrics_count(); i++) {
+        const struct lf_metric_info *m = lf_metric_at(i);
+        char path[256], id[96];
+        snprintf(path, sizeof(path), "%.*s%s", (int)(colon - rt->pattern), rt->pattern, m->name);
+        snprintf(id, sizeof(id), "metric_%s", m->name);
+        for (char *p = id; *p; p++)
+            if (*p == '-')
+                *p = '_';
+        json_t *item = json_object(), *mop = json_object();
+        metric_op(d, m, id, mop);
+        finish(d, rt, mop);
+        set(item, "get", mop);
+        set(d->paths, path, item);
+    }
+}
+
+/* The older lists: {"reports"|"metrics": [{"name", "description"}]} of one group. */
+static void group_list(struct doc *d, json_t *op, const char *key, const char *id,
+                       const char *summary)
+{
+    tag(d, op, "metrics", NULL);
+    set(op, "operationId", str(id));
+    set(op, "summary", str(summary));
+    json_t *s = json_pack("{s:s, s:{s:{s:s, s:{s:s, s:{s:{s:s}, s:{s:s}}, s:[s,s]}}}, s:[s]}",
+                          "type", "object", "properties", key, "type", "array", "items", "type",
+                          "object", "properties", "name", "type", "string", "description", "type",
+                          "string", "required", "name", "description", "required", key);
+    set(responses_of(op), "200", answer_of(summary, s));
+}
+
+static void op_reports_list(struct doc *d, const struct route *rt, json_t *op)
+{
+    (void)rt;
+    group_list(d, op, "reports", "reports_list", "the report metrics (the older /v1/metrics)");
+}
+
+static void op_usage_list(struct doc *d, const struct route *rt, json_t *op)
+{
+    (void)rt;
+    group_list(d, op, "metrics", "usage_list", "the usage metrics (the older /v1/metrics)");
+}
+
+static void op_report_get(struct doc *d, const struct route *rt, json_t *op)
+{
+    (void)rt;
+    metric_by_name(d, op, "report", "report_get",
+                   "a report metric (the older path of /v1/metrics/NAME)");
+}
+
+static void op_usage_get(struct doc *d, const struct route *rt, json_t *op)
+{
+    (void)rt;
+    metric_by_name(d, op, "usage", "usage_get",
+                   "a usage metric (the older path of /v1/metrics/NAME)");
+}
+
+static void op_cohorts(struct doc *d, const struct route *rt, json_t *op)
+{
+    (void)rt;
+    metric_op(d, lf_metric_find("cohorts"), "cohorts", op);
+}
+
+/* /v1/survival: the survival metric, or with median=true survival-median. */
+static void op_survival(struct doc *d, const struct route *rt, json_t *op)
+{
+    (void)rt;
+    char median[128];
+    metric_op(d, lf_metric_find("survival"), "survival", op);
+    metric_result(d, lf_metric_find("survival-median"), median);
+    push(params_of(op), param("query", "median", false,
+                              "true: the median lifetimes (the survival-median metric)",
+                              typed("boolean")));
+    json_t *either = json_pack("{s:[o,o]}", "oneOf", ref("schemas", "SurvivalResult"),
+                               ref("schemas", median));
+    set(responses_of(op), "200",
+        answer_of("the curves, or with median=true the medians", either));
+}
+
+static void op_keys_list(struct doc *d, const struct route *rt, json_t *op)
+{
+    (void)rt;
+    tag(d, op, "keys", NULL);
+    set(op, "operationId", str("keys_list"));
+    set(op, "summary", str("the workspace's keys, live and revoked (never the keys themselves)"));
+    json_t *scopes = json_array();
+    for (int s = LF_SCOPE_WRITE; s <= LF_SCOPE_ADMIN; s++)
+        push(scopes, str(lf_scope_name(s)));
+    json_t *key = json_pack(
+        "{s:s, s:{s:{s:s}, s:{s:s, s:s}, s:{s:s, s:o}, s:{s:[s,s]}, s:{s:s, s:s}, "
+        "s:{s:[s,s], s:s, s:s}}, s:[s,s,s,s,s,s], s:b}",
+        "type", "object", "properties", "id", "type", "integer", "prefix", "type", "string",
+        "description", "the key's first characters, which `landfall keys revoke` takes", "scope",
+        "type", "string", "enum", scopes, "name", "type", "string", "null", "created", "type",
+        "string", "format", "date-time", "revoked", "type", "string", "null", "format", "date-time",
+        "description", "null while the key is live", "required", "id", "prefix", "scope", "name",
+        "created", "revoked", "additionalProperties", 0);
+    set(d->schemas, "Key", key);
+    json_t *page = json_pack("{s:s, s:{s:{s:s, s:o}, s:{s:[s,s]}}, s:[s,s], s:b}", "type", "object",
+                             "properties", "data", "type", "array", "items", ref("schemas", "Key"),
+                             "next_cursor", "type", "string", "null", "required", "data",
+                             "next_cursor", "additionalProperties", 0);
+    json_t *list = params_of(op), *limit = typed("integer");
+    set(limit, "minimum", json_integer(1));
+    set(limit, "maximum", json_integer(PAGE_MAX));
+    set(limit, "default", json_integer(PAGE_DEFAULT));
+    push(list, param("query", "limit", false, "keys a page holds", limit));
+    push(list, param("query", "cursor", false, "the previous page's next_cursor", typed("string")));
+    set(responses_of(op), "200", answer_of("a page of keys", page));
+    error_answer(d, op, HE_BAD_REQUEST);
+}
+
+/* What each handler answers. A route whose handler is missing here makes the document fail,
+ * so that a new endpoint cannot go undocumented. */
+static const struct {
+    http_handler fn;
+    void (*describe)(struct doc *d, const struct route *rt, json_t *op);
+} described[] = {
+    {api_healthz, op_healthz},
+    {api_metrics, op_prometheus},
+    {api_openapi, op_openapi},
+    {api_segment, op_segment},
+    {api_posthog, op_posthog},
+    {api_metrics_list, op_metrics_list},
+    {api_metrics_get, op_metric_get},
+    {api_reports_list, op_reports_list},
+    {api_reports_get, op_report_get},
+    {api_usage_list, op_usage_list},
+    {api_usage_get, op_usage_get},
+    {api_cohorts, op_cohorts},
+    {api_survival, op_survival},
+    {api_keys_list, op_keys_list},
+    {api_resource_list, op_resource_list},
+    {api_resource_create, op_resource_create},
+    {api_resource_get, op_resource_get},
+    {api_resource_replace, op_resource_replace},
+    {api_resource_merge, op_resource_merge},
+    {api_resource_delete, op_resource_delete},
+};
+
+/* Who may call: the security requirements of a route's auth. */
+static void security(struct doc *d, const struct route *rt, json_t *op)
+{
+    json_t *alts = json_array();
+    if (rt->auth != AUTH_NONE) {
+        int scope = rt->auth == AUTH_INGEST ? LF_SCOPE_WRITE
+                    : rt->auth == AUTH_READ ? LF_SCOPE_READ
+                                            : LF_SCOPE_ADMIN;
+        const char *schemes[] = {"bearerKey", "basicKey"};
+        for (size_t i = 0; i < 2; i++) {
+            json_t *req = json_object(), *roles = json_array();
+            push(roles, str(lf_scope_name(scope)));
+            set(req, schemes[i], roles);
+            push(alts, req);
+        }
+        /* ingestion: a request without an Authorization header carries its key in the body
+         * (writeKey, api_key or token), which no OpenAPI security scheme can express */
+        if (rt->auth == AUTH_INGEST)
+            push(alts, json_object());
+        error_answer(d, op, HE_UNAUTHORIZED);
+        error_answer(d, op, HE_FORBIDDEN);
+        error_answer(d, op, HE_RATE_LIMITED);
+    }
+    set(op, "security", alts);
+}
+
+static void security_schemes(json_t *components)
+{
+    json_t *schemes = json_object();
+    set(schemes, "bearerKey",
+        json_pack("{s:s, s:s, s:s, s:s}", "type", "http", "scheme", "bearer", "bearerFormat",
+                  "lf_ and 43 base64url characters", "description",
+                  "An API key as `Authorization: Bearer KEY`. A key has one scope: write "
+                  "(ingestion), read (metrics and resources) or admin (everything); an "
+                  "operation's security names the scope it needs, which an admin key also "
+                  "has."));
+    set(schemes, "basicKey",
+        json_pack("{s:s, s:s, s:s}", "type", "http", "scheme", "basic", "description",
+                  "An API key as the HTTP basic user name with an empty password, as "
+                  "Segment's libraries send their write key. Ingestion also takes the key "
+                  "in the body instead (Segment's writeKey, PostHog's api_key or token): "
+                  "the empty alternative of those operations' security."));
+    set(components, "securitySchemes", schemes);
+}
+
+/* "/v1/accounts/:id" → "/v1/accounts/{id}" */
+static void path_of(const char *pattern, char out[256])
+{
+    size_t n = 0;
+    for (const char *p = pattern; *p && n + 3 < 256; p++) {
+        if (*p == ':' && p[-1] == '/') {
+            size_t len = strcspn(p + 1, "/");
+            n += (size_t)snprintf(out + n, 256 - n, "{%.*s}", (int)len, p + 1);
+            p += len;
+        } else {
+            out[n++] = *p;
+        }
+    }
+    out[n] = '\0';
+}
+
+/* What every operation of route rt has: who may call it, and the answer to any other failure. */
+static void finish(struct doc *d, const struct route *rt, json_t *op)
+{
+    security(d, rt, op);
+    if (!json_object_get(d->responses, http_error_code(HE_INTERNAL)))
+        set(d->responses, http_error_code(HE_INTERNAL),
+            answer_of("any other failure: 500 internal (a bug) or 503 unavailable (the store "
+                      "failed; nothing was written, retry)",
+                      ref("schemas", "Error")));
+    set(responses_of(op), "default", ref("responses", http_error_code(HE_INTERNAL)));
+}
+
+static int describe_routes(struct doc *d)
+{
+    for (const struct route *rt = http_routes; rt->method; rt++) {
+        void (*describe)(struct doc *, const struct route *, json_t *) = NULL;
+        for (size_t i = 0; i < sizeof(described) / sizeof(*described) && !describe; i++)
+            if (described[i].fn == rt->fn)
+                describe = described[i].describe;
+        if (!describe)
+            return err_set(d->err, LF_EINTERNAL,
+                           "route '%s %s' has no description in http/openapi.c", rt->method,
+                           rt->pattern);
+        char path[256], method[16];
+        path_of(rt->pattern, path);
+        size_t i = 0;
+        for (; rt->method[i] && i + 1 < sizeof(method); i++)
+            method[i] = (char)(rt->method[i] - 'A' + 'a');
+        method[i] = '\0';
+        json_t *item = json_object_get(d->paths, path), *op = json_object();
+        if (!item) {
+            item = json_object();
+            set(d->paths, path, item);
+        }
+        set(item, method, op);
+        describe(d, rt, op);
+        if (d->err->code)
+            return -1;
+        if (rt->body && !json_object_get(op, "requestBody"))
+            return err_set(d->err, LF_EINTERNAL,
+                           "route '%s %s' takes a body that openapi.c does not describe",
+                           rt->method, rt->pattern);
+        finish(d, rt, op);
+    }
+    return 0;
+}
+
+/* The last path segments of the Segment routes but batch: the calls a batch item may be. */
+static void segment_calls(const char *out[16])
+{
+    size_t n = 0;
+    for (const struct route *rt = http_routes; rt->method && n + 1 < 16; rt++)
+        if (rt->fn == api_segment && strcmp(rt->pattern, "/v1/batch") != 0)
+            out[n++] = rt->pattern + strlen("/v1/");
+    out[n] = NULL;
+}
+
+int http_openapi(char **out, struct lf_err *err)
+{
+    struct doc d = {.root = json_object(),
+                    .paths = json_object(),
+                    .schemas = json_object(),
+                    .responses = json_object(),
+                    .tags = json_array(),
+                    .err = err};
+    const char *calls[16];
+    int ret = -1;
+    *out = NULL;
+    err_clear(err);
+
+    set(d.root, "openapi", str(OPENAPI_VERSION));
+    set(d.root, "info",
+        json_pack("{s:s, s:s, s:s, s:{s:s, s:s}}", "title", "landfall", "version", LANDFALL_VERSION,
+                  "description",
+                  "The HTTP API of `landfall serve`: Segment- and PostHog-compatible ingestion, "
+                  "the metrics of the registry, the REST resources, API keys, health. Generated "
+                  "from landfall's declarations (the route table, the metric registry, the "
+                  "resource definitions): GET /openapi.json serves it and docs/openapi.json is "
+                  "its copy. A trailing slash of a path is ignored. Errors are "
+                  "{\"error\": {\"code\", \"message\", \"field\"}}.",
+                  "license", "name", "MIT", "identifier", "MIT"));
+    set(d.root, "servers",
+        json_pack("[{s:s, s:s, s:{s:{s:s, s:s}}}]", "url", "http://{listen}", "description",
+                  "landfall serve --listen HOST:PORT", "variables", "listen", "default",
+                  "127.0.0.1:8080", "description", "the address the server listens on"));
+    set(d.root, "tags", d.tags);
+    set(d.root, "paths", d.paths);
+    json_t *components = json_object();
+    set(components, "schemas", d.schemas);
+    set(components, "responses", d.responses);
+    security_schemes(components);
+    set(d.root, "components", components);
+
+    error_schemas(&d);
+    segment_calls(calls);
+    ingest_schemas(&d, calls);
+    metric_schemas(&d);
+    set(d.schemas, "Deleted",
+        json_pack("{s:s, s:{s:{s:s, s:b}}, s:[s]}", "type", "object", "properties", "deleted",
+                  "type", "boolean", "const", 1, "required", "deleted"));
+    if (describe_routes(&d) < 0)
+        goto out;
+    /* jansson's buffer is malloc'ed (its default allocator): free() releases it */
+    char *text = json_dumps(d.root, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+    if (!text)
+        abort(); /* only out of memory makes jansson fail here */
+    *out = text;
+    ret = 0;
+out:
+    json_decref(d.root);
+    return ret;
+}
+
+void api_openapi(struct http_req *r)
+{
+    struct lf_err err = {0};
+    char *doc = NULL;
+    if (http_openapi(&doc, &err) < 0) {
+        http_fail_err(r, &err, NULL);
+        return;
+    }
+    http_json(r, 200, doc);
+    free(doc);
+}
