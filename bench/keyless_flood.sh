@@ -58,6 +58,14 @@ latency() {
         printf "median %.1f ms, p90 %.1f ms (n=%d)", v[int((NR + 1) / 2)], v[int(NR * 0.9 + 0.5)], NR }'
 }
 
+# cpu: the server's CPU seconds so far (user + system)
+cpu() { awk -v hz="$(getconf CLK_TCK)" '{ printf "%.2f", ($14 + $15) / hz }' "/proc/$pid/stat"; }
+# refused: keyless requests the server has answered so far (401 and 429)
+refused() {
+    curl -s "$url/metrics" | awk -F' ' '/^landfall_http_requests_total.*status="(401|429)"/ { n += $2 }
+        END { print n + 0 }'
+}
+
 echo "idle:      $(latency idle)"
 # the flood: FLOODERS loops, each posting the keyless body again as soon as it is answered
 flood=()
@@ -66,6 +74,9 @@ for j in $(seq "$flooders"); do
     flood+=($!)
 done
 sleep 3 # let the flood reach its pace before sampling
+cpu0=$(cpu) refused0=$(refused) t0=$(date +%s.%N)
 echo "flooded:   $(latency flood) with $flooders keyless clients ($mode, $(stat -c %s "$body") bytes a request)"
+cpu1=$(cpu) refused1=$(refused) t1=$(date +%s.%N)
+echo "meanwhile: $((refused1 - refused0)) keyless requests refused in $(echo "$t1 - $t0" | bc) s; the server used $(echo "$cpu1 - $cpu0" | bc) s of CPU"
 kill "${flood[@]}" 2>/dev/null || true
 wait "${flood[@]}" 2>/dev/null || true

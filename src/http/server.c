@@ -464,7 +464,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *mc, const ch
         return c->r.status ? send_answer(c) : MHD_YES;
     }
     if (*upload_size) {
-        if (c->r.route && c->r.route->body && !c->too_large) {
+        if (!c->answered && c->r.route && c->r.route->body && !c->too_large) {
             if (c->body.len + *upload_size > s->cfg.max_body)
                 c->too_large = true;
             else
