@@ -389,9 +389,7 @@ static void start(struct conn *c, const char *method)
         }
         return;
     }
-    if (!authorize(r))
-        return;
-    if (r->route->body)
+    if (authorize(r) && r->route->body)
         check_body_headers(c);
 }
 

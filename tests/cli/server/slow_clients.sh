@@ -79,4 +79,21 @@ http POST /v1/track -u "$w:" "${JSON[@]}" -d '{"userId": "u", "event": "e", "mes
 check_eq "a request that comes whole is answered" "200 1" "$status $(jfield '$.inserted')"
 serve_stop
 check_eq "clean stop" 0 "$stop_rc"
+
+# A slow body behind a valid key holds nothing the others need (its key was checked with the
+# store's handle before the body came): with one request thread, a read is answered while it
+# trickles. The 100 Continue shows that the slow request's key has been checked first.
+r=$(new_key read)
+serve_start --threads 1
+port=${URL##*:}
+exec {fd}<>"/dev/tcp/127.0.0.1/$port"
+printf 'POST /v1/track HTTP/1.1\r\nHost: slow\r\nAuthorization: Bearer %s\r\nContent-Type: application/json\r\nContent-Length: 1000\r\nExpect: 100-continue\r\n\r\n' "$w" >&"$fd"
+read -r -t 60 -u "$fd" line
+check_eq "the slow request's key is taken: 100 Continue" "HTTP/1.1 100 Continue" "${line%$'\r'}"
+printf '{"userId": ' >&"$fd"
+check_eq "meanwhile a read is answered" 200 \
+    "$(curl -s -o /dev/null -w '%{http_code}' --max-time 20 -H "Authorization: Bearer $r" "$URL/v1/accounts")"
+exec {fd}>&-
+serve_stop
+check_eq "clean stop" 0 "$stop_rc"
 finish
