@@ -42,9 +42,9 @@ static const char help_text[] =
     "\n"
     "Endpoints (docs/api.md): POST /v1/batch, /v1/track, /v1/identify, /v1/group, /v1/page,\n"
     "/v1/screen (Segment, write key as basic-auth user); POST /batch/, /capture/, /e/,\n"
-    "/i/v0/e/, /engage/ (PostHog, api_key in the body); GET /v1/reports/NAME, /v1/usage/NAME, /v1/cohorts,\n"
-    "/v1/survival and the resources /v1/accounts, /v1/contacts… (Bearer key); GET /healthz;\n"
-    "GET /metrics (Prometheus). Keys: 'landfall keys create'.\n";
+    "/i/v0/e/, /engage/ (PostHog, api_key in the body); GET /v1/reports/NAME,\n"
+    "/v1/usage/NAME, /v1/cohorts, /v1/survival and the resources /v1/accounts, /v1/contacts…\n"
+    "(Bearer key); GET /healthz; GET /metrics (Prometheus). Keys: 'landfall keys create'.\n";
 
 void cmd_serve_help(FILE *out)
 {

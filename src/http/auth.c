@@ -104,8 +104,8 @@ int auth_require(struct http_req *r, const char *key, int need)
 
 static bool key_char(char c)
 {
-    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
-           c == '-' || c == '_';
+    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
+           c == '_';
 }
 
 int auth_scan_body(struct http_req *r, const char *body, size_t len)

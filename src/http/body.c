@@ -118,7 +118,8 @@ static void form_decode(const char *s, size_t n, struct buf *out)
         int hi, lo;
         if (s[i] == '+')
             buf_addc(out, ' ');
-        else if (s[i] == '%' && i + 2 < n && (hi = hex_value(s[i + 1])) >= 0 && (lo = hex_value(s[i + 2])) >= 0)
+        else if (s[i] == '%' && i + 2 < n && (hi = hex_value(s[i + 1])) >= 0 &&
+                 (lo = hex_value(s[i + 2])) >= 0)
             buf_addc(out, (char)(hi * 16 + lo)), i += 2;
         else
             buf_addc(out, s[i]);

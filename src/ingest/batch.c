@@ -11,7 +11,7 @@
 #include "batch_int.h"
 #include "ingest_int.h"
 
-#define YEARS_AHEAD_MS (100LL * 366 * MS_PER_DAY) /* the latest renewal date taken */
+#define YEARS_AHEAD_MS (100LL * 366 * MS_PER_DAY) /* how far ahead a renewal may be */
 
 static const char *const call_types[] = {"track", "identify", "group", "page", "screen", NULL};
 
@@ -66,153 +66,138 @@ static json_t *member(json_t *obj, const char *path)
     return NULL;
 }
 
-/* An optional top-level id: absent or null is fine, else a non-empty string of bounded size. */
-static int check_id(json_t *obj, const char *name, const char **out, struct lf_err *err)
-{
-    json_t *v = json_object_get(obj, name);
-    *out = NULL;
-    if (!v || json_is_null(v))
-        return 0;
-    if (!json_is_string(v))
-        return err_set_field(err, name, LF_EINVAL, "'%s' must be a string", name);
-    if (json_string_length(v) == 0 || json_string_length(v) > INGEST_ID_MAX)
-        return err_set_field(err, name, LF_EINVAL, "'%s' must be 1 to %d bytes long", name,
-                             INGEST_ID_MAX);
-    if (strlen(json_string_value(v)) != json_string_length(v))
-        return err_set_field(err, name, LF_EINVAL, "'%s' holds a NUL character", name);
-    *out = json_string_value(v);
-    return 0;
-}
+/* ---- every value the store will read from a call, checked as the store checks it ----
+ *
+ * The writer maps a call onto rows (segment.c) and the store refuses a row whose field breaks
+ * its definition (model/resource.c). Each column segment.c reads is listed here with the field
+ * it becomes; its value is parsed as the mapping parses it (ndjson_fill's text, then
+ * field_time, field_money…) and passed through resource_check, the store's own check, with the
+ * moment of receipt as `now` (the writer's is later, so nothing passes here that it refuses).
+ * On top come the product's own limits on dates, stricter than the store's. */
 
-static int count_bytes(const char *buffer, size_t size, void *data)
-{
-    (void)buffer;
-    *(size_t *)data += size;
-    return 0;
-}
-
-/* An optional object member of bounded size (as the store keeps it: compact JSON). */
-static int check_object(json_t *obj, const char *name, bool stored, struct lf_err *err)
-{
-    json_t *v = json_object_get(obj, name);
-    size_t size = 0;
-    if (!v || json_is_null(v))
-        return 0;
-    if (!json_is_object(v))
-        return err_set_field(err, name, LF_EINVAL, "'%s' must be an object", name);
-    if (stored && json_dump_callback(v, count_bytes, &size, JSON_COMPACT) == 0 &&
-        size > INGEST_OBJECT_MAX)
-        return err_set_field(err, name, LF_EINVAL, "'%s' is %zu bytes of JSON, over the limit of %d",
-                             name, size, INGEST_OBJECT_MAX);
-    return 0;
-}
-
-/* ---- the values the store reads from a call ---- */
-
-enum check {
-    C_ID,       /* an account id */
-    C_TEXT,     /* a text trait */
-    C_EMAIL,    /* an email address */
-    C_TIME,     /* a creation time: 1970 to a day after receipt */
-    C_DATE,     /* a date ahead, such as a renewal: 1970 to a hundred years on */
-    C_CURRENCY, /* ISO 4217 */
-    C_MONEY,    /* a non-negative amount in the call's currency (USD's decimals without one) */
-    C_COUNT,    /* a whole number >= 0 */
-    C_REAL,     /* a finite number */
+enum extra {
+    X_NONE,
+    X_SINCE, /* a creation: 1970 to a day after receipt */
+    X_AHEAD, /* a date ahead, such as a renewal: 1970 to 100 years after receipt */
 };
 
 struct rule {
-    const char *path;
-    enum check check;
+    const char *path; /* in the call */
+    const struct resource_def *def;
+    int field;
+    int extra; /* enum extra */
 };
 
-/* Every column segment.c's schemas read beyond the top-level ids and names checked by
- * check_call; a value there is read as text, as ndjson_fill gives it (numbers and booleans
- * spelt out), so it is checked as that text. */
-static const struct rule event_rules[] = {{"context.groupId", C_ID},
-                                          {"properties.account_id", C_ID},
-                                          {"properties.value", C_REAL},
-                                          {"properties.revenue", C_REAL},
-                                          {NULL, 0}};
+static const struct rule event_rules[] = {
+    {"messageId", &resource_events, EVENT_ID, X_NONE},
+    {"context.groupId", &resource_events, EVENT_ACCOUNT, X_NONE},
+    {"properties.account_id", &resource_events, EVENT_ACCOUNT, X_NONE},
+    {"userId", &resource_events, EVENT_CONTACT, X_NONE},
+    {"anonymousId", &resource_events, EVENT_CONTACT, X_NONE},
+    {"event", &resource_events, EVENT_NAME, X_NONE},
+    {"properties.value", &resource_events, EVENT_VALUE, X_NONE},
+    {"properties.revenue", &resource_events, EVENT_VALUE, X_NONE},
+    {NULL, NULL, 0, 0}};
+enum { I_NAME = 4, I_FIRST, I_LAST }; /* identify_rules' name columns */
 static const struct rule identify_rules[] = {
-    {"traits.groupId", C_ID},      {"context.groupId", C_ID},      {"traits.email", C_EMAIL},
-    {"traits.name", C_TEXT},       {"traits.firstName", C_TEXT},   {"traits.lastName", C_TEXT},
-    {"traits.role", C_TEXT},       {"traits.createdAt", C_TIME},   {"traits.created_at", C_TIME},
-    {NULL, 0}};
+    {"userId", &resource_contacts, CONTACT_ID, X_NONE},
+    {"traits.groupId", &resource_contacts, CONTACT_ACCOUNT, X_NONE},
+    {"context.groupId", &resource_contacts, CONTACT_ACCOUNT, X_NONE},
+    {"traits.email", &resource_contacts, CONTACT_EMAIL, X_NONE},
+    {"traits.name", &resource_contacts, CONTACT_NAME, X_NONE},
+    {"traits.firstName", &resource_contacts, CONTACT_NAME, X_NONE},
+    {"traits.lastName", &resource_contacts, CONTACT_NAME, X_NONE},
+    {"traits.role", &resource_contacts, CONTACT_ROLE, X_NONE},
+    {"traits.createdAt", &resource_contacts, CONTACT_CREATED, X_SINCE},
+    {"traits.created_at", &resource_contacts, CONTACT_CREATED, X_SINCE},
+    {NULL, NULL, 0, 0}};
 static const struct rule group_rules[] = {
-    {"traits.name", C_TEXT},          {"traits.plan", C_TEXT},         {"traits.segment", C_TEXT},
-    {"traits.stage", C_TEXT},         {"traits.owner", C_TEXT},        {"traits.currency", C_CURRENCY},
-    {"traits.mrr", C_MONEY},          {"traits.seats", C_COUNT},       {"traits.customer_since", C_TIME},
-    {"traits.createdAt", C_TIME},     {"traits.renewal_date", C_DATE}, {NULL, 0}};
+    {"groupId", &resource_accounts, ACCOUNT_ID, X_NONE},
+    {"traits.name", &resource_accounts, ACCOUNT_NAME, X_NONE},
+    {"traits.plan", &resource_accounts, ACCOUNT_PLAN, X_NONE},
+    {"traits.segment", &resource_accounts, ACCOUNT_SEGMENT, X_NONE},
+    {"traits.currency", &resource_accounts, ACCOUNT_CURRENCY, X_NONE}, /* before mrr */
+    {"traits.mrr", &resource_accounts, ACCOUNT_MRR, X_NONE},
+    {"traits.seats", &resource_accounts, ACCOUNT_SEATS, X_NONE},
+    {"traits.stage", &resource_accounts, ACCOUNT_STAGE, X_NONE},
+    {"traits.owner", &resource_accounts, ACCOUNT_OWNER, X_NONE},
+    {"traits.customer_since", &resource_accounts, ACCOUNT_SINCE, X_SINCE},
+    {"traits.createdAt", &resource_accounts, ACCOUNT_SINCE, X_SINCE},
+    {"traits.renewal_date", &resource_accounts, ACCOUNT_RENEWAL, X_AHEAD},
+    {"userId", &resource_contacts, CONTACT_ID, X_NONE},
+    {NULL, NULL, 0, 0}};
 
-/* Prefixes err's message with the path and names it as the field. Returns -1. */
-static int at_path(struct lf_err *err, const char *path)
+/* The longest text field f of def takes: what ids, names and objects are held to. */
+static size_t max_len(const struct resource_def *def, int f)
 {
-    err_prefix(err, "%s", path);
+    return field_max_len(&def->fields[f]);
+}
+
+/* Names the call's path as err's field, and in the message: where the store's message starts
+ * by quoting its own field ("'name' is 1025 bytes…") the path replaces it, else the message
+ * is prefixed with it ("traits.email: 'x' is not an email address"). Returns -1. */
+static int at_path(struct lf_err *err, const char *path, const char *store_name)
+{
+    size_t n = store_name ? strlen(store_name) : 0;
+    char msg[sizeof(err->msg)];
+    if (n && err->msg[0] == '\'' && strncmp(err->msg + 1, store_name, n) == 0 &&
+        strncmp(err->msg + 1 + n, "' ", 2) == 0) {
+        snprintf(msg, sizeof(msg), "'%s'%s", path, err->msg + 1 + n + 1);
+        snprintf(err->msg, sizeof(err->msg), "%s", msg);
+    } else {
+        err_prefix(err, "%s", path);
+    }
     snprintf(err->field, sizeof(err->field), "%s", path);
     return -1;
 }
 
-static int check_range(struct span v, const char *path, int64_t t, int64_t latest,
-                       const char *latest_is, struct lf_err *err)
+/* A column's value as the mapping parses it for its field's type. */
+static int parse_value(const struct field_def *f, struct span v, const char *currency,
+                       struct value *out, struct lf_err *err)
 {
-    char shown[FIELD_SHOW];
-    field_show(v, shown);
-    if (t < 0)
-        return err_set_field(err, path, LF_EINVAL, "%s: '%s' is before 1970-01-01", path, shown);
-    if (t > latest)
-        return err_set_field(err, path, LF_EINVAL, "%s: '%s' is %s", path, shown, latest_is);
-    return 0;
+    *out = (struct value){0};
+    switch (f->type) {
+    case FIELD_TIME:
+        return field_time(v, &out->i, err);
+    case FIELD_DATE:
+        if (field_time(v, &out->i, err) < 0)
+            return -1;
+        out->i = time_day_start(out->i);
+        return 0;
+    case FIELD_INT:
+        return field_int(v, &out->i, err);
+    case FIELD_REAL:
+        return field_real(v, &out->r, err);
+    case FIELD_MONEY:
+        return field_money(v, currency, &out->i, err);
+    default: /* TEXT, DICT, REF */
+        out->s = v.ptr;
+        return 0;
+    }
 }
 
 static int check_value(const struct rule *rl, struct span v, int64_t now, const char **currency,
                        struct lf_err *err)
 {
-    int64_t n;
-    double d;
-    switch (rl->check) {
-    case C_ID:
-        if (v.len > INGEST_ID_MAX)
-            return err_set_field(err, rl->path, LF_EINVAL, "%s: an id is at most %d bytes long",
-                                 rl->path, INGEST_ID_MAX);
-        return 0;
-    case C_TEXT:
-        if (v.len > INGEST_TEXT_MAX)
-            return err_set_field(err, rl->path, LF_EINVAL, "%s: %zu bytes, over the limit of %d",
-                                 rl->path, v.len, INGEST_TEXT_MAX);
-        return 0;
-    case C_EMAIL:
-        if (v.len > INGEST_EMAIL_MAX)
-            return err_set_field(err, rl->path, LF_EINVAL,
-                                 "%s: an email address is at most %d bytes long", rl->path,
-                                 INGEST_EMAIL_MAX);
-        return field_email(v, err) < 0 ? at_path(err, rl->path) : 0;
-    case C_TIME:
-        if (field_time(v, &n, err) < 0)
-            return at_path(err, rl->path);
-        return check_range(v, rl->path, n, now + INGEST_AHEAD_MS,
-                           "more than a day after the moment it was received", err);
-    case C_DATE:
-        if (field_time(v, &n, err) < 0)
-            return at_path(err, rl->path);
-        return check_range(v, rl->path, n, now + YEARS_AHEAD_MS, "more than 100 years ahead",
-                           err);
-    case C_CURRENCY:
-        if (field_currency(v, err) < 0)
-            return at_path(err, rl->path);
+    const struct field_def *f = &rl->def->fields[rl->field];
+    struct value vals[RESOURCE_MAX_FIELDS];
+    char shown[FIELD_SHOW];
+    if (parse_value(f, v, *currency, &vals[rl->field], err) < 0)
+        return at_path(err, rl->path, NULL);
+    if (resource_check(rl->def, vals, 1ull << rl->field, now, err) < 0)
+        return at_path(err, rl->path, f->name);
+    if (f->check == CHECK_CURRENCY)
         *currency = v.ptr;
-        return 0;
-    case C_MONEY:
-        if (field_money(v, *currency, &n, err) < 0)
-            return at_path(err, rl->path);
-        if (n < 0)
-            return err_set_field(err, rl->path, LF_EINVAL, "%s: must not be negative", rl->path);
-        return 0;
-    case C_COUNT:
-        return field_count(v, &n, err) < 0 ? at_path(err, rl->path) : 0;
-    case C_REAL:
-        return field_real(v, &d, err) < 0 ? at_path(err, rl->path) : 0;
-    }
+    int64_t t = vals[rl->field].i;
+    field_show(v, shown);
+    if (rl->extra == X_SINCE && (t < 0 || t > now + INGEST_AHEAD_MS))
+        return err_set_field(err, rl->path, LF_EINVAL,
+                             "%s: '%s' must lie between 1970-01-01 and a day after now", rl->path,
+                             shown);
+    if (rl->extra == X_AHEAD && (t < 0 || t > now + YEARS_AHEAD_MS))
+        return err_set_field(err, rl->path, LF_EINVAL,
+                             "%s: '%s' must lie between 1970-01-01 and 100 years from now",
+                             rl->path, shown);
     return 0;
 }
 
@@ -237,18 +222,69 @@ static int check_rules(json_t *obj, const struct rule *rules, int64_t now, struc
     for (size_t k = 0; rc == 0 && k < n; k++)
         if (r.val[k].ptr)
             rc = check_value(&rules[k], r.val[k], now, &currency, err);
+    /* without a name, segment.c makes one of the first and last names: one text field too */
+    size_t name_max = max_len(&resource_contacts, CONTACT_NAME);
+    if (rc == 0 && rules == identify_rules && !r.val[I_NAME].ptr &&
+        r.val[I_FIRST].len + 1 + r.val[I_LAST].len > name_max)
+        rc = err_set_field(err, "traits.lastName", LF_EINVAL,
+                           "traits.firstName and traits.lastName make a name over %zu bytes",
+                           name_max);
     row_release(&r);
     return rc;
+}
+
+/* An optional top-level id: absent or null is fine, else a non-empty string (its length is the
+ * rules' to check). */
+static int check_id(json_t *obj, const char *name, const char **out, struct lf_err *err)
+{
+    json_t *v = json_object_get(obj, name);
+    *out = NULL;
+    if (!v || json_is_null(v))
+        return 0;
+    if (!json_is_string(v))
+        return err_set_field(err, name, LF_EINVAL, "'%s' must be a string", name);
+    if (json_string_length(v) == 0)
+        return err_set_field(err, name, LF_EINVAL, "'%s' cannot be empty", name);
+    *out = json_string_value(v);
+    return 0;
+}
+
+static int count_bytes(const char *buffer, size_t size, void *data)
+{
+    (void)buffer;
+    *(size_t *)data += size;
+    return 0;
+}
+
+/* An optional object member; `limit` (0: none) bounds it as compact JSON, the store's form
+ * (which keeps the members that are no columns: at most this). */
+static int check_object(json_t *obj, const char *name, size_t limit, struct lf_err *err)
+{
+    json_t *v = json_object_get(obj, name);
+    size_t size = 0;
+    if (!v || json_is_null(v))
+        return 0;
+    if (!json_is_object(v))
+        return err_set_field(err, name, LF_EINVAL, "'%s' must be an object", name);
+    if (limit && json_dump_callback(v, count_bytes, &size, JSON_COMPACT) == 0 && size > limit)
+        return err_set_field(err, name, LF_EINVAL,
+                             "'%s' is %zu bytes of JSON, over the limit of %zu", name, size, limit);
+    return 0;
 }
 
 /* Checks obj as a Segment call of `type`. */
 static int check_call(json_t *obj, const char *type, int64_t now, struct lf_err *err)
 {
     const char *user, *anon, *id;
-    bool event = strcmp(type, "track") == 0 || strcmp(type, "page") == 0 ||
-                 strcmp(type, "screen") == 0;
-    if (check_object(obj, "properties", event, err) < 0 ||
-        check_object(obj, "traits", !event, err) < 0 || check_object(obj, "context", false, err) < 0)
+    bool event =
+        strcmp(type, "track") == 0 || strcmp(type, "page") == 0 || strcmp(type, "screen") == 0;
+    bool identify = strcmp(type, "identify") == 0;
+    size_t props = event ? max_len(&resource_events, EVENT_PROPS) : 0;
+    size_t traits = event      ? 0
+                    : identify ? max_len(&resource_contacts, CONTACT_ATTRS)
+                               : max_len(&resource_accounts, ACCOUNT_ATTRS);
+    if (check_object(obj, "properties", props, err) < 0 ||
+        check_object(obj, "traits", traits, err) < 0 || check_object(obj, "context", 0, err) < 0)
         return -1;
     if (check_id(obj, "userId", &user, err) < 0 || check_id(obj, "anonymousId", &anon, err) < 0 ||
         check_id(obj, "messageId", &id, err) < 0)
@@ -261,11 +297,7 @@ static int check_call(json_t *obj, const char *type, int64_t now, struct lf_err 
         if (!json_is_string(ev) || json_string_length(ev) == 0)
             return err_set_field(err, "event", LF_EINVAL,
                                  "a track call needs an event name (a string)");
-        if (json_string_length(ev) > INGEST_NAME_MAX)
-            return err_set_field(err, "event", LF_EINVAL,
-                                 "an event name is at most %d bytes long, not %zu", INGEST_NAME_MAX,
-                                 json_string_length(ev));
-    } else if (strcmp(type, "identify") == 0) {
+    } else if (identify) {
         /* the contact is the user: an anonymous visitor has none to update */
         if (!user)
             return err_set_field(err, "userId", LF_EINVAL, "an identify call needs a userId");
@@ -280,9 +312,9 @@ static int check_call(json_t *obj, const char *type, int64_t now, struct lf_err 
             return err_set_field(err, "name", LF_EINVAL, "'name' must be a string");
     }
     return check_rules(obj,
-                       event                               ? event_rules
-                       : strcmp(type, "identify") == 0 ? identify_rules
-                                                       : group_rules,
+                       event      ? event_rules
+                       : identify ? identify_rules
+                                  : group_rules,
                        now, err);
 }
 
@@ -318,9 +350,9 @@ static int call_time(json_t *obj, int64_t sent_at, int64_t received, int64_t *ts
         if (*ts < 0)
             return err_set_field(err, field, LF_EINVAL, "'%s' is before 1970-01-01%s", field,
                                  sent == LF_UNSET ? "" : " (after the clock-skew correction)");
-        return err_set_field(err, field, LF_EINVAL,
-                             "'%s' is %s, more than a day after the moment it was received%s",
-                             field, iso, sent == LF_UNSET ? "" : " (after the clock-skew correction)");
+        return err_set_field(
+            err, field, LF_EINVAL, "'%s' is %s, more than a day after the moment it was received%s",
+            field, iso, sent == LF_UNSET ? "" : " (after the clock-skew correction)");
     }
     return 0;
 }

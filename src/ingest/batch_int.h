@@ -30,13 +30,9 @@ struct ingest_batch {
     size_t parse_rejects; /* rejects found by the parse; the writer's come after them */
 };
 
-/* What one item may hold (docs/api.md, "Limits"): bytes, as UTF-8. */
-#define INGEST_ID_MAX 255      /* an id: userId, anonymousId, groupId, messageId, an account id */
-#define INGEST_NAME_MAX 255    /* an event name */
-#define INGEST_TEXT_MAX 1024   /* a text trait: a name, a role, a plan… */
-#define INGEST_EMAIL_MAX 254   /* RFC 5321's longest path */
-#define INGEST_OBJECT_MAX 65536 /* properties or traits, as compact JSON */
-#define INGEST_AHEAD_MS 86400000LL /* how far past its receipt an event or a creation may lie */
+/* How far past its receipt an event or a creation may lie (a clock a day ahead is broken).
+ * The other limits of an item are the store's definitions (model/resource.c). */
+#define INGEST_AHEAD_MS 86400000LL
 
 /* Records item `index` as rejected, once: `field` (may be NULL) and why->msg. A second reject
  * of the same item is dropped, so that the rejects count items, not calls. */

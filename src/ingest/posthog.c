@@ -15,24 +15,21 @@ struct naming {
     const char *segment, *posthog;
 };
 
-static const struct naming track_names[] = {
-    {"userId", "distinct_id"},  {"anonymousId", "distinct_id"},
-    {"messageId", "uuid"},      {"sentAt", "sent_at"},
-    {"context.groupId", "properties.$groups"},
-    {"properties", "properties"}, {"event", "event"},
-    {"timestamp", "timestamp"}, {NULL, NULL}};
-static const struct naming set_names[] = {{"userId", "distinct_id"},
-                                          {"messageId", "uuid"},
-                                          {"sentAt", "sent_at"},
-                                          {"traits", "properties.$set"},
-                                          {"timestamp", "timestamp"},
-                                          {NULL, NULL}};
-static const struct naming top_set_names[] = {{"userId", "distinct_id"},
-                                              {"messageId", "uuid"},
-                                              {"sentAt", "sent_at"},
-                                              {"traits", "$set"},
-                                              {"timestamp", "timestamp"},
-                                              {NULL, NULL}};
+static const struct naming track_names[] = {{"userId", "distinct_id"},
+                                            {"anonymousId", "distinct_id"},
+                                            {"messageId", "uuid"},
+                                            {"sentAt", "sent_at"},
+                                            {"context.groupId", "properties.$groups"},
+                                            {"properties", "properties"},
+                                            {"event", "event"},
+                                            {"timestamp", "timestamp"},
+                                            {NULL, NULL}};
+static const struct naming set_names[] = {{"userId", "distinct_id"},  {"messageId", "uuid"},
+                                          {"sentAt", "sent_at"},      {"traits", "properties.$set"},
+                                          {"timestamp", "timestamp"}, {NULL, NULL}};
+static const struct naming top_set_names[] = {{"userId", "distinct_id"},  {"messageId", "uuid"},
+                                              {"sentAt", "sent_at"},      {"traits", "$set"},
+                                              {"timestamp", "timestamp"}, {NULL, NULL}};
 static const struct naming set_once_names[] = {
     {"userId", "distinct_id"}, {"traits", "properties.$set_once"}, {NULL, NULL}};
 static const struct naming top_set_once_names[] = {
@@ -110,13 +107,13 @@ static int account_of(json_t *props, json_t **account, struct lf_err *err)
         json_t *id = id_string(v);
         size_t len = id ? json_string_length(id) : 0;
         json_decref(id);
-        if (len == 0 || len > INGEST_ID_MAX) {
+        if (len == 0 || len > field_max_len(&resource_events.fields[EVENT_ACCOUNT])) {
             char field[64];
             snprintf(field, sizeof(field), "properties.$groups.%s", type);
             return err_set_field(err, field, LF_EINVAL,
-                                 "'%s' must be a group key: a string or a whole number of 1 to %d "
-                                 "bytes",
-                                 field, INGEST_ID_MAX);
+                                 "'%s' must be a group key: a string or a whole number of 1 to "
+                                 "%zu bytes",
+                                 field, field_max_len(&resource_events.fields[EVENT_ACCOUNT]));
         }
         if (!*account)
             *account = v;
@@ -287,8 +284,9 @@ static int check_set_once(const struct translation *t, int64_t received, struct 
 {
     if (!t->set_once || !json_object_size(t->set_once))
         return 0;
-    json_t *check = json_pack("{ss,sO,sO}", "type", "identify", "userId", t->did, "traits",
-                              t->set_once), *ready;
+    json_t *check =
+               json_pack("{ss,sO,sO}", "type", "identify", "userId", t->did, "traits", t->set_once),
+           *ready;
     int rc = batch_segment_call(check, NULL, LF_UNSET, received, &ready, err);
     json_decref(ready);
     json_decref(check);

@@ -93,7 +93,7 @@ reject_event "a \$groups entry that is no key" '{"event": "e", "distinct_id": "c
 reject_event "a \$group_set with a bad currency" \
     '{"event": "$groupidentify", "distinct_id": "cy", "properties": {"$group_type": "company", "$group_key": "k", "$group_set": {"currency": "euro"}}}' \
     'properties.$group_set.currency'
-reject_event "a distinct_id of 256 bytes" "{\"event\": \"e\", \"distinct_id\": \"$(head -c 256 /dev/zero | tr '\0' d)\"}" distinct_id
+reject_event "a distinct_id of 257 bytes" "{\"event\": \"e\", \"distinct_id\": \"$(head -c 257 /dev/zero | tr '\0' d)\"}" distinct_id
 reject_event "an event of 9999" '{"event": "e", "distinct_id": "cy", "timestamp": "9999-12-31T00:00:00Z"}' timestamp
 check_eq "none of those stored" "0 0" \
     "$(sql "SELECT count(*) FROM events e JOIN contacts c ON c.id = e.contact_id WHERE c.ext_id = 'cy' AND e.message_id != 'ph-ok'") $(sql "SELECT count(*) FROM accounts WHERE ext_id = 'k'")"

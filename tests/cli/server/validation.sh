@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # validation.sh - every Segment item is checked whole before any of it is stored, against the
-# limits docs/api.md states: ids and event names at most 255 bytes, text traits 1 KiB,
-# properties and traits 64 KiB of JSON; times from 1970 to a day after receipt (after the
+# limits docs/api.md states (the store's): ids and event names at most 256 bytes, text traits
+# 1 KiB, properties and traits 64 KiB of JSON; times from 1970 to a day after receipt (after the
 # clock-skew correction); the traits the store reads (email, currency, MRR, seats, dates) and an
 # event's value. A rejected item is a 422 (alone) or listed by index (in a batch), naming the
 # field, and nothing of it is stored.
@@ -24,19 +24,19 @@ accept() {
 }
 iso() { date -u -d "$1" +%Y-%m-%dT%H:%M:%SZ; }
 
-# sizes
-accept "an event name of 255 bytes" /v1/track "{\"userId\": \"u\", \"event\": \"$(rep 255 n)\", \"messageId\": \"v-1\"}"
-reject "an event name of 256 bytes" /v1/track "{\"userId\": \"u\", \"event\": \"$(rep 256 n)\"}" event
-check_eq "... saying the limit" "an event name is at most 255 bytes long, not 256" "$(jfield '$.rejected[0].message')"
-reject "a userId of 256 bytes" /v1/track "{\"userId\": \"$(rep 256 u)\", \"event\": \"e\"}" userId
-reject "a messageId of 256 bytes" /v1/track "{\"userId\": \"u\", \"event\": \"e\", \"messageId\": \"$(rep 256 m)\"}" messageId
-reject "an account (context.groupId) of 256 bytes" /v1/track \
-    "{\"userId\": \"u\", \"event\": \"e\", \"context\": {\"groupId\": \"$(rep 256 g)\"}}" context.groupId
-reject "an account (properties.account_id) of 256 bytes" /v1/track \
-    "{\"userId\": \"u\", \"event\": \"e\", \"properties\": {\"account_id\": \"$(rep 256 g)\"}}" properties.account_id
-reject "a group call's groupId of 256 bytes" /v1/group "{\"userId\": \"u\", \"groupId\": \"$(rep 256 g)\"}" groupId
-reject "an identify's account (traits.groupId) of 256 bytes" /v1/identify \
-    "{\"userId\": \"u\", \"traits\": {\"groupId\": \"$(rep 256 g)\"}}" traits.groupId
+# sizes: the store's limits (model/resource.c), checked before anything is stored
+accept "an event name of 256 bytes" /v1/track "{\"userId\": \"u\", \"event\": \"$(rep 256 n)\", \"messageId\": \"v-1\"}"
+reject "an event name of 257 bytes" /v1/track "{\"userId\": \"u\", \"event\": \"$(rep 257 n)\"}" event
+check_eq "... saying the limit" "'event' is 257 bytes, over its limit of 256" "$(jfield '$.rejected[0].message')"
+reject "a userId of 257 bytes" /v1/track "{\"userId\": \"$(rep 257 u)\", \"event\": \"e\"}" userId
+reject "a messageId of 257 bytes" /v1/track "{\"userId\": \"u\", \"event\": \"e\", \"messageId\": \"$(rep 257 m)\"}" messageId
+reject "an account (context.groupId) of 257 bytes" /v1/track \
+    "{\"userId\": \"u\", \"event\": \"e\", \"context\": {\"groupId\": \"$(rep 257 g)\"}}" context.groupId
+reject "an account (properties.account_id) of 257 bytes" /v1/track \
+    "{\"userId\": \"u\", \"event\": \"e\", \"properties\": {\"account_id\": \"$(rep 257 g)\"}}" properties.account_id
+reject "a group call's groupId of 257 bytes" /v1/group "{\"userId\": \"u\", \"groupId\": \"$(rep 257 g)\"}" groupId
+reject "an identify's account (traits.groupId) of 257 bytes" /v1/identify \
+    "{\"userId\": \"u\", \"traits\": {\"groupId\": \"$(rep 257 g)\"}}" traits.groupId
 reject "a contact name of 1025 bytes" /v1/identify "{\"userId\": \"u\", \"traits\": {\"name\": \"$(rep 1025 a)\"}}" traits.name
 reject "properties of 70 KB" /v1/track \
     "{\"userId\": \"u\", \"event\": \"e\", \"properties\": {\"blob\": \"$(rep 70000 b)\"}}" properties

@@ -229,32 +229,52 @@ static void accept_one(int format, const char *call, const char *body, int64_t n
 
 Test(segment, limits)
 {
-    char body[1024], name[300];
+    char body[2048], name[300];
     int64_t now = at("2026-06-01T00:00:00Z");
     memset(name, 'n', sizeof(name));
-    /* 255 bytes is the longest event name, and the longest id */
-    snprintf(body, sizeof(body), "{\"userId\": \"u\", \"event\": \"%.255s\"}", name);
-    accept_one(LF_INGEST_SEGMENT, "track", body, now);
+    /* the store's limits (model/resource.c): 256 bytes for an event name and for an id */
     snprintf(body, sizeof(body), "{\"userId\": \"u\", \"event\": \"%.256s\"}", name);
-    reject_one(LF_INGEST_SEGMENT, "track", body, now, "event", "at most 255 bytes");
-    snprintf(body, sizeof(body), "{\"userId\": \"%.255s\", \"event\": \"e\"}", name);
     accept_one(LF_INGEST_SEGMENT, "track", body, now);
-    snprintf(body, sizeof(body), "{\"anonymousId\": \"%.256s\", \"event\": \"e\"}", name);
+    snprintf(body, sizeof(body), "{\"userId\": \"u\", \"event\": \"%.257s\"}", name);
+    reject_one(LF_INGEST_SEGMENT, "track", body, now, "event",
+               "'event' is 257 bytes, over its limit of 256");
+    snprintf(body, sizeof(body), "{\"userId\": \"%.256s\", \"event\": \"e\"}", name);
+    accept_one(LF_INGEST_SEGMENT, "track", body, now);
+    snprintf(body, sizeof(body), "{\"anonymousId\": \"%.257s\", \"event\": \"e\"}", name);
     reject_one(LF_INGEST_SEGMENT, "track", body, now, "anonymousId", NULL);
+    snprintf(body, sizeof(body), "{\"userId\": \"u\", \"event\": \"e\", \"messageId\": \"%.257s\"}",
+             name);
+    reject_one(LF_INGEST_SEGMENT, "track", body, now, "messageId", NULL);
     snprintf(body, sizeof(body),
-             "{\"userId\": \"u\", \"event\": \"e\", \"properties\": {\"account_id\": \"%.256s\"}}",
+             "{\"userId\": \"u\", \"event\": \"e\", \"properties\": {\"account_id\": \"%.257s\"}}",
              name);
     reject_one(LF_INGEST_SEGMENT, "track", body, now, "properties.account_id", NULL);
-    snprintf(body, sizeof(body), "{\"userId\": \"u\", \"traits\": {\"groupId\": \"%.256s\"}}", name);
+    snprintf(body, sizeof(body), "{\"userId\": \"u\", \"traits\": {\"groupId\": \"%.257s\"}}",
+             name);
     reject_one(LF_INGEST_SEGMENT, "identify", body, now, "traits.groupId", NULL);
+    snprintf(body, sizeof(body), "{\"userId\": \"u\", \"groupId\": \"%.257s\"}", name);
+    reject_one(LF_INGEST_SEGMENT, "group", body, now, "groupId", NULL);
     /* account ids inside properties and traits may be whole numbers, as before */
     accept_one(LF_INGEST_SEGMENT, "track",
                "{\"userId\": \"u\", \"event\": \"e\", \"properties\": {\"account_id\": 42}}", now);
-    /* properties as compact JSON: {"b":"…"} is 8 bytes around the string */
+    /* text traits: 1024 bytes; a name made of first and last names counts whole */
+    char *big = malloc(70000);
+    memset(big, 'a', 70000);
+    snprintf(body, sizeof(body),
+             "{\"userId\": \"u\", \"traits\": {\"firstName\": \"%.600s\", "
+             "\"lastName\": \"%.423s\"}}",
+             big, big);
+    accept_one(LF_INGEST_SEGMENT, "identify", body, now); /* 600 + 1 + 423 = 1024 */
+    snprintf(body, sizeof(body),
+             "{\"userId\": \"u\", \"traits\": {\"firstName\": \"%.600s\", "
+             "\"lastName\": \"%.424s\"}}",
+             big, big);
+    reject_one(LF_INGEST_SEGMENT, "identify", body, now, "traits.lastName", "over 1024 bytes");
+    /* properties as compact JSON: {"b":"…"} is 8 bytes around the string; 64 KiB in all */
     size_t n = 65536 - 8;
-    char *big = malloc(n + 100);
     for (int extra = 0; extra <= 1; extra++) {
-        int len = snprintf(big, n + 100, "{\"userId\": \"u\", \"event\": \"e\", \"properties\": {\"b\": \"");
+        int len =
+            snprintf(big, 200, "{\"userId\": \"u\", \"event\": \"e\", \"properties\": {\"b\": \"");
         memset(big + len, 'x', n + (size_t)extra);
         snprintf(big + len + n + (size_t)extra, 8, "\"}}");
         if (extra)
@@ -269,15 +289,17 @@ Test(segment, times)
 {
     int64_t now = at("2026-06-01T00:00:00Z");
     accept_one(LF_INGEST_SEGMENT, "track",
-               "{\"userId\": \"u\", \"event\": \"e\", \"timestamp\": \"2026-06-01T23:59:59Z\"}", now);
+               "{\"userId\": \"u\", \"event\": \"e\", \"timestamp\": \"2026-06-01T23:59:59Z\"}",
+               now);
     reject_one(LF_INGEST_SEGMENT, "track",
-               "{\"userId\": \"u\", \"event\": \"e\", \"timestamp\": \"2026-06-02T00:00:01Z\"}", now,
-               "timestamp", "more than a day after");
+               "{\"userId\": \"u\", \"event\": \"e\", \"timestamp\": \"2026-06-02T00:00:01Z\"}",
+               now, "timestamp", "more than a day after");
     reject_one(LF_INGEST_SEGMENT, "track",
-               "{\"userId\": \"u\", \"event\": \"e\", \"timestamp\": \"0001-01-01T00:00:00Z\"}", now,
-               "timestamp", "before 1970");
+               "{\"userId\": \"u\", \"event\": \"e\", \"timestamp\": \"0001-01-01T00:00:00Z\"}",
+               now, "timestamp", "before 1970");
     accept_one(LF_INGEST_SEGMENT, "track",
-               "{\"userId\": \"u\", \"event\": \"e\", \"timestamp\": \"1970-01-01T00:00:00Z\"}", now);
+               "{\"userId\": \"u\", \"event\": \"e\", \"timestamp\": \"1970-01-01T00:00:00Z\"}",
+               now);
     /* happened at 2026-05-31T00:00 by a device whose clock said 2020-01-01 when it sent: the
      * correction puts it at 2026-05-31 + (2026-06-01 - 2020-01-01), years ahead */
     reject_one(LF_INGEST_SEGMENT, "track",
@@ -293,12 +315,18 @@ Test(segment, times)
     reject_one(LF_INGEST_SEGMENT, "identify",
                "{\"userId\": \"u\", \"traits\": {\"createdAt\": \"9999-12-31\"}}", now,
                "traits.createdAt", NULL);
-    accept_one(LF_INGEST_SEGMENT, "group",
-               "{\"userId\": \"u\", \"groupId\": \"g\", \"traits\": {\"renewal_date\": \"2099-12-31\"}}",
-               now);
-    reject_one(LF_INGEST_SEGMENT, "group",
-               "{\"userId\": \"u\", \"groupId\": \"g\", \"traits\": {\"renewal_date\": \"9999-12-31\"}}",
-               now, "traits.renewal_date", "100 years");
+    accept_one(
+        LF_INGEST_SEGMENT, "group",
+        "{\"userId\": \"u\", \"groupId\": \"g\", \"traits\": {\"renewal_date\": \"2099-12-31\"}}",
+        now);
+    reject_one(
+        LF_INGEST_SEGMENT, "group",
+        "{\"userId\": \"u\", \"groupId\": \"g\", \"traits\": {\"renewal_date\": \"9999-12-31\"}}",
+        now, "traits.renewal_date", "2199-12-31"); /* the store's own bound */
+    reject_one(
+        LF_INGEST_SEGMENT, "group",
+        "{\"userId\": \"u\", \"groupId\": \"g\", \"traits\": {\"renewal_date\": \"2150-01-01\"}}",
+        now, "traits.renewal_date", "100 years"); /* the product's, stricter */
 }
 
 /* What the store reads from traits and properties is checked as the store would read it. */
@@ -307,25 +335,44 @@ Test(segment, traits)
     static const struct {
         const char *call, *body, *field; /* field NULL: accepted */
     } cases[] = {
-        {"identify", "{\"userId\": \"u\", \"traits\": {\"email\": \"a@b.co\", \"name\": \"A\"}}", NULL},
+        {"identify", "{\"userId\": \"u\", \"traits\": {\"email\": \"a@b.co\", \"name\": \"A\"}}",
+         NULL},
         {"identify", "{\"userId\": \"u\", \"traits\": {\"email\": \"a b@c\"}}", "traits.email"},
         {"identify", "{\"userId\": \"u\", \"traits\": {\"email\": 5}}", "traits.email"},
         {"identify", "{\"userId\": \"u\", \"traits\": {\"role\": [\"x\"]}}", "traits.role"},
-        {"identify", "{\"userId\": \"u\", \"traits\": {\"created_at\": \"soon\"}}", "traits.created_at"},
+        {"identify", "{\"userId\": \"u\", \"traits\": {\"created_at\": \"soon\"}}",
+         "traits.created_at"},
         {"identify", "{\"anonymousId\": \"a\", \"traits\": {}}", "userId"},
         {"identify", "{\"userId\": \"u\", \"context\": {\"groupId\": {}}}", "context.groupId"},
-        {"group", "{\"userId\": \"u\", \"groupId\": \"g\", \"traits\": {\"mrr\": 99.5, \"seats\": \"3\"}}", NULL},
-        {"group", "{\"userId\": \"u\", \"groupId\": \"g\", \"traits\": {\"mrr\": 1e20}}", "traits.mrr"},
-        {"group", "{\"userId\": \"u\", \"groupId\": \"g\", \"traits\": {\"mrr\": \"5.001\"}}", "traits.mrr"},
-        {"group", "{\"userId\": \"u\", \"groupId\": \"g\", \"traits\": {\"mrr\": \"5.001\", \"currency\": \"BHD\"}}", NULL},
-        {"group", "{\"userId\": \"u\", \"groupId\": \"g\", \"traits\": {\"mrr\": \"5.5\", \"currency\": \"JPY\"}}", "traits.mrr"},
-        {"group", "{\"userId\": \"u\", \"groupId\": \"g\", \"traits\": {\"mrr\": \"-1\"}}", "traits.mrr"},
-        {"group", "{\"userId\": \"u\", \"groupId\": \"g\", \"traits\": {\"currency\": \"EURO\"}}", "traits.currency"},
-        {"group", "{\"userId\": \"u\", \"groupId\": \"g\", \"traits\": {\"seats\": -2}}", "traits.seats"},
-        {"group", "{\"userId\": \"u\", \"groupId\": \"g\", \"traits\": {\"seats\": true}}", "traits.seats"},
-        {"group", "{\"userId\": \"u\", \"groupId\": \"g\", \"traits\": {\"createdAt\": \"x\"}}", "traits.createdAt"},
-        {"track", "{\"userId\": \"u\", \"event\": \"e\", \"properties\": {\"value\": \"3.5\"}}", NULL},
-        {"track", "{\"userId\": \"u\", \"event\": \"e\", \"properties\": {\"value\": \"NaN\"}}", "properties.value"},
+        {"group",
+         "{\"userId\": \"u\", \"groupId\": \"g\", \"traits\": {\"mrr\": 99.5, \"seats\": \"3\"}}",
+         NULL},
+        {"group", "{\"userId\": \"u\", \"groupId\": \"g\", \"traits\": {\"mrr\": 1e20}}",
+         "traits.mrr"},
+        {"group", "{\"userId\": \"u\", \"groupId\": \"g\", \"traits\": {\"mrr\": \"5.001\"}}",
+         "traits.mrr"},
+        {"group",
+         "{\"userId\": \"u\", \"groupId\": \"g\", \"traits\": {\"mrr\": \"5.001\", \"currency\": "
+         "\"BHD\"}}",
+         NULL},
+        {"group",
+         "{\"userId\": \"u\", \"groupId\": \"g\", \"traits\": {\"mrr\": \"5.5\", \"currency\": "
+         "\"JPY\"}}",
+         "traits.mrr"},
+        {"group", "{\"userId\": \"u\", \"groupId\": \"g\", \"traits\": {\"mrr\": \"-1\"}}",
+         "traits.mrr"},
+        {"group", "{\"userId\": \"u\", \"groupId\": \"g\", \"traits\": {\"currency\": \"EURO\"}}",
+         "traits.currency"},
+        {"group", "{\"userId\": \"u\", \"groupId\": \"g\", \"traits\": {\"seats\": -2}}",
+         "traits.seats"},
+        {"group", "{\"userId\": \"u\", \"groupId\": \"g\", \"traits\": {\"seats\": true}}",
+         "traits.seats"},
+        {"group", "{\"userId\": \"u\", \"groupId\": \"g\", \"traits\": {\"createdAt\": \"x\"}}",
+         "traits.createdAt"},
+        {"track", "{\"userId\": \"u\", \"event\": \"e\", \"properties\": {\"value\": \"3.5\"}}",
+         NULL},
+        {"track", "{\"userId\": \"u\", \"event\": \"e\", \"properties\": {\"value\": \"NaN\"}}",
+         "properties.value"},
         {"page", "{\"userId\": \"u\", \"properties\": {\"revenue\": {}}}", "properties.revenue"},
         {"track", "{\"userId\": \"u\", \"event\": \"e\", \"receivedAt\": {}}", NULL},
     };
@@ -337,8 +384,9 @@ Test(segment, traits)
             accept_one(LF_INGEST_SEGMENT, cases[i].call, cases[i].body, now);
     }
     /* a member the writer would read as a fallback for the time is gone from the call */
-    struct ingest_batch *b = parse(LF_INGEST_SEGMENT, "track",
-                                   "{\"userId\": \"u\", \"event\": \"e\", \"receivedAt\": {}}", now);
+    struct ingest_batch *b =
+        parse(LF_INGEST_SEGMENT, "track",
+              "{\"userId\": \"u\", \"event\": \"e\", \"receivedAt\": {}}", now);
     cr_assert_null(json_object_get(b->calls[0].obj, "receivedAt"));
     ingest_batch_free(b);
 }
@@ -363,24 +411,29 @@ Test(posthog, whole_events)
     static const struct {
         const char *body, *field, *msg;
     } bad[] = {
-        {"{\"event\": \"e\", \"distinct_id\": \"u\", \"properties\": {\"$set\": {\"email\": \"x\"}}}",
+        {"{\"event\": \"e\", \"distinct_id\": \"u\", \"properties\": {\"$set\": {\"email\": "
+         "\"x\"}}}",
          "properties.$set.email", "properties.$set.email: 'x' is not an email address"},
         {"{\"event\": \"e\", \"distinct_id\": \"u\", \"$set\": {\"email\": \"x\"}}", "$set.email",
          NULL},
         {"{\"event\": \"e\", \"distinct_id\": \"u\", \"properties\": {\"$set\": []}}",
          "properties.$set", NULL},
-        {"{\"event\": \"e\", \"distinct_id\": \"u\", \"properties\": {\"$set_once\": {\"created_at\": "
+        {"{\"event\": \"e\", \"distinct_id\": \"u\", \"properties\": {\"$set_once\": "
+         "{\"created_at\": "
          "\"9999-01-01\"}}}",
          "properties.$set_once.created_at", NULL},
-        {"{\"event\": \"e\", \"distinct_id\": \"u\", \"properties\": {\"$groups\": {\"company\": 1.5}}}",
+        {"{\"event\": \"e\", \"distinct_id\": \"u\", \"properties\": {\"$groups\": {\"company\": "
+         "1.5}}}",
          "properties.$groups.company", NULL},
-        {"{\"event\": \"$identify\", \"distinct_id\": \"u\", \"properties\": {\"$set\": {\"createdAt\": "
+        {"{\"event\": \"$identify\", \"distinct_id\": \"u\", \"properties\": {\"$set\": "
+         "{\"createdAt\": "
          "\"9999-01-01\"}}}",
          "properties.$set.createdAt", NULL},
         {"{\"event\": \"$groupidentify\", \"distinct_id\": \"u\", \"properties\": {\"$group_key\": "
          "\"k\", \"$group_set\": {\"seats\": \"x\"}}}",
          "properties.$group_set.seats", NULL},
-        {"{\"event\": \"$groupidentify\", \"distinct_id\": \"u\", \"properties\": {\"$group_key\": {}}}",
+        {"{\"event\": \"$groupidentify\", \"distinct_id\": \"u\", \"properties\": {\"$group_key\": "
+         "{}}}",
          "properties.$group_key", NULL},
         {"{\"event\": \"e\", \"distinct_id\": \"u\", \"uuid\": 7}", "uuid", NULL},
         {"{\"event\": \"e\", \"distinct_id\": \"u\", \"offset\": -5}", "offset", NULL},
@@ -393,11 +446,12 @@ Test(posthog, whole_events)
         reject_one(LF_INGEST_POSTHOG, "capture", bad[i].body, now, bad[i].field, bad[i].msg);
 
     /* a good event and a bad one: the good one's two calls, none of the bad one's */
-    struct ingest_batch *b = parse(
-        LF_INGEST_POSTHOG, "batch",
-        "[{\"event\": \"e\", \"distinct_id\": \"u\", \"properties\": {\"$set\": {\"name\": \"U\"}}},"
-        "{\"event\": \"e\", \"distinct_id\": \"v\", \"properties\": {\"$set\": {\"email\": \"x\"}}}]",
-        now);
+    struct ingest_batch *b = parse(LF_INGEST_POSTHOG, "batch",
+                                   "[{\"event\": \"e\", \"distinct_id\": \"u\", \"properties\": "
+                                   "{\"$set\": {\"name\": \"U\"}}},"
+                                   "{\"event\": \"e\", \"distinct_id\": \"v\", \"properties\": "
+                                   "{\"$set\": {\"email\": \"x\"}}}]",
+                                   now);
     cr_assert_eq(ingest_batch_received(b), 2);
     cr_assert_eq(ingest_batch_rejects(b), 1, "received 2 = accepted 1 + rejected 1");
     cr_assert_eq(b->nr, 2, "the track and the identify of item 0");
@@ -410,11 +464,12 @@ Test(posthog, person_updates)
 {
     int64_t now = at("2026-06-01T00:00:00Z");
     /* a top-level $set wins over properties.$set, as PostHog merges them */
-    struct ingest_batch *b = parse(LF_INGEST_POSTHOG, "capture",
-                                   "{\"event\": \"signed up\", \"distinct_id\": \"u\", \"$set\": "
-                                   "{\"name\": \"Top\"}, \"properties\": {\"$set\": {\"name\": \"Inner\", "
-                                   "\"role\": \"r\"}}}",
-                                   now);
+    struct ingest_batch *b =
+        parse(LF_INGEST_POSTHOG, "capture",
+              "{\"event\": \"signed up\", \"distinct_id\": \"u\", \"$set\": "
+              "{\"name\": \"Top\"}, \"properties\": {\"$set\": {\"name\": \"Inner\", "
+              "\"role\": \"r\"}}}",
+              now);
     cr_assert_eq(b->nr, 2);
     json_t *traits = json_object_get(b->calls[1].obj, "traits");
     cr_assert_str_eq(json_string_value(json_object_get(traits, "name")), "Top");
@@ -430,18 +485,20 @@ Test(posthog, person_updates)
     ingest_batch_free(b);
     /* /engage/: the body is a person update, its key $token and its person $distinct_id */
     b = parse(LF_INGEST_POSTHOG, "engage",
-              "{\"$set\": {\"email\": \"a@b.co\"}, \"$token\": \"lf_k\", \"$distinct_id\": \"u9\"}", now);
+              "{\"$set\": {\"email\": \"a@b.co\"}, \"$token\": \"lf_k\", \"$distinct_id\": \"u9\"}",
+              now);
     cr_assert_str_eq(ingest_batch_key(b), "lf_k");
     cr_assert_eq(b->nr, 1);
     cr_assert_str_eq(str(b, 0, "type"), "identify");
     cr_assert_str_eq(str(b, 0, "userId"), "u9");
     ingest_batch_free(b);
     /* posthog-js: the key in each event's properties.token, sent_at in the envelope */
-    b = parse(LF_INGEST_POSTHOG, "capture",
-              "{\"api_key\": \"lf_a\", \"sent_at\": \"2026-05-31T00:00:10Z\", \"batch\": [{\"event\": "
-              "\"$pageview\", \"properties\": {\"distinct_id\": \"u\", \"token\": \"lf_a\"}, "
-              "\"timestamp\": \"2026-05-31T00:00:00.123Z\"}]}",
-              now);
+    b = parse(
+        LF_INGEST_POSTHOG, "capture",
+        "{\"api_key\": \"lf_a\", \"sent_at\": \"2026-05-31T00:00:10Z\", \"batch\": [{\"event\": "
+        "\"$pageview\", \"properties\": {\"distinct_id\": \"u\", \"token\": \"lf_a\"}, "
+        "\"timestamp\": \"2026-05-31T00:00:00.123Z\"}]}",
+        now);
     cr_assert_str_eq(ingest_batch_key(b), "lf_a");
     /* 10 s before it was sent, received at 2026-06-01: 2026-05-31T23:59:50.123Z */
     cr_assert_str_eq(str(b, 0, "timestamp"), "2026-05-31T23:59:50.123Z");
