@@ -26,14 +26,14 @@ void buf_reset(struct buf *b)
         b->ptr[0] = '\0';
 }
 
-static void reserve(struct buf *b, size_t extra)
+void buf_reserve(struct buf *b, size_t extra)
 {
     b->ptr = xgrow(b->ptr, 1, b->len + extra + 1, &b->cap);
 }
 
 void buf_add(struct buf *b, const void *p, size_t n)
 {
-    reserve(b, n);
+    buf_reserve(b, n);
     memcpy(b->ptr + b->len, p, n);
     b->len += n;
     b->ptr[b->len] = '\0';
@@ -57,7 +57,7 @@ void buf_vaddf(struct buf *b, const char *fmt, va_list ap)
     va_end(cp);
     if (n <= 0)
         return;
-    reserve(b, (size_t)n);
+    buf_reserve(b, (size_t)n);
     vsnprintf(b->ptr + b->len, (size_t)n + 1, fmt, ap);
     b->len += (size_t)n;
 }

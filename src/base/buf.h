@@ -22,6 +22,7 @@ struct span {
 void buf_init(struct buf *b);
 void buf_release(struct buf *b);        /* frees; safe on an empty buf */
 void buf_reset(struct buf *b);          /* empties, keeps the memory */
+void buf_reserve(struct buf *b, size_t extra); /* room for extra more bytes and a NUL */
 void buf_add(struct buf *b, const void *p, size_t n);
 void buf_adds(struct buf *b, const char *s);
 void buf_addc(struct buf *b, char c);

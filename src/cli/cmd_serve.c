@@ -12,7 +12,9 @@
 static const char help_text[] =
     "usage: landfall serve [--listen HOST:PORT] [--threads N] [--max-body BYTES]\n"
     "                      [--rate-limit N/s|N/min|N/h] [--access-log PATH|-|off]\n"
-    "                      [--snapshot PATH | --no-snapshot]\n"
+    "                      [--snapshot PATH | --no-snapshot] [--max-connections N]\n"
+    "                      [--max-per-address N] [--header-timeout S] [--body-timeout S]\n"
+    "                      [--bad-key-limit N/s|N/min|N/h]\n"
     "\n"
     "Serves the store over HTTP until SIGINT or SIGTERM, then finishes the requests in flight\n"
     "and closes the store. Loads the analytics engine first (from its snapshot when intact),\n"
@@ -25,14 +27,24 @@ static const char help_text[] =
     "  --rate-limit RATE    requests per key, e.g. 100/s, 600/min (default 100/s; 0 = none);\n"
     "                       over it the answer is 429 with Retry-After\n"
     "  --access-log PATH    one JSON object per request (default - : stderr; off: none)\n"
+    "  --max-connections N  connections open at once (default 4096)\n"
+    "  --max-per-address N  connections open at once from one client address (default 64;\n"
+    "                       0 = no limit); more are closed as they come\n"
+    "  --header-timeout S   seconds a request's headers may take to arrive, from the\n"
+    "                       connection or its previous answer (default 10)\n"
+    "  --body-timeout S     seconds its body may take after them (default 60); a request not\n"
+    "                       whole by then is closed, however many bytes trickle in\n"
+    "  --bad-key-limit RATE requests with a missing or bad key one address may make (default\n"
+    "                       20/min; 0 = none); past it, its ingestion requests without a key\n"
+    "                       in the header are answered 429 before their body is read\n"
     "  --snapshot PATH      the engine's snapshot (default: the store's path + .engine)\n"
     "  --no-snapshot        build the engine from the store, write no snapshot\n"
     "\n"
     "Endpoints (docs/api.md): POST /v1/batch, /v1/track, /v1/identify, /v1/group, /v1/page,\n"
-    "/v1/screen (Segment, write key as basic-auth user); POST /batch/, /capture/, /i/v0/e/\n"
-    "(PostHog, api_key in the body); GET /v1/reports/NAME, /v1/usage/NAME, /v1/cohorts,\n"
-    "/v1/survival and the resources /v1/accounts, /v1/contacts… (Bearer key); GET /healthz;\n"
-    "GET /metrics (Prometheus). Keys: 'landfall keys create'.\n";
+    "/v1/screen (Segment, write key as basic-auth user); POST /batch/, /capture/, /e/,\n"
+    "/i/v0/e/, /engage/ (PostHog, api_key in the body); GET /v1/reports/NAME,\n"
+    "/v1/usage/NAME, /v1/cohorts, /v1/survival and the resources /v1/accounts, /v1/contacts…\n"
+    "(Bearer key); GET /healthz; GET /metrics (Prometheus). Keys: 'landfall keys create'.\n";
 
 void cmd_serve_help(FILE *out)
 {
@@ -63,6 +75,17 @@ static int size_arg(const char *s, size_t *out)
     return 0;
 }
 
+static int count_arg(const char *s, long lo, long hi, unsigned *out)
+{
+    char *end;
+    errno = 0;
+    long n = strtol(s, &end, 10);
+    if (end == s || *end || errno || n < lo || n > hi)
+        return -1;
+    *out = (unsigned)n;
+    return 0;
+}
+
 int cmd_serve(int argc, char **argv, const struct cli_env *env)
 {
     static const struct option opts[] = {{"listen", required_argument, NULL, 'l'},
@@ -72,9 +95,22 @@ int cmd_serve(int argc, char **argv, const struct cli_env *env)
                                          {"access-log", required_argument, NULL, 'a'},
                                          {"snapshot", required_argument, NULL, 's'},
                                          {"no-snapshot", no_argument, NULL, 'S'},
+                                         {"max-connections", required_argument, NULL, 'C'},
+                                         {"max-per-address", required_argument, NULL, 'P'},
+                                         {"header-timeout", required_argument, NULL, 'H'},
+                                         {"body-timeout", required_argument, NULL, 'B'},
+                                         {"bad-key-limit", required_argument, NULL, 'K'},
                                          {NULL, 0, NULL, 0}};
-    struct http_config cfg = {
-        .listen = "127.0.0.1:8080", .rate = 100, .rate_period = 1, .access_log = stderr};
+    struct http_config cfg = {.listen = "127.0.0.1:8080",
+                              .rate = 100,
+                              .rate_period = 1,
+                              .auth_failures = 20,
+                              .auth_failure_period = 60,
+                              .max_connections = 4096,
+                              .max_per_address = 64,
+                              .header_timeout = 10,
+                              .body_timeout = 60,
+                              .access_log = stderr};
     struct cli_engine engine = {0};
     const char *log_path = NULL;
     struct lf_err err = {0};
@@ -103,6 +139,26 @@ int cmd_serve(int argc, char **argv, const struct cli_env *env)
             break;
         case 'a':
             log_path = optarg;
+            break;
+        case 'C':
+            if (count_arg(optarg, 1, 1000000, &cfg.max_connections) < 0)
+                return cli_usage("serve", "--max-connections wants a number from 1 to 1000000");
+            break;
+        case 'P':
+            if (count_arg(optarg, 0, 1000000, &cfg.max_per_address) < 0)
+                return cli_usage("serve", "--max-per-address wants a number from 0 to 1000000");
+            break;
+        case 'H':
+            if (count_arg(optarg, 1, 3600, &cfg.header_timeout) < 0)
+                return cli_usage("serve", "--header-timeout wants seconds from 1 to 3600");
+            break;
+        case 'B':
+            if (count_arg(optarg, 1, 3600, &cfg.body_timeout) < 0)
+                return cli_usage("serve", "--body-timeout wants seconds from 1 to 3600");
+            break;
+        case 'K':
+            if (http_rate_parse(optarg, &cfg.auth_failures, &cfg.auth_failure_period, &err) < 0)
+                return cli_usage("serve", "--bad-key-limit %s", err.msg);
             break;
         case 's':
             engine.snapshot = optarg;

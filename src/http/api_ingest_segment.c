@@ -7,7 +7,7 @@
 
 void api_segment(struct http_req *r)
 {
-    api_ingest(r, LF_INGEST_SEGMENT, r->route->pattern + strlen("/v1/"));
+    api_ingest(r, LF_INGEST_SEGMENT, r->route->pattern + strlen("/v1/"), NULL);
 }
 
 static void add_rejects(struct buf *out, const struct lf_ingest_req *ir)
@@ -78,26 +78,26 @@ static void answered(void *ctx)
     http_resume(r);
 }
 
-void api_ingest(struct http_req *r, int format, const char *call)
+void api_ingest(struct http_req *r, int format, const char *call, const char *form_key)
 {
-    char header_key[LF_KEY_SIZE + 1];
-    const char *key = NULL;
     struct lf_ingest_req *ir = NULL;
     struct lf_err err = {0};
-    if (auth_header_key(http_header(r, "Authorization"), header_key))
-        key = header_key;
-    int parsed = lf_ingest_parse(format, call, r->body ? r->body : "", r->body_len, r->received_ms,
-                                 &ir, &err);
-    if (!key && parsed == 0)
-        key = lf_ingest_req_key(ir);
-    /* The key is checked before the body's faults are told, so that only key holders learn
-     * anything about what the server accepts. */
-    if (auth_require(r, key, LF_SCOPE_WRITE) < 0) {
-        lf_ingest_req_free(ir);
+    /* The key comes first, so that only key holders learn what the server makes of a body, and
+     * so that a body without a valid key costs a scan, not a parse. A key in the header was
+     * checked before the body was read (server.c). */
+    if (!r->authed) {
+        if (form_key ? auth_require(r, form_key, LF_SCOPE_WRITE) < 0
+                     : auth_scan_body(r, r->body ? r->body : "", r->body_len) < 0)
+            return;
+    }
+    if (lf_ingest_parse(format, call, r->body ? r->body : "", r->body_len, r->received_ms, &ir,
+                        &err) < 0) {
+        http_fail(r, HE_BAD_REQUEST, NULL, "%s", err.msg);
         return;
     }
-    if (parsed < 0) {
-        http_fail(r, HE_BAD_REQUEST, NULL, "%s", err.msg);
+    /* the key the body declares (writeKey, api_key, token…) is the one that counts */
+    if (!r->authed && auth_require(r, lf_ingest_req_key(ir), LF_SCOPE_WRITE) < 0) {
+        lf_ingest_req_free(ir);
         return;
     }
     r->pending = ir;

@@ -1,4 +1,5 @@
-/* auth.c - who is calling: keys from the Authorization header, scopes, and per-key rate limits. */
+/* auth.c - who is calling: keys from the Authorization header or found in a body, scopes,
+ * per-key rate limits, and the budget of failed keys per client address. */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -7,43 +8,6 @@
 
 #include "base/mem.h"
 #include "http_int.h"
-
-static int b64_value(unsigned char c)
-{
-    if (c >= 'A' && c <= 'Z')
-        return c - 'A';
-    if (c >= 'a' && c <= 'z')
-        return c - 'a' + 26;
-    if (c >= '0' && c <= '9')
-        return c - '0' + 52;
-    if (c == '+' || c == '-')
-        return 62;
-    if (c == '/' || c == '_')
-        return 63;
-    return -1;
-}
-
-/* Decodes base64 (standard or URL-safe, padding optional) into out[cap]; the length, or -1. */
-static long b64_decode(const char *s, char *out, size_t cap)
-{
-    size_t n = 0;
-    unsigned acc = 0;
-    int bits = 0;
-    for (; *s && *s != '='; s++) {
-        int v = b64_value((unsigned char)*s);
-        if (v < 0)
-            return -1;
-        acc = (acc << 6) | (unsigned)v;
-        bits += 6;
-        if (bits >= 8) {
-            bits -= 8;
-            if (n == cap)
-                return -1;
-            out[n++] = (char)((acc >> bits) & 0xff);
-        }
-    }
-    return (long)n;
-}
 
 bool auth_header_key(const char *h, char out[LF_KEY_SIZE + 1])
 {
@@ -63,21 +27,21 @@ bool auth_header_key(const char *h, char out[LF_KEY_SIZE + 1])
         return true;
     }
     if (strncasecmp(h, "Basic ", 6) == 0) {
-        char creds[256];
+        struct buf creds = BUF_INIT;
         h += 6;
         while (*h == ' ')
             h++;
-        long n = b64_decode(h, creds, sizeof(creds) - 1);
-        if (n <= 0)
-            return false;
-        creds[n] = '\0';
+        size_t n = strcspn(h, " ");
+        bool ok = n < 256 && http_base64_decode(h, n, &creds) == 0 && creds.len > 0;
         /* Segment sends the write key as the user name, with an empty password. */
-        size_t user = strcspn(creds, ":");
-        if (user == 0 || user > LF_KEY_SIZE || memchr(creds, '\0', (size_t)n))
-            return false;
-        memcpy(out, creds, user);
-        out[user] = '\0';
-        return true;
+        size_t user = ok ? strcspn(creds.ptr, ":") : 0;
+        ok = ok && user > 0 && user <= LF_KEY_SIZE && !memchr(creds.ptr, '\0', creds.len);
+        if (ok) {
+            memcpy(out, creds.ptr, user);
+            out[user] = '\0';
+        }
+        buf_release(&creds);
+        return ok;
     }
     return false;
 }
@@ -94,16 +58,25 @@ static bool scope_allows(int have, int need)
     return have == LF_SCOPE_ADMIN || have == need;
 }
 
+static const char key_required[] = "an API key is required (HTTP basic auth user name, Bearer "
+                                   "token, or the body's writeKey / api_key)";
+
+static void failed(struct http_req *r)
+{
+    failbudget_add(http_failbudget(r), r->remote, mono_seconds());
+}
+
 int auth_require(struct http_req *r, const char *key, int need)
 {
     struct lf_err err = {0};
     if (!key || !*key) {
-        http_fail(r, HE_UNAUTHORIZED, NULL,
-                  "an API key is required (HTTP basic auth user name, Bearer token, or the "
-                  "body's writeKey / api_key)");
+        failed(r);
+        http_fail(r, HE_UNAUTHORIZED, NULL, "%s", key_required);
         return -1;
     }
     if (lf_key_verify(http_lf(r), key, &r->key, &err) < 0) {
+        if (err.code == LF_EAUTH)
+            failed(r);
         http_fail_err(r, &err, NULL);
         return -1;
     }
@@ -127,6 +100,133 @@ int auth_require(struct http_req *r, const char *key, int need)
         return -1;
     }
     return 0;
+}
+
+static bool key_char(char c)
+{
+    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
+           c == '_';
+}
+
+int auth_scan_body(struct http_req *r, const char *body, size_t len)
+{
+    enum { CANDIDATES = 4, KEY_LEN = LF_KEY_SIZE - 1 };
+    char tried[CANDIDATES][LF_KEY_SIZE];
+    struct lf_err first = {0};
+    struct lf_key k;
+    int nr = 0;
+    const char *p = body, *end = body + len;
+    while (nr < CANDIDATES && (p = memchr(p, 'l', (size_t)(end - p)))) {
+        const char *at = p++;
+        if (end - at < 3 || at[1] != 'f' || at[2] != '_')
+            continue;
+        if ((at > body && key_char(at[-1])) || end - at < KEY_LEN ||
+            (end - at > KEY_LEN && key_char(at[KEY_LEN])))
+            continue;
+        bool shaped = true;
+        for (int i = 3; i < KEY_LEN && shaped; i++)
+            shaped = key_char(at[i]);
+        if (!shaped)
+            continue;
+        bool seen = false;
+        for (int i = 0; i < nr && !seen; i++)
+            seen = memcmp(tried[i], at, KEY_LEN) == 0;
+        if (seen)
+            continue;
+        memcpy(tried[nr], at, KEY_LEN);
+        tried[nr][KEY_LEN] = '\0';
+        struct lf_err err = {0};
+        if (lf_key_verify(http_lf(r), tried[nr], &k, &err) == 0)
+            return 0;
+        if (nr++ == 0)
+            first = err;
+    }
+    failed(r);
+    if (nr)
+        http_fail_err(r, &first, NULL);
+    else
+        http_fail(r, HE_UNAUTHORIZED, NULL, "%s", key_required);
+    return -1;
+}
+
+unsigned auth_failures_wait(struct http_req *r)
+{
+    return failbudget_wait(http_failbudget(r), r->remote, mono_seconds());
+}
+
+/* ---- failed keys per address ---- */
+
+#define FAIL_SLOTS 4096
+
+struct failslot {
+    char addr[48];
+    double tokens, at;
+};
+
+struct failbudget {
+    pthread_mutex_t mu;
+    unsigned rate;
+    double period;
+    struct failslot *slots; /* FAIL_SLOTS, direct-mapped by a hash of the address */
+};
+
+struct failbudget *failbudget_new(unsigned rate, double period)
+{
+    struct failbudget *fb = xcalloc(1, sizeof(*fb));
+    pthread_mutex_init(&fb->mu, NULL);
+    fb->rate = rate;
+    fb->period = period > 0 ? period : 1;
+    fb->slots = xcalloc(FAIL_SLOTS, sizeof(*fb->slots));
+    return fb;
+}
+
+void failbudget_free(struct failbudget *fb)
+{
+    if (!fb)
+        return;
+    pthread_mutex_destroy(&fb->mu);
+    free(fb->slots);
+    free(fb);
+}
+
+/* The address's slot, refilled to `now`; a slot another address held starts full. Locked. */
+static struct failslot *slot_of(struct failbudget *fb, const char *addr, double now)
+{
+    uint64_t h = 1469598103934665603ULL;
+    for (const char *p = addr; *p; p++)
+        h = (h ^ (unsigned char)*p) * 1099511628211ULL;
+    struct failslot *s = &fb->slots[h % FAIL_SLOTS];
+    if (strcmp(s->addr, addr) != 0) {
+        snprintf(s->addr, sizeof(s->addr), "%s", addr);
+        s->tokens = fb->rate;
+        s->at = now;
+    }
+    s->tokens = fmin((double)fb->rate, s->tokens + (now - s->at) * fb->rate / fb->period);
+    s->at = now;
+    return s;
+}
+
+void failbudget_add(struct failbudget *fb, const char *addr, double now)
+{
+    if (!fb || fb->rate == 0 || !*addr)
+        return;
+    pthread_mutex_lock(&fb->mu);
+    struct failslot *s = slot_of(fb, addr, now);
+    s->tokens = fmax(0, s->tokens - 1);
+    pthread_mutex_unlock(&fb->mu);
+}
+
+unsigned failbudget_wait(struct failbudget *fb, const char *addr, double now)
+{
+    unsigned wait = 0;
+    if (!fb || fb->rate == 0 || !*addr)
+        return 0;
+    pthread_mutex_lock(&fb->mu);
+    struct failslot *s = slot_of(fb, addr, now);
+    if (s->tokens < 1)
+        wait = (unsigned)ceil((1 - s->tokens) * fb->period / fb->rate);
+    pthread_mutex_unlock(&fb->mu);
+    return wait;
 }
 
 /* A token bucket per key: `rate` tokens, refilled continuously over `period` seconds. */

@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "base/utf8.h"
 #include "http_int.h"
 
 static const struct {
@@ -70,6 +71,27 @@ void http_json(struct http_req *r, int status, const char *json)
     buf_adds(&r->resp, json);
 }
 
+void http_add_json_text(struct buf *b, const char *s, size_t n)
+{
+    size_t bad;
+    if (utf8_valid(s, n, &bad)) {
+        buf_add_json_str(b, s, n);
+        return;
+    }
+    struct buf clean = BUF_INIT;
+    for (;;) {
+        buf_add(&clean, s, bad);
+        buf_adds(&clean, "\xEF\xBF\xBD"); /* U+FFFD, the replacement character */
+        s += bad + 1;
+        n -= bad + 1;
+        if (utf8_valid(s, n, &bad))
+            break;
+    }
+    buf_add(&clean, s, n);
+    buf_add_json_str(b, clean.ptr, clean.len);
+    buf_release(&clean);
+}
+
 void http_fail(struct http_req *r, int he, const char *field, const char *fmt, ...)
 {
     char msg[512];
@@ -80,10 +102,12 @@ void http_fail(struct http_req *r, int he, const char *field, const char *fmt, .
     r->status = errors[he].status;
     buf_reset(&r->resp);
     buf_addf(&r->resp, "{\"error\": {\"code\": \"%s\", \"message\": ", errors[he].code);
-    buf_add_json_str(&r->resp, msg, strlen(msg));
+    /* messages quote what clients sent (a path, a header, cut to a length): never echo bytes
+     * that would make the answer invalid JSON */
+    http_add_json_text(&r->resp, msg, strlen(msg));
     if (field) {
         buf_adds(&r->resp, ", \"field\": ");
-        buf_add_json_str(&r->resp, field, strlen(field));
+        http_add_json_text(&r->resp, field, strlen(field));
     }
     buf_adds(&r->resp, "}}");
 }

@@ -16,6 +16,15 @@ struct http_config {
     size_t max_body;    /* bytes of a request body, after decompression; 0 = 4 MiB */
     unsigned rate;      /* requests a key may make per rate_period; 0 = no limit */
     double rate_period; /* seconds */
+    /* bad keys an address may present per auth_failure_period (seconds) before its requests
+     * without a key in the header get 429; 0 = no limit */
+    unsigned auth_failures;
+    double auth_failure_period;
+    unsigned max_connections; /* open at once; 0 = 4096 */
+    unsigned max_per_address; /* open at once from one client address; 0 = no limit */
+    unsigned header_timeout;  /* seconds a request's headers may take to arrive, from the
+                               * connection or its previous answer; 0 = 10 */
+    unsigned body_timeout;    /* seconds its body may take after its headers; 0 = 60 */
     FILE *access_log;   /* one JSON object per request, or NULL */
 };
 

@@ -16,15 +16,23 @@ struct http_req;
 
 typedef void (*http_handler)(struct http_req *r);
 
-/* Who may call a route. AUTH_INGEST routes check the key themselves: it may be in the body. */
+/* Who may call a route. AUTH_INGEST routes take a key in the header or, failing that, in the
+ * body: the handler then checks it (api_ingest). */
 enum http_auth { AUTH_NONE, AUTH_INGEST, AUTH_READ, AUTH_ADMIN };
+
+/* What body a route takes. */
+enum http_body {
+    BODY_NONE,
+    BODY_JSON,    /* application/json (or text/plain, as browsers' sendBeacon sends JSON) */
+    BODY_POSTHOG, /* and PostHog's transports: application/x-www-form-urlencoded `data=` */
+};
 
 struct route {
     const char *method;
     const char *pattern; /* "/v1/reports/:name": a ':' segment matches one path segment */
     http_handler fn;
-    int auth;  /* enum http_auth */
-    bool body; /* takes a JSON body */
+    int auth; /* enum http_auth */
+    int body; /* enum http_body */
 };
 
 #define ROUTE_PARAMS 2
@@ -47,7 +55,10 @@ struct http_req {
     char params[ROUTE_PARAMS][ROUTE_PARAM_MAX];
     const char *body; /* decompressed, NUL-terminated; NULL without a body */
     size_t body_len;
+    size_t body_raw_len; /* as it came, before Content-Encoding was undone */
+    struct buf decoded;  /* a body a handler decoded further (PostHog's transports) */
     int64_t received_ms;
+    char remote[48]; /* the client's address, "" when unknown */
     struct lf_key key; /* with authed: the caller's key */
     bool authed;
     struct lf *lf;     /* with authed: the handle of the key's workspace */
@@ -74,6 +85,8 @@ struct lf *http_lf(struct http_req *r);
 /* The handle of workspace `id`, opened on first use and kept for the server's life; NULL with
  * err when it cannot be opened. (server.c) */
 struct lf *http_workspace(struct http_server *s, int64_t id, struct lf_err *err);
+/* The largest body the server takes, after decompression. (server.c) */
+size_t http_max_body(struct http_req *r);
 /* The server's writer. (server.c) */
 struct lf_ingest *http_ingest(struct http_req *r);
 /* The handler answers later: it returns at once and, on any thread, fills the answer and
@@ -83,6 +96,25 @@ void http_resume(struct http_req *r);
 
 /* A JSON answer: status and the document in r->resp. */
 void http_json(struct http_req *r, int status, const char *json);
+/* Appends s as a JSON string, its bytes that are not UTF-8 replaced by U+FFFD: for echoing
+ * what a client sent (a path, a header) into JSON. (errors.c) */
+void http_add_json_text(struct buf *b, const char *s, size_t n);
+
+/* ---- bodies and their encodings (body.c) ---- */
+/* True when the Content-Type ct (NULL: none) names one of the NULL-terminated media types;
+ * parameters (";charset=utf-8") are allowed, other types with the same prefix are not. */
+bool http_media_type_is(const char *ct, const char *const *types);
+/* Inflates a gzip or zlib body into out (appended), refusing more than max bytes or, past
+ * 64 KiB, more than HTTP_INFLATE_RATIO times the input: a bomb costs little to refuse.
+ * 0, or -1 (corrupt), -2 (over max), -3 (over the ratio). */
+#define HTTP_INFLATE_RATIO 100
+int http_inflate(const char *in, size_t len, size_t max, struct buf *out);
+/* Decodes base64 (standard or URL-safe, padding optional, a space read as '+', as form
+ * decoding turns it) into out (appended); -1 when s is not base64. */
+int http_base64_decode(const char *s, size_t len, struct buf *out);
+/* The value of field `name` of an application/x-www-form-urlencoded body, decoded into out;
+ * false when the body has no such field. */
+bool http_form_value(const char *body, size_t len, const char *name, struct buf *out);
 
 /* ---- errors: the one table from failure to status (errors.c) ---- */
 enum http_error {
@@ -117,8 +149,27 @@ void http_fail_err(struct http_req *r, const struct lf_err *err, const char *fie
  * header, copied into out; false when there is none or it is malformed. */
 bool auth_header_key(const char *authorization, char out[LF_KEY_SIZE + 1]);
 /* Checks `key` (NULL when none was presented) for `need` (an enum lf_scope) and the key's rate
- * limit. Returns 0 with r->key set, or -1 with the 401/403/429 answer set. */
+ * limit. Returns 0 with r->key set, or -1 with the 401/403/429 answer set; a 401 counts against
+ * the client address's budget of failed keys. */
 int auth_require(struct http_req *r, const char *key, int need);
+/* Before a body without a key in the header is parsed: looks in its text for something written
+ * as a key (lf_ and 43 base64url characters) that is valid. 0 when one is (the key the body
+ * declares is checked after the parse), else -1 with the 401 answer set and the failure
+ * counted. Costs a scan of the text and a look-up per candidate (at most 4), not a parse. */
+int auth_scan_body(struct http_req *r, const char *body, size_t len);
+/* Seconds the client's address must wait before it may present a key in a body again (it
+ * presented too many that were not valid), or 0. */
+unsigned auth_failures_wait(struct http_req *r);
+
+/* Failed keys per address: a token bucket each, `rate` per `period` seconds (0: no limit), in a
+ * fixed table of addresses (an address that collides with another may find the other's
+ * budget: that costs a few more failures, never a refusal of a valid key). */
+struct failbudget;
+struct failbudget *failbudget_new(unsigned rate, double period);
+void failbudget_free(struct failbudget *fb);
+void failbudget_add(struct failbudget *fb, const char *addr, double now);
+unsigned failbudget_wait(struct failbudget *fb, const char *addr, double now);
+struct failbudget *http_failbudget(struct http_req *r); /* (server.c) */
 
 struct ratelimit;
 struct ratelimit *ratelimit_new(unsigned rate, double period);
@@ -183,7 +234,8 @@ void api_resource_merge(struct http_req *r);
 void api_resource_delete(struct http_req *r);
 /* GET /openapi.json: the document http_openapi() writes. (openapi.c) */
 void api_openapi(struct http_req *r);
-/* Parses, authenticates and queues an ingestion body (api_ingest_segment.c). */
-void api_ingest(struct http_req *r, int format, const char *call);
+/* Authenticates, parses and queues an ingestion body (api_ingest_segment.c). form_key: a key
+ * the handler found outside the JSON (a form field), or NULL. */
+void api_ingest(struct http_req *r, int format, const char *call, const char *form_key);
 
 #endif

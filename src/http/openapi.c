@@ -178,6 +178,14 @@ static json_t *param(const char *in, const char *name, bool required, const char
     return p;
 }
 
+/* A string property described by description. */
+static json_t *described_string(const char *description)
+{
+    json_t *t = typed("string");
+    set(t, "description", str(description));
+    return t;
+}
+
 static json_t *params_of(json_t *op)
 {
     json_t *a = json_object_get(op, "parameters");
@@ -1081,6 +1089,31 @@ static void op_posthog(struct doc *d, const struct route *rt, json_t *op)
     set(body, "description", str("a batch, one event, or an array of events"));
     set(body, "anyOf", any);
     ingest_op(d, op, body);
+
+    /* PostHog's libraries also send the JSON base64-encoded, gzip-compressed, or in a form */
+    json_t *how = typed("string"), *ways = json_array();
+    push(ways, str("gzip-js"));
+    push(ways, str("gzip"));
+    push(ways, str("base64"));
+    set(how, "enum", ways);
+    push(params_of(op),
+         param("query", "compression", false,
+               "how the body (or the form's data field) is encoded; gzip is also recognised by "
+               "its magic bytes, and a body that is not JSON is read as base64",
+               how));
+    json_t *form = typed("object"), *props = json_object();
+    set(props, "data", described_string("the events: JSON, base64 of JSON, or compressed"));
+    set(props, "compression", described_string("as the query's compression"));
+    set(props, "api_key", described_string("the project's key, when no Authorization header is sent"));
+    set(props, "token", described_string("the same, as newer libraries name it"));
+    set(form, "properties", props);
+    json_t *required = json_array();
+    push(required, str("data"));
+    set(form, "required", required);
+    json_t *media = json_object();
+    set(media, "schema", form);
+    set(json_object_get(json_object_get(op, "requestBody"), "content"),
+        "application/x-www-form-urlencoded", media);
 }
 
 static void op_metrics_list(struct doc *d, const struct route *rt, json_t *op)

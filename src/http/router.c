@@ -6,51 +6,53 @@
 
 /* The six routes of a REST resource (src/app/resources.c: accounts, contacts, …). */
 #define RESOURCE_ROUTES(name)                                                                  \
-    {"GET", "/v1/" name, api_resource_list, AUTH_READ, false},                                 \
-    {"POST", "/v1/" name, api_resource_create, AUTH_ADMIN, true},                              \
-    {"GET", "/v1/" name "/:id", api_resource_get, AUTH_READ, false},                           \
-    {"PUT", "/v1/" name "/:id", api_resource_replace, AUTH_ADMIN, true},                       \
-    {"PATCH", "/v1/" name "/:id", api_resource_merge, AUTH_ADMIN, true},                       \
-    {"DELETE", "/v1/" name "/:id", api_resource_delete, AUTH_ADMIN, false}
+    {"GET", "/v1/" name, api_resource_list, AUTH_READ, BODY_NONE},                                 \
+    {"POST", "/v1/" name, api_resource_create, AUTH_ADMIN, BODY_JSON},                              \
+    {"GET", "/v1/" name "/:id", api_resource_get, AUTH_READ, BODY_NONE},                           \
+    {"PUT", "/v1/" name "/:id", api_resource_replace, AUTH_ADMIN, BODY_JSON},                       \
+    {"PATCH", "/v1/" name "/:id", api_resource_merge, AUTH_ADMIN, BODY_JSON},                       \
+    {"DELETE", "/v1/" name "/:id", api_resource_delete, AUTH_ADMIN, BODY_NONE}
 
 const struct route http_routes[] = {
-    {"GET", "/healthz", api_healthz, AUTH_NONE, false},
-    {"GET", "/metrics", api_metrics, AUTH_NONE, false},
-    {"GET", "/openapi.json", api_openapi, AUTH_NONE, false},
+    {"GET", "/healthz", api_healthz, AUTH_NONE, BODY_NONE},
+    {"GET", "/metrics", api_metrics, AUTH_NONE, BODY_NONE},
+    {"GET", "/openapi.json", api_openapi, AUTH_NONE, BODY_NONE},
     /* Segment's HTTP tracking API */
-    {"POST", "/v1/batch", api_segment, AUTH_INGEST, true},
-    {"POST", "/v1/track", api_segment, AUTH_INGEST, true},
-    {"POST", "/v1/identify", api_segment, AUTH_INGEST, true},
-    {"POST", "/v1/group", api_segment, AUTH_INGEST, true},
-    {"POST", "/v1/page", api_segment, AUTH_INGEST, true},
-    {"POST", "/v1/screen", api_segment, AUTH_INGEST, true},
-    /* PostHog's capture endpoints */
-    {"POST", "/i/v0/e", api_posthog, AUTH_INGEST, true},
-    {"POST", "/capture", api_posthog, AUTH_INGEST, true},
-    {"POST", "/batch", api_posthog, AUTH_INGEST, true},
+    {"POST", "/v1/batch", api_segment, AUTH_INGEST, BODY_JSON},
+    {"POST", "/v1/track", api_segment, AUTH_INGEST, BODY_JSON},
+    {"POST", "/v1/identify", api_segment, AUTH_INGEST, BODY_JSON},
+    {"POST", "/v1/group", api_segment, AUTH_INGEST, BODY_JSON},
+    {"POST", "/v1/page", api_segment, AUTH_INGEST, BODY_JSON},
+    {"POST", "/v1/screen", api_segment, AUTH_INGEST, BODY_JSON},
+    /* PostHog's capture endpoints (posthog-js posts to /e/, posthog-node and -python to /batch/) */
+    {"POST", "/i/v0/e", api_posthog, AUTH_INGEST, BODY_POSTHOG},
+    {"POST", "/e", api_posthog, AUTH_INGEST, BODY_POSTHOG},
+    {"POST", "/engage", api_posthog, AUTH_INGEST, BODY_POSTHOG},
+    {"POST", "/capture", api_posthog, AUTH_INGEST, BODY_POSTHOG},
+    {"POST", "/batch", api_posthog, AUTH_INGEST, BODY_POSTHOG},
     /* the REST API */
-    {"GET", "/v1/metrics", api_metrics_list, AUTH_READ, false},
-    {"GET", "/v1/metrics/:name", api_metrics_get, AUTH_READ, false},
-    {"GET", "/v1/reports", api_reports_list, AUTH_READ, false},
-    {"GET", "/v1/reports/:name", api_reports_get, AUTH_READ, false},
-    {"GET", "/v1/usage", api_usage_list, AUTH_READ, false},
-    {"GET", "/v1/usage/:name", api_usage_get, AUTH_READ, false},
-    {"GET", "/v1/cohorts", api_cohorts, AUTH_READ, false},
-    {"GET", "/v1/survival", api_survival, AUTH_READ, false},
-    {"GET", "/v1/keys", api_keys_list, AUTH_ADMIN, false},
+    {"GET", "/v1/metrics", api_metrics_list, AUTH_READ, BODY_NONE},
+    {"GET", "/v1/metrics/:name", api_metrics_get, AUTH_READ, BODY_NONE},
+    {"GET", "/v1/reports", api_reports_list, AUTH_READ, BODY_NONE},
+    {"GET", "/v1/reports/:name", api_reports_get, AUTH_READ, BODY_NONE},
+    {"GET", "/v1/usage", api_usage_list, AUTH_READ, BODY_NONE},
+    {"GET", "/v1/usage/:name", api_usage_get, AUTH_READ, BODY_NONE},
+    {"GET", "/v1/cohorts", api_cohorts, AUTH_READ, BODY_NONE},
+    {"GET", "/v1/survival", api_survival, AUTH_READ, BODY_NONE},
+    {"GET", "/v1/keys", api_keys_list, AUTH_ADMIN, BODY_NONE},
     RESOURCE_ROUTES("accounts"),
     RESOURCE_ROUTES("contacts"),
     RESOURCE_ROUTES("mrr_changes"),
     RESOURCE_ROUTES("orders"),
-    {"GET", "/v1/events", api_resource_list, AUTH_READ, false},
-    {"POST", "/v1/events", api_resource_create, AUTH_ADMIN, true},
-    {"GET", "/v1/events/:id", api_resource_get, AUTH_READ, false},
+    {"GET", "/v1/events", api_resource_list, AUTH_READ, BODY_NONE},
+    {"POST", "/v1/events", api_resource_create, AUTH_ADMIN, BODY_JSON},
+    {"GET", "/v1/events/:id", api_resource_get, AUTH_READ, BODY_NONE},
     RESOURCE_ROUTES("touchpoints"),
     RESOURCE_ROUTES("surveys"),
     RESOURCE_ROUTES("responses"),
     RESOURCE_ROUTES("tasks"),
     RESOURCE_ROUTES("outcomes"),
-    {NULL, NULL, NULL, 0, false},
+    {NULL, NULL, NULL, 0, BODY_NONE},
 };
 
 size_t router_count(void)

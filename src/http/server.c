@@ -1,6 +1,6 @@
-/* server.c - the libmicrohttpd adapter: sockets, request bodies, suspend/resume around the
- * writer, the workspaces keys name, the access log, graceful shutdown. The only file that sees
- * MHD. */
+/* server.c - the libmicrohttpd adapter: sockets and their limits and deadlines, request bodies,
+ * suspend/resume around the writer, the workspaces keys name, the access log, graceful
+ * shutdown. The only file that sees MHD. */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -15,15 +15,31 @@
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
-#include <zlib.h>
 
 #include "base/mem.h"
 #include "base/time.h"
+#include "base/utf8.h"
 #include "http_int.h"
 
 #define DEFAULT_THREADS 4
 #define DEFAULT_MAX_BODY (4u << 20)
+#define DEFAULT_MAX_CONNECTIONS 4096
+#define DEFAULT_HEADER_TIMEOUT 10
+#define DEFAULT_BODY_TIMEOUT 60
 #define SHUTDOWN_GRACE_SECONDS 30
+
+/* Where a connection is in its request, for its deadlines. */
+enum { SOCK_HEADERS, SOCK_BODY, SOCK_BUSY };
+
+/* One TCP connection (MHD's socket context), in the server's list for the watchdog. */
+struct sock {
+    struct sock *prev, *next;
+    int fd;
+    int phase;    /* SOCK_HEADERS: waiting for a request's headers; SOCK_BODY: for its body;
+                   * SOCK_BUSY: the request is whole (answering it is bounded otherwise) */
+    double since; /* when the phase began */
+    bool expired; /* the watchdog shut it down */
+};
 
 struct http_server {
     struct http_config cfg;
@@ -39,17 +55,26 @@ struct http_server {
     size_t workspaces_nr, workspaces_cap;
     size_t inflight;
     pthread_mutex_t log_mu;
+    struct failbudget *fb;
+    /* the connections and their deadlines */
+    pthread_mutex_t socks_mu;
+    pthread_cond_t socks_cv; /* a connection came, or the server stops */
+    struct sock socks;       /* the list's head */
+    bool stopping, watching;
+    pthread_t watchdog;
 };
 
 /* One request: what the handler sees, and what only this file knows. */
 struct conn {
     struct http_req r;
     struct MHD_Connection *mc;
+    struct sock *sock;
     struct buf body;
-    bool too_large, answered, deferred, done, suspended;
+    bool started, too_large, answered, deferred, done, suspended;
+    bool nul_in_url; /* the URL as sent holds %00, which decoding would cut the path at */
     pthread_mutex_t mu; /* deferred answers: done vs. suspended */
     double start;
-    char *path;
+    char *path; /* as sent until the request line is decoded, then decoded */
 };
 
 static double mono_seconds(void)
@@ -136,6 +161,16 @@ struct ratelimit *http_ratelimit(struct http_req *r)
     return r->srv->rl;
 }
 
+struct failbudget *http_failbudget(struct http_req *r)
+{
+    return r->srv->fb;
+}
+
+size_t http_max_body(struct http_req *r)
+{
+    return r->srv->cfg.max_body;
+}
+
 void http_defer(struct http_req *r)
 {
     ((struct conn *)r)->deferred = true;
@@ -194,44 +229,12 @@ static void set_allow(struct http_req *r, const char *path)
     r->allow = get && post ? allow[2] : post ? allow[1] : allow[0];
 }
 
-/* Inflates a gzip or zlib body into out, refusing more than max bytes. 0, -1 (corrupt) or
- * -2 (too large). */
-static int inflate_body(const struct buf *in, size_t max, struct buf *out)
-{
-    z_stream z = {0};
-    if (inflateInit2(&z, 15 + 32) != Z_OK) /* 15 + 32: detect gzip or zlib headers */
-        return -1;
-    z.next_in = (unsigned char *)in->ptr;
-    z.avail_in = (unsigned)in->len;
-    char chunk[16384];
-    int rc = Z_OK, ret = 0;
-    while (rc != Z_STREAM_END) {
-        z.next_out = (unsigned char *)chunk;
-        z.avail_out = sizeof(chunk);
-        rc = inflate(&z, Z_NO_FLUSH);
-        if (rc != Z_OK && rc != Z_STREAM_END) {
-            ret = -1;
-            break;
-        }
-        buf_add(out, chunk, sizeof(chunk) - z.avail_out);
-        if (out->len > max) {
-            ret = -2;
-            break;
-        }
-        if (rc == Z_OK && z.avail_in == 0 && z.avail_out != 0) {
-            ret = -1; /* truncated */
-            break;
-        }
-    }
-    inflateEnd(&z);
-    return ret;
-}
-
-/* Checks the body's type and encoding, decompresses it; false with the answer set. */
+/* Undoes the body's Content-Encoding (checked by start()); false with the answer set. */
 static bool prepare_body(struct conn *c)
 {
     struct http_req *r = &c->r;
     const struct http_server *s = r->srv;
+    r->body_raw_len = c->body.len;
     if (c->too_large) {
         http_fail(r, HE_TOO_LARGE, NULL, "the body is over the limit of %zu bytes",
                   s->cfg.max_body);
@@ -239,22 +242,19 @@ static bool prepare_body(struct conn *c)
     }
     const char *enc = http_header(r, MHD_HTTP_HEADER_CONTENT_ENCODING);
     if (enc && strcasecmp(enc, "identity") != 0) {
-        if (strcasecmp(enc, "gzip") != 0 && strcasecmp(enc, "deflate") != 0) {
-            http_fail(r, HE_MEDIA_TYPE, NULL,
-                      "content encoding '%.40s' is not supported "
-                      "(gzip, deflate)",
-                      enc);
-            return false;
-        }
         struct buf plain = BUF_INIT;
-        int rc = inflate_body(&c->body, s->cfg.max_body, &plain);
+        int rc = http_inflate(c->body.ptr ? c->body.ptr : "", c->body.len, s->cfg.max_body,
+                              &plain);
         if (rc < 0) {
             buf_release(&plain);
             if (rc == -2)
-                http_fail(r, HE_TOO_LARGE, NULL,
-                          "the body inflates past the limit of %zu "
-                          "bytes",
+                http_fail(r, HE_TOO_LARGE, NULL, "the body inflates past the limit of %zu bytes",
                           s->cfg.max_body);
+            else if (rc == -3)
+                http_fail(r, HE_TOO_LARGE, NULL,
+                          "the body inflates more than %d times its size: refused as a "
+                          "compression bomb",
+                          HTTP_INFLATE_RATIO);
             else
                 http_fail(r, HE_BAD_REQUEST, NULL, "the body is not valid %s data", enc);
             return false;
@@ -267,20 +267,118 @@ static bool prepare_body(struct conn *c)
     return true;
 }
 
-static bool json_media_type(const char *ct)
+struct header_count {
+    const char *name;
+    const char *first;
+    int nr;
+    bool differ;
+};
+
+static enum MHD_Result count_header(void *cls, enum MHD_ValueKind kind, const char *key,
+                                    const char *value)
 {
-    if (!ct)
-        return true;
-    /* text/plain is what browsers' sendBeacon sends with a JSON body. */
-    return strncasecmp(ct, "application/json", 16) == 0 || strncasecmp(ct, "text/plain", 10) == 0;
+    (void)kind;
+    struct header_count *h = cls;
+    if (strcasecmp(key, h->name) != 0)
+        return MHD_YES;
+    if (h->nr++ == 0)
+        h->first = value ? value : "";
+    else if (strcmp(h->first, value ? value : "") != 0)
+        h->differ = true;
+    return MHD_YES;
 }
 
-/* The first call of a request: route it and refuse what can be refused before the body. */
+/* Checks the headers that frame and describe a body. False with the answer set. */
+static bool check_body_headers(struct conn *c)
+{
+    static const char *const json[] = {"application/json", "text/plain", NULL};
+    static const char *const posthog[] = {"application/json", "text/plain",
+                                          "application/x-www-form-urlencoded", NULL};
+    struct http_req *r = &c->r;
+    struct header_count cl = {MHD_HTTP_HEADER_CONTENT_LENGTH, NULL, 0, false};
+    MHD_get_connection_values(c->mc, MHD_HEADER_KIND, count_header, &cl);
+    /* Two lengths that disagree frame the body two ways: a proxy in front may have read it
+     * with the other one (request smuggling). */
+    if (cl.differ) {
+        http_fail(r, HE_BAD_REQUEST, NULL, "the request has Content-Length headers that differ");
+        return false;
+    }
+    if (cl.nr && (!*cl.first || strspn(cl.first, "0123456789") != strlen(cl.first))) {
+        http_fail(r, HE_BAD_REQUEST, NULL, "Content-Length '%.40s' is not a number of bytes",
+                  cl.first);
+        return false;
+    }
+    if (cl.nr && http_header(r, MHD_HTTP_HEADER_TRANSFER_ENCODING)) {
+        http_fail(r, HE_BAD_REQUEST, NULL,
+                  "the request has both Content-Length and Transfer-Encoding");
+        return false;
+    }
+    char *end;
+    if (cl.nr && (strlen(cl.first) > 15 || strtoull(cl.first, &end, 10) > r->srv->cfg.max_body)) {
+        http_fail(r, HE_TOO_LARGE, NULL, "the body is over the limit of %zu bytes",
+                  r->srv->cfg.max_body);
+        return false;
+    }
+    const char *ct = http_header(r, MHD_HTTP_HEADER_CONTENT_TYPE);
+    if (ct && !http_media_type_is(ct, r->route->body == BODY_POSTHOG ? posthog : json)) {
+        http_fail(r, HE_MEDIA_TYPE, NULL, "the body must be %s, not '%.60s'",
+                  r->route->body == BODY_POSTHOG
+                      ? "application/json (or a form with a 'data' field)"
+                      : "application/json",
+                  ct);
+        return false;
+    }
+    const char *enc = http_header(r, MHD_HTTP_HEADER_CONTENT_ENCODING);
+    if (enc && strcasecmp(enc, "identity") != 0 && strcasecmp(enc, "gzip") != 0 &&
+        strcasecmp(enc, "deflate") != 0) {
+        http_fail(r, HE_MEDIA_TYPE, NULL,
+                  "content encoding '%.40s' is not supported (gzip, deflate)", enc);
+        return false;
+    }
+    return true;
+}
+
+/* A key in the Authorization header is checked before the body is read: a REST route's
+ * (Bearer, of the route's scope) and an ingestion route's (Segment's basic auth too). An
+ * ingestion request without one must carry its key in the body, which only an address that
+ * has not presented too many bad keys may do. False with the answer set. */
+static bool authorize(struct http_req *r)
+{
+    char key[LF_KEY_SIZE + 1];
+    int auth = r->route->auth;
+    if (auth == AUTH_NONE)
+        return true;
+    bool given = auth_header_key(http_header(r, MHD_HTTP_HEADER_AUTHORIZATION), key);
+    if (auth != AUTH_INGEST)
+        return auth_require(r, given ? key : NULL,
+                            auth == AUTH_ADMIN ? LF_SCOPE_ADMIN : LF_SCOPE_READ) == 0;
+    if (given)
+        return auth_require(r, key, LF_SCOPE_WRITE) == 0;
+    unsigned wait = auth_failures_wait(r);
+    if (wait) {
+        r->retry_after = wait;
+        http_fail(r, HE_RATE_LIMITED, NULL,
+                  "too many requests from this address had no valid key; retry in %u s", wait);
+        return false;
+    }
+    return true;
+}
+
+/* The first call of a request, its headers read: route it and refuse what can be refused
+ * before the body. */
 static void start(struct conn *c, const char *method)
 {
     struct http_req *r = &c->r;
     bool known;
     r->method = method;
+    if (c->nul_in_url) {
+        http_fail(r, HE_BAD_REQUEST, NULL, "the URL holds a NUL byte (%%00)");
+        return;
+    }
+    if (!utf8_valid(c->path, strlen(c->path), NULL)) {
+        http_fail(r, HE_BAD_REQUEST, NULL, "the path '%s' is not UTF-8", c->path);
+        return;
+    }
     r->route = router_match(method, c->path, r->params, &known);
     if (!r->route) {
         if (known) {
@@ -291,28 +389,58 @@ static void start(struct conn *c, const char *method)
         }
         return;
     }
-    if (!r->route->body)
-        return;
-    const char *len = http_header(r, MHD_HTTP_HEADER_CONTENT_LENGTH);
-    char *end;
-    if (len && strtoull(len, &end, 10) > r->srv->cfg.max_body)
-        http_fail(r, HE_TOO_LARGE, NULL, "the body is over the limit of %zu bytes",
-                  r->srv->cfg.max_body);
-    else if (!json_media_type(http_header(r, MHD_HTTP_HEADER_CONTENT_TYPE)))
-        http_fail(r, HE_MEDIA_TYPE, NULL, "the body must be application/json");
+    if (authorize(r) && r->route->body)
+        check_body_headers(c);
 }
 
-/* REST routes take a Bearer key (or basic auth) of the route's scope; ingestion routes check
- * their key themselves, since it may be in the body. False with the answer set. */
-static bool authorize(struct http_req *r)
+static void sock_phase(struct http_server *s, struct sock *k, int phase)
 {
-    char key[LF_KEY_SIZE + 1];
-    int auth = r->route->auth;
-    if (auth == AUTH_NONE || auth == AUTH_INGEST)
-        return true;
-    bool given = auth_header_key(http_header(r, MHD_HTTP_HEADER_AUTHORIZATION), key);
-    return auth_require(r, given ? key : NULL,
-                        auth == AUTH_ADMIN ? LF_SCOPE_ADMIN : LF_SCOPE_READ) == 0;
+    if (!k)
+        return;
+    pthread_mutex_lock(&s->socks_mu);
+    k->phase = phase;
+    k->since = mono_seconds();
+    pthread_mutex_unlock(&s->socks_mu);
+}
+
+/* What MHD tells of the client's address, as text. */
+static void remote_address(struct MHD_Connection *mc, char out[48])
+{
+    const union MHD_ConnectionInfo *ci =
+        MHD_get_connection_info(mc, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+    out[0] = '\0';
+    if (!ci || !ci->client_addr)
+        return;
+    const struct sockaddr *sa = ci->client_addr;
+    if (sa->sa_family == AF_INET)
+        inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)sa)->sin_addr, out, 48);
+    else if (sa->sa_family == AF_INET6)
+        inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr, out, 48);
+}
+
+/* A request line has arrived (its headers not yet): the request's state begins here, with the
+ * URL as sent, before MHD decodes it. */
+static void *on_uri(void *cls, const char *uri, struct MHD_Connection *mc)
+{
+    struct http_server *s = cls;
+    struct conn *c = xcalloc(1, sizeof(*c));
+    c->r.srv = s;
+    c->mc = mc;
+    c->start = mono_seconds();
+    c->r.received_ms = time_now_ms();
+    c->path = xstrdup(uri);
+    c->r.path = c->path;
+    c->nul_in_url = strstr(uri, "%00") != NULL;
+    remote_address(mc, c->r.remote);
+    const union MHD_ConnectionInfo *ci =
+        MHD_get_connection_info(mc, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+    c->sock = ci ? ci->socket_context : NULL;
+    pthread_mutex_init(&c->mu, NULL);
+    pthread_mutex_lock(&s->mu);
+    s->inflight++;
+    pthread_mutex_unlock(&s->mu);
+    metrics_inflight(s->metrics, +1);
+    return c;
 }
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *mc, const char *url,
@@ -320,28 +448,21 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *mc, const ch
                                   size_t *upload_size, void **con_cls)
 {
     (void)version;
+    (void)mc;
     struct http_server *s = cls;
-    struct conn *c = *con_cls;
-    if (!c) {
-        c = xcalloc(1, sizeof(*c));
-        c->r.srv = s;
-        c->mc = mc;
-        c->start = mono_seconds();
-        c->r.received_ms = time_now_ms();
+    struct conn *c = *con_cls; /* made by on_uri */
+    if (!c->started) {
+        c->started = true;
+        free(c->path);
         c->path = xstrdup(url);
         c->r.path = c->path;
-        pthread_mutex_init(&c->mu, NULL);
-        pthread_mutex_lock(&s->mu);
-        s->inflight++;
-        pthread_mutex_unlock(&s->mu);
-        metrics_inflight(s->metrics, +1);
-        *con_cls = c;
+        sock_phase(s, c->sock, SOCK_BODY);
         start(c, method);
         /* An early refusal is sent before the body is read (the connection then closes). */
         return c->r.status ? send_answer(c) : MHD_YES;
     }
     if (*upload_size) {
-        if (c->r.route && c->r.route->body && !c->too_large) {
+        if (!c->answered && c->r.route && c->r.route->body && !c->too_large) {
             if (c->body.len + *upload_size > s->cfg.max_body)
                 c->too_large = true;
             else
@@ -353,7 +474,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *mc, const ch
     if (c->answered)
         return MHD_YES;
     if (!c->deferred) {
-        if ((!c->r.route->body || prepare_body(c)) && authorize(&c->r))
+        sock_phase(s, c->sock, SOCK_BUSY);
+        if (!c->r.route->body || prepare_body(c))
             c->r.route->fn(&c->r);
         if (!c->deferred)
             return send_answer(c);
@@ -362,40 +484,29 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *mc, const ch
     pthread_mutex_lock(&c->mu);
     bool done = c->done;
     if (!done) {
-        MHD_suspend_connection(mc);
+        MHD_suspend_connection(c->mc);
         c->suspended = true;
     }
     pthread_mutex_unlock(&c->mu);
     return done ? send_answer(c) : MHD_YES;
 }
 
-static void access_log(struct http_server *s, struct conn *c, bool completed)
+static void access_log(struct http_server *s, struct conn *c, bool completed, bool expired)
 {
     FILE *f = s->cfg.access_log;
     struct http_req *r = &c->r;
-    char when[32], remote[INET6_ADDRSTRLEN + 8] = "";
+    char when[32];
     struct buf line = BUF_INIT;
-    const union MHD_ConnectionInfo *ci =
-        MHD_get_connection_info(c->mc, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
-    if (ci && ci->client_addr) {
-        const struct sockaddr *sa = ci->client_addr;
-        if (sa->sa_family == AF_INET)
-            inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)sa)->sin_addr, remote,
-                      sizeof(remote));
-        else if (sa->sa_family == AF_INET6)
-            inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr, remote,
-                      sizeof(remote));
-    }
     time_format_iso(r->received_ms, when);
-    buf_addf(&line, "{\"time\": \"%s\", \"remote\": \"%s\", \"method\": ", when, remote);
-    buf_add_json_str(&line, r->method ? r->method : "", r->method ? strlen(r->method) : 0);
+    buf_addf(&line, "{\"time\": \"%s\", \"remote\": \"%s\", \"method\": ", when, r->remote);
+    http_add_json_text(&line, r->method ? r->method : "", r->method ? strlen(r->method) : 0);
     buf_adds(&line, ", \"path\": ");
-    buf_add_json_str(&line, c->path, strlen(c->path));
+    http_add_json_text(&line, c->path, strlen(c->path));
     buf_addf(&line,
              ", \"route\": \"%s\", \"status\": %d, \"ms\": %.3f, \"bytes_in\": %zu, "
              "\"bytes_out\": %zu",
              r->route ? r->route->pattern : "", r->status, (mono_seconds() - c->start) * 1000,
-             c->body.len, r->resp.len);
+             r->body ? r->body_raw_len : c->body.len, r->resp.len);
     if (r->authed)
         buf_addf(&line, ", \"key\": \"%s\"", r->key.prefix);
     if (r->items)
@@ -403,6 +514,8 @@ static void access_log(struct http_server *s, struct conn *c, bool completed)
                  r->inserted, r->rejected);
     if (!completed)
         buf_adds(&line, ", \"aborted\": true");
+    if (expired)
+        buf_adds(&line, ", \"timeout\": true");
     buf_adds(&line, "}\n");
     pthread_mutex_lock(&s->log_mu);
     fwrite(line.ptr, 1, line.len, f);
@@ -422,11 +535,20 @@ static void on_completed(void *cls, struct MHD_Connection *mc, void **con_cls,
     *con_cls = NULL;
     double seconds = mono_seconds() - c->start;
     size_t route = c->r.route ? (size_t)(c->r.route - http_routes) : router_count();
+    bool expired = false;
+    if (c->sock) { /* the connection may carry another request: its headers' deadline runs */
+        pthread_mutex_lock(&s->socks_mu);
+        expired = c->sock->expired;
+        c->sock->phase = SOCK_HEADERS;
+        c->sock->since = mono_seconds();
+        pthread_mutex_unlock(&s->socks_mu);
+    }
     metrics_request(s->metrics, route, c->r.status, seconds);
     metrics_inflight(s->metrics, -1);
     if (s->cfg.access_log)
-        access_log(s, c, toe == MHD_REQUEST_TERMINATED_COMPLETED_OK);
+        access_log(s, c, toe == MHD_REQUEST_TERMINATED_COMPLETED_OK, expired);
     buf_release(&c->r.resp);
+    buf_release(&c->r.decoded);
     buf_release(&c->body);
     pthread_mutex_destroy(&c->mu);
     free(c->path);
@@ -441,6 +563,69 @@ static void on_commit(void *ctx, const struct lf_ingest_stats *stats)
 {
     struct http_server *s = ctx;
     metrics_commit(s->metrics, stats->requests, stats->items, stats->seconds);
+}
+
+/* ---- connections: limits and deadlines ---- */
+
+static void on_connection(void *cls, struct MHD_Connection *mc, void **socket_context,
+                          enum MHD_ConnectionNotificationCode toe)
+{
+    struct http_server *s = cls;
+    struct sock *k = *socket_context;
+    if (toe == MHD_CONNECTION_NOTIFY_STARTED) {
+        const union MHD_ConnectionInfo *ci =
+            MHD_get_connection_info(mc, MHD_CONNECTION_INFO_CONNECTION_FD);
+        k = xcalloc(1, sizeof(*k));
+        k->fd = ci ? ci->connect_fd : -1;
+        k->phase = SOCK_HEADERS;
+        k->since = mono_seconds();
+        pthread_mutex_lock(&s->socks_mu);
+        k->next = s->socks.next;
+        k->prev = &s->socks;
+        k->next->prev = k;
+        s->socks.next = k;
+        pthread_mutex_unlock(&s->socks_mu);
+        *socket_context = k;
+    } else if (k) {
+        /* MHD tells of the close before it closes the descriptor: once k is out of the list
+         * (under the lock), the watchdog can no longer touch a descriptor reused by another */
+        pthread_mutex_lock(&s->socks_mu);
+        k->prev->next = k->next;
+        k->next->prev = k->prev;
+        pthread_mutex_unlock(&s->socks_mu);
+        free(k);
+        *socket_context = NULL;
+    }
+}
+
+/* Closes the connections whose request has not arrived in time: its headers within
+ * header_timeout of the connection (or of its previous answer), its body within body_timeout
+ * of the headers, whatever trickles in meanwhile (MHD's own timeout restarts with every byte).
+ * shutdown() makes MHD see the end of the stream and close the connection itself. */
+static void *watchdog(void *arg)
+{
+    struct http_server *s = arg;
+    pthread_mutex_lock(&s->socks_mu);
+    while (!s->stopping) {
+        double now = mono_seconds(), next = now + 1;
+        for (struct sock *k = s->socks.next; k != &s->socks; k = k->next) {
+            if (k->phase == SOCK_BUSY || k->expired || k->fd < 0)
+                continue;
+            double due = k->since + (k->phase == SOCK_HEADERS ? s->cfg.header_timeout
+                                                                : s->cfg.body_timeout);
+            if (now >= due) {
+                shutdown(k->fd, SHUT_RDWR);
+                k->expired = true;
+            } else if (due < next) {
+                next = due;
+            }
+        }
+        struct timespec until = {.tv_sec = (time_t)next,
+                                 .tv_nsec = (long)((next - (double)(time_t)next) * 1e9)};
+        pthread_cond_timedwait(&s->socks_cv, &s->socks_mu, &until);
+    }
+    pthread_mutex_unlock(&s->socks_mu);
+    return NULL;
 }
 
 /* ---- the socket ---- */
@@ -500,11 +685,25 @@ int http_server_new(const struct http_config *cfg, struct http_server **out, str
         s->cfg.threads = DEFAULT_THREADS;
     if (!s->cfg.max_body)
         s->cfg.max_body = DEFAULT_MAX_BODY;
+    if (!s->cfg.max_connections)
+        s->cfg.max_connections = DEFAULT_MAX_CONNECTIONS;
+    if (!s->cfg.header_timeout)
+        s->cfg.header_timeout = DEFAULT_HEADER_TIMEOUT;
+    if (!s->cfg.body_timeout)
+        s->cfg.body_timeout = DEFAULT_BODY_TIMEOUT;
     pthread_mutex_init(&s->mu, NULL);
     pthread_cond_init(&s->cv, NULL);
     pthread_mutex_init(&s->log_mu, NULL);
+    pthread_mutex_init(&s->socks_mu, NULL);
+    pthread_condattr_t ca;
+    pthread_condattr_init(&ca);
+    pthread_condattr_setclock(&ca, CLOCK_MONOTONIC); /* the watchdog waits on mono_seconds() */
+    pthread_cond_init(&s->socks_cv, &ca);
+    pthread_condattr_destroy(&ca);
+    s->socks.next = s->socks.prev = &s->socks;
     s->metrics = metrics_new(router_count());
     s->rl = ratelimit_new(s->cfg.rate, s->cfg.rate_period);
+    s->fb = failbudget_new(s->cfg.auth_failures, s->cfg.auth_failure_period);
     if (lf_engine_load(cfg->lf, err) < 0)
         goto fail;
     struct lf_ingest_opts io = {.on_commit = on_commit, .ctx = s};
@@ -512,11 +711,22 @@ int http_server_new(const struct http_config *cfg, struct http_server **out, str
         goto fail;
     if (bind_listen(s, err) < 0)
         goto fail;
+    if (pthread_create(&s->watchdog, NULL, watchdog, s) != 0) {
+        err_set(err, LF_EINTERNAL, "cannot start the connection watchdog");
+        goto fail;
+    }
+    s->watching = true;
+    /* MHD's inactivity timeout is left to bound an answer the client stops reading; the
+     * watchdog bounds the request's arrival. */
+    unsigned idle = s->cfg.body_timeout > s->cfg.header_timeout ? s->cfg.body_timeout
+                                                                : s->cfg.header_timeout;
     s->d = MHD_start_daemon(
         MHD_USE_EPOLL_INTERNAL_THREAD | MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ERROR_LOG, 0, NULL, NULL,
         on_request, s, MHD_OPTION_LISTEN_SOCKET, s->listen_fd, MHD_OPTION_THREAD_POOL_SIZE,
-        s->cfg.threads, MHD_OPTION_NOTIFY_COMPLETED, on_completed, s, MHD_OPTION_CONNECTION_TIMEOUT,
-        120u, MHD_OPTION_CONNECTION_LIMIT, 4096u, MHD_OPTION_END);
+        s->cfg.threads, MHD_OPTION_URI_LOG_CALLBACK, on_uri, s, MHD_OPTION_NOTIFY_COMPLETED,
+        on_completed, s, MHD_OPTION_NOTIFY_CONNECTION, on_connection, s,
+        MHD_OPTION_CONNECTION_TIMEOUT, idle, MHD_OPTION_CONNECTION_LIMIT, s->cfg.max_connections,
+        MHD_OPTION_PER_IP_CONNECTION_LIMIT, s->cfg.max_per_address, MHD_OPTION_END);
     if (!s->d) {
         err_set(err, LF_EIO, "cannot start serving on '%s'", cfg->listen);
         goto fail;
@@ -554,6 +764,13 @@ void http_server_free(struct http_server *s)
         pthread_mutex_unlock(&s->mu);
         MHD_stop_daemon(s->d);
     }
+    if (s->watching) {
+        pthread_mutex_lock(&s->socks_mu);
+        s->stopping = true;
+        pthread_cond_signal(&s->socks_cv);
+        pthread_mutex_unlock(&s->socks_mu);
+        pthread_join(s->watchdog, NULL);
+    }
     if (s->listen_fd >= 0)
         close(s->listen_fd);
     lf_ingest_free(s->ing);
@@ -561,7 +778,10 @@ void http_server_free(struct http_server *s)
         lf_close(s->workspaces[i]);
     free(s->workspaces);
     ratelimit_free(s->rl);
+    failbudget_free(s->fb);
     metrics_free(s->metrics);
+    pthread_cond_destroy(&s->socks_cv);
+    pthread_mutex_destroy(&s->socks_mu);
     pthread_mutex_destroy(&s->log_mu);
     pthread_cond_destroy(&s->cv);
     pthread_mutex_destroy(&s->mu);

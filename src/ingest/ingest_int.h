@@ -119,6 +119,8 @@ typedef int (*ndjson_record_fn)(void *ctx, const struct ndjson_record *rec, stru
  * when reading failed (LF_EINVAL) or fn returned -1. */
 int ndjson_read(FILE *f, struct progress *pg, ndjson_record_fn fn, void *ctx, struct lf_err *err);
 /* The string at `path` ("a.b" walks into objects) in obj, or NULL. Borrowed. */
+/* The member at path "a.b.c", walking through objects; NULL when any step is missing. */
+struct json_t *ndjson_member(const struct json_t *obj, const char *path);
 const char *ndjson_string(const struct json_t *obj, const char *path);
 /* Fills r (already reset with cols) from obj: column k from the member at path cols[k];
  * strings as they are, numbers and booleans as text, null and "" as not given. With `extras`

@@ -53,7 +53,7 @@ int ndjson_read(FILE *f, struct progress *pg, ndjson_record_fn fn, void *ctx, st
 }
 
 /* The member at path "a.b.c", walking through objects; NULL when any step is missing. */
-static json_t *lookup(const json_t *obj, const char *path)
+json_t *ndjson_member(const json_t *obj, const char *path)
 {
     json_t *v = (json_t *)obj;
     while (v && json_is_object(v)) {
@@ -69,7 +69,7 @@ static json_t *lookup(const json_t *obj, const char *path)
 
 const char *ndjson_string(const struct json_t *obj, const char *path)
 {
-    return json_string_value(lookup(obj, path));
+    return json_string_value(ndjson_member(obj, path));
 }
 
 /* The shortest of %.15g, %.16g, %.17g that reads back as d: 0.1 stays "0.1". */
@@ -100,7 +100,7 @@ static bool is_column(const struct row *r, const char *prefix, const char *key)
 
 static void fill_extras(const json_t *obj, const char *extras, struct row *r)
 {
-    json_t *src = *extras ? lookup(obj, extras) : (json_t *)obj, *out = NULL, *v;
+    json_t *src = *extras ? ndjson_member(obj, extras) : (json_t *)obj, *out = NULL, *v;
     const char *key;
     if (!json_is_object(src))
         return;
@@ -138,7 +138,7 @@ static void int_text(struct buf *b, json_int_t v)
 int ndjson_fill(const struct json_t *obj, const char *extras, struct row *r, struct lf_err *err)
 {
     for (size_t k = 0; k < r->nr; k++) {
-        json_t *v = lookup(obj, r->name[k]);
+        json_t *v = ndjson_member(obj, r->name[k]);
         struct buf *t = &r->text[k];
         buf_reset(t);
         switch (json_typeof(v ? v : json_null())) {

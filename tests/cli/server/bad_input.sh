@@ -46,6 +46,7 @@ http POST /v1/identify -u "$w:" "${JSON[@]}" -d '{"userId": "u", "traits": {"ema
 expect 422 invalid "a trait the store refuses"
 check "... says which" grep -q "traits.email" <<<"$(jfield '$.rejected[0].message')"
 check_eq "nothing of those was stored" "0 0" "$(sql "SELECT count(*) FROM events") $(sql "SELECT count(*) FROM contacts")"
+check_eq "... the store refused nothing: the parse did (field named)" traits.email "$(jfield '$.rejected[0].field')"
 
 # sizes: 2 KB here (--max-body 2K); the default is 4 MB
 head -c 3000 /dev/zero | tr '\0' 'x' | sed 's/.*/{"userId": "u", "event": "&"}/' >"$SCRATCH/big.json"
@@ -60,6 +61,28 @@ http POST /v1/track -u "$w:" "${JSON[@]}" -H 'Content-Encoding: br' -d '{}'
 expect 415 unsupported_media_type "an unknown content encoding"
 http POST /v1/track -u "$w:" -H 'Content-Type: application/xml' -d '<track/>'
 expect 415 unsupported_media_type "a body that is not JSON by its type"
+http POST /v1/track -u "$w:" -H 'Content-Type: application/jsonp' -d '{"userId": "u", "event": "e"}'
+expect 415 unsupported_media_type "application/jsonp, which only starts like JSON's type"
+http POST /v1/track -u "$w:" -H 'Content-Type: Application/JSON; charset=utf-8' \
+    -d '{"userId": "u", "event": "e", "messageId": "ct-1"}'
+check_eq "JSON's type in another case, with a parameter: taken" 200 "$status"
+http POST /v1/track -u "$w:" "${JSON[@]}" -H 'Content-Length: 31' -H 'Content-Length: 60' \
+    -d '{"userId": "u", "event": "e"}  '
+expect 400 bad_request "two Content-Length headers that differ"
+
+# paths: what a client sent is echoed as UTF-8 (U+FFFD for what is not), and a NUL is refused
+a=$(new_key admin)
+http GET /v1/accounts/%ff -H "Authorization: Bearer $a"
+expect 400 bad_request "a path that is not UTF-8"
+check "... answered in UTF-8" iconv -f UTF-8 -t UTF-8 -o /dev/null "$SCRATCH/body"
+check_eq "... the byte replaced" "the path '/v1/accounts/$(printf '\xef\xbf\xbd')' is not UTF-8" \
+    "$(jfield '$.error.message')"
+check "... and so is the access log" iconv -f UTF-8 -t UTF-8 -o /dev/null "$SCRATCH/access.log"
+http GET /v1/nothing%c3%28 -H "Authorization: Bearer $a"
+expect 400 bad_request "an unknown path that is not UTF-8"
+http GET /v1/accounts/a%00b -H "Authorization: Bearer $a"
+expect 400 bad_request "a NUL byte in the path (not account 'a')"
+check_eq "... said so" "the URL holds a NUL byte (%00)" "$(jfield '$.error.message')"
 
 # keys
 body_ok='{"userId": "u", "event": "e", "messageId": "ok-1"}'
@@ -79,7 +102,7 @@ gone=$(new_key write)
 "$LANDFALL" keys revoke "${gone:0:11}" >/dev/null
 http POST /v1/track -u "$gone:" "${JSON[@]}" -d "$body_ok"
 expect 401 unauthorized "a revoked key"
-check_eq "none of those was stored" 0 "$(sql "SELECT count(*) FROM events")"
+check_eq "none of those was stored but the one with a charset" 1 "$(sql "SELECT count(*) FROM events")"
 
 # routes and methods
 http GET /v1/nothing -H "Authorization: Bearer $r"
@@ -97,7 +120,7 @@ expect 404 not_found "an unknown report"
 # after all that, a good call still works and is stored once
 http POST /v1/track -u "$w:" "${JSON[@]}" -d "$body_ok"
 check_eq "a good call after the bad ones" "200 1" "$status $(jfield '$.inserted')"
-check_eq "stored" 1 "$(sql "SELECT count(*) FROM events")"
+check_eq "stored" 2 "$(sql "SELECT count(*) FROM events")"
 serve_stop
 check_eq "clean stop" 0 "$stop_rc"
 

@@ -45,9 +45,16 @@ cp "$SCRATCH/posthog.json" "$SCRATCH/body"
 check_eq "posthog: the proxy dropped one answer" 1 "$(jfield '$.dropped')"
 check_eq "posthog: the client saw no failure" 0 "$(jlen '$.errors')"
 check "posthog: the client posted to /batch/" grep -q '"path": "/batch/"' "$SCRATCH/access.log"
-check_eq "posthog: identify and groupIdentify" "ph-u1|bo@globex.test|Bo Chen|ph-globex|Globex|team" \
-    "$(sql "SELECT c.ext_id, c.email, c.name, a.ext_id, a.name, a.plan
+check_eq "posthog: identify, groupIdentify, setPersonProperties" \
+    "ph-u1|bo@globex.test|Bo Chen|admin|ph-globex|Globex|team" \
+    "$(sql "SELECT c.ext_id, c.email, c.name, c.role, a.ext_id, a.name, a.plan
             FROM contacts c JOIN accounts a ON a.id = c.account_id WHERE c.ext_id = 'ph-u1'")"
+check_eq "posthog: the \$set event is a person update, not an event" 0 \
+    "$(sql "SELECT count(*) FROM events e JOIN event_names n ON n.id = e.name_id WHERE n.name LIKE '\$%'")"
+check_eq "posthog: the event with an invalid \$set is stored neither as event nor as person" "0 0" \
+    "$(sql "SELECT count(*) FROM events e JOIN event_names n ON n.id = e.name_id WHERE n.name = 'invalid person'") $(sql "SELECT count(*) FROM contacts WHERE ext_id = 'ph-u2'")"
+check_eq "posthog: ... and the answer to its batch said so (1 rejected, the rest inserted)" 1 \
+    "$(grep '"/batch/"' "$SCRATCH/access.log" | grep -c '"rejected": 1')"
 check_eq "posthog: events with their account (from \$groups) and contact" \
     "project created|ph-globex|ph-u1|2
 retried 1|ph-globex|ph-u1|1

@@ -1,5 +1,5 @@
-/* batch.c - HTTP bodies whose times cannot be written back: a PostHog offset or a Segment clock
- * skew that moves an event out of the years 0000..9999 rejects that item (the offset was
+/* batch.c - the times of HTTP bodies: a PostHog offset or a Segment clock skew that moves an
+ * event before 1970 or more than a day after its receipt rejects that item (the offset was once
  * subtracted without a check, a signed overflow for a large one: seen while writing
  * fuzz/fuzz_posthog.c). */
 #include <criterion/criterion.h>
@@ -43,11 +43,11 @@ static void rejected(const struct ingest_batch *b, size_t i, size_t index, const
     cr_assert_str_eq(why.msg, msg);
 }
 
-Test(posthog, offset_within_and_beyond_the_years)
+Test(posthog, offset_within_and_beyond_the_epoch)
 {
     /* received 2024-06-01T00:00:00Z; offsets are ms before that: 1500 is 23:59:58.500 the day
-     * before; the smallest int64 would be 292 million years later (and overflowed); the
-     * largest, that many years before */
+     * before; a negative offset is no offset; the largest int64 is 292 million years before
+     * (and was once subtracted without a check, a signed overflow) */
     struct ingest_batch *b =
         parse(LF_INGEST_POSTHOG,
               "[{\"event\": \"e\", \"distinct_id\": \"d\", \"offset\": 1500},"
@@ -58,44 +58,47 @@ Test(posthog, offset_within_and_beyond_the_years)
     cr_assert_eq(ingest_batch_valid(b), 1);
     cr_assert_str_eq(str(b, 0, "timestamp"), "2024-05-31T23:59:58.500Z");
     cr_assert_eq(ingest_batch_rejects(b), 2);
-    rejected(b, 0, 1, "offset", "'offset' puts the event outside the years 0000 to 9999");
-    rejected(b, 1, 2, "offset", "'offset' puts the event outside the years 0000 to 9999");
+    rejected(b, 0, 1, "offset", "'offset' must be a whole number of ms >= 0");
+    rejected(b, 1, 2, "offset", "'offset' puts the event before 1970-01-01");
     ingest_batch_free(b);
 }
 
-Test(posthog, offset_at_the_edges_of_the_years)
+Test(posthog, offset_at_the_epoch)
 {
-    /* received 2024-06-01 = 1717200000000 ms; TIME_MIN_MS = -62167219200000 (0000-01-01):
-     * offset 1717200000000 + 62167219200000 lands exactly on 0000-01-01, one more is before */
+    /* received 2024-06-01 = 1717200000000 ms: that offset lands exactly on 1970-01-01, one
+     * more is before it */
     struct ingest_batch *b =
         parse(LF_INGEST_POSTHOG,
-              "[{\"event\": \"e\", \"distinct_id\": \"d\", \"offset\": 63884419200000},"
-              " {\"event\": \"e\", \"distinct_id\": \"d\", \"offset\": 63884419200001}]",
+              "[{\"event\": \"e\", \"distinct_id\": \"d\", \"offset\": 1717200000000},"
+              " {\"event\": \"e\", \"distinct_id\": \"d\", \"offset\": 1717200000001}]",
               at("2024-06-01T00:00:00Z"));
     cr_assert_eq(ingest_batch_valid(b), 1);
-    cr_assert_str_eq(str(b, 0, "timestamp"), "0000-01-01T00:00:00Z");
+    cr_assert_str_eq(str(b, 0, "timestamp"), "1970-01-01T00:00:00Z");
     cr_assert_eq(ingest_batch_rejects(b), 1);
-    rejected(b, 0, 1, "offset", "'offset' puts the event outside the years 0000 to 9999");
+    rejected(b, 0, 1, "offset", "'offset' puts the event before 1970-01-01");
     ingest_batch_free(b);
 }
 
-Test(segment, skew_beyond_the_years)
+Test(segment, skew_beyond_a_day_ahead)
 {
-    /* the device says it sent at 2000-01-01 what happened at 9999-12-31: received 24 years
-     * later, the event would be in 10023 (written back before as 9999-…, a wrong day) */
+    /* the device says it sent at 2000-01-01 what happened at 2000-01-02: received in 2024, the
+     * corrected time is 2024-06-02, a day after receipt and still taken; a device whose
+     * corrected time is later is refused, as is one without sentAt that claims 9999 */
     struct ingest_batch *b = parse(
         LF_INGEST_SEGMENT,
         "{\"sentAt\": \"2000-01-01T00:00:00Z\", \"batch\": ["
         "{\"type\": \"track\", \"userId\": \"u\", \"event\": \"e\", "
-        "\"timestamp\": \"9999-12-31T00:00:00Z\"},"
+        "\"timestamp\": \"2000-01-02T00:00:00Z\"},"
         "{\"type\": \"track\", \"userId\": \"u\", \"event\": \"e\", "
-        "\"timestamp\": \"9999-12-31T23:59:59.999Z\", \"sentAt\": \"2024-06-01T00:00:00Z\"}]}",
+        "\"timestamp\": \"2000-01-02T00:00:00.001Z\"},"
+        "{\"type\": \"track\", \"userId\": \"u\", \"event\": \"e\", "
+        "\"timestamp\": \"9999-12-31T23:59:59.999Z\", \"sentAt\": null}]}",
         at("2024-06-01T00:00:00Z"));
     cr_assert_eq(ingest_batch_valid(b), 1);
-    cr_assert_str_eq(str(b, 0, "timestamp"), "9999-12-31T23:59:59.999Z",
-                     "no skew (sentAt is the receipt): the last instant that can be written");
-    cr_assert_eq(ingest_batch_rejects(b), 1);
-    rejected(b, 0, 0, "timestamp",
-             "the timestamp corrected by sentAt falls outside the years 0000 to 9999");
+    cr_assert_str_eq(str(b, 0, "timestamp"), "2024-06-02T00:00:00Z");
+    cr_assert_eq(ingest_batch_rejects(b), 2);
+    rejected(b, 0, 1, "timestamp",
+             "'timestamp' is 2024-06-02T00:00:00.001Z, more than a day after the moment it was "
+             "received (after the clock-skew correction)");
     ingest_batch_free(b);
 }
