@@ -14,6 +14,15 @@
 
 #define LANDFALL_VERSION "0.1.0"
 
+/* LF_API marks what the shared library exports: liblandfall is compiled with hidden visibility
+ * (meson's gnu_symbol_visibility), so its internal functions stay internal and these
+ * declarations are its whole ABI. */
+#if defined(__GNUC__) && __GNUC__ >= 4
+#define LF_API __attribute__((visibility("default")))
+#else
+#define LF_API
+#endif
+
 enum lf_errcode {
     LF_OK = 0,
     LF_EINVAL,    /* bad input: a value, a row, an option */
@@ -58,16 +67,16 @@ struct lf_open_opts {
 
 /* Opens a workspace of a store, creating and migrating the store forward as needed. *out is
  * the caller's: lf_close(). opts may be NULL. */
-int lf_open_with(const struct lf_open_opts *opts, struct lf **out, struct lf_err *err);
+LF_API int lf_open_with(const struct lf_open_opts *opts, struct lf **out, struct lf_err *err);
 /* lf_open_with for `url` and the workspace "default". */
-int lf_open(const char *url, struct lf **out, struct lf_err *err);
+LF_API int lf_open(const char *url, struct lf **out, struct lf_err *err);
 /* Another workspace of the same store, sharing its connections and writer (LF_ENOENT when it
  * does not exist and create is false). *out is the caller's: lf_close(). */
-int lf_workspace(struct lf *lf, const char *name, bool create, struct lf **out,
-                 struct lf_err *err);
+LF_API int lf_workspace(struct lf *lf, const char *name, bool create, struct lf **out,
+                        struct lf_err *err);
 /* The same by the workspace's internal id (an API key names it). */
-int lf_workspace_by_id(struct lf *lf, int64_t id, struct lf **out, struct lf_err *err);
-void lf_close(struct lf *lf); /* NULL is a no-op; the last handle of a store closes it */
+LF_API int lf_workspace_by_id(struct lf *lf, int64_t id, struct lf **out, struct lf_err *err);
+LF_API void lf_close(struct lf *lf); /* NULL is a no-op; the last handle of a store closes it */
 
 struct lf_workspace_info {
     int64_t id;
@@ -75,10 +84,10 @@ struct lf_workspace_info {
     char time_zone[64]; /* IANA name: days, weeks and months are cut in it */
     char store[16];     /* "sqlite" */
 };
-void lf_workspace_info(const struct lf *lf, struct lf_workspace_info *out);
+LF_API void lf_workspace_info(const struct lf *lf, struct lf_workspace_info *out);
 /* Sets the workspace's time zone (an IANA name such as "Europe/Berlin"); LF_EINVAL for a name
  * that is not a zone. */
-int lf_workspace_set_tz(struct lf *lf, const char *tz, struct lf_err *err);
+LF_API int lf_workspace_set_tz(struct lf *lf, const char *tz, struct lf_err *err);
 
 /* ---- the change feed ----
  * After every commit (of this process or another on the same store) the handles of a
@@ -99,11 +108,12 @@ struct lf_feed_batch {
 /* Calls fn(ctx, batch) for every batch of changes of lf's workspace published from now on, on
  * the thread that publishes it (a writer's, or a reader that found another process's
  * changes), one batch at a time. fn must not write through lf. Returns a subscription id. */
-int lf_subscribe(struct lf *lf, void (*fn)(void *ctx, const struct lf_feed_batch *b), void *ctx);
-void lf_unsubscribe(struct lf *lf, int id);
+LF_API int lf_subscribe(struct lf *lf, void (*fn)(void *ctx, const struct lf_feed_batch *b),
+                        void *ctx);
+LF_API void lf_unsubscribe(struct lf *lf, int id);
 /* Publishes what other processes committed since the last look (every read of derived data
  * does this first); returns the number of changes published, or -1. */
-int lf_feed_poll(struct lf *lf, struct lf_err *err);
+LF_API int lf_feed_poll(struct lf *lf, struct lf_err *err);
 
 /* ---- import ---- */
 enum lf_kind {
@@ -118,8 +128,8 @@ enum lf_kind {
 };
 
 /* "accounts" → LF_KIND_ACCOUNTS…; -1 for an unknown name. */
-int lf_kind_parse(const char *name);
-const char *lf_kind_name(int kind);
+LF_API int lf_kind_parse(const char *name);
+LF_API const char *lf_kind_name(int kind);
 
 struct lf_import_opts {
     bool strict;          /* any bad row aborts the file, nothing is written */
@@ -141,8 +151,9 @@ struct lf_import_result {
 /* Imports one CSV or NDJSON file (told apart by extension: .ndjson/.jsonl/.json are NDJSON) of
  * `kind` in one transaction. Returns 0 when the file was read (some rows may still be rejected:
  * see *out), -1 when it could not be read or written at all. */
-int lf_import_file(struct lf *lf, int kind, const char *path, const struct lf_import_opts *opts,
-                   struct lf_import_result *out, struct lf_err *err);
+LF_API int lf_import_file(struct lf *lf, int kind, const char *path,
+                          const struct lf_import_opts *opts, struct lf_import_result *out,
+                          struct lf_err *err);
 
 /* ---- demo data ---- */
 struct lf_demo_opts {
@@ -161,32 +172,33 @@ struct lf_demo_result {
 
 /* Fills the workspace with a generated SaaS business (docs/demo-data.md): the same options give
  * the same data. Commits in batches of accounts; on failure the batches written so far stay. */
-int lf_demo(struct lf *lf, const struct lf_demo_opts *opts, struct lf_demo_result *out,
-            struct lf_err *err);
+LF_API int lf_demo(struct lf *lf, const struct lf_demo_opts *opts, struct lf_demo_result *out,
+                   struct lf_err *err);
 
 /* ---- results: a table of named, typed columns ---- */
 enum lf_coltype { LF_COL_TEXT, LF_COL_INT, LF_COL_REAL, LF_COL_MONEY, LF_COL_PERCENT };
 
 struct lf_table; /* opaque */
 
-size_t lf_table_columns(const struct lf_table *t);
-size_t lf_table_rows(const struct lf_table *t);
-const char *lf_table_column_name(const struct lf_table *t, size_t col); /* borrowed */
-int lf_table_column_type(const struct lf_table *t, size_t col);
+LF_API size_t lf_table_columns(const struct lf_table *t);
+LF_API size_t lf_table_rows(const struct lf_table *t);
+LF_API const char *lf_table_column_name(const struct lf_table *t, size_t col); /* borrowed */
+LF_API int lf_table_column_type(const struct lf_table *t, size_t col);
 /* A cell is NULL (JSON null) when the figure is undefined, e.g. NPS of no responses. */
-bool lf_table_is_null(const struct lf_table *t, size_t row, size_t col);
-const char *lf_table_text(const struct lf_table *t, size_t row, size_t col); /* borrowed */
-int64_t lf_table_int(const struct lf_table *t, size_t row, size_t col);   /* INT and MONEY */
-double lf_table_real(const struct lf_table *t, size_t row, size_t col);   /* REAL and PERCENT */
-const char *lf_table_name(const struct lf_table *t); /* the metric's name, borrowed */
-void lf_table_free(struct lf_table *t);              /* NULL is a no-op */
+LF_API bool lf_table_is_null(const struct lf_table *t, size_t row, size_t col);
+LF_API const char *lf_table_text(const struct lf_table *t, size_t row, size_t col); /* borrowed */
+/* lf_table_int reads INT and MONEY cells, lf_table_real REAL and PERCENT ones. */
+LF_API int64_t lf_table_int(const struct lf_table *t, size_t row, size_t col);
+LF_API double lf_table_real(const struct lf_table *t, size_t row, size_t col);
+LF_API const char *lf_table_name(const struct lf_table *t); /* the metric's name, borrowed */
+LF_API void lf_table_free(struct lf_table *t); /* NULL is a no-op */
 
 enum lf_format { LF_FORMAT_TABLE, LF_FORMAT_JSON, LF_FORMAT_CSV };
 /* Writes t as an aligned table, as {"metric": NAME, "rows": [...]}, or as CSV with a header. */
-int lf_table_write(const struct lf_table *t, int format, FILE *out, struct lf_err *err);
+LF_API int lf_table_write(const struct lf_table *t, int format, FILE *out, struct lf_err *err);
 
 /* The workspace time zone a table's periods were cut in (IANA name); "" when it has none. */
-const char *lf_table_time_zone(const struct lf_table *t);
+LF_API const char *lf_table_time_zone(const struct lf_table *t);
 
 /* ---- metrics: every figure landfall computes, declared once ----
  * Each metric declares its parameters, the dimensions it can be broken down by, its output
@@ -236,31 +248,31 @@ struct lf_metric_info {
     size_t columns_nr;
 };
 
-size_t lf_metrics_count(void);
-const struct lf_metric_info *lf_metric_at(size_t i);
-const struct lf_metric_info *lf_metric_find(const char *name); /* NULL when unknown */
+LF_API size_t lf_metrics_count(void);
+LF_API const struct lf_metric_info *lf_metric_at(size_t i);
+LF_API const struct lf_metric_info *lf_metric_find(const char *name); /* NULL when unknown */
 
 /* The names the declarations use for a parameter's and a column's type ("time", "money"…). */
-const char *lf_param_type_name(int type);
-const char *lf_column_type_name(int type);
+LF_API const char *lf_param_type_name(int type);
+LF_API const char *lf_column_type_name(int type);
 
 /* Every metric's declaration as a JSON document {"metrics": [{"name", "group", "summary",
  * "help", "params": [...], "dimensions", "filters", "columns": [...]}…]}: what GET /v1/metrics
  * answers and docs/metrics.md's reference is generated from. The caller frees it. */
-char *lf_metrics_json(void);
+LF_API char *lf_metrics_json(void);
 
 /* Arguments as a front end received them: name=value text pairs (a CLI flag without a value
  * is "true"). Names and values are copied. */
 struct lf_args;
-struct lf_args *lf_args_new(void);
-void lf_args_add(struct lf_args *a, const char *name, const char *value);
-void lf_args_free(struct lf_args *a); /* NULL is a no-op */
+LF_API struct lf_args *lf_args_new(void);
+LF_API void lf_args_add(struct lf_args *a, const char *name, const char *value);
+LF_API void lf_args_free(struct lf_args *a); /* NULL is a no-op */
 
 /* Computes metric `name` with args (may be NULL). Every argument is checked against the
  * metric's declaration: LF_EUSAGE for an unknown metric or parameter, LF_EINVAL for a bad
  * value; err->field names the parameter. *out is the caller's: lf_table_free(). */
-int lf_metric(struct lf *lf, const char *name, const struct lf_args *args, struct lf_table **out,
-              struct lf_err *err);
+LF_API int lf_metric(struct lf *lf, const char *name, const struct lf_args *args,
+                     struct lf_table **out, struct lf_err *err);
 
 /* ---- API keys ----
  * A key is "lf_" and 43 base64url characters (32 random bytes). It is shown once, at creation;
@@ -274,8 +286,8 @@ enum lf_scope {
 #define LF_KEY_PREFIX_LEN 11 /* "lf_" and 8 characters */
 
 /* "write" → LF_SCOPE_WRITE…; -1 for an unknown name. */
-int lf_scope_parse(const char *name);
-const char *lf_scope_name(int scope);
+LF_API int lf_scope_parse(const char *name);
+LF_API const char *lf_scope_name(int scope);
 
 struct lf_key {
     int64_t id;
@@ -288,18 +300,18 @@ struct lf_key {
 
 /* Creates a key of `scope` named `name` (may be NULL) in the handle's workspace and writes it to
  * key_out: the only time it is seen. *info (may be NULL) describes it. */
-int lf_key_create(struct lf *lf, int scope, const char *name, char key_out[LF_KEY_SIZE],
-                  struct lf_key *info, struct lf_err *err);
+LF_API int lf_key_create(struct lf *lf, int scope, const char *name, char key_out[LF_KEY_SIZE],
+                         struct lf_key *info, struct lf_err *err);
 /* The workspace's keys, live and revoked, as a table (id, prefix, scope, name, created,
  * revoked). *out is the caller's: lf_table_free(). */
 struct lf_table;
-int lf_keys_list(struct lf *lf, struct lf_table **out, struct lf_err *err);
+LF_API int lf_keys_list(struct lf *lf, struct lf_table **out, struct lf_err *err);
 /* Revokes the key with this prefix (or the whole key). LF_ENOENT when no live key has it. */
-int lf_key_revoke(struct lf *lf, const char *prefix_or_key, struct lf_err *err);
+LF_API int lf_key_revoke(struct lf *lf, const char *prefix_or_key, struct lf_err *err);
 /* Checks a presented key of any workspace of the store: 0 and *out when it is live, else -1
  * with LF_EAUTH (unknown, wrong or revoked: the message says which) or LF_ESTORE. A caller
  * serves the request in out->workspace (lf_workspace_by_id). */
-int lf_key_verify(struct lf *lf, const char *key, struct lf_key *out, struct lf_err *err);
+LF_API int lf_key_verify(struct lf *lf, const char *key, struct lf_key *out, struct lf_err *err);
 
 /* ---- durable ingestion: the server's write path ----
  * Request threads parse their bodies into a request (lf_ingest_parse) and queue it
@@ -325,9 +337,9 @@ struct lf_ingest_opts {
 
 /* Starts the group-commit writer of lf's store. *out is the caller's: lf_ingest_free(), which
  * first finishes every queued request; it must be freed before the handles it writes to. */
-int lf_ingest_start(struct lf *lf, const struct lf_ingest_opts *opts, struct lf_ingest **out,
-                    struct lf_err *err);
-void lf_ingest_free(struct lf_ingest *ing); /* NULL is a no-op */
+LF_API int lf_ingest_start(struct lf *lf, const struct lf_ingest_opts *opts, struct lf_ingest **out,
+                           struct lf_err *err);
+LF_API void lf_ingest_free(struct lf_ingest *ing); /* NULL is a no-op */
 
 enum lf_ingest_format {
     LF_INGEST_SEGMENT, /* call: "batch", "track", "identify", "group", "page" or "screen" */
@@ -338,17 +350,17 @@ enum lf_ingest_format {
  * lf_ingest_req_free()) when the body is a well-formed envelope, even if some items are
  * invalid (they are listed by lf_ingest_req_reject); -1 with LF_EINVAL when the body is not
  * JSON or not the expected shape (err's message says where). */
-int lf_ingest_parse(int format, const char *call, const char *body, size_t len,
-                    int64_t received_ms, struct lf_ingest_req **out, struct lf_err *err);
+LF_API int lf_ingest_parse(int format, const char *call, const char *body, size_t len,
+                           int64_t received_ms, struct lf_ingest_req **out, struct lf_err *err);
 /* The key the body carries (Segment "writeKey", PostHog "api_key"/"token"), or NULL. Borrowed. */
-const char *lf_ingest_req_key(const struct lf_ingest_req *r);
+LF_API const char *lf_ingest_req_key(const struct lf_ingest_req *r);
 
 /* Queues r's valid items for workspace lf (a handle of ing's store); done(ctx) runs on the
  * writer thread once they are durable or the store failed (see lf_ingest_req_result). r stays
  * the caller's, untouched until done runs; lf must outlive it. A request without valid items
  * completes at once, on the calling thread. */
-void lf_ingest_submit(struct lf_ingest *ing, struct lf *lf, struct lf_ingest_req *r,
-                      void (*done)(void *ctx), void *ctx);
+LF_API void lf_ingest_submit(struct lf_ingest *ing, struct lf *lf, struct lf_ingest_req *r,
+                             void (*done)(void *ctx), void *ctx);
 
 struct lf_ingest_result {
     size_t received;   /* items in the body */
@@ -358,33 +370,33 @@ struct lf_ingest_result {
     size_t rejected;   /* invalid items, not stored */
 };
 /* After done: 0 and *out, or -1 with err when the store failed (nothing of r was written). */
-int lf_ingest_req_result(const struct lf_ingest_req *r, struct lf_ingest_result *out,
-                         struct lf_err *err);
+LF_API int lf_ingest_req_result(const struct lf_ingest_req *r, struct lf_ingest_result *out,
+                                struct lf_err *err);
 /* The i-th rejected item: its index in the body, and why (err->code, err->msg); *field is the
  * offending field's path ("traits.email") or NULL. Borrowed. */
-size_t lf_ingest_req_rejects(const struct lf_ingest_req *r);
-void lf_ingest_req_reject(const struct lf_ingest_req *r, size_t i, size_t *index,
-                          const char **field, struct lf_err *why);
-void lf_ingest_req_free(struct lf_ingest_req *r); /* NULL is a no-op */
+LF_API size_t lf_ingest_req_rejects(const struct lf_ingest_req *r);
+LF_API void lf_ingest_req_reject(const struct lf_ingest_req *r, size_t i, size_t *index,
+                                 const char **field, struct lf_err *why);
+LF_API void lf_ingest_req_free(struct lf_ingest_req *r); /* NULL is a no-op */
 
 /* ---- the analytics engine (docs/engine.md) ----
  * Loaded by the first metric that needs it (from its snapshot when intact, else from the
  * store) and kept up to date by the change feed; these calls manage it explicitly. */
 /* Loads it now: a server does this at start-up rather than on its first request. */
-int lf_engine_load(struct lf *lf, struct lf_err *err);
+LF_API int lf_engine_load(struct lf *lf, struct lf_err *err);
 /* Rebuilds it from the store and writes its snapshot; *out describes it (events, bytes per
  * event, seconds taken…). */
-int lf_engine_rebuild(struct lf *lf, struct lf_table **out, struct lf_err *err);
+LF_API int lf_engine_rebuild(struct lf *lf, struct lf_table **out, struct lf_err *err);
 /* Loads it as the metrics do and describes it. */
-int lf_engine_info(struct lf *lf, struct lf_table **out, struct lf_err *err);
+LF_API int lf_engine_info(struct lf *lf, struct lf_table **out, struct lf_err *err);
 /* Times the benchmark queries Q1..Q4 (bench/engine.sh) over the loaded engine, as of `now`
  * (0 = the clock): the median and fastest of `runs` runs each (0 = 5). */
-int lf_engine_bench(struct lf *lf, int64_t now, int runs, struct lf_table **out,
-                    struct lf_err *err);
+LF_API int lf_engine_bench(struct lf *lf, int64_t now, int runs, struct lf_table **out,
+                           struct lf_err *err);
 
 /* ---- time helpers shared by the front ends ---- */
 /* Parses ISO 8601 (date, date-time with or without offset) or unix seconds into ms. */
-int lf_time_parse(const char *s, int64_t *ms_out, struct lf_err *err);
+LF_API int lf_time_parse(const char *s, int64_t *ms_out, struct lf_err *err);
 
 /* ---- resources: the rows behind the REST API ----
  * accounts, contacts, mrr_changes, orders, touchpoints, surveys, responses, tasks, outcomes
@@ -403,11 +415,11 @@ struct lf_list_query {
 };
 
 /* Writes {"data": [rows], "next_cursor": "…" or null} to *json_out (the caller frees it). */
-int lf_resource_list(struct lf *lf, const char *resource, const struct lf_list_query *q,
-                     char **json_out, struct lf_err *err);
+LF_API int lf_resource_list(struct lf *lf, const char *resource, const struct lf_list_query *q,
+                            char **json_out, struct lf_err *err);
 /* Writes the row with key `key` to *json_out (the caller frees it). */
-int lf_resource_get(struct lf *lf, const char *resource, const char *key, char **json_out,
-                    struct lf_err *err);
+LF_API int lf_resource_get(struct lf *lf, const char *resource, const char *key, char **json_out,
+                           struct lf_err *err);
 
 enum lf_write_mode {
     LF_WRITE_CREATE,  /* a new row; LF_ECONFLICT when the key exists */
@@ -417,10 +429,11 @@ enum lf_write_mode {
 /* Writes the JSON object `body` as row `key` (NULL for a create: the key is then the body's
  * "id", or assigned for numeric keys). *json_out (the caller frees it) is the row as stored;
  * *created tells whether it is new. */
-int lf_resource_write(struct lf *lf, const char *resource, const char *key, const char *body,
-                      size_t len, int mode, char **json_out, bool *created, struct lf_err *err);
+LF_API int lf_resource_write(struct lf *lf, const char *resource, const char *key,
+                             const char *body, size_t len, int mode, char **json_out,
+                             bool *created, struct lf_err *err);
 /* Deletes row `key`, recording `actor` and the row in the audit log. */
-int lf_resource_delete(struct lf *lf, const char *resource, const char *key, const char *actor,
-                       struct lf_err *err);
+LF_API int lf_resource_delete(struct lf *lf, const char *resource, const char *key,
+                              const char *actor, struct lf_err *err);
 
 #endif
