@@ -55,7 +55,7 @@ static int load(struct ws *w, struct store *st, const char **origin, struct lf_e
     int64_t seq, events;
     /* the engine reflects the store as of now: the feed goes on from here */
     if (store_feed_position(st, w->info.id, &seq, &events, err) < 0 ||
-        engine_open(st, w->info.id, snap, &eo, &e, &info, err) < 0) {
+        engine_open(st, w->info.id, w->engine_stale ? NULL : snap, &eo, &e, &info, err) < 0) {
         buf_release(&path);
         return -1;
     }
@@ -110,8 +110,11 @@ int core_engine_follow(struct ws *w, struct store *st, const struct lf_feed_batc
     bool dims = false;
     for (size_t i = 0; i < b->nr; i++) {
         const char *r = b->changes[i].resource;
-        if (strcmp(r, "workspace") == 0) {
-            w->engine_stale = true; /* reset: rebuilt by the next query */
+        /* a reset, or a contact merged (its events are another's now; deleted contacts have
+         * none): rebuilt by the next query */
+        if (strcmp(r, "workspace") == 0 ||
+            (strcmp(r, "contacts") == 0 && b->changes[i].op == STORE_DELETED)) {
+            w->engine_stale = true;
             return 0;
         }
         if (strcmp(r, "accounts") == 0 || strcmp(r, "mrr_changes") == 0)

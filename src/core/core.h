@@ -45,7 +45,8 @@ struct ws {
     int next_sub;
     /* the analytics engine: NULL until a metric needs it; replaced only under feed_mu */
     struct engine *engine;
-    bool engine_stale;          /* a workspace reset: rebuild before the next use */
+    bool engine_stale;          /* a workspace reset or a contact merged: rebuild from the
+                                 * store (not the snapshot) before the next use */
     struct engine **retired;    /* replaced engines a query may still read; freed with w */
     size_t retired_nr, retired_cap;
     /* the time zone periods are cut in; replaced ones are kept like engines */

@@ -72,7 +72,9 @@ static int add_row(void *ctx, int64_t id, const struct value *v, struct lf_err *
         return 0; /* the extra row only says that a next page exists */
     json_t *o = json_object();
     for (size_t i = 0; i < r->def->fields_nr; i++)
-        json_object_set_new(o, r->def->fields[i].name, value_json(&r->def->fields[i], &v[i]));
+        if (!(r->def->fields[i].flags & FIELD_MERGE)) /* written, never read back */
+            json_object_set_new(o, r->def->fields[i].name,
+                                value_json(&r->def->fields[i], &v[i]));
     json_array_append_new(r->data, o);
     json_decref(r->last_sort);
     r->last_sort = r->sort_index >= 0 ? json_incref(json_object_get(
@@ -149,6 +151,9 @@ static int text_value(struct lf *lf, struct store *st, const struct field_def *f
         return 0;
     case FIELD_REF:
     case FIELD_DICT: {
+        if (f->flags & FIELD_MERGE) /* merged rows are not listed */
+            return err_set_field(err, f->name, LF_EINVAL, "'%s' cannot be filtered on",
+                                 f->name);
         int found = f->type == FIELD_REF ? ref_find(lf, st, f->ref, s, &v->i, err)
                                          : name_find(lf, st, s, &v->i, err);
         if (found < 0)

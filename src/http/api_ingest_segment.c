@@ -1,5 +1,6 @@
-/* api_ingest_segment.c - Segment's tracking API (/v1/track, identify, group, page, screen, batch)
- * and the ingestion path both APIs share: key, parse, queue to the writer, answer once durable. */
+/* api_ingest_segment.c - Segment's tracking API (/v1/track, identify, group, page, screen,
+ * alias, batch) and the ingestion path both APIs share: key, parse, queue to the writer, answer
+ * once durable. */
 #include <stdio.h>
 #include <string.h>
 

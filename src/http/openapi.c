@@ -339,8 +339,8 @@ static void ingest_schemas(struct doc *d, const char *const *segment_calls)
     p = json_object();
     set(call, "description",
         str("a Segment call (segment.com/docs/connections/spec): track, page and screen calls "
-            "are events; identify updates a contact, group an account. Other fields are "
-            "accepted and ignored."));
+            "are events; identify updates a contact, group an account, alias merges the "
+            "contact previousId named into userId's. Other fields are accepted and ignored."));
     json_t *type = typed("string");
     set(type, "enum", names(segment_calls));
     set(type, "description",
@@ -351,6 +351,8 @@ static void ingest_schemas(struct doc *d, const char *const *segment_calls)
     } fields[] = {
         {"userId", "string", "the contact's id; this or anonymousId"},
         {"anonymousId", "string", "an id for a user not known yet"},
+        {"previousId", "string",
+         "alias: the id merged into userId (its contact, events and answers become userId's)"},
         {"groupId", "string", "group: the account's id"},
         {"event", "string", "track: the event's name"},
         {"name", "string", "page, screen: the page's name"},
@@ -773,6 +775,8 @@ static json_t *field_schema(const struct resource_def *def, const struct field_d
     }
     if (f->flags & FIELD_READONLY || is_serial_key(def, f))
         set(s, "readOnly", json_true());
+    if (f->flags & FIELD_MERGE)
+        set(s, "writeOnly", json_true());
     if (input && f->dflt) {
         set(s, "default", str(f->dflt));
         buf_addf(&text, "; %s when not given", f->dflt);
@@ -810,7 +814,7 @@ static json_t *resource_schema(struct doc *d, const struct resource_def *def, in
     } else {
         for (size_t i = 0; i < def->fields_nr; i++) {
             const struct field_def *f = &def->fields[i];
-            if (form != ROW && !writable(def, f))
+            if ((form != ROW && !writable(def, f)) || (form == ROW && (f->flags & FIELD_MERGE)))
                 continue;
             set(props, f->name, field_schema(def, f, form != ROW));
             /* every answer has every field; a create needs the required ones and its id */
@@ -893,8 +897,8 @@ static void op_resource_list(struct doc *d, const struct route *rt, json_t *op)
     json_t *list = params_of(op), *sorts = json_array();
     for (size_t i = 0; i < def->fields_nr; i++) {
         const struct field_def *f = &def->fields[i];
-        if (f->type == FIELD_JSON || paging_param(f->name))
-            continue; /* an object cannot be filtered on */
+        if (f->type == FIELD_JSON || (f->flags & FIELD_MERGE) || paging_param(f->name))
+            continue; /* an object cannot be filtered on, nor merged rows listed */
         json_t *s = field_schema(def, f, true);
         json_object_del(s, "readOnly");
         json_object_del(s, "default");

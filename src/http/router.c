@@ -24,6 +24,7 @@ const struct route http_routes[] = {
     {"POST", "/v1/group", api_segment, AUTH_INGEST, BODY_JSON},
     {"POST", "/v1/page", api_segment, AUTH_INGEST, BODY_JSON},
     {"POST", "/v1/screen", api_segment, AUTH_INGEST, BODY_JSON},
+    {"POST", "/v1/alias", api_segment, AUTH_INGEST, BODY_JSON},
     /* PostHog's capture endpoints (posthog-js posts to /e/, posthog-node and -python to /batch/) */
     {"POST", "/i/v0/e", api_posthog, AUTH_INGEST, BODY_POSTHOG},
     {"POST", "/e", api_posthog, AUTH_INGEST, BODY_POSTHOG},

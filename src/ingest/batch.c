@@ -13,7 +13,8 @@
 
 #define YEARS_AHEAD_MS (100LL * 366 * MS_PER_DAY) /* how far ahead a renewal may be */
 
-static const char *const call_types[] = {"track", "identify", "group", "page", "screen", NULL};
+static const char *const call_types[] = {"track", "identify", "group", "page", "screen", "alias",
+                                         NULL};
 
 void batch_reject(struct ingest_batch *b, size_t index, const char *field, const struct lf_err *why)
 {
@@ -28,10 +29,10 @@ void batch_reject(struct ingest_batch *b, size_t index, const char *field, const
     snprintf(r->msg, sizeof(r->msg), "%s", why->msg);
 }
 
-void batch_add_call(struct ingest_batch *b, size_t index, json_t *call)
+void batch_add_call(struct ingest_batch *b, size_t index, json_t *call, bool optional)
 {
     b->calls = xgrow(b->calls, sizeof(*b->calls), b->nr + 1, &b->cap);
-    b->calls[b->nr++] = (struct call){index, call};
+    b->calls[b->nr++] = (struct call){index, call, optional};
 }
 
 int batch_time(json_t *obj, const char *name, int64_t *out, struct lf_err *err)
@@ -110,6 +111,10 @@ static const struct rule group_rules[] = {
     {"traits.createdAt", &resource_accounts, ACCOUNT_SINCE, X_SINCE},
     {"traits.renewal_date", &resource_accounts, ACCOUNT_RENEWAL, X_AHEAD},
     {"userId", &resource_contacts, CONTACT_ID, X_NONE},
+    {NULL, NULL, 0, 0}};
+static const struct rule alias_rules[] = {
+    {"previousId", &resource_contacts, CONTACT_ID, X_NONE},
+    {"userId", &resource_contacts, CONTACT_MERGED, X_NONE},
     {NULL, NULL, 0, 0}};
 
 /* The longest text field f of def takes: what ids, names and objects are held to. */
@@ -263,7 +268,7 @@ static int check_call(json_t *obj, const char *type, int64_t now, struct lf_err 
     const char *user, *anon, *id;
     bool event =
         strcmp(type, "track") == 0 || strcmp(type, "page") == 0 || strcmp(type, "screen") == 0;
-    bool identify = strcmp(type, "identify") == 0;
+    bool identify = strcmp(type, "identify") == 0, alias = strcmp(type, "alias") == 0;
     size_t props = event ? max_len(&resource_events, EVENT_PROPS) : 0;
     size_t traits = event      ? 0
                     : identify ? max_len(&resource_contacts, CONTACT_ATTRS)
@@ -274,6 +279,16 @@ static int check_call(json_t *obj, const char *type, int64_t now, struct lf_err 
     if (check_id(obj, "userId", &user, err) < 0 || check_id(obj, "anonymousId", &anon, err) < 0 ||
         check_id(obj, "messageId", &id, err) < 0)
         return -1;
+    if (alias) {
+        /* previousId, the id merged, becomes userId, the id kept (Segment's alias) */
+        const char *previous;
+        if (check_id(obj, "previousId", &previous, err) < 0)
+            return -1;
+        if (!previous || !user)
+            return err_set_field(err, previous ? "userId" : "previousId", LF_EINVAL,
+                                 "an alias call needs a previousId and a userId");
+        return check_rules(obj, alias_rules, now, err);
+    }
     if (!user && !anon)
         return err_set_field(err, "userId", LF_EINVAL, "a %s call needs a userId or an anonymousId",
                              type);
@@ -366,7 +381,8 @@ int batch_segment_call(json_t *obj, const char *type, int64_t sent_at, int64_t r
         json_t *t = json_object_get(obj, "type");
         if (!json_is_string(t))
             return err_set_field(err, "type", LF_EINVAL,
-                                 "'type' must be one of track, identify, group, page, screen");
+                                 "'type' must be one of track, identify, group, page, screen, "
+                                 "alias");
         type = json_string_value(t);
     }
     bool known = false;
@@ -377,7 +393,7 @@ int batch_segment_call(json_t *obj, const char *type, int64_t sent_at, int64_t r
         field_show((struct span){type, strlen(type)}, shown);
         return err_set_field(err, "type", LF_EINVAL,
                              "'%s' is not a call this server takes (track, identify, group, page, "
-                             "screen)",
+                             "screen, alias)",
                              shown);
     }
     if (check_call(obj, type, received, err) < 0 || call_time(obj, sent_at, received, &ts, err) < 0)
@@ -405,7 +421,7 @@ void batch_add_segment(struct ingest_batch *b, size_t index, json_t *obj, const 
     if (batch_segment_call(obj, type, sent_at, received, &call, &err) < 0)
         batch_reject(b, index, err.field[0] ? err.field : NULL, &err);
     else
-        batch_add_call(b, index, call);
+        batch_add_call(b, index, call, false);
 }
 
 /* A Segment body: one call, or {"batch": [...], "sentAt": ..., "writeKey": ...}. */
@@ -518,11 +534,10 @@ struct ingest_writer {
 struct ingest_writer *ingest_writer_new(struct store *st, int64_t ws, int64_t now)
 {
     struct ingest_writer *w = xcalloc(1, sizeof(*w));
-    /* Messages of segment.c name "item:INDEX:FIELD", the item's index in its body. */
-    ingest_init(&w->in, st, ws, LF_KIND_EVENTS, "item", &w->opts, &w->res);
+    ingest_init(&w->in, st, ws, LF_KIND_EVENTS, NULL, &w->opts, &w->res);
     w->in.wopts.now = now;
     w->in.wopts.actor = "ingest";
-    row_init(&w->row, "item");
+    row_init(&w->row, NULL);
     return w;
 }
 
@@ -549,13 +564,15 @@ int ingest_writer_apply(struct ingest_writer *w, struct ingest_batch *b, size_t 
                 *err = why;
                 return -1;
             }
-            batch_reject(b, c->index, NULL, &why);
+            if (!c->optional)
+                batch_reject(b, c->index, why.field[0] ? why.field : NULL, &why);
             continue;
         }
         (*written)++;
         const char *type = json_string_value(json_object_get(c->obj, "type"));
-        if (strcmp(type, "identify") == 0 || strcmp(type, "group") == 0)
-            continue;
+        if (strcmp(type, "identify") == 0 || strcmp(type, "group") == 0 ||
+            strcmp(type, "alias") == 0)
+            continue; /* the counts are of events */
         *(change == STORE_INSERTED ? inserted : duplicates) += 1;
     }
     return 0;

@@ -6,10 +6,13 @@
 
 #include "batch.h"
 
-/* One Segment-shaped call left to write: obj is an owned reference. */
+/* One Segment-shaped call left to write: obj is an owned reference. An optional call that the
+ * store refuses is dropped without rejecting its item (PostHog's merge of an anonymous id
+ * that is another person's already, which PostHog skips too). */
 struct call {
     size_t index;
     json_t *obj;
+    bool optional;
 };
 
 struct reject {
@@ -39,7 +42,7 @@ struct ingest_batch {
 void batch_reject(struct ingest_batch *b, size_t index, const char *field,
                   const struct lf_err *why);
 /* Adds `call` (a reference the batch takes) as item index's call to write. */
-void batch_add_call(struct ingest_batch *b, size_t index, json_t *call);
+void batch_add_call(struct ingest_batch *b, size_t index, json_t *call, bool optional);
 
 /* Checks the Segment call obj (borrowed) of `type` (NULL: its own "type") completely, as the
  * store will read it: ids, names, times, traits and their sizes. Returns 0 and *out, a new call

@@ -38,6 +38,11 @@ void row_reset(struct row *r, const char *const *cols, size_t line)
 
 int row_fail(const struct row *r, int k, struct lf_err *err)
 {
+    if (!r->file) { /* a body's item: its index is told apart, the column is the field */
+        if (k >= 0)
+            snprintf(err->field, sizeof(err->field), "%s", r->name[k]);
+        return -1;
+    }
     if (k < 0)
         return err_prefix(err, "%s:%zu", r->file, r->line);
     return err_prefix(err, "%s:%zu:%s", r->file, r->line, r->name[k]);

@@ -39,7 +39,8 @@ int csv_read(FILE *f, struct progress *pg, csv_record_fn fn, void *ctx, struct l
 #define ROW_MAX 16
 
 struct row {
-    const char *file; /* for messages: the path as given */
+    const char *file; /* for messages: the path as given; NULL for a body's items, whose
+                       * errors name the column as their field instead */
     size_t line;
     size_t nr;                 /* columns of the schema being filled */
     struct span val[ROW_MAX];  /* by schema column: NUL-terminated, ptr NULL when not given */

@@ -1,6 +1,7 @@
 /* posthog.c - PostHog capture bodies (/e/, /i/v0/e/, /capture/, /batch/, /engage/) translated into
- * Segment calls: $identify and $set → identify, $groupidentify → group, other events → track
- * (with an identify for their $set), $groups → the account. Each event is checked whole, its
+ * Segment calls: $identify and $set → identify (and an alias merging $anon_distinct_id),
+ * $create_alias → alias, $groupidentify → group, other events → track (with an identify for
+ * their $set), $groups → the account. Each event is checked whole, its
  * calls together, and is stored whole or rejected whole. */
 #include <string.h>
 
@@ -34,6 +35,16 @@ static const struct naming set_once_names[] = {
     {"userId", "distinct_id"}, {"traits", "properties.$set_once"}, {NULL, NULL}};
 static const struct naming top_set_once_names[] = {
     {"userId", "distinct_id"}, {"traits", "$set_once"}, {NULL, NULL}};
+static const struct naming anon_names[] = {{"previousId", "properties.$anon_distinct_id"},
+                                           {"userId", "distinct_id"},
+                                           {"sentAt", "sent_at"},
+                                           {"timestamp", "timestamp"},
+                                           {NULL, NULL}};
+static const struct naming alias_names[] = {{"previousId", "properties.alias"},
+                                            {"userId", "distinct_id"},
+                                            {"sentAt", "sent_at"},
+                                            {"timestamp", "timestamp"},
+                                            {NULL, NULL}};
 static const struct naming group_names[] = {{"groupId", "properties.$group_key"},
                                             {"traits", "properties.$group_set"},
                                             {"userId", "distinct_id"},
@@ -152,6 +163,7 @@ struct translation {
     json_t *did;      /* the distinct id as a string */
     json_t *calls[2]; /* new references */
     const struct naming *names[2];
+    bool optional[2];
     int n;
     json_t *set_once; /* checked, not written: the store has no set-once update yet */
     const struct naming *set_once_names;
@@ -163,6 +175,17 @@ static void translation_release(struct translation *t)
         json_decref(t->calls[i]);
     json_decref(t->set_once);
     json_decref(t->did);
+}
+
+/* A Segment alias merging `from` into `into`, at the time of call c. */
+static json_t *merge_call(json_t *c, json_t *from, json_t *into)
+{
+    json_t *m = json_pack("{ss,sO,sO}", "type", "alias", "previousId", from, "userId", into), *v;
+    if ((v = json_object_get(c, "timestamp")))
+        json_object_set(m, "timestamp", v);
+    if ((v = json_object_get(c, "sentAt")))
+        json_object_set(m, "sentAt", v);
+    return m;
 }
 
 /* Translates one PostHog event into up to two Segment calls (an event with $set also updates
@@ -250,6 +273,30 @@ static int translate(json_t *ev, bool engage, int64_t received, struct translati
         json_object_set(c, "userId", did);
         json_object_set_new(c, "traits", set ? json_incref(set) : json_object());
         t->names[0] = set_top ? top_set_names : set_names;
+        /* the anonymous id the person used before is theirs: merged, unless it is another
+         * person's already (PostHog skips that merge too) */
+        json_t *anon = id_string(json_object_get(props, "$anon_distinct_id"));
+        if (anon && json_string_length(anon) && !json_equal(anon, did)) {
+            t->calls[1] = merge_call(c, anon, did);
+            t->names[1] = anon_names;
+            t->optional[1] = true;
+            t->n = 1;
+        }
+        json_decref(anon);
+    } else if (strcmp(event, "$create_alias") == 0 || strcmp(event, "$merge_dangerously") == 0) {
+        /* properties.alias is another id of the person: merged into distinct_id */
+        json_t *alias = id_string(json_object_get(props, "alias"));
+        if (!alias || !json_string_length(alias)) {
+            json_decref(alias);
+            err_set_field(err, "properties.alias", LF_EINVAL,
+                          "%s needs properties.alias (a string or a whole number)", event);
+            goto out;
+        }
+        json_t *m = merge_call(c, alias, did);
+        json_decref(alias);
+        json_decref(c);
+        c = m;
+        t->names[0] = alias_names;
     } else {
         json_t *account;
         if (account_of(props, &account, err) < 0)
@@ -324,7 +371,7 @@ static void add_event(struct ingest_batch *b, size_t index, json_t *ev, bool eng
     if (check_set_once(&t, received, &err) < 0)
         goto reject;
     for (i = 0; i < t.n; i++)
-        batch_add_call(b, index, ready[i]);
+        batch_add_call(b, index, ready[i], t.optional[i]);
     translation_release(&t);
     return;
 reject:

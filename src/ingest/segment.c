@@ -1,5 +1,5 @@
 /* segment.c - Segment calls as landfall rows: track, page and screen become events, identify a
- * contact, group an account (and its member). */
+ * contact, group an account (and its member), alias merges one contact into another. */
 #include "ingest_int.h"
 
 #include <string.h>
@@ -49,6 +49,8 @@ static const char *const group_cols[] = {"groupId",
                                          "traits.createdAt",
                                          NULL};
 enum { G_USER = ACC_NR, G_CREATED };
+
+static const char *const alias_cols[] = {"previousId", "userId", NULL};
 
 static const char *const call_types[] = {"track", "page",  "screen", "identify",
                                          "group", "alias", NULL};
@@ -125,6 +127,20 @@ static int group(struct ingest *in, const struct json_t *obj, struct row *r, str
     return 0;
 }
 
+/* previousId is merged into userId: the contact it named, its events and answers, are
+ * userId's from now on (store/merge.c). */
+static int alias(struct ingest *in, const struct json_t *obj, struct row *r, struct lf_err *err)
+{
+    row_reset(r, alias_cols, r->line);
+    if (ndjson_fill(obj, "traits", r, err) < 0 || row_need(r, 0, err) < 0 ||
+        row_need(r, 1, err) < 0)
+        return -1;
+    unit_row(in, 0, &resource_contacts);
+    unit_text(in, 0, CONTACT_ID, r, 0);
+    unit_text(in, 0, CONTACT_MERGED, r, 1);
+    return 0;
+}
+
 int segment_import(struct ingest *in, const struct json_t *obj, struct row *r,
                    enum store_change *change, struct lf_err *err)
 {
@@ -135,8 +151,7 @@ int segment_import(struct ingest *in, const struct json_t *obj, struct row *r,
     } else if (strcmp(type, "group") == 0) {
         rc = group(in, obj, r, err);
     } else if (strcmp(type, "alias") == 0) {
-        err_set(err, LF_EINVAL, "segment 'alias' calls are not imported");
-        return row_fail(r, -1, err);
+        rc = alias(in, obj, r, err);
     } else {
         rc = track(in, obj, type, r, err);
     }

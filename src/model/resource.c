@@ -59,8 +59,32 @@ static const struct field_def contact_fields[] = {
     [CONTACT_CREATED] = {"created_at", "created_at", FIELD_TIME, 0, .check = CHECK_PAST,
                          .doc = "when the person signed up"},
     [CONTACT_ATTRS] = ATTRS,
+    [CONTACT_MERGED] = {"merged_into", "merged_into", FIELD_REF, FIELD_MERGE, &resource_contacts,
+                        .max_len = ID_LEN,
+                        .doc = "merges this contact into the one named (Segment's alias): its "
+                               "events, responses and touchpoints count as that contact's, and "
+                               "its id names that contact from then on; given alone with the id"},
 };
 static const char *const contact_weak_refs[] = {"events.contact_id", NULL};
+
+/* A merge changes nothing else: the fields of the merged row do not overwrite the other's. */
+static int merge_rule(const struct resource_def *def, const struct value *v, uint64_t given,
+                      struct lf_err *err)
+{
+    int m = resource_merge_field(def);
+    if (m < 0 || !(given >> m & 1))
+        return 0;
+    const char *name = def->fields[m].name;
+    if (v[m].null)
+        return err_set_field(err, name, LF_EINVAL, "'%s' cannot be cleared: a merge is final",
+                             name);
+    for (size_t i = 1; i < def->fields_nr; i++)
+        if ((given >> i & 1) && (int)i != m)
+            return err_set_field(err, def->fields[i].name, LF_EINVAL,
+                                 "'%s' cannot be written with '%s': a merge is given alone",
+                                 def->fields[i].name, name);
+    return 0;
+}
 
 static const struct field_def mrr_change_fields[] = {
     [MRR_ID] = SERIAL("assigned by landfall"),
@@ -210,7 +234,7 @@ static int survey_rule(const struct resource_def *def, const struct value *v, ui
 RESOURCE(resource_accounts, "accounts", "account", 1, true, false, account_fields,
          HOOK_MRR_POINT, NULL, account_weak_refs,
          "customers: companies (B2B) or people (B2C), with plan, MRR and owner");
-RESOURCE(resource_contacts, "contacts", "contact", 2, true, false, contact_fields, 0, NULL,
+RESOURCE(resource_contacts, "contacts", "contact", 2, true, false, contact_fields, 0, merge_rule,
          contact_weak_refs, "people at accounts, also the product's users");
 RESOURCE(resource_mrr_changes, "mrr_changes", "mrr change", 3, false, false, mrr_change_fields,
          HOOK_MRR_SYNC, NULL, NULL, "the MRR history: from a day on, an account pays an amount");
@@ -242,6 +266,14 @@ const struct resource_def *resource_find(const char *name)
         if (strcmp(resources[i]->name, name) == 0)
             return resources[i];
     return NULL;
+}
+
+int resource_merge_field(const struct resource_def *def)
+{
+    for (size_t i = 0; i < def->fields_nr; i++)
+        if (def->fields[i].flags & FIELD_MERGE)
+            return (int)i;
+    return -1;
 }
 
 const struct resource_def *resource_by_code(int code)

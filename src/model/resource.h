@@ -31,6 +31,10 @@ enum field_flag {
     FIELD_DERIVED = 1 << 3,  /* kept by landfall from other rows; writing it runs a hook */
     FIELD_IDENTITY = 1 << 4, /* part of the natural key upserts find a serial-keyed row by */
     FIELD_WEAK = 1 << 5,     /* a REF without a foreign key (the events table stays narrow) */
+    FIELD_MERGE = 1 << 6,    /* a REF to the row's own resource, written alone: merges the row
+                              * into the one named. A merged row is hidden; its key, and every
+                              * row naming it, answer as the one it was merged into. Never read
+                              * back (store/merge.c) */
 };
 
 /* Checks beyond the type, run on every write whatever its source. */
@@ -107,7 +111,7 @@ enum { ACCOUNT_ID, ACCOUNT_NAME, ACCOUNT_PLAN, ACCOUNT_SEGMENT, ACCOUNT_MRR, ACC
        ACCOUNT_SEATS, ACCOUNT_STAGE, ACCOUNT_OWNER, ACCOUNT_SINCE, ACCOUNT_RENEWAL,
        ACCOUNT_ATTRS, ACCOUNT_STUB, ACCOUNT_NR };
 enum { CONTACT_ID, CONTACT_ACCOUNT, CONTACT_EMAIL, CONTACT_NAME, CONTACT_ROLE, CONTACT_CREATED,
-       CONTACT_ATTRS, CONTACT_NR };
+       CONTACT_ATTRS, CONTACT_MERGED, CONTACT_NR };
 enum { MRR_ID, MRR_ACCOUNT, MRR_DATE, MRR_MRR, MRR_REASON, MRR_NR };
 enum { ORDER_ID, ORDER_ACCOUNT, ORDER_CONTACT, ORDER_TS, ORDER_AMOUNT, ORDER_NR };
 enum { EVENT_ID, EVENT_TS, EVENT_ACCOUNT, EVENT_CONTACT, EVENT_NAME, EVENT_VALUE, EVENT_PROPS,
@@ -133,6 +137,8 @@ extern const struct resource_def *const resources[];
 const struct resource_def *resource_find(const char *name);          /* NULL when unknown */
 const struct resource_def *resource_by_code(int code);               /* NULL when unknown */
 const struct field_def *resource_field(const struct resource_def *r, const char *name);
+/* The index of the FIELD_MERGE field of def, or -1 when its rows are never merged. */
+int resource_merge_field(const struct resource_def *def);
 /* The index of the key field (always 0). */
 #define RESOURCE_KEY 0
 

@@ -100,16 +100,41 @@ int store_log_change(struct store *st, int64_t ws, const struct resource_def *de
     return sql_run(st, q, err);
 }
 
+int store_account_of(struct store *st, const struct resource_def *def, int64_t id,
+                     int64_t *account, struct lf_err *err)
+{
+    *account = def == &resource_accounts ? id : 0;
+    for (size_t i = 0; i < def->fields_nr; i++)
+        if (def->fields[i].type == FIELD_REF && def->fields[i].ref == &resource_accounts) {
+            char text[128];
+            snprintf(text, sizeof(text), "SELECT %s FROM %s WHERE id = ?1",
+                     def->fields[i].column, def->name);
+            struct sql *q = sql_static(st, text, err);
+            if (!q)
+                return -1;
+            sql_bind_int(st, q, 1, id);
+            return sql_lookup(st, q, account, err) < 0 ? -1 : 0;
+        }
+    return 0;
+}
+
 /* ---- deletes ---- */
 
 /* Whether any row of "table.column" holds id: 1, 0, or -1 on error. A scan where the column has
  * no index: deletes are rare and explicit. */
-static int weak_ref_exists(struct store *st, const char *ref, int64_t id, struct lf_err *err)
+static int weak_ref_exists(struct store *st, const struct resource_def *def, const char *ref,
+                           int64_t id, struct lf_err *err)
 {
-    char text[160];
-    int dot = (int)strcspn(ref, ".");
-    snprintf(text, sizeof(text), "SELECT EXISTS (SELECT 1 FROM %.*s WHERE %s = ?1)", dot, ref,
-             ref + dot + 1);
+    char text[320];
+    int dot = (int)strcspn(ref, "."), m = resource_merge_field(def);
+    if (m >= 0) /* rows naming one merged into it are its too */
+        snprintf(text, sizeof(text),
+                 "SELECT EXISTS (SELECT 1 FROM %.*s WHERE %s IN (SELECT id FROM %s WHERE id = ?1 "
+                 "OR %s = ?1))",
+                 dot, ref, ref + dot + 1, def->name, def->fields[m].column);
+    else
+        snprintf(text, sizeof(text), "SELECT EXISTS (SELECT 1 FROM %.*s WHERE %s = ?1)", dot,
+                 ref, ref + dot + 1);
     struct sql *q = sql_static(st, text, err);
     int64_t exists = 0;
     if (!q)
@@ -132,25 +157,15 @@ int store_delete(struct store *st, int64_t ws, const struct resource_def *def,
     if (found <= 0)
         return found;
     for (const char *const *ref = def->weak_refs; ref && *ref; ref++) {
-        int referred = weak_ref_exists(st, *ref, id, err);
+        int referred = weak_ref_exists(st, def, *ref, id, err);
         if (referred < 0)
             return -1;
         if (referred)
             return err_set(err, LF_ECONFLICT, "%s '%s' is still referred to by %.*s; delete "
                            "those first", def->singular, name, (int)strcspn(*ref, "."), *ref);
     }
-    for (size_t i = 0; i < def->fields_nr; i++)
-        if (def->fields[i].type == FIELD_REF && def->fields[i].ref == &resource_accounts) {
-            snprintf(text, sizeof(text), "SELECT %s FROM %s WHERE id = ?1",
-                     def->fields[i].column, def->name);
-            struct sql *q = sql_static(st, text, err);
-            if (!q)
-                return -1;
-            sql_bind_int(st, q, 1, id);
-            if (sql_lookup(st, q, &account, err) < 0)
-                return -1;
-            break;
-        }
+    if (store_account_of(st, def, id, &account, err) < 0)
+        return -1;
     struct sql *audit = sql_static(st, "INSERT INTO audit_log(workspace_id, at, actor, action, "
                                        "resource, row_key, data) VALUES (?1, ?2, ?3, 'delete', "
                                        "?4, ?5, ?6)", err);
@@ -169,14 +184,13 @@ int store_delete(struct store *st, int64_t ws, const struct resource_def *def,
     if (!del)
         return -1;
     sql_bind_int(st, del, 1, id);
-    if (sql_run(st, del, err) < 0) {
+    if ((resource_merge_field(def) >= 0 && store_merged_delete(st, def, id, err) < 0) ||
+        sql_run(st, del, err) < 0) {
         if (err && err->code == LF_ECONFLICT)
             err_set(err, LF_ECONFLICT, "%s '%s' is still referred to by other rows; delete "
                     "those first", def->singular, name);
         return -1;
     }
-    if (def == &resource_accounts)
-        account = id;
     store_caches_drop(st);
     if (store_log_change(st, ws, def, id, account, STORE_DELETED, err) < 0)
         return -1;

@@ -28,7 +28,25 @@ static void get_sql(struct buf *sql, const void *arg)
 {
     const struct resource_def *def = arg;
     sql_select(sql, def);
-    buf_addf(sql, " AND t.%s = ?2", def->ext_key ? sql_key_column(def) : "id");
+    if (resource_merge_field(def) >= 0) { /* a merged row's key names the row it merged into */
+        buf_adds(sql, " AND t.id = (");
+        sql_find_key(sql, def);
+        buf_adds(sql, ")");
+    } else {
+        buf_addf(sql, " AND t.%s = ?2", def->ext_key ? sql_key_column(def) : "id");
+    }
+}
+
+/* The condition of filter f = ?p: a reference to a merging resource matches the rows that name
+ * the row itself or one merged into it. */
+static void filter_sql(struct buf *sql, const struct field_def *f, int p)
+{
+    int m = f->type == FIELD_REF ? resource_merge_field(f->ref) : -1;
+    if (m >= 0)
+        buf_addf(sql, " AND t.%s IN (SELECT id FROM %s WHERE id = ?%d OR %s = ?%d)", f->column,
+                 f->ref->name, p, f->ref->fields[m].column, p);
+    else
+        buf_addf(sql, " AND t.%s IS NOT DISTINCT FROM ?%d", f->column, p);
 }
 
 int store_get(struct store *st, int64_t ws, const struct resource_def *def,
@@ -73,7 +91,7 @@ int store_list(struct store *st, int64_t ws, const struct resource_def *def,
     int param = 2, ret = -1;
     sql_select(&text, def);
     for (size_t i = 0; i < q->filters_nr; i++)
-        buf_addf(&text, " AND t.%s IS NOT DISTINCT FROM ?%d", q->filter[i]->column, param++);
+        filter_sql(&text, q->filter[i], param++);
     if (q->after) {
         buf_adds(&text, " AND (");
         sort_expr(&text, q->sort);
@@ -393,16 +411,64 @@ int store_events_scan(struct store *st, int64_t ws, int64_t after_id, store_even
     return scan(st, ws, &resource_events, " AND t.id > ?2", "t.id", &after, 1, &t, err);
 }
 
-/* The engine's bulk read: no join, no text but the names, which come from one lookup table. */
+/* ---- contacts merged into others, for the scans that read contact ids bare ---- */
+
+struct merged {
+    int64_t from, into;
+};
+
+static int merged_cmp(const void *a, const void *b)
+{
+    int64_t x = ((const struct merged *)a)->from, y = ((const struct merged *)b)->from;
+    return (x > y) - (x < y);
+}
+
+/* The workspace's merged contacts, sorted: few next to the events. */
+static int merged_load(struct store *st, int64_t ws, struct merged **out, size_t *nr,
+                       struct lf_err *err)
+{
+    size_t cap = 0;
+    int rc;
+    *out = NULL;
+    *nr = 0;
+    struct sql *q = sql_new(st, "SELECT id, merged_into FROM contacts WHERE workspace_id = ?1 "
+                                "AND merged_into IS NOT NULL", err);
+    if (!q)
+        return -1;
+    sql_bind_int(st, q, 1, ws);
+    while ((rc = sql_step(st, q, err)) == 1) {
+        *out = xgrow(*out, sizeof(**out), *nr + 1, &cap);
+        (*out)[(*nr)++] = (struct merged){sql_id(st, q, 0), sql_id(st, q, 1)};
+    }
+    sql_free(st, q);
+    if (*nr)
+        qsort(*out, *nr, sizeof(**out), merged_cmp);
+    return rc < 0 ? -1 : 0;
+}
+
+static int64_t merged_into(const struct merged *m, size_t nr, int64_t contact)
+{
+    if (!nr || !contact)
+        return contact;
+    struct merged key = {contact, 0}, *hit = bsearch(&key, m, nr, sizeof(*m), merged_cmp);
+    return hit ? hit->into : contact;
+}
+
+/* The engine's bulk read: no join, no text but the names, which come from one lookup table;
+ * the contacts of merged ones are mapped here. */
 int store_events_scan_brief(struct store *st, int64_t ws, int64_t after, int64_t upto,
                             store_event_fn fn, void *ctx, struct lf_err *err)
 {
     char **names = NULL; /* by event_names.id */
-    size_t names_nr = 0;
+    size_t names_nr = 0, merged_nr = 0;
+    struct merged *merged = NULL;
     int rc, ret = -1;
-    struct sql *q = sql_new(st, "SELECT id, name FROM event_names WHERE workspace_id = ?1", err);
+    struct sql *q = NULL;
+    if (merged_load(st, ws, &merged, &merged_nr, err) < 0)
+        goto out;
+    q = sql_new(st, "SELECT id, name FROM event_names WHERE workspace_id = ?1", err);
     if (!q)
-        return -1;
+        goto out;
     sql_bind_int(st, q, 1, ws);
     while ((rc = sql_step(st, q, err)) == 1) {
         int64_t id = sql_id(st, q, 0);
@@ -432,7 +498,7 @@ int store_events_scan_brief(struct store *st, int64_t ws, int64_t after, int64_t
         int64_t nid = sql_id(st, q, 3);
         struct event e = {.id = sql_id(st, q, 0),
                           .account_id = sql_id(st, q, 1),
-                          .contact_id = sql_id(st, q, 2),
+                          .contact_id = merged_into(merged, merged_nr, sql_id(st, q, 2)),
                           .ts = sql_id(st, q, 4),
                           .value = sql_real(st, q, 5),
                           .name = nid >= 0 && (size_t)nid < names_nr && names[nid] ? names[nid]
@@ -449,6 +515,7 @@ out:
     for (size_t i = 0; i < names_nr; i++)
         free(names[i]);
     free(names);
+    free(merged);
     return ret;
 }
 

@@ -219,21 +219,57 @@ void sql_select(struct buf *out, const struct resource_def *def)
     sql_select_by(out, def, "t.workspace_id = ?1");
 }
 
+/* A reference to a resource whose rows merge (contacts) answers as the row its target was
+ * merged into: the target and what it merged into are joined as rN and mN. */
+static bool merging_ref(const struct field_def *f)
+{
+    return f->type == FIELD_REF && !(f->flags & FIELD_MERGE) && resource_merge_field(f->ref) >= 0;
+}
+
 void sql_select_by(struct buf *out, const struct resource_def *def, const char *where)
 {
+    struct buf joins = BUF_INIT;
     buf_adds(out, "SELECT t.id");
     for (size_t i = 0; i < def->fields_nr; i++) {
         const struct field_def *f = &def->fields[i];
-        if (f->type == FIELD_REF)
-            buf_addf(out, ", t.%s, (SELECT r.%s FROM %s r WHERE r.id = t.%s)", f->column,
-                     sql_key_column(f->ref), f->ref->name, f->column);
-        else if (f->type == FIELD_DICT)
+        const char *key = f->type == FIELD_REF ? sql_key_column(f->ref) : NULL;
+        if (f->flags & FIELD_MERGE) { /* never read back */
+            buf_adds(out, ", NULL, NULL");
+        } else if (merging_ref(f)) {
+            int m = resource_merge_field(f->ref);
+            buf_addf(out, ", COALESCE(m%zu.id, t.%s), COALESCE(m%zu.%s, r%zu.%s)", i, f->column, i,
+                     key, i, key);
+            buf_addf(&joins, " LEFT JOIN %s r%zu ON r%zu.id = t.%s LEFT JOIN %s m%zu ON m%zu.id = "
+                             "r%zu.%s",
+                     f->ref->name, i, i, f->column, f->ref->name, i, i, i,
+                     f->ref->fields[m].column);
+        } else if (f->type == FIELD_REF) {
+            buf_addf(out, ", t.%s, (SELECT r.%s FROM %s r WHERE r.id = t.%s)", f->column, key,
+                     f->ref->name, f->column);
+        } else if (f->type == FIELD_DICT) {
             buf_addf(out, ", t.%s, (SELECT n.name FROM event_names n WHERE n.id = t.%s)",
                      f->column, f->column);
-        else
+        } else {
             buf_addf(out, ", t.%s", f->column);
+        }
     }
-    buf_addf(out, " FROM %s t WHERE %s", def->name, where);
+    buf_addf(out, " FROM %s t%s WHERE %s", def->name, buf_str(&joins), where);
+    /* merged rows are hidden: their key is looked up through sql_find_key */
+    int m = resource_merge_field(def);
+    if (m >= 0)
+        buf_addf(out, " AND t.%s IS NULL", def->fields[m].column);
+    buf_release(&joins);
+}
+
+void sql_find_key(struct buf *out, const struct resource_def *def)
+{
+    int m = resource_merge_field(def);
+    if (m >= 0)
+        buf_addf(out, "SELECT COALESCE(%s, id) FROM %s WHERE workspace_id = ?1 AND %s = ?2",
+                 def->fields[m].column, def->name, sql_key_column(def));
+    else
+        buf_addf(out, "SELECT id FROM %s WHERE workspace_id = ?1 AND %s = ?2", def->name,
+                 sql_key_column(def));
 }
 
 void sql_columns(const struct resource_def *def, int cols[RESOURCE_MAX_FIELDS])

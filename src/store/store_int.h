@@ -118,14 +118,17 @@ void sql_select(struct buf *out, const struct resource_def *def);
 /* The same with another condition on the workspace (?1): "t.workspace_id + 0 = ?1" keeps the
  * planner from the workspace's indexes, so that a scan walks the table in id order. */
 void sql_select_by(struct buf *out, const struct resource_def *def, const char *where);
+/* The SELECT of the id of def's row whose key is ?2 in workspace ?1: for a merged row, the
+ * one it was merged into. */
+void sql_find_key(struct buf *out, const struct resource_def *def);
 /* The first result column of each field in a sql_select (column 0 is the id). */
 void sql_columns(const struct resource_def *def, int cols[RESOURCE_MAX_FIELDS]);
 /* Reads one row of a sql_select into v. */
 void sql_row(struct store *st, struct sql *q, const struct resource_def *def, struct value *v);
-/* The WHERE clause finding a row by key: " AND t.<key column> = ?2". */
+/* The column of def's key. */
 const char *sql_key_column(const struct resource_def *def);
 
-/* ---- the write path's parts (write.c, hooks.c) ---- */
+/* ---- the write path's parts (write.c, hooks.c, merge.c) ---- */
 
 /* The internal id of an ext key in ws through the transaction's cache: 1, 0, -1. kind is the
  * cache slot (0 accounts, 1 contacts, 2 touchpoints, 3 surveys). */
@@ -137,6 +140,9 @@ void store_caches_drop(struct store *st);
 /* The dictionary code of an event name, created when new. */
 int store_name_code(struct store *st, int64_t ws, const char *name, int64_t *code,
                     struct lf_err *err);
+/* The account row id of def belongs to (itself for an account; 0 when none). */
+int store_account_of(struct store *st, const struct resource_def *def, int64_t id,
+                     int64_t *account, struct lf_err *err);
 /* Appends one change-log entry. */
 int store_log_change(struct store *st, int64_t ws, const struct resource_def *def, int64_t id,
                      int64_t account_id, int op, struct lf_err *err);
@@ -145,5 +151,21 @@ int store_mrr_sync(struct store *st, int64_t account_id, struct lf_err *err);
 /* HOOK_MRR_POINT: records the account's written MRR as a point of its history. */
 int store_hook_mrr_point(struct store *st, int64_t ws, int64_t account_id, int64_t mrr,
                          int64_t today, struct lf_err *err);
+
+/* A row of def (a resource with a FIELD_MERGE field) with key `key` is to be merged into
+ * `into` (its id, 0 when it is a stub to be created; its key). Returns 1 with *id the row
+ * (0 when new), 2 when it is that row or merged into it already (nothing to do), refusal set
+ * when it was merged into another; -1 when the store failed. */
+int store_merge_check(struct store *st, int64_t ws, const struct resource_def *def,
+                      const char *key, const struct value *into, int64_t *id,
+                      struct lf_err *refusal, struct lf_err *err);
+/* After row `from` was marked merged into `into`: the rows merged into `from` follow it, the
+ * fields `into` lacks take from's values, and the change log says `from` is gone (when it
+ * existed before) and `into` changed. */
+int store_merge_apply(struct store *st, int64_t ws, const struct resource_def *def,
+                      int64_t from, int64_t into, bool existed, struct lf_err *err);
+/* Deletes the rows merged into `into`, which go with it. */
+int store_merged_delete(struct store *st, const struct resource_def *def, int64_t into,
+                        struct lf_err *err);
 
 #endif

@@ -64,6 +64,7 @@ struct plan {
     int64_t id;           /* the existing row, 0 when it is to be created */
     uint64_t stub;        /* REF fields whose row is to be created (STORE_STUBS) */
     int64_t old_account;  /* for the change log: the account of an existing row, when known */
+    int merge;            /* a merge (FIELD_MERGE given): 1 to do, 2 done already */
 };
 
 /* The first REF field to accounts, or -1: the account a row belongs to. */
@@ -168,9 +169,7 @@ static int cache_slot(const struct resource_def *def)
 
 static void find_sql(struct buf *sql, const void *arg)
 {
-    const struct resource_def *def = arg;
-    buf_addf(sql, "SELECT id FROM %s WHERE workspace_id = ?1 AND %s = ?2", def->name,
-             sql_key_column(def));
+    sql_find_key(sql, arg);
 }
 
 static int find_ext(struct store *st, int64_t ws, const struct resource_def *def, const char *ext,
@@ -387,6 +386,19 @@ static int validate(struct store *st, int64_t ws, struct store_row *r, struct pl
     if (def->ext_key && (!(r->given & 1) || !key->s))
         return refused(r, LF_EINVAL, def->fields[0].name, "'%s' is required",
                        def->fields[0].name, NULL);
+    int m = resource_merge_field(def);
+    if (m >= 0 && (r->given >> m & 1)) {
+        int rc = store_merge_check(st, ws, def, key->s, &r->v[m], &p->id, &r->err, err);
+        if (rc < 0)
+            return -1;
+        p->merge = rc;
+        if (!r->err.code && p->id && r->mode == STORE_CREATE)
+            return refused(r, LF_ECONFLICT, NULL, "%s '%s' exists already", def->singular,
+                           key->s);
+        if (!r->err.code && !p->id && r->mode == STORE_MERGE)
+            return refused(r, LF_ENOENT, NULL, "no %s '%s'", def->singular, key->s);
+        return 0;
+    }
     if (def->append_only) {
         found = 0; /* the insert skips a known key */
     } else if (def->ext_key) {
@@ -502,7 +514,7 @@ static uint64_t written_cols(const struct resource_def *def, uint64_t given, boo
                 cols |= BIT(i);
             continue;
         }
-        if ((fl & FIELD_READONLY) && !(given >> i & 1))
+        if ((fl & (FIELD_READONLY | FIELD_MERGE)) && !(given >> i & 1))
             continue;
         if ((given >> i & 1) || replace || (insert && def->fields[i].dflt))
             cols |= BIT(i);
@@ -563,29 +575,11 @@ static int row_account(struct writer *w, const struct store_row *r, int64_t *acc
                        struct lf_err *err)
 {
     int ai = account_field(r->def);
-    *account = 0;
-    if (r->def == &resource_accounts) {
-        *account = r->id;
-        return 0;
-    }
-    if (ai < 0)
-        return 0;
-    if (r->given >> ai & 1) {
+    if (ai >= 0 && (r->given >> ai & 1)) {
         *account = r->v[ai].null ? 0 : r->v[ai].i;
         return 0;
     }
-    char sql[128];
-    snprintf(sql, sizeof(sql), "SELECT %s FROM %s WHERE id = ?1", r->def->fields[ai].column,
-             r->def->name);
-    struct sql *q = sql_static(w->st, sql, err);
-    if (!q)
-        return -1;
-    sql_bind_int(w->st, q, 1, r->id);
-    int rc = sql_step(w->st, q, err);
-    if (rc == 1)
-        *account = sql_id(w->st, q, 0);
-    sql_done(w->st, q);
-    return rc < 0 ? -1 : 0;
+    return store_account_of(w->st, r->def, r->id, account, err);
 }
 
 /* HOOK_CONTACT_ACCOUNT's second half: a contact without an account joins the one a row names
@@ -632,6 +626,11 @@ static int write_row(struct writer *w, struct store_row *r, struct plan *p, stru
         store_row_int(r, ACCOUNT_STUB, 0);
     r->id = p->id;
     r->change = STORE_UNCHANGED;
+    if (p->merge == 2) { /* merged into that one already */
+        if (w->stats)
+            w->stats->unchanged++;
+        return 0;
+    }
     if (!r->id) {
         int rc = insert(w, r, err);
         if (rc < 0)
@@ -661,6 +660,9 @@ static int write_row(struct writer *w, struct store_row *r, struct plan *p, stru
         know_account(w->st, r->id, r->v[CONTACT_ACCOUNT].null ? 0 : r->v[CONTACT_ACCOUNT].i);
     if (def->append_only)
         return 0;
+    if (p->merge)
+        return store_merge_apply(w->st, w->ws, def, r->id, r->v[resource_merge_field(def)].i,
+                                 r->change != STORE_INSERTED, err);
     if ((def->hooks & HOOK_MRR_POINT) && (r->given >> ACCOUNT_MRR & 1) &&
         !r->v[ACCOUNT_MRR].null) {
         int changed = store_hook_mrr_point(w->st, w->ws, r->id, r->v[ACCOUNT_MRR].i, w->today,

@@ -103,7 +103,7 @@ check_eq "latin1.ndjson: exit" 1 "$rc"
 check_eq "latin1.ndjson: stderr (jansson's column)" \
     "latin1.ndjson:1:22: invalid JSON: unable to decode byte 0xe9 near '\"caf'" "$errout"
 
-# ---- NDJSON: no account or user, a bad value, an object for an id, bad JSON, alias, array ----
+# ---- NDJSON: no account or user, a bad value, an object for an id, bad JSON, an alias without previousId, array ----
 run_lf import events events_bad.ndjson
 check_eq "events_bad: exit" 1 "$rc"
 check_eq "events_bad: stderr" \
@@ -111,7 +111,7 @@ check_eq "events_bad: stderr" \
 events_bad.ndjson:3:value: 'lots' is not a number
 events_bad.ndjson:4:account_id: expected a string or a number, not an object
 events_bad.ndjson:5:62: invalid JSON: string or '}' expected near '}'
-events_bad.ndjson:6: segment 'alias' calls are not imported
+events_bad.ndjson:6:previousId: missing value
 events_bad.ndjson:7: expected a JSON object" "$errout"
 check_eq "events_bad: rejects file keeps the lines as read" \
     "record,error

@@ -6,9 +6,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "landfall.h"
+#include "../scratch_db.h"
 
 static char path[64];
 static struct lf *lf;
@@ -16,20 +16,14 @@ static struct lf_err err;
 
 static void setup(void)
 {
-    snprintf(path, sizeof(path), "/tmp/landfall-feed-%d.db", (int)getpid());
-    unlink(path);
+    scratch_db_name(path, sizeof(path), "feed");
     cr_assert_eq(lf_open(path, &lf, &err), 0, "%s", err.msg);
 }
 
 static void teardown(void)
 {
     lf_close(lf);
-    char p[80];
-    unlink(path);
-    snprintf(p, sizeof(p), "%s-wal", path);
-    unlink(p);
-    snprintf(p, sizeof(p), "%s-shm", path);
-    unlink(p);
+    scratch_db_remove(path);
 }
 
 TestSuite(core, .init = setup, .fini = teardown);

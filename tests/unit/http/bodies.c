@@ -100,7 +100,7 @@ Test(segment, rejects_by_index)
     static const struct {
         size_t index;
         const char *field;
-    } want[] = {{1, "userId"},    {2, "userId"}, {3, "groupId"}, {4, "type"},
+    } want[] = {{1, "userId"},    {2, "userId"}, {3, "groupId"}, {4, "previousId"},
                 {5, "timestamp"}, {6, "traits"}, {7, NULL}};
     for (size_t i = 0; i < 7; i++) {
         size_t index;

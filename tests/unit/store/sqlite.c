@@ -4,12 +4,11 @@
  * event de-duplication, audited deletes, and reads that never keep a stale snapshot. */
 #include <criterion/criterion.h>
 #include <math.h>
-#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <unistd.h>
 
 #include "store/store.h"
+#include "../scratch_db.h"
 
 static char path[64];
 static struct store *st;
@@ -22,8 +21,7 @@ static struct lf_err err;
 static void open_fresh(void)
 {
     struct store_workspace w;
-    snprintf(path, sizeof(path), "/tmp/landfall-unit-%d.db", (int)getpid());
-    unlink(path);
+    scratch_db_name(path, sizeof(path), "unit");
     cr_assert_eq(store_open(path, NULL, &st, &err), 0, "%s", err.msg);
     cr_assert_eq(store_workspace_ensure(st, "default", &w, &err), 0, "%s", err.msg);
     ws = w.id;
@@ -33,25 +31,12 @@ static void close_and_remove(void)
 {
     store_free(st);
     st = NULL;
-    char p[80];
-    unlink(path);
-    snprintf(p, sizeof(p), "%s-wal", path);
-    unlink(p);
-    snprintf(p, sizeof(p), "%s-shm", path);
-    unlink(p);
+    scratch_db_remove(path);
 }
 
 static int64_t sql_int(const char *sql)
 {
-    sqlite3 *db;
-    sqlite3_stmt *q;
-    cr_assert_eq(sqlite3_open(path, &db), SQLITE_OK);
-    cr_assert_eq(sqlite3_prepare_v2(db, sql, -1, &q, NULL), SQLITE_OK, "%s", sqlite3_errmsg(db));
-    cr_assert_eq(sqlite3_step(q), SQLITE_ROW, "%s", sql);
-    int64_t v = sqlite3_column_int64(q, 0);
-    sqlite3_finalize(q);
-    sqlite3_close(db);
-    return v;
+    return scratch_db_int(path, sql);
 }
 
 /* Writes rows in one transaction; asserts the store did not fail. */
