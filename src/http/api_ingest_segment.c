@@ -32,6 +32,11 @@ static void add_rejects(struct buf *out, const struct lf_ingest_req *ir)
     buf_adds(out, "]");
 }
 
+static void release_ingest(void *ir)
+{
+    lf_ingest_req_free(ir);
+}
+
 /* Runs once the request's items are durable (on the writer's thread) or at once when it had
  * none: builds the answer and wakes the request. */
 static void answered(void *ctx)
@@ -75,7 +80,8 @@ static void answered(void *ctx)
     r->rejected = res.rejected;
     r->inserted = res.inserted;
     r->pending = NULL;
-    lf_ingest_req_free(ir);
+    r->release = release_ingest;
+    r->release_state = ir; /* its parsed body is large: freed by the connection's thread */
     http_resume(r);
 }
 

@@ -71,6 +71,10 @@ struct http_req {
     /* for the access log and the metrics */
     size_t items, rejected, inserted;
     void *pending; /* the handler's state while the answer is deferred */
+    /* what to free once the answer is sent, on the connection's own thread: a deferred
+     * answer is made on the writer's, which must not spend its time freeing */
+    void (*release)(void *state);
+    void *release_state;
 };
 
 /* Query parameter or header `name`, or NULL. Borrowed for the request. (server.c) */

@@ -547,6 +547,8 @@ static void on_completed(void *cls, struct MHD_Connection *mc, void **con_cls,
     metrics_inflight(s->metrics, -1);
     if (s->cfg.access_log)
         access_log(s, c, toe == MHD_REQUEST_TERMINATED_COMPLETED_OK, expired);
+    if (c->r.release)
+        c->r.release(c->r.release_state);
     buf_release(&c->r.resp);
     buf_release(&c->r.decoded);
     buf_release(&c->body);

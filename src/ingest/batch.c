@@ -398,18 +398,18 @@ int batch_segment_call(json_t *obj, const char *type, int64_t sent_at, int64_t r
     }
     if (check_call(obj, type, received, err) < 0 || call_time(obj, sent_at, received, &ts, err) < 0)
         return -1;
-    json_t *copy = json_deep_copy(obj);
-    json_object_set_new(copy, "type", json_string(type));
-    if (!json_is_string(json_object_get(copy, "messageId")))
-        derive_message_id(copy);
+    /* the call is made ready where it is (a copy cost a tenth of the ingestion) */
+    json_object_set_new(obj, "type", json_string(type));
+    if (!json_is_string(json_object_get(obj, "messageId")))
+        derive_message_id(obj);
     char iso[32];
     time_format_iso(ts, iso);
-    json_object_set_new(copy, "timestamp", json_string(iso));
+    json_object_set_new(obj, "timestamp", json_string(iso));
     /* the time is settled: the writer's fallbacks for it must not be read */
-    json_object_del(copy, "sentAt");
-    json_object_del(copy, "originalTimestamp");
-    json_object_del(copy, "receivedAt");
-    *out = copy;
+    json_object_del(obj, "sentAt");
+    json_object_del(obj, "originalTimestamp");
+    json_object_del(obj, "receivedAt");
+    *out = json_incref(obj);
     return 0;
 }
 

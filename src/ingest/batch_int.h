@@ -45,10 +45,11 @@ void batch_reject(struct ingest_batch *b, size_t index, const char *field,
 void batch_add_call(struct ingest_batch *b, size_t index, json_t *call, bool optional);
 
 /* Checks the Segment call obj (borrowed) of `type` (NULL: its own "type") completely, as the
- * store will read it: ids, names, times, traits and their sizes. Returns 0 and *out, a new call
- * for the writer (type set, a message id derived when it has none, the timestamp corrected for
- * the sender's clock skew with sent_at (LF_UNSET when unknown) and received, and bounded to
- * 1970 .. received + a day); or -1 with err, err->field naming the member at fault. */
+ * store will read it: ids, names, times, traits and their sizes. Returns 0 and *out, a new
+ * reference to obj made ready for the writer in place (type set, a message id derived when it
+ * has none, the timestamp corrected for the sender's clock skew with sent_at (LF_UNSET when
+ * unknown) and received, and bounded to 1970 .. received + a day); or -1 with err,
+ * err->field naming the member at fault, and obj untouched. */
 int batch_segment_call(json_t *obj, const char *type, int64_t sent_at, int64_t received,
                        json_t **out, struct lf_err *err);
 /* batch_segment_call, and the call added to b as item index's; or the item rejected. */

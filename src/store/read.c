@@ -431,8 +431,8 @@ static int merged_load(struct store *st, int64_t ws, struct merged **out, size_t
     int rc;
     *out = NULL;
     *nr = 0;
-    struct sql *q = sql_new(st, "SELECT id, merged_into FROM contacts WHERE workspace_id = ?1 "
-                                "AND merged_into IS NOT NULL", err);
+    struct sql *q = sql_static(st, "SELECT id, merged_into FROM contacts WHERE "
+                                   "workspace_id = ?1 AND merged_into IS NOT NULL", err);
     if (!q)
         return -1;
     sql_bind_int(st, q, 1, ws);
@@ -440,7 +440,7 @@ static int merged_load(struct store *st, int64_t ws, struct merged **out, size_t
         *out = xgrow(*out, sizeof(**out), *nr + 1, &cap);
         (*out)[(*nr)++] = (struct merged){sql_id(st, q, 0), sql_id(st, q, 1)};
     }
-    sql_free(st, q);
+    sql_done(st, q);
     if (*nr)
         qsort(*out, *nr, sizeof(**out), merged_cmp);
     return rc < 0 ? -1 : 0;
@@ -466,7 +466,7 @@ int store_events_scan_brief(struct store *st, int64_t ws, int64_t after, int64_t
     struct sql *q = NULL;
     if (merged_load(st, ws, &merged, &merged_nr, err) < 0)
         goto out;
-    q = sql_new(st, "SELECT id, name FROM event_names WHERE workspace_id = ?1", err);
+    q = sql_static(st, "SELECT id, name FROM event_names WHERE workspace_id = ?1", err);
     if (!q)
         goto out;
     sql_bind_int(st, q, 1, ws);
@@ -483,12 +483,13 @@ int store_events_scan_brief(struct store *st, int64_t ws, int64_t after, int64_t
         free(names[id]);
         names[id] = xstrdup(sql_text(st, q, 1));
     }
-    sql_free(st, q);
+    sql_done(st, q);
     q = NULL;
     if (rc < 0)
         goto out;
-    q = sql_new(st, "SELECT id, account_id, contact_id, name_id, ts, value FROM events "
-                    "WHERE workspace_id + 0 = ?1 AND id > ?2 AND id <= ?3 ORDER BY id", err);
+    /* cached: fn (the engine's) reads nothing from the store */
+    q = sql_static(st, "SELECT id, account_id, contact_id, name_id, ts, value FROM events "
+                       "WHERE workspace_id + 0 = ?1 AND id > ?2 AND id <= ?3 ORDER BY id", err);
     if (!q)
         goto out;
     sql_bind_int(st, q, 1, ws);
@@ -511,7 +512,8 @@ int store_events_scan_brief(struct store *st, int64_t ws, int64_t after, int64_t
         goto out;
     ret = 0;
 out:
-    sql_free(st, q);
+    if (q)
+        sql_done(st, q);
     for (size_t i = 0; i < names_nr; i++)
         free(names[i]);
     free(names);

@@ -44,6 +44,7 @@ void store_base_init(struct store *st, const struct store_ops *ops, const char *
         strmap_init(&st->cache[i]);
     strmap_init(&st->contact_account);
     strmap_init(&st->names);
+    st->cache_seq = -1;
 }
 
 void store_base_release(struct store *st)
@@ -62,6 +63,7 @@ void store_base_release(struct store *st)
 
 void store_caches_drop(struct store *st)
 {
+    st->cache_seq = -1;
     for (size_t i = 0; i < sizeof(st->cache) / sizeof(st->cache[0]); i++) {
         strmap_release(&st->cache[i]);
         strmap_init(&st->cache[i]);
@@ -72,25 +74,46 @@ void store_caches_drop(struct store *st)
 
 /* ---- transactions ---- */
 
+/* The last change logged by any connection: what every cached id of a write depends on
+ * (a row deleted or merged, a workspace reset, a contact's account: each is logged). */
+static int last_change(struct store *st, int64_t *seq, struct lf_err *err)
+{
+    struct sql *q = sql_static(st, "SELECT COALESCE(MAX(seq), 0) FROM changes", err);
+    return q ? sql_lookup(st, q, seq, err) : -1;
+}
+
 int store_begin(struct store *st, struct lf_err *err)
 {
+    int64_t seq = 0;
     if (st->in_read)
         store_read_end(st);
     if (st->ops->begin(st, true, err) < 0)
         return -1;
     st->in_write = true;
+    if (last_change(st, &seq, err) < 0) {
+        store_rollback(st);
+        return -1;
+    }
+    /* the ids cached by the last transaction hold while nobody has logged a change since
+     * (the log only grows): a writer that keeps to itself looks each account and contact up
+     * once. Event names too, which only a workspace reset removes. */
+    if (seq != st->cache_seq) {
+        store_caches_drop(st);
+        strmap_release(&st->names);
+        strmap_init(&st->names);
+    }
     return 0;
 }
 
 int store_commit(struct store *st, struct lf_err *err)
 {
-    int rc = st->ops->commit(st, err);
-    if (rc < 0) {
+    int64_t seq = 0;
+    if (last_change(st, &seq, err) < 0 || st->ops->commit(st, err) < 0) {
         store_rollback(st);
         return -1;
     }
     st->in_write = false;
-    store_caches_drop(st);
+    st->cache_seq = seq;
     return 0;
 }
 

@@ -35,6 +35,9 @@ struct store_ops {
     double (*col_real)(struct sql *q, int i);
     const char *(*col_text)(struct sql *q, int i); /* valid until the next step or reset */
     int64_t (*changes)(struct sql *q); /* rows the last step of q inserted/updated/deleted */
+    /* The id of the row q's last step inserted. An engine without it (NULL) is sent
+     * "INSERT … RETURNING id" instead, which SQLite runs at twice an insert's cost. */
+    int64_t (*inserted_id)(struct sql *q);
     int (*begin)(struct store *st, bool write, struct lf_err *err);
     int (*commit)(struct store *st, struct lf_err *err);
     void (*rollback)(struct store *st);
@@ -49,13 +52,13 @@ struct store {
     struct strmap stmt_index;
     struct sql **stmts;
     size_t stmts_nr, stmts_cap;
-    /* ext id → internal id caches of the open write transaction, per workspace; dropped when
-     * it ends (another connection may change what they hold afterwards) */
-    int64_t cache_ws;
+    /* ext id → internal id caches of write transactions, per workspace; valid while the
+     * change log ends at cache_seq (-1: dropped), which the next write transaction checks */
+    int64_t cache_ws, cache_seq;
     struct strmap cache[4]; /* accounts, contacts, touchpoints, surveys */
     struct strmap contact_account; /* contact id (decimal) → its account id, 0 for none */
-    /* event name → dictionary code of workspace names_ws; kept across transactions (names are
-     * never deleted but by a workspace reset), dropped on rollback */
+    /* event name → dictionary code of workspace names_ws; kept across transactions like the
+     * id caches (names are never deleted but by a workspace reset), dropped on rollback */
     int64_t names_ws;
     struct strmap names;
 };

@@ -13,11 +13,17 @@
 extern const char *const store_migrations[];
 extern const int store_migrations_nr;
 
+/* Transaction statements, prepared once: sqlite3_exec parses its text every time (a read of
+ * an API key begins and ends one per request). */
+enum { TX_BEGIN, TX_BEGIN_WRITE, TX_COMMIT, TX_ROLLBACK, TX_NR };
+static const char *const tx_sql[TX_NR] = {"BEGIN", "BEGIN IMMEDIATE", "COMMIT", "ROLLBACK"};
+
 struct store_sqlite {
     struct store base;
     sqlite3 *db;
     char *path;
     bool create;
+    sqlite3_stmt *tx[TX_NR];
 };
 
 struct sql {
@@ -132,6 +138,11 @@ static int64_t sq_changes(struct sql *q)
     return sqlite3_changes64(q->s->db);
 }
 
+static int64_t sq_inserted_id(struct sql *q)
+{
+    return sqlite3_last_insert_rowid(q->s->db);
+}
+
 /* A statement left stepping pins the connection's read snapshot: a long-lived handle (the
  * server's) would then read stale data and fail to begin writing. Transactions therefore start
  * and end with every statement of the connection reset. */
@@ -142,24 +153,34 @@ static void reset_all(struct store_sqlite *s)
             sqlite3_reset(q);
 }
 
+static int run_tx(struct store_sqlite *s, int which, struct lf_err *err)
+{
+    reset_all(s);
+    if (!s->tx[which] && sqlite3_prepare_v3(s->db, tx_sql[which], -1, SQLITE_PREPARE_PERSISTENT,
+                                            &s->tx[which], NULL) != SQLITE_OK)
+        return fail(s, err, tx_sql[which]);
+    int rc = sqlite3_step(s->tx[which]);
+    sqlite3_reset(s->tx[which]);
+    return rc == SQLITE_DONE ? 0 : fail(s, err, tx_sql[which]);
+}
+
 static int sq_begin(struct store *st, bool write, struct lf_err *err)
 {
-    reset_all(S(st));
-    return sq_exec(st, write ? "BEGIN IMMEDIATE" : "BEGIN", err);
+    return run_tx(S(st), write ? TX_BEGIN_WRITE : TX_BEGIN, err);
 }
 
 static int sq_commit(struct store *st, struct lf_err *err)
 {
-    reset_all(S(st));
-    return sq_exec(st, "COMMIT", err);
+    return run_tx(S(st), TX_COMMIT, err);
 }
 
 static void sq_rollback(struct store *st)
 {
     struct store_sqlite *s = S(st);
-    reset_all(s);
-    if (!sqlite3_get_autocommit(s->db))
-        sq_exec(st, "ROLLBACK", NULL);
+    if (sqlite3_get_autocommit(s->db))
+        reset_all(s);
+    else
+        run_tx(s, TX_ROLLBACK, NULL);
 }
 
 static int sq_clone(struct store *st, struct store **out, struct lf_err *err)
@@ -171,6 +192,8 @@ static void sq_close(struct store *st)
 {
     struct store_sqlite *s = S(st);
     store_base_release(st);
+    for (int i = 0; i < TX_NR; i++)
+        sqlite3_finalize(s->tx[i]);
     sqlite3_close(s->db);
     free(s->path);
     free(s);
@@ -194,6 +217,7 @@ static const struct store_ops sqlite_ops = {
     .col_real = sq_col_real,
     .col_text = sq_col_text,
     .changes = sq_changes,
+    .inserted_id = sq_inserted_id,
     .begin = sq_begin,
     .commit = sq_commit,
     .rollback = sq_rollback,

@@ -432,3 +432,50 @@ Test(store, rollback_discards_and_clear_empties)
     cr_assert_eq(sql_int("SELECT count(*) FROM changes WHERE resource = 0"), 1,
                  "the reset is in the change log");
 }
+
+/* The write caches outlive a transaction only while no other connection logged a change: a
+ * contact another connection deleted, then merged, is looked up again, not written to. */
+static int64_t event_for(const char *message, const char *user)
+{
+    struct store_row e;
+    store_row_init(&e, &resource_events, STORE_UPSERT);
+    store_row_text(&e, EVENT_ID, message);
+    store_row_int(&e, EVENT_TS, NOW);
+    store_row_text(&e, EVENT_NAME, "login");
+    store_row_ref(&e, EVENT_CONTACT, user, 0);
+    put(&e, 1, STORE_STUBS);
+    cr_assert_eq(e.err.code, 0, "%s", e.err.msg);
+    return e.v[EVENT_CONTACT].i;
+}
+
+Test(store, write_caches_follow_other_connections)
+{
+    struct store *other;
+    struct store_row c;
+    struct store_write_opts o = {.flags = STORE_STUBS, .now = NOW};
+    cr_assert_eq(store_clone(st, &other, &err), 0, "%s", err.msg);
+    store_row_init(&c, &resource_contacts, STORE_UPSERT);
+    store_row_text(&c, CONTACT_ID, "u1");
+    put(&c, 1, 0); /* u1 cached by this connection */
+    int64_t first = c.id;
+
+    cr_assert_eq(store_begin(other, &err), 0);
+    struct value key = {.s = "u1"};
+    cr_assert_eq(store_delete(other, ws, &resource_contacts, &key, "test", "{}", &err), 1);
+    cr_assert_eq(store_commit(other, &err), 0);
+    int64_t second = event_for("m1", "u1");
+    cr_assert_eq(sql_int("SELECT count(*) FROM contacts WHERE ext_id = 'u1'"), 1,
+                 "u1 was deleted: it is made again");
+    cr_assert_eq(sql_int("SELECT id FROM contacts WHERE ext_id = 'u1'"), second,
+                 "and the event names the new row (%lld before)", (long long)first);
+
+    cr_assert_eq(store_begin(other, &err), 0);
+    store_row_init(&c, &resource_contacts, STORE_UPSERT);
+    store_row_text(&c, CONTACT_ID, "u1");
+    store_row_ref(&c, CONTACT_MERGED, "u3", 0);
+    cr_assert_eq(store_write(other, ws, &c, 1, &o, NULL, &err), 0, "%s", err.msg);
+    cr_assert_eq(store_commit(other, &err), 0);
+    cr_assert_eq(event_for("m2", "u1"), sql_int("SELECT id FROM contacts WHERE ext_id = 'u3'"),
+                 "u1 was merged into u3: its events are u3's");
+    store_free(other);
+}
