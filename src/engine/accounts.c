@@ -8,63 +8,77 @@
 #include "base/time.h"
 #include "engine_int.h"
 
-#define WEEK_SECS (7 * SECS_PER_DAY)
-#define TREND_WEEKS 8
+#define TREND_BLOCKS 8 /* of 7 days, the last one ending at `to` */
+#define NONE16 UINT16_MAX
+#define NONE32 UINT32_MAX
+
+/* eng_ustate.flags */
+enum { IN_WINDOW = 1, IN_WEEK = 2 };
 
 struct acc_ctx {
     const struct engine *e;
     unsigned what;
-    uint32_t only;         /* the one dense account, or UINT32_MAX */
-    uint32_t from_s, to_s; /* the window */
-    uint32_t wau_s;        /* the last 7 days of the window start here */
-    uint32_t trend_s;      /* the 8 trend weeks start here (0 when before 1970) */
-    double days;           /* days in the window */
-    struct engine_account_row *rows; /* by dense account - 1 */
+    uint32_t only;             /* the one dense account, or UINT32_MAX */
+    uint32_t from_s, to_s;     /* the window */
+    uint32_t wau_s;            /* the last 7 days of the window start here */
+    struct eng_periods days;   /* the calendar days that meet the window */
+    struct eng_periods blocks; /* the trend's blocks */
+    int64_t today;             /* the day number of `to` */
+    double window_days;        /* the window in days (eng_periods_cover) */
+    struct engine_account_row *rows; /* by dense account - 1, or the one */
 };
 
-static void acc_work(void *p, int wi, uint32_t first, uint32_t end)
+static const char *or_empty(const char *s)
 {
-    (void)wi;
-    struct acc_ctx *c = p;
+    return s ? s : "";
+}
+
+/* One account's row: its attributes, and the figures asked for from its events. */
+static void account_row(const struct acc_ctx *c, struct eng_scratch *s, uint32_t a,
+                        struct engine_account_row *row)
+{
     const struct engine *e = c->e;
-    /* stamps: user seen in this account's window / last 7 days / (day) / (trend week);
-     * name seen in this account's window */
-    uint32_t *seen_m = xcalloc(e->user_nr, sizeof(*seen_m));
-    uint32_t *seen_w = xcalloc(e->user_nr, sizeof(*seen_w));
-    uint64_t *seen_d = xcalloc(e->user_nr, sizeof(*seen_d));
-    uint64_t *seen_t = xcalloc(e->user_nr, sizeof(*seen_t));
-    uint32_t *seen_n = xcalloc(e->names_nr + 1, sizeof(*seen_n));
-    struct eng_scratch scratch = {0};
+    const struct eng_account *ac = &e->acc[a];
     bool act = c->what & ENGINE_ACC_ACTIVITY, adopt = c->what & ENGINE_ACC_ADOPTION,
          rec = c->what & ENGINE_ACC_RECENCY;
-    uint32_t scan_s = c->from_s;
-    if (rec && c->trend_s < scan_s)
-        scan_s = c->trend_s;
-    if (first == 0)
-        first = 1; /* the "no account" slot is no account */
-    for (uint32_t a = first; a < end; a++) {
-        if (c->only != UINT32_MAX && a != c->only)
-            continue;
-        struct engine_account_row *row = &c->rows[a - 1];
-        struct eng_run r;
-        eng_run_get(e, a, &scratch, &r);
-        size_t hi = eng_lower(&r, c->to_s);
-        if (rec && hi > 0) {
-            row->last_seen = (int64_t)r.ts[hi - 1] * 1000;
-            row->days_since = ((int64_t)c->to_s * 1000 - row->last_seen) / MS_PER_DAY;
-        }
-        size_t i = eng_lower(&r, scan_s);
-        uint32_t stamp = a;
-        uint64_t key0 = (uint64_t)a << 32;
-        int64_t mau = 0, wau = 0, pairs = 0, events = 0, features = 0;
-        int64_t week_users[TREND_WEEKS] = {0};
-        for (; i < hi; i++) {
+    *row = (struct engine_account_row){
+        .account_id = ac->id, .ext_id = or_empty(ac->ext_id), .segment = ac->segment,
+        .plan = ac->plan, .seats = ac->seats, .dau = NAN, .stickiness = NAN, .breadth = NAN,
+        .depth = NAN, .utilisation = NAN, .last_seen = LF_UNSET, .days_since = LF_UNSET,
+        .trend = NAN};
+    uint32_t last;
+    if (rec && eng_last_before(e, a, c->to_s, &last)) {
+        row->last_seen = (int64_t)last * 1000;
+        row->days_since = c->today - eng_day_number(row->last_seen);
+    }
+    /* the window, and before it the trend's blocks when they reach further back */
+    uint32_t scan_s = act || adopt ? c->from_s : UINT32_MAX;
+    if (rec && c->blocks.s[0] < scan_s)
+        scan_s = c->blocks.s[0];
+    struct eng_run r;
+    eng_run_window(e, a, scan_s, c->to_s, s, &r);
+    int64_t mau = 0, wau = 0, pairs = 0, events = 0, features = 0;
+    int64_t block_users[TREND_BLOCKS] = {0};
+    if (r.nr) {
+        uint32_t stamp = eng_stamp(s);
+        struct eng_ustate *us = s->users;
+        uint32_t *seen_n = s->names;
+        const uint32_t *day_s = c->days.s, *block_s = c->blocks.s;
+        uint32_t block0 = block_s[0];
+        /* the moving pointers: events come by time */
+        size_t di = eng_periods_find(&c->days, r.ts[0]);
+        size_t bi = eng_periods_find(&c->blocks, r.ts[0]);
+        for (size_t i = 0; i < r.nr; i++) {
             uint32_t t = r.ts[i], u = r.user[i];
-            uint32_t wk = (t - c->trend_s) / WEEK_SECS;
-            if (rec && t >= c->trend_s && u && wk < TREND_WEEKS) {
-                if (seen_t[u] != (key0 | wk)) {
-                    seen_t[u] = key0 | wk;
-                    week_users[wk]++;
+            struct eng_ustate *st = &us[u];
+            if (u && st->stamp != stamp)
+                *st = (struct eng_ustate){stamp, NONE32, NONE16, 0};
+            if (rec && t >= block0 && u) {
+                while (bi + 1 < TREND_BLOCKS && t >= block_s[bi + 1])
+                    bi++;
+                if (st->block != bi) {
+                    st->block = (uint16_t)bi;
+                    block_users[bi]++;
                 }
             }
             if (t < c->from_s)
@@ -74,55 +88,61 @@ static void acc_work(void *p, int wi, uint32_t first, uint32_t end)
                 seen_n[r.name[i]] = stamp;
                 features++;
             }
-            if (!u || !(act || adopt))
+            if (!u)
                 continue;
-            if (seen_m[u] != stamp) {
-                seen_m[u] = stamp;
+            if (!(st->flags & IN_WINDOW)) {
+                st->flags |= IN_WINDOW;
                 mau++;
             }
             if (!act)
                 continue;
-            uint64_t day = key0 | ((t - c->from_s) / SECS_PER_DAY);
-            if (seen_d[u] != day) {
-                seen_d[u] = day;
+            while (t >= day_s[di + 1])
+                di++;
+            if (st->day != di) {
+                st->day = (uint32_t)di;
                 pairs++;
             }
-            if (t >= c->wau_s && seen_w[u] != stamp) {
-                seen_w[u] = stamp;
+            if (t >= c->wau_s && !(st->flags & IN_WEEK)) {
+                st->flags |= IN_WEEK;
                 wau++;
             }
         }
-        if (act) {
-            row->dau = (double)pairs / c->days;
-            row->wau = wau;
-            row->mau = mau;
-            row->stickiness = mau ? row->dau / (double)mau : NAN;
-            row->utilisation =
-                row->seats != LF_UNSET && row->seats > 0 ? (double)mau / (double)row->seats : NAN;
-        }
-        if (adopt) {
-            row->events = events;
-            row->features = features;
-            row->breadth = e->names_nr ? (double)features / (double)e->names_nr : NAN;
-            row->depth = mau ? (double)events / (double)mau : NAN;
-        }
-        if (rec) {
-            /* least squares over x = 0..7: x̄ = 3.5, Σ(x - x̄)² = 42 */
-            double mean = 0, sxy = 0;
-            for (int k = 0; k < TREND_WEEKS; k++)
-                mean += (double)week_users[k];
-            mean /= TREND_WEEKS;
-            for (int k = 0; k < TREND_WEEKS; k++)
-                sxy += ((double)k - 3.5) * ((double)week_users[k] - mean);
-            row->trend = mean > 0 ? 100.0 * (sxy / 42.0) / mean : NAN;
-        }
     }
-    eng_scratch_release(&scratch);
-    free(seen_m);
-    free(seen_w);
-    free(seen_d);
-    free(seen_t);
-    free(seen_n);
+    if (act || adopt)
+        row->mau = mau;
+    if (act) {
+        row->dau = (double)pairs / c->window_days;
+        row->wau = wau;
+        row->stickiness = mau ? row->dau / (double)mau : NAN;
+        row->utilisation =
+            row->seats != LF_UNSET && row->seats > 0 ? (double)mau / (double)row->seats : NAN;
+    }
+    if (adopt) {
+        row->events = events;
+        row->features = features;
+        row->breadth = e->names_nr ? (double)features / (double)e->names_nr : NAN;
+        row->depth = mau ? (double)events / (double)mau : NAN;
+    }
+    if (rec) {
+        /* least squares over x = 0..7: x̄ = 3.5, Σ(x - x̄)² = 42 */
+        double mean = 0, sxy = 0;
+        for (int k = 0; k < TREND_BLOCKS; k++)
+            mean += (double)block_users[k];
+        mean /= TREND_BLOCKS;
+        for (int k = 0; k < TREND_BLOCKS; k++)
+            sxy += ((double)k - 3.5) * ((double)block_users[k] - mean);
+        row->trend = mean > 0 ? 100.0 * (sxy / 42.0) / mean : NAN;
+    }
+}
+
+static void acc_work(void *p, int wi, struct eng_scratch *s, uint32_t first, uint32_t end)
+{
+    (void)wi;
+    struct acc_ctx *c = p;
+    if (first == 0)
+        first = 1; /* the "no account" slot is no account */
+    for (uint32_t a = first; a < end; a++)
+        account_row(c, s, a, &c->rows[a - 1]);
 }
 
 int engine_accounts(struct engine *e, const struct engine_query *q, unsigned what,
@@ -132,46 +152,32 @@ int engine_accounts(struct engine *e, const struct engine_query *q, unsigned wha
     if (q->to <= q->from)
         return err_set(err, LF_EUSAGE, "the window is empty: --from must be before --to");
     pthread_rwlock_rdlock(&e->lock);
-    int rc = 0;
-    struct acc_ctx c = {.e = e, .what = what, .only = UINT32_MAX, .from_s = eng_sec(q->from),
-                        .to_s = eng_sec(q->to), .days = (double)(q->to - q->from) / MS_PER_DAY};
-    int64_t wau_ms = q->to - 7 * MS_PER_DAY, trend_ms = q->to - TREND_WEEKS * 7 * MS_PER_DAY;
+    struct acc_ctx c = {.e = e, .what = what, .from_s = eng_sec(q->from), .to_s = eng_sec(q->to),
+                        .today = eng_day_number(q->to)};
+    int64_t wau_ms = q->to - 7 * MS_PER_DAY;
     c.wau_s = eng_sec(wau_ms < q->from ? q->from : wau_ms);
-    c.trend_s = eng_sec(trend_ms);
-    if (q->account) {
-        uint32_t a = eng_idmap_get(&e->acc_map, q->account);
-        if (!a) {
-            rc = err_set(err, LF_ENOENT, "no account with id %lld", (long long)q->account);
-            goto out;
-        }
-        c.only = a - 1;
+    eng_periods_blocks(&c.blocks, q->to, TREND_BLOCKS, 7);
+    int rc = eng_only(e, q, &c.only, err);
+    if (rc < 0 || (rc = eng_periods_make(&c.days, ENGINE_DAY, q->from, q->to, err)) < 0)
+        goto out;
+    c.window_days = eng_periods_cover(&c.days, q->from, q->to);
+    out->catalogue = e->names_nr;
+    if (c.only != UINT32_MAX) {
+        out->rows = xmalloc(sizeof(*out->rows));
+        struct eng_scratch *s = eng_scratch_get(e);
+        account_row(&c, s, c.only, &out->rows[0]);
+        eng_scratch_put(e, s);
+        out->nr = 1;
+        goto out;
     }
     size_t n = e->acc_nr - 1;
-    c.rows = xcalloc(n ? n : 1, sizeof(*c.rows));
-    for (size_t a = 1; a < e->acc_nr; a++) {
-        const struct eng_account *ac = &e->acc[a];
-        c.rows[a - 1] = (struct engine_account_row){
-            .account_id = ac->id, .seats = ac->seats, .dau = NAN, .stickiness = NAN,
-            .breadth = NAN, .depth = NAN, .utilisation = NAN, .last_seen = LF_UNSET,
-            .days_since = LF_UNSET, .trend = NAN};
-    }
+    c.rows = xmalloc((n ? n : 1) * sizeof(*c.rows));
     eng_parallel(e, eng_workers(e), acc_work, &c);
-    /* the rows asked for, with their strings */
-    out->catalogue = e->names_nr;
-    size_t o = 0;
-    for (size_t a = 1; a < e->acc_nr; a++) {
-        if (c.only != UINT32_MAX && a != c.only)
-            continue;
-        struct engine_account_row *row = &c.rows[o];
-        *row = c.rows[a - 1];
-        row->ext_id = xstrdup(e->acc[a].ext_id ? e->acc[a].ext_id : "");
-        row->segment = xstrdup(e->acc[a].segment);
-        row->plan = xstrdup(e->acc[a].plan);
-        o++;
-    }
     out->rows = c.rows;
-    out->nr = o;
+    out->nr = n;
 out:
+    eng_periods_release(&c.days);
+    eng_periods_release(&c.blocks);
     pthread_rwlock_unlock(&e->lock);
     return rc;
 }
@@ -180,11 +186,6 @@ void engine_accounts_free(struct engine_accounts *a)
 {
     if (!a)
         return;
-    for (size_t i = 0; i < a->nr; i++) {
-        free(a->rows[i].ext_id);
-        free(a->rows[i].segment);
-        free(a->rows[i].plan);
-    }
     free(a->rows);
     *a = (struct engine_accounts){0};
 }

@@ -1,0 +1,137 @@
+/* periods.c - calendar periods (days, Monday weeks, months, blocks of days) as arrays of boundaries
+ * computed once per query. Scans find an event's period with a pointer that moves forward as the
+ * time-sorted events of an account go by, or with a binary search, never by dividing timestamps:
+ * cutting in a workspace's time zone is then a matter of other boundaries, and the three helpers
+ * below (period_start, period_add, days_before, with eng_day_number) are the only places that know
+ * the calendar. Today they are UTC. */
+#include <stdlib.h>
+
+#include "base/mem.h"
+#include "base/time.h"
+#include "engine_int.h"
+
+#define MAX_PERIODS 100000 /* 270 years of days: a window longer than that is a mistake */
+
+static int64_t period_start(int period, int64_t ms)
+{
+    switch (period) {
+    case ENGINE_WEEK:
+        return time_week_start(ms);
+    case ENGINE_MONTH:
+        return time_month_start(ms);
+    default:
+        return time_day_start(ms);
+    }
+}
+
+static int64_t period_next(int period, int64_t start)
+{
+    switch (period) {
+    case ENGINE_WEEK:
+        return start + 7 * MS_PER_DAY;
+    case ENGINE_MONTH:
+        return time_add_months(start, 1);
+    default:
+        return start + MS_PER_DAY;
+    }
+}
+
+/* The same time of day n calendar days earlier (in a zone with DST not always n × 24 hours). */
+static int64_t days_before(int64_t ms, int n)
+{
+    return ms - (int64_t)n * MS_PER_DAY;
+}
+
+int64_t eng_day_number(int64_t ms)
+{
+    int64_t d = time_day_start(ms);
+    return d / MS_PER_DAY;
+}
+
+/* Event seconds of a boundary, clamped to the column's range: events at second t belong to
+ * [ms, …) when t >= the boundary's seconds, boundaries being whole seconds. */
+static uint32_t bound_secs(int64_t ms)
+{
+    return eng_sec(ms);
+}
+
+static void push(struct eng_periods *p, size_t *cap, int64_t ms)
+{
+    p->ms = xgrow(p->ms, sizeof(*p->ms), p->nr + 2, cap);
+    p->ms[p->nr++] = ms;
+}
+
+static void finish(struct eng_periods *p)
+{
+    /* nr counted the boundaries pushed: nr - 1 periods */
+    p->nr = p->nr ? p->nr - 1 : 0;
+    p->s = xmalloc((p->nr + 1) * sizeof(*p->s));
+    for (size_t i = 0; i <= p->nr; i++)
+        p->s[i] = bound_secs(p->ms[i]);
+}
+
+int eng_periods_make(struct eng_periods *p, int period, int64_t from, int64_t to,
+                     struct lf_err *err)
+{
+    *p = (struct eng_periods){0};
+    size_t cap = 0;
+    if (from >= to) {
+        push(p, &cap, from);
+        finish(p);
+        return 0;
+    }
+    int64_t b = period_start(period, from);
+    push(p, &cap, b);
+    while (b < to) {
+        if (p->nr > MAX_PERIODS) {
+            eng_periods_release(p);
+            return err_set(err, LF_EUSAGE, "the window is too long: more than %d periods",
+                           MAX_PERIODS);
+        }
+        b = period_next(period, b);
+        push(p, &cap, b);
+    }
+    finish(p);
+    return 0;
+}
+
+void eng_periods_blocks(struct eng_periods *p, int64_t to, int blocks, int days)
+{
+    *p = (struct eng_periods){0};
+    size_t cap = 0;
+    for (int k = blocks; k >= 0; k--)
+        push(p, &cap, days_before(to, k * days));
+    finish(p);
+}
+
+void eng_periods_release(struct eng_periods *p)
+{
+    free(p->ms);
+    free(p->s);
+    *p = (struct eng_periods){0};
+}
+
+size_t eng_periods_find(const struct eng_periods *p, uint32_t t)
+{
+    size_t lo = 0, hi = p->nr; /* the last i < nr with s[i] <= t */
+    while (hi - lo > 1) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (p->s[mid] <= t)
+            lo = mid;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
+double eng_periods_cover(const struct eng_periods *p, int64_t from, int64_t to)
+{
+    double days = 0;
+    for (size_t i = 0; i < p->nr; i++) {
+        int64_t lo = p->ms[i] > from ? p->ms[i] : from;
+        int64_t hi = p->ms[i + 1] < to ? p->ms[i + 1] : to;
+        if (hi > lo)
+            days += (double)(hi - lo) / (double)(p->ms[i + 1] - p->ms[i]);
+    }
+    return days;
+}
