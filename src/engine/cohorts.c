@@ -78,6 +78,7 @@ static void fold(const struct coh_ctx *c, struct coh_worker *w, uint32_t a, cons
         }
 }
 
+/* Sets period pi of user u in `global` and lists u the first time (by one worker). */
 static void set_global(struct coh_ctx *c, struct coh_worker *w, uint32_t u, size_t pi)
 {
     uint64_t bit = 1ULL << (pi & 63), *word = c->global + (size_t)u * c->words + (pi >> 6);
@@ -92,43 +93,74 @@ static void set_global(struct coh_ctx *c, struct coh_worker *w, uint32_t u, size
     }
 }
 
+/* Sets the active periods of run r's events in `local` (users [ub, ub + nloc) of the account,
+ * W words each; with `users` false, one bitset for the account), others in `global`. `users` is
+ * a constant where it is called: one tight loop each. */
+static inline __attribute__((always_inline)) void
+mark(struct coh_ctx *c, struct coh_worker *w, const struct eng_run *r, uint64_t *local, uint32_t ub,
+     uint32_t nloc, bool users)
+{
+    const uint32_t *bound = c->per.s, *ts = r->ts, *user = r->user;
+    size_t W = c->words, n = r->nr;
+    size_t pi = n ? eng_periods_find(&c->per, ts[0]) : 0, wo = pi >> 6;
+    uint32_t next = bound[pi + 1];
+    uint64_t bit = 1ULL << (pi & 63);
+    for (size_t i = 0; i < n; i++) {
+        uint32_t t = ts[i];
+        if (__builtin_expect(t >= next, 0)) { /* events come by time */
+            do
+                pi++;
+            while (t >= bound[pi + 1]);
+            next = bound[pi + 1];
+            wo = pi >> 6;
+            bit = 1ULL << (pi & 63);
+        }
+        if (!users) {
+            local[wo] |= bit;
+            continue;
+        }
+        uint32_t u = user[i], j = u - ub;
+        if (j < nloc)
+            local[(size_t)j * W + wo] |= bit;
+        else if (u)
+            set_global(c, w, u, pi);
+    }
+}
+
 static void coh_work(void *p, int wi, struct eng_scratch *s, uint32_t first, uint32_t end)
 {
     struct coh_ctx *c = p;
     struct coh_worker *w = &c->w[wi];
     const struct engine *e = c->e;
     size_t W = c->words;
-    const uint32_t *bound = c->per.s;
     bool users = c->level == ENGINE_USER;
     for (uint32_t a = first ? first : 1; a < end; a++) {
         if (!users && c->only != UINT32_MAX && a != c->only)
             continue;
-        /* an account's own users are numbered together: their bitsets are local to its pass */
+        /* an account's own users are numbered together: their bitsets are local to its pass;
+         * others (seen first elsewhere, or since the users were last numbered) go global */
         uint32_t ub = e->user_base[a], nloc = users && !c->all_global ? e->user_base[a + 1] - ub
                                                                        : !users;
         uint64_t *local = eng_scratch_words(s, (size_t)nloc * W);
         memset(local, 0, (size_t)nloc * W * sizeof(*local));
         struct eng_run r;
         eng_run_window(e, a, 0, c->now_s, s, &r);
-        size_t pi = r.nr ? eng_periods_find(&c->per, r.ts[0]) : 0;
-        for (size_t i = 0; i < r.nr; i++) {
-            while (r.ts[i] >= bound[pi + 1]) /* events come by time */
-                pi++;
-            uint64_t bit = 1ULL << (pi & 63);
-            if (!users) {
-                local[pi >> 6] |= bit;
+        if (users)
+            mark(c, w, &r, local, ub, nloc, true);
+        else
+            mark(c, w, &r, local, ub, nloc, false);
+        for (uint32_t j = 0; j < nloc; j++) {
+            const uint64_t *bits = local + (size_t)j * W;
+            uint32_t u = ub + j;
+            if (users && (e->user_multi[u] & ENG_MULTI_ACCOUNTS)) {
+                /* its events in other accounts went global: join them there */
+                for (size_t k = 0; k < W; k++)
+                    for (uint64_t b = bits[k]; b; b &= b - 1)
+                        set_global(c, w, u, k * 64 + (size_t)__builtin_ctzll(b));
                 continue;
             }
-            uint32_t u = r.user[i];
-            if (!u)
-                continue;
-            if (u - ub < nloc && !(e->user_multi[u] & ENG_MULTI_ACCOUNTS))
-                local[(size_t)(u - ub) * W + (pi >> 6)] |= bit;
-            else
-                set_global(c, w, u, pi);
+            fold(c, w, a, bits); /* a local user's home is a */
         }
-        for (uint32_t j = 0; j < nloc; j++)
-            fold(c, w, users ? e->user_home[ub + j] : a, local + (size_t)j * W);
     }
 }
 
