@@ -52,30 +52,39 @@ static size_t period_of(const struct eng_periods *p, int64_t ms)
     return lo;
 }
 
-/* Counts one member of account a (its dense index) with active periods `bits`. */
-static void fold(const struct coh_ctx *c, struct coh_worker *w, uint32_t a, const uint64_t *bits)
+/* The cohort of account a's members under customer-since starts: the period of its start, or
+ * UINT32_MAX when it has not started at now. */
+static uint32_t start_period(const struct coh_ctx *c, uint32_t a)
 {
-    size_t P = c->per.nr, ci;
-    uint32_t first = first_bit(bits, c->words);
-    if (c->start == ENGINE_FIRST_ACTIVITY) {
-        if (first == UINT32_MAX)
-            return;
-        ci = first;
-    } else {
-        const struct eng_account *ac = &c->e->acc[a];
-        /* a user is a member once seen (before now); an account from its start */
-        if ((c->level == ENGINE_USER && first == UINT32_MAX) || !eng_started(ac, c->now))
-            return;
-        ci = period_of(&c->per, ac->start);
-    }
+    const struct eng_account *ac = &c->e->acc[a];
+    return eng_started(ac, c->now) ? (uint32_t)period_of(&c->per, ac->start) : UINT32_MAX;
+}
+
+/* Counts one member with active periods `bits`; `start` is its account's start_period (with
+ * customer-since starts). A user is a member once seen (before now), an account from its
+ * start. */
+static inline void fold(const struct coh_ctx *c, struct coh_worker *w, uint32_t start,
+                        const uint64_t *bits)
+{
+    size_t W = c->words;
+    uint32_t ci = start;
+    if (c->start == ENGINE_FIRST_ACTIVITY)
+        ci = first_bit(bits, W);
+    else if (c->level == ENGINE_USER && ci != UINT32_MAX && first_bit(bits, W) == UINT32_MAX)
+        return;
+    if (ci == UINT32_MAX)
+        return;
     w->size[ci]++;
-    int64_t *row = w->retained + ci * P;
-    for (size_t wi = ci >> 6; wi < c->words; wi++) /* the set bits from ci on */
-        for (uint64_t b = bits[wi]; b; b &= b - 1) {
-            size_t pi = wi * 64 + (size_t)__builtin_ctzll(b);
-            if (pi >= ci)
-                row[pi - ci]++;
-        }
+    int64_t *row = w->retained + (size_t)ci * c->per.nr - ci;
+    size_t wi = ci >> 6;
+    uint64_t b = bits[wi] & (~0ULL << (ci & 63)); /* the set bits from ci on */
+    for (;;) {
+        for (; b; b &= b - 1)
+            row[wi * 64 + (size_t)__builtin_ctzll(b)]++;
+        if (++wi >= W)
+            break;
+        b = bits[wi];
+    }
 }
 
 /* Sets period pi of user u in `global` and lists u the first time (by one worker). */
@@ -137,12 +146,14 @@ static void coh_work(void *p, int wi, struct eng_scratch *s, uint32_t first, uin
     for (uint32_t a = first ? first : 1; a < end; a++) {
         if (!users && c->only != UINT32_MAX && a != c->only)
             continue;
+        uint32_t start = c->start == ENGINE_CUSTOMER_SINCE ? start_period(c, a) : UINT32_MAX;
+        if (c->start == ENGINE_CUSTOMER_SINCE && start == UINT32_MAX && !users)
+            continue; /* not a member, and its events count for no one else */
         /* an account's own users are numbered together: their bitsets are local to its pass;
          * others (seen first elsewhere, or since the users were last numbered) go global */
         uint32_t ub = e->user_base[a], nloc = users && !c->all_global ? e->user_base[a + 1] - ub
                                                                        : !users;
-        uint64_t *local = eng_scratch_words(s, (size_t)nloc * W);
-        memset(local, 0, (size_t)nloc * W * sizeof(*local));
+        uint64_t *local = eng_scratch_words(s, (size_t)nloc * W); /* zero: left so below */
         struct eng_run r;
         eng_run_window(e, a, 0, c->now_s, s, &r);
         if (users)
@@ -150,16 +161,18 @@ static void coh_work(void *p, int wi, struct eng_scratch *s, uint32_t first, uin
         else
             mark(c, w, &r, local, ub, nloc, false);
         for (uint32_t j = 0; j < nloc; j++) {
-            const uint64_t *bits = local + (size_t)j * W;
+            uint64_t *bits = local + (size_t)j * W;
             uint32_t u = ub + j;
             if (users && (e->user_multi[u] & ENG_MULTI_ACCOUNTS)) {
                 /* its events in other accounts went global: join them there */
                 for (size_t k = 0; k < W; k++)
                     for (uint64_t b = bits[k]; b; b &= b - 1)
                         set_global(c, w, u, k * 64 + (size_t)__builtin_ctzll(b));
-                continue;
+            } else {
+                fold(c, w, start, bits); /* a local user's home is a */
             }
-            fold(c, w, a, bits); /* a local user's home is a */
+            for (size_t k = 0; k < W; k++)
+                bits[k] = 0;
         }
     }
 }
@@ -227,7 +240,7 @@ int engine_cohorts(struct engine *e, const struct engine_query *q, int period, i
             for (size_t i = 0; i < c.w[w].listed_nr; i++) {
                 uint32_t u = c.w[w].listed[i];
                 if (c.only == UINT32_MAX || e->user_home[u] == c.only)
-                    fold(&c, t, e->user_home[u], c.global + (size_t)u * c.words);
+                    fold(&c, t, start_period(&c, e->user_home[u]), c.global + (size_t)u * c.words);
             }
         for (int w = 1; w < used; w++) {
             for (size_t i = 0; i < P; i++)

@@ -75,7 +75,8 @@ struct eng_scratch {
     uint32_t *ts, *user;          /* a run with its tail merged in */
     uint16_t *name;
     size_t cap;
-    uint64_t *words;              /* free for a scan's own use (cohorts: bitsets) */
+    uint64_t *words;              /* for a scan's own use (cohorts: bitsets), all zero between
+                                   * uses: a scan leaves them as it found them */
     size_t words_cap;
     struct eng_scratch *next;     /* in the engine's free list */
 };
@@ -223,7 +224,7 @@ static inline uint32_t eng_stamp(struct eng_scratch *s)
     }
     return s->gen;
 }
-/* s->words with room for n, not cleared. */
+/* s->words with room for n, all zero; the caller zeroes what it set before it is done. */
 uint64_t *eng_scratch_words(struct eng_scratch *s, size_t n);
 
 /* Calls fn(ctx, worker, scratch, first, end) on worker threads over account ranges

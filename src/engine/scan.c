@@ -179,7 +179,7 @@ uint64_t *eng_scratch_words(struct eng_scratch *s, size_t n)
     if (n > s->words_cap) {
         s->words_cap = n + n / 2;
         free(s->words);
-        s->words = xmalloc(s->words_cap * sizeof(*s->words));
+        s->words = xcalloc(s->words_cap, sizeof(*s->words));
     }
     return s->words;
 }
