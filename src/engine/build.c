@@ -388,10 +388,10 @@ static void partition(struct engine *e, struct stage *s)
     free(e->off);
     e->off = off;
     e->nr = s->nr;
-    e->ts = xmalloc(s->nr * sizeof(*e->ts) + 1);
-    e->user = xmalloc(s->nr * sizeof(*e->user) + 1);
-    e->name = xmalloc(s->nr * sizeof(*e->name) + 1);
-    e->value = xmalloc(s->nr * sizeof(*e->value) + 1);
+    e->ts = eng_big_alloc(s->nr * sizeof(*e->ts) + 1);
+    e->user = eng_big_alloc(s->nr * sizeof(*e->user) + 1);
+    e->name = eng_big_alloc(s->nr * sizeof(*e->name) + 1);
+    e->value = eng_big_alloc(s->nr * sizeof(*e->value) + 1);
     uint64_t *next = xmalloc(e->acc_nr * sizeof(*next));
     memcpy(next, off, e->acc_nr * sizeof(*next));
     for (size_t i = 0; i < s->nr; i++) {

@@ -129,6 +129,9 @@ struct engine {
 
 /* ---- columns.c ---- */
 struct engine *eng_new(int64_t ws, int threads);
+/* Memory for a column or another big array read out of order: in huge pages where the kernel
+ * gives them (Linux, transparent huge pages on madvise). Freed with free(). */
+void *eng_big_alloc(size_t n);
 /* The dense index of store account id (created, with no attributes, when new). */
 uint32_t eng_account_of(struct engine *e, int64_t id);
 /* The dense index of store contact id (0 for 0), created when new; sets its home and

@@ -20,6 +20,20 @@ static size_t lower(const uint32_t *ts, size_t lo, size_t hi, uint32_t t)
     return lo;
 }
 
+/* The same, searching from the end: windows are mostly recent, so the answer is mostly among
+ * the last events, whose cache lines a scan has asked for ahead of time (a plain binary search
+ * would begin in the middle of the run, with a miss a probe). */
+static size_t lower_from_end(const uint32_t *ts, size_t lo, size_t hi, uint32_t t)
+{
+    size_t step = 16, top = hi;
+    while (top - lo > step && ts[top - step] >= t) {
+        top -= step;
+        step *= 2;
+    }
+    size_t bottom = top - lo > step ? top - step : lo;
+    return lower(ts, bottom, top, t);
+}
+
 static void scratch_fit(struct eng_scratch *s, size_t n)
 {
     if (n <= s->cap)
@@ -39,8 +53,8 @@ void eng_run_window(const struct engine *e, uint32_t a, uint32_t lo, uint32_t hi
         return;
     /* the columns' part; the span spares the searches when the window holds the whole run */
     size_t b = e->off[a], end = e->off[a + 1];
-    size_t i = sp.min >= lo ? b : lower(e->ts, b, end, lo);
-    size_t j = sp.max < hi ? end : lower(e->ts, i, end, hi);
+    size_t j = sp.max < hi ? end : lower_from_end(e->ts, b, end, hi);
+    size_t i = sp.min >= lo ? b : lower_from_end(e->ts, b, j, lo);
     const struct eng_tail *t = e->acc[a].tail;
     size_t ti = 0, tj = 0;
     if (t && t->nr) {
@@ -79,7 +93,7 @@ bool eng_last_before(const struct engine *e, uint32_t a, uint32_t hi, uint32_t *
     }
     bool found = false;
     size_t b = e->off[a], end = e->off[a + 1];
-    size_t j = lower(e->ts, b, end, hi);
+    size_t j = lower_from_end(e->ts, b, end, hi);
     if (j > b) {
         *out = e->ts[j - 1];
         found = true;
@@ -107,9 +121,12 @@ uint32_t eng_sec(int64_t ms)
 
 static void *grow_zeroed(void *p, size_t size, size_t old, size_t want)
 {
-    p = xrealloc(p, want * size);
-    memset((char *)p + old * size, 0, (want - old) * size);
-    return p;
+    void *q = eng_big_alloc(want * size);
+    if (old)
+        memcpy(q, p, old * size);
+    memset((char *)q + old * size, 0, (want - old) * size);
+    free(p);
+    return q;
 }
 
 struct eng_scratch *eng_scratch_get(struct engine *e)

@@ -148,7 +148,7 @@ struct reader {
 
 static void *get(struct reader *r, size_t len)
 {
-    void *p = xmalloc(len ? len : 1);
+    void *p = eng_big_alloc(len ? len : 1);
     if (r->failed || len > r->left || (len && fread(p, 1, len, r->f) != len)) {
         r->failed = true;
         memset(p, 0, len ? len : 1);
