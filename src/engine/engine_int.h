@@ -210,8 +210,8 @@ bool eng_last_before(const struct engine *e, uint32_t a, uint32_t hi, uint32_t *
 /* Seconds of a window bound in ms: the first second s with s * 1000 >= ms, clamped. */
 uint32_t eng_sec(int64_t ms);
 
-/* A scratch sized for the engine's users and names; give it back with eng_scratch_put. Safe
- * under the read lock from any number of threads. */
+/* A scratch sized for the engine's users and names; give it back with eng_scratch_put, which
+ * keeps up to threads + 1 of them. Safe under the read lock from any number of threads. */
 struct eng_scratch *eng_scratch_get(struct engine *e);
 void eng_scratch_put(struct engine *e, struct eng_scratch *s);
 void eng_scratch_free_all(struct engine *e);

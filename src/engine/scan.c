@@ -169,8 +169,9 @@ static void scratch_free(struct eng_scratch *s)
 void eng_scratch_put(struct engine *e, struct eng_scratch *s)
 {
     pthread_mutex_lock(&e->scratch_lock);
-    /* enough for every worker of two queries at once; more are freed */
-    if (e->scratch_nr < 2 * e->threads) {
+    /* enough for the workers of one query and a one-account query beside it (each holds state
+     * for every user: 12 bytes a user); those of more queries at once are freed */
+    if (e->scratch_nr < e->threads + 1) {
         s->next = e->scratch_free;
         e->scratch_free = s;
         e->scratch_nr++;
