@@ -52,30 +52,20 @@ static size_t run_lower(const struct eng_run *r, uint32_t t)
 /* Events [i, n) of the window (all at or after wau_s when `week`): distinct users, and with
  * `act` distinct (user, day) pairs and users of the last 7 days, with `adopt` distinct names.
  * The flags are constants where it is called, so each call compiles to its own tight loop; a
- * user's state is fresh when its stamp is not this pass's. *day is the day of events[i] or an
- * earlier one: events come by time, so the day only moves forward. */
+ * user's state is fresh when its stamp is not this pass's. */
 static inline __attribute__((always_inline)) void
 window_pass(const struct acc_ctx *c, struct eng_scratch *s, uint32_t stamp, const struct eng_run *r,
-            size_t i, size_t n, bool act, bool adopt, bool week, size_t *day, struct counts *k)
+            size_t i, size_t n, bool act, bool adopt, bool week, struct counts *k)
 {
     struct eng_ustate *us = s->users;
     uint32_t *seen_n = s->names;
-    const uint32_t *ts = r->ts, *user = r->user, *day_s = c->days.s;
+    const uint32_t *ts = r->ts, *user = r->user;
     const uint16_t *name = r->name;
     int64_t mau = 0, wau = 0, pairs = 0, features = 0;
-    size_t di = *day;
-    uint32_t next = day_s[di + 1], d = (uint32_t)di;
+    uint32_t d = 0;
     for (; i < n; i++) {
-        if (act) {
-            uint32_t t = ts[i];
-            if (__builtin_expect(t >= next, 0)) {
-                do
-                    di++;
-                while (t >= day_s[di + 1]);
-                next = day_s[di + 1];
-                d = (uint32_t)di;
-            }
-        }
+        if (act)
+            d = (uint32_t)eng_periods_at(&c->days, ts[i]);
         if (adopt && seen_n[name[i]] != stamp) {
             seen_n[name[i]] = stamp;
             features++;
@@ -106,7 +96,6 @@ window_pass(const struct acc_ctx *c, struct eng_scratch *s, uint32_t stamp, cons
             wau++;
         }
     }
-    *day = di;
     k->mau += mau;
     k->wau += wau;
     k->pairs += pairs;
@@ -118,18 +107,11 @@ static void trend_pass(const struct acc_ctx *c, struct eng_scratch *s, uint32_t 
                        const struct eng_run *r, size_t i, size_t n, int64_t *block_users)
 {
     struct eng_ustate *us = s->users;
-    const uint32_t *block_s = c->blocks.s;
-    size_t bi = i < n ? eng_periods_find(&c->blocks, r->ts[i]) : 0;
-    uint32_t next = block_s[bi + 1];
     for (; i < n; i++) {
-        uint32_t u = r->user[i], t = r->ts[i];
-        if (t >= next) {
-            while (bi + 1 < c->blocks.nr && t >= block_s[bi + 1])
-                bi++;
-            next = bi + 1 < c->blocks.nr ? block_s[bi + 1] : UINT32_MAX;
-        }
+        uint32_t u = r->user[i];
         if (!u)
             continue;
+        size_t bi = eng_periods_at(&c->blocks, r->ts[i]);
         struct eng_ustate *st = &us[u];
         if (st->stamp != stamp || st->block != bi) {
             st->stamp = stamp;
@@ -142,8 +124,8 @@ static void trend_pass(const struct acc_ctx *c, struct eng_scratch *s, uint32_t 
 /* The window's passes for one combination of figures, split at the last 7 days. */
 #define WINDOW(act, adopt)                                                                     \
     do {                                                                                       \
-        window_pass(c, s, stamp, &r, i, w, act, adopt, false, &day, &k);                       \
-        window_pass(c, s, stamp, &r, w, r.nr, act, adopt, true, &day, &k);                     \
+        window_pass(c, s, stamp, &r, i, w, act, adopt, false, &k);                             \
+        window_pass(c, s, stamp, &r, w, r.nr, act, adopt, true, &k);                           \
     } while (0)
 
 /* Whether account a has no event the query reads (its span misses the scanned window). */
@@ -204,7 +186,6 @@ static void account_row(const struct acc_ctx *c, struct eng_scratch *s, uint32_t
         size_t i = c->scan_s < c->from_s ? run_lower(&r, c->from_s) : 0;
         size_t w = run_lower(&r, c->wau_s);
         uint32_t stamp = eng_stamp(s);
-        size_t day = i < r.nr ? eng_periods_find(&c->days, r.ts[i]) : 0;
         events = (int64_t)(r.nr - i);
         if (act && adopt)
             WINDOW(true, true);

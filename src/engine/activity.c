@@ -35,7 +35,6 @@ static void act_work(void *p, int wi, struct eng_scratch *s, uint32_t first, uin
     const struct engine *e = c->e;
     struct worker *w = &c->w[wi];
     size_t P = c->per.nr;
-    const uint32_t *bound = c->per.s;
     for (uint32_t a = first; a < end; a++) {
         uint32_t g = c->g->of[a];
         if (g == UINT32_MAX)
@@ -48,10 +47,9 @@ static void act_work(void *p, int wi, struct eng_scratch *s, uint32_t first, uin
                 *events = w->events + (size_t)g * P;
         uint32_t stamp = eng_stamp(s);
         struct eng_ustate *us = s->users;
-        size_t pi = eng_periods_find(&c->per, r.ts[0]), last_p = SIZE_MAX;
+        size_t last_p = SIZE_MAX;
         for (size_t i = 0; i < r.nr; i++) {
-            while (r.ts[i] >= bound[pi + 1]) /* events come by time */
-                pi++;
+            size_t pi = eng_periods_at(&c->per, r.ts[i]);
             if (pi != last_p && a) { /* the "no account" slot is no account */
                 accounts[pi]++;
                 last_p = pi;

@@ -109,21 +109,11 @@ static inline __attribute__((always_inline)) void
 mark(struct coh_ctx *c, struct coh_worker *w, const struct eng_run *r, uint64_t *local, uint32_t ub,
      uint32_t nloc, bool users)
 {
-    const uint32_t *bound = c->per.s, *ts = r->ts, *user = r->user;
+    const uint32_t *ts = r->ts, *user = r->user;
     size_t W = c->words, n = r->nr;
-    size_t pi = n ? eng_periods_find(&c->per, ts[0]) : 0, wo = pi >> 6;
-    uint32_t next = bound[pi + 1];
-    uint64_t bit = 1ULL << (pi & 63);
     for (size_t i = 0; i < n; i++) {
-        uint32_t t = ts[i];
-        if (__builtin_expect(t >= next, 0)) { /* events come by time */
-            do
-                pi++;
-            while (t >= bound[pi + 1]);
-            next = bound[pi + 1];
-            wo = pi >> 6;
-            bit = 1ULL << (pi & 63);
-        }
+        size_t pi = eng_periods_at(&c->per, ts[i]), wo = pi >> 6;
+        uint64_t bit = 1ULL << (pi & 63);
         if (!users) {
             local[wo] |= bit;
             continue;

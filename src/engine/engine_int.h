@@ -177,9 +177,10 @@ static inline bool eng_started(const struct eng_account *a, int64_t now)
 
 /* ---- periods.c: calendar periods as boundaries, made once per query ---- */
 struct eng_periods {
-    int64_t *ms;  /* nr + 1 boundaries: period i is [ms[i], ms[i + 1]) */
-    uint32_t *s;  /* the same in event seconds (clamped to the column's range) */
+    int64_t *ms;    /* nr + 1 boundaries: period i is [ms[i], ms[i + 1]) */
+    uint32_t *s;    /* the same in event seconds (clamped to the column's range) */
     size_t nr;
+    uint64_t inv;   /* 2^32 / the mean length of a period in seconds, rounded up */
 };
 /* The periods (enum engine_period) that meet [from, to), whole: ms[0] <= from, ms[nr] >= to.
  * Fails (LF_EUSAGE) beyond 100 000 periods. */
@@ -188,8 +189,24 @@ int eng_periods_make(struct eng_periods *p, int period, int64_t from, int64_t to
 /* `blocks` blocks of `days` calendar days each, the last ending at `to`. */
 void eng_periods_blocks(struct eng_periods *p, int64_t to, int blocks, int days);
 void eng_periods_release(struct eng_periods *p);
-/* The period holding event second t: the last i < nr with s[i] <= t (0 when t is before). */
-size_t eng_periods_find(const struct eng_periods *p, uint32_t t);
+/* The period holding event second t, for s[0] <= t < s[nr]: guessed from the mean length of a
+ * period (a multiplication), then checked against the boundaries. Periods of one length (UTC
+ * days, weeks, the trend's blocks) are guessed right; unequal ones (months, days across a
+ * change of daylight saving time) put the guess off by one at most, and the checks, not
+ * taken otherwise, correct it. Without a branch that depends on the data, it is as fast as
+ * dividing the time by the length of a day (measured: bench/engine.sh, docs/engine.md). */
+static inline size_t eng_periods_at(const struct eng_periods *p, uint32_t t)
+{
+    size_t i = (size_t)(((uint64_t)(t - p->s[0]) * p->inv) >> 32);
+    if (i >= p->nr)
+        i = p->nr - 1;
+    while (p->s[i] > t)
+        i--;
+    while (t >= p->s[i + 1])
+        i++;
+    return i;
+}
+
 /* How many days of p lie in [from, to): a day cut by the window counts for its share. */
 double eng_periods_cover(const struct eng_periods *p, int64_t from, int64_t to);
 /* The calendar day of instant ms, as a day number (differences are calendar days). */

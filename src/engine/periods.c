@@ -1,9 +1,9 @@
 /* periods.c - calendar periods (days, Monday weeks, months, blocks of days) as arrays of boundaries
- * computed once per query. Scans find an event's period with a pointer that moves forward as the
- * time-sorted events of an account go by, or with a binary search, never by dividing timestamps:
- * cutting in a workspace's time zone is then a matter of other boundaries, and the three helpers
- * below (period_start, period_add, days_before, with eng_day_number) are the only places that know
- * the calendar. Today they are UTC. */
+ * computed once per query. Scans find an event's period among them (eng_periods_at: a guess from
+ * the mean length checked against the boundaries), never by dividing timestamps by a day:
+ * cutting in a workspace's time zone is then a matter of other boundaries, and the helpers below
+ * (period_start, period_next, days_before, eng_day_number) are the only places that know the
+ * calendar. Today they are UTC. */
 #include <stdlib.h>
 
 #include "base/mem.h"
@@ -68,6 +68,10 @@ static void finish(struct eng_periods *p)
     p->s = xmalloc((p->nr + 1) * sizeof(*p->s));
     for (size_t i = 0; i <= p->nr; i++)
         p->s[i] = bound_secs(p->ms[i]);
+    uint64_t mean = p->nr && p->s[p->nr] > p->s[0] ? (p->s[p->nr] - p->s[0]) / p->nr : 1;
+    if (!mean)
+        mean = 1;
+    p->inv = ((1ULL << 32) + mean - 1) / mean;
 }
 
 int eng_periods_make(struct eng_periods *p, int period, int64_t from, int64_t to,
@@ -109,19 +113,6 @@ void eng_periods_release(struct eng_periods *p)
     free(p->ms);
     free(p->s);
     *p = (struct eng_periods){0};
-}
-
-size_t eng_periods_find(const struct eng_periods *p, uint32_t t)
-{
-    size_t lo = 0, hi = p->nr; /* the last i < nr with s[i] <= t */
-    while (hi - lo > 1) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (p->s[mid] <= t)
-            lo = mid;
-        else
-            hi = mid;
-    }
-    return lo;
 }
 
 double eng_periods_cover(const struct eng_periods *p, int64_t from, int64_t to)
