@@ -110,10 +110,17 @@ mark(struct coh_ctx *c, struct coh_worker *w, const struct eng_run *r, uint64_t 
      uint32_t nloc, bool users)
 {
     const uint32_t *ts = r->ts, *user = r->user;
-    size_t W = c->words, n = r->nr;
+    size_t W = c->words, n = r->nr, pi = 0, wo = 0;
+    uint32_t next = 0; /* the end of period pi: an account's events of one period come together,
+                        * so the period is looked up only when it changes */
+    uint64_t bit = 0;
     for (size_t i = 0; i < n; i++) {
-        size_t pi = eng_periods_at(&c->per, ts[i]), wo = pi >> 6;
-        uint64_t bit = 1ULL << (pi & 63);
+        if (ts[i] >= next) {
+            pi = eng_periods_at(&c->per, ts[i]);
+            next = c->per.s[pi + 1];
+            wo = pi >> 6;
+            bit = 1ULL << (pi & 63);
+        }
         if (!users) {
             local[wo] |= bit;
             continue;
@@ -222,8 +229,8 @@ int engine_cohorts(struct engine *e, const struct engine_query *q, int period, i
         c.all_global = level == ENGINE_USER && c.only != UINT32_MAX;
         if (level == ENGINE_USER) {
             /* zero pages on demand: only the users that go global touch theirs */
-            c.global = xcalloc(e->user_nr * c.words, sizeof(*c.global));
-            c.listed = xcalloc(e->user_nr, 1);
+            c.global = eng_zeroed_alloc(e->user_nr * c.words * sizeof(*c.global));
+            c.listed = eng_zeroed_alloc(e->user_nr);
         }
         int used = eng_parallel(e, workers, coh_work, &c);
         for (int w = 0; w < used; w++)
@@ -269,8 +276,10 @@ out:
         free(c.w[w].retained);
         free(c.w[w].listed);
     }
-    free(c.global);
-    free(c.listed);
+    if (c.global) {
+        eng_zeroed_free(c.global, e->user_nr * c.words * sizeof(*c.global));
+        eng_zeroed_free(c.listed, e->user_nr);
+    }
     eng_periods_release(&c.per);
     pthread_rwlock_unlock(&e->lock);
     return rc;

@@ -26,6 +26,28 @@ void *eng_big_alloc(size_t n)
     return p;
 }
 
+#define ZEROED_MMAP (1u << 20) /* from a megabyte on */
+
+void *eng_zeroed_alloc(size_t n)
+{
+    if (n < ZEROED_MMAP)
+        return xcalloc(1, n);
+    void *p = mmap(NULL, n, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (p == MAP_FAILED)
+        abort(); /* no address space left: as xmalloc does */
+    return p;
+}
+
+void eng_zeroed_free(void *p, size_t n)
+{
+    if (!p)
+        return;
+    if (n < ZEROED_MMAP)
+        free(p);
+    else
+        munmap(p, n);
+}
+
 uint32_t eng_idmap_get(const struct eng_idmap *m, int64_t id)
 {
     if (id <= 0 || (uint64_t)id >= m->cap)

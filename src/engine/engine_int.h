@@ -6,6 +6,7 @@
 #include <pthread.h>
 
 #include "base/strmap.h"
+#include "base/time.h"
 #include "engine.h"
 
 #define ENGINE_MAX_NAMES 65535 /* codes 0..65534; later names share the last code */
@@ -132,6 +133,10 @@ struct engine *eng_new(int64_t ws, int threads);
 /* Memory for a column or another big array read out of order: in huge pages where the kernel
  * gives them (Linux, transparent huge pages on madvise). Freed with free(). */
 void *eng_big_alloc(size_t n);
+/* n zero bytes that cost only what is touched of them (fresh pages from the kernel: a calloc
+ * may hand back a recycled block and clear all of it); freed with eng_zeroed_free(p, n). */
+void *eng_zeroed_alloc(size_t n);
+void eng_zeroed_free(void *p, size_t n);
 /* The dense index of store account id (created, with no attributes, when new). */
 uint32_t eng_account_of(struct engine *e, int64_t id);
 /* The dense index of store contact id (0 for 0), created when new; sets its home and
@@ -209,8 +214,12 @@ static inline size_t eng_periods_at(const struct eng_periods *p, uint32_t t)
 
 /* How many days of p lie in [from, to): a day cut by the window counts for its share. */
 double eng_periods_cover(const struct eng_periods *p, int64_t from, int64_t to);
-/* The calendar day of instant ms, as a day number (differences are calendar days). */
-int64_t eng_day_number(int64_t ms);
+/* The calendar day of instant ms, as a day number (differences are calendar days); in a time
+ * zone, the local date (tz_local_day). Inline: a portfolio asks it once an account. */
+static inline int64_t eng_day_number(int64_t ms)
+{
+    return ms >= 0 ? ms / MS_PER_DAY : -((-ms + MS_PER_DAY - 1) / MS_PER_DAY);
+}
 
 /* ---- scan.c ---- */
 /* The sorted events of one account in a window, columns and tail merged. */

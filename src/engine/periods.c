@@ -2,8 +2,8 @@
  * computed once per query. Scans find an event's period among them (eng_periods_at: a guess from
  * the mean length checked against the boundaries), never by dividing timestamps by a day:
  * cutting in a workspace's time zone is then a matter of other boundaries, and the helpers below
- * (period_start, period_next, days_before, eng_day_number) are the only places that know the
- * calendar. Today they are UTC. */
+ * (period_start, period_next, days_before) and eng_day_number (engine_int.h) are the only places
+ * that know the calendar. Today they are UTC. */
 #include <stdlib.h>
 
 #include "base/mem.h"
@@ -40,12 +40,6 @@ static int64_t period_next(int period, int64_t start)
 static int64_t days_before(int64_t ms, int n)
 {
     return ms - (int64_t)n * MS_PER_DAY;
-}
-
-int64_t eng_day_number(int64_t ms)
-{
-    int64_t d = time_day_start(ms);
-    return d / MS_PER_DAY;
 }
 
 /* Event seconds of a boundary, clamped to the column's range: events at second t belong to
