@@ -107,11 +107,16 @@ static void trend_pass(const struct acc_ctx *c, struct eng_scratch *s, uint32_t 
                        const struct eng_run *r, size_t i, size_t n, int64_t *block_users)
 {
     struct eng_ustate *us = s->users;
+    size_t bi = 0;
+    uint32_t next = 0; /* the end of block bi: looked up only when a later block begins */
     for (; i < n; i++) {
         uint32_t u = r->user[i];
         if (!u)
             continue;
-        size_t bi = eng_periods_at(&c->blocks, r->ts[i]);
+        if (r->ts[i] >= next) {
+            bi = eng_periods_at(&c->blocks, r->ts[i]);
+            next = c->blocks.s[bi + 1];
+        }
         struct eng_ustate *st = &us[u];
         if (st->stamp != stamp || st->block != bi) {
             st->stamp = stamp;
