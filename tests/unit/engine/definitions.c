@@ -343,3 +343,51 @@ Test(definitions, survival_of_subscriptions, .init = open_fresh, .fini = close_a
     engine_survival_free(&s);
     engine_free(e);
 }
+
+/* User cohorts of one account: its users (by home) only, their activity in other accounts
+ * counting; users of several accounts take the shared path, the others their account's own. */
+Test(definitions, cohorts_of_one_account, .init = open_fresh, .fini = close_and_remove)
+{
+    int64_t a = account("a", NULL, NULL, T0 - 30 * DAY), b = account("b", NULL, NULL, T0 - 30 * DAY);
+    int64_t u1 = contact("u1", a), u2 = contact("u2", b), u3 = contact("u3", a);
+    int64_t monday = T0 - 2 * DAY;
+    event(a, u1, "x", T0);            /* u1: home a, week 0 */
+    event(b, u1, "x", T0 + 7 * DAY);  /* and week 1, in b */
+    event(b, u2, "x", T0 + HOUR);     /* u2: home b, week 0 */
+    event(a, u3, "x", T0 + 14 * DAY); /* u3: home a, week 2 */
+    struct engine *e = build();
+    struct engine_query q = {.from = INT64_MIN, .to = INT64_MAX, .now = T0 + 20 * DAY};
+    struct engine_cohorts c;
+    /* the weeks run from the accounts' start (Monday T0 - 30 days) to now's (Monday T0 + 19):
+     * the cohort of monday (k = 0..3) is {u1, u2}, retained at k = 1: u1; that of monday + 14
+     * (k = 0, 1) is {u3} */
+    cr_assert_eq(engine_cohorts(e, &q, ENGINE_WEEK, ENGINE_ACTIVITY, ENGINE_USER,
+                                ENGINE_FIRST_ACTIVITY, &c, &err), 0, "%s", err.msg);
+    cr_assert_eq(c.nr, 6);
+    cr_expect_eq(c.rows[0].cohort, monday);
+    cr_expect_eq(c.rows[0].size, 2);
+    cr_expect_eq(c.rows[1].retained, 1, "u1, in b");
+    cr_expect_eq(c.rows[2].retained, 0);
+    cr_expect_eq(c.rows[4].cohort, monday + 14 * DAY);
+    cr_expect_eq(c.rows[4].size, 1);
+    engine_cohorts_free(&c);
+    /* account a: u1 and u3 */
+    q.account = a;
+    cr_assert_eq(engine_cohorts(e, &q, ENGINE_WEEK, ENGINE_ACTIVITY, ENGINE_USER,
+                                ENGINE_FIRST_ACTIVITY, &c, &err), 0, "%s", err.msg);
+    cr_assert_eq(c.nr, 6);
+    cr_expect_eq(c.rows[0].size, 1, "u1 only: u2's home is b");
+    cr_expect_eq(c.rows[1].retained, 1, "u1's week in b counts");
+    cr_expect_eq(c.rows[4].size, 1, "u3");
+    engine_cohorts_free(&c);
+    /* account level, account b: active in the weeks of monday and monday + 7 */
+    q.account = b;
+    cr_assert_eq(engine_cohorts(e, &q, ENGINE_WEEK, ENGINE_ACTIVITY, ENGINE_ACCOUNT,
+                                ENGINE_FIRST_ACTIVITY, &c, &err), 0, "%s", err.msg);
+    cr_assert_eq(c.nr, 4);
+    cr_expect_eq(c.rows[0].size, 1);
+    cr_expect_eq(c.rows[1].retained, 1);
+    cr_expect_eq(c.rows[2].retained, 0);
+    engine_cohorts_free(&c);
+    engine_free(e);
+}
