@@ -15,7 +15,7 @@
 #   bench/engine.sh [DIR]   data in DIR (default /tmp/landfall-bench), generated when missing
 #                           (minutes for 20 M events) and reused
 #   env: ACCOUNTS ("10000 100000"), NOW (2026-06-01), ROUNDS (5), REPS (runs a tool makes of a
-#        query in a round, median kept; 5), SQLITE_ROUNDS (rounds SQLite takes part in; 1: its
+#        query in a round, the fastest kept; 5), SQLITE_ROUNDS (rounds SQLite takes part in; 1: its
 #        queries take seconds to minutes), THREADS (default: the cores), BUILD_DIR (build);
 #        OLD_DRIVER and OLD_LANDFALL: an engine_driver and a landfall built from another
 #        revision, to time it beside this one (its snapshot: DB.engine-old)

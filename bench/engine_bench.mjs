@@ -14,8 +14,9 @@
 // Tools: lf1 / lfN (build/bench/engine_driver: landfall's engine on 1 and N threads), duckdb
 // (@duckdb/node-api, in this process), sqlite (the sqlite3 command on a compact copy), scan and
 // slice (build/bench/engine_baseline: one pass over packed arrays, all of them or the query's
-// events only). Times are of the query alone, in each tool's own process, median of `reps` runs
-// (SQLite: one run, including the sqlite3 process).
+// events only). Times are of the query alone, in each tool's own process, the fastest of `reps`
+// runs in a row (SQLite: one run, including the sqlite3 process): on a machine shared with other
+// work the fastest run is the one least disturbed by it.
 import { DuckDBInstance } from '@duckdb/node-api';
 import { spawn, spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -58,8 +59,8 @@ class Child {
     this.proc.stdin.write(line + '\n');
     const answer = await this.read();
     if (answer === null) throw new Error(`no answer to '${line}'`);
-    const [median, min, rows, ...digest] = answer.split(' ');
-    return { ms: Number(median), rows: Number(rows), digest: digest.join(' ') };
+    const [, min, rows, ...digest] = answer.split(' ');
+    return { ms: Number(min), rows: Number(rows), digest: digest.join(' ') };
   }
   close() {
     this.proc.stdin.end();
@@ -131,7 +132,7 @@ async function duckdbTool(path, sql, reps, cat) {
       ms.push(Number(process.hrtime.bigint() - t0) / 1e6);
     }
     const rows = result.getRowsJS().map((r) => r.map(num));
-    return { ms: median(ms), rows: rows.length, digest: digest(q, rows, cat) };
+    return { ms: Math.min(...ms), rows: rows.length, digest: digest(q, rows, cat) };
   };
   for (const q of Object.keys(sql)) await run(q); // warm: the first run reads the file
   return { run, close: () => conn.closeSync() };
@@ -204,7 +205,7 @@ async function run(o) {
   const nameOf = (c) => c.replace(/N$/, String(threads));
   const head = ['query', ...cols.map((c) => nameOf(c) + ' ms'),
     ...pairs.map(([a, b]) => `${nameOf(a)}/${nameOf(b)}`), 'answers'];
-  console.log(`\n${o.label}: medians over ${rounds} rounds (SQLite ${Math.min(sqliteRounds, rounds)})`);
+  console.log(`\n${o.label}: medians over ${rounds} rounds (SQLite ${Math.min(sqliteRounds, rounds)}) of the fastest of ${reps} runs`);
   console.log(head.map((h, i) => (i ? h.padStart(i > cols.length ? 11 : 10) : h.padEnd(3))).join(' '));
   let bad = 0;
   const oldDiffer = [];
