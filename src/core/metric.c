@@ -26,10 +26,9 @@ int lf_metric(struct lf *lf, const char *name, const struct lf_args *args, struc
     *out = NULL;
     if (!def)
         return unknown(name, err);
-    /* the engine cuts its days in UTC until it takes the workspace's zone */
     struct metric_ctx c = {.def = def,
                            .ws = lf->w->info.id,
-                           .tz = def->needs & NEEDS_ENGINE ? tz_utc() : core_tz(lf),
+                           .tz = core_tz(lf),
                            .from = LF_UNSET,
                            .to = LF_UNSET};
     struct lf_table *t = NULL;

@@ -12,7 +12,7 @@
 #include "engine_int.h"
 
 #define SNAP_MAGIC "LFENGINE"
-#define SNAP_FORMAT 1
+#define SNAP_FORMAT 2 /* 2: users numbered by home account, multi bits */
 
 struct snap_header {
     char magic[8];
@@ -148,7 +148,7 @@ struct reader {
 
 static void *get(struct reader *r, size_t len)
 {
-    void *p = xmalloc(len ? len : 1);
+    void *p = eng_big_alloc(len ? len : 1);
     if (r->failed || len > r->left || (len && fread(p, 1, len, r->f) != len)) {
         r->failed = true;
         memset(p, 0, len ? len : 1);
@@ -226,10 +226,16 @@ static struct engine *snap_read(const char *path, int64_t ws, int threads, char 
     for (size_t a = 1; a < h.acc_nr; a++) {
         e->acc = xgrow(e->acc, sizeof(*e->acc), e->acc_nr + 1, &e->acc_cap);
         e->acc[e->acc_nr] = (struct eng_account){.id = acc_ids[a], .seats = LF_UNSET,
-                                                 .customer_since = LF_UNSET, .start = LF_UNSET,
+                                                 .customer_since = LF_UNSET,
+                                                 .first_paid = LF_UNSET, .start = LF_UNSET,
                                                  .churned_at = LF_UNSET};
         eng_idmap_set(&e->acc_map, acc_ids[a], (uint32_t)++e->acc_nr);
     }
+    e->span = xrealloc(e->span, e->acc_cap * sizeof(*e->span));
+    e->user_base = xrealloc(e->user_base, (e->acc_cap + 1) * sizeof(*e->user_base));
+    bool homes_ok = true;
+    for (size_t u = 0; u < h.user_nr; u++)
+        homes_ok &= e->user_home[u] < e->acc_nr;
     for (size_t u = 1; u < h.user_nr; u++)
         eng_idmap_set(&e->user_map, e->user_id[u], (uint32_t)u + 1);
     const char *p = names, *end = names + h.names_bytes;
@@ -242,11 +248,14 @@ static struct engine *snap_read(const char *path, int64_t ws, int threads, char 
     }
     free(acc_ids);
     free(names);
-    if (e->names_nr != h.names_nr || e->off[e->acc_nr] != e->nr) {
+    if (e->names_nr != h.names_nr || e->off[e->acc_nr] != e->nr || !homes_ok) {
         snprintf(why, 512, "'%s' is damaged (its dictionary or index is inconsistent)", path);
         engine_free(e);
         e = NULL;
+        goto out;
     }
+    eng_spans_compute(e);
+    eng_users_regroup(e); /* saved grouped: this only sets user_base */
 out:
     fclose(f);
     return e;
