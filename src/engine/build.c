@@ -186,7 +186,7 @@ int eng_fingerprint(struct engine *e, struct store *st, struct lf_err *err)
     if (e->high_water && !eng_store_event_hash(st, e->ws, e->high_water, &e->high_water_hash))
         return err_set(err, LF_ESTORE, "the store's event %lld vanished while it was read",
                        (long long)e->high_water);
-    return 0;
+    return store_users_stamp(st, e->ws, &e->users_stamp, err);
 }
 
 bool eng_add_event(struct engine *e, const struct event *ev)

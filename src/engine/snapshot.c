@@ -12,13 +12,14 @@
 #include "engine_int.h"
 
 #define SNAP_MAGIC "LFENGINE"
-#define SNAP_FORMAT 2 /* 2: users numbered by home account, multi bits */
+#define SNAP_FORMAT 3 /* 2: users numbered by home account, multi bits; 3: users_stamp */
 
 struct snap_header {
     char magic[8];
     uint32_t format, store_schema;
     int64_t ws, high_water;
     uint64_t high_water_hash;
+    int64_t users_stamp;
     uint64_t events, skipped, acc_nr, user_nr, names_nr, names_bytes;
     uint64_t payload_bytes, checksum;
 };
@@ -106,7 +107,8 @@ int engine_save(struct engine *e, const char *path, struct lf_err *err)
     }
     struct snap_header h = {.format = SNAP_FORMAT, .store_schema = (uint32_t)store_schema_version(),
                             .ws = e->ws, .high_water = e->high_water,
-                            .high_water_hash = e->high_water_hash, .events = e->nr,
+                            .high_water_hash = e->high_water_hash,
+                            .users_stamp = e->users_stamp, .events = e->nr,
                             .skipped = e->skipped, .acc_nr = e->acc_nr, .user_nr = e->user_nr,
                             .names_nr = e->names_nr};
     memcpy(h.magic, SNAP_MAGIC, 8);
@@ -222,6 +224,7 @@ static struct engine *snap_read(const char *path, int64_t ws, int threads, char 
     e->skipped = h.skipped;
     e->high_water = h.high_water;
     e->high_water_hash = h.high_water_hash;
+    e->users_stamp = h.users_stamp;
     /* accounts and users in their dense order, with their id maps */
     for (size_t a = 1; a < h.acc_nr; a++) {
         e->acc = xgrow(e->acc, sizeof(*e->acc), e->acc_nr + 1, &e->acc_cap);
@@ -265,6 +268,12 @@ out:
 static int agrees(struct engine *e, struct store *st, char *why)
 {
     uint64_t hash;
+    int64_t stamp;
+    struct lf_err err;
+    if (store_users_stamp(st, e->ws, &stamp, &err) < 0 || stamp != e->users_stamp) {
+        snprintf(why, 512, "the snapshot is stale: contacts were merged since it was made");
+        return 0;
+    }
     if (e->high_water == 0)
         return 1;
     if (!eng_store_event_hash(st, e->ws, e->high_water, &hash) || hash != e->high_water_hash) {

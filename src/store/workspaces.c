@@ -189,3 +189,16 @@ int store_changes_scan(struct store *st, int64_t ws, int64_t after, int64_t upto
     sql_free(st, q);
     return ret;
 }
+
+int store_users_stamp(struct store *st, int64_t ws, int64_t *out, struct lf_err *err)
+{
+    struct sql *q = sql_static(st, "SELECT COALESCE(MAX(seq), 0) FROM changes WHERE "
+                                   "workspace_id = ?1 AND resource = ?2 AND op = ?3", err);
+    *out = 0;
+    if (!q)
+        return -1;
+    sql_bind_int(st, q, 1, ws);
+    sql_bind_int(st, q, 2, resource_contacts.code);
+    sql_bind_int(st, q, 3, STORE_DELETED);
+    return sql_lookup(st, q, out, err) < 0 ? -1 : 0;
+}
