@@ -26,9 +26,15 @@ static const char *snapshot_path(const struct ws *w, struct buf *out)
     return buf_str(out);
 }
 
-static struct engine_opts engine_opts_of(const struct core *c)
+/* w->feed_mu held (the zone is replaced under it). */
+static struct engine_opts engine_opts_of(const struct ws *w)
 {
-    return (struct engine_opts){.progress = c->opts.progress, .threads = c->opts.threads};
+    const struct core *c = w->core;
+    const char *zone = w->tz ? tz_name(w->tz) : "UTC";
+    bool utc = !strcmp(zone, "UTC") || !strcmp(zone, "Etc/UTC");
+    return (struct engine_opts){.progress = c->opts.progress,
+                                .threads = c->opts.threads,
+                                .tz = utc ? NULL : w->tz};
 }
 
 /* An engine replaced (after a reset or a rebuild) may still be read by a query that took it
@@ -47,7 +53,7 @@ static int load(struct ws *w, struct store *st, const char **origin, struct lf_e
 {
     static const char *const origins[] = {"built", "snapshot", "rebuilt"};
     struct core *c = w->core;
-    struct engine_opts eo = engine_opts_of(c);
+    struct engine_opts eo = engine_opts_of(w);
     struct engine_open_info info;
     struct buf path = BUF_INIT;
     const char *snap = snapshot_path(w, &path);
@@ -270,7 +276,7 @@ static struct lf_table *info_table(struct engine *e, const char *origin, double 
 int lf_engine_rebuild(struct lf *lf, struct lf_table **out, struct lf_err *err)
 {
     struct ws *w = lf->w;
-    struct engine_opts eo = engine_opts_of(w->core);
+    struct engine_opts eo;
     struct buf path = BUF_INIT;
     const char *snap = snapshot_path(w, &path);
     struct engine *e = NULL;
@@ -281,6 +287,7 @@ int lf_engine_rebuild(struct lf *lf, struct lf_table **out, struct lf_err *err)
     if (!st)
         goto out;
     pthread_mutex_lock(&w->feed_mu);
+    eo = engine_opts_of(w);
     int64_t t0 = time_now_ms();
     if (store_feed_position(st, w->info.id, &seq, &events, err) < 0 ||
         engine_build(st, w->info.id, &eo, &e, err) < 0) {

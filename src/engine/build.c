@@ -10,6 +10,16 @@
 
 /* ---- dimensions ---- */
 
+/* The instant a stored date (its UTC midnight, as the store keeps dates) begins in the
+ * engine's zone: its local midnight. */
+static int64_t local_date(const struct engine *e, int64_t date)
+{
+    if (!e->tz || date == LF_UNSET)
+        return date;
+    int64_t day = date >= 0 ? date / MS_PER_DAY : -((-date + MS_PER_DAY - 1) / MS_PER_DAY);
+    return tz_day_start(e->tz, day);
+}
+
 /* Sets the attributes of the account with store id `id` (created when new) and empties its MRR
  * history; returns its dense index. The one place a build and engine_accounts_put set them. */
 static uint32_t account_set(struct engine *e, int64_t id, const char *ext_id, const char *segment,
@@ -21,7 +31,7 @@ static uint32_t account_set(struct engine *e, int64_t id, const char *ext_id, co
     a->segment = eng_intern(e, segment);
     a->plan = eng_intern(e, plan);
     a->seats = seats;
-    a->customer_since = customer_since;
+    a->customer_since = local_date(e, customer_since);
     a->mrr_nr = 0;
     return ai;
 }
@@ -48,7 +58,7 @@ static int on_mrr(void *p, const struct mrr_change *m, struct lf_err *err)
         return 0; /* an account of the accounts scan always matches */
     struct eng_account *a = &c->e->acc[ai];
     a->mrr = xgrow(a->mrr, sizeof(*a->mrr), a->mrr_nr + 1, &c->caps[ai]);
-    a->mrr[a->mrr_nr++] = (struct eng_mrr){m->date, m->mrr};
+    a->mrr[a->mrr_nr++] = (struct eng_mrr){local_date(c->e, m->date), m->mrr};
     return 0;
 }
 
@@ -121,7 +131,7 @@ int engine_accounts_put(struct engine *e, const struct engine_account_in *in, si
         free(a->mrr);
         a->mrr = x->mrr_nr ? xmalloc(x->mrr_nr * sizeof(*a->mrr)) : NULL;
         for (size_t k = 0; k < x->mrr_nr; k++)
-            a->mrr[k] = (struct eng_mrr){x->mrr[k].date, x->mrr[k].mrr};
+            a->mrr[k] = (struct eng_mrr){local_date(e, x->mrr[k].date), x->mrr[k].mrr};
         a->mrr_nr = x->mrr_nr;
         /* by date, stably (the store holds one change a day per account; histories are short) */
         for (size_t k = 1; k < a->mrr_nr; k++) {
@@ -563,6 +573,7 @@ int engine_build(struct store *st, int64_t ws, const struct engine_opts *opts,
 {
     *out = NULL;
     struct engine *e = eng_new(ws, opts ? opts->threads : 0);
+    e->tz = opts ? opts->tz : NULL;
     struct stage s = {.e = e};
     int64_t max_id;
     int ret = -1;

@@ -32,6 +32,9 @@ struct engine;
 struct engine_opts {
     bool progress; /* a progress bar on stderr while building (when it is a terminal) */
     int threads;   /* worker threads for builds and scans; 0 = the number of cores */
+    /* the workspace's zone (NULL: UTC): stored dates (customer since, MRR changes) are its
+     * local dates, so an account starts at its local midnight; borrowed for the engine's life */
+    const struct tz *tz;
 };
 
 /* Builds the engine of workspace ws from the store (accounts, MRR history, every event).

@@ -128,6 +128,7 @@ struct engine {
     int64_t high_water;     /* the highest store event id held */
     uint64_t high_water_hash; /* hash of that event's message id: the snapshot's fingerprint */
     int64_t users_stamp;    /* store_users_stamp when built: merges since make it stale */
+    const struct tz *tz;    /* engine_opts.tz: the zone of the stored dates */
 };
 
 /* ---- columns.c ---- */

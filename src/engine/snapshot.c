@@ -293,6 +293,8 @@ int engine_open(struct store *st, int64_t ws, const char *snapshot,
     int threads = opts ? opts->threads : 0;
     if (snapshot && access(snapshot, F_OK) == 0) {
         struct engine *e = snap_read(snapshot, ws, threads, info->warning);
+        if (e)
+            e->tz = opts ? opts->tz : NULL; /* before the dimensions are loaded */
         if (e && agrees(e, st, info->warning)) {
             int64_t max_id;
             if (eng_load_dims(e, st, err) < 0 || engine_sync(e, st, &info->caught_up, err) < 0 ||

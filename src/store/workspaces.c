@@ -83,7 +83,9 @@ int store_workspace_set_tz(struct store *st, int64_t ws, const char *tz, struct 
         return -1;
     sql_bind_int(st, q, 1, ws);
     sql_bind_text(st, q, 2, tz);
-    return sql_run(st, q, err);
+    /* every process serving the workspace reads its settings again (core/feed.c) */
+    return sql_run(st, q, err) < 0 ? -1
+                                   : store_log_change(st, ws, NULL, ws, 0, STORE_UPDATED, err);
 }
 
 static int clear_table(struct store *st, int64_t ws, const char *table, struct lf_err *err)
