@@ -15,7 +15,7 @@
 
 /* A text is analysed up to this many bytes (cut at a character, preferably at a space); the
  * rest is ignored and the result says so. A longer text is a document, not a comment. */
-#define TEXT_MAX_BYTES 16384
+#define TEXT_MAX_BYTES LF_TEXT_MAX_BYTES
 /* Topics reported per text, the first mentioned first. */
 #define TEXT_TOPICS_MAX 16
 
