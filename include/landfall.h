@@ -398,7 +398,8 @@ LF_API int lf_engine_bench(struct lf *lf, int64_t now, int runs, struct lf_table
  * What each text says, computed in the library with nothing sent anywhere: its sentiment
  * (VADER), the emotions of customer experience it shows (delight, gratitude, trust,
  * frustration, anger, confusion, anxiety, disappointment), the topics of a taxonomy it is
- * about, and its language. Only English is scored; other languages are marked as such. */
+ * about, and its language. Only English (and a text without letters: "👍") is scored; other
+ * languages are marked as such. */
 #define LF_TEXT_MAX_BYTES 16384 /* analysed per text; a longer one is cut (note "truncated") */
 #define LF_TEXT_MAX_TEXTS 1000  /* texts in one lf_text_analyze_json body */
 

@@ -1277,7 +1277,7 @@ static void op_text_analyze(struct doc *d, const struct route *rt, json_t *op)
             const char *help;
         } cols[] = {
             {"index", LF_COL_INT, "the text's index in texts"},
-            {"language", LF_COL_TEXT, "ISO 639-1 code, or und for an empty text"},
+            {"language", LF_COL_TEXT, "ISO 639-1 code, or und for a text without letters"},
             {"sentiment", LF_COL_TEXT, "positive, negative or neutral; null when not scored"},
             {"compound", LF_COL_REAL, "VADER's compound score, -1 to 1"},
             {"pos", LF_COL_REAL, "share of positive words"},

@@ -93,7 +93,7 @@ const char *lang_detect(const struct text_analyzer *a, const struct text_work *w
             other_lang = strcmp(l, "uk") == 0 ? "ru" : l;
     }
     if (latin == 0 && other == 0)
-        return w->words_nr ? "en" : "und"; /* digits only: nothing says it is not English */
+        return "und"; /* emoji, emoticons, digits: no language, nothing to misread either */
     if (other > latin) {
         if (uk)
             return "uk";

@@ -140,7 +140,9 @@ int text_analyze(const struct text_analyzer *a, struct text_work *w, const char 
     text_words(w, s, n);
     const char *lang = flags & TEXT_ENGLISH ? "en" : lang_detect(a, w, s, n);
     memcpy(out->lang, lang, strlen(lang) + 1);
-    if (strcmp(lang, "en") != 0)
+    /* English is scored, and a text without letters: its emoji, emoticons and punctuation
+     * mean the same in every language */
+    if (strcmp(lang, "en") != 0 && strcmp(lang, "und") != 0)
         return 0;
     out->scored = true;
     emotion_score(a, w, s, n, out->emotions);

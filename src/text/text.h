@@ -48,8 +48,9 @@ struct text_sentiment {
 const char *text_sentiment_label(double compound);
 
 struct text_result {
-    char lang[4];   /* ISO 639-1 ("en", "de"…), or "und" when nothing tells (an empty text) */
-    bool scored;    /* English, so sentiment, emotions and topics were computed */
+    char lang[4];   /* ISO 639-1 ("en", "de"…), or "und" for a text without letters */
+    bool scored;    /* English or without letters ("👍", ":)"), so sentiment, emotions and
+                     * topics were computed */
     bool empty;     /* nothing but spaces and markup */
     bool truncated; /* longer than TEXT_MAX_BYTES: only the start was analysed */
     bool html;      /* markup was found and removed before the analysis */
@@ -83,7 +84,8 @@ enum text_flags {
 };
 
 /* Analyses utf8[0..len) into *out. Markup is removed first (tags, comments, scripts and
- * styles; entities decoded), then the language is told; only English is scored. Returns -1
+ * styles; entities decoded), then the language is told; only English (and a text without
+ * letters) is scored. Returns -1
  * with LF_EINVAL, naming the byte offset, when the text is not UTF-8; *out is then empty. */
 int text_analyze(const struct text_analyzer *a, struct text_work *w, const char *utf8, size_t len,
                  unsigned flags, struct text_result *out, struct lf_err *err);
