@@ -242,7 +242,7 @@ void emotion_score(const struct text_analyzer *a, const struct text_work *w, con
             if (!negated)
                 add(out, t->emotion, t->weight * f);
             else if (positive(t->emotion))
-                add(out, TEXT_DISAPPOINTMENT, 0.6f * t->weight * f);
+                add(out, TEXT_DISAPPOINTMENT, 0.8f * t->weight * f);
         }
         i += best;
     }

@@ -113,5 +113,8 @@ const char *lang_detect(const struct text_analyzer *a, const struct text_work *w
     for (size_t l = 1; l < a->langs_nr; l++)
         if (hits[l] > hits[best])
             best = l;
+    /* one word of another language in an English sentence ("Das pretty sweet") is a loan */
+    if (best != 0 && hits[best] < 2 && 2 * hits[best] < w->words_nr)
+        best = 0;
     return a->lang_codes[best];
 }
