@@ -177,7 +177,7 @@ static bool negation(const struct text_analyzer *a, const struct text_work *w, s
     const char *x = word_at(w, i);
     size_t n = w->words[i].len;
     int64_t v;
-    return strcmp(x, "no") == 0 || strmap_get(&a->negations, x, n, &v) ||
+    return strcmp(x, "no") == 0 || (strmap_get(&a->modifiers, x, n, &v) && (v & MOD_NEGATE)) ||
            (n > 3 && strcmp(x + n - 3, "n't") == 0);
 }
 
@@ -187,8 +187,10 @@ static float intensity(const struct text_analyzer *a, const struct text_work *w,
     int64_t v;
     for (size_t d = 1; d <= 2 && d <= i; d++) {
         const char *x = word_at(w, i - d);
-        if (strmap_get(&a->boosters, x, w->words[i - d].len, &v))
-            return v > 0 ? 1.3f : 0.6f; /* the sign of the double's bits is its own */
+        if (strmap_get(&a->modifiers, x, w->words[i - d].len, &v) && (v & MOD_BOOST))
+            return 1.3f;
+        if (strmap_get(&a->modifiers, x, w->words[i - d].len, &v) && (v & MOD_DAMPEN))
+            return 0.6f;
         if (d == 1 && i >= 2 && strcmp(x, "of") == 0 &&
             (strcmp(word_at(w, i - 2), "kind") == 0 || strcmp(word_at(w, i - 2), "sort") == 0))
             return 0.6f;

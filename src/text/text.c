@@ -17,8 +17,7 @@ int text_analyzer_new(const char *taxonomy, size_t len, const char *origin,
     struct text_analyzer *a = xcalloc(1, sizeof(*a));
     *out = NULL;
     strmap_init(&a->lexicon);
-    strmap_init(&a->boosters);
-    strmap_init(&a->negations);
+    strmap_init(&a->modifiers);
     strmap_init(&a->emoji);
     strmap_init(&a->emo_words);
     strmap_init(&a->emo_prefixes);
@@ -50,8 +49,7 @@ void text_analyzer_free(struct text_analyzer *a)
     if (!a)
         return;
     strmap_release(&a->lexicon);
-    strmap_release(&a->boosters);
-    strmap_release(&a->negations);
+    strmap_release(&a->modifiers);
     strmap_release(&a->emoji);
     strmap_release(&a->emo_words);
     strmap_release(&a->emo_prefixes);

@@ -26,9 +26,11 @@ struct topic_term {
     uint32_t stems;  /* offset of its stems in the analyzer's pool, each NUL-terminated */
 };
 
+enum { MOD_BOOST = 1, MOD_DAMPEN = 2, MOD_NEGATE = 4 };
+
 struct text_analyzer {
-    /* VADER: lexicon word → valence (the double's bits), booster word → scalar; negations */
-    struct strmap lexicon, boosters, negations;
+    /* VADER: lexicon word → valence (the double's bits); its other words → MOD_ flags */
+    struct strmap lexicon, modifiers;
     struct strmap emoji; /* a character's UTF-8 → offset << 16 | length of its name */
     /* emotions: word → index of its first term, prefix ("frustrat*") → likewise */
     struct strmap emo_words, emo_prefixes;

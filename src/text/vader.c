@@ -41,11 +41,14 @@ static const char *const boost_down[] = {
     "sort of", "sorta", "sortof", "sort-of"};
 
 static const struct {
-    const char *words;
+    const char *words[3]; /* NULL after the last */
     double valence;
-} idioms[] = {{"the shit", 3},         {"the bomb", 3},        {"bad ass", 1.5},
-              {"yeah right", -2},      {"cut the mustard", 2}, {"kiss of death", -1.5},
-              {"hand to mouth", -2}};
+} idioms[] = {{{"the", "shit"}, 3},         {{"the", "bomb"}, 3},
+              {{"bad", "ass"}, 1.5},        {{"yeah", "right"}, -2},
+              {{"cut", "the", "mustard"}, 2}, {{"kiss", "of", "death"}, -1.5},
+              {{"hand", "to", "mouth"}, -2}};
+/* boost_down's entries of two words, which only idioms_check finds */
+static const char *const boost_pairs[][2] = {{"just", "enough"}, {"kind", "of"}, {"sort", "of"}};
 
 /* the port's PUNC_LIST: what may stand before or after a word and be dropped */
 static const char *const punc_list[] = {".",  "!",  "?",   ",",   ";",   ":",    "-",   "'",   "\"",
@@ -83,12 +86,21 @@ void vader_tables_init(struct text_analyzer *a)
             strmap_put(&a->lexicon, p, (size_t)(tab - p), dbits(strtod(tab + 1, NULL)));
         p = le + 1;
     }
-    for (size_t i = 0; i < sizeof(boost_up) / sizeof(*boost_up); i++)
-        strmap_put(&a->boosters, boost_up[i], strlen(boost_up[i]), dbits(B_INCR));
-    for (size_t i = 0; i < sizeof(boost_down) / sizeof(*boost_down); i++)
-        strmap_put(&a->boosters, boost_down[i], strlen(boost_down[i]), dbits(B_DECR));
-    for (size_t i = 0; i < sizeof(negate_words) / sizeof(*negate_words); i++)
-        strmap_put(&a->negations, negate_words[i], strlen(negate_words[i]), 1);
+    /* one look-up tells a word's roles: booster, dampener, negation */
+    static const struct {
+        const char *const *words;
+        size_t nr;
+        int64_t flag;
+    } roles[] = {{boost_up, sizeof(boost_up) / sizeof(*boost_up), MOD_BOOST},
+                 {boost_down, sizeof(boost_down) / sizeof(*boost_down), MOD_DAMPEN},
+                 {negate_words, sizeof(negate_words) / sizeof(*negate_words), MOD_NEGATE}};
+    for (size_t r = 0; r < sizeof(roles) / sizeof(*roles); r++)
+        for (size_t i = 0; i < roles[r].nr; i++) {
+            const char *w = roles[r].words[i];
+            int64_t v = 0;
+            strmap_get(&a->modifiers, w, strlen(w), &v);
+            strmap_put(&a->modifiers, w, strlen(w), v | roles[r].flag);
+        }
     /* "CHAR<TAB>NAME" */
     p = cldr_emoji_txt, end = p + cldr_emoji_txt_len;
     while (p < end) {
@@ -116,8 +128,8 @@ static bool is_punct(unsigned char c)
 static int js_space(const unsigned char *s, size_t n, size_t i)
 {
     unsigned char c = s[i];
-    if (c == ' ' || (c >= '\t' && c <= '\r'))
-        return 1;
+    if (c < 0x80)
+        return c == ' ' || (c >= '\t' && c <= '\r');
     if (c == 0xC2 && i + 1 < n && s[i + 1] == 0xA0)
         return 2;
     if (i + 2 >= n || c < 0xE1)
@@ -231,22 +243,20 @@ static bool leq(const struct vtok *t, const char *lit)
     return t->low_len == n && memcmp(t->low, lit, n) == 0;
 }
 
-/* True when tokens t[0..nr) joined by single spaces are `words`. */
-static bool seq_is(const struct vtok *t, size_t nr, const char *words)
+/* True when tokens t[0..nr) are `words` (the port joins them by spaces and compares). */
+static bool seq_is(const struct vtok *t, size_t nr, const char *const *words)
 {
-    const char *p = words;
-    for (size_t i = 0; i < nr; i++) {
-        if (i > 0 && *p++ != ' ')
+    for (size_t i = 0; i < nr; i++)
+        if (!words[i] || !teq(&t[i], words[i]))
             return false;
-        if (strlen(p) < t[i].len || memcmp(p, t[i].s, t[i].len) != 0)
-            return false;
-        p += t[i].len;
-    }
-    return *p == '\0';
+    return nr == 3 || !words[nr];
 }
 
 static bool seq_idiom(const struct vtok *t, size_t nr, double *val)
 {
+    /* most words start no idiom: their first letters are t, b, y, c, k and h */
+    if (t[0].len > 4 || !strchr("tbyckh", t[0].s[0]))
+        return false;
     for (size_t i = 0; i < sizeof(idioms) / sizeof(*idioms); i++)
         if (seq_is(t, nr, idioms[i].words)) {
             *val = idioms[i].valence;
@@ -255,10 +265,10 @@ static bool seq_idiom(const struct vtok *t, size_t nr, double *val)
     return false;
 }
 
-static bool seq_booster(const struct vtok *t, size_t nr)
+static bool seq_booster(const struct vtok *t)
 {
-    for (size_t i = 0; i < sizeof(boost_down) / sizeof(*boost_down); i++)
-        if (strchr(boost_down[i], ' ') && seq_is(t, nr, boost_down[i]))
+    for (size_t i = 0; i < sizeof(boost_pairs) / sizeof(*boost_pairs); i++)
+        if (teq(&t[0], boost_pairs[i][0]) && teq(&t[1], boost_pairs[i][1]))
             return true;
     return false;
 }
@@ -308,7 +318,7 @@ static double idioms_check(double valence, const struct vtok *w, size_t nr, size
         valence = v;
     if (nr - 1 > i + 1 && seq_idiom(&w[i], 3, &v))
         valence = v;
-    if (seq_booster(&w[i - 3], 2) || seq_booster(&w[i - 2], 2))
+    if (seq_booster(&w[i - 3]) || seq_booster(&w[i - 2]))
         valence += B_DECR;
     return valence;
 }
@@ -345,29 +355,19 @@ static double valence_of(const struct vtok *w, size_t nr, size_t i, bool cap_dif
     return least_check(valence, w, i);
 }
 
-/* JavaScript's Number.prototype.toFixed then parseFloat: the nearest of the decimals, a tie
- * (a value exactly halfway, which only a multiple of 2^-(digits+1) can be) away from zero,
- * where printf would round it to even. */
+/* JavaScript's Number.prototype.toFixed then parseFloat: n / 10^digits for the integer n
+ * nearest to x · 10^digits, taken on the exact value of x, a tie (exactly halfway) going away
+ * from zero. The product is rounded but fma gives its exact error e: x · 10^digits = p + e. A
+ * fraction of p other than one half is at least an ulp of p from it, more than |e|, so it
+ * decides; at one half exactly, e does. n / 10^digits in double is what parseFloat reads. */
 static double to_fixed(double x, int digits)
 {
-    double scaled = ldexp(fabs(x), digits + 1); /* exact: a power of two */
-    char s[64];
-    if (scaled == floor(scaled) && fmod(scaled, 2) == 1 && fabs(x) < 1e15) {
-        double p = pow(10, digits);
-        double r = (floor(fabs(x) * p) + 1) / p; /* fabs(x) * p is then exact too */
-        snprintf(s, sizeof(s), "%.*f", digits, x < 0 ? -r : r);
-    } else {
-        snprintf(s, sizeof(s), "%.*f", digits, x);
-    }
-    return strtod(s, NULL);
-}
-
-static size_t count_char(const char *s, size_t n, char c)
-{
-    size_t k = 0;
-    for (size_t i = 0; i < n; i++)
-        k += s[i] == c;
-    return k;
+    double scale = digits == 3 ? 1e3 : 1e4, m = fabs(x);
+    double p = m * scale, e = fma(m, scale, -p), n = floor(p), frac = p - n;
+    if (frac > 0.5 || (frac == 0.5 && e >= 0))
+        n += 1;
+    double r = n / scale;
+    return x < 0 && r != 0 ? -r : r; /* no -0: "-0.0000" reads back as 0 in JSON */
 }
 
 static void score_valence(const double *sent, size_t nr, const char *text, size_t len,
@@ -379,7 +379,9 @@ static void score_valence(const double *sent, size_t nr, const char *text, size_
     double sum_s = 0;
     for (size_t i = 0; i < nr; i++)
         sum_s += sent[i];
-    size_t ep = count_char(text, len, '!'), qm = count_char(text, len, '?');
+    size_t ep = 0, qm = 0;
+    for (size_t i = 0; i < len; i++)
+        ep += text[i] == '!', qm += text[i] == '?';
     double amp = (double)(ep > 4 ? 4 : ep) * 0.292;
     if (qm > 1)
         amp += qm <= 3 ? (double)qm * 0.18 : 0.96;
@@ -414,8 +416,18 @@ static void score_valence(const double *sent, size_t nr, const char *text, size_
 static size_t spell_emoji(const struct text_analyzer *a, struct text_work *w, const char *s,
                           size_t len)
 {
-    size_t o = 0;
+    size_t o = 0, first = len;
     bool prev_space = true, any = false;
+    /* most texts have no emoji: none is ASCII, and none has a byte under 0xC2 to start with */
+    for (size_t i = 0; i < len && first == len; i++)
+        if ((unsigned char)s[i] >= 0xC2) {
+            int64_t v;
+            size_t n = (unsigned char)s[i] < 0xE0 ? 2 : (unsigned char)s[i] < 0xF0 ? 3 : 4;
+            if (n <= len - i && strmap_get(&a->emoji, s + i, n, &v))
+                first = i;
+        }
+    if (first == len)
+        return (size_t)-1;
     for (size_t i = 0; i < len;) {
         unsigned char c = (unsigned char)s[i];
         size_t n = c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
@@ -481,13 +493,14 @@ void text_sentiment(const struct text_analyzer *a, struct text_work *w, const ch
         int64_t v;
         t->in_lex = strmap_get(&a->lexicon, t->low, t->low_len, &v);
         t->val = t->in_lex ? bitsd(v) : 0;
-        t->is_boost = strmap_get(&a->boosters, t->low, t->low_len, &v);
-        t->boost = t->is_boost ? bitsd(v) : 0;
+        int64_t mod = 0;
+        strmap_get(&a->modifiers, t->low, t->low_len, &mod);
+        t->is_boost = mod & (MOD_BOOST | MOD_DAMPEN);
+        t->boost = mod & MOD_BOOST ? B_INCR : mod & MOD_DAMPEN ? B_DECR : 0;
         t->upper = is_upper(t->s, t->len);
         /* negated(): a negation word, or any word with "n't". The port compares the words as
          * written, so "Not bad" stays bad; VADER 3.3.2 lowercases them first, and so do we. */
-        t->neg = strmap_get(&a->negations, t->low, t->low_len, &v) ||
-                 has_nt(t->low, t->low_len);
+        t->neg = (mod & MOD_NEGATE) || has_nt(t->low, t->low_len);
         caps += t->upper;
     }
     bool cap_diff = caps > 0 && caps < nr;
