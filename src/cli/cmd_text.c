@@ -64,6 +64,12 @@ static int slurp(const char *path, char **data, size_t *len, struct lf_err *err)
     return 0;
 }
 
+static int oom(void)
+{
+    fprintf(stderr, "landfall: out of memory\n");
+    return EXIT_FAILURE_;
+}
+
 static int analyze(int argc, char **argv)
 {
     struct lf_text_opts opts = {0};
@@ -75,6 +81,10 @@ static int analyze(int argc, char **argv)
     struct lf_table *t = NULL;
     struct lf_err err = {0};
     bool dashdash = false;
+    if (!texts || !lens) {
+        rc = oom();
+        goto out;
+    }
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         if (dashdash || a[0] != '-' || strcmp(a, "-") == 0) {
@@ -120,6 +130,10 @@ static int analyze(int argc, char **argv)
         free(lens);
         texts = calloc(lines + 2, sizeof(*texts));
         lens = calloc(lines + 2, sizeof(*lens));
+        if (!texts || !lens) {
+            rc = oom();
+            goto out;
+        }
         /* one text a line; a last line without its newline counts, an empty file has none */
         for (size_t b = 0; b < len;) {
             char *nl = memchr(data + b, '\n', len - b);

@@ -223,7 +223,8 @@ void emotion_score(const struct text_analyzer *a, const struct text_work *w, con
                 if (n == best && n > 0 && nhits < 8)
                     hits[nhits++] = k;
             }
-        for (size_t l = a->emo_prefix_max; best <= 1 && l >= a->emo_prefix_min && l > 0; l--) {
+        /* a prefix only for a word no exact term has: "scared" is not also "scare*" */
+        for (size_t l = a->emo_prefix_max; best == 0 && l >= a->emo_prefix_min && l > 0; l--) {
             if (l > w->words[i].len ||
                 !strmap_get(&a->emo_prefixes, x, l, &head))
                 continue;
