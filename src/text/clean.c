@@ -216,8 +216,11 @@ static uint32_t fold(uint32_t cp)
 
 void text_words(struct text_work *w, const char *s, size_t len)
 {
+    /* words_text's size (text_work_new): a text is at most TEXT_MAX_BYTES, a taxonomy's term
+     * at most TERM_MAX bytes, so this only guards */
+    const size_t cap = 2 * TEXT_NORM_CAP + TEXT_TOKENS_CAP;
     size_t nr = 0, o = 0;
-    for (size_t i = 0; i < len && nr < TEXT_TOKENS_CAP;) {
+    for (size_t i = 0; i < len && nr < TEXT_TOKENS_CAP && o + 5 < cap;) {
         uint32_t cp;
         int n = text_utf8_next(s, len, i, &cp);
         bool digit = cp >= '0' && cp <= '9';
@@ -229,7 +232,7 @@ void text_words(struct text_work *w, const char *s, size_t len)
         wd->off = (uint32_t)o;
         wd->src = (uint32_t)i;
         size_t caps = 0, letters = 0;
-        while (i < len) {
+        while (i < len && o + 5 < cap) {
             n = text_utf8_next(s, len, i, &cp);
             bool apos = cp == '\'' || cp == 0x2019;
             if (apos) { /* inside a word only: "don't", "customer's" */

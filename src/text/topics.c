@@ -12,6 +12,7 @@
 #define TOPICS_MAX 1000     /* a uint16_t holds a topic's index */
 #define TOPIC_NAME_MAX 48
 #define TERM_WORDS_MAX 8
+#define TERM_MAX 256        /* bytes */
 
 void *topics_stemmer_new(void)
 {
@@ -45,6 +46,9 @@ static int add_term(struct text_analyzer *a, struct sb_stemmer *st, struct text_
                     uint16_t topic, const char *t, size_t n, size_t *pool_cap, size_t *terms_cap,
                     const char *origin, size_t line, struct lf_err *err)
 {
+    if (n > TERM_MAX)
+        return err_set(err, LF_EINVAL, "'%s' line %zu: a term of more than %d bytes", origin,
+                       line, TERM_MAX);
     text_words(w, t, n);
     if (w->words_nr == 0)
         return err_set(err, LF_EINVAL, "'%s' line %zu: a term without a word", origin, line);

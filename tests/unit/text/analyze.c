@@ -224,6 +224,10 @@ Test(analyze, taxonomy_of_ones_own)
         {"a: one two three four five six seven eight nine\n",
          "'t' line 1: 'one two three four five six seven eight nine' has more than 8 words"},
         {"# nothing\n", "'t': no topic"},
+        {"a: xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+         "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+         "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\n",
+         "'t' line 1: a term of more than 256 bytes"},
         {"a: caf\xC3\n", "'t' is not UTF-8: byte offset 6"},
     };
     for (size_t i = 0; i < sizeof(bad) / sizeof(*bad); i++) {
