@@ -28,6 +28,7 @@ const struct cli_cmd cli_commands[] = {
     {"engine", cmd_engine, "rebuild, describe or benchmark the in-memory analytics engine",
      cmd_engine_help},
     {"openapi", cmd_openapi, "print the OpenAPI 3.1 document of the HTTP API", cmd_openapi_help},
+    {"text", cmd_text, "sentiment, emotions, topics and language of texts", cmd_text_help},
     {NULL, NULL, NULL, NULL},
 };
 
