@@ -116,8 +116,13 @@ double gammagamma_expected(const struct gammagamma_params *p, double x, double m
 
 /* ---- shifted-beta-geometric retention (sbg.c) ---- */
 
+/* Churn probabilities θ ~ Beta(gamma, delta) across customers; or, in the model's limit
+ * gamma, delta → ∞ with gamma / (gamma + delta) = theta (no heterogeneity: the geometric
+ * distribution), geometric with gamma = delta = INFINITY. */
 struct sbg_params {
-    double gamma, delta; /* churn probabilities θ ~ Beta(gamma, delta) */
+    double gamma, delta;
+    bool geometric;
+    double theta; /* when geometric */
 };
 
 /* n customers (a weight: a count, or 1 for one account) who churned in period t >= 1 (were
@@ -134,13 +139,20 @@ struct sbg_fit {
     const char *why;
     struct sbg_params p;
     double ll; /* Σ n ln P(T = t) over churns + Σ n ln S(t) over the censored (F&H 2007, eq. 4) */
+    double ll_geometric; /* the same at the geometric maximum, for comparison */
     double customers, churned;
     int iterations;
 };
 
+/* Fits the sBG by maximum likelihood. When no (gamma, delta) does better than the geometric
+ * limit (the data show no more heterogeneity than one churn probability for all: the supremum
+ * lies at gamma, delta → ∞), the fit is that limit: status CLV_FIT_OK, p.geometric, p.theta the
+ * geometric maximum (churns / renewal decisions). Returns 0 when fitted, -1 when not (no
+ * subscription, no churn, or no convergence; out->why). */
 int sbg_fit(const struct sbg_obs *o, size_t nr, struct sbg_fit *out);
 double sbg_ll(const struct sbg_params *p, const struct sbg_obs *o, size_t nr);
-/* S(t) = B(gamma, delta + t) / B(gamma, delta): the share still active after t periods. */
+/* S(t) = B(gamma, delta + t) / B(gamma, delta) (geometric: (1 - theta)^t): the share still
+ * active after t periods. The functions below take the geometric limit likewise. */
 double sbg_survival(const struct sbg_params *p, double t);
 /* P(T = t) = B(gamma + 1, delta + t - 1) / B(gamma, delta), t >= 1. */
 double sbg_churn(const struct sbg_params *p, double t);
@@ -153,8 +165,8 @@ double sbg_derl(const struct sbg_params *p, double k, double d);
 /* DEL(d): the expected discounted lifetime of a new customer in periods, its first payment
  * undiscounted: Σ_{t >= 0} S(t) / (1 + d)^t = 2F1(1, delta; gamma + delta; 1 / (1 + d)). */
 double sbg_del(const struct sbg_params *p, double d);
-/* E[T] = (gamma + delta - 1) / (gamma - 1): the mean lifetime in periods; NAN (infinite) when
- * gamma <= 1. */
+/* E[T] = (gamma + delta - 1) / (gamma - 1) (geometric: 1 / theta): the mean lifetime in
+ * periods; NAN (infinite) when gamma <= 1. */
 double sbg_mean_lifetime(const struct sbg_params *p);
 
 /* A subscription's lifetime from its MRR history, as the analytics engine defines it for

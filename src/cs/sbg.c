@@ -93,9 +93,26 @@ double sbg_ll(const struct sbg_params *p, const struct sbg_obs *o, size_t nr)
 
 #define LOG_EDGE 16.0
 
+/* The geometric maximum: θ = churns / renewal decisions (a churn in period t made t of them, a
+ * subscription renewed t times and still active t), and its log-likelihood. */
+static double geometric_fit(const struct data *d, double *theta)
+{
+    double churns = 0, decisions = 0;
+    for (size_t i = 0; i < d->nr; i++) {
+        decisions += d->o[i].n * (double)d->o[i].t;
+        if (d->o[i].churned)
+            churns += d->o[i].n;
+    }
+    *theta = churns / decisions;
+    double ll = churns * log(*theta);
+    if (decisions > churns)
+        ll += (decisions - churns) * log1p(-*theta);
+    return ll;
+}
+
 int sbg_fit(const struct sbg_obs *o, size_t nr, struct sbg_fit *out)
 {
-    *out = (struct sbg_fit){.p = {NAN, NAN}, .ll = NAN};
+    *out = (struct sbg_fit){.p = {NAN, NAN, false, NAN}, .ll = NAN, .ll_geometric = NAN};
     for (size_t i = 0; i < nr; i++) {
         out->customers += o[i].n;
         if (o[i].churned)
@@ -114,14 +131,24 @@ int sbg_fit(const struct sbg_obs *o, size_t nr, struct sbg_fit *out)
     }
     struct data d;
     data_init(&d, o, nr);
-    double u[2] = {0, 0}, f;
+    double u[2] = {0, 0}, f, theta;
     int rc = mle_minimize(objective, &d, 2, u, &f, &out->iterations);
-    double n = d.n;
+    double n = d.n, ll = isfinite(f) ? -f * n : -INFINITY;
+    out->ll_geometric = geometric_fit(&d, &theta);
     free(d.o);
+    /* the geometric limit is the supremum when no (γ, δ) found beats it; otherwise the sBG's
+     * maximum is inside (a flat or runaway one is not identified) */
+    double tol = 1e-7 * fmax(n, fabs(out->ll_geometric)); /* below the functions' rounding */
+    if (ll <= out->ll_geometric + tol) {
+        out->p = (struct sbg_params){INFINITY, INFINITY, true, theta};
+        out->ll = out->ll_geometric;
+        out->status = CLV_FIT_OK;
+        return 0;
+    }
     if (rc == -2 || fabs(u[0]) > LOG_EDGE || fabs(u[1]) > LOG_EDGE) {
         out->status = CLV_FIT_UNIDENTIFIED;
-        out->why = "the retention likelihood has no maximum inside the parameter space (e.g. "
-                   "every subscription churned in its first period): the sBG is not identified";
+        out->why = "the retention likelihood has no maximum inside the parameter space: the "
+                   "sBG is not identified";
         return -1;
     }
     if (rc < 0) {
@@ -129,8 +156,8 @@ int sbg_fit(const struct sbg_obs *o, size_t nr, struct sbg_fit *out)
         out->why = "the sBG fit did not converge";
         return -1;
     }
-    out->p = (struct sbg_params){exp(u[0]), exp(u[1])};
-    out->ll = -f * n;
+    out->p = (struct sbg_params){exp(u[0]), exp(u[1]), false, NAN};
+    out->ll = ll;
     out->status = CLV_FIT_OK;
     return 0;
 }
@@ -141,6 +168,8 @@ double sbg_survival(const struct sbg_params *p, double t)
 {
     if (t <= 0)
         return 1;
+    if (p->geometric)
+        return pow(1 - p->theta, t);
     return exp(mle_lgamma(p->delta + t) - mle_lgamma(p->gamma + p->delta + t) +
                mle_lgamma(p->gamma + p->delta) - mle_lgamma(p->delta));
 }
@@ -149,6 +178,8 @@ double sbg_churn(const struct sbg_params *p, double t)
 {
     if (t < 1)
         return 0;
+    if (p->geometric)
+        return p->theta * pow(1 - p->theta, t - 1);
     return exp(log(p->gamma) + mle_lgamma(p->delta + t - 1) -
                mle_lgamma(p->gamma + p->delta + t) + mle_lgamma(p->gamma + p->delta) -
                mle_lgamma(p->delta));
@@ -165,17 +196,24 @@ static double f_1bc(double b, double c, double d)
 
 double sbg_derl(const struct sbg_params *p, double k, double d)
 {
+    /* geometric: Σ_{j >= 1} (1 - θ)^j / (1 + d)^(j - 1) */
+    if (p->geometric)
+        return d > 0 || p->theta > 0 ? (1 - p->theta) / (1 - (1 - p->theta) / (1 + d)) : NAN;
     double g = p->gamma, de = p->delta;
     return (de + k) / (g + de + k) * f_1bc(de + k + 1, g + de + k + 1, d);
 }
 
 double sbg_del(const struct sbg_params *p, double d)
 {
+    if (p->geometric)
+        return d > 0 || p->theta > 0 ? 1 / (1 - (1 - p->theta) / (1 + d)) : NAN;
     return f_1bc(p->delta, p->gamma + p->delta, d);
 }
 
 double sbg_mean_lifetime(const struct sbg_params *p)
 {
+    if (p->geometric)
+        return 1 / p->theta;
     return p->gamma > 1 ? (p->gamma + p->delta - 1) / (p->gamma - 1) : NAN;
 }
 

@@ -14,8 +14,8 @@
 
 /* Relative closeness: |got - want| <= tol × |want|. */
 #define cr_assert_rel(got, want, tol)                                                              \
-    cr_assert(fabs((got) - (want)) <= (tol) * fabs(want), "%s = %.8g, expected %.8g (± %g)", #got,  \
-              (double)(got), (double)(want), (double)(tol))
+    cr_assert(fabs((got) - (want)) <= (tol) * fabs(want), "%s = %.8g, expected %.8g (± %g)",      \
+              #got, (double)(got), (double)(want), (double)(tol))
 
 /* Rounds to 3 significant digits: "match to 3 significant digits" compares these. */
 static double sig3(double v)
@@ -438,10 +438,44 @@ Test(sbg, not_identified)
     cr_assert_eq(sbg_fit(alive, 2, &fit), -1);
     cr_assert_eq(fit.status, CLV_FIT_UNIDENTIFIED);
     cr_assert(isnan(fit.p.gamma));
-    /* everyone gone after the first period: γ / (γ + δ) → 1, δ → 0 */
+}
+
+Test(sbg, geometric_limit)
+{
+    /* Churn at one constant rate: 100 subscriptions, 10 % of those still there churn every
+     * period, observed 6 periods. The sBG's likelihood keeps rising towards γ, δ → ∞ (no
+     * heterogeneity); the fit is that limit, the geometric with θ = churns / renewal decisions
+     * = 46.8559 / 468.559 = 0.1 (Σ_t churned_t t + survivors × 6; here a constant hazard, so
+     * exactly 0.1). */
+    struct sbg_obs o[7];
+    double alive = 100;
+    for (int t = 1; t <= 6; t++) {
+        o[t - 1] = (struct sbg_obs){t, true, alive * 0.1};
+        alive *= 0.9;
+    }
+    o[6] = (struct sbg_obs){6, false, alive};
+    struct sbg_fit fit;
+    cr_assert_eq(sbg_fit(o, 7, &fit), 0, "%s", fit.why ? fit.why : "");
+    cr_assert(fit.p.geometric);
+    cr_assert_float_eq(fit.p.theta, 0.1, 1e-12);
+    cr_assert(isinf(fit.p.gamma));
+    /* and what it tells: S(t) = 0.9^t, E[T] = 10, DEL = 1 / (1 − 0.9 / 1.1) = 5.5 */
+    cr_assert_float_eq(sbg_survival(&fit.p, 3), 0.729, 1e-12);
+    cr_assert_float_eq(sbg_mean_lifetime(&fit.p), 10, 1e-12);
+    cr_assert_float_eq(sbg_del(&fit.p, 0.1), 5.5, 1e-12);
+    cr_assert_float_eq(sbg_derl(&fit.p, 4, 0.1), 0.9 * 5.5, 1e-12);
+    /* everyone gone after the first period: the geometric with θ = 1 (S(1) = 0) */
     struct sbg_obs gone[] = {{1, true, 10}};
-    cr_assert_eq(sbg_fit(gone, 1, &fit), -1);
-    cr_assert_eq(fit.status, CLV_FIT_UNIDENTIFIED, "status %d", fit.status);
+    cr_assert_eq(sbg_fit(gone, 1, &fit), 0);
+    cr_assert(fit.p.geometric);
+    cr_assert_float_eq(fit.p.theta, 1, 1e-12);
+    cr_assert_float_eq(sbg_survival(&fit.p, 1), 0, 1e-12);
+    /* the two segments of F&H 2007 are heterogeneous: not the limit */
+    struct sbg_obs fh[] = {{1, true, 369}, {2, true, 163}, {3, true, 86}, {4, true, 56},
+                           {5, true, 37},  {6, true, 27},  {7, true, 21}, {7, false, 241}};
+    cr_assert_eq(sbg_fit(fh, 8, &fit), 0);
+    cr_assert(!fit.p.geometric);
+    cr_assert_gt(fit.ll, fit.ll_geometric + 10);
 }
 
 Test(sbg, periods_started)
