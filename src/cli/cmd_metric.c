@@ -256,21 +256,29 @@ int cmd_cohorts(int argc, char **argv, const struct cli_env *env)
  * survival-projected one (their columns are others). */
 int cmd_survival(int argc, char **argv, const struct cli_env *env)
 {
-    const char *name = "survival";
+    const char *name = "survival", *cmd = "survival";
     int n = 0;
+    bool help = false;
     for (int i = 0; i < argc; i++) {
         if (i > 0 && strcmp(argv[i], "--median") == 0) {
             name = "survival-median";
+            cmd = "survival --median";
             continue;
         }
         if (i > 0 && strcmp(argv[i], "--project") == 0) {
             name = "survival-projected";
+            cmd = "survival --project";
             continue;
         }
+        help |= i > 0 && cli_is_help(argv[i]);
         argv[n++] = argv[i];
     }
     argv[n] = NULL;
-    return run("survival", lf_metric_find(name), n, argv, 1, env);
+    if (help && strcmp(name, "survival") == 0) {
+        cmd_survival_help(stdout);
+        return EXIT_OK;
+    }
+    return run(cmd, lf_metric_find(name), n, argv, 1, env);
 }
 
 /* `landfall clv --model M [--customers]`: the models and the metric each runs. */
