@@ -69,27 +69,37 @@ struct problem {
     mle_fn fn;
     void *ctx;
     size_t dim;
+    /* the last point evaluated, with its value and gradient: GSL's line search often asks for
+     * the gradient where it just took the value, and each evaluation is a pass over the data */
+    double u[MLE_DIM_MAX], f, grad[MLE_DIM_MAX];
+    bool cached;
 };
 
+/* f and its gradient at v, from the cache when v is its point. */
 static double eval(const gsl_vector *v, void *p, gsl_vector *g)
 {
-    const struct problem *pr = p;
-    double u[MLE_DIM_MAX], grad[MLE_DIM_MAX];
-    for (size_t i = 0; i < pr->dim; i++)
-        u[i] = gsl_vector_get(v, i);
-    double f = pr->fn(pr->ctx, u, g ? grad : NULL);
-    /* outside the function's domain: a wall the line search backs off from */
-    bool bad = !isfinite(f);
-    for (size_t i = 0; g && i < pr->dim; i++)
-        bad |= !isfinite(grad[i]);
-    if (bad) {
-        for (size_t i = 0; g && i < pr->dim; i++)
-            gsl_vector_set(g, i, 0);
-        return GSL_POSINF;
+    struct problem *pr = p;
+    bool same = pr->cached;
+    for (size_t i = 0; i < pr->dim && same; i++)
+        same = gsl_vector_get(v, i) == pr->u[i];
+    if (!same) {
+        for (size_t i = 0; i < pr->dim; i++)
+            pr->u[i] = gsl_vector_get(v, i);
+        pr->f = pr->fn(pr->ctx, pr->u, pr->grad);
+        /* outside the function's domain: a wall the line search backs off from */
+        bool bad = !isfinite(pr->f);
+        for (size_t i = 0; i < pr->dim; i++)
+            bad |= !isfinite(pr->grad[i]);
+        if (bad) {
+            pr->f = GSL_POSINF;
+            for (size_t i = 0; i < pr->dim; i++)
+                pr->grad[i] = 0;
+        }
+        pr->cached = true;
     }
     for (size_t i = 0; g && i < pr->dim; i++)
-        gsl_vector_set(g, i, grad[i]);
-    return f;
+        gsl_vector_set(g, i, pr->grad[i]);
+    return pr->f;
 }
 
 static double f_only(const gsl_vector *v, void *p)
@@ -107,9 +117,6 @@ static void f_and_df(const gsl_vector *v, void *p, double *f, gsl_vector *g)
     *f = eval(v, p, g);
 }
 
-/* On the gradient of a mean log-likelihood per customer in the logarithms of the parameters:
- * below this, the function's own rounding (about 1e-15 of values near 1) stops the line search,
- * and a parameter is within about 1e-6 of its own value of the maximum. */
 #define GRAD_TOL 1e-7
 
 /* BFGS from x; returns 0 when the gradient vanished. x and *f are the best point found. */
@@ -139,6 +146,15 @@ static int bfgs(struct problem *pr, gsl_vector *x, double *f, int *iterations)
 out:
     gsl_multimin_fdfminimizer_free(m);
     return ret;
+}
+
+static bool near_stationary(struct problem *pr, const gsl_vector *x)
+{
+    gsl_vector *g = gsl_vector_alloc(pr->dim);
+    df_only(x, pr, g);
+    bool near = gsl_multimin_test_gradient(g, 1e2 * GRAD_TOL) == GSL_SUCCESS;
+    gsl_vector_free(g);
+    return near;
 }
 
 /* Nelder-Mead from x, for where BFGS's line search gets stuck; x and *f improved in place. */
@@ -205,23 +221,22 @@ out:
 int mle_minimize(mle_fn fn, void *ctx, size_t dim, double *u, double *fmin, int *iterations)
 {
     mle_gsl_init();
-    struct problem pr = {fn, ctx, dim};
+    struct problem pr = {.fn = fn, .ctx = ctx, .dim = dim};
     gsl_vector *x = gsl_vector_alloc(dim);
     for (size_t i = 0; i < dim; i++)
         gsl_vector_set(x, i, u[i]);
     double f = f_only(x, &pr);
     *iterations = 0;
     int ret = isfinite(f) ? bfgs(&pr, x, &f, iterations) : -1;
+    /* BFGS may stop a hair short of its tolerance at the optimum, where the function's rounding
+     * stops the line search; only when it stalled further away does Nelder-Mead take over */
+    if (ret < 0 && isfinite(f) && near_stationary(&pr, x))
+        ret = 0;
     if (ret < 0 && isfinite(f)) {
         simplex(&pr, x, &f, iterations);
         ret = bfgs(&pr, x, &f, iterations);
-    }
-    if (ret < 0 && isfinite(f)) {
-        /* a last check: BFGS may stop a hair short of its tolerance at the optimum */
-        gsl_vector *g = gsl_vector_alloc(dim);
-        df_only(x, &pr, g);
-        ret = gsl_multimin_test_gradient(g, 1e2 * GRAD_TOL) == GSL_SUCCESS ? 0 : -1;
-        gsl_vector_free(g);
+        if (ret < 0 && isfinite(f) && near_stationary(&pr, x))
+            ret = 0;
     }
     for (size_t i = 0; i < dim; i++)
         u[i] = gsl_vector_get(x, i);
