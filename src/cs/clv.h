@@ -145,9 +145,9 @@ struct sbg_fit {
 };
 
 /* Fits the sBG by maximum likelihood. When no (gamma, delta) does better than the geometric
- * limit (the data show no more heterogeneity than one churn probability for all: the supremum
- * lies at gamma, delta → ∞), the fit is that limit: status CLV_FIT_OK, p.geometric, p.theta the
- * geometric maximum (churns / renewal decisions). Returns 0 when fitted, -1 when not (no
+ * limit, or the maximum runs off towards gamma + delta → ∞ (past 1e4: the data show no more
+ * heterogeneity than one churn probability for all), the fit is that limit: status
+ * CLV_FIT_OK, p.geometric, p.theta the geometric maximum (churns / renewal decisions). Returns 0 when fitted, -1 when not (no
  * subscription, no churn, or no convergence; out->why). */
 int sbg_fit(const struct sbg_obs *o, size_t nr, struct sbg_fit *out);
 double sbg_ll(const struct sbg_params *p, const struct sbg_obs *o, size_t nr);

@@ -136,10 +136,14 @@ int sbg_fit(const struct sbg_obs *o, size_t nr, struct sbg_fit *out)
     double n = d.n, ll = isfinite(f) ? -f * n : -INFINITY;
     out->ll_geometric = geometric_fit(&d, &theta);
     free(d.o);
-    /* the geometric limit is the supremum when no (γ, δ) found beats it; otherwise the sBG's
-     * maximum is inside (a flat or runaway one is not identified) */
+    /* The geometric limit is the supremum when no (γ, δ) found beats it, or when the search ran
+     * off towards γ + δ → ∞ (the polarisation 1 / (1 + γ + δ) below 1e-4: no heterogeneity to
+     * speak of, the likelihood flat along that ridge and within a hair of the limit's).
+     * Otherwise the sBG's maximum must be inside, converged, and curved every way. */
     double tol = 1e-7 * fmax(n, fabs(out->ll_geometric)); /* below the functions' rounding */
-    if (ll <= out->ll_geometric + tol) {
+    bool interior = rc == 0 && fabs(u[0]) <= LOG_EDGE && fabs(u[1]) <= LOG_EDGE;
+    bool runaway = !interior && 1 / (1 + exp(u[0]) + exp(u[1])) < 1e-4;
+    if (ll <= out->ll_geometric + tol || runaway) {
         out->p = (struct sbg_params){INFINITY, INFINITY, true, theta};
         out->ll = out->ll_geometric;
         out->status = CLV_FIT_OK;

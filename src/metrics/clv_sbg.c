@@ -111,9 +111,15 @@ static int run_start(struct run *r, struct metric_ctx *c, struct lf_err *err)
         if (!metric_account_passes(c, d->a))
             continue;
         struct cs_account ca = {d->changes, d->changes_nr, LF_UNSET};
-        int64_t start, churned_at;
+        int64_t start, churned_at, first_paid = LF_UNSET;
         sbg_lifetime(&ca, d->a->customer_since, &start, &churned_at);
-        if (start == LF_UNSET || start >= c->now)
+        for (size_t k = 0; k < d->changes_nr && first_paid == LF_UNSET; k++)
+            if (d->changes[k].mrr > 0)
+                first_paid = d->changes[k].date;
+        /* a subscription: started, and paid, before now (as survival counts them: an account
+         * that never paid, a consumer without a subscription, cannot churn) */
+        if (start == LF_UNSET || start >= c->now || first_paid == LF_UNSET ||
+            first_paid >= c->now)
             continue;
         struct sub s = {.a = d->a, .d = d, .start = start};
         for (size_t k = 0; k < c->by_nr; k++)

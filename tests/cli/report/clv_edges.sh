@@ -59,7 +59,8 @@ unset LANDFALL_WORKSPACE
 
 # subscriptions without any churn: no sBG, said so; their cohorts are observed, not projected
 export LANDFALL_WORKSPACE=loyal
-printf 'id,mrr,customer_since\nk1,50,2026-01-15\nk2,70,2026-02-10\n' >"$SCRATCH/loyal.csv"
+# (k3, a customer since March that never paid, is no subscription)
+printf 'id,mrr,customer_since\nk1,50,2026-01-15\nk2,70,2026-02-10\nk3,,2026-03-01\n' >"$SCRATCH/loyal.csv"
 run_lf import accounts "$SCRATCH/loyal.csv"
 check_eq "import loyal" 0 "$rc"
 run_lf clv --model sbg "${now[@]}" --json
