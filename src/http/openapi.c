@@ -1204,16 +1204,42 @@ static void op_cohorts(struct doc *d, const struct route *rt, json_t *op)
 static void op_survival(struct doc *d, const struct route *rt, json_t *op)
 {
     (void)rt;
-    char median[128];
+    char median[128], projected[128];
     metric_op(d, lf_metric_find("survival"), "survival", op);
     metric_result(d, lf_metric_find("survival-median"), median);
+    metric_result(d, lf_metric_find("survival-projected"), projected);
     push(params_of(op), param("query", "median", false,
                               "true: the median lifetimes (the survival-median metric)",
                               typed("boolean")));
-    json_t *either = json_pack("{s:[o,o]}", "oneOf", ref("schemas", "SurvivalResult"),
-                               ref("schemas", median));
+    /* project=true takes the survival-projected metric's parameters: those survival lacks */
+    json_t *more = json_object();
+    metric_params(lf_metric_find("survival-projected"), more);
+    size_t i;
+    json_t *p;
+    json_array_foreach(params_of(more), i, p) {
+        const char *name = json_string_value(json_object_get(p, "name"));
+        bool known = false;
+        size_t j;
+        json_t *q;
+        json_array_foreach(params_of(op), j, q)
+            known |= strcmp(json_string_value(json_object_get(q, "name")), name) == 0;
+        if (known)
+            continue;
+        set(p, "description",
+            strf("with project=true: %s", json_string_value(json_object_get(p, "description"))));
+        push(params_of(op), json_incref(p));
+    }
+    json_decref(more);
+    push(params_of(op),
+         param("query", "project", false,
+               "true: retention per cohort projected by the shifted-beta-geometric model (the "
+               "survival-projected metric, whose parameters it then takes); not with median",
+               typed("boolean")));
+    json_t *either = json_pack("{s:[o,o,o]}", "oneOf", ref("schemas", "SurvivalResult"),
+                               ref("schemas", median), ref("schemas", projected));
     set(responses_of(op), "200",
-        answer_of("the curves, or with median=true the medians", either));
+        answer_of("the curves, with median=true the medians, with project=true the projection",
+                  either));
 }
 
 static void op_keys_list(struct doc *d, const struct route *rt, json_t *op)
