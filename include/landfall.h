@@ -425,6 +425,14 @@ LF_API int lf_text_analyze(const struct lf_text_opts *opts, const char *const *t
 LF_API int lf_text_analyze_json(const char *body, size_t len, struct lf_table **out,
                                 struct lf_err *err);
 
+/* Every survey comment (responses.comment) and touchpoint text (touchpoints.text) is analysed
+ * with the built-in taxonomy in the transaction that stores it (the core reads the change log
+ * as it commits), and its result replaced when the text changes, deleted with its row. This
+ * analyses every text of the handle's workspace again (after an upgrade of the analysis, or of
+ * a store written by an older landfall) in one transaction; *texts (may be NULL) is how many.
+ * progress draws a bar on stderr when it is a terminal. -1 with err when the store failed. */
+LF_API int lf_text_rebuild(struct lf *lf, bool progress, int64_t *texts, struct lf_err *err);
+
 /* ---- time helpers shared by the front ends ---- */
 /* Parses ISO 8601 (date, date-time with or without offset) or unix seconds into ms. */
 LF_API int lf_time_parse(const char *s, int64_t *ms_out, struct lf_err *err);
