@@ -11,6 +11,7 @@ static const char help_text[] =
     "       landfall text analyze [OPTIONS] --file FILE\n"
     "       landfall text summary [--by DIMS] [--from T] [--to T] [--where F=V]... [--json|--csv]\n"
     "       landfall text comments [--survey ID] [--score MIN-MAX] [--topic T] [--sentiment S]\n"
+    "       landfall text topics [--survey ID] [--from T] [--to T]\n"
     "       landfall text rebuild [--quiet]\n"
     "\n"
     "Tells what each text says, in this process (nothing is sent anywhere):\n"
@@ -34,8 +35,9 @@ static const char help_text[] =
     "A text that is not UTF-8 is refused, naming its byte offset (and the line, with --file).\n"
     "\n"
     "Stored texts: every survey comment and touchpoint text is analysed when it is stored\n"
-    "(import, the REST API, ingestion), with the built-in taxonomy. 'text summary' and 'text\n"
-    "comments' are the metrics text-summary and text-comments ('landfall text summary --help',\n"
+    "(import, the REST API, ingestion), with the built-in taxonomy. 'text summary', 'text\n"
+    "comments' and 'text topics' (topic lift among detractors against promoters) are the\n"
+    "metrics text-summary, text-comments and text-topics ('landfall text summary --help',\n"
     "GET /v1/metrics/text-summary); 'text rebuild' analyses every stored text again (a progress\n"
     "bar on a terminal; --quiet: none, and no count).\n"
     "The method, its data and its figures: docs/text.md. The same over HTTP:\n"
@@ -203,14 +205,17 @@ static int rebuild(int argc, char **argv, const struct cli_env *env)
 int cmd_text(int argc, char **argv, const struct cli_env *env)
 {
     if (argc < 2)
-        return cli_usage("text", "'text' needs a command: analyze, summary, comments, rebuild");
+        return cli_usage("text", "'text' needs a command: analyze, summary, comments, topics, rebuild");
     if (strcmp(argv[1], "analyze") == 0)
         return analyze(argc - 1, argv + 1);
     if (strcmp(argv[1], "rebuild") == 0)
         return rebuild(argc - 1, argv + 1, env);
-    if (strcmp(argv[1], "summary") == 0 || strcmp(argv[1], "comments") == 0)
-        return cli_metric_run("text", argv[1][0] == 's' ? "text-summary" : "text-comments", argc,
-                              argv, 2, env);
-    return cli_usage("text", "'%s' is not a text command (analyze, summary, comments, rebuild)",
+    static const char *const metrics[][2] = {
+        {"summary", "text-summary"}, {"comments", "text-comments"}, {"topics", "text-topics"}};
+    for (size_t i = 0; i < sizeof(metrics) / sizeof(metrics[0]); i++)
+        if (strcmp(argv[1], metrics[i][0]) == 0)
+            return cli_metric_run("text", metrics[i][1], argc, argv, 2, env);
+    return cli_usage("text",
+                     "'%s' is not a text command (analyze, summary, comments, topics, rebuild)",
                      argv[1]);
 }

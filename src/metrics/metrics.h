@@ -165,5 +165,6 @@ extern const struct metric_def metric_dau, metric_wau, metric_mau, metric_sticki
     metric_portfolio, metric_adoption, metric_features, metric_seats, metric_recency, metric_ttv,
     metric_ttv_accounts;
 extern const struct metric_def metric_cohorts, metric_survival, metric_survival_median;
+extern const struct metric_def metric_text_summary, metric_text_comments, metric_text_topics;
 
 #endif
