@@ -124,6 +124,7 @@ enum lf_kind {
     LF_KIND_EVENTS,
     LF_KIND_TOUCHPOINTS,
     LF_KIND_RESPONSES,
+    LF_KIND_REVIEWS,  /* a rating of 1..5 and a text: a response to the survey 'review' */
     LF_KIND_NR
 };
 
