@@ -109,6 +109,20 @@ for q in "text-summary?from=2026-01-01&to=2026-06-01&by=month" \
                                     json(CAST(readfile('$SCRATCH/out') AS TEXT))")
     check_eq "$name: the CLI's document" 1 "$same"
 done
+# a REST create analyses the text in its transaction; a REST update replaces the result
+
+http POST /v1/touchpoints -H "Authorization: Bearer $admin_key" "${JSON[@]}" \
+    -d '{"id": "t9", "ts": "2026-04-05T10:00:00Z", "account_id": "acme", "kind": "chat", "text": "The book was good."}'
+check_eq "POST /v1/touchpoints" 201 "$status"
+check_eq "its text analysed" "0.4404" \
+    "$(sql "SELECT compound FROM text_results t JOIN touchpoints p ON p.id = t.row_id AND t.source = 2 WHERE p.ext_id = 't9'")"
+http PATCH /v1/touchpoints/t9 -H "Authorization: Bearer $admin_key" "${JSON[@]}" -d '{"text": "Today SUX!"}'
+check_eq "PATCH /v1/touchpoints/t9" 200 "$status"
+check_eq "its new text analysed" "-0.5461" \
+    "$(sql "SELECT compound FROM text_results t JOIN touchpoints p ON p.id = t.row_id AND t.source = 2 WHERE p.ext_id = 't9'")"
+http PATCH /v1/touchpoints/t9 -H "Authorization: Bearer $admin_key" "${JSON[@]}" -d '{"text": null}'
+check_eq "a text removed: no result" "0" \
+    "$(sql "SELECT count(*) FROM text_results t JOIN touchpoints p ON p.id = t.row_id AND t.source = 2 WHERE p.ext_id = 't9'")"
 # a REST delete takes the result along
 n0=$(sql 'SELECT count(*) FROM text_results')
 rid=$(sql "SELECT ext_id FROM responses WHERE ext_id = 'r2'")
