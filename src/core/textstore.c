@@ -147,9 +147,8 @@ int core_text_follow(struct ws *w, struct store *st, struct lf_err *err)
         if (i && by_row(&c.p[i], &c.p[i - 1]) == 0)
             continue;
         int has = store_text_source_get(st, x.ws, c.p[i].source, c.p[i].row_id, &text, err);
-        if (has < 0 ||
-            (has ? analyse(&x, c.p[i].source, c.p[i].row_id, buf_str(&text), err)
-                 : store_text_delete(st, x.ws, c.p[i].source, c.p[i].row_id, err)) < 0)
+        if (has < 0 || (has ? analyse(&x, c.p[i].source, c.p[i].row_id, buf_str(&text), err)
+                            : store_text_delete(st, x.ws, c.p[i].source, c.p[i].row_id, err)) < 0)
             goto out;
     }
     ret = store_text_cursor_set(st, x.ws, seq, err);

@@ -148,21 +148,20 @@ static int texts_load(struct texts *x, struct metric_ctx *c, struct lf_err *err)
         if (!r->comment)
             continue;
         const struct tp *t =
-            r->touchpoint_id ? bsearch(&r->touchpoint_id, x->tps, x->tps_nr, sizeof(*x->tps),
-                                       by_id)
+            r->touchpoint_id ? bsearch(&r->touchpoint_id, x->tps, x->tps_nr, sizeof(*x->tps), by_id)
                              : NULL;
-        x->it[x->it_nr++] = (struct item){.source = STORE_TEXT_RESPONSE,
-                                          .id = r->id,
-                                          .ts = r->ts,
-                                          .ext_id = r->ext_id,
-                                          .text = r->comment,
-                                          .a = metric_account(c, r->account_id),
-                                          .team = t ? t->team : NULL,
-                                          .kind = t ? t->kind : NULL,
-                                          .channel = t ? t->channel : NULL,
-                                          .sv = bsearch(&r->survey_id, x->sv, x->sv_nr,
-                                                        sizeof(*x->sv), by_id),
-                                          .score = r->score};
+        x->it[x->it_nr++] =
+            (struct item){.source = STORE_TEXT_RESPONSE,
+                          .id = r->id,
+                          .ts = r->ts,
+                          .ext_id = r->ext_id,
+                          .text = r->comment,
+                          .a = metric_account(c, r->account_id),
+                          .team = t ? t->team : NULL,
+                          .kind = t ? t->kind : NULL,
+                          .channel = t ? t->channel : NULL,
+                          .sv = bsearch(&r->survey_id, x->sv, x->sv_nr, sizeof(*x->sv), by_id),
+                          .score = r->score};
     }
     x->resp_items = x->it_nr;
     for (size_t i = 0; i < x->tps_nr; i++) {
@@ -212,8 +211,7 @@ static const char *item_value(const struct item *it, int dim)
 }
 
 /* In the window, analysed, and passing every `where`. */
-static bool item_passes(const struct metric_ctx *c, const struct item *it, int64_t from,
-                        int64_t to)
+static bool item_passes(const struct metric_ctx *c, const struct item *it, int64_t from, int64_t to)
 {
     if (!it->analysed || it->ts < from || it->ts >= to)
         return false;
@@ -301,9 +299,9 @@ struct agg {
     struct tally emotions, topics;
 };
 
-static const int text_dims[] = {DIM_DAY,     DIM_WEEK,  DIM_MONTH,      DIM_QUARTER, DIM_YEAR,
-                                DIM_ACCOUNT, DIM_SEGMENT, DIM_PLAN,     DIM_OWNER,   DIM_STAGE,
-                                DIM_TEAM,    DIM_TOUCHPOINT, DIM_CHANNEL, DIM_SURVEY, DIM_END};
+static const int text_dims[] = {DIM_DAY,     DIM_WEEK,       DIM_MONTH,   DIM_QUARTER, DIM_YEAR,
+                                DIM_ACCOUNT, DIM_SEGMENT,    DIM_PLAN,    DIM_OWNER,   DIM_STAGE,
+                                DIM_TEAM,    DIM_TOUCHPOINT, DIM_CHANNEL, DIM_SURVEY,  DIM_END};
 
 static int agg_cmp(const void *a, const void *b, void *ctx)
 {
@@ -702,9 +700,9 @@ static int compute_topics(struct metric_ctx *c, struct lf_table *t, struct lf_er
         size_t j = i;
         for (; j > 0; j--) {
             bool before = lift[j - 1] > lv ||
-                          (lift[j - 1] == lv && (rows[j - 1].det > v.det ||
-                                                 (rows[j - 1].det == v.det &&
-                                                  strcmp(rows[j - 1].name, v.name) < 0)));
+                          (lift[j - 1] == lv &&
+                           (rows[j - 1].det > v.det ||
+                            (rows[j - 1].det == v.det && strcmp(rows[j - 1].name, v.name) < 0)));
             if (before)
                 break;
             rows[j] = rows[j - 1];

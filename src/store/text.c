@@ -5,8 +5,8 @@
 #include <math.h>
 #include <string.h>
 
-#define RESULT_COLUMNS                                                                         \
-    "source, row_id, language, scored, compound, pos, neu, neg, emotions, topics, notes, "     \
+#define RESULT_COLUMNS                                                                             \
+    "source, row_id, language, scored, compound, pos, neu, neg, emotions, topics, notes, "         \
     "analyzed_at"
 
 int store_text_cursor(struct store *st, int64_t ws, int64_t *seq, struct lf_err *err)
@@ -20,8 +20,9 @@ int store_text_cursor(struct store *st, int64_t ws, int64_t *seq, struct lf_err 
 
 int store_text_cursor_set(struct store *st, int64_t ws, int64_t seq, struct lf_err *err)
 {
-    struct sql *q = sql_static(st, "INSERT INTO text_cursor(workspace_id, seq) VALUES (?1, ?2) "
-                                   "ON CONFLICT (workspace_id) DO UPDATE SET seq = excluded.seq",
+    struct sql *q = sql_static(st,
+                               "INSERT INTO text_cursor(workspace_id, seq) VALUES (?1, ?2) "
+                               "ON CONFLICT (workspace_id) DO UPDATE SET seq = excluded.seq",
                                err);
     if (!q)
         return -1;
@@ -37,8 +38,8 @@ static const char *source_sql(int source)
                : "SELECT text FROM touchpoints WHERE workspace_id = ?1 AND id = ?2";
 }
 
-int store_text_source_get(struct store *st, int64_t ws, int source, int64_t row_id,
-                          struct buf *out, struct lf_err *err)
+int store_text_source_get(struct store *st, int64_t ws, int source, int64_t row_id, struct buf *out,
+                          struct lf_err *err)
 {
     struct sql *q = sql_static(st, source_sql(source), err);
     if (!q)
@@ -84,11 +85,12 @@ int store_text_put(struct store *st, int64_t ws, const struct store_text_result 
     return sql_run(st, q, err);
 }
 
-int store_text_delete(struct store *st, int64_t ws, int source, int64_t row_id,
-                      struct lf_err *err)
+int store_text_delete(struct store *st, int64_t ws, int source, int64_t row_id, struct lf_err *err)
 {
-    struct sql *q = sql_static(st, "DELETE FROM text_results WHERE workspace_id = ?1 AND "
-                                   "source = ?2 AND row_id = ?3", err);
+    struct sql *q = sql_static(st,
+                               "DELETE FROM text_results WHERE workspace_id = ?1 AND "
+                               "source = ?2 AND row_id = ?3",
+                               err);
     if (!q)
         return -1;
     sql_bind_int(st, q, 1, ws);
@@ -152,8 +154,10 @@ int store_text_sources_scan(struct store *st, int64_t ws, store_text_source_fn f
 int store_text_results_scan(struct store *st, int64_t ws, store_text_fn fn, void *ctx,
                             struct lf_err *err)
 {
-    struct sql *q = sql_new(st, "SELECT " RESULT_COLUMNS " FROM text_results WHERE "
-                                "workspace_id = ?1 ORDER BY source, row_id", err);
+    struct sql *q = sql_new(st,
+                            "SELECT " RESULT_COLUMNS " FROM text_results WHERE "
+                            "workspace_id = ?1 ORDER BY source, row_id",
+                            err);
     int rc, ret = 0;
     if (!q)
         return -1;
