@@ -205,7 +205,8 @@ static int rebuild(int argc, char **argv, const struct cli_env *env)
 int cmd_text(int argc, char **argv, const struct cli_env *env)
 {
     if (argc < 2)
-        return cli_usage("text", "'text' needs a command: analyze, summary, comments, topics, rebuild");
+        return cli_usage("text",
+                         "'text' needs a command: analyze, summary, comments, topics, rebuild");
     if (strcmp(argv[1], "analyze") == 0)
         return analyze(argc - 1, argv + 1);
     if (strcmp(argv[1], "rebuild") == 0)

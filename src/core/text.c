@@ -75,8 +75,7 @@ void core_text_emotions(const struct text_result *r, struct buf *out)
     }
 }
 
-void core_text_topics(const struct text_analyzer *a, const struct text_result *r,
-                      struct buf *out)
+void core_text_topics(const struct text_analyzer *a, const struct text_result *r, struct buf *out)
 {
     buf_reset(out);
     for (size_t i = 0; i < r->topics_nr; i++)
