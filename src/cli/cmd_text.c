@@ -37,9 +37,11 @@ static const char help_text[] =
     "Stored texts: every survey comment and touchpoint text is analysed when it is stored\n"
     "(import, the REST API, ingestion), with the built-in taxonomy. 'text summary', 'text\n"
     "comments' and 'text topics' (topic lift among detractors against promoters) are the\n"
-    "metrics text-summary, text-comments and text-topics ('landfall text summary --help',\n"
-    "GET /v1/metrics/text-summary); 'text rebuild' analyses every stored text again (a progress\n"
-    "bar on a terminal; --quiet: none, and no count).\n"
+    "metrics text-summary, text-comments and text-topics: 'landfall metric text-summary\n"
+    "--help' lists the options of each; over HTTP GET /v1/metrics/text-summary… 'text rebuild'\n"
+    "analyses every stored text again (a progress bar on a terminal; --quiet: none, and no\n"
+    "count).\n"
+    "\n"
     "The method, its data and its figures: docs/text.md. The same over HTTP:\n"
     "POST /v1/text/analyze.\n";
 
@@ -215,7 +217,8 @@ int cmd_text(int argc, char **argv, const struct cli_env *env)
         {"summary", "text-summary"}, {"comments", "text-comments"}, {"topics", "text-topics"}};
     for (size_t i = 0; i < sizeof(metrics) / sizeof(metrics[0]); i++)
         if (strcmp(argv[1], metrics[i][0]) == 0)
-            return cli_metric_run("text", metrics[i][1], argc, argv, 2, env);
+            /* as `landfall metric NAME`, whose help lists the options */
+            return cli_metric_run("metric", metrics[i][1], argc, argv, 2, env);
     return cli_usage("text",
                      "'%s' is not a text command (analyze, summary, comments, topics, rebuild)",
                      argv[1]);
