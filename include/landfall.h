@@ -124,6 +124,7 @@ enum lf_kind {
     LF_KIND_EVENTS,
     LF_KIND_TOUCHPOINTS,
     LF_KIND_RESPONSES,
+    LF_KIND_REVIEWS,  /* a rating of 1..5 and a text: a response to the survey 'review' */
     LF_KIND_NR
 };
 
@@ -424,6 +425,14 @@ LF_API int lf_text_analyze(const struct lf_text_opts *opts, const char *const *t
  * text of more than LF_TEXT_MAX_BYTES bytes (field "texts[I]"). */
 LF_API int lf_text_analyze_json(const char *body, size_t len, struct lf_table **out,
                                 struct lf_err *err);
+
+/* Every survey comment (responses.comment) and touchpoint text (touchpoints.text) is analysed
+ * with the built-in taxonomy in the transaction that stores it (the core reads the change log
+ * as it commits), and its result replaced when the text changes, deleted with its row. This
+ * analyses every text of the handle's workspace again (after an upgrade of the analysis, or of
+ * a store written by an older landfall) in one transaction; *texts (may be NULL) is how many.
+ * progress draws a bar on stderr when it is a terminal. -1 with err when the store failed. */
+LF_API int lf_text_rebuild(struct lf *lf, bool progress, int64_t *texts, struct lf_err *err);
 
 /* ---- time helpers shared by the front ends ---- */
 /* Parses ISO 8601 (date, date-time with or without offset) or unix seconds into ms. */

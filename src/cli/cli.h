@@ -59,6 +59,11 @@ int cli_open(const struct cli_env *env, bool must_exist, struct cli_engine *engi
 /* Parses a time option; on failure prints a usage error and returns -1. */
 int cli_time(const char *cmd, const char *opt, const char *arg, int64_t *out);
 
+/* Runs metric `metric` (of the registry) with the options of argv[first..argc), as `landfall
+ * cmd` (cmd_metric.c): its options, help, formats and errors are the registry's. */
+int cli_metric_run(const char *cmd, const char *metric, int argc, char **argv, int first,
+                   const struct cli_env *env);
+
 /* The subcommands, one file each; cmd_metric.c serves report, usage, cohorts, survival and
  * metric from the registry's declarations, and clv from its models'. */
 int cmd_help(int argc, char **argv, const struct cli_env *env);

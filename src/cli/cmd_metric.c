@@ -207,6 +207,12 @@ out:
     return ret;
 }
 
+int cli_metric_run(const char *cmd, const char *metric, int argc, char **argv, int first,
+                   const struct cli_env *env)
+{
+    return run(cmd, lf_metric_find(metric), argc, argv, first, env);
+}
+
 /* `landfall GROUP NAME …`: the metric named by the first argument, of the group. */
 static int run_named(const char *group, int argc, char **argv, const struct cli_env *env)
 {

@@ -9,6 +9,10 @@
 static const char help_text[] =
     "usage: landfall text analyze [OPTIONS] TEXT...\n"
     "       landfall text analyze [OPTIONS] --file FILE\n"
+    "       landfall text summary [--by DIMS] [--from T] [--to T] [--where F=V]... [--json|--csv]\n"
+    "       landfall text comments [--survey ID] [--score MIN-MAX] [--topic T] [--sentiment S]\n"
+    "       landfall text topics [--survey ID] [--from T] [--to T]\n"
+    "       landfall text rebuild [--quiet]\n"
     "\n"
     "Tells what each text says, in this process (nothing is sent anywhere):\n"
     "  sentiment   VADER: compound from -1 to 1 (positive from 0.05, negative from -0.05),\n"
@@ -29,6 +33,15 @@ static const char help_text[] =
     "  --json, --csv     print JSON ({\"metric\": \"text\", \"rows\": [...]}) or CSV\n"
     "\n"
     "A text that is not UTF-8 is refused, naming its byte offset (and the line, with --file).\n"
+    "\n"
+    "Stored texts: every survey comment and touchpoint text is analysed when it is stored\n"
+    "(import, the REST API, ingestion), with the built-in taxonomy. 'text summary', 'text\n"
+    "comments' and 'text topics' (topic lift among detractors against promoters) are the\n"
+    "metrics text-summary, text-comments and text-topics: 'landfall metric text-summary\n"
+    "--help' lists the options of each; over HTTP GET /v1/metrics/text-summary… 'text rebuild'\n"
+    "analyses every stored text again (a progress bar on a terminal; --quiet: none, and no\n"
+    "count).\n"
+    "\n"
     "The method, its data and its figures: docs/text.md. The same over HTTP:\n"
     "POST /v1/text/analyze.\n";
 
@@ -167,12 +180,46 @@ out:
     return rc;
 }
 
+/* `text rebuild`: every stored text analysed again. */
+static int rebuild(int argc, char **argv, const struct cli_env *env)
+{
+    bool quiet = false;
+    for (int i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "--quiet") == 0)
+            quiet = true;
+        else
+            return cli_usage("text", "unknown option '%s'", argv[i]);
+    }
+    struct lf *lf;
+    struct lf_err err = {0};
+    int64_t n = 0;
+    int rc = cli_open(env, true, NULL, &lf);
+    if (rc != 0)
+        return rc;
+    if (lf_text_rebuild(lf, !quiet, &n, &err) < 0)
+        rc = cli_fail(&err);
+    else if (!quiet)
+        fprintf(stderr, "analysed %lld texts\n", (long long)n);
+    lf_close(lf);
+    return rc;
+}
+
 int cmd_text(int argc, char **argv, const struct cli_env *env)
 {
-    (void)env;
     if (argc < 2)
-        return cli_usage("text", "'text' needs a command: analyze");
+        return cli_usage("text",
+                         "'text' needs a command: analyze, summary, comments, topics, rebuild");
     if (strcmp(argv[1], "analyze") == 0)
         return analyze(argc - 1, argv + 1);
-    return cli_usage("text", "'%s' is not a text command (analyze)", argv[1]);
+    if (strcmp(argv[1], "rebuild") == 0)
+        return rebuild(argc - 1, argv + 1, env);
+    static const char *const metrics[][2] = {
+        {"summary", "text-summary"}, {"comments", "text-comments"}, {"topics", "text-topics"}};
+    for (size_t i = 0; i < sizeof(metrics) / sizeof(metrics[0]); i++)
+        if (strcmp(argv[1], metrics[i][0]) == 0)
+            /* as `landfall metric NAME`, whose help lists the options */
+            return cli_metric_run("metric", metrics[i][1], argc, argv, 2, env);
+    return cli_usage("text",
+                     "'%s' is not a text command (analyze, summary, comments, topics, rebuild)",
+                     argv[1]);
 }

@@ -10,6 +10,7 @@
 #include "base/buf.h"
 #include "base/err.h"
 #include "base/mem.h"
+#include "core.h"
 #include "report/table.h"
 #include "text/text.h"
 
@@ -23,17 +24,21 @@ static void builtin_init(void)
     text_analyzer_new(NULL, 0, NULL, &builtin, &builtin_err);
 }
 
+int core_text_builtin(const struct text_analyzer **out, struct lf_err *err)
+{
+    pthread_once(&builtin_once, builtin_init);
+    if (!builtin) /* the embedded data does not parse: a bug */
+        return err_set(err, LF_EINTERNAL, "%s", builtin_err.msg);
+    *out = builtin;
+    return 0;
+}
+
 static int analyzer(const struct lf_text_opts *opts, struct text_analyzer **own,
                     const struct text_analyzer **out, struct lf_err *err)
 {
     *own = NULL;
-    if (!opts || !opts->taxonomy) {
-        pthread_once(&builtin_once, builtin_init);
-        if (!builtin) /* the embedded data does not parse: a bug */
-            return err_set(err, LF_EINTERNAL, "%s", builtin_err.msg);
-        *out = builtin;
-        return 0;
-    }
+    if (!opts || !opts->taxonomy)
+        return core_text_builtin(out, err);
     FILE *f = fopen(opts->taxonomy, "rb");
     if (!f)
         return err_set(err, errno == ENOENT ? LF_ENOENT : LF_EIO, "cannot open '%s': %s",
@@ -50,6 +55,31 @@ static int analyzer(const struct lf_text_opts *opts, struct text_analyzer **own,
     buf_release(&b);
     *out = *own;
     return rc;
+}
+
+void core_text_emotions(const struct text_result *r, struct buf *out)
+{
+    /* the emotions reported, the strongest first */
+    bool done[TEXT_EMOTIONS] = {0};
+    buf_reset(out);
+    for (;;) {
+        int best = -1;
+        for (int e = 0; e < TEXT_EMOTIONS; e++)
+            if (!done[e] && r->emotions[e] >= TEXT_EMOTION_MIN &&
+                (best < 0 || r->emotions[e] > r->emotions[best]))
+                best = e;
+        if (best < 0)
+            break;
+        done[best] = true;
+        buf_addf(out, "%s%s", out->len ? "," : "", text_emotion_name(best));
+    }
+}
+
+void core_text_topics(const struct text_analyzer *a, const struct text_result *r, struct buf *out)
+{
+    buf_reset(out);
+    for (size_t i = 0; i < r->topics_nr; i++)
+        buf_addf(out, "%s%s", i ? "," : "", text_topic_name(a, r->topics[i]));
 }
 
 enum { C_INDEX, C_LANG, C_LABEL, C_COMPOUND, C_POS, C_NEU, C_NEG, C_EMOTIONS, C_TOPICS, C_NOTES };
@@ -91,24 +121,9 @@ static void result_row(struct lf_table *t, const struct text_analyzer *a, size_t
     table_set_real(t, row, C_POS, r->sentiment.pos);
     table_set_real(t, row, C_NEU, r->sentiment.neu);
     table_set_real(t, row, C_NEG, r->sentiment.neg);
-    /* the emotions reported, the strongest first */
-    bool done[TEXT_EMOTIONS] = {0};
-    buf_reset(&b);
-    for (;;) {
-        int best = -1;
-        for (int e = 0; e < TEXT_EMOTIONS; e++)
-            if (!done[e] && r->emotions[e] >= TEXT_EMOTION_MIN &&
-                (best < 0 || r->emotions[e] > r->emotions[best]))
-                best = e;
-        if (best < 0)
-            break;
-        done[best] = true;
-        buf_addf(&b, "%s%s", b.len ? "," : "", text_emotion_name(best));
-    }
+    core_text_emotions(r, &b);
     table_set_text(t, row, C_EMOTIONS, buf_str(&b));
-    buf_reset(&b);
-    for (size_t i = 0; i < r->topics_nr; i++)
-        buf_addf(&b, "%s%s", i ? "," : "", text_topic_name(a, r->topics[i]));
+    core_text_topics(a, r, &b);
     table_set_text(t, row, C_TOPICS, buf_str(&b));
     buf_release(&b);
 }

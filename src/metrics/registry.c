@@ -17,7 +17,8 @@ const struct metric_def *const metric_defs[] = {
     &metric_seats,     &metric_recency,   &metric_ttv,      &metric_ttv_accounts,
     &metric_cohorts,   &metric_survival,  &metric_survival_median,
     &metric_survival_projected, &metric_clv_bgnbd, &metric_clv_bgnbd_customers, &metric_clv_sbg,
-    &metric_clv_sbg_customers, NULL};
+    &metric_clv_sbg_customers, &metric_text_summary, &metric_text_comments, &metric_text_topics,
+    NULL};
 
 #define METRICS_NR (sizeof(metric_defs) / sizeof(metric_defs[0]) - 1)
 
