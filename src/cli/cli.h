@@ -59,6 +59,10 @@ int cli_open(const struct cli_env *env, bool must_exist, struct cli_engine *engi
 /* Parses a time option; on failure prints a usage error and returns -1. */
 int cli_time(const char *cmd, const char *opt, const char *arg, int64_t *out);
 
+/* Runs metric `name` with the options of argv[first..argc) as `landfall CMD` (cmd_metric.c). */
+int cli_metric(const char *cmd, const char *name, int argc, char **argv, int first,
+               const struct cli_env *env);
+
 /* The subcommands, one file each; cmd_metric.c serves report, usage, cohorts, survival and
  * metric from the registry's declarations. */
 int cmd_help(int argc, char **argv, const struct cli_env *env);
@@ -74,6 +78,7 @@ int cmd_cohorts(int argc, char **argv, const struct cli_env *env);
 int cmd_survival(int argc, char **argv, const struct cli_env *env);
 int cmd_metric(int argc, char **argv, const struct cli_env *env);
 int cmd_openapi(int argc, char **argv, const struct cli_env *env);
+int cmd_health(int argc, char **argv, const struct cli_env *env);
 
 void cmd_help_help(FILE *out);
 void cmd_import_help(FILE *out);
@@ -88,5 +93,6 @@ void cmd_cohorts_help(FILE *out);
 void cmd_survival_help(FILE *out);
 void cmd_metric_help(FILE *out);
 void cmd_openapi_help(FILE *out);
+void cmd_health_help(FILE *out);
 
 #endif

@@ -258,3 +258,9 @@ int cmd_survival(int argc, char **argv, const struct cli_env *env)
     argv[n] = NULL;
     return run("survival", lf_metric_find(name), n, argv, 1, env);
 }
+
+int cli_metric(const char *cmd, const char *name, int argc, char **argv, int first,
+               const struct cli_env *env)
+{
+    return run(cmd, lf_metric_find(name), argc, argv, first, env);
+}
