@@ -66,6 +66,10 @@ static int metric(const char *name, int argc, char **argv, int first, bool posit
             args[n++] = "--account";
             args[n++] = argv[i];
             positional = false;
+        } else if (!strncmp(a, "--", 2) && !strchr(a, '=') && strcmp(a, "--json") &&
+                   strcmp(a, "--csv") && strcmp(a, "--no-snapshot") && i + 1 < argc) {
+            args[n++] = argv[i]; /* an option and its value: the value is no ACCOUNT */
+            args[n++] = argv[++i];
         } else {
             args[n++] = argv[i];
         }

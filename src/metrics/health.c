@@ -31,7 +31,7 @@ static int load(struct metric_ctx *c, struct health_set *s, struct health_cards 
         return -1;
     if (i >= 0 && c->p[i].given && !(*named = health_cards_find(cards, c->p[i].s))) {
         health_cards_release(cards);
-        return err_set_field(err, "scorecard", LF_ENOENT,
+        return err_set_field(err, "scorecard", LF_EINVAL,
                              "no scorecard '%s' ('landfall health scorecard list' lists them)",
                              c->p[i].s);
     }
