@@ -11,6 +11,8 @@ static const char help_text[] =
     "       landfall health explain ACCOUNT [--scorecard NAME] [--now DATE] [--json|--csv]\n"
     "       landfall health history [ACCOUNT] [--from DATE] [--to DATE] [--json|--csv]\n"
     "       landfall health snapshot [--date DATE]\n"
+    "       landfall health backtest [--scorecard NAME] [--versus NAME] [--from DATE] [--to DATE]\n"
+    "                                [--horizon DAYS] [--json|--csv]\n"
     "       landfall health scorecard list [--json|--csv]\n"
     "       landfall health scorecard apply FILE.json\n"
     "       landfall health scorecard retire NAME\n"
@@ -23,6 +25,9 @@ static const char help_text[] =
     "explain lists the account's measures, their values, points and weights, the costliest first.\n"
     "snapshot writes the day's scores (the state at the day's start) into the history, replacing\n"
     "what that day held; history reads them back with the daily change and band moves.\n"
+    "backtest scores every customer as of each month start of the window with only the data\n"
+    "before it and reports how well the scores ranked the churn of the horizon after: AUC,\n"
+    "churn by band, the bottom decile's lift; --versus measures a second scorecard beside it.\n"
     "scorecard apply stores the scorecard of a JSON file as a new version (the same file twice\n"
     "changes nothing); a bad file is refused naming the field. retire takes one out of force.\n"
     "'landfall metric health --help' (and health-explain, health-history, scorecards) lists\n"
@@ -193,6 +198,8 @@ int cmd_health(int argc, char **argv, const struct cli_env *env)
         return metric("health-explain", argc, argv, 2, true, env);
     if (argc >= 2 && !strcmp(argv[1], "history"))
         return metric("health-history", argc, argv, 2, true, env);
+    if (argc >= 2 && !strcmp(argv[1], "backtest"))
+        return metric("health-backtest", argc, argv, 2, false, env);
     if (argc >= 2 && !strcmp(argv[1], "snapshot"))
         return snapshot(argc, argv, env);
     if (argc >= 2 && !strcmp(argv[1], "scorecard"))

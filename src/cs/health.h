@@ -136,4 +136,21 @@ void health_score(const struct health_scorecard *sc, const struct health_row *r,
 /* The band of a score by sc's cut points. */
 const char *health_band(const struct health_scorecard *sc, int score);
 
+/* ---- backtest: how well scores ranked what followed ---- */
+
+/* Over n observations (a score 0..100 and whether the account churned within the horizon):
+ * auc = the probability that a churner scored below a stayer, ties counting half (NAN without
+ * both); churn by band (by sc's cut points); the bottom decile = the ceil(n / 10) lowest scores
+ * (ties broken by their order in the input), its churn rate and its lift = that rate / the
+ * overall rate (NAN when nobody churned). */
+struct health_backtest {
+    size_t n, churned;
+    double auc;
+    size_t band_n[3], band_churned[3]; /* red, yellow, green */
+    size_t decile_n, decile_churned;
+    double rate, decile_rate, lift;
+};
+void health_backtest_stats(const struct health_scorecard *sc, const int *scores,
+                           const bool *churned, size_t n, struct health_backtest *out);
+
 #endif

@@ -421,3 +421,63 @@ const struct health_scorecard *health_cards_pick(const struct health_cards *c,
     }
     return best ? best : &builtin_default;
 }
+
+/* ---- backtest statistics ---- */
+
+struct obs {
+    int score;
+    size_t index;
+};
+
+static int obs_cmp(const void *pa, const void *pb)
+{
+    const struct obs *a = pa, *b = pb;
+    if (a->score != b->score)
+        return a->score < b->score ? -1 : 1;
+    return (a->index > b->index) - (a->index < b->index);
+}
+
+void health_backtest_stats(const struct health_scorecard *sc, const int *scores,
+                           const bool *churned, size_t n, struct health_backtest *out)
+{
+    /* the scores are integers 0..100: the Mann-Whitney count by score value */
+    size_t ch[101] = {0}, st[101] = {0};
+    *out = (struct health_backtest){.n = n, .auc = NAN, .rate = NAN, .decile_rate = NAN,
+                                    .lift = NAN};
+    for (size_t i = 0; i < n; i++) {
+        int s = scores[i] < 0 ? 0 : scores[i] > 100 ? 100 : scores[i];
+        int b = s >= sc->green ? 2 : s >= sc->yellow ? 1 : 0;
+        out->band_n[b]++;
+        if (churned[i]) {
+            ch[s]++;
+            out->churned++;
+            out->band_churned[b]++;
+        } else {
+            st[s]++;
+        }
+    }
+    size_t stayers = n - out->churned;
+    if (out->churned && stayers) {
+        double wins = 0;
+        size_t above = stayers; /* stayers with a score above s */
+        for (int s = 0; s <= 100; s++) {
+            above -= st[s];
+            wins += (double)ch[s] * ((double)above + 0.5 * (double)st[s]);
+        }
+        out->auc = wins / ((double)out->churned * (double)stayers);
+    }
+    if (n == 0)
+        return;
+    out->rate = (double)out->churned / (double)n;
+    struct obs *o = xcalloc(n, sizeof(*o));
+    for (size_t i = 0; i < n; i++)
+        o[i] = (struct obs){scores[i], i};
+    qsort(o, n, sizeof(*o), obs_cmp);
+    out->decile_n = (n + 9) / 10;
+    for (size_t i = 0; i < out->decile_n; i++)
+        out->decile_churned += churned[o[i].index];
+    free(o);
+    out->decile_rate = (double)out->decile_churned / (double)out->decile_n;
+    if (out->churned)
+        out->lift = out->decile_rate / out->rate;
+}

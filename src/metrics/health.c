@@ -334,6 +334,158 @@ static int compute_history(struct metric_ctx *c, struct lf_table *t, struct lf_e
     return store_health_scan(c->st, c->ws, account, from_day, to_day, on_history, &h, err);
 }
 
+/* ---- the backtest ---- */
+
+struct churn_at {
+    int64_t account_id, at; /* a change to MRR 0, from the local start of its date */
+};
+struct churns {
+    struct churn_at *v;
+    size_t nr, cap;
+    const struct tz *tz;
+};
+
+static int on_churn(void *ctx, const struct mrr_change *m, struct lf_err *err)
+{
+    (void)err;
+    struct churns *c = ctx;
+    if (m->mrr != 0)
+        return 0;
+    if (c->nr == c->cap) {
+        c->cap = c->cap ? 2 * c->cap : 64;
+        c->v = xrealloc(c->v, c->cap * sizeof(*c->v));
+    }
+    int64_t day = m->date >= 0 ? m->date / MS_PER_DAY : -((-m->date + MS_PER_DAY - 1) / MS_PER_DAY);
+    c->v[c->nr++] = (struct churn_at){m->account_id, tz_day_start(c->tz, day)};
+    return 0;
+}
+
+/* Whether the account churned in [from, to): the changes are by account, date. */
+static bool churned_in(const struct churns *c, int64_t account, int64_t from, int64_t to)
+{
+    size_t lo = 0, hi = c->nr;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (c->v[mid].account_id < account)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    for (; lo < c->nr && c->v[lo].account_id == account; lo++)
+        if (c->v[lo].at >= from && c->v[lo].at < to)
+            return true;
+    return false;
+}
+
+struct bt_side {
+    const struct health_scorecard *sc;
+    int *scores;
+    bool *churned;
+    size_t n, cap;
+};
+
+static void bt_add(struct bt_side *b, int score, bool churned)
+{
+    if (b->n == b->cap) {
+        b->cap = b->cap ? 2 * b->cap : 256;
+        b->scores = xrealloc(b->scores, b->cap * sizeof(*b->scores));
+        b->churned = xrealloc(b->churned, b->cap * sizeof(*b->churned));
+    }
+    b->scores[b->n] = score;
+    b->churned[b->n++] = churned;
+}
+
+static int compute_backtest(struct metric_ctx *c, struct lf_table *t, struct lf_err *err)
+{
+    struct health_cards cards;
+    struct churns ch = {.tz = c->tz};
+    struct bt_side side[2] = {{0}};
+    size_t sides = 1, snapshots = 0;
+    int ret = -1;
+    int isc = metric_param(c, "scorecard"), ivs = metric_param(c, "versus");
+    int64_t horizon = c->p[metric_param(c, "horizon")].given
+                          ? c->p[metric_param(c, "horizon")].i
+                          : 90;
+    if (health_cards_load(c->st, c->ws, &cards, err) < 0)
+        return -1;
+    const char *names[2] = {c->p[isc].given ? c->p[isc].s : "default",
+                            c->p[ivs].given ? c->p[ivs].s : NULL};
+    for (size_t k = 0; k < 2; k++) {
+        if (!names[k])
+            continue;
+        if (!(side[k].sc = health_cards_find(&cards, names[k]))) {
+            err_set_field(err, k ? "versus" : "scorecard", LF_EINVAL, "no scorecard '%s'",
+                          names[k]);
+            goto out;
+        }
+        sides = k + 1;
+    }
+    if (metric_accounts(c, err) < 0 ||
+        store_mrr_changes_scan(c->st, c->ws, 0, on_churn, &ch, err) < 0)
+        goto out;
+    /* month starts in [from, to) whose horizon has passed by now: the outcome is known */
+    int64_t now_day = tz_local_day(c->tz, c->now);
+    int64_t last = tz_day_start(c->tz, now_day - horizon); /* a start at or before it */
+    int64_t to = c->to != LF_UNSET ? c->to : last + 1;
+    int64_t from = c->from != LF_UNSET
+                       ? c->from
+                       : tz_period_add(c->tz, TZ_MONTH, tz_period_start(c->tz, TZ_MONTH, to),
+                                       -12);
+    for (int64_t s = tz_period_start(c->tz, TZ_MONTH, from); s < to;
+         s = tz_period_add(c->tz, TZ_MONTH, s, 1)) {
+        if (s < from || s > last)
+            continue;
+        int64_t end = tz_day_start(c->tz, tz_local_day(c->tz, s) + horizon);
+        struct health_set hs;
+        if (health_measures(c->st, c->e, c->ws, c->tz, s, &hs, err) < 0)
+            goto out;
+        snapshots++;
+        for (size_t i = 0; i < hs.nr; i++) {
+            const struct health_row *r = &hs.rows[i];
+            if (!r->customer || !metric_account_passes(c, metric_account(c, r->account_id)))
+                continue;
+            bool churned = churned_in(&ch, r->account_id, s, end);
+            for (size_t k = 0; k < sides; k++) {
+                struct health_score sc;
+                health_score(side[k].sc, r, &sc);
+                if (sc.score >= 0)
+                    bt_add(&side[k], sc.score, churned);
+            }
+        }
+        health_set_release(&hs);
+    }
+    size_t col = metric_columns(c, t);
+    for (size_t k = 0; k < sides; k++) {
+        struct health_backtest b;
+        health_backtest_stats(side[k].sc, side[k].scores, side[k].churned, side[k].n, &b);
+        size_t row = table_add_row(t), j = col;
+        table_set_text(t, row, j++, side[k].sc->name);
+        table_set_int(t, row, j++, side[k].sc->version);
+        table_set_int(t, row, j++, (int64_t)snapshots);
+        table_set_int(t, row, j++, (int64_t)b.n);
+        table_set_int(t, row, j++, (int64_t)b.churned);
+        table_set_real(t, row, j++, b.rate);
+        table_set_real(t, row, j++, b.auc);
+        for (int band = 0; band < 3; band++) {
+            table_set_int(t, row, j++, (int64_t)b.band_n[band]);
+            table_set_real(t, row, j++, b.band_n[band] ? (double)b.band_churned[band] /
+                                                             (double)b.band_n[band]
+                                                       : NAN);
+        }
+        table_set_real(t, row, j++, b.decile_rate);
+        table_set_real(t, row, j, b.lift);
+    }
+    ret = 0;
+out:
+    for (size_t k = 0; k < 2; k++) {
+        free(side[k].scores);
+        free(side[k].churned);
+    }
+    free(ch.v);
+    health_cards_release(&cards);
+    return ret;
+}
+
 static const struct lf_param_info health_params[] = {
     {"scorecard", LF_PARAM_TEXT, "each account's",
      "score every account with this scorecard (default: the one in force for its segment and "
@@ -430,3 +582,37 @@ const struct metric_def metric_health_history = {
             "account then day, with the change from the day before and band moves.",
     .common = COMMON_WINDOW | COMMON_NOW | COMMON_WHERE | COMMON_ACCOUNT, .dims = no_dims,
     .filters = account_dims, COLS(history_cols), .compute = compute_history};
+
+static const struct lf_param_info backtest_params[] = {
+    {"scorecard", LF_PARAM_TEXT, "default", "the scorecard to test (stored or built in)"},
+    {"versus", LF_PARAM_TEXT, "none", "a competing scorecard, measured side by side"},
+    {"horizon", LF_PARAM_INT, "90", "days after each snapshot a churn counts in", NULL, 1,
+     3650},
+};
+static const struct lf_column_info backtest_cols[] = {
+    {"scorecard", LF_COL_TEXT, ""},
+    {"version", LF_COL_INT, ""},
+    {"snapshots", LF_COL_INT, "month starts scored"},
+    {"observations", LF_COL_INT, "scores given: customers × month starts"},
+    {"churned", LF_COL_INT, "observations followed by a churn within the horizon"},
+    {"churn_rate", LF_COL_PERCENT, "churned / observations"},
+    {"auc", LF_COL_REAL, "P(a churner scored below a stayer), ties half: 0.5 is chance"},
+    {"red", LF_COL_INT, "observations in the red band"},
+    {"red_churn", LF_COL_PERCENT, "their churn rate"},
+    {"yellow", LF_COL_INT, ""},
+    {"yellow_churn", LF_COL_PERCENT, ""},
+    {"green", LF_COL_INT, ""},
+    {"green_churn", LF_COL_PERCENT, ""},
+    {"bottom_decile_churn", LF_COL_PERCENT, "churn rate of the tenth with the lowest scores"},
+    {"lift", LF_COL_REAL, "bottom_decile_churn / churn_rate"},
+};
+const struct metric_def metric_health_backtest = {
+    .name = "health-backtest", .group = "health",
+    .summary = "how well a scorecard's scores ranked the churn that followed them",
+    .help = "Scores every customer as of each month start of the window (default: the 12 "
+            "months before the last one whose horizon has passed), from only the data before "
+            "it, and compares with the churns of the horizon after it: AUC, churn by band, the "
+            "bottom decile's lift; with versus, a second scorecard on the same observations.",
+    .common = COMMON_WINDOW | COMMON_NOW | COMMON_WHERE, .own = backtest_params, .own_nr = 3,
+    .dims = no_dims, .filters = account_dims, COLS(backtest_cols), .needs = NEEDS_ENGINE,
+    .compute = compute_backtest};

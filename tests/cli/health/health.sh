@@ -129,6 +129,22 @@ check_eq "A moved" "green to yellow" "$(jv '.rows[1].moved')"
 run_lf health history --from 2026-01-01 --to 2026-03-02 --json
 check_eq "every account's history: A×2, B×2, C×1" 5 "$(jv '.rows | length')"
 
+# ---- the backtest: one snapshot, 2026-01-01, horizon 45 days: C churns on 02-01, inside ----
+# At 01-01 A has NPS 100 (r1), no detractor among its 90-day responses (r1 is a 9), MRR trend 0:
+# 100; B and C have only an MRR trend of 0: 100. Every score equal: AUC 0.5; all green, 1 of 3
+# churned; the bottom decile is 1 observation (the first of the ties: A, a stayer).
+run_lf health backtest --from 2026-01-01 --to 2026-01-02 --horizon 45 --now 2026-03-01 --json
+check_eq "backtest: exit" 0 "$rc"
+check_eq "backtest: 1 snapshot, 3 observations, 1 churn" "1 3 1" \
+    "$(jv '.rows[0] | "\(.snapshots) \(.observations) \(.churned)"')"
+check_num "backtest: ties are chance" 0.5 "$(jv '.rows[0].auc')"
+check_num "backtest: green churn 1/3" 0.3333333 "$(jv '.rows[0].green_churn')" 1e-6
+check_eq "backtest: no red" "0 null" "$(jv '.rows[0] | "\(.red) \(.red_churn)"')"
+# a horizon that has not passed by now: no snapshot
+run_lf health backtest --from 2026-02-01 --to 2026-02-02 --horizon 45 --now 2026-03-01 --json
+check_eq "backtest: outcome unknown, nothing scored" "0 0" \
+    "$(jv '.rows[0] | "\(.snapshots) \(.observations)"')"
+
 # ---- stored scorecards ----
 cat >"$SCRATCH/ent.json" <<'JSON'
 {"name": "ent", "segment": "enterprise",

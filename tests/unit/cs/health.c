@@ -165,3 +165,28 @@ Test(health, json_round_trip)
         free(j);
     }
 }
+
+Test(health, backtest_by_hand)
+{
+    /* churners scored 10 and 20, stayers 20, 80, 90: of the 6 pairs the churner is lower in
+     * 5 and tied in 1: AUC = 5.5 / 6. Red (< 40): 10, 20, 20 with 2 churns; green: 80, 90.
+     * The bottom decile is ceil(5 / 10) = 1 observation, the 10, a churner: rate 1, overall
+     * 2/5, lift 2.5. */
+    const int scores[] = {80, 20, 10, 90, 20};
+    const bool churned[] = {false, true, true, false, false};
+    struct health_backtest b;
+    health_backtest_stats(health_builtin_find("default"), scores, churned, 5, &b);
+    cr_assert_float_eq(b.auc, 5.5 / 6, 1e-12);
+    cr_assert_eq(b.band_n[0], 3);
+    cr_assert_eq(b.band_churned[0], 2);
+    cr_assert_eq(b.band_n[1], 0);
+    cr_assert_eq(b.band_n[2], 2);
+    cr_assert_eq(b.decile_n, 1);
+    cr_assert_float_eq(b.decile_rate, 1, 1e-12);
+    cr_assert_float_eq(b.lift, 2.5, 1e-12);
+    /* nobody churned: no AUC, no lift */
+    const bool none[] = {false, false, false, false, false};
+    health_backtest_stats(health_builtin_find("default"), scores, none, 5, &b);
+    cr_assert(isnan(b.auc));
+    cr_assert(isnan(b.lift));
+}
