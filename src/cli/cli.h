@@ -79,6 +79,7 @@ int cmd_survival(int argc, char **argv, const struct cli_env *env);
 int cmd_metric(int argc, char **argv, const struct cli_env *env);
 int cmd_openapi(int argc, char **argv, const struct cli_env *env);
 int cmd_health(int argc, char **argv, const struct cli_env *env);
+int cmd_expansion(int argc, char **argv, const struct cli_env *env);
 
 void cmd_help_help(FILE *out);
 void cmd_import_help(FILE *out);
@@ -94,5 +95,6 @@ void cmd_survival_help(FILE *out);
 void cmd_metric_help(FILE *out);
 void cmd_openapi_help(FILE *out);
 void cmd_health_help(FILE *out);
+void cmd_expansion_help(FILE *out);
 
 #endif

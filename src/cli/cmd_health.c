@@ -40,8 +40,8 @@ void cmd_health_help(FILE *out)
 
 /* Runs metric `name` with argv[first..) after rewriting --segment/--plan/--owner S into
  * --where FIELD=S and a bare ACCOUNT into --account ACCOUNT. */
-static int metric(const char *name, int argc, char **argv, int first, bool positional,
-                  const struct cli_env *env)
+static int metric(const char *cmd, const char *name, int argc, char **argv, int first,
+                  bool positional, const struct cli_env *env)
 {
     char **args = calloc((size_t)(2 * argc + 2), sizeof(char *));
     char **owned = calloc((size_t)argc + 1, sizeof(char *));
@@ -49,9 +49,9 @@ static int metric(const char *name, int argc, char **argv, int first, bool posit
     if (!args || !owned) {
         free(args);
         free(owned);
-        return cli_usage("health", "out of memory");
+        return cli_usage(cmd, "out of memory");
     }
-    args[n++] = "health";
+    args[n++] = (char *)cmd;
     for (int i = first; i < argc; i++) {
         const char *a = argv[i];
         const char *field = !strcmp(a, "--segment") ? "segment"
@@ -80,7 +80,7 @@ static int metric(const char *name, int argc, char **argv, int first, bool posit
         }
     }
     args[n] = NULL;
-    ret = cli_metric("health", name, n, args, 1, env);
+    ret = cli_metric(cmd, name, n, args, 1, env);
     for (int i = 0; i < no; i++)
         free(owned[i]);
     free(owned);
@@ -195,11 +195,11 @@ static int snapshot(int argc, char **argv, const struct cli_env *env)
 int cmd_health(int argc, char **argv, const struct cli_env *env)
 {
     if (argc >= 2 && !strcmp(argv[1], "explain"))
-        return metric("health-explain", argc, argv, 2, true, env);
+        return metric("health", "health-explain", argc, argv, 2, true, env);
     if (argc >= 2 && !strcmp(argv[1], "history"))
-        return metric("health-history", argc, argv, 2, true, env);
+        return metric("health", "health-history", argc, argv, 2, true, env);
     if (argc >= 2 && !strcmp(argv[1], "backtest"))
-        return metric("health-backtest", argc, argv, 2, false, env);
+        return metric("health", "health-backtest", argc, argv, 2, false, env);
     if (argc >= 2 && !strcmp(argv[1], "snapshot"))
         return snapshot(argc, argv, env);
     if (argc >= 2 && !strcmp(argv[1], "scorecard"))
@@ -207,5 +207,22 @@ int cmd_health(int argc, char **argv, const struct cli_env *env)
     if (argc >= 2 && argv[1][0] != '-')
         return cli_usage("health", "'%s' is not a health command; 'landfall help health' lists "
                                    "them", argv[1]);
-    return metric("health", argc, argv, 1, false, env);
+    return metric("health", "health", argc, argv, 1, false, env);
+}
+
+/* `landfall expansion [--segment S] [--owner O] [--now DATE] [--json|--csv]` */
+int cmd_expansion(int argc, char **argv, const struct cli_env *env)
+{
+    return metric("expansion", "expansion", argc, argv, 1, false, env);
+}
+
+void cmd_expansion_help(FILE *out)
+{
+    fputs("usage: landfall expansion [--segment S] [--plan P] [--owner O] [--now DATE]\n"
+          "                          [--limit_event NAME] [--json|--csv]\n\n"
+          "Customers ranked by their expansion signals as of --now: seats at least 90 % used (3\n"
+          "points), a plan-limit event (3), weekly users growing 5 % a week or more (2), an NPS\n"
+          "of 50 or more (2), breadth up 10 points in 30 days (1); each with its reasons.\n"
+          "'landfall metric expansion --help' lists every column.\n",
+          out);
 }

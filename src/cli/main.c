@@ -21,6 +21,8 @@ const struct cli_cmd cli_commands[] = {
      cmd_survival_help},
     {"health", cmd_health, "health scores with their reasons, scorecards, history, snapshots",
      cmd_health_help},
+    {"expansion", cmd_expansion, "expansion signals: customers ranked by signs they could buy more",
+     cmd_expansion_help},
     {"metric", cmd_metric, "any metric by name, with its parameters (the registry)",
      cmd_metric_help},
     {"serve", cmd_serve, "serve the HTTP API: Segment/PostHog ingestion, metrics, resources",

@@ -1,7 +1,7 @@
 /* api_scores.c - health over HTTP: GET /v1/health (every customer's score), GET
  * /v1/accounts/ID/health (one account's explanation), GET /v1/health/history, POST
  * /v1/health/snapshot, and the scorecards: GET and POST /v1/scorecards, DELETE
- * /v1/scorecards/NAME. The scores are the health metrics of the registry. */
+ * /v1/scorecards/NAME; GET /v1/expansion. The scores are the health metrics of the registry. */
 #include <string.h>
 
 #include "http_int.h"
@@ -19,6 +19,11 @@ void api_health_account(struct http_req *r)
 void api_health_history(struct http_req *r)
 {
     api_metric_run(r, "health-history", NULL, NULL);
+}
+
+void api_expansion(struct http_req *r)
+{
+    api_metric_run(r, "expansion", NULL, NULL);
 }
 
 void api_scorecards_list(struct http_req *r)

@@ -232,6 +232,7 @@ void api_health_account(struct http_req *r);
 void api_health_history(struct http_req *r);
 void api_health_snapshot(struct http_req *r);
 void api_scorecards_list(struct http_req *r);
+void api_expansion(struct http_req *r);
 void api_scorecards_apply(struct http_req *r);
 void api_scorecards_retire(struct http_req *r);
 void api_metrics_get(struct http_req *r);

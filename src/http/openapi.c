@@ -1262,6 +1262,12 @@ static void op_health_history(struct doc *d, const struct route *rt, json_t *op)
     metric_op(d, lf_metric_find("health-history"), "health_history", op);
 }
 
+static void op_expansion(struct doc *d, const struct route *rt, json_t *op)
+{
+    (void)rt;
+    metric_op(d, lf_metric_find("expansion"), "expansion", op);
+}
+
 static void op_scorecards_list(struct doc *d, const struct route *rt, json_t *op)
 {
     (void)rt;
@@ -1368,6 +1374,7 @@ static const struct {
     {api_health_account, op_health_account},
     {api_health_snapshot, op_health_snapshot},
     {api_scorecards_list, op_scorecards_list},
+    {api_expansion, op_expansion},
     {api_scorecards_apply, op_scorecards_apply},
     {api_scorecards_retire, op_scorecards_retire},
     {api_resource_list, op_resource_list},

@@ -45,6 +45,7 @@ const struct route http_routes[] = {
     {"GET", "/v1/health/history", api_health_history, AUTH_READ, BODY_NONE},
     {"POST", "/v1/health/snapshot", api_health_snapshot, AUTH_ADMIN, BODY_NONE},
     {"GET", "/v1/accounts/:id/health", api_health_account, AUTH_READ, BODY_NONE},
+    {"GET", "/v1/expansion", api_expansion, AUTH_READ, BODY_NONE},
     {"GET", "/v1/scorecards", api_scorecards_list, AUTH_READ, BODY_NONE},
     {"POST", "/v1/scorecards", api_scorecards_apply, AUTH_ADMIN, BODY_JSON},
     {"DELETE", "/v1/scorecards/:name", api_scorecards_retire, AUTH_ADMIN, BODY_NONE},

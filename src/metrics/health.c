@@ -486,6 +486,118 @@ out:
     return ret;
 }
 
+/* ---- expansion signals ---- */
+
+struct lead {
+    const struct health_row *r;
+    int points, signals;
+    char reasons[320];
+    double breadth_change;
+};
+
+static int by_points(const void *pa, const void *pb)
+{
+    const struct lead *a = pa, *b = pb;
+    if (a->points != b->points)
+        return a->points > b->points ? -1 : 1;
+    return strcmp(a->r->ext_id ? a->r->ext_id : "", b->r->ext_id ? b->r->ext_id : "");
+}
+
+static int by_ttv_account(const void *pa, const void *pb)
+{
+    int64_t a = ((const struct engine_ttv_row *)pa)->account_id,
+            b = ((const struct engine_ttv_row *)pb)->account_id;
+    return (a > b) - (a < b);
+}
+
+static void reason(struct lead *l, int points, const char *fmt, double v)
+{
+    size_t n = strlen(l->reasons);
+    snprintf(l->reasons + n, sizeof(l->reasons) - n, "%s", n ? "; " : "");
+    n = strlen(l->reasons);
+    snprintf(l->reasons + n, sizeof(l->reasons) - n, fmt, v);
+    l->points += points;
+    l->signals++;
+}
+
+static int compute_expansion(struct metric_ctx *c, struct lf_table *t, struct lf_err *err)
+{
+    struct health_set now = {0}, before = {0};
+    struct engine_ttv limits = {0};
+    struct lead *leads = NULL;
+    size_t n = 0;
+    int ret = -1;
+    int il = metric_param(c, "limit_event");
+    const char *limit_event = c->p[il].given ? c->p[il].s : "plan_limit_reached";
+    int64_t day = tz_local_day(c->tz, c->now);
+    int64_t month_ago = tz_day_start(c->tz, day - 30) + (c->now - tz_day_start(c->tz, day));
+    struct engine_query q = {.now = c->now, .to = c->now, .tz = metric_engine_tz(c)};
+    if (metric_accounts(c, err) < 0 ||
+        health_measures(c->st, c->e, c->ws, c->tz, c->now, &now, err) < 0 ||
+        health_measures(c->st, c->e, c->ws, c->tz, month_ago, &before, err) < 0)
+        goto out;
+    if (engine_ttv(c->e, &q, limit_event, &limits, err) < 0) {
+        if (err->code != LF_ENOENT)
+            goto out;
+        limits = (struct engine_ttv){0}; /* no such event: nobody hit a limit */
+        *err = (struct lf_err){0};
+    }
+    if (limits.nr)
+        qsort(limits.rows, limits.nr, sizeof(*limits.rows), by_ttv_account);
+    leads = xcalloc(now.nr ? now.nr : 1, sizeof(*leads));
+    for (size_t i = 0; i < now.nr; i++) {
+        const struct health_row *r = &now.rows[i];
+        if (!r->customer || !metric_account_passes(c, metric_account(c, r->account_id)))
+            continue;
+        struct lead *l = &leads[n];
+        *l = (struct lead){.r = r, .breadth_change = NAN};
+        const struct health_row *b = health_set_find(&before, r->account_id);
+        if (r->v[HM_SEAT_UTILISATION] >= 0.9)
+            reason(l, 3, "seats %.0f%% used", 100 * r->v[HM_SEAT_UTILISATION]);
+        if (r->v[HM_USAGE_TREND] >= 0.05)
+            reason(l, 2, "weekly users growing %.0f%% a week", 100 * r->v[HM_USAGE_TREND]);
+        if (b && !isnan(b->v[HM_BREADTH]) && !isnan(r->v[HM_BREADTH])) {
+            l->breadth_change = r->v[HM_BREADTH] - b->v[HM_BREADTH];
+            if (l->breadth_change >= 0.10)
+                reason(l, 1, "uses %.0f points more of the product than 30 days before",
+                       100 * l->breadth_change);
+        }
+        if (r->v[HM_NPS] >= 50)
+            reason(l, 2, "promoter: NPS %.0f", r->v[HM_NPS]);
+        struct engine_ttv_row key = {.account_id = r->account_id};
+        const struct engine_ttv_row *hit =
+            limits.nr ? bsearch(&key, limits.rows, limits.nr, sizeof(key), by_ttv_account) : NULL;
+        if (hit && hit->reached_at != LF_UNSET)
+            reason(l, 3, "hit a plan limit (%.0f days after starting)", hit->days);
+        if (l->signals)
+            n++;
+    }
+    qsort(leads, n, sizeof(*leads), by_points);
+    size_t col = metric_columns(c, t);
+    for (size_t i = 0; i < n; i++) {
+        const struct lead *l = &leads[i];
+        size_t row = table_add_row(t), k = col;
+        table_set_text(t, row, k++, l->r->ext_id);
+        table_set_text(t, row, k++, l->r->segment);
+        table_set_text(t, row, k++, l->r->plan);
+        table_set_text(t, row, k++, l->r->owner);
+        table_set_int(t, row, k++, l->points);
+        table_set_int(t, row, k++, l->signals);
+        table_set_text(t, row, k++, l->reasons);
+        table_set_real(t, row, k++, l->r->v[HM_SEAT_UTILISATION]);
+        table_set_real(t, row, k++, l->r->v[HM_USAGE_TREND]);
+        table_set_real(t, row, k++, l->breadth_change);
+        table_set_real(t, row, k, l->r->v[HM_NPS]);
+    }
+    ret = 0;
+out:
+    free(leads);
+    engine_ttv_free(&limits);
+    health_set_release(&now);
+    health_set_release(&before);
+    return ret;
+}
+
 static const struct lf_param_info health_params[] = {
     {"scorecard", LF_PARAM_TEXT, "each account's",
      "score every account with this scorecard (default: the one in force for its segment and "
@@ -616,3 +728,31 @@ const struct metric_def metric_health_backtest = {
     .common = COMMON_WINDOW | COMMON_NOW | COMMON_WHERE, .own = backtest_params, .own_nr = 3,
     .dims = no_dims, .filters = account_dims, COLS(backtest_cols), .needs = NEEDS_ENGINE,
     .compute = compute_backtest};
+
+static const struct lf_param_info expansion_params[] = {
+    {"limit_event", LF_PARAM_TEXT, "plan_limit_reached",
+     "the event a product sends when an account hits a limit of its plan"},
+};
+static const struct lf_column_info expansion_cols[] = {
+    {"account", LF_COL_TEXT, ""},
+    {"segment", LF_COL_TEXT, ""},
+    {"plan", LF_COL_TEXT, ""},
+    {"owner", LF_COL_TEXT, ""},
+    {"points", LF_COL_INT, "seats ≥ 90 % used 3, a plan limit hit 3, usage growth 2, promoter 2, "
+                           "breadth growth 1"},
+    {"signals", LF_COL_INT, "how many signals"},
+    {"reasons", LF_COL_TEXT, "the signals in words"},
+    {"seat_utilisation", LF_COL_PERCENT, ""},
+    {"usage_trend", LF_COL_PERCENT, "weekly users' slope over 8 weeks, share of their mean"},
+    {"breadth_change", LF_COL_REAL, "breadth now − breadth 30 days before"},
+    {"nps", LF_COL_REAL, "the account's NPS over 180 days"},
+};
+const struct metric_def metric_expansion = {
+    .name = "expansion", .group = "health",
+    .summary = "expansion signals: customers ranked by the signs they could buy more",
+    .help = "Customers with at least one signal as of now: seats at least 90 % used, weekly "
+            "users growing 5 % a week or more, breadth up 10 points in 30 days, an NPS of 50 or "
+            "more, a plan-limit event; most points first.",
+    .common = COMMON_NOW | COMMON_WHERE, .own = expansion_params, .own_nr = 1, .dims = no_dims,
+    .filters = account_dims, COLS(expansion_cols), .needs = NEEDS_ENGINE,
+    .compute = compute_expansion};

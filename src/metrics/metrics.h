@@ -167,6 +167,6 @@ extern const struct metric_def metric_dau, metric_wau, metric_mau, metric_sticki
     metric_ttv_accounts;
 extern const struct metric_def metric_cohorts, metric_survival, metric_survival_median;
 extern const struct metric_def metric_health, metric_health_explain, metric_health_history,
-    metric_scorecards, metric_health_backtest;
+    metric_scorecards, metric_health_backtest, metric_expansion;
 
 #endif

@@ -17,7 +17,7 @@ const struct metric_def *const metric_defs[] = {
     &metric_seats,     &metric_recency,   &metric_ttv,      &metric_ttv_accounts,
     &metric_cohorts,   &metric_survival,  &metric_survival_median,
     &metric_health,    &metric_health_explain, &metric_health_history, &metric_scorecards,
-    &metric_health_backtest, NULL};
+    &metric_health_backtest, &metric_expansion, NULL};
 
 #define METRICS_NR (sizeof(metric_defs) / sizeof(metric_defs[0]) - 1)
 

@@ -43,6 +43,7 @@ cat >"$SCRATCH/events.csv" <<'CSV'
 message_id,ts,account_id,user_id,event,value
 e1,2026-02-20T10:00:00Z,A,u1,login,
 e2,2026-02-25T10:00:00Z,A,u2,report,
+e3,2026-02-21T10:00:00Z,A,u1,plan_limit_reached,
 CSV
 for kind in accounts mrr_changes touchpoints responses events; do
     run_lf import "$kind" "$SCRATCH/$kind.csv"
@@ -114,6 +115,19 @@ run_lf health --now 2026-02-01 --json --sort account
 check_eq "customers at 02-01" "A B C" "$(jv '[.rows[].account] | join(" ")')"
 check_eq "A at 02-01" "86 green 3" "$(jv '.rows[0] | "\(.score) \(.band) \(.measures_used)"')"
 check_eq "C at 02-01" "100 2" "$(jv '.rows[2] | "\(.score) \(.measures_used)"')"
+
+# ---- expansion signals at 03-01 ----
+# A: seats 2/2 used (3 points), weekly users growing 57 % a week (2), a plan-limit event on 02-21,
+# 265 days after its start on 2025-06-01 (3): 8 points, 3 signals; no breadth change (no event
+# 30 days before), NPS 0. B: NPS 100, a promoter (2). C and D are not customers.
+run_lf expansion "${march[@]}"
+check_eq "expansion: exit" 0 "$rc"
+check_eq "expansion: ranked" "A 8 3|B 2 1" \
+    "$(jv '[.rows[] | "\(.account) \(.points) \(.signals)"] | join("|")')"
+check_eq "expansion: A's reasons" \
+    "seats 100% used; weekly users growing 57% a week; hit a plan limit (265 days after starting)" \
+    "$(jv '.rows[0].reasons')"
+check_eq "expansion: B's reason" "promoter: NPS 100" "$(jv '.rows[1].reasons')"
 
 # ---- the history ----
 run_lf health snapshot --date 2026-02-01
