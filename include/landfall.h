@@ -290,6 +290,13 @@ LF_API int lf_health_scorecard_retire(struct lf *lf, const char *name, struct lf
  * customer's score as of the day's start, replacing what that day held. *scored (may be NULL)
  * counts the accounts scored. */
 LF_API int lf_health_snapshot(struct lf *lf, int64_t day, size_t *scored, struct lf_err *err);
+/* Keeps the history of lf's workspace daily (what `landfall serve` does): writes today's scores
+ * now unless the history has them, then checks every hour from a thread of its own. lf must
+ * outlive it. *out is the caller's: lf_health_daily_stop() (NULL is a no-op). */
+struct lf_health_daily;
+LF_API int lf_health_daily_start(struct lf *lf, struct lf_health_daily **out,
+                                 struct lf_err *err);
+LF_API void lf_health_daily_stop(struct lf_health_daily *d);
 
 /* ---- API keys ----
  * A key is "lf_" and 43 base64url characters (32 random bytes). It is shown once, at creation;

@@ -1,6 +1,8 @@
 /* health.c - the health writes of the library: a scorecard applied from its JSON (a new version
  * when it changed), retired, and the daily snapshot of every customer's score into the history. */
 #include <math.h>
+#include <pthread.h>
+#include <time.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -169,4 +171,85 @@ out:
     health_cards_release(&cards);
     health_set_release(&s);
     return ret;
+}
+
+/* ---- the server's daily snapshot ---- */
+
+struct lf_health_daily {
+    struct lf *lf;
+    pthread_t thread;
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    bool stop;
+};
+
+/* Writes today's scores unless the history holds them already. */
+static int daily_once(struct lf *lf, struct lf_err *err)
+{
+    const struct tz *tz = core_tz(lf);
+    int64_t today = tz_local_day(tz, time_now_ms()), last;
+    struct store *st = core_read_begin(lf, err);
+    if (!st)
+        return -1;
+    int rc = store_health_last_day(st, lf->w->info.id, (today + 1) * MS_PER_DAY, &last, err);
+    core_read_end(lf, st);
+    if (rc < 0)
+        return -1;
+    if (rc == 1 && last == today * MS_PER_DAY)
+        return 0;
+    return lf_health_snapshot(lf, 0, NULL, err);
+}
+
+static void *daily(void *arg)
+{
+    struct lf_health_daily *d = arg;
+    pthread_mutex_lock(&d->mu);
+    while (!d->stop) {
+        /* checked every hour, so a day starts being scored within an hour of its start */
+        struct timespec until;
+        clock_gettime(CLOCK_REALTIME, &until);
+        until.tv_sec += 3600;
+        pthread_cond_timedwait(&d->cv, &d->mu, &until);
+        if (d->stop)
+            break;
+        pthread_mutex_unlock(&d->mu);
+        struct lf_err ignored = {0}; /* a failed day is tried again at the next check */
+        daily_once(d->lf, &ignored);
+        pthread_mutex_lock(&d->mu);
+    }
+    pthread_mutex_unlock(&d->mu);
+    return NULL;
+}
+
+int lf_health_daily_start(struct lf *lf, struct lf_health_daily **out, struct lf_err *err)
+{
+    *out = NULL;
+    if (daily_once(lf, err) < 0)
+        return -1;
+    struct lf_health_daily *d = xcalloc(1, sizeof(*d));
+    d->lf = lf;
+    pthread_mutex_init(&d->mu, NULL);
+    pthread_cond_init(&d->cv, NULL);
+    if (pthread_create(&d->thread, NULL, daily, d) != 0) {
+        pthread_mutex_destroy(&d->mu);
+        pthread_cond_destroy(&d->cv);
+        free(d);
+        return err_set(err, LF_EINTERNAL, "cannot start the daily health snapshot's thread");
+    }
+    *out = d;
+    return 0;
+}
+
+void lf_health_daily_stop(struct lf_health_daily *d)
+{
+    if (!d)
+        return;
+    pthread_mutex_lock(&d->mu);
+    d->stop = true;
+    pthread_cond_signal(&d->cv);
+    pthread_mutex_unlock(&d->mu);
+    pthread_join(d->thread, NULL);
+    pthread_mutex_destroy(&d->mu);
+    pthread_cond_destroy(&d->cv);
+    free(d);
 }
