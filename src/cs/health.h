@@ -48,14 +48,16 @@ int health_measure_find(const char *name);
 /* One account as of the instant: its measures (NAN when it has no data for one). */
 struct health_row {
     int64_t account_id;
-    const char *ext_id, *segment, *plan, *owner; /* owned by the set; NULL when unknown */
+    const char *ext_id, *segment, *plan, *owner; /* NULL when unknown */
     bool customer; /* started and not churned at the instant: only customers are scored */
     double v[HM_NR];
 };
+struct health_data;
 struct health_set {
     int64_t at;
-    struct health_row *rows; /* by account id */
+    struct health_row *rows; /* by account id; strings borrowed from the data */
     size_t nr;
+    struct health_data *own; /* the data health_measures read for it, freed with it */
 };
 /* The measures of every account of ws as of `at`, from what the store and the engine hold of
  * the time before it (docs/metrics.md says what has no history: seats, segment, plan, owner, a
@@ -64,6 +66,14 @@ struct health_set {
 int health_measures(struct store *st, struct engine *e, int64_t ws, const struct tz *tz,
                     int64_t at, struct health_set *out, struct lf_err *err);
 void health_set_release(struct health_set *s);
+/* The same in two steps, for many instants over one reading of the store: the data (accounts,
+ * MRR histories, responses, tickets, touchpoints) read once, the measures at each instant from
+ * it. Sets made by health_measures_at borrow d's strings: free d after them. */
+int health_data_load(struct store *st, int64_t ws, const struct tz *tz, struct health_data **out,
+                     struct lf_err *err);
+void health_data_free(struct health_data *d); /* NULL is a no-op */
+int health_measures_at(const struct health_data *d, struct engine *e, int64_t at,
+                       struct health_set *out, struct lf_err *err);
 const struct health_row *health_set_find(const struct health_set *s, int64_t account_id);
 
 /* ---- scorecards ---- */

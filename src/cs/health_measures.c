@@ -357,27 +357,111 @@ static int usage(struct load *l, struct engine *e, struct lf_err *err)
     return 0;
 }
 
-int health_measures(struct store *st, struct engine *e, int64_t ws, const struct tz *tz,
-                    int64_t at, struct health_set *out, struct lf_err *err)
+/* ---- the data, read once; the measures at any instant from it ---- */
+
+struct health_data {
+    const struct tz *tz;
+    struct health_set tmpl; /* the accounts, their strings owned here; measures unset */
+    struct acc *acc;        /* beside tmpl.rows */
+    struct survey *surveys;
+    size_t surveys_nr;
+    struct store_score *scores; /* by account, time */
+    size_t scores_nr, scores_cap;
+    struct store_touch *touches; /* by account, time */
+    size_t touches_nr, touches_cap;
+};
+
+static int keep_score(void *ctx, const struct store_score *sc, struct lf_err *err)
 {
-    *out = (struct health_set){.at = at};
-    struct load l = {.s = out, .tz = tz ? tz : tz_utc(), .at = at};
+    (void)err;
+    struct health_data *d = ctx;
+    if (d->scores_nr == d->scores_cap) {
+        d->scores_cap = d->scores_cap ? 2 * d->scores_cap : 256;
+        d->scores = xrealloc(d->scores, d->scores_cap * sizeof(*d->scores));
+    }
+    d->scores[d->scores_nr++] = *sc;
+    return 0;
+}
+
+static int keep_touch(void *ctx, const struct store_touch *t, struct lf_err *err)
+{
+    (void)err;
+    struct health_data *d = ctx;
+    if (d->touches_nr == d->touches_cap) {
+        d->touches_cap = d->touches_cap ? 2 * d->touches_cap : 256;
+        d->touches = xrealloc(d->touches, d->touches_cap * sizeof(*d->touches));
+    }
+    d->touches[d->touches_nr++] = *t;
+    return 0;
+}
+
+int health_data_load(struct store *st, int64_t ws, const struct tz *tz, struct health_data **out,
+                     struct lf_err *err)
+{
+    struct health_data *d = xcalloc(1, sizeof(*d));
+    struct load l = {.s = &d->tmpl, .tz = tz ? tz : tz_utc()};
+    d->tz = l.tz;
+    *out = NULL;
+    int rc = store_accounts_scan(st, ws, on_account, &l, err);
+    d->acc = l.acc;
+    if (rc < 0 || store_mrr_changes_scan(st, ws, 0, on_mrr, &l, err) < 0 ||
+        store_surveys_scan(st, ws, on_survey, &l, err) < 0) {
+        d->surveys = l.surveys;
+        health_data_free(d);
+        return -1;
+    }
+    d->surveys = l.surveys;
+    d->surveys_nr = l.surveys_nr;
+    if (store_scores_scan(st, ws, keep_score, d, err) < 0 ||
+        store_touches_scan(st, ws, keep_touch, d, err) < 0) {
+        health_data_free(d);
+        return -1;
+    }
+    *out = d;
+    return 0;
+}
+
+void health_data_free(struct health_data *d)
+{
+    if (!d)
+        return;
+    for (size_t i = 0; d->acc && i < d->tmpl.nr; i++)
+        free(d->acc[i].mrr);
+    for (size_t i = 0; i < d->tmpl.nr; i++) {
+        free((char *)d->tmpl.rows[i].ext_id);
+        free((char *)d->tmpl.rows[i].segment);
+        free((char *)d->tmpl.rows[i].plan);
+        free((char *)d->tmpl.rows[i].owner);
+    }
+    free(d->tmpl.rows);
+    free(d->acc);
+    free(d->surveys);
+    free(d->scores);
+    free(d->touches);
+    free(d);
+}
+
+int health_measures_at(const struct health_data *d, struct engine *e, int64_t at,
+                       struct health_set *out, struct lf_err *err)
+{
+    *out = (struct health_set){.at = at, .nr = d->tmpl.nr};
+    out->rows = xcalloc(d->tmpl.nr ? d->tmpl.nr : 1, sizeof(*out->rows));
+    for (size_t i = 0; i < d->tmpl.nr; i++) {
+        out->rows[i] = d->tmpl.rows[i]; /* its strings borrowed from d */
+        for (int k = 0; k < HM_NR; k++)
+            out->rows[i].v[k] = NAN;
+    }
+    struct load l = {.s = out, .acc = d->acc, .tz = d->tz, .at = at,
+                     .surveys = d->surveys, .surveys_nr = d->surveys_nr};
     int ret = -1;
-    if (store_accounts_scan(st, ws, on_account, &l, err) < 0)
-        goto out;
-    if (store_mrr_changes_scan(st, ws, 0, on_mrr, &l, err) < 0)
-        goto out;
     for (size_t i = 0; i < out->nr; i++)
         commercial(&l, &out->rows[i], &l.acc[i]);
-    if (store_surveys_scan(st, ws, on_survey, &l, err) < 0)
-        goto out;
-    l.cur = 0;
-    if (store_scores_scan(st, ws, on_score, &l, err) < 0)
-        goto out;
+    for (size_t i = 0; i < d->scores_nr; i++)
+        on_score(&l, &d->scores[i], err);
     flush_scores(&l);
     l.cur = 0;
-    if (store_touches_scan(st, ws, on_touch, &l, err) < 0)
-        goto out;
+    for (size_t i = 0; i < d->touches_nr; i++)
+        on_touch(&l, &d->touches[i], err);
     flush_touches(&l);
     if (l.any_ticket) /* tickets are tracked: an account without one has none open */
         for (size_t i = 0; i < out->nr; i++)
@@ -388,10 +472,6 @@ int health_measures(struct store *st, struct engine *e, int64_t ws, const struct
         goto out;
     ret = 0;
 out:
-    for (size_t i = 0; l.acc && i < out->nr; i++)
-        free(l.acc[i].mrr);
-    free(l.acc);
-    free(l.surveys);
     free(l.nps);
     free(l.csat);
     free(l.ces);
@@ -401,16 +481,27 @@ out:
     return ret;
 }
 
+int health_measures(struct store *st, struct engine *e, int64_t ws, const struct tz *tz,
+                    int64_t at, struct health_set *out, struct lf_err *err)
+{
+    struct health_data *d;
+    *out = (struct health_set){.at = at};
+    if (health_data_load(st, ws, tz, &d, err) < 0)
+        return -1;
+    if (health_measures_at(d, e, at, out, err) < 0) {
+        health_data_free(d);
+        return -1;
+    }
+    out->own = d;
+    return 0;
+}
+
 void health_set_release(struct health_set *s)
 {
-    for (size_t i = 0; i < s->nr; i++) {
-        free((char *)s->rows[i].ext_id);
-        free((char *)s->rows[i].segment);
-        free((char *)s->rows[i].plan);
-        free((char *)s->rows[i].owner);
-    }
     free(s->rows);
+    health_data_free(s->own);
     s->rows = NULL;
+    s->own = NULL;
     s->nr = 0;
 }
 

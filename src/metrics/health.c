@@ -398,6 +398,7 @@ static void bt_add(struct bt_side *b, int score, bool churned)
 static int compute_backtest(struct metric_ctx *c, struct lf_table *t, struct lf_err *err)
 {
     struct health_cards cards;
+    struct health_data *data = NULL;
     struct churns ch = {.tz = c->tz};
     struct bt_side side[2] = {{0}};
     size_t sides = 1, snapshots = 0;
@@ -421,7 +422,8 @@ static int compute_backtest(struct metric_ctx *c, struct lf_table *t, struct lf_
         sides = k + 1;
     }
     if (metric_accounts(c, err) < 0 ||
-        store_mrr_changes_scan(c->st, c->ws, 0, on_churn, &ch, err) < 0)
+        store_mrr_changes_scan(c->st, c->ws, 0, on_churn, &ch, err) < 0 ||
+        health_data_load(c->st, c->ws, c->tz, &data, err) < 0)
         goto out;
     /* month starts in [from, to) whose horizon has passed by now: the outcome is known */
     int64_t now_day = tz_local_day(c->tz, c->now);
@@ -437,7 +439,7 @@ static int compute_backtest(struct metric_ctx *c, struct lf_table *t, struct lf_
             continue;
         int64_t end = tz_day_start(c->tz, tz_local_day(c->tz, s) + horizon);
         struct health_set hs;
-        if (health_measures(c->st, c->e, c->ws, c->tz, s, &hs, err) < 0)
+        if (health_measures_at(data, c->e, s, &hs, err) < 0)
             goto out;
         snapshots++;
         for (size_t i = 0; i < hs.nr; i++) {
@@ -482,6 +484,7 @@ out:
         free(side[k].churned);
     }
     free(ch.v);
+    health_data_free(data);
     health_cards_release(&cards);
     return ret;
 }
@@ -523,6 +526,7 @@ static void reason(struct lead *l, int points, const char *fmt, double v)
 static int compute_expansion(struct metric_ctx *c, struct lf_table *t, struct lf_err *err)
 {
     struct health_set now = {0}, before = {0};
+    struct health_data *data = NULL;
     struct engine_ttv limits = {0};
     struct lead *leads = NULL;
     size_t n = 0;
@@ -532,9 +536,9 @@ static int compute_expansion(struct metric_ctx *c, struct lf_table *t, struct lf
     int64_t day = tz_local_day(c->tz, c->now);
     int64_t month_ago = tz_day_start(c->tz, day - 30) + (c->now - tz_day_start(c->tz, day));
     struct engine_query q = {.now = c->now, .to = c->now, .tz = metric_engine_tz(c)};
-    if (metric_accounts(c, err) < 0 ||
-        health_measures(c->st, c->e, c->ws, c->tz, c->now, &now, err) < 0 ||
-        health_measures(c->st, c->e, c->ws, c->tz, month_ago, &before, err) < 0)
+    if (metric_accounts(c, err) < 0 || health_data_load(c->st, c->ws, c->tz, &data, err) < 0 ||
+        health_measures_at(data, c->e, c->now, &now, err) < 0 ||
+        health_measures_at(data, c->e, month_ago, &before, err) < 0)
         goto out;
     if (engine_ttv(c->e, &q, limit_event, &limits, err) < 0) {
         if (err->code != LF_ENOENT)
@@ -595,6 +599,7 @@ out:
     engine_ttv_free(&limits);
     health_set_release(&now);
     health_set_release(&before);
+    health_data_free(data);
     return ret;
 }
 
