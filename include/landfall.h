@@ -275,6 +275,30 @@ LF_API void lf_args_free(struct lf_args *a); /* NULL is a no-op */
 LF_API int lf_metric(struct lf *lf, const char *name, const struct lf_args *args,
                      struct lf_table **out, struct lf_err *err);
 
+/* ---- health (docs/metrics.md, "Health") ----
+ * The scores themselves are metrics: health, health-explain, health-history, scorecards. */
+
+/* Stores the scorecard of `json` (docs/metrics.md shows its fields) as a new version of its
+ * name, unless the version in force is the same definition (then *changed is false and
+ * *version that one's). A bad definition: LF_EINVAL with err->field naming the field
+ * ("measures[1].healthy"). name gets the scorecard's name. */
+LF_API int lf_health_scorecard_apply(struct lf *lf, const char *json, char name[64],
+                                     int64_t *version, bool *changed, struct lf_err *err);
+/* Retires the scorecard `name` (its accounts fall back to the next one that applies);
+ * LF_ENOENT when none of that name is in force. */
+LF_API int lf_health_scorecard_retire(struct lf *lf, const char *name, struct lf_err *err);
+/* Writes the history's day holding `day` (ms; 0: today, in the workspace's zone): every
+ * customer's score as of the day's start, replacing what that day held. *scored (may be NULL)
+ * counts the accounts scored. */
+LF_API int lf_health_snapshot(struct lf *lf, int64_t day, size_t *scored, struct lf_err *err);
+/* Keeps the history of lf's workspace daily (what `landfall serve` does): writes today's scores
+ * now unless the history has them, then checks every hour from a thread of its own. lf must
+ * outlive it. *out is the caller's: lf_health_daily_stop() (NULL is a no-op). */
+struct lf_health_daily;
+LF_API int lf_health_daily_start(struct lf *lf, struct lf_health_daily **out,
+                                 struct lf_err *err);
+LF_API void lf_health_daily_stop(struct lf_health_daily *d);
+
 /* ---- API keys ----
  * A key is "lf_" and 43 base64url characters (32 random bytes). It is shown once, at creation;
  * the store keeps its first LF_KEY_PREFIX_LEN characters (to find it) and a BLAKE2b hash. */

@@ -81,6 +81,8 @@ int cmd_clv(int argc, char **argv, const struct cli_env *env);
 int cmd_metric(int argc, char **argv, const struct cli_env *env);
 int cmd_openapi(int argc, char **argv, const struct cli_env *env);
 int cmd_text(int argc, char **argv, const struct cli_env *env);
+int cmd_health(int argc, char **argv, const struct cli_env *env);
+int cmd_expansion(int argc, char **argv, const struct cli_env *env);
 
 void cmd_help_help(FILE *out);
 void cmd_import_help(FILE *out);
@@ -97,5 +99,7 @@ void cmd_clv_help(FILE *out);
 void cmd_metric_help(FILE *out);
 void cmd_openapi_help(FILE *out);
 void cmd_text_help(FILE *out);
+void cmd_health_help(FILE *out);
+void cmd_expansion_help(FILE *out);
 
 #endif

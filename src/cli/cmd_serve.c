@@ -182,9 +182,14 @@ int cmd_serve(int argc, char **argv, const struct cli_env *env)
         }
         cfg.access_log = log;
     }
+    struct lf_health_daily *daily = NULL;
     int rc = cli_open(env, false, &engine, &cfg.lf);
+    /* the health history of the workspace served gets a day a day */
+    if (rc == 0 && lf_health_daily_start(cfg.lf, &daily, &err) < 0)
+        rc = cli_fail(&err);
     if (rc == 0)
         rc = http_serve(&cfg, ready, NULL, &err) < 0 ? cli_fail(&err) : EXIT_OK;
+    lf_health_daily_stop(daily);
     lf_close(cfg.lf);
     if (log)
         fclose(log);

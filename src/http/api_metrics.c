@@ -72,6 +72,8 @@ struct query_args {
     struct lf_args *args;
     const char *const *skip; /* the parameters the route itself took, NULL-terminated, or NULL */
 };
+static void run_with(struct http_req *r, const char *name, const char *group, const char *list,
+                     const char *const *skip, const char *extra_name, const char *extra_value);
 
 static int add_arg(void *ctx, const char *name, const char *value)
 {
@@ -88,6 +90,19 @@ static int add_arg(void *ctx, const char *name, const char *value)
 static void run(struct http_req *r, const char *name, const char *group, const char *list,
                 const char *const *skip)
 {
+    run_with(r, name, group, list, skip, NULL, NULL);
+}
+
+void api_metric_run(struct http_req *r, const char *name, const char *arg, const char *value)
+{
+    const char *const skip[] = {arg, NULL};
+    run_with(r, name, "", "/v1/metrics", skip, arg, value);
+}
+
+/* run, with one more argument extra_name=extra_value (the route's own, e.g. its path's id). */
+static void run_with(struct http_req *r, const char *name, const char *group, const char *list,
+                     const char *const *skip, const char *extra_name, const char *extra_value)
+{
     const struct lf_metric_info *m = lf_metric_find(name);
     if (!m || (group[0] && strcmp(m->group, group) != 0)) {
         http_fail(r, HE_NOT_FOUND, NULL, "'%.100s' is not a%s metric; GET %s lists them", name,
@@ -99,6 +114,8 @@ static void run(struct http_req *r, const char *name, const char *group, const c
     struct lf_table *t = NULL;
     struct lf_err err = {0};
     http_query_each(r, add_arg, &q);
+    if (extra_name)
+        lf_args_add(args, extra_name, extra_value);
     if (lf_metric(http_lf(r), m->name, args, &t, &err) < 0) {
         /* a parameter's fault is the request's: 400 naming it */
         if (err.field[0] && (err.code == LF_EINVAL || err.code == LF_EUSAGE))

@@ -223,6 +223,18 @@ void api_keys_list(struct http_req *r);
 /* Answers 200 with t as `landfall … --json` writes it, and frees t. (api_metrics.c) */
 void http_table(struct http_req *r, struct lf_table *t);
 void api_metrics_list(struct http_req *r);
+/* Answers metric `name` with the query's parameters, and arg=value when arg is not NULL (the
+ * query may not give arg itself). (api_metrics.c) */
+void api_metric_run(struct http_req *r, const char *name, const char *arg, const char *value);
+/* The health scores and scorecards (api_scores.c). */
+void api_health_list(struct http_req *r);
+void api_health_account(struct http_req *r);
+void api_health_history(struct http_req *r);
+void api_health_snapshot(struct http_req *r);
+void api_scorecards_list(struct http_req *r);
+void api_expansion(struct http_req *r);
+void api_scorecards_apply(struct http_req *r);
+void api_scorecards_retire(struct http_req *r);
 void api_metrics_get(struct http_req *r);
 void api_reports_list(struct http_req *r);
 void api_reports_get(struct http_req *r);

@@ -1333,6 +1333,107 @@ static void op_text_analyze(struct doc *d, const struct route *rt, json_t *op)
     error_answer(d, op, HE_TOO_LARGE);
 }
 
+/* ---- health ---- */
+
+static void op_health_list(struct doc *d, const struct route *rt, json_t *op)
+{
+    (void)rt;
+    metric_op(d, lf_metric_find("health"), "health_list", op);
+}
+
+static void op_health_history(struct doc *d, const struct route *rt, json_t *op)
+{
+    (void)rt;
+    metric_op(d, lf_metric_find("health-history"), "health_history", op);
+}
+
+static void op_expansion(struct doc *d, const struct route *rt, json_t *op)
+{
+    (void)rt;
+    metric_op(d, lf_metric_find("expansion"), "expansion", op);
+}
+
+static void op_scorecards_list(struct doc *d, const struct route *rt, json_t *op)
+{
+    (void)rt;
+    metric_op(d, lf_metric_find("scorecards"), "scorecards_list", op);
+}
+
+/* /v1/accounts/{id}/health: health-explain, its account the path's */
+static void op_health_account(struct doc *d, const struct route *rt, json_t *op)
+{
+    (void)rt;
+    metric_op(d, lf_metric_find("health-explain"), "account_health", op);
+    json_t *ps = params_of(op);
+    for (size_t i = 0; i < json_array_size(ps); i++)
+        if (!strcmp(json_string_value(json_object_get(json_array_get(ps, i), "name")),
+                    "account")) {
+            json_array_remove(ps, i);
+            break;
+        }
+    push(ps, param("path", "id", true, "the account's external id", typed("string")));
+    error_answer(d, op, HE_NOT_FOUND);
+}
+
+static void op_health_snapshot(struct doc *d, const struct route *rt, json_t *op)
+{
+    (void)rt;
+    tag(d, op, "metrics", NULL);
+    set(op, "operationId", str("health_snapshot"));
+    set(op, "summary", str("write a day of the health history (landfall health snapshot)"));
+    set(op, "description",
+        str("Scores every customer as of the day's start and stores the scores as that day "
+            "of the history, replacing what it held."));
+    push(params_of(op), param("query", "date", false, "the day (default: today, in the "
+                                                      "workspace's zone)", typed("string")));
+    set(responses_of(op), "200",
+        answer_of("how many accounts were scored",
+                  json_pack("{s:s, s:{s:{s:s}}, s:[s]}", "type", "object", "properties",
+                            "scored", "type", "integer", "required", "scored")));
+    error_answer(d, op, HE_BAD_REQUEST);
+}
+
+static void op_scorecards_apply(struct doc *d, const struct route *rt, json_t *op)
+{
+    (void)rt;
+    tag(d, op, "metrics", NULL);
+    set(op, "operationId", str("scorecards_apply"));
+    set(op, "summary", str("store a scorecard as a new version (landfall health scorecard "
+                           "apply)"));
+    set(op, "description",
+        str("The body is the scorecard (docs/metrics.md, \"Health\"): name, optional segment "
+            "and plan, bands, measures with a weight and thresholds or a linear band. The same "
+            "definition as the version in force changes nothing (200); a bad one is refused "
+            "with the field named (400)."));
+    set(op, "requestBody",
+        body_of("the scorecard",
+                json_pack("{s:s, s:{s:{s:s}, s:{s:s}, s:{s:s}, s:{s:s}, s:{s:s}}, s:[s,s]}",
+                          "type", "object", "properties", "name", "type", "string", "segment",
+                          "type", "string", "plan", "type", "string", "bands", "type", "object",
+                          "measures", "type", "array", "required", "name", "measures")));
+    json_t *ans = json_pack("{s:s, s:{s:{s:s}, s:{s:s}, s:{s:s}}, s:[s,s,s]}", "type", "object",
+                            "properties", "name", "type", "string", "version", "type",
+                            "integer", "changed", "type", "boolean", "required", "name",
+                            "version", "changed");
+    set(responses_of(op), "201", answer_of("stored, in force", json_incref(ans)));
+    set(responses_of(op), "200", answer_of("the same definition was in force already", ans));
+    error_answer(d, op, HE_BAD_REQUEST);
+}
+
+static void op_scorecards_retire(struct doc *d, const struct route *rt, json_t *op)
+{
+    (void)rt;
+    tag(d, op, "metrics", NULL);
+    set(op, "operationId", str("scorecards_retire"));
+    set(op, "summary", str("take a scorecard out of force"));
+    push(params_of(op), param("path", "name", true, "the scorecard's name", typed("string")));
+    set(responses_of(op), "200",
+        answer_of("retired", json_pack("{s:s, s:{s:{s:s}}, s:[s]}", "type", "object",
+                                       "properties", "retired", "type", "boolean", "required",
+                                       "retired")));
+    error_answer(d, op, HE_NOT_FOUND);
+}
+
 /* What each handler answers. A route whose handler is missing here makes the document fail,
  * so that a new endpoint cannot go undocumented. */
 static const struct {
@@ -1354,6 +1455,14 @@ static const struct {
     {api_survival, op_survival},
     {api_keys_list, op_keys_list},
     {api_text_analyze, op_text_analyze},
+    {api_health_list, op_health_list},
+    {api_health_history, op_health_history},
+    {api_health_account, op_health_account},
+    {api_health_snapshot, op_health_snapshot},
+    {api_scorecards_list, op_scorecards_list},
+    {api_expansion, op_expansion},
+    {api_scorecards_apply, op_scorecards_apply},
+    {api_scorecards_retire, op_scorecards_retire},
     {api_resource_list, op_resource_list},
     {api_resource_create, op_resource_create},
     {api_resource_get, op_resource_get},

@@ -157,7 +157,8 @@ int64_t metric_local_date(const struct metric_ctx *c, int64_t date);
 const char *metric_keep(struct metric_ctx *c, const char *s);
 void metric_ctx_release(struct metric_ctx *c);
 
-/* The compute functions of each family (experience.c, revenue.c, usage.c, retention.c). */
+/* The compute functions of each family (experience.c, revenue.c, usage.c, retention.c,
+ * health.c). */
 extern const struct metric_def metric_nps, metric_csat, metric_ces;
 extern const struct metric_def metric_churn, metric_mrr, metric_churn_reasons, metric_repeat,
     metric_acquisition, metric_clv;
@@ -169,5 +170,7 @@ extern const struct metric_def metric_cohorts, metric_survival, metric_survival_
 extern const struct metric_def metric_clv_bgnbd, metric_clv_bgnbd_customers, metric_clv_sbg,
     metric_clv_sbg_customers, metric_survival_projected;
 extern const struct metric_def metric_text_summary, metric_text_comments, metric_text_topics;
+extern const struct metric_def metric_health, metric_health_explain, metric_health_history,
+    metric_scorecards, metric_health_backtest, metric_expansion;
 
 #endif

@@ -277,6 +277,76 @@ typedef void (*store_copy_fn)(void *ctx, const char *table, int64_t rows);
  * missing there. progress may be NULL. */
 int store_copy(struct store *from, struct store *to, store_copy_fn progress, void *ctx,
                struct store_copy_report *rep, struct lf_err *err);
+/* ---- health: scorecards, the daily score history, the measures' narrow reads (health.c) ---- */
+
+/* One version of a scorecard. Strings are borrowed for the callback. */
+struct store_scorecard {
+    int64_t id;
+    const char *name;         /* the scorecard's id, chosen by its author ("default") */
+    int64_t version;          /* 1, 2, …: every change is a new version */
+    const char *segment, *plan; /* the accounts it applies to; NULL for any */
+    const char *definition;   /* its JSON (core/scorecards.c reads it) */
+    int64_t created_at;
+    int64_t retired_at;       /* LF_UNSET while in force */
+};
+typedef int (*store_scorecard_fn)(void *ctx, const struct store_scorecard *s, struct lf_err *err);
+/* Every version of every scorecard of ws, by name then version. */
+int store_scorecards_scan(struct store *st, int64_t ws, store_scorecard_fn fn, void *ctx,
+                          struct lf_err *err);
+/* Stores a new version (s->id and s->retired_at are ignored); LF_ECONFLICT when the name has
+ * that version already. In a write transaction. */
+int store_scorecard_insert(struct store *st, int64_t ws, const struct store_scorecard *s,
+                           struct lf_err *err);
+/* Retires the latest version of `name` at `when`: 1 when it was in force, 0 when the name has
+ * no version or its latest is retired already, -1 on error. */
+int store_scorecard_retire(struct store *st, int64_t ws, const char *name, int64_t when,
+                           struct lf_err *err);
+
+/* One account's score of one day. */
+struct store_health_score {
+    int64_t account_id;
+    int64_t day;              /* the date (its UTC midnight in ms, as stored dates are) */
+    int score;                /* 0..100 */
+    const char *band;         /* red, yellow, green */
+    const char *scorecard;    /* the scorecard's name */
+    int64_t version;          /* its version; 0 for a built-in one */
+    int64_t measures_used, measures_total;
+    const char *components;   /* JSON: the measures' values and points; may be NULL */
+};
+typedef int (*store_health_fn)(void *ctx, const struct store_health_score *s, struct lf_err *err);
+/* Replaces every score of `day` by rows[0..nr) (their day fields are ignored): writing a day
+ * twice leaves what the second write wrote. In a write transaction. */
+int store_health_day_put(struct store *st, int64_t ws, int64_t day,
+                         const struct store_health_score *rows, size_t nr, struct lf_err *err);
+/* The scores with from <= day < to of one account (account_id 0: of every account), by
+ * account then day. */
+int store_health_scan(struct store *st, int64_t ws, int64_t account_id, int64_t from,
+                      int64_t to, store_health_fn fn, void *ctx, struct lf_err *err);
+/* The latest day before `before` with scores: 1 and *out, 0 when none, -1 on error. */
+int store_health_last_day(struct store *st, int64_t ws, int64_t before, int64_t *out,
+                          struct lf_err *err);
+
+/* A touchpoint the health measures read: a ticket (it has a status, or its kind is 'ticket')
+ * or one of the success team's. */
+struct store_touch {
+    int64_t account_id, ts;
+    bool ticket, success;
+    bool open, resolved;      /* the ticket's status as stored (neither: none given) */
+    double duration_minutes;  /* NAN when not given; for a ticket, its time to resolution */
+};
+typedef int (*store_touch_fn)(void *ctx, const struct store_touch *t, struct lf_err *err);
+/* Those touchpoints of ws that have an account, by account, time. */
+int store_touches_scan(struct store *st, int64_t ws, store_touch_fn fn, void *ctx,
+                       struct lf_err *err);
+/* A survey response with an account, without its comment. */
+struct store_score {
+    int64_t account_id, ts, survey_id;
+    int score;
+};
+typedef int (*store_score_fn)(void *ctx, const struct store_score *s, struct lf_err *err);
+/* The responses of ws that have an account, by account, time. */
+int store_scores_scan(struct store *st, int64_t ws, store_score_fn fn, void *ctx,
+                      struct lf_err *err);
 
 /* ---- API keys: only a hash of each key is stored, found by the key's public prefix ---- */
 struct api_key {

@@ -1,0 +1,234 @@
+/* health.c - health in the store: scorecards (every version kept), the daily score history, and
+ * the narrow reads the health measures load (tickets and success touchpoints, survey scores). */
+#include "store_int.h"
+
+#include <math.h>
+#include <string.h>
+
+#define SCORECARD_COLUMNS                                                                      \
+    "id, name, version, segment, plan, definition, created_at, retired_at"
+
+int store_scorecards_scan(struct store *st, int64_t ws, store_scorecard_fn fn, void *ctx,
+                          struct lf_err *err)
+{
+    struct sql *q = sql_new(st, "SELECT " SCORECARD_COLUMNS " FROM scorecards WHERE "
+                                "workspace_id = ?1 ORDER BY name, version", err);
+    int rc, ret = 0;
+    if (!q)
+        return -1;
+    sql_bind_int(st, q, 1, ws);
+    while ((rc = sql_step(st, q, err)) == 1) {
+        struct store_scorecard s = {.id = sql_id(st, q, 0),
+                                    .name = sql_text(st, q, 1),
+                                    .version = sql_int(st, q, 2),
+                                    .segment = sql_text(st, q, 3),
+                                    .plan = sql_text(st, q, 4),
+                                    .definition = sql_text(st, q, 5),
+                                    .created_at = sql_int(st, q, 6),
+                                    .retired_at = sql_int(st, q, 7)};
+        if (fn(ctx, &s, err) < 0) {
+            ret = -1;
+            break;
+        }
+    }
+    if (rc < 0)
+        ret = -1;
+    sql_free(st, q);
+    return ret;
+}
+
+int store_scorecard_insert(struct store *st, int64_t ws, const struct store_scorecard *s,
+                           struct lf_err *err)
+{
+    struct sql *q = sql_static(st, "INSERT INTO scorecards(workspace_id, name, version, segment, "
+                                   "plan, definition, created_at) VALUES (?1, ?2, ?3, ?4, ?5, "
+                                   "?6, ?7) ON CONFLICT DO NOTHING", err);
+    if (!q)
+        return -1;
+    sql_bind_int(st, q, 1, ws);
+    sql_bind_text(st, q, 2, s->name);
+    sql_bind_int(st, q, 3, s->version);
+    sql_bind_text(st, q, 4, s->segment);
+    sql_bind_text(st, q, 5, s->plan);
+    sql_bind_text(st, q, 6, s->definition);
+    sql_bind_int(st, q, 7, s->created_at);
+    int rc = sql_step(st, q, err);
+    int64_t n = rc >= 0 ? sql_changes(st, q) : 0;
+    sql_done(st, q);
+    if (rc < 0)
+        return -1;
+    if (n == 0)
+        return err_set(err, LF_ECONFLICT, "scorecard '%s' has a version %lld already", s->name,
+                       (long long)s->version);
+    return 0;
+}
+
+int store_scorecard_retire(struct store *st, int64_t ws, const char *name, int64_t when,
+                           struct lf_err *err)
+{
+    struct sql *q = sql_static(st, "UPDATE scorecards SET retired_at = ?3 WHERE workspace_id = ?1 "
+                                   "AND name = ?2 AND retired_at IS NULL AND version = (SELECT "
+                                   "max(version) FROM scorecards WHERE workspace_id = ?1 AND "
+                                   "name = ?2)", err);
+    if (!q)
+        return -1;
+    sql_bind_int(st, q, 1, ws);
+    sql_bind_text(st, q, 2, name);
+    sql_bind_int(st, q, 3, when);
+    int rc = sql_step(st, q, err);
+    int64_t n = rc >= 0 ? sql_changes(st, q) : 0;
+    sql_done(st, q);
+    return rc < 0 ? -1 : n > 0;
+}
+
+/* ---- the daily history ---- */
+
+int store_health_day_put(struct store *st, int64_t ws, int64_t day,
+                         const struct store_health_score *rows, size_t nr, struct lf_err *err)
+{
+    /* a day is written whole: accounts that lost their score that day lose their row */
+    struct sql *q = sql_static(st, "DELETE FROM health_scores WHERE workspace_id = ?1 AND "
+                                   "day = ?2", err);
+    if (!q)
+        return -1;
+    sql_bind_int(st, q, 1, ws);
+    sql_bind_int(st, q, 2, day);
+    if (sql_run(st, q, err) < 0)
+        return -1;
+    q = sql_static(st, "INSERT INTO health_scores(workspace_id, account_id, day, score, band, "
+                       "scorecard, version, measures_used, measures_total, components) VALUES "
+                       "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)", err);
+    if (!q)
+        return -1;
+    for (size_t i = 0; i < nr; i++) {
+        const struct store_health_score *r = &rows[i];
+        sql_bind_int(st, q, 1, ws);
+        sql_bind_int(st, q, 2, r->account_id);
+        sql_bind_int(st, q, 3, day);
+        sql_bind_int(st, q, 4, r->score);
+        sql_bind_text(st, q, 5, r->band);
+        sql_bind_text(st, q, 6, r->scorecard);
+        sql_bind_int(st, q, 7, r->version);
+        sql_bind_int(st, q, 8, r->measures_used);
+        sql_bind_int(st, q, 9, r->measures_total);
+        sql_bind_text(st, q, 10, r->components);
+        if (sql_run(st, q, err) < 0)
+            return -1;
+    }
+    return 0;
+}
+
+int store_health_scan(struct store *st, int64_t ws, int64_t account_id, int64_t from,
+                      int64_t to, store_health_fn fn, void *ctx, struct lf_err *err)
+{
+    /* ?4 = 0 reads every account: one statement for both */
+    struct sql *q = sql_new(st, "SELECT account_id, day, score, band, scorecard, version, "
+                                "measures_used, measures_total, components FROM health_scores "
+                                "WHERE workspace_id = ?1 AND day >= ?2 AND day < ?3 AND "
+                                "(?4 = 0 OR account_id = ?4) ORDER BY account_id, day", err);
+    int rc, ret = 0;
+    if (!q)
+        return -1;
+    sql_bind_int(st, q, 1, ws);
+    sql_bind_int(st, q, 2, from);
+    sql_bind_int(st, q, 3, to);
+    sql_bind_int(st, q, 4, account_id);
+    while ((rc = sql_step(st, q, err)) == 1) {
+        struct store_health_score s = {.account_id = sql_id(st, q, 0),
+                                       .day = sql_int(st, q, 1),
+                                       .score = (int)sql_int(st, q, 2),
+                                       .band = sql_text(st, q, 3),
+                                       .scorecard = sql_text(st, q, 4),
+                                       .version = sql_int(st, q, 5),
+                                       .measures_used = sql_int(st, q, 6),
+                                       .measures_total = sql_int(st, q, 7),
+                                       .components = sql_text(st, q, 8)};
+        if (fn(ctx, &s, err) < 0) {
+            ret = -1;
+            break;
+        }
+    }
+    if (rc < 0)
+        ret = -1;
+    sql_free(st, q);
+    return ret;
+}
+
+int store_health_last_day(struct store *st, int64_t ws, int64_t before, int64_t *out,
+                          struct lf_err *err)
+{
+    struct sql *q = sql_static(st, "SELECT max(day) FROM health_scores WHERE workspace_id = ?1 "
+                                   "AND day < ?2", err);
+    if (!q)
+        return -1;
+    sql_bind_int(st, q, 1, ws);
+    sql_bind_int(st, q, 2, before);
+    int rc = sql_step(st, q, err);
+    bool found = rc == 1 && !sql_null(st, q, 0);
+    if (found)
+        *out = sql_int(st, q, 0);
+    sql_done(st, q);
+    return rc < 0 ? -1 : found;
+}
+
+/* ---- the narrow reads of the health measures ---- */
+
+int store_touches_scan(struct store *st, int64_t ws, store_touch_fn fn, void *ctx,
+                       struct lf_err *err)
+{
+    /* tickets (a status, or the kind 'ticket') and the success team's touchpoints: no text */
+    struct sql *q = sql_scan(st, "SELECT account_id, ts, status, duration_minutes, "
+                                 "CASE WHEN status IS NOT NULL OR kind = 'ticket' THEN 1 ELSE 0 "
+                                 "END, CASE WHEN team = 'success' THEN 1 ELSE 0 END FROM "
+                                 "touchpoints WHERE workspace_id = ?1 AND account_id IS NOT NULL "
+                                 "AND (status IS NOT NULL OR kind = 'ticket' OR team = "
+                                 "'success') ORDER BY account_id, ts, id", err);
+    int rc, ret = 0;
+    if (!q)
+        return -1;
+    sql_bind_int(st, q, 1, ws);
+    while ((rc = sql_step(st, q, err)) == 1) {
+        const char *status = sql_text(st, q, 2);
+        struct store_touch t = {.account_id = sql_id(st, q, 0),
+                                .ts = sql_int(st, q, 1),
+                                .open = status && strcmp(status, "open") == 0,
+                                .resolved = status && strcmp(status, "resolved") == 0,
+                                .duration_minutes = sql_real(st, q, 3),
+                                .ticket = sql_int(st, q, 4) == 1,
+                                .success = sql_int(st, q, 5) == 1};
+        if (fn(ctx, &t, err) < 0) {
+            ret = -1;
+            break;
+        }
+    }
+    if (rc < 0)
+        ret = -1;
+    sql_done(st, q);
+    return ret;
+}
+
+int store_scores_scan(struct store *st, int64_t ws, store_score_fn fn, void *ctx,
+                      struct lf_err *err)
+{
+    struct sql *q = sql_scan(st, "SELECT account_id, ts, survey_id, score FROM responses WHERE "
+                                 "workspace_id = ?1 AND account_id IS NOT NULL ORDER BY "
+                                 "account_id, ts, id", err);
+    int rc, ret = 0;
+    if (!q)
+        return -1;
+    sql_bind_int(st, q, 1, ws);
+    while ((rc = sql_step(st, q, err)) == 1) {
+        struct store_score s = {.account_id = sql_id(st, q, 0),
+                                .ts = sql_int(st, q, 1),
+                                .survey_id = sql_id(st, q, 2),
+                                .score = (int)sql_int(st, q, 3)};
+        if (fn(ctx, &s, err) < 0) {
+            ret = -1;
+            break;
+        }
+    }
+    if (rc < 0)
+        ret = -1;
+    sql_done(st, q);
+    return ret;
+}

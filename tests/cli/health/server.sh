@@ -1,0 +1,65 @@
+#!/usr/bin/env bash
+# server.sh - health over HTTP: GET /v1/health, /v1/accounts/ID/health, /v1/expansion and
+# /v1/health/backtest answer the documents the CLI prints; the server writes today's scores into
+# the history when it starts; scorecards are stored, refused naming the field, and retired.
+source "$(dirname "$0")/../server/server_lib.sh"
+
+run_lf demo --accounts 40 --seed 3 --months 12 --end 2026-01-01
+check_eq "demo data" 0 "$rc"
+r=$(new_key read)
+a=$(new_key admin)
+serve_start
+auth=(-H "Authorization: Bearer $r")
+admin=(-H "Authorization: Bearer $a")
+
+"$LANDFALL" health --now 2026-01-01 --json >"$SCRATCH/cli.json"
+http GET "/v1/health?now=2026-01-01" "${auth[@]}"
+check_eq "GET /v1/health: 200" 200 "$status"
+check_eq "... the CLI's document" "$(cat "$SCRATCH/cli.json")" "$body"
+acc=$(jq -r '.rows[0].account' "$SCRATCH/cli.json")
+"$LANDFALL" health explain "$acc" --now 2026-01-01 --json >"$SCRATCH/cli.json"
+http GET "/v1/accounts/$acc/health?now=2026-01-01" "${auth[@]}"
+check_eq "GET /v1/accounts/ID/health: the CLI's explain" "$(cat "$SCRATCH/cli.json")" "$body"
+http GET "/v1/accounts/nobody/health" "${auth[@]}"
+check_eq "an unknown account: 404" 404 "$status"
+"$LANDFALL" expansion --now 2026-01-01 --json >"$SCRATCH/cli.json"
+http GET "/v1/expansion?now=2026-01-01" "${auth[@]}"
+check_eq "GET /v1/expansion: the CLI's document" "$(cat "$SCRATCH/cli.json")" "$body"
+
+# the server wrote today's day of the history before it answered: as many rows as customers
+# scored as of today's start (UTC here)
+today=$(date -u +%Y-%m-%d)
+"$LANDFALL" health --now "$today" --json >"$SCRATCH/cli.json"
+scored=$(jq '[.rows[] | select(.score != null)] | length' "$SCRATCH/cli.json")
+http GET "/v1/health/history?from=$today" "${auth[@]}"
+check_eq "history: 200" 200 "$status"
+check_eq "the server's daily snapshot" "$scored" "$(jq '.rows | length' <<<"$body")"
+http POST "/v1/health/snapshot?date=2025-12-01" "${auth[@]}"
+check_eq "a snapshot needs an admin key" 403 "$status"
+http POST "/v1/health/snapshot?date=2025-12-01" "${admin[@]}"
+"$LANDFALL" health --now 2025-12-01 --json >"$SCRATCH/cli.json"
+check_eq "POST /v1/health/snapshot" \
+    "{\"scored\": $(jq '[.rows[] | select(.score != null)] | length' "$SCRATCH/cli.json")}" "$body"
+
+# scorecards
+http POST /v1/scorecards "${admin[@]}" -H 'Content-Type: application/json' \
+    -d '{"name": "x", "measures": [{"measure": "nps", "weight": 0, "concerning": 0, "healthy": 5}]}'
+check_eq "a zero weight: 400 naming the field" "400 measures[0].weight" \
+    "$status $(jfield '$.error.field')"
+card='{"name": "x", "measures": [{"measure": "nps", "weight": 1, "concerning": 0, "healthy": 5}]}'
+http POST /v1/scorecards "${admin[@]}" -H 'Content-Type: application/json' -d "$card"
+check_eq "stored: 201" "201 1 1" "$status $(jfield '$.version') $(jfield '$.changed')"
+http POST /v1/scorecards "${admin[@]}" -H 'Content-Type: application/json' -d "$card"
+check_eq "the same again: 200, unchanged" "200 1 0" \
+    "$status $(jfield '$.version') $(jfield '$.changed')"
+http GET /v1/scorecards "${auth[@]}"
+check_eq "listed" "x 1 yes" "$(jq -r '.rows[] | select(.name == "x") | "\(.name) \(.version) \(.in_force)"' <<<"$body")"
+"$LANDFALL" health backtest --scorecard x --versus default --now 2026-01-01 --json >"$SCRATCH/cli.json"
+http GET "/v1/metrics/health-backtest?scorecard=x&versus=default&now=2026-01-01" "${auth[@]}"
+check_eq "the backtest: the CLI's document" "$(cat "$SCRATCH/cli.json")" "$body"
+http DELETE /v1/scorecards/x "${admin[@]}"
+check_eq "retired" 200 "$status"
+http DELETE /v1/scorecards/x "${admin[@]}"
+check_eq "retired already: 404" 404 "$status"
+serve_stop
+finish
