@@ -199,6 +199,9 @@ LF_API int lf_table_write(const struct lf_table *t, int format, FILE *out, struc
 
 /* The workspace time zone a table's periods were cut in (IANA name); "" when it has none. */
 LF_API const char *lf_table_time_zone(const struct lf_table *t);
+/* The rows of the whole result when the table is one page of it (a paged metric: JSON has
+ * "total"), else -1. */
+LF_API int64_t lf_table_total(const struct lf_table *t);
 
 /* ---- metrics: every figure landfall computes, declared once ----
  * Each metric declares its parameters, the dimensions it can be broken down by, its output
@@ -436,6 +439,16 @@ LF_API int lf_resource_write(struct lf *lf, const char *resource, const char *ke
 LF_API int lf_resource_delete(struct lf *lf, const char *resource, const char *key,
                               const char *actor, struct lf_err *err);
 
+/* An account's 360° view as one JSON document (the dashboard's account page): {"account": the
+ * row, "tenure_days", "renewal_days" (from the day of now; null without the date), "usage":
+ * {"from", "to", "dau": the dau metric's rows, "features": feature-usage's, "seats": its row,
+ * "recency": its row} over the `days` days up to now (0: 90), and the pages (as GET /v1/NAME
+ * lists them, at most 100 rows) of "mrr" (mrr_changes by date), "responses", "tickets"
+ * (touchpoints of kind ticket) and "touchpoints" (newest first), "contacts", "outcomes",
+ * "tasks"}. now 0: the clock. LF_ENOENT for an unknown account. The caller frees *json_out. */
+LF_API int lf_account_overview(struct lf *lf, const char *account, int64_t now, int days,
+                               char **json_out, struct lf_err *err);
+
 /* ---- users and sessions: the people of the dashboard ----
  * A user of a workspace has a name (what an account's `owner` holds: a CSM's book is the
  * accounts they own), a role and a password, of which only an Argon2id hash is stored
@@ -528,14 +541,15 @@ LF_API int lf_view_create(struct lf *lf, int64_t user_id, const char *body, size
 LF_API int lf_view_delete(struct lf *lf, int64_t user_id, int64_t id, struct lf_err *err);
 
 /* ---- the workspace's settings for people ----
- * {"name", "time_zone", "locale", "currency"}: the zone periods are cut in, and the BCP 47
- * locale and ISO 4217 currency figures are shown in (default en-US, USD). */
+ * {"name", "time_zone", "locale", "currency", "milestone"}: the zone periods are cut in, the
+ * BCP 47 locale and ISO 4217 currency figures are shown in (default en-US, USD), and the event
+ * that marks value, for time to value (null until set). */
 LF_API int lf_settings_json(struct lf *lf, char **json_out, struct lf_err *err);
-/* Sets the fields a JSON object gives (time_zone, locale, currency); LF_EINVAL naming a bad
- * one, nothing changed then. *json_out (may be NULL) is the settings after. */
+/* Sets the fields a JSON object gives (time_zone, locale, currency, milestone; a null
+ * milestone unsets it); LF_EINVAL naming a bad one, nothing changed then. *json_out (may be NULL) is the settings after. */
 LF_API int lf_settings_patch(struct lf *lf, const char *body, size_t len, char **json_out,
                              struct lf_err *err);
-/* One setting ("locale", "currency"), in *out (caller's buffer of size n). */
+/* One setting ("locale", "currency", "milestone": "" when unset) in out (of size n). */
 LF_API int lf_setting(struct lf *lf, const char *name, char *out, size_t n, struct lf_err *err);
 
 #endif

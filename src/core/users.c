@@ -611,7 +611,7 @@ int lf_view_delete(struct lf *lf, int64_t user_id, int64_t id, struct lf_err *er
 
 static const struct {
     const char *name, *dflt;
-} settings[] = {{"locale", "en-US"}, {"currency", "USD"}};
+} settings[] = {{"locale", "en-US"}, {"currency", "USD"}, {"milestone", ""}};
 
 /* A BCP 47 tag as browsers' Intl takes it: a language of 2 or 3 letters, then subtags of 1 to
  * 8 letters or digits ("en-US", "de-CH", "zh-Hant-TW"). */
@@ -650,14 +650,16 @@ int lf_setting(struct lf *lf, const char *name, char *out, size_t n, struct lf_e
 
 int lf_settings_json(struct lf *lf, char **json_out, struct lf_err *err)
 {
-    char locale[64], currency[16];
+    char locale[64], currency[16], milestone[300];
     struct lf_workspace_info in;
     if (lf_setting(lf, "locale", locale, sizeof(locale), err) < 0 ||
-        lf_setting(lf, "currency", currency, sizeof(currency), err) < 0)
+        lf_setting(lf, "currency", currency, sizeof(currency), err) < 0 ||
+        lf_setting(lf, "milestone", milestone, sizeof(milestone), err) < 0)
         return -1;
     lf_workspace_info(lf, &in);
-    return json_answer(json_pack("{s:s, s:s, s:s, s:s}", "name", in.name, "time_zone",
-                                 in.time_zone, "locale", locale, "currency", currency),
+    return json_answer(json_pack("{s:s, s:s, s:s, s:s, s:o}", "name", in.name, "time_zone",
+                                 in.time_zone, "locale", locale, "currency", currency,
+                                 "milestone", milestone[0] ? json_string(milestone) : json_null()),
                        json_out);
 }
 
@@ -665,7 +667,7 @@ int lf_settings_patch(struct lf *lf, const char *body, size_t len, char **json_o
                       struct lf_err *err)
 {
     json_t *o = parse_object(body, len, err), *v;
-    const char *key, *tz = NULL, *locale = NULL, *currency = NULL;
+    const char *key, *tz = NULL, *locale = NULL, *currency = NULL, *milestone = NULL;
     struct store *st;
     int ret = -1;
     if (json_out)
@@ -680,11 +682,15 @@ int lf_settings_patch(struct lf *lf, const char *body, size_t len, char **json_o
             locale = s;
         else if (!strcmp(key, "currency"))
             currency = s;
+        else if (!strcmp(key, "milestone"))
+            milestone = s ? s : json_is_null(v) ? "" : NULL;
         else {
             err_set_field(err, key, LF_EINVAL, "'%s' is not a setting (time_zone, locale, "
-                                               "currency)", key);
+                                               "currency, milestone)", key);
             goto out;
         }
+        if (!strcmp(key, "milestone") && milestone)
+            continue;
         if (!s) {
             err_set_field(err, key, LF_EINVAL, "'%s' must be a string", key);
             goto out;
@@ -707,11 +713,14 @@ int lf_settings_patch(struct lf *lf, const char *body, size_t len, char **json_o
         }
         tz_free(z);
     }
-    if (locale || currency) {
+    if (milestone && check_text("milestone", milestone, 256, err) < 0)
+        goto out;
+    if (locale || currency || milestone) {
         if (core_tx_begin_lf(lf, &st, err) < 0)
             goto out;
         if ((locale && store_setting_set(st, lf->w->info.id, "locale", locale, err) < 0) ||
-            (currency && store_setting_set(st, lf->w->info.id, "currency", currency, err) < 0)) {
+            (currency && store_setting_set(st, lf->w->info.id, "currency", currency, err) < 0) ||
+            (milestone && store_setting_set(st, lf->w->info.id, "milestone", milestone, err) < 0)) {
             core_tx_abort(lf->w->core);
             goto out;
         }
