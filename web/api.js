@@ -55,8 +55,15 @@ export async function api(path, { method = 'GET', body, signal, accept } = {}) {
   return data;
 }
 
-// A metric of the registry (GET /v1/metrics/NAME): {metric, time_zone, rows[, total]}.
-export const metric = (name, params, opts) => api(`/v1/metrics/${name}${query(params)}`, opts);
+// A metric of the registry (GET /v1/metrics/NAME): {metric, time_zone, rows[, total]}, and
+// `source`, the URL it came from, which the page marks its figures with (data-source) so that
+// the browser tests can ask the API the same and compare.
+export async function metric(name, params, opts) {
+  const source = `/v1/metrics/${name}${query(params)}`;
+  const doc = await api(source, opts);
+  doc.source = source;
+  return doc;
+}
 
 // The same as CSV text (Accept: text/csv), for an export.
 export const metricCsv = (name, params) =>

@@ -124,8 +124,9 @@ async function render() {
   }
   if (nr !== rendering) return;
   main.dataset.ready = 'true'; // every figure of the page is in place (the tests wait for it)
+  // a screen reader starts at the new page's heading, unless the page chose a field
   const h1 = main.querySelector('h1');
-  if (h1) {
+  if (h1 && !main.contains(document.activeElement)) {
     h1.tabIndex = -1;
     h1.focus({ preventScroll: true });
   }

@@ -12,14 +12,16 @@ const palette = ['#2563eb', '#16a34a', '#dc2626', '#d97706', '#7c3aed', '#0891b2
 const fmt = (kind) => (v) => (v === null || v === undefined ? '' : format(kind, v));
 
 // A chart in `parent`: {id, title, option, kind (of the values), columns, rows (the data
-// table)}. Returns the ECharts instance.
-export function chart(parent, { id, title, option, kind = 'num', columns, rows, height = 280 }) {
-  const plot = h('div', { class: 'plot', style: null });
+// table), source and path (where its rows come from: ui.js's sourced)}. Returns the ECharts
+// instance.
+export function chart(parent, { id, title, option, kind = 'num', columns, rows, height = 280,
+  source, path }) {
+  const plot = h('div', { class: 'plot' });
   plot.style.height = `${height}px`;
   const fig = h('figure', { class: 'chart', id, dataset: { chart: id } },
     h('figcaption', {}, title), plot,
     columns ? h('details', {}, h('summary', {}, `${title}: the data`),
-      table({ columns, rows, id: `${id}-data` })) : null);
+      table({ columns, rows, id: `${id}-data`, source, path })) : null);
   parent.append(fig);
   const c = echarts.init(plot, null, { renderer: 'canvas' });
   c.setOption({

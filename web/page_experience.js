@@ -57,9 +57,10 @@ export async function render(ctx) {
   const head = section('scores-now', 'Over the period');
   head.append(facts(surveys.flatMap((s, i) => {
     const r = totals[i].rows[0] || {};
-    return [[s.label, 'num', r[s.id], r, `${s.id}`],
-      [`${s.label} margin of error (±)`, 'num', r.margin_of_error, r, `${s.id}_moe`],
-      [`${s.label} responses`, 'int', r.n, r, `${s.id}_n`]];
+    const from = { source: totals[i].source, path: 'rows', index: 0 };
+    return [[s.label, 'num', r[s.id], r, s.id, from],
+      [`${s.label} margin of error (±)`, 'num', r.margin_of_error, r, 'margin_of_error', from],
+      [`${s.label} responses`, 'int', r.n, r, 'n', from]];
   })));
   ctx.main.append(head);
 
@@ -80,7 +81,7 @@ export async function render(ctx) {
         { key: s.id, label: s.label, kind: 'num' },
         { key: 'margin_of_error', label: 'Margin (±)', kind: 'num' },
         { key: 'n', label: 'Responses', kind: 'int' }],
-      rows,
+      rows, source: trends[i].source,
     });
   });
   ctx.main.append(trend);
@@ -97,7 +98,7 @@ export async function render(ctx) {
       columns: [{ key: by, label: by }, { key: s.id, label: s.label, kind: 'num' },
         { key: 'margin_of_error', label: 'Margin (±)', kind: 'num' },
         { key: 'n', label: 'Responses', kind: 'int' }],
-      rows,
+      rows, source: splits[i].source,
     });
   });
   ctx.main.append(split);
@@ -114,14 +115,15 @@ export async function render(ctx) {
       columns: [{ key: 'score', label: 'Score', kind: 'int' },
         { key: 'n', label: 'Responses', kind: 'int' }, { key: 'share', label: 'Share',
           kind: 'pct' }],
-      rows,
+      rows, source: dists[i].source,
     });
   });
   ctx.main.append(dist);
 
   const said = section('comments', 'Newest comments');
   said.append(table({ id: 'comments-table', caption: 'Comments, newest first',
-    rows: comments.rows, empty: 'No comments in this period.', columns: [
+    rows: comments.rows, source: comments.source, empty: 'No comments in this period.',
+    columns: [
       { key: 'ts', label: 'When', kind: 'time' },
       { key: 'account', label: 'Account', link: (r) => `/accounts/${encodeURIComponent(r.account)}` },
       { key: 'survey', label: 'Survey' }, { key: 'score', label: 'Score', kind: 'int' },

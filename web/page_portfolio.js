@@ -3,7 +3,7 @@
 // paged by the server), saved views and a CSV export. The URL holds the view.
 import { api, metric, metricCsv, query } from './api.js';
 import { int } from './format.js';
-import { h, clear, field, select, table, message } from './ui.js';
+import { h, clear, field, select, table, message, figure, sourced } from './ui.js';
 
 const PAGE = 50;
 
@@ -11,6 +11,7 @@ const PAGE = 50;
 // book metric (src/metrics/book.c).
 const columns = [
   { key: 'name', label: 'Account', value: (r) => r.name || r.account,
+    col: (r) => (r.name ? 'name' : 'account'),
     link: (r) => `/accounts/${encodeURIComponent(r.account)}` },
   { key: 'mrr', label: 'MRR', kind: 'money' },
   { key: 'plan', label: 'Plan' },
@@ -95,36 +96,45 @@ export async function render(ctx) {
     };
   }
 
+  // the control that made the change keeps the focus when the table and pager are made again
+  let refocus = null;
+
   async function load() {
     ctx.setQuery(urlOf(v));
     results.setAttribute('aria-busy', 'true');
     const book = await metric('book', bookParams(v));
     const sort = { key: v.sort.replace(/^-/, ''), desc: v.sort.startsWith('-') };
     clear(results, table({
-      id: 'accounts', caption: 'Accounts', columns, rows: book.rows, sort,
+      id: 'accounts', caption: 'Accounts', columns, rows: book.rows, sort, source: book.source,
       empty: 'No account matches these filters.',
       onSort: (key) => {
         v = { ...v, sort: sort.key === key && !sort.desc ? `-${key}` : key, page: 1 };
+        refocus = `button[data-sort="${key}"]`;
         update();
       },
     }));
     results.removeAttribute('aria-busy');
     const first = book.total ? (v.page - 1) * PAGE + 1 : 0;
     const last = (v.page - 1) * PAGE + book.rows.length;
-    summary.dataset.total = book.total;
-    clear(summary, book.total ? `Accounts ${int(first)}–${int(last)} of ${int(book.total)}`
-      : 'No accounts');
+    sourced(summary, book.source, '');
+    clear(summary, book.total ? `Accounts ${int(first)}–${int(last)} of ` : 'No accounts',
+      book.total ? figure('span', 'int', book.total, null, { 'data-col': 'total' }) : null);
     const pages = Math.max(1, Math.ceil(book.total / PAGE));
     clear(pager,
-      h('button', { type: 'button', disabled: v.page <= 1, onclick: () => {
+      h('button', { type: 'button', disabled: v.page <= 1, id: 'prev', onclick: () => {
         v = { ...v, page: v.page - 1 };
+        refocus = '#prev';
         update();
       } }, 'Previous'),
       h('span', {}, `Page ${int(v.page)} of ${int(pages)}`),
       h('button', { type: 'button', disabled: v.page >= pages, id: 'next', onclick: () => {
         v = { ...v, page: v.page + 1 };
+        refocus = '#next';
         update();
       } }, 'Next'));
+    const again = refocus && ctx.main.querySelector(`${refocus}:not([disabled])`);
+    if (again) again.focus();
+    refocus = null;
   }
 
   async function update() {

@@ -5,7 +5,7 @@
 import { metric } from './api.js';
 import { workspace } from './format.js';
 import { chart, lines, bars, valueAxis } from './chart.js';
-import { h, field, select, section, facts } from './ui.js';
+import { h, field, select, section, facts, indexed } from './ui.js';
 import { fromOf } from './page_experience.js';
 
 const periods = [['12', 'Last 12 months'], ['6', 'Last 6 months'], ['24', 'Last 24 months']];
@@ -16,8 +16,10 @@ export function paramsOf(q) {
   return { from: fromOf(Number(q.get('months')) || 12), where };
 }
 
-// The rows of one currency: the workspace's when it has any, else the first's.
-export function inCurrency(rows) {
+// The rows of one currency: the workspace's when it has any, else the first's (each with its
+// index in the answer, $i).
+export function inCurrency(all) {
+  const rows = indexed(all);
   const cur = rows.some((r) => r.currency === workspace().currency) ? workspace().currency
     : rows[0]?.currency;
   return rows.filter((r) => r.currency === cur);
@@ -25,11 +27,13 @@ export function inCurrency(rows) {
 
 // The steps of the waterfall from an mrr row: the invisible base and the bar of each.
 export function waterfall(r) {
-  const steps = [['Starting MRR', r.starting_mrr, 0], ['New', r.new, 1],
-    ['Expansion', r.expansion, 1], ['Reactivation', r.reactivation, 1],
-    ['Contraction', r.contraction, -1], ['Churn', r.churn, -1], ['Ending MRR', r.ending_mrr, 0]];
+  const steps = [['Starting MRR', 'starting_mrr', 0], ['New', 'new', 1],
+    ['Expansion', 'expansion', 1], ['Reactivation', 'reactivation', 1],
+    ['Contraction', 'contraction', -1], ['Churn', 'churn', -1],
+    ['Ending MRR', 'ending_mrr', 0]];
   let level = 0;
-  return steps.map(([label, v, sign]) => {
+  return steps.map(([label, field, sign]) => {
+    const v = r[field];
     let base;
     if (sign === 0) {
       base = 0;
@@ -41,7 +45,7 @@ export function waterfall(r) {
       level -= v;
       base = level;
     }
-    return { label, value: v, base };
+    return { label, field, value: v, base };
   });
 }
 
@@ -79,10 +83,12 @@ export async function render(ctx) {
   const total = inCurrency(mrr.rows)[0];
   const move = section('movements', 'MRR movements over the period');
   if (total) {
-    move.append(facts([['Starting MRR', 'money', total.starting_mrr, total, 'starting_mrr'],
-      ['Ending MRR', 'money', total.ending_mrr, total, 'ending_mrr'],
-      ['New accounts', 'int', total.new_accounts, total, 'new_accounts'],
-      ['Churned accounts', 'int', total.churned_accounts, total, 'churned_accounts']]));
+    const from = { index: total.$i };
+    move.append(facts([['Starting MRR', 'money', total.starting_mrr, total, 'starting_mrr', from],
+      ['Ending MRR', 'money', total.ending_mrr, total, 'ending_mrr', from],
+      ['New accounts', 'int', total.new_accounts, total, 'new_accounts', from],
+      ['Churned accounts', 'int', total.churned_accounts, total, 'churned_accounts', from]],
+    { source: mrr.source, path: 'rows' }));
     const steps = waterfall(total);
     const grid = h('div', { class: 'grid' });
     move.append(grid);
@@ -100,8 +106,11 @@ export async function render(ctx) {
               : i >= 4 ? '#dc2626' : '#16a34a' } })) },
         ],
       },
-      columns: [{ key: 'label', label: 'Step' }, { key: 'value', label: 'MRR', kind: 'money' }],
-      rows: steps.map((s) => ({ label: s.label, value: s.value, currency: total.currency })),
+      columns: [{ key: 'label', label: 'Step', derived: true },
+        { key: 'value', label: 'MRR', kind: 'money', col: (r) => r.field }],
+      rows: steps.map((s) => ({ label: s.label, value: s.value, field: s.field,
+        currency: total.currency, $i: total.$i })),
+      source: mrr.source,
     });
     const rows = inCurrency(monthly.rows);
     chart(grid, {
@@ -119,7 +128,7 @@ export async function render(ctx) {
         money('expansion', 'Expansion'), money('reactivation', 'Reactivation'),
         money('contraction', 'Contraction'), money('churn', 'Churn'),
         money('ending_mrr', 'Ending MRR')],
-      rows,
+      rows, source: monthly.source,
     });
   } else {
     move.append(h('p', { class: 'muted' }, 'No MRR in this period.'));
@@ -138,7 +147,7 @@ export async function render(ctx) {
       { key: 'grr', label: 'GRR', kind: 'pct' }, { key: 'nrr', label: 'NRR', kind: 'pct' },
       { key: 'logo_churn_rate', label: 'Logo churn', kind: 'pct' },
       { key: 'accounts_start', label: 'Accounts at start', kind: 'int' }],
-    rows: crows,
+    rows: crows, source: churn.source,
   });
   const rr = inCurrency(reasons.rows);
   chart(rgrid, {
@@ -148,7 +157,7 @@ export async function render(ctx) {
     columns: [{ key: 'reason', label: 'Reason' }, money('lost_mrr', 'Lost MRR'),
       { key: 'churned_accounts', label: 'Accounts', kind: 'int' },
       { key: 'share', label: 'Share', kind: 'pct' }],
-    rows: rr,
+    rows: rr, source: reasons.source,
   });
   ctx.main.append(ret);
 
@@ -176,7 +185,7 @@ export async function render(ctx) {
       { key: 'size', label: 'Accounts', kind: 'int' },
       { key: 'retained', label: 'Still paying', kind: 'int' },
       { key: 'rate', label: 'Share', kind: 'pct' }],
-    rows: cohorts.rows,
+    rows: cohorts.rows, source: cohorts.source,
   });
   ctx.main.append(co);
 
@@ -198,7 +207,7 @@ export async function render(ctx) {
       { key: 'survival', label: 'Survival', kind: 'pct' },
       { key: 'lower', label: 'Lower', kind: 'pct' }, { key: 'upper', label: 'Upper', kind: 'pct' },
       { key: 'at_risk', label: 'At risk', kind: 'int' }],
-    rows: all,
+    rows: all, source: survivalAll.source,
   });
   const plans = [...new Set(survival.rows.map((r) => r.plan))];
   chart(kgrid, {
@@ -213,7 +222,7 @@ export async function render(ctx) {
     columns: [{ key: 'plan', label: 'Plan' }, { key: 'time', label: 'Days', kind: 'int' },
       { key: 'survival', label: 'Survival', kind: 'pct' },
       { key: 'lower', label: 'Lower', kind: 'pct' }, { key: 'upper', label: 'Upper', kind: 'pct' }],
-    rows: survival.rows,
+    rows: survival.rows, source: survival.source,
   });
   ctx.main.append(km);
 
@@ -227,7 +236,7 @@ export async function render(ctx) {
     columns: [{ key: 'plan', label: 'Plan' }, money('clv', 'CLV'), money('arpa', 'ARPA'),
       { key: 'monthly_churn_rate', label: 'Monthly churn', kind: 'pct' },
       { key: 'paying_accounts', label: 'Paying accounts', kind: 'int' }],
-    rows: vrows,
+    rows: vrows, source: clv.source,
   });
   ctx.main.append(value);
 }

@@ -14,7 +14,7 @@ export async function render(ctx) {
   ctx.main.append(h('h1', {}, 'Settings'));
   ctx.main.append(section('me', 'Your account', facts([
     ['User name', 'text', me.name, null, 'name'], ['Role', 'text', me.role, null, 'role'],
-    ['Email', 'text', me.email, null, 'email']])));
+    ['Email', 'text', me.email, null, 'email']], { source: '/v1/session', path: 'user' })));
   const ws = await api('/v1/workspace');
   ctx.main.append(workspaceSection(ctx, ws, admin));
   if (admin) {
@@ -30,7 +30,8 @@ function workspaceSection(ctx, ws, admin) {
   if (!admin) {
     s.append(facts([['Time zone', 'text', ws.time_zone, null, 'time_zone'],
       ['Locale', 'text', ws.locale, null, 'locale'], ['Currency', 'text', ws.currency, null,
-        'currency'], ['Value milestone', 'text', ws.milestone, null, 'milestone']]));
+        'currency'], ['Value milestone', 'text', ws.milestone, null, 'milestone']],
+    { source: '/v1/workspace', path: '' }));
     return s;
   }
   const zones = Intl.supportedValuesOf ? Intl.supportedValuesOf('timeZone') : [];
@@ -87,11 +88,12 @@ async function showKeys(s) {
   });
   const rows = list.map((k) => ({ ...k, action: k.revoked ? null : k.prefix }));
   const t = table({ id: 'keys-table', caption: 'Keys (only their first characters are kept '
-    + 'readable)', rows, columns: [
+    + 'readable)', rows, source: '/v1/keys?limit=1000', path: 'data', columns: [
     { key: 'prefix', label: 'Key' }, { key: 'name', label: 'Name' },
     { key: 'scope', label: 'Scope' }, { key: 'created', label: 'Created', kind: 'time' },
-    { key: 'revoked', label: 'Revoked', kind: 'time' }, { key: 'action', label: 'Action' }] });
-  for (const cell of t.querySelectorAll('td[data-col="action"]')) {
+    { key: 'revoked', label: 'Revoked', kind: 'time' },
+    { key: 'action', label: 'Action', derived: true }] });
+  for (const cell of t.querySelectorAll('tbody tr td:last-child')) {
     const prefix = cell.dataset.value;
     if (!prefix) {
       cell.textContent = '';
@@ -133,7 +135,8 @@ async function showUsers(s, me) {
       message(note, err.message, 'error');
     }
   });
-  const t = table({ id: 'users-table', caption: 'Users', rows: list, columns: [
+  const t = table({ id: 'users-table', caption: 'Users', rows: list, source: '/v1/users',
+    path: 'data', columns: [
     { key: 'name', label: 'User name' }, { key: 'display_name', label: 'Name' },
     { key: 'email', label: 'Email' }, { key: 'role', label: 'Role' },
     { key: 'created', label: 'Added', kind: 'time' }] });

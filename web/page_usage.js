@@ -3,7 +3,7 @@
 // metrics dau, wau, mau, stickiness, feature-usage, features and ttv).
 import { metric } from './api.js';
 import { chart, lines, bars } from './chart.js';
-import { h, field, select, section, table } from './ui.js';
+import { h, field, select, section, table, indexed } from './ui.js';
 import { fromOf } from './page_experience.js';
 
 export function daysAgo(n, today = new Date()) {
@@ -60,7 +60,7 @@ export async function render(ctx) {
       id, title, kind: 'int',
       option: lines(m.rows.map((r) => r[k]), [{ name: 'Users', data: m.rows.map((r) => r.users) },
         { name: 'Accounts', data: m.rows.map((r) => r.accounts) }], 'int'),
-      columns: activeCols(k, kind), rows: m.rows,
+      columns: activeCols(k, kind), rows: m.rows, source: m.source,
     });
   }
   chart(grid, {
@@ -70,7 +70,7 @@ export async function render(ctx) {
     columns: [{ key: 'month', label: 'Month', kind: 'month' },
       { key: 'dau', label: 'Mean DAU', kind: 'num' }, { key: 'mau', label: 'MAU', kind: 'int' },
       { key: 'stickiness', label: 'Stickiness', kind: 'pct' }],
-    rows: sticky.rows,
+    rows: sticky.rows, source: sticky.source,
   });
   ctx.main.append(active);
 
@@ -85,7 +85,7 @@ export async function render(ctx) {
     columns: [{ key: 'feature', label: 'Feature' }, { key: 'accounts', label: 'Accounts',
       kind: 'int' }, { key: 'share', label: 'Share', kind: 'pct' },
     { key: 'events', label: 'Events', kind: 'int' }],
-    rows: used.rows, height: Math.max(280, 22 * used.rows.length + 60),
+    rows: used.rows, source: used.source, height: Math.max(280, 22 * used.rows.length + 60),
   });
   const features = [...new Set(curves.rows.map((r) => r.feature))];
   const share = (f, d) => curves.rows.find((r) => r.feature === f && r.days === d)?.share ?? null;
@@ -98,13 +98,13 @@ export async function render(ctx) {
       kind: 'int' }, { key: 'eligible', label: 'Customers', kind: 'int' },
     { key: 'adopted', label: 'Adopted', kind: 'int' }, { key: 'share', label: 'Share',
       kind: 'pct' }],
-    rows: curves.rows, height: Math.max(280, 30 * features.length + 60),
+    rows: curves.rows, source: curves.source, height: Math.max(280, 30 * features.length + 60),
   });
   ctx.main.append(adoption);
 
   if (ttv) {
     const value = section('ttv', `Time to value: the first “${milestone}”`);
-    const all = ttv.rows.find((r) => r.cohort === 'all');
+    const all = indexed(ttv.rows).find((r) => r.cohort === 'all');
     const cohorts = ttv.rows.filter((r) => r.cohort !== 'all');
     chart(value, {
       id: 'ttv-cohorts', title: 'Median days to value by month of start', kind: 'num',
@@ -115,10 +115,11 @@ export async function render(ctx) {
       { key: 'median_days', label: 'Median days', kind: 'num' },
       { key: 'churn_reached', label: 'Churn if reached', kind: 'pct' },
       { key: 'churn_not_reached', label: 'Churn if not', kind: 'pct' }],
-      rows: ttv.rows,
+      rows: ttv.rows, source: ttv.source,
     });
     if (all) {
-      value.append(table({ id: 'ttv-all', caption: 'Every account', rows: [all], columns: [
+      value.append(table({ id: 'ttv-all', caption: 'Every account', rows: [all],
+        source: ttv.source, columns: [
         { key: 'accounts', label: 'Accounts', kind: 'int' },
         { key: 'reached_share', label: 'Reached value', kind: 'pct' },
         { key: 'median_days', label: 'Median days', kind: 'num' },

@@ -49,9 +49,23 @@ export function figure(tag, kind, value, row, attrs = {}) {
   }, format(kind, value, row));
 }
 
-// A table of rows: columns [{key, label, kind, link(row) → href, sortable}]. With sort
-// ({key, desc}) and onSort(key), the sortable headers are buttons (aria-sort says the order).
-export function table({ caption, columns, rows, sort, onSort, id, empty = 'None' }) {
+// Marks where figures come from: the API URL (data-source), the path of the rows in its answer
+// (data-path, "rows" when absent), a row's index in them (data-row) and each cell's field
+// (data-col, with data-value): the browser tests read the same and compare.
+export function sourced(el, source, path) {
+  if (source) el.dataset.source = source;
+  if (path !== undefined) el.dataset.path = path;
+  return el;
+}
+
+// The rows of an answer a page keeps only some of, each with its index in the answer ($i).
+export const indexed = (rows) => rows.map((r, i) => ({ ...r, $i: i }));
+
+// A table of rows: columns [{key, label, kind, link(row) → href, sortable, col(row) → the
+// field a cell shows when it is not key, derived: true for a cell that is no field}]. With sort ({key, desc}) and onSort(key), the
+// sortable headers are buttons (aria-sort says the order). source and path: see sourced().
+export function table({ caption, columns, rows, sort, onSort, id, empty = 'None', source,
+  path }) {
   const head = h('tr', {}, columns.map((c) => {
     const sorted = sort && sort.key === c.key;
     const label = c.label;
@@ -70,20 +84,22 @@ export function table({ caption, columns, rows, sort, onSort, id, empty = 'None'
     return th;
   }));
   const body = h('tbody');
-  for (const row of rows) {
-    body.append(h('tr', {}, columns.map((c) => {
+  rows.forEach((row, i) => {
+    body.append(h('tr', { 'data-row': source ? (row.$i ?? i) : null }, columns.map((c) => {
       const value = c.value ? c.value(row) : row[c.key];
-      const cell = figure('td', c.kind || 'text', value, row, { 'data-col': c.key });
+      const cell = figure('td', c.kind || 'text', value, row, {
+        'data-col': c.derived ? null : c.col ? c.col(row) : c.key });
       if (c.link && value !== null && value !== undefined) {
         const text = cell.textContent;
         cell.replaceChildren(h('a', { href: c.link(row) }, text));
       }
       return cell;
     })));
-  }
+  });
   if (!rows.length) body.append(h('tr', {}, h('td', { colspan: columns.length, class: 'muted' }, empty)));
-  return h('div', { class: 'table-wrap' },
-    h('table', { id }, caption ? h('caption', {}, caption) : null, h('thead', {}, head), body));
+  return sourced(h('div', { class: 'table-wrap' },
+    h('table', { id }, caption ? h('caption', {}, caption) : null, h('thead', {}, head), body)),
+  source, path);
 }
 
 // A labelled field: field('Search', h('input', …)).
@@ -109,7 +125,10 @@ export function message(el, text, kind = 'info') {
     text) : null);
 }
 
-// A definition list of [label, kind, value, row] figures (the account's header).
-export const facts = (items) =>
-  h('dl', { class: 'facts' }, items.map(([label, kind, value, row, key]) =>
-    h('div', {}, h('dt', {}, label), figure('dd', kind, value, row, { 'data-col': key }))));
+// A definition list of figures: [label, kind, value, row, col, {source, path, index}] each (the
+// last: where it comes from, when not from the list's own source and path).
+export const facts = (items, { source, path } = {}) => sourced(
+  h('dl', { class: 'facts' }, items.map(([label, kind, value, row, col, from = {}]) =>
+    h('div', {}, h('dt', {}, label), sourced(figure('dd', kind, value, row, {
+      'data-col': col, 'data-row': from.index ?? null }), from.source, from.path)))),
+  source, path);

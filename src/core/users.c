@@ -349,9 +349,9 @@ static int record_failure(struct lf *lf, int64_t id, struct lf_err *err)
     if (core_tx_begin_lf(lf, &st, err) < 0)
         return -1;
     int found = store_user_find(st, lf->w->info.id, NULL, id, &u, err);
+    int64_t lock = found ? lock_ms(u.failed + 1) : 0;
     if (found < 0 || (found && store_user_failures(st, id, u.failed + 1,
-                                                   time_now_ms() + lock_ms(u.failed + 1),
-                                                   err) < 0)) {
+                                                   lock ? time_now_ms() + lock : 0, err) < 0)) {
         core_tx_abort(lf->w->core);
         return -1;
     }

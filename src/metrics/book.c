@@ -577,7 +577,7 @@ static const struct lf_param_info book_params[] = {
 
 const struct metric_def metric_book = {
     .name = "book",
-    .group = "report",
+    .group = "accounts",
     .summary = "the portfolio: every account with MRR, renewal, usage, last NPS/CSAT, open "
                "tickets; filtered, searched, sorted, paged",
     .help = "Every account (a CSM's book with where=owner=NAME) with its current MRR, plan, "
@@ -645,7 +645,7 @@ static const struct lf_column_info values_cols[] = {
 
 const struct metric_def metric_account_values = {
     .name = "account-values",
-    .group = "report",
+    .group = "accounts",
     .summary = "the values of the accounts' owner, plan, segment and stage, with their counts",
     .help = "Per account field (owner, plan, segment, stage) and value: the accounts that pass "
             "the filters with that value; what the portfolio's filters offer.",
