@@ -549,6 +549,10 @@ LF_API int lf_settings_json(struct lf *lf, char **json_out, struct lf_err *err);
  * milestone unsets it); LF_EINVAL naming a bad one, nothing changed then. *json_out (may be NULL) is the settings after. */
 LF_API int lf_settings_patch(struct lf *lf, const char *body, size_t len, char **json_out,
                              struct lf_err *err);
+/* Sets one setting of lf_settings_patch ("time_zone", "locale", "currency", "milestone"; a NULL
+ * or empty value unsets the milestone), checked as it checks them. */
+LF_API int lf_settings_set(struct lf *lf, const char *name, const char *value,
+                           struct lf_err *err);
 /* One setting ("locale", "currency", "milestone": "" when unset) in out (of size n). */
 LF_API int lf_setting(struct lf *lf, const char *name, char *out, size_t n, struct lf_err *err);
 

@@ -734,3 +734,17 @@ out:
     json_decref(o);
     return ret;
 }
+
+int lf_settings_set(struct lf *lf, const char *name, const char *value, struct lf_err *err)
+{
+    json_t *o = json_object();
+    bool unset = !strcmp(name, "milestone") && (!value || !*value);
+    json_object_set_new(o, name, unset || !value ? json_null() : json_string(value));
+    char *body = json_dumps(o, JSON_COMPACT);
+    json_decref(o);
+    if (!body)
+        return err_set_field(err, name, LF_EINVAL, "'%s' must be UTF-8", name);
+    int rc = lf_settings_patch(lf, body, strlen(body), NULL, err);
+    free(body);
+    return rc;
+}

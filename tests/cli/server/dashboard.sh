@@ -188,6 +188,15 @@ check_eq "… a zone that exists" "422 time_zone" "$status $(jfield '$.error.fie
 run_lf workspace --json
 check_eq "the CLI sees the zone" "Europe/Berlin" "$(jq -r .time_zone <<<"$out")"
 as ana PATCH /v1/workspace "${JSON[@]}" -d '{"time_zone": "UTC", "locale": "en-US"}'
+run_lf workspace --currency EUR --milestone 'report "viewed"' --json
+check_eq "the CLI sets the currency and the milestone (a quote kept)" 'EUR report "viewed"' \
+    "$(jq -r '.currency + " " + .milestone' <<<"$out")"
+as ana GET /v1/workspace
+check_eq "… the API sees them" 'EUR report "viewed"' "$(jfield '$.currency') $(jfield '$.milestone')"
+run_lf workspace --currency XX
+check_eq "… a currency that exists (usage error)" 2 "$rc"
+run_lf workspace --currency USD --milestone '' --json
+check_eq "… '' unsets the milestone" "USD null" "$(jq -r '.currency + " " + (.milestone | tostring)' <<<"$out")"
 
 # ---- the book and the overview against SQL and the REST lists ----
 owner=maria.lopez
