@@ -18,22 +18,20 @@ struct names_ctx {
     struct names_worker w[64];
 };
 
-static void names_work(void *p, int wi, uint32_t first, uint32_t end)
+static void names_work(void *p, int wi, struct eng_scratch *s, uint32_t first, uint32_t end)
 {
     struct names_ctx *c = p;
     const struct engine *e = c->e;
     struct names_worker *w = &c->w[wi];
     uint32_t *seen = xcalloc(e->names_nr + 1, sizeof(*seen));
-    struct eng_scratch scratch = {0};
     for (uint32_t a = first ? first : 1; a < end; a++) { /* slot 0 is no account */
         if (c->g->of[a] == UINT32_MAX)
             continue;
         struct eng_run r;
-        eng_run_get(e, a, &scratch, &r);
-        size_t i = eng_lower(&r, c->from_s), hi = eng_lower(&r, c->to_s);
-        if (i < hi)
+        eng_run_window(e, a, c->from_s, c->to_s, s, &r);
+        if (r.nr)
             w->active++;
-        for (; i < hi; i++) {
+        for (size_t i = 0; i < r.nr; i++) {
             uint16_t n = r.name[i];
             w->events[n]++;
             if (seen[n] != a) {
@@ -42,7 +40,6 @@ static void names_work(void *p, int wi, uint32_t first, uint32_t end)
             }
         }
     }
-    eng_scratch_release(&scratch);
     free(seen);
 }
 
