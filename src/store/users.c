@@ -276,14 +276,18 @@ int store_view_insert(struct store *st, int64_t ws, const struct store_view *v, 
 int store_views_scan(struct store *st, int64_t user_id, const char *page, store_view_fn fn,
                      void *ctx, struct lf_err *err)
 {
-    struct sql *q = sql_new(st, "SELECT id, user_id, page, name, query, created_at FROM views "
-                                "WHERE user_id = ?1 AND (?2 IS NULL OR page = ?2) "
-                                "ORDER BY page, name", err);
+    /* two statements: PostgreSQL cannot type "?2 IS NULL OR page = ?2" once ?2 is bound */
+    struct sql *q = page ? sql_new(st, "SELECT id, user_id, page, name, query, created_at FROM "
+                                       "views WHERE user_id = ?1 AND page = ?2 "
+                                       "ORDER BY page, name", err)
+                         : sql_new(st, "SELECT id, user_id, page, name, query, created_at FROM "
+                                       "views WHERE user_id = ?1 ORDER BY page, name", err);
     int rc, ret = 0;
     if (!q)
         return -1;
     sql_bind_int(st, q, 1, user_id);
-    sql_bind_text(st, q, 2, page);
+    if (page)
+        sql_bind_text(st, q, 2, page);
     while ((rc = sql_step(st, q, err)) == 1) {
         struct store_view v = {.id = sql_id(st, q, 0),
                                .user_id = sql_id(st, q, 1),
