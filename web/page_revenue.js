@@ -1,5 +1,5 @@
-// page_revenue.js - revenue and retention: the MRR movements of the period as a waterfall and
-// per month, GRR and NRR per month, why accounts churned, revenue cohorts as a heatmap,
+// page_revenue.js - revenue and retention: the MRR movements of the last complete month as a
+// waterfall and per month, GRR and NRR per month, why accounts churned, revenue cohorts as a heatmap,
 // Kaplan–Meier survival with its 95 % interval, and CLV by plan (the metrics mrr, churn,
 // churn-reasons, cohorts, survival and clv).
 import { metric } from './api.js';
@@ -79,9 +79,12 @@ export async function render(ctx) {
   ]);
   const money = (k, label) => ({ key: k, label, kind: 'money' });
 
-  // the period's movements
-  const total = inCurrency(mrr.rows)[0];
-  const move = section('movements', 'MRR movements over the period');
+  // the movements of the last complete month: mrr answers a row per month (there is no row
+  // for the whole window, and summing months here would be a formula in the web layer); the
+  // window ends now, so its last row is the month in progress
+  const months = inCurrency(mrr.rows);
+  const total = months.length > 1 ? months[months.length - 2] : months[0];
+  const move = section('movements', total ? `MRR movements in ${total.month}` : 'MRR movements');
   if (total) {
     const from = { index: total.$i };
     move.append(facts([['Starting MRR', 'money', total.starting_mrr, total, 'starting_mrr', from],
@@ -93,7 +96,7 @@ export async function render(ctx) {
     const grid = h('div', { class: 'grid' });
     move.append(grid);
     chart(grid, {
-      id: 'waterfall', title: `MRR waterfall (${total.currency})`, kind: 'money',
+      id: 'waterfall', title: `MRR waterfall, ${total.month} (${total.currency})`, kind: 'money',
       option: {
         ...bars(steps.map((s) => s.label), [], 'money'),
         tooltip: { trigger: 'item', renderMode: 'richText' },
