@@ -200,6 +200,9 @@ LF_API int lf_table_write(const struct lf_table *t, int format, FILE *out, struc
 
 /* The workspace time zone a table's periods were cut in (IANA name); "" when it has none. */
 LF_API const char *lf_table_time_zone(const struct lf_table *t);
+/* The rows of the whole result when the table is one page of it (a paged metric: JSON has
+ * "total"), else -1. */
+LF_API int64_t lf_table_total(const struct lf_table *t);
 
 /* ---- metrics: every figure landfall computes, declared once ----
  * Each metric declares its parameters, the dimensions it can be broken down by, its output
@@ -499,5 +502,122 @@ LF_API int lf_resource_write(struct lf *lf, const char *resource, const char *ke
 /* Deletes row `key`, recording `actor` and the row in the audit log. */
 LF_API int lf_resource_delete(struct lf *lf, const char *resource, const char *key,
                               const char *actor, struct lf_err *err);
+
+/* An account's 360° view as one JSON document (the dashboard's account page): {"account": the
+ * row, "tenure_days", "renewal_days" (from the day of now; null without the date), "usage":
+ * {"from", "to", "dau": the dau metric's rows, "features": feature-usage's, "seats": its row,
+ * "recency": its row} over the `days` days up to now (0: 90), and the pages (as GET /v1/NAME
+ * lists them, at most 100 rows) of "mrr" (mrr_changes by date), "responses", "tickets"
+ * (touchpoints of kind ticket) and "touchpoints" (newest first), "contacts", "outcomes",
+ * "tasks"}. now 0: the clock. LF_ENOENT for an unknown account. The caller frees *json_out. */
+LF_API int lf_account_overview(struct lf *lf, const char *account, int64_t now, int days,
+                               char **json_out, struct lf_err *err);
+
+/* ---- users and sessions: the people of the dashboard ----
+ * A user of a workspace has a name (what an account's `owner` holds: a CSM's book is the
+ * accounts they own), a role and a password, of which only an Argon2id hash is stored
+ * (libsodium's crypto_pwhash_str). Signing in makes a session: a random token the browser
+ * keeps in an HttpOnly cookie (the store keeps only its hash) and a CSRF token derived from it,
+ * which every request of the session must send back in a header. */
+enum lf_role {
+    LF_ROLE_ADMIN,  /* everything: users, keys, settings, writes */
+    LF_ROLE_LEAD,   /* reads everything; sees every account by default */
+    LF_ROLE_CSM,    /* reads everything; sees their own book by default */
+    LF_ROLE_VIEWER, /* reads, changes nothing (not even a saved view) */
+};
+/* "admin" → LF_ROLE_ADMIN…; -1 for an unknown name. */
+LF_API int lf_role_parse(const char *name);
+LF_API const char *lf_role_name(int role);
+
+struct lf_user {
+    int64_t id;
+    char name[256];         /* the user name, as accounts' owner names it */
+    char email[256];        /* "" when none */
+    char display_name[256]; /* "" when none */
+    int role;               /* enum lf_role */
+    int64_t workspace;
+    int64_t created_ms;
+};
+
+/* What a create sets, or an update changes (NULL and -1: left as they are; "" clears an
+ * email or a display name). A password has at least LF_PASSWORD_MIN characters. */
+#define LF_PASSWORD_MIN 8
+struct lf_user_fields {
+    const char *email, *display_name, *password;
+    int role; /* enum lf_role, or -1 */
+};
+
+/* Creates user `name` (1 to 64 letters, digits and . _ - @) in the handle's workspace.
+ * LF_ECONFLICT when it exists, LF_EINVAL for a bad field (err->field names it). *out may be
+ * NULL. */
+LF_API int lf_user_create(struct lf *lf, const char *name, const struct lf_user_fields *f,
+                          struct lf_user *out, struct lf_err *err);
+/* Changes user `name`; a new password or role ends the user's sessions. LF_ENOENT when there
+ * is no such user; LF_ECONFLICT when it would leave the workspace without an admin. */
+LF_API int lf_user_update(struct lf *lf, const char *name, const struct lf_user_fields *f,
+                          struct lf_user *out, struct lf_err *err);
+/* Deletes user `name` with its sessions and saved views (LF_ENOENT, LF_ECONFLICT for the last
+ * admin). */
+LF_API int lf_user_delete(struct lf *lf, const char *name, struct lf_err *err);
+LF_API int lf_user_get(struct lf *lf, const char *name, struct lf_user *out, struct lf_err *err);
+/* The workspace's users by name: name, email, display_name, role, created. *out is the
+ * caller's. */
+LF_API int lf_users_list(struct lf *lf, struct lf_table **out, struct lf_err *err);
+/* A new random password of 20 base64url characters (120 bits) into out. */
+#define LF_PASSWORD_NEW_SIZE 21
+LF_API void lf_password_new(char out[LF_PASSWORD_NEW_SIZE]);
+
+#define LF_TOKEN_SIZE 44 /* a session or CSRF token: 43 base64url characters and the NUL */
+#define LF_SESSION_IDLE_MS (12LL * 3600 * 1000)      /* a session unused this long ends */
+#define LF_SESSION_MAX_MS (7LL * 24 * 3600 * 1000)   /* and any session after this */
+#define LF_LOGIN_FREE_FAILURES 5 /* failed sign-ins before each further one locks the user */
+#define LF_LOGIN_MAX_LOCK_S 900  /* the longest lock, in seconds */
+
+struct lf_session {
+    int64_t id;
+    struct lf_user user;
+    int64_t created_ms, expires_ms; /* expires_ms: the idle or the absolute end, the sooner */
+    char csrf[LF_TOKEN_SIZE];       /* what requests of the session must send back */
+};
+
+/* Signs user `name` of the handle's workspace in: a new session's token (the caller hands it
+ * to the browser and forgets it) and *out. LF_EAUTH for an unknown user or a wrong password
+ * (one message for both); after LF_LOGIN_FREE_FAILURES consecutive failures each further one
+ * locks the user for twice as long as the one before (1 s, 2 s, 4 s… up to
+ * LF_LOGIN_MAX_LOCK_S), and a sign-in while locked is LF_ELIMIT with *retry_after seconds,
+ * the password unchecked. retry_after may be NULL. */
+LF_API int lf_login(struct lf *lf, const char *name, const char *password,
+                    char token[LF_TOKEN_SIZE], struct lf_session *out, unsigned *retry_after,
+                    struct lf_err *err);
+/* The live session of token, in any workspace of the store (a caller serves it in
+ * out->user.workspace): 0 and *out, or LF_EAUTH (unknown, ended or expired). */
+LF_API int lf_session_verify(struct lf *lf, const char *token, struct lf_session *out,
+                             struct lf_err *err);
+/* Signs the session of token out. Ending an unknown or ended session is not an error. */
+LF_API int lf_session_end(struct lf *lf, const char *token, struct lf_err *err);
+
+/* ---- saved views: a page's filters under a name, one user's ----
+ * Rows are JSON objects {"id", "page", "name", "query", "created"}. */
+LF_API int lf_views_list(struct lf *lf, int64_t user_id, const char *page, char **json_out,
+                         struct lf_err *err); /* {"data": [rows]}; page NULL: every page */
+LF_API int lf_view_create(struct lf *lf, int64_t user_id, const char *body, size_t len,
+                          char **json_out, struct lf_err *err); /* body {"page", "name", "query"} */
+LF_API int lf_view_delete(struct lf *lf, int64_t user_id, int64_t id, struct lf_err *err);
+
+/* ---- the workspace's settings for people ----
+ * {"name", "time_zone", "locale", "currency", "milestone"}: the zone periods are cut in, the
+ * BCP 47 locale and ISO 4217 currency figures are shown in (default en-US, USD), and the event
+ * that marks value, for time to value (null until set). */
+LF_API int lf_settings_json(struct lf *lf, char **json_out, struct lf_err *err);
+/* Sets the fields a JSON object gives (time_zone, locale, currency, milestone; a null
+ * milestone unsets it); LF_EINVAL naming a bad one, nothing changed then. *json_out (may be NULL) is the settings after. */
+LF_API int lf_settings_patch(struct lf *lf, const char *body, size_t len, char **json_out,
+                             struct lf_err *err);
+/* Sets one setting of lf_settings_patch ("time_zone", "locale", "currency", "milestone"; a NULL
+ * or empty value unsets the milestone), checked as it checks them. */
+LF_API int lf_settings_set(struct lf *lf, const char *name, const char *value,
+                           struct lf_err *err);
+/* One setting ("locale", "currency", "milestone": "" when unset) in out (of size n). */
+LF_API int lf_setting(struct lf *lf, const char *name, char *out, size_t n, struct lf_err *err);
 
 #endif

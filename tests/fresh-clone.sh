@@ -39,6 +39,9 @@ ls -A "$dir" | grep -qvx landfall && echo "fresh-clone: note: $dir holds more th
 cd "$dest"
 # Nothing from this shell may point the tests at data outside the clone.
 unset LANDFALL_SHARED_DATA LANDFALL_TESTDATA LANDFALL_DB
+# as the README's commands do: the Debian packages, and the npm packages of the lockfiles (the
+# build embeds ECharts from web/node_modules)
+scripts/setup
 scripts/build
 status=0
 meson test -C build --print-errorlogs "$@" || status=$?

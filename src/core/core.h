@@ -12,6 +12,7 @@
 #include "store/store.h"
 
 struct ws;
+struct metric_cache;
 
 struct core {
     char *url;
@@ -49,6 +50,8 @@ struct ws {
                                  * store (not the snapshot) before the next use */
     struct engine **retired;    /* replaced engines a query may still read; freed with w */
     size_t retired_nr, retired_cap;
+    /* what metrics keep between calls (metrics.h: metric_cache), one per metric */
+    struct metric_cache *caches;
     /* the time zone periods are cut in; replaced ones are kept like engines */
     struct tz *tz;
     struct tz **old_tz;

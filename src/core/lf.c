@@ -8,6 +8,7 @@
 
 #include "base/mem.h"
 #include "base/time.h"
+#include "metrics/metrics.h"
 
 #define DEFAULT_READERS 4
 
@@ -110,6 +111,7 @@ void core_read_end(struct lf *lf, struct store *st)
 
 static void ws_free(struct ws *w)
 {
+    metric_caches_free(w->caches);
     engine_free(w->engine);
     for (size_t i = 0; i < w->retired_nr; i++)
         engine_free(w->retired[i]);
@@ -174,6 +176,7 @@ static int ws_get(struct core *c, const char *name, int64_t id, bool create, str
         w->tz = NULL;
     w->core = c;
     w->refs = 1;
+    w->caches = metric_caches_new();
     pthread_mutex_init(&w->feed_mu, NULL);
     pthread_mutex_lock(&c->mu);
     /* another thread may have opened it meanwhile: use that one */

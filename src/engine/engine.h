@@ -227,6 +227,24 @@ int engine_curves(struct engine *e, const struct engine_query *q, const int *day
                   size_t days_nr, struct engine_curves *out, struct lf_err *err);
 void engine_curves_free(struct engine_curves *c);
 
+/* Feature usage: per event name used in [from, to) by the accounts the query keeps (its
+ * account, its custom groups, else all; events without an account are left out), the events
+ * and the accounts that used it; active: those accounts with any event in the window. Rows
+ * by accounts (most first), then name. */
+struct engine_name_row {
+    char *name;
+    int64_t events, accounts;
+};
+struct engine_names {
+    struct engine_name_row *rows;
+    size_t nr;
+    int64_t active;   /* accounts with an event in the window */
+    size_t catalogue; /* event names the engine knows */
+};
+int engine_names(struct engine *e, const struct engine_query *q, struct engine_names *out,
+                 struct lf_err *err);
+void engine_names_free(struct engine_names *n);
+
 /* Retention cohorts. Periods are weeks or months up to the one holding `now`. */
 enum engine_basis { ENGINE_ACTIVITY, ENGINE_REVENUE };
 enum engine_level { ENGINE_USER, ENGINE_ACCOUNT };

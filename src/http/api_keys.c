@@ -1,6 +1,8 @@
 /* api_keys.c - GET /v1/keys: the workspace's API keys (never the keys themselves), paged. */
+#include <jansson.h>
 #include <string.h>
 
+#include "base/time.h"
 #include "http_int.h"
 
 static void add_text(struct buf *out, const struct lf_table *t, size_t row, size_t col)
@@ -63,4 +65,59 @@ void api_keys_list(struct http_req *r)
         buf_adds(&r->resp, "null}");
     }
     lf_table_free(t);
+}
+
+/* POST /v1/keys {"scope", "name"}: the key, shown this once, with its row. */
+void api_keys_create(struct http_req *r)
+{
+    char key[LF_KEY_SIZE], created[32];
+    struct lf_key info;
+    struct lf_err err = {0};
+    json_error_t je;
+    json_t *o = json_loadb(r->body ? r->body : "", r->body_len, 0, &je);
+    if (!json_is_object(o)) {
+        json_decref(o);
+        http_fail(r, HE_BAD_REQUEST, NULL, "the body must be a JSON object");
+        return;
+    }
+    json_t *s = json_object_get(o, "scope"), *n = json_object_get(o, "name");
+    int scope = json_is_string(s) ? lf_scope_parse(json_string_value(s)) : -1;
+    if (scope < 0) {
+        json_decref(o);
+        http_fail(r, HE_INVALID, "scope", "the scope is write, read or admin");
+        return;
+    }
+    if (n && !json_is_null(n) && (!json_is_string(n) || strlen(json_string_value(n)) > 200)) {
+        json_decref(o);
+        http_fail(r, HE_INVALID, "name", "the name is a string of at most 200 bytes");
+        return;
+    }
+    const char *name = json_is_string(n) && *json_string_value(n) ? json_string_value(n) : NULL;
+    if (lf_key_create(http_lf(r), scope, name, key, &info, &err) < 0) {
+        json_decref(o);
+        http_fail_err(r, &err, NULL);
+        return;
+    }
+    time_format_iso(info.created_ms, created);
+    r->status = 201;
+    buf_addf(&r->resp, "{\"key\": \"%s\", \"id\": %lld, \"prefix\": \"%s\", \"scope\": \"%s\", "
+                       "\"name\": ",
+             key, (long long)info.id, info.prefix, lf_scope_name(info.scope));
+    if (name)
+        buf_add_json_str(&r->resp, name, strlen(name));
+    else
+        buf_adds(&r->resp, "null");
+    buf_addf(&r->resp, ", \"created\": \"%s\", \"revoked\": null}", created);
+    memset(key, 0, sizeof(key));
+    json_decref(o);
+}
+
+/* DELETE /v1/keys/PREFIX */
+void api_keys_revoke(struct http_req *r)
+{
+    struct lf_err err = {0};
+    if (lf_key_revoke(http_lf(r), r->params[0], &err) < 0)
+        http_fail_err(r, &err, NULL);
+    else
+        http_json(r, 200, "{\"revoked\": true}");
 }

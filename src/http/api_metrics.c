@@ -50,16 +50,22 @@ void http_table(struct http_req *r, struct lf_table *t)
     struct lf_err err = {0};
     char *doc = NULL;
     size_t len = 0;
+    /* Accept: text/csv (a spreadsheet, the dashboard's export) is answered as --csv prints */
+    const char *accept = http_header(r, "Accept");
+    bool csv = accept && strstr(accept, "text/csv");
     FILE *f = open_memstream(&doc, &len);
     if (!f) {
         lf_table_free(t);
         http_fail(r, HE_INTERNAL, NULL, "out of memory");
         return;
     }
-    int rc = lf_table_write(t, LF_FORMAT_JSON, f, &err);
+    if (csv)
+        r->content_type = "text/csv; charset=utf-8";
+    int rc = lf_table_write(t, csv ? LF_FORMAT_CSV : LF_FORMAT_JSON, f, &err);
     fclose(f);
     lf_table_free(t);
     if (rc < 0) {
+        r->content_type = NULL;
         http_fail_err(r, &err, NULL);
     } else {
         r->status = 200;

@@ -127,17 +127,40 @@ void api_resource_merge(struct http_req *r)
 
 void api_resource_delete(struct http_req *r)
 {
-    char name[64], actor[64];
+    char name[64], actor[300];
     struct lf_err err = {0};
     struct lf *lf = http_lf(r);
     resource_of(r, name);
     if (!lf)
         return;
     /* The audit log names the key that deleted, by its public prefix. */
-    snprintf(actor, sizeof(actor), "key:%s", r->key.prefix);
+    http_actor(r, actor);
     if (lf_resource_delete(lf, name, r->params[0], actor, &err) < 0) {
         fail(r, &err);
         return;
     }
     http_json(r, 200, "{\"deleted\": true}");
+}
+
+/* GET /v1/accounts/ID/overview?now=&days=: the account page's data in one answer. */
+void api_account_overview(struct http_req *r)
+{
+    const char *now_text = http_query(r, "now"), *days_text = http_query(r, "days");
+    int64_t now = 0;
+    long days = 0;
+    char *json = NULL, *end;
+    struct lf_err err = {0};
+    if (now_text && lf_time_parse(now_text, &now, &err) < 0) {
+        http_fail(r, HE_BAD_REQUEST, "now", "%s", err.msg);
+        return;
+    }
+    if (days_text && ((days = strtol(days_text, &end, 10)) < 1 || days > 3650 || *end)) {
+        http_fail(r, HE_BAD_REQUEST, "days", "days is a whole number from 1 to 3650");
+        return;
+    }
+    if (lf_account_overview(http_lf(r), r->params[0], now, (int)days, &json, &err) < 0) {
+        fail(r, &err);
+        return;
+    }
+    answer(r, 200, json);
 }

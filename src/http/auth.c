@@ -61,7 +61,7 @@ static bool scope_allows(int have, int need)
 static const char key_required[] = "an API key is required (HTTP basic auth user name, Bearer "
                                    "token, or the body's writeKey / api_key)";
 
-static void failed(struct http_req *r)
+void auth_failed(struct http_req *r)
 {
     failbudget_add(http_failbudget(r), r->remote, mono_seconds());
 }
@@ -70,13 +70,13 @@ int auth_require(struct http_req *r, const char *key, int need)
 {
     struct lf_err err = {0};
     if (!key || !*key) {
-        failed(r);
+        auth_failed(r);
         http_fail(r, HE_UNAUTHORIZED, NULL, "%s", key_required);
         return -1;
     }
     if (lf_key_verify(http_lf(r), key, &r->key, &err) < 0) {
         if (err.code == LF_EAUTH)
-            failed(r);
+            auth_failed(r);
         http_fail_err(r, &err, NULL);
         return -1;
     }
@@ -100,6 +100,67 @@ int auth_require(struct http_req *r, const char *key, int need)
         return -1;
     }
     return 0;
+}
+
+/* Compares in a time that does not depend on where the texts differ. */
+static bool same_secret(const char *a, const char *b)
+{
+    size_t n = strlen(a);
+    if (strlen(b) != n)
+        return false;
+    unsigned char d = 0;
+    for (size_t i = 0; i < n; i++)
+        d |= (unsigned char)(a[i] ^ b[i]);
+    return d == 0;
+}
+
+int auth_session(struct http_req *r, const char *token, int auth)
+{
+    struct lf_err err = {0};
+    if (lf_session_verify(http_lf(r), token, &r->session, &err) < 0) {
+        if (err.code == LF_EAUTH)
+            auth_failed(r);
+        http_fail_err(r, &err, NULL);
+        return -1;
+    }
+    r->by_session = true;
+    if (!(r->lf = http_workspace(r->srv, r->session.user.workspace, &err))) {
+        http_fail_err(r, &err, NULL);
+        return -1;
+    }
+    /* A cookie goes with every request to this server, also one another site's page makes
+     * the browser send: only a page of ours can read the CSRF token to send back. */
+    const char *csrf = http_header(r, HTTP_CSRF_HEADER);
+    if (!csrf || !same_secret(csrf, r->session.csrf)) {
+        http_fail(r, HE_FORBIDDEN, NULL,
+                  "a request with the session cookie must send its CSRF token in %s",
+                  HTTP_CSRF_HEADER);
+        return -1;
+    }
+    int role = r->session.user.role;
+    if ((auth == AUTH_ADMIN && role != LF_ROLE_ADMIN) ||
+        (auth == AUTH_EDITOR && role == LF_ROLE_VIEWER)) {
+        http_fail(r, HE_FORBIDDEN, NULL, "%s is a%s %s and cannot do this",
+                  r->session.user.name, role == LF_ROLE_ADMIN ? "n" : "", lf_role_name(role));
+        return -1;
+    }
+    /* sessions share the keys' limiter, under ids no key has */
+    unsigned wait = ratelimit_take(http_ratelimit(r), -r->session.id, mono_seconds());
+    if (wait) {
+        r->retry_after = wait;
+        http_fail(r, HE_RATE_LIMITED, NULL, "the session is over its rate limit; retry in %u s",
+                  wait);
+        return -1;
+    }
+    return 0;
+}
+
+void http_actor(const struct http_req *r, char out[300])
+{
+    if (r->by_session)
+        snprintf(out, 300, "user:%s", r->session.user.name);
+    else
+        snprintf(out, 300, "key:%s", r->key.prefix);
 }
 
 static bool key_char(char c)
@@ -141,7 +202,7 @@ int auth_scan_body(struct http_req *r, const char *body, size_t len)
         if (nr++ == 0)
             first = err;
     }
-    failed(r);
+    auth_failed(r);
     if (nr)
         http_fail_err(r, &first, NULL);
     else

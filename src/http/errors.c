@@ -71,6 +71,14 @@ void http_json(struct http_req *r, int status, const char *json)
     buf_adds(&r->resp, json);
 }
 
+void http_add_header(struct http_req *r, const char *name, const char *value)
+{
+    /* a value holding a line break would make a header of its own */
+    if (strpbrk(name, "\r\n:") || strpbrk(value, "\r\n"))
+        return;
+    buf_addf(&r->headers, "%s: %s\n", name, value);
+}
+
 void http_add_json_text(struct buf *b, const char *s, size_t n)
 {
     size_t bad;

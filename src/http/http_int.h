@@ -17,8 +17,16 @@ struct http_req;
 typedef void (*http_handler)(struct http_req *r);
 
 /* Who may call a route. AUTH_INGEST routes take a key in the header or, failing that, in the
- * body: the handler then checks it (api_ingest). */
-enum http_auth { AUTH_NONE, AUTH_INGEST, AUTH_READ, AUTH_ADMIN };
+ * body: the handler then checks it (api_ingest). AUTH_READ and AUTH_ADMIN routes take a key of
+ * that scope, or a signed-in user's session cookie with its CSRF token (an admin's for
+ * AUTH_ADMIN); AUTH_USER and AUTH_EDITOR routes only a session (a user's own things: who they
+ * are, their saved views), AUTH_EDITOR one whose role may change things (not a viewer). */
+enum http_auth { AUTH_NONE, AUTH_INGEST, AUTH_READ, AUTH_ADMIN, AUTH_USER, AUTH_EDITOR };
+
+/* The dashboard's cookies and the header a session's requests send its CSRF token in. */
+#define HTTP_SESSION_COOKIE "lf_session"
+#define HTTP_CSRF_COOKIE "lf_csrf"
+#define HTTP_CSRF_HEADER "X-CSRF-Token"
 
 /* What body a route takes. */
 enum http_body {
@@ -61,13 +69,19 @@ struct http_req {
     char remote[48]; /* the client's address, "" when unknown */
     struct lf_key key; /* with authed: the caller's key */
     bool authed;
-    struct lf *lf;     /* with authed: the handle of the key's workspace */
+    struct lf_session session; /* with by_session: the signed-in user's session */
+    bool by_session;
+    struct lf *lf;     /* with authed or by_session: the handle of the caller's workspace */
     /* the answer */
     int status;
     struct buf resp;          /* a JSON document, unless content_type says otherwise */
     const char *content_type; /* NULL = application/json */
     unsigned retry_after;     /* seconds; 0 = no Retry-After header */
     const char *allow;        /* the Allow header of a 405 */
+    struct buf headers;       /* more headers: "Name: value\n" lines (http_add_header) */
+    /* a body that outlives the request (an embedded file), sent as it is instead of resp */
+    const unsigned char *static_body;
+    size_t static_len;
     /* for the access log and the metrics */
     size_t items, rejected, inserted;
     void *pending; /* the handler's state while the answer is deferred */
@@ -80,6 +94,12 @@ struct http_req {
 /* Query parameter or header `name`, or NULL. Borrowed for the request. (server.c) */
 const char *http_query(struct http_req *r, const char *name);
 const char *http_header(struct http_req *r, const char *name);
+/* Cookie `name` of the request, or NULL. Borrowed. (server.c) */
+const char *http_cookie(struct http_req *r, const char *name);
+/* Adds a header to the answer; name and value are copied. (errors.c) */
+void http_add_header(struct http_req *r, const char *name, const char *value);
+/* Who did it, for the audit log: "key:PREFIX" or "user:NAME". (auth.c) */
+void http_actor(const struct http_req *r, char out[300]);
 /* Calls fn for each query parameter in order, until it returns non-zero. (server.c) */
 void http_query_each(struct http_req *r, int (*fn)(void *ctx, const char *name, const char *value),
                      void *ctx);
@@ -156,11 +176,17 @@ bool auth_header_key(const char *authorization, char out[LF_KEY_SIZE + 1]);
  * limit. Returns 0 with r->key set, or -1 with the 401/403/429 answer set; a 401 counts against
  * the client address's budget of failed keys. */
 int auth_require(struct http_req *r, const char *key, int need);
+/* Checks a session cookie's token for a route of `auth` (enum http_auth): the session must be
+ * live, the request must send its CSRF token in HTTP_CSRF_HEADER, and the user's role must
+ * allow the route. Returns 0 with r->session set, or -1 with the 401/403/429 answer set. */
+int auth_session(struct http_req *r, const char *token, int auth);
 /* Before a body without a key in the header is parsed: looks in its text for something written
  * as a key (lf_ and 43 base64url characters) that is valid. 0 when one is (the key the body
  * declares is checked after the parse), else -1 with the 401 answer set and the failure
  * counted. Costs a scan of the text and a look-up per candidate (at most 4), not a parse. */
 int auth_scan_body(struct http_req *r, const char *body, size_t len);
+/* Counts a failed key, session or password against the client address's budget. */
+void auth_failed(struct http_req *r);
 /* Seconds the client's address must wait before it may present a key in a body again (it
  * presented too many that were not valid), or 0. */
 unsigned auth_failures_wait(struct http_req *r);
@@ -250,6 +276,27 @@ void api_resource_merge(struct http_req *r);
 void api_resource_delete(struct http_req *r);
 /* POST /v1/text/analyze (api_text.c) */
 void api_text_analyze(struct http_req *r);
+/* the dashboard: its pages' shell and its files (api_web.c) */
+void web_page(struct http_req *r);
+void web_asset(struct http_req *r);
+/* sessions, users, saved views, the workspace's settings (api_users.c) */
+void api_session_create(struct http_req *r);
+void api_session_get(struct http_req *r);
+void api_session_delete(struct http_req *r);
+void api_users_list(struct http_req *r);
+void api_users_create(struct http_req *r);
+void api_users_update(struct http_req *r);
+void api_users_delete(struct http_req *r);
+void api_views_list(struct http_req *r);
+void api_views_create(struct http_req *r);
+void api_views_delete(struct http_req *r);
+void api_workspace_get(struct http_req *r);
+void api_workspace_patch(struct http_req *r);
+/* keys (api_keys.c) */
+void api_keys_create(struct http_req *r);
+void api_keys_revoke(struct http_req *r);
+/* an account's 360° view (api_resources.c) */
+void api_account_overview(struct http_req *r);
 /* GET /openapi.json: the document http_openapi() writes. (openapi.c) */
 void api_openapi(struct http_req *r);
 /* Authenticates, parses and queues an ingestion body (api_ingest_segment.c). form_key: a key

@@ -138,8 +138,10 @@ static const struct {
     {"server", "health, metrics and this document"},
     {"ingestion", "Segment's and PostHog's tracking APIs, for their libraries"},
     {"metrics", "every figure landfall computes, one declaration each (GET /v1/metrics)"},
-    {"keys", "the workspace's API keys (`landfall keys` creates and revokes them)"},
+    {"keys", "the workspace's API keys (`landfall keys` creates and revokes them too)"},
     {"text", "what texts say: sentiment, emotions, topics and language (docs/text.md)"},
+    {"dashboard", "the web application: its pages, its files, and what it manages (sessions, "
+                  "users and roles, saved views, the workspace's settings); docs/dashboard.md"},
 };
 
 /* Puts op in group `name`, declared at the top of the document the first time it is used;
@@ -587,6 +589,13 @@ static void metric_result(struct doc *d, const struct lf_metric_info *m, char re
                   "the workspace's IANA zone its periods were cut in"));
     set(rows, "items", ref("schemas", row_name));
     set(rp, "rows", rows);
+    const struct metric_def *def = metric_find(m->name);
+    if (def && (def->needs & PAGED)) {
+        json_t *total = typed("integer");
+        set(total, "minimum", json_integer(0));
+        set(total, "description", str("the rows that pass the filters, of which rows is a page"));
+        set(rp, "total", total);
+    }
     set(res, "properties", rp);
     set(res, "required", json_pack("[s,s]", "metric", "rows"));
     set(res, "additionalProperties", json_false());
@@ -605,9 +614,12 @@ static void metric_op(struct doc *d, const struct lf_metric_info *m, const char 
     set(op, "summary", str(m->summary));
     set(op, "description", str(m->help));
     metric_params(m, op);
-    set(responses_of(op), "200",
-        answer_of("the metric's rows, as `landfall metric NAME --json` prints them",
-                  ref("schemas", result)));
+    json_t *ok = answer_of("the metric's rows, as `landfall metric NAME --json` prints them; "
+                           "with Accept: text/csv, as --csv prints them",
+                           ref("schemas", result));
+    set(json_object_get(ok, "content"), "text/csv", json_pack("{s:{s:s}}", "schema", "type",
+                                                              "string"));
+    set(responses_of(op), "200", ok);
     error_answer(d, op, HE_BAD_REQUEST);
 }
 
@@ -1434,6 +1446,437 @@ static void op_scorecards_retire(struct doc *d, const struct route *rt, json_t *
     error_answer(d, op, HE_NOT_FOUND);
 }
 
+/* ---- the dashboard and what it manages ---- */
+
+/* {"type": "string", "description": …} */
+static json_t *text_prop(const char *description)
+{
+    return described_string(description);
+}
+
+static json_t *object_of(json_t *props, const char *const *required)
+{
+    json_t *o = typed("object");
+    set(o, "properties", props);
+    if (required)
+        set(o, "required", names(required));
+    set(o, "additionalProperties", json_false());
+    return o;
+}
+
+static json_t *roles_enum(void)
+{
+    json_t *e = json_array();
+    for (int r = LF_ROLE_ADMIN; r <= LF_ROLE_VIEWER; r++)
+        push(e, str(lf_role_name(r)));
+    return e;
+}
+
+/* The schemas the dashboard's routes share, made once. */
+static void dashboard_schemas(struct doc *d)
+{
+    if (json_object_get(d->schemas, "User"))
+        return;
+    json_t *p = json_object(), *role = typed("string");
+    set(role, "enum", roles_enum());
+    set(role, "description", str("admin: everything; lead: reads everything, sees every account "
+                                 "by default; csm: reads everything, sees their own book by "
+                                 "default; viewer: reads, changes nothing"));
+    set(p, "name", text_prop("the user name, which accounts' owner field holds"));
+    set(p, "email", nullable("string"));
+    set(p, "display_name", nullable("string"));
+    set(p, "role", role);
+    set(p, "created", json_pack("{s:s, s:s}", "type", "string", "format", "date-time"));
+    set(d->schemas, "User", object_of(p, (const char *const[]){"name", "email", "display_name",
+                                                                "role", "created", NULL}));
+    json_t *list = json_object(), *arr = typed("array");
+    set(arr, "items", ref("schemas", "User"));
+    set(list, "data", arr);
+    set(d->schemas, "UserList", object_of(list, (const char *const[]){"data", NULL}));
+    for (int create = 0; create < 2; create++) {
+        json_t *b = json_object(), *r = typed("string"), *pw = typed("string");
+        set(r, "enum", roles_enum());
+        set(pw, "minLength", json_integer(LF_PASSWORD_MIN));
+        set(pw, "maxLength", json_integer(1024));
+        set(pw, "description", str("only an Argon2id hash of it is stored; a new one signs the "
+                                   "user out everywhere"));
+        if (create) {
+            json_t *n = typed("string");
+            set(n, "pattern", str("^[A-Za-z0-9._@-]{1,64}$"));
+            set(b, "name", n);
+        }
+        set(b, "role", r);
+        set(b, "email", nullable("string"));
+        set(b, "display_name", nullable("string"));
+        set(b, "password", pw);
+        set(d->schemas, create ? "UserCreate" : "UserPatch",
+            object_of(b, create ? (const char *const[]){"name", "role", "password", NULL} : NULL));
+    }
+    json_t *w = json_object();
+    set(w, "name", text_prop("the workspace"));
+    set(w, "time_zone", text_prop("IANA zone days, weeks and months are cut in"));
+    set(w, "locale", text_prop("BCP 47 locale figures are written in (default en-US)"));
+    set(w, "currency", text_prop("ISO 4217 currency of figures over accounts (default USD)"));
+    set(w, "milestone", nullable("string"));
+    set(d->schemas, "Workspace",
+        object_of(w, (const char *const[]){"name", "time_zone", "locale", "currency",
+                                          "milestone", NULL}));
+    json_t *wp = json_object();
+    set(wp, "time_zone", typed("string"));
+    set(wp, "locale", typed("string"));
+    set(wp, "currency", json_pack("{s:s, s:s}", "type", "string", "pattern", "^[A-Z]{3}$"));
+    set(wp, "milestone", nullable("string"));
+    set(d->schemas, "WorkspacePatch", object_of(wp, NULL));
+    json_t *sp = json_object();
+    set(sp, "user", ref("schemas", "User"));
+    set(sp, "csrf", text_prop("the session's CSRF token (also the lf_csrf cookie): every "
+                              "request of the session sends it in X-CSRF-Token"));
+    set(sp, "expires", json_pack("{s:s, s:s}", "type", "string", "format", "date-time"));
+    set(sp, "workspace", ref("schemas", "Workspace"));
+    set(d->schemas, "Session",
+        object_of(sp, (const char *const[]){"user", "csrf", "expires", "workspace", NULL}));
+    json_t *vp = json_object();
+    set(vp, "id", typed("integer"));
+    set(vp, "page", text_prop("the page it belongs to (portfolio…)"));
+    set(vp, "name", typed("string"));
+    set(vp, "query", text_prop("the page's query string, without '?'"));
+    set(vp, "created", json_pack("{s:s, s:s}", "type", "string", "format", "date-time"));
+    set(d->schemas, "View",
+        object_of(vp, (const char *const[]){"id", "page", "name", "query", "created", NULL}));
+    json_t *vl = json_object(), *va = typed("array");
+    set(va, "items", ref("schemas", "View"));
+    set(vl, "data", va);
+    set(d->schemas, "ViewList", object_of(vl, (const char *const[]){"data", NULL}));
+    json_t *vc = json_object();
+    set(vc, "page", json_pack("{s:s, s:i, s:i}", "type", "string", "minLength", 1, "maxLength", 64));
+    set(vc, "name", json_pack("{s:s, s:i, s:i}", "type", "string", "minLength", 1, "maxLength",
+                              200));
+    set(vc, "query", json_pack("{s:s, s:i}", "type", "string", "maxLength", 4000));
+    set(d->schemas, "ViewCreate", object_of(vc, (const char *const[]){"page", "name", "query",
+                                                                      NULL}));
+}
+
+static void done_answer(json_t *op, const char *status, const char *key, const char *what)
+{
+    set(responses_of(op), status,
+        answer_of(what, json_pack("{s:s, s:{s:{s:s, s:b}}, s:[s]}", "type", "object",
+                                  "properties", key, "type", "boolean", "const", 1, "required",
+                                  key)));
+}
+
+/* "/accounts/:id" → "page_accounts_id", "/" → "page_root" */
+static void page_id(const char *pattern, char out[96])
+{
+    size_t n = (size_t)snprintf(out, 96, "page_");
+    if (!strcmp(pattern, "/"))
+        snprintf(out + n, 96 - n, "root");
+    for (const char *p = pattern + 1; *p && n + 1 < 96; p++)
+        if (*p != ':')
+            out[n++] = *p == '/' ? '_' : *p;
+    if (strcmp(pattern, "/"))
+        out[n] = '\0';
+}
+
+static void op_web_page(struct doc *d, const struct route *rt, json_t *op)
+{
+    char id[96];
+    page_id(rt->pattern, id);
+    tag(d, op, "dashboard", NULL);
+    set(op, "operationId", str(id));
+    set(op, "summary", strf("the dashboard's page %s (the page shell; its scripts render it "
+                            "from this API)", rt->pattern));
+    if (strchr(rt->pattern, ':'))
+        push(params_of(op), param("path", "id", true, "an account's id", typed("string")));
+    json_t *resp = json_object(), *content = json_object(), *media = json_object();
+    set(resp, "description", str("the page shell, with its Content-Security-Policy and ETag"));
+    set(media, "schema", typed("string"));
+    set(content, "text/html", media);
+    set(resp, "content", content);
+    set(responses_of(op), "200", resp);
+    set(responses_of(op), "304", json_pack("{s:s}", "description",
+                                           "not modified (If-None-Match named its ETag)"));
+}
+
+static void op_web_asset(struct doc *d, const struct route *rt, json_t *op)
+{
+    (void)rt;
+    tag(d, op, "dashboard", NULL);
+    set(op, "operationId", str("asset"));
+    set(op, "summary", str("a file of the dashboard, embedded in the binary: cached for a year "
+                           "under its build's URL, gzip when accepted"));
+    push(params_of(op), param("path", "build", true, "the build's hash, in the page shell",
+                              typed("string")));
+    push(params_of(op), param("path", "file", true, "the file (app.js, app.css…)",
+                              typed("string")));
+    json_t *resp = json_object(), *content = json_object(), *media = json_object();
+    set(resp, "description", str("the file, with its ETag"));
+    set(media, "schema", typed("string"));
+    set(content, "*/*", media);
+    set(resp, "content", content);
+    set(responses_of(op), "200", resp);
+    set(responses_of(op), "304", json_pack("{s:s}", "description", "not modified"));
+    error_answer(d, op, HE_NOT_FOUND);
+}
+
+static void op_session_create(struct doc *d, const struct route *rt, json_t *op)
+{
+    (void)rt;
+    dashboard_schemas(d);
+    tag(d, op, "dashboard", NULL);
+    set(op, "operationId", str("session_create"));
+    set(op, "summary", str("sign in: sets the session's cookies (lf_session, HttpOnly; lf_csrf)"));
+    set(op, "description",
+        str("A browser's request must come from this server's page (Origin, Sec-Fetch-Site). "
+            "A wrong user name or password is 401 and counts against the client address's "
+            "budget; after 5 consecutive failures each further one locks the user for twice as "
+            "long as the one before (1 s to 15 min), answered 429 with Retry-After."));
+    json_t *b = json_object();
+    set(b, "user", typed("string"));
+    set(b, "password", typed("string"));
+    set(b, "workspace", text_prop("another workspace of the store than the server's, by name"));
+    set(op, "requestBody", body_of("the credentials",
+                                   object_of(b, (const char *const[]){"user", "password", NULL})));
+    set(responses_of(op), "201", answer_of("signed in", ref("schemas", "Session")));
+    error_answer(d, op, HE_BAD_REQUEST);
+    error_answer(d, op, HE_UNAUTHORIZED);
+    error_answer(d, op, HE_FORBIDDEN);
+    error_answer(d, op, HE_RATE_LIMITED);
+}
+
+static void op_session_get(struct doc *d, const struct route *rt, json_t *op)
+{
+    (void)rt;
+    dashboard_schemas(d);
+    tag(d, op, "dashboard", NULL);
+    set(op, "operationId", str("session_get"));
+    set(op, "summary", str("who is signed in, and the workspace's settings"));
+    set(responses_of(op), "200", answer_of("the session", ref("schemas", "Session")));
+}
+
+static void op_session_delete(struct doc *d, const struct route *rt, json_t *op)
+{
+    (void)rt;
+    tag(d, op, "dashboard", NULL);
+    set(op, "operationId", str("session_delete"));
+    set(op, "summary", str("sign out: ends the session and clears its cookies"));
+    done_answer(op, "200", "signed_out", "signed out");
+}
+
+static void op_users_list(struct doc *d, const struct route *rt, json_t *op)
+{
+    (void)rt;
+    dashboard_schemas(d);
+    tag(d, op, "dashboard", NULL);
+    set(op, "operationId", str("users_list"));
+    set(op, "summary", str("the workspace's users and their roles"));
+    set(responses_of(op), "200", answer_of("the users, by name", ref("schemas", "UserList")));
+}
+
+static void op_users_create(struct doc *d, const struct route *rt, json_t *op)
+{
+    (void)rt;
+    dashboard_schemas(d);
+    tag(d, op, "dashboard", NULL);
+    set(op, "operationId", str("users_create"));
+    set(op, "summary", str("add a user"));
+    set(op, "requestBody", body_of("the user", ref("schemas", "UserCreate")));
+    set(responses_of(op), "201", answer_of("added", ref("schemas", "User")));
+    error_answer(d, op, HE_CONFLICT);
+    error_answer(d, op, HE_INVALID);
+}
+
+static void op_users_update(struct doc *d, const struct route *rt, json_t *op)
+{
+    (void)rt;
+    dashboard_schemas(d);
+    tag(d, op, "dashboard", NULL);
+    set(op, "operationId", str("users_update"));
+    set(op, "summary", str("change a user's role, email, name or password"));
+    push(params_of(op), param("path", "name", true, "the user name", typed("string")));
+    set(op, "requestBody", body_of("what changes", ref("schemas", "UserPatch")));
+    set(responses_of(op), "200", answer_of("changed", ref("schemas", "User")));
+    error_answer(d, op, HE_NOT_FOUND);
+    error_answer(d, op, HE_CONFLICT);
+    error_answer(d, op, HE_INVALID);
+}
+
+static void op_users_delete(struct doc *d, const struct route *rt, json_t *op)
+{
+    (void)rt;
+    tag(d, op, "dashboard", NULL);
+    set(op, "operationId", str("users_delete"));
+    set(op, "summary", str("delete a user, its sessions and saved views (not the last admin)"));
+    push(params_of(op), param("path", "name", true, "the user name", typed("string")));
+    set(responses_of(op), "200", answer_of("deleted", ref("schemas", "Deleted")));
+    error_answer(d, op, HE_NOT_FOUND);
+    error_answer(d, op, HE_CONFLICT);
+}
+
+static void op_views_list(struct doc *d, const struct route *rt, json_t *op)
+{
+    (void)rt;
+    dashboard_schemas(d);
+    tag(d, op, "dashboard", NULL);
+    set(op, "operationId", str("views_list"));
+    set(op, "summary", str("the signed-in user's saved views"));
+    push(params_of(op), param("query", "page", false, "only those of this page",
+                              typed("string")));
+    set(responses_of(op), "200", answer_of("the views, by page and name",
+                                           ref("schemas", "ViewList")));
+}
+
+static void op_views_create(struct doc *d, const struct route *rt, json_t *op)
+{
+    (void)rt;
+    dashboard_schemas(d);
+    tag(d, op, "dashboard", NULL);
+    set(op, "operationId", str("views_create"));
+    set(op, "summary", str("save a page's filters under a name"));
+    set(op, "requestBody", body_of("the view", ref("schemas", "ViewCreate")));
+    set(responses_of(op), "201", answer_of("saved", ref("schemas", "View")));
+    error_answer(d, op, HE_BAD_REQUEST);
+    error_answer(d, op, HE_CONFLICT);
+    error_answer(d, op, HE_INVALID);
+}
+
+static void op_views_delete(struct doc *d, const struct route *rt, json_t *op)
+{
+    (void)rt;
+    tag(d, op, "dashboard", NULL);
+    set(op, "operationId", str("views_delete"));
+    set(op, "summary", str("delete one of the signed-in user's saved views"));
+    push(params_of(op), param("path", "id", true, "the view's id", typed("integer")));
+    set(responses_of(op), "200", answer_of("deleted", ref("schemas", "Deleted")));
+    error_answer(d, op, HE_NOT_FOUND);
+}
+
+static void op_workspace_get(struct doc *d, const struct route *rt, json_t *op)
+{
+    (void)rt;
+    dashboard_schemas(d);
+    tag(d, op, "dashboard", NULL);
+    set(op, "operationId", str("workspace_get"));
+    set(op, "summary", str("the workspace's time zone, locale, currency and value milestone"));
+    set(responses_of(op), "200", answer_of("the settings", ref("schemas", "Workspace")));
+}
+
+static void op_workspace_patch(struct doc *d, const struct route *rt, json_t *op)
+{
+    (void)rt;
+    dashboard_schemas(d);
+    tag(d, op, "dashboard", NULL);
+    set(op, "operationId", str("workspace_update"));
+    set(op, "summary", str("change the workspace's settings (a null milestone unsets it)"));
+    set(op, "requestBody", body_of("what changes", ref("schemas", "WorkspacePatch")));
+    set(responses_of(op), "200", answer_of("the settings", ref("schemas", "Workspace")));
+    error_answer(d, op, HE_BAD_REQUEST);
+    error_answer(d, op, HE_INVALID);
+}
+
+static void op_keys_create(struct doc *d, const struct route *rt, json_t *op)
+{
+    (void)rt;
+    tag(d, op, "keys", NULL);
+    set(op, "operationId", str("keys_create"));
+    set(op, "summary", str("create a key: shown this once, only its hash is kept"));
+    json_t *scopes = json_array(), *b = json_object(), *sc = typed("string");
+    for (int s = LF_SCOPE_WRITE; s <= LF_SCOPE_ADMIN; s++)
+        push(scopes, str(lf_scope_name(s)));
+    set(sc, "enum", scopes);
+    set(b, "scope", sc);
+    set(b, "name", nullable("string"));
+    set(op, "requestBody", body_of("the key's scope and name",
+                                   object_of(b, (const char *const[]){"scope", NULL})));
+    json_t *k = json_object();
+    set(k, "key", text_prop("the key itself: lf_ and 43 base64url characters"));
+    set(k, "id", typed("integer"));
+    set(k, "prefix", typed("string"));
+    set(k, "scope", json_pack("{s:s, s:o}", "type", "string", "enum", json_incref(scopes)));
+    set(k, "name", nullable("string"));
+    set(k, "created", json_pack("{s:s, s:s}", "type", "string", "format", "date-time"));
+    set(k, "revoked", json_pack("{s:s}", "type", "null"));
+    set(responses_of(op), "201",
+        answer_of("the new key", object_of(k, (const char *const[]){"key", "id", "prefix",
+                                                                     "scope", "name", "created",
+                                                                     "revoked", NULL})));
+    error_answer(d, op, HE_BAD_REQUEST);
+    error_answer(d, op, HE_INVALID);
+}
+
+static void op_keys_revoke(struct doc *d, const struct route *rt, json_t *op)
+{
+    (void)rt;
+    tag(d, op, "keys", NULL);
+    set(op, "operationId", str("keys_revoke"));
+    set(op, "summary", str("revoke a key at once, also for a running server"));
+    push(params_of(op), param("path", "prefix", true, "the key's prefix (its first 11 "
+                                                      "characters)", typed("string")));
+    done_answer(op, "200", "revoked", "revoked");
+    error_answer(d, op, HE_NOT_FOUND);
+}
+
+static void op_account_overview(struct doc *d, const struct route *rt, json_t *op)
+{
+    (void)rt;
+    tag(d, op, "accounts", resource_find("accounts")->doc);
+    set(op, "operationId", str("accounts_overview"));
+    set(op, "summary", str("an account's 360° view in one answer (the dashboard's account "
+                           "page)"));
+    push(params_of(op), param("path", "id", true, "the account's id", typed("string")));
+    push(params_of(op), param("query", "now", false, "the instant taken as now (default: the "
+                                                     "clock)", typed("string")));
+    json_t *days = typed("integer");
+    set(days, "minimum", json_integer(1));
+    set(days, "maximum", json_integer(3650));
+    set(days, "default", json_integer(90));
+    push(params_of(op), param("query", "days", false, "days of usage up to now", days));
+    char row[128];
+    json_t *u = json_object();
+    set(u, "from", json_pack("{s:s, s:s}", "type", "string", "format", "date-time"));
+    set(u, "to", json_pack("{s:s, s:s}", "type", "string", "format", "date-time"));
+    static const struct {
+        const char *key, *metric;
+        bool many;
+    } usage[] = {{"dau", "dau", true}, {"features", "feature-usage", true},
+                 {"seats", "seats", false}, {"recency", "recency", false}};
+    for (size_t i = 0; i < sizeof(usage) / sizeof(*usage); i++) {
+        char result[128];
+        metric_result(d, lf_metric_find(usage[i].metric), result);
+        camel(usage[i].metric, "Row", row);
+        if (usage[i].many) {
+            json_t *a = typed("array");
+            set(a, "items", ref("schemas", row));
+            set(u, usage[i].key, a);
+        } else {
+            set(u, usage[i].key, json_pack("{s:[o,{s:s}]}", "oneOf", ref("schemas", row), "type",
+                                           "null"));
+        }
+    }
+    json_t *p = json_object();
+    set(p, "account", resource_schema(d, resource_find("accounts"), ROW));
+    set(p, "tenure_days", nullable("integer"));
+    set(p, "renewal_days", nullable("integer"));
+    set(p, "usage", object_of(u, (const char *const[]){"from", "to", "dau", "features", "seats",
+                                                        "recency", NULL}));
+    static const struct {
+        const char *key, *resource;
+    } lists[] = {{"mrr", "mrr_changes"},   {"responses", "responses"},
+                 {"tickets", "touchpoints"}, {"touchpoints", "touchpoints"},
+                 {"contacts", "contacts"}, {"outcomes", "outcomes"},
+                 {"tasks", "tasks"}};
+    json_t *req = json_pack("[s,s,s,s]", "account", "tenure_days", "renewal_days", "usage");
+    for (size_t i = 0; i < sizeof(lists) / sizeof(*lists); i++) {
+        set(p, lists[i].key, resource_schema(d, resource_find(lists[i].resource), LIST));
+        push(req, str(lists[i].key));
+    }
+    json_t *o = object_of(p, NULL);
+    set(o, "required", req);
+    set(d->schemas, "AccountOverview", o);
+    set(responses_of(op), "200", answer_of("the account's view", ref("schemas", "AccountOverview")));
+    error_answer(d, op, HE_BAD_REQUEST);
+    error_answer(d, op, HE_NOT_FOUND);
+}
+
 /* What each handler answers. A route whose handler is missing here makes the document fail,
  * so that a new endpoint cannot go undocumented. */
 static const struct {
@@ -1469,13 +1912,41 @@ static const struct {
     {api_resource_replace, op_resource_replace},
     {api_resource_merge, op_resource_merge},
     {api_resource_delete, op_resource_delete},
+    {api_account_overview, op_account_overview},
+    {api_keys_create, op_keys_create},
+    {api_keys_revoke, op_keys_revoke},
+    {api_session_create, op_session_create},
+    {api_session_get, op_session_get},
+    {api_session_delete, op_session_delete},
+    {api_users_list, op_users_list},
+    {api_users_create, op_users_create},
+    {api_users_update, op_users_update},
+    {api_users_delete, op_users_delete},
+    {api_views_list, op_views_list},
+    {api_views_create, op_views_create},
+    {api_views_delete, op_views_delete},
+    {api_workspace_get, op_workspace_get},
+    {api_workspace_patch, op_workspace_patch},
+    {web_page, op_web_page},
+    {web_asset, op_web_asset},
 };
 
 /* Who may call: the security requirements of a route's auth. */
 static void security(struct doc *d, const struct route *rt, json_t *op)
 {
     json_t *alts = json_array();
-    if (rt->auth != AUTH_NONE) {
+    if (rt->auth == AUTH_USER || rt->auth == AUTH_EDITOR) {
+        json_t *req = json_object(), *roles = json_array();
+        if (rt->auth == AUTH_EDITOR)
+            for (int r = LF_ROLE_ADMIN; r < LF_ROLE_VIEWER; r++)
+                push(roles, str(lf_role_name(r)));
+        set(req, "sessionCookie", roles);
+        set(req, "csrfHeader", json_array());
+        push(alts, req);
+        error_answer(d, op, HE_UNAUTHORIZED);
+        error_answer(d, op, HE_FORBIDDEN);
+        error_answer(d, op, HE_RATE_LIMITED);
+    } else if (rt->auth != AUTH_NONE) {
         int scope = rt->auth == AUTH_INGEST ? LF_SCOPE_WRITE
                     : rt->auth == AUTH_READ ? LF_SCOPE_READ
                                             : LF_SCOPE_ADMIN;
@@ -1490,6 +1961,15 @@ static void security(struct doc *d, const struct route *rt, json_t *op)
          * (writeKey, api_key or token), which no OpenAPI security scheme can express */
         if (rt->auth == AUTH_INGEST)
             push(alts, json_object());
+        /* the dashboard's session, with its CSRF token; an admin's for an admin key's work */
+        if (rt->auth == AUTH_READ || rt->auth == AUTH_ADMIN) {
+            json_t *req = json_object(), *roles = json_array();
+            if (rt->auth == AUTH_ADMIN)
+                push(roles, str(lf_role_name(LF_ROLE_ADMIN)));
+            set(req, "sessionCookie", roles);
+            set(req, "csrfHeader", json_array());
+            push(alts, req);
+        }
         error_answer(d, op, HE_UNAUTHORIZED);
         error_answer(d, op, HE_FORBIDDEN);
         error_answer(d, op, HE_RATE_LIMITED);
@@ -1513,6 +1993,17 @@ static void security_schemes(json_t *components)
                   "Segment's libraries send their write key. Ingestion also takes the key "
                   "in the body instead (Segment's writeKey, PostHog's api_key or token): "
                   "the empty alternative of those operations' security."));
+    set(schemes, "sessionCookie",
+        json_pack("{s:s, s:s, s:s, s:s}", "type", "apiKey", "in", "cookie", "name",
+                  HTTP_SESSION_COOKIE, "description",
+                  "A signed-in user's session (POST /v1/session sets it, HttpOnly, SameSite=Strict). "
+                  "It is taken only with the session's CSRF token in the X-CSRF-Token header "
+                  "(csrfHeader); the roles listed are those that may call."));
+    set(schemes, "csrfHeader",
+        json_pack("{s:s, s:s, s:s, s:s}", "type", "apiKey", "in", "header", "name",
+                  HTTP_CSRF_HEADER, "description",
+                  "The session's CSRF token: the lf_csrf cookie's value, which only a page of "
+                  "this server can read."));
     set(components, "securitySchemes", schemes);
 }
 

@@ -62,6 +62,33 @@ const struct route http_routes[] = {
     RESOURCE_ROUTES("responses"),
     RESOURCE_ROUTES("tasks"),
     RESOURCE_ROUTES("outcomes"),
+    {"GET", "/v1/accounts/:id/overview", api_account_overview, AUTH_READ, BODY_NONE},
+    /* keys, users, sessions, saved views and settings: what the dashboard manages */
+    {"POST", "/v1/keys", api_keys_create, AUTH_ADMIN, BODY_JSON},
+    {"DELETE", "/v1/keys/:prefix", api_keys_revoke, AUTH_ADMIN, BODY_NONE},
+    {"POST", "/v1/session", api_session_create, AUTH_NONE, BODY_JSON},
+    {"GET", "/v1/session", api_session_get, AUTH_USER, BODY_NONE},
+    {"DELETE", "/v1/session", api_session_delete, AUTH_USER, BODY_NONE},
+    {"GET", "/v1/users", api_users_list, AUTH_ADMIN, BODY_NONE},
+    {"POST", "/v1/users", api_users_create, AUTH_ADMIN, BODY_JSON},
+    {"PATCH", "/v1/users/:name", api_users_update, AUTH_ADMIN, BODY_JSON},
+    {"DELETE", "/v1/users/:name", api_users_delete, AUTH_ADMIN, BODY_NONE},
+    {"GET", "/v1/views", api_views_list, AUTH_USER, BODY_NONE},
+    {"POST", "/v1/views", api_views_create, AUTH_EDITOR, BODY_JSON},
+    {"DELETE", "/v1/views/:id", api_views_delete, AUTH_EDITOR, BODY_NONE},
+    {"GET", "/v1/workspace", api_workspace_get, AUTH_READ, BODY_NONE},
+    {"PATCH", "/v1/workspace", api_workspace_patch, AUTH_ADMIN, BODY_JSON},
+    /* the dashboard (docs/dashboard.md): each page's URL answers the page shell, whose
+     * scripts render the page from this API (web/); then the files it loads */
+    {"GET", "/", web_page, AUTH_NONE, BODY_NONE},
+    {"GET", "/signin", web_page, AUTH_NONE, BODY_NONE},
+    {"GET", "/portfolio", web_page, AUTH_NONE, BODY_NONE},
+    {"GET", "/accounts/:id", web_page, AUTH_NONE, BODY_NONE},
+    {"GET", "/experience", web_page, AUTH_NONE, BODY_NONE},
+    {"GET", "/revenue", web_page, AUTH_NONE, BODY_NONE},
+    {"GET", "/usage", web_page, AUTH_NONE, BODY_NONE},
+    {"GET", "/settings", web_page, AUTH_NONE, BODY_NONE},
+    {"GET", "/assets/:build/:file", web_asset, AUTH_NONE, BODY_NONE},
     {NULL, NULL, NULL, 0, BODY_NONE},
 };
 

@@ -141,6 +141,11 @@ const char *http_header(struct http_req *r, const char *name)
     return MHD_lookup_connection_value(((struct conn *)r)->mc, MHD_HEADER_KIND, name);
 }
 
+const char *http_cookie(struct http_req *r, const char *name)
+{
+    return MHD_lookup_connection_value(((struct conn *)r)->mc, MHD_COOKIE_KIND, name);
+}
+
 struct lf *http_lf(struct http_req *r)
 {
     return r->lf ? r->lf : r->srv->cfg.lf;
@@ -193,19 +198,41 @@ static enum MHD_Result send_answer(struct conn *c)
     struct http_req *r = &c->r;
     if (!r->status)
         http_fail(r, HE_INTERNAL, NULL, "the handler gave no answer");
-    if (r->resp.len && (!r->content_type || strncmp(r->content_type, "text/", 5) != 0))
-        buf_addc(&r->resp, '\n');
-    size_t len = r->resp.len;
-    void *data = buf_detach(&r->resp);
-    r->resp.len = len; /* kept for the access log */
-    struct MHD_Response *resp = MHD_create_response_from_buffer(
-        len, data ? data : "", data ? MHD_RESPMEM_MUST_FREE : MHD_RESPMEM_PERSISTENT);
-    if (!resp) {
-        free(data);
-        return MHD_NO;
+    struct MHD_Response *resp;
+    if (r->static_body) { /* an embedded file: MHD sends it from where it lies */
+        r->resp.len = r->static_len;
+        resp = MHD_create_response_from_buffer(r->static_len, (void *)r->static_body,
+                                               MHD_RESPMEM_PERSISTENT);
+        if (!resp)
+            return MHD_NO;
+    } else {
+        if (r->resp.len && (!r->content_type || strncmp(r->content_type, "text/", 5) != 0))
+            buf_addc(&r->resp, '\n');
+        size_t len = r->resp.len;
+        void *data = buf_detach(&r->resp);
+        r->resp.len = len; /* kept for the access log */
+        resp = MHD_create_response_from_buffer(
+            len, data ? data : "", data ? MHD_RESPMEM_MUST_FREE : MHD_RESPMEM_PERSISTENT);
+        if (!resp) {
+            free(data);
+            return MHD_NO;
+        }
     }
-    MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE,
-                            r->content_type ? r->content_type : "application/json");
+    if (r->status != 304)
+        MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE,
+                                r->content_type ? r->content_type : "application/json");
+    /* no answer is ever read as another type than it says (a JSON error as a script) */
+    MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
+    for (char *line = r->headers.ptr, *end; line && (end = strchr(line, '\n')); line = end + 1) {
+        char *colon = strchr(line, ':');
+        *end = '\0';
+        if (colon && colon < end) {
+            *colon = '\0';
+            MHD_add_response_header(resp, line, colon + 2);
+            *colon = ':';
+        }
+        *end = '\n';
+    }
     if (r->retry_after) {
         char v[16];
         snprintf(v, sizeof(v), "%u", r->retry_after);
@@ -349,6 +376,14 @@ static bool authorize(struct http_req *r)
     if (auth == AUTH_NONE)
         return true;
     bool given = auth_header_key(http_header(r, MHD_HTTP_HEADER_AUTHORIZATION), key);
+    const char *session = http_cookie(r, HTTP_SESSION_COOKIE);
+    /* the dashboard's requests: a session cookie, and no key (a key wins when both come) */
+    if (auth != AUTH_INGEST && !given && session)
+        return auth_session(r, session, auth) == 0;
+    if (auth == AUTH_USER || auth == AUTH_EDITOR) {
+        http_fail(r, HE_UNAUTHORIZED, NULL, "this needs a signed-in user's session: sign in");
+        return false;
+    }
     if (auth != AUTH_INGEST)
         return auth_require(r, given ? key : NULL,
                             auth == AUTH_ADMIN ? LF_SCOPE_ADMIN : LF_SCOPE_READ) == 0;
@@ -509,6 +544,10 @@ static void access_log(struct http_server *s, struct conn *c, bool completed, bo
              r->body ? r->body_raw_len : c->body.len, r->resp.len);
     if (r->authed)
         buf_addf(&line, ", \"key\": \"%s\"", r->key.prefix);
+    if (r->by_session) {
+        buf_adds(&line, ", \"user\": ");
+        http_add_json_text(&line, r->session.user.name, strlen(r->session.user.name));
+    }
     if (r->items)
         buf_addf(&line, ", \"items\": %zu, \"inserted\": %zu, \"rejected\": %zu", r->items,
                  r->inserted, r->rejected);
@@ -550,6 +589,7 @@ static void on_completed(void *cls, struct MHD_Connection *mc, void **con_cls,
     if (c->r.release)
         c->r.release(c->r.release_state);
     buf_release(&c->r.resp);
+    buf_release(&c->r.headers);
     buf_release(&c->r.decoded);
     buf_release(&c->body);
     pthread_mutex_destroy(&c->mu);

@@ -285,6 +285,7 @@ int metric_args(struct metric_ctx *c, const struct lf_args *args, struct lf_err 
         }
     }
     c->now = now ? now : time_now_ms();
+    c->now_given = now != 0;
     if (c->from != LF_UNSET && c->to != LF_UNSET && c->from >= c->to)
         return err_set_field(err, "from", LF_EINVAL,
                              "the window is empty: from must be before to");

@@ -6,6 +6,7 @@
 #ifndef METRICS_METRICS_H
 #define METRICS_METRICS_H
 
+#include <pthread.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -61,7 +62,26 @@ enum {
     COMMON_ACCOUNT = 1 << 4 /* account: where account=ID, kept for the engine's commands */
 };
 
-enum { NEEDS_ENGINE = 1 << 0 };
+enum {
+    NEEDS_ENGINE = 1 << 0,
+    NEEDS_CACHE = 1 << 1, /* keeps figures between calls in its metric_cache (ctx->cache) */
+    PAGED = 1 << 2,       /* answers a page of its rows and their total (lf_table_total) */
+};
+
+struct metric_def;
+
+/* What a metric keeps between calls in a running system: core holds one per workspace and
+ * metric (NEEDS_CACHE), and the metric decides what it holds and when it is stale. The compute
+ * function holds mu while it reads or replaces data. */
+struct metric_cache {
+    pthread_mutex_t mu;
+    void *data;                  /* NULL until the metric keeps something */
+    void (*release)(void *data); /* frees data */
+};
+/* One cache per metric of the registry, by metric_index. metric_caches_free(NULL) is a no-op. */
+struct metric_cache *metric_caches_new(void);
+void metric_caches_free(struct metric_cache *c);
+size_t metric_index(const struct metric_def *def);
 
 struct metric_ctx;
 
@@ -93,6 +113,8 @@ struct metric_ctx {
     int64_t ws;
     const struct tz *tz;
     int64_t now;          /* the clock, or the `now` parameter */
+    bool now_given;       /* the `now` parameter was given */
+    struct metric_cache *cache; /* with NEEDS_CACHE: the running system's, else NULL */
     int64_t from, to;     /* LF_UNSET when not given: the compute function picks its default */
     int by[METRIC_BY_MAX];
     size_t by_nr;
@@ -172,5 +194,7 @@ extern const struct metric_def metric_clv_bgnbd, metric_clv_bgnbd_customers, met
 extern const struct metric_def metric_text_summary, metric_text_comments, metric_text_topics;
 extern const struct metric_def metric_health, metric_health_explain, metric_health_history,
     metric_scorecards, metric_health_backtest, metric_expansion;
+extern const struct metric_def metric_book, metric_account_values, metric_feature_usage,
+    metric_scores, metric_comments;
 
 #endif

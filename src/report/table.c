@@ -24,6 +24,7 @@ struct column {
 struct lf_table {
     char *name;
     char *time_zone; /* NULL when no period was cut */
+    int64_t total;   /* rows before paging; -1 when the table is not a page */
     struct column *cols;
     size_t cols_nr, cols_cap;
     struct cell *cells; /* rows_nr × cols_nr */
@@ -34,6 +35,7 @@ struct lf_table *table_new(const char *name)
 {
     struct lf_table *t = xcalloc(1, sizeof(*t));
     t->name = xstrdup(name);
+    t->total = -1;
     return t;
 }
 
@@ -157,4 +159,14 @@ void table_set_time_zone(struct lf_table *t, const char *tz)
 const char *lf_table_time_zone(const struct lf_table *t)
 {
     return t->time_zone ? t->time_zone : "";
+}
+
+void table_set_total(struct lf_table *t, int64_t total)
+{
+    t->total = total;
+}
+
+int64_t lf_table_total(const struct lf_table *t)
+{
+    return t->total;
 }

@@ -22,6 +22,8 @@ void table_set_int(struct lf_table *t, size_t row, size_t col, int64_t v);
 void table_set_real(struct lf_table *t, size_t row, size_t col, double v); /* NaN stays NULL */
 /* Records the IANA zone the table's periods were cut in (shown by every writer but CSV). */
 void table_set_time_zone(struct lf_table *t, const char *tz);
+/* Records that the table is one page of `total` rows (shown by every writer but CSV). */
+void table_set_total(struct lf_table *t, int64_t total);
 /* The index of column `name`, or -1. */
 int table_column_index(const struct lf_table *t, const char *name);
 

@@ -102,6 +102,8 @@ static void write_aligned(const struct lf_table *t, FILE *out)
     }
     if (*lf_table_time_zone(t))
         fprintf(out, "(periods in %s)\n", lf_table_time_zone(t));
+    if (lf_table_total(t) >= 0)
+        fprintf(out, "(%zu of %lld rows)\n", nr, (long long)lf_table_total(t));
     buf_release(&cell);
     free(w);
 }
@@ -117,6 +119,8 @@ static void write_json(const struct lf_table *t, struct buf *b)
         buf_adds(b, ", \"time_zone\": ");
         buf_add_json_str(b, tz, strlen(tz));
     }
+    if (lf_table_total(t) >= 0)
+        buf_addf(b, ", \"total\": %lld", (long long)lf_table_total(t));
     buf_adds(b, ", \"rows\": [");
     for (size_t r = 0; r < nr; r++) {
         buf_adds(b, r ? ",\n  {" : "\n  {");

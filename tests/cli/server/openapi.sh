@@ -71,10 +71,15 @@ check_eq "every operation has an operationId, all different" \
     $((nroutes + nmetrics)) "$(jq '[.paths[][] | .operationId] | unique | length' "$doc")"
 # who may call: the auth column of router.c
 check_eq "no key for /healthz" "[]" "$(jq -c '.paths["/healthz"].get.security' "$doc")"
-check_eq "a read key for a metric, bearer or basic" '[{"bearerKey":["read"]},{"basicKey":["read"]}]' \
+check_eq "a read key for a metric, bearer or basic, or a session with its CSRF token" \
+    '[{"bearerKey":["read"]},{"basicKey":["read"]},{"sessionCookie":[],"csrfHeader":[]}]' \
     "$(jq -c '.paths["/v1/metrics/{name}"].get.security' "$doc")"
-check_eq "an admin key to delete" '[{"bearerKey":["admin"]},{"basicKey":["admin"]}]' \
+check_eq "an admin key to delete, or an admin's session" \
+    '[{"bearerKey":["admin"]},{"basicKey":["admin"]},{"sessionCookie":["admin"],"csrfHeader":[]}]' \
     "$(jq -c '.paths["/v1/accounts/{id}"].delete.security' "$doc")"
+check_eq "a saved view: a session whose role may change things, not a key" \
+    '[{"sessionCookie":["admin","lead","csm"],"csrfHeader":[]}]' \
+    "$(jq -c '.paths["/v1/views"].post.security' "$doc")"
 check_eq "ingestion: a write key in a header, or none (the key is then in the body)" \
     '[{"bearerKey":["write"]},{"basicKey":["write"]},{}]' \
     "$(jq -c '.paths["/v1/track"].post.security' "$doc")"

@@ -1,0 +1,238 @@
+/* book.c - the portfolio metric (book) on accounts written by hand: each figure worked out
+ * from the rows below, the filters, search, sort, paging and total, and the figures kept
+ * between calls of one handle following the writes made since (the change log). */
+#include <criterion/criterion.h>
+#include <jansson.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "landfall.h"
+#include "../scratch_db.h"
+
+static char path[64];
+static struct lf *lf;
+static struct lf_err err;
+
+static void put(const char *resource, const char *body)
+{
+    char *out = NULL;
+    bool created;
+    cr_assert_eq(lf_resource_write(lf, resource, NULL, body, strlen(body), LF_WRITE_CREATE, &out,
+                                   &created, &err),
+                 0, "%s: %s", body, err.msg);
+    free(out);
+}
+
+/* Three accounts: acme (ana's, 1200.00 a month, two NPS answers and one CSAT, two open tickets
+ * and a resolved one), bolt (bo's, 300.00, renewing 2026-03-01) and cask (ana's, no MRR). */
+static void setup(void)
+{
+    scratch_db_name(path, sizeof(path), "book");
+    cr_assert_eq(lf_open(path, &lf, &err), 0, "%s", err.msg);
+    put("accounts", "{\"id\": \"acme\", \"name\": \"Acme Corp\", \"plan\": \"pro\", \"segment\": "
+                    "\"smb\", \"owner\": \"ana\", \"mrr\": 120000, \"seats\": 10, "
+                    "\"customer_since\": \"2025-01-01\", \"renewal_date\": \"2026-06-01\"}");
+    put("accounts", "{\"id\": \"bolt\", \"name\": \"Bolt Ltd\", \"plan\": \"basic\", "
+                    "\"segment\": \"smb\", \"owner\": \"bo\", \"mrr\": 30000, "
+                    "\"customer_since\": \"2025-06-01\", \"renewal_date\": \"2026-03-01\"}");
+    put("accounts", "{\"id\": \"cask\", \"name\": \"Cask & Co\", \"plan\": \"pro\", \"segment\": "
+                    "\"mid\", \"owner\": \"ana\"}");
+    put("responses", "{\"id\": \"r1\", \"ts\": \"2026-01-05T10:00:00Z\", \"account_id\": \"acme\", "
+                     "\"survey\": \"nps\", \"score\": 3}");
+    put("responses", "{\"id\": \"r2\", \"ts\": \"2026-02-05T10:00:00Z\", \"account_id\": \"acme\", "
+                     "\"survey\": \"nps\", \"score\": 9}");
+    put("responses", "{\"id\": \"r3\", \"ts\": \"2026-01-20T10:00:00Z\", \"account_id\": \"acme\", "
+                     "\"survey\": \"csat\", \"score\": 4}");
+    put("responses", "{\"id\": \"r4\", \"ts\": \"2026-01-21T10:00:00Z\", \"account_id\": \"bolt\", "
+                     "\"survey\": \"ces\", \"score\": 6}");
+    for (int i = 0; i < 3; i++) {
+        char body[256];
+        snprintf(body, sizeof(body), "{\"id\": \"t%d\", \"ts\": \"2026-02-0%dT09:00:00Z\", "
+                 "\"account_id\": \"acme\", \"kind\": \"ticket\", \"team\": \"support\", "
+                 "\"status\": \"%s\"}", i, i + 1, i < 2 ? "open" : "resolved");
+        put("touchpoints", body);
+    }
+}
+
+static void teardown(void)
+{
+    lf_close(lf);
+    scratch_db_remove(path);
+}
+
+TestSuite(book, .init = setup, .fini = teardown);
+
+/* The book's answer for "name=value" arguments, as JSON. */
+static json_t *book(const char *const *args)
+{
+    struct lf_args *a = lf_args_new();
+    struct lf_table *t = NULL;
+    char *text = NULL;
+    size_t len = 0;
+    lf_args_add(a, "now", "2026-02-15");
+    for (size_t i = 0; args && args[i]; i++) {
+        const char *eq = strchr(args[i], '=');
+        char name[64];
+        snprintf(name, sizeof(name), "%.*s", (int)(eq - args[i]), args[i]);
+        lf_args_add(a, name, eq + 1);
+    }
+    cr_assert_eq(lf_metric(lf, "book", a, &t, &err), 0, "%s", err.msg);
+    FILE *f = open_memstream(&text, &len);
+    cr_assert_eq(lf_table_write(t, LF_FORMAT_JSON, f, &err), 0);
+    fclose(f);
+    lf_table_free(t);
+    lf_args_free(a);
+    json_t *j = json_loads(text, 0, NULL);
+    cr_assert_not_null(j, "%s", text);
+    free(text);
+    return j;
+}
+
+static json_t *row(json_t *doc, size_t i)
+{
+    return json_array_get(json_object_get(doc, "rows"), i);
+}
+
+static const char *text(json_t *r, const char *col)
+{
+    return json_string_value(json_object_get(r, col));
+}
+
+static json_int_t num(json_t *r, const char *col)
+{
+    return json_integer_value(json_object_get(r, col));
+}
+
+static bool null(json_t *r, const char *col)
+{
+    return json_is_null(json_object_get(r, col));
+}
+
+Test(book, every_figure_of_an_account)
+{
+    json_t *d = book(NULL);
+    cr_assert_eq(json_integer_value(json_object_get(d, "total")), 3);
+    /* sorted by MRR, highest first (the default): acme 120000, bolt 30000, cask 0 */
+    json_t *acme = row(d, 0);
+    cr_assert_str_eq(text(acme, "account"), "acme");
+    cr_assert_str_eq(text(acme, "name"), "Acme Corp");
+    cr_assert_str_eq(text(acme, "owner"), "ana");
+    cr_assert_eq(num(acme, "mrr"), 120000);
+    cr_assert_str_eq(text(acme, "currency"), "USD");
+    cr_assert_str_eq(text(acme, "renewal_date"), "2026-06-01");
+    /* 2026-02-15 to 2026-06-01: 14 days to March, then 31 + 30 + 31 = 106 days */
+    cr_assert_eq(num(acme, "renewal_days"), 106);
+    /* the latest NPS is r2's 9 (r1's 3 is older); the latest CSAT r3's 4 */
+    cr_assert_eq(num(acme, "nps_last"), 9);
+    cr_assert_str_eq(text(acme, "nps_last_at"), "2026-02-05T10:00:00Z");
+    cr_assert_eq(num(acme, "csat_last"), 4);
+    cr_assert_eq(num(acme, "open_tickets"), 2, "t0 and t1 are open, t2 resolved");
+    cr_assert_eq(num(acme, "users"), 0, "no event: no active user");
+    json_t *bolt = row(d, 1);
+    cr_assert_str_eq(text(bolt, "account"), "bolt");
+    cr_assert(null(bolt, "nps_last") && null(bolt, "csat_last"), "a CES answer is neither");
+    cr_assert_eq(num(bolt, "open_tickets"), 0);
+    cr_assert_eq(num(bolt, "renewal_days"), 14); /* 2026-02-15 to 2026-03-01 */
+    json_t *cask = row(d, 2);
+    cr_assert_str_eq(text(cask, "account"), "cask");
+    cr_assert(null(cask, "renewal_date") && null(cask, "renewal_days"));
+    json_decref(d);
+}
+
+Test(book, filters_search_sort_and_pages)
+{
+    json_t *d = book((const char *[]){"where=owner=ana", NULL});
+    cr_assert_eq(json_integer_value(json_object_get(d, "total")), 2, "ana's book: acme, cask");
+    json_decref(d);
+    d = book((const char *[]){"q=CASK", NULL});
+    cr_assert_eq(json_integer_value(json_object_get(d, "total")), 1, "search ignores case");
+    cr_assert_str_eq(text(row(d, 0), "account"), "cask");
+    json_decref(d);
+    d = book((const char *[]){"q=corp", NULL}); /* in the name, not the id */
+    cr_assert_str_eq(text(row(d, 0), "account"), "acme");
+    json_decref(d);
+    d = book((const char *[]){"renewal_within=30", NULL});
+    cr_assert_eq(json_integer_value(json_object_get(d, "total")), 1, "bolt renews in 14 days");
+    json_decref(d);
+    d = book((const char *[]){"sort=name", NULL});
+    cr_assert_str_eq(text(row(d, 0), "name"), "Acme Corp");
+    cr_assert_str_eq(text(row(d, 2), "name"), "Cask & Co");
+    json_decref(d);
+    /* undefined figures last, ascending and descending */
+    d = book((const char *[]){"sort=nps_last", NULL});
+    cr_assert_str_eq(text(row(d, 0), "account"), "acme");
+    json_decref(d);
+    d = book((const char *[]){"sort=-renewal_days", NULL});
+    cr_assert_str_eq(text(row(d, 0), "account"), "acme");
+    cr_assert_str_eq(text(row(d, 2), "account"), "cask");
+    json_decref(d);
+    /* a page of one, the second */
+    d = book((const char *[]){"limit=1", "offset=1", NULL});
+    cr_assert_eq(json_integer_value(json_object_get(d, "total")), 3);
+    cr_assert_eq(json_array_size(json_object_get(d, "rows")), 1);
+    cr_assert_str_eq(text(row(d, 0), "account"), "bolt");
+    json_decref(d);
+    d = book((const char *[]){"offset=7", NULL});
+    cr_assert_eq(json_array_size(json_object_get(d, "rows")), 0, "past the end: no row");
+    json_decref(d);
+    struct lf_args *a = lf_args_new();
+    struct lf_table *t = NULL;
+    lf_args_add(a, "sort", "colour");
+    cr_assert_eq(lf_metric(lf, "book", a, &t, &err), -1);
+    cr_assert_str_eq(err.field, "sort");
+    lf_args_free(a);
+}
+
+Test(book, follows_the_writes_made_since_its_last_answer)
+{
+    json_t *d = book(NULL);
+    json_decref(d);
+    /* a newer NPS answer, a ticket closed, an account's MRR changed, one account deleted (cask:
+     * nothing refers to it) and one created, all through the same handle, whose book is kept
+     * between calls */
+    put("responses", "{\"id\": \"r5\", \"ts\": \"2026-02-10T10:00:00Z\", \"account_id\": \"acme\", "
+                     "\"survey\": \"nps\", \"score\": 5}");
+    char *out = NULL;
+    bool created;
+    const char *closed = "{\"status\": \"resolved\"}";
+    cr_assert_eq(lf_resource_write(lf, "touchpoints", "t0", closed, strlen(closed),
+                                   LF_WRITE_MERGE, &out, &created, &err), 0, "%s", err.msg);
+    free(out);
+    const char *more = "{\"mrr\": 50000}";
+    cr_assert_eq(lf_resource_write(lf, "accounts", "bolt", more, strlen(more), LF_WRITE_MERGE,
+                                   &out, &created, &err), 0, "%s", err.msg);
+    free(out);
+    cr_assert_eq(lf_resource_delete(lf, "accounts", "cask", "test", &err), 0, "%s", err.msg);
+    put("accounts", "{\"id\": \"dune\", \"name\": \"Dune\", \"owner\": \"bo\", \"mrr\": 70000}");
+    d = book(NULL);
+    cr_assert_eq(json_integer_value(json_object_get(d, "total")), 3, "acme, dune, bolt");
+    json_t *acme = row(d, 0), *dune = row(d, 1), *bolt = row(d, 2);
+    cr_assert_str_eq(text(acme, "account"), "acme");
+    cr_assert_eq(num(acme, "nps_last"), 5, "r5 is the latest now");
+    cr_assert_eq(num(acme, "open_tickets"), 1, "t0 was resolved");
+    cr_assert_str_eq(text(dune, "account"), "dune");
+    cr_assert_eq(num(dune, "mrr"), 70000);
+    cr_assert_str_eq(text(bolt, "account"), "bolt");
+    cr_assert_eq(num(bolt, "mrr"), 50000);
+    json_decref(d);
+}
+
+Test(book, account_values_count_the_filters_choices)
+{
+    struct lf_table *t = NULL;
+    cr_assert_eq(lf_metric(lf, "account-values", NULL, &t, &err), 0, "%s", err.msg);
+    /* owner: ana 2, bo 1; plan: basic 1, pro 2; segment: mid 1, smb 2; stage: (none) 3 */
+    static const struct {
+        const char *field, *value;
+        int64_t n;
+    } expect[] = {{"owner", "ana", 2},   {"owner", "bo", 1},    {"plan", "basic", 1},
+                  {"plan", "pro", 2},    {"segment", "mid", 1}, {"segment", "smb", 2},
+                  {"stage", "(none)", 3}};
+    cr_assert_eq(lf_table_rows(t), sizeof(expect) / sizeof(*expect));
+    for (size_t i = 0; i < lf_table_rows(t); i++) {
+        cr_assert_str_eq(lf_table_text(t, i, 0), expect[i].field);
+        cr_assert_str_eq(lf_table_text(t, i, 1), expect[i].value);
+        cr_assert_eq(lf_table_int(t, i, 2), expect[i].n);
+    }
+    lf_table_free(t);
+}
