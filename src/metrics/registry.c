@@ -12,15 +12,14 @@
 const struct metric_def *const metric_defs[] = {
     &metric_nps,       &metric_csat,      &metric_ces,      &metric_churn,
     &metric_mrr,       &metric_churn_reasons, &metric_repeat, &metric_acquisition,
-    &metric_clv,       &metric_dau,       &metric_wau,      &metric_mau,
-    &metric_stickiness, &metric_portfolio, &metric_adoption, &metric_features,
+    &metric_scores,    &metric_comments,  &metric_clv,       &metric_dau,       &metric_wau,      &metric_mau,
+    &metric_stickiness, &metric_portfolio, &metric_adoption, &metric_features,  &metric_feature_usage,
     &metric_seats,     &metric_recency,   &metric_ttv,      &metric_ttv_accounts,
     &metric_cohorts,   &metric_survival,  &metric_survival_median,
     &metric_survival_projected, &metric_clv_bgnbd, &metric_clv_bgnbd_customers, &metric_clv_sbg,
     &metric_clv_sbg_customers, &metric_text_summary, &metric_text_comments, &metric_text_topics,
     &metric_health, &metric_health_explain, &metric_health_history, &metric_scorecards,
-    &metric_health_backtest, &metric_expansion, &metric_scores, &metric_comments, &metric_feature_usage,
-    &metric_book, &metric_account_values, NULL};
+    &metric_health_backtest, &metric_expansion, &metric_book, &metric_account_values, NULL};
 
 #define METRICS_NR (sizeof(metric_defs) / sizeof(metric_defs[0]) - 1)
 
