@@ -71,15 +71,24 @@ struct store_counts {
 int store_counts(struct store *st, int64_t ws, struct store_counts *out, struct lf_err *err);
 
 /* ---- transactions ---- */
+/* store_commit writes the rows STORE_BULK queued first; store_rollback drops them. */
 int store_begin(struct store *st, struct lf_err *err);
 int store_commit(struct store *st, struct lf_err *err);
 void store_rollback(struct store *st); /* safe when no transaction is open */
 int store_read_begin(struct store *st, struct lf_err *err);
 void store_read_end(struct store *st); /* safe when none is open */
+/* Writes the rows STORE_BULK queued in the open write transaction, telling each row's
+ * appended callback its fate. -1 when the store failed (roll back). */
+int store_flush(struct store *st, struct lf_err *err);
+/* Waits up to timeout_ms, outside any transaction, for a commit of another connection (of
+ * any process) to the store: 1 when one may have happened (PostgreSQL: a NOTIFY every write
+ * transaction sends; SQLite: the file's data_version moved), 0 when none did, -1 with err. */
+int store_wait(struct store *st, int timeout_ms, struct lf_err *err);
 
 /* ---- the one write path ---- */
 
-enum store_change { STORE_UNCHANGED, STORE_INSERTED, STORE_UPDATED, STORE_DELETED };
+/* STORE_PENDING: an append-only row queued by STORE_BULK, whose fate opts->appended learns. */
+enum store_change { STORE_UNCHANGED, STORE_INSERTED, STORE_UPDATED, STORE_DELETED, STORE_PENDING };
 
 enum store_mode {
     STORE_UPSERT,  /* the given fields of the row found by key or identity; a new row when none
@@ -120,17 +129,27 @@ void store_row_ref(struct store_row *r, size_t i, const char *ext_id, int64_t id
 enum store_write_flags {
     STORE_STUBS = 1 << 0, /* an unknown account becomes a stub account, an unknown contact a
                            * bare contact (import, ingestion); without it they are refused */
+    STORE_BULK = 1 << 1,  /* append-only rows (events), validated and resolved as any other,
+                           * are queued and written many at once (PostgreSQL: COPY) by
+                           * store_flush, the commit, or when many are queued: their change is
+                           * STORE_PENDING, and opts->appended tells whether each was new;
+                           * an engine without a bulk path (SQLite) writes them at once */
 };
 
 struct store_write_opts {
     unsigned flags;    /* enum store_write_flags */
     int64_t now;       /* for CHECK_PAST and the day of MRR points; 0 = the clock */
     const char *actor; /* who writes, for the change log ("import", "key lf_ab12cd34"…) */
+    /* STORE_BULK: called once per queued row when it is written, on the thread that flushes,
+     * with STORE_INSERTED or STORE_UNCHANGED (its key was stored already). May be NULL. */
+    void (*appended)(void *ctx, int change);
+    void *ctx;
 };
 
 /* What store_write did, for status lines and the change feed. */
 struct store_write_stats {
     size_t inserted, updated, unchanged, rejected, stubs;
+    size_t pending; /* queued by STORE_BULK: counted by opts->appended once written */
 };
 
 /* Writes rows in order inside the caller's transaction: each unit (consecutive rows with the

@@ -14,12 +14,14 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <libpq-fe.h>
+#include <poll.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "base/mem.h"
 #include "base/strmap.h"
 #include "base/time.h"
+#include "pg_copy.h"
 #include "store_int.h"
 
 extern const char *const store_pg_migrations[];
@@ -428,6 +430,78 @@ static void pg_close(struct store *st)
 
 static const char *const pg_extra_tables[] = {"event_messages", NULL};
 
+/* ---- bulk writes and the nodes' change notices ---- */
+
+/* Many rows through COPY (pg_copy.c); events' months get their partitions first. */
+static int pg_insert_many(struct store *st, const struct store_bulk *b, struct lf_err *err)
+{
+    if (strcmp(b->table, "events") == 0) {
+        int ts = -1;
+        for (int c = 0; c < b->ncols; c++)
+            if (strcmp(b->cols[c], "ts") == 0)
+                ts = c;
+        struct value ev[EVENT_NR] = {0};
+        for (size_t r = 0; ts >= 0 && r < b->nr; r++) {
+            ev[EVENT_TS] = b->v[r * (size_t)b->ncols + (size_t)ts];
+            if (pg_before_insert(st, &resource_events, ev, err) < 0)
+                return -1;
+        }
+    }
+    return pg_copy_insert(P(st)->conn, b, err);
+}
+
+/* After rows were copied with their ids: the identity hands out ids above the largest. */
+static int pg_ids_sync(struct store *st, const char *table, struct lf_err *err)
+{
+    char sql[256];
+    snprintf(sql, sizeof(sql),
+             "SELECT setval(pg_get_serial_sequence('%s', '%s'), COALESCE(max(%s), 0) + 1, "
+             "false) FROM %s",
+             table, strcmp(table, "changes") == 0 ? "seq" : "id",
+             strcmp(table, "changes") == 0 ? "seq" : "id", table);
+    return run(P(st), sql, err);
+}
+
+/* Every write transaction tells the nodes' followers, at its commit (NOTIFY is delivered
+ * then, once per transaction however often it was sent). */
+static int pg_notify(struct store *st, struct lf_err *err)
+{
+    return run(P(st), "NOTIFY landfall_feed", err);
+}
+
+/* Waits for a notice of another connection's commit on this connection's socket. LISTEN is
+ * sent again whenever the connection was made anew (its backend changed). */
+static int pg_wait(struct store *st, int timeout_ms, struct lf_err *err)
+{
+    struct store_pg *s = P(st);
+    if (PQstatus(s->conn) != CONNECTION_OK) {
+        PQreset(s->conn);
+        if (PQstatus(s->conn) != CONNECTION_OK)
+            return fail(s, NULL, err, "cannot reach PostgreSQL");
+        s->generation++;
+    }
+    int changed = 0;
+    if (st->wait_mark != PQbackendPID(s->conn)) {
+        if (run(s, "LISTEN landfall_feed", err) < 0)
+            return -1;
+        st->wait_mark = PQbackendPID(s->conn);
+        changed = 1; /* what happened before it listened is unknown */
+    }
+    if (!changed) {
+        struct pollfd pfd = {.fd = PQsocket(s->conn), .events = POLLIN};
+        int ready = poll(&pfd, 1, timeout_ms);
+        if (ready < 0 && errno != EINTR)
+            return err_set(err, LF_ESTORE, "cannot wait for PostgreSQL: %s", strerror(errno));
+        if (ready > 0 && !PQconsumeInput(s->conn))
+            return 1; /* the connection broke: the next read makes it again, and sees all */
+    }
+    for (PGnotify *n; (n = PQnotifies(s->conn)) != NULL;) {
+        changed = 1;
+        PQfreemem(n);
+    }
+    return changed;
+}
+
 static const struct store_ops pg_ops = {
     .name = "postgres",
     .clone = pg_clone,
@@ -452,6 +526,10 @@ static const struct store_ops pg_ops = {
     .rollback = pg_rollback,
     .before_insert = pg_before_insert,
     .workspace_tables = pg_extra_tables,
+    .insert_many = pg_insert_many,
+    .ids_sync = pg_ids_sync,
+    .notify = pg_notify,
+    .wait = pg_wait,
 };
 
 /* ---- schema ---- */

@@ -5,6 +5,7 @@
 #include <sqlite3.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "base/mem.h"
@@ -201,6 +202,43 @@ static void sq_close(struct store *st)
     free(s);
 }
 
+/* ---- following other processes ---- */
+
+/* The file's data_version: it moves when another connection (of any process) commits. */
+static int data_version(struct store_sqlite *s, int64_t *out, struct lf_err *err)
+{
+    sqlite3_stmt *q;
+    if (sqlite3_prepare_v2(s->db, "PRAGMA data_version", -1, &q, NULL) != SQLITE_OK)
+        return fail(s, err, "cannot read the data version");
+    int rc = sqlite3_step(q);
+    *out = rc == SQLITE_ROW ? sqlite3_column_int64(q, 0) : 0;
+    sqlite3_finalize(q);
+    return rc == SQLITE_ROW ? 0 : fail(s, err, "cannot read the data version");
+}
+
+/* SQLite tells no one of a commit: the data version is looked at every few milliseconds (a
+ * read of the WAL's shared memory). The first look only learns where it stands. */
+static int sq_wait(struct store *st, int timeout_ms, struct lf_err *err)
+{
+    struct store_sqlite *s = S(st);
+    enum { STEP_MS = 25 };
+    for (int waited = 0;; waited += STEP_MS) {
+        int64_t v;
+        if (data_version(s, &v, err) < 0)
+            return -1;
+        if (v != st->wait_mark) {
+            bool first = st->wait_mark == 0;
+            st->wait_mark = v;
+            if (!first)
+                return 1;
+        }
+        if (waited >= timeout_ms)
+            return 0;
+        struct timespec ts = {0, STEP_MS * 1000000L};
+        nanosleep(&ts, NULL);
+    }
+}
+
 static const struct store_ops sqlite_ops = {
     .name = "sqlite",
     .clone = sq_clone,
@@ -223,6 +261,7 @@ static const struct store_ops sqlite_ops = {
     .begin = sq_begin,
     .commit = sq_commit,
     .rollback = sq_rollback,
+    .wait = sq_wait,
 };
 
 /* ---- schema ---- */
