@@ -114,6 +114,22 @@ LF_API void lf_unsubscribe(struct lf *lf, int id);
 /* Publishes what other processes committed since the last look (every read of derived data
  * does this first); returns the number of changes published, or -1. */
 LF_API int lf_feed_poll(struct lf *lf, struct lf_err *err);
+/* A follower: a thread with a connection of its own that waits for other processes' commits
+ * (several servers on one PostgreSQL database: LISTEN/NOTIFY; a server and the CLI on one
+ * SQLite file: its data version) and publishes the change feed of every workspace the process
+ * has open, looking at least every poll_ms (0 = 500) even without a notice. *out is the
+ * caller's: lf_follow_free(), before the handles are closed. */
+struct lf_follower;
+struct lf_follow_stats {
+    uint64_t rounds;  /* looks at the store */
+    uint64_t changes; /* changes it published (those a writer of this process had not yet) */
+    uint64_t events;  /* events it published */
+    uint64_t errors;  /* looks that failed (the store unreachable): tried again */
+};
+LF_API int lf_follow_start(struct lf *lf, int poll_ms, struct lf_follower **out,
+                           struct lf_err *err);
+LF_API void lf_follow_stats(struct lf_follower *f, struct lf_follow_stats *out);
+LF_API void lf_follow_free(struct lf_follower *f); /* NULL is a no-op */
 
 /* ---- import ---- */
 enum lf_kind {

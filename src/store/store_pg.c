@@ -487,6 +487,11 @@ static int pg_wait(struct store *st, int timeout_ms, struct lf_err *err)
         st->wait_mark = PQbackendPID(s->conn);
         changed = 1; /* what happened before it listened is unknown */
     }
+    /* notices read along with the answers of the last transaction wait in libpq's queue */
+    for (PGnotify *n; (n = PQnotifies(s->conn)) != NULL;) {
+        changed = 1;
+        PQfreemem(n);
+    }
     if (!changed) {
         struct pollfd pfd = {.fd = PQsocket(s->conn), .events = POLLIN};
         int ready = poll(&pfd, 1, timeout_ms);

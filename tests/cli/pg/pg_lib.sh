@@ -1,6 +1,6 @@
 # pg_lib.sh - what the PostgreSQL tests share: a throwaway server of their own (scripts/pg, on
 # a Unix socket: nothing listens on the network), skipped when PostgreSQL is not installed.
-source "$(dirname "${BASH_SOURCE[0]}")/../lib.sh"
+declare -f finish >/dev/null || source "$(dirname "${BASH_SOURCE[0]}")/../lib.sh"
 PG_SCRIPT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../../../scripts" && pwd)/pg
 
 # pg_start: starts the server; PG_DIR is its directory (outside $SCRATCH: the server runs as
