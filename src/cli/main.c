@@ -28,6 +28,8 @@ const struct cli_cmd cli_commands[] = {
     {"engine", cmd_engine, "rebuild, describe or benchmark the in-memory analytics engine",
      cmd_engine_help},
     {"openapi", cmd_openapi, "print the OpenAPI 3.1 document of the HTTP API", cmd_openapi_help},
+    {"migrate", cmd_migrate, "apply the schema's migrations, or show where it stands",
+     cmd_migrate_help},
     {NULL, NULL, NULL, NULL},
 };
 

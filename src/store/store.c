@@ -18,6 +18,15 @@ int store_open(const char *url, const struct store_open_opts *opts, struct store
     return store_sqlite_open(url, create, out, err);
 }
 
+int store_schema_read(const char *url, struct store_schema *out, struct lf_err *err)
+{
+    if (strncmp(url, "postgres://", 11) == 0 || strncmp(url, "postgresql://", 13) == 0)
+        return store_pg_schema(url, out, err);
+    if (strncmp(url, "sqlite:", 7) == 0)
+        url += 7;
+    return store_sqlite_schema(url, out, err);
+}
+
 int store_clone(struct store *st, struct store **out, struct lf_err *err)
 {
     return st->ops->clone(st, out, err);

@@ -37,6 +37,15 @@ struct store_open_opts {
  * newer than this binary. opts may be NULL (create). */
 int store_open(const char *url, const struct store_open_opts *opts, struct store **out,
                struct lf_err *err);
+/* Where a store's schema stands, read without migrating it (store_open migrates). */
+struct store_schema {
+    const char *engine;       /* "sqlite" or "postgres" */
+    int version;              /* the store's: 0 for a database landfall never opened */
+    int latest;               /* this binary's */
+    const char *const *names; /* this binary's migrations, [0, latest): "001_init"… */
+};
+/* LF_ENOENT for an SQLite file that is not there, LF_ESTORE when the store cannot be read. */
+int store_schema_read(const char *url, struct store_schema *out, struct lf_err *err);
 /* Another connection to the same store (for another thread). *out is the caller's. */
 int store_clone(struct store *st, struct store **out, struct lf_err *err);
 void store_free(struct store *st); /* NULL is a no-op */
@@ -84,6 +93,26 @@ int store_flush(struct store *st, struct lf_err *err);
  * any process) to the store: 1 when one may have happened (PostgreSQL: a NOTIFY every write
  * transaction sends; SQLite: the file's data_version moved), 0 when none did, -1 with err. */
 int store_wait(struct store *st, int timeout_ms, struct lf_err *err);
+
+/* ---- scheduled jobs (jobs.c) ---- */
+
+/* A run of a scheduled job: job `job` of workspace ws for `slot` (the period it is for). */
+struct store_job {
+    int64_t ws;
+    const char *job;
+    int64_t slot;
+    const char *node;  /* who runs it, for job_runs ("host:pid") */
+    int64_t now;       /* ms */
+    int64_t lease_ms;  /* SQLite: how long a claim holds when its holder may have died */
+};
+/* Outside any transaction, on a connection kept until store_job_end: 1 when this process
+ * claimed the run (it runs the job, then calls store_job_end), 0 when it ran already or
+ * another process runs it, -1 with err. */
+int store_job_claim(struct store *st, const struct store_job *j, struct lf_err *err);
+/* Ends a claimed run: finished_at (ms) marks it done for every process; 0 leaves it to be
+ * claimed again (the job failed). */
+int store_job_end(struct store *st, const struct store_job *j, int64_t finished_at,
+                  struct lf_err *err);
 
 /* ---- the one write path ---- */
 

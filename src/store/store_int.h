@@ -80,6 +80,10 @@ struct store_ops {
     /* Waits up to timeout_ms, outside a transaction, for another connection's commit: 1 when
      * one may have happened, 0 when none did, -1 with err. */
     int (*wait)(struct store *st, int timeout_ms, struct lf_err *err);
+    /* Optional: takes (take: 1 when got, 0 when another holds it) or gives back a session lock
+     * of the connection, released by the server when the connection dies (PostgreSQL's
+     * advisory locks), for scheduled jobs (jobs.c). */
+    int (*job_lock)(struct store *st, int64_t key, bool take, struct lf_err *err);
 };
 
 /* Every engine's handle starts with this header. */
@@ -115,6 +119,8 @@ void store_base_release(struct store *st);
 /* Engines: each opens its own kind of URL. */
 int store_sqlite_open(const char *path, bool create, struct store **out, struct lf_err *err);
 int store_pg_open(const char *url, bool create, struct store **out, struct lf_err *err);
+int store_sqlite_schema(const char *path, struct store_schema *out, struct lf_err *err);
+int store_pg_schema(const char *url, struct store_schema *out, struct lf_err *err);
 
 /* ---- the statement API of the generic code (sql.c) ---- */
 

@@ -507,6 +507,26 @@ static int pg_wait(struct store *st, int timeout_ms, struct lf_err *err)
     return changed;
 }
 
+/* A job's session lock (jobs.c): held until given back or the connection dies. */
+static int pg_job_lock(struct store *st, int64_t key, bool take, struct lf_err *err)
+{
+    struct store_pg *s = P(st);
+    char sql[96];
+    snprintf(sql, sizeof(sql), "SELECT pg_%sadvisory_%slock(%lld)", take ? "try_" : "",
+             take ? "" : "un", (long long)key);
+    if (PQstatus(s->conn) != CONNECTION_OK)
+        return take ? fail(s, NULL, err, "cannot reach PostgreSQL") : 0;
+    PGresult *res = PQexec(s->conn, sql);
+    if (PQresultStatus(res) != PGRES_TUPLES_OK) {
+        int rc = fail(s, res, err, "cannot lock the job");
+        PQclear(res);
+        return rc;
+    }
+    int got = PQntuples(res) == 1 && strcmp(PQgetvalue(res, 0, 0), "t") == 0;
+    PQclear(res);
+    return got;
+}
+
 static const struct store_ops pg_ops = {
     .name = "postgres",
     .clone = pg_clone,
@@ -535,6 +555,7 @@ static const struct store_ops pg_ops = {
     .ids_sync = pg_ids_sync,
     .notify = pg_notify,
     .wait = pg_wait,
+    .job_lock = pg_job_lock,
 };
 
 /* ---- schema ---- */
@@ -626,4 +647,48 @@ int store_pg_open(const char *url, bool create, struct store **out, struct lf_er
 fail:
     pg_close(&s->base);
     return -1;
+}
+
+extern const char *const store_pg_migrations_names[];
+
+int store_pg_schema(const char *url, struct store_schema *out, struct lf_err *err)
+{
+    *out = (struct store_schema){"postgres", 0, store_pg_migrations_nr, store_pg_migrations_names};
+    PGconn *conn = PQconnectdb(url);
+    int rc = -1;
+    PGresult *res = NULL;
+    if (PQstatus(conn) != CONNECTION_OK) {
+        const char *msg = PQerrorMessage(conn);
+        size_t n = strlen(msg);
+        while (n && msg[n - 1] == '\n')
+            n--;
+        err_set(err, LF_ESTORE, "cannot connect to '%s': %.*s", url, (int)n, msg);
+        goto out;
+    }
+    /* a database landfall never opened has no landfall_schema: version 0 */
+    static const char *const steps[] = {"SELECT to_regclass('landfall_schema') IS NOT NULL",
+                                        "SELECT version FROM landfall_schema"};
+    for (int i = 0; i < 2; i++) {
+        PQclear(res);
+        res = PQexec(conn, steps[i]);
+        if (PQresultStatus(res) != PGRES_TUPLES_OK) {
+            const char *msg = PQresultErrorMessage(res);
+            size_t n = strlen(msg);
+            while (n && (msg[n - 1] == '\n' || msg[n - 1] == ' '))
+                n--;
+            err_set(err, LF_ESTORE, "cannot read the schema version of '%s': %.*s", url,
+                    (int)n, msg);
+            goto out;
+        }
+        if (PQntuples(res) == 0 || PQgetisnull(res, 0, 0) ||
+            (i == 0 && strcmp(PQgetvalue(res, 0, 0), "t") != 0))
+            break;
+        if (i == 1)
+            out->version = (int)strtol(PQgetvalue(res, 0, 0), NULL, 10);
+    }
+    rc = 0;
+out:
+    PQclear(res);
+    PQfinish(conn);
+    return rc;
 }

@@ -311,6 +311,32 @@ int store_schema_version(void)
     return store_migrations_nr;
 }
 
+extern const char *const store_migrations_names[];
+
+int store_sqlite_schema(const char *path, struct store_schema *out, struct lf_err *err)
+{
+    *out = (struct store_schema){"sqlite", 0, store_migrations_nr, store_migrations_names};
+    if (access(path, F_OK) != 0)
+        return err_set(err, LF_ENOENT, "no store at '%s' (%s)", path,
+                       errno == ENOENT ? "no such file" : strerror(errno));
+    sqlite3 *db = NULL;
+    sqlite3_stmt *q = NULL;
+    int rc = -1;
+    if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK ||
+        sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &q, NULL) != SQLITE_OK ||
+        sqlite3_step(q) != SQLITE_ROW) {
+        err_set(err, LF_ESTORE, "cannot read the schema version of '%s': %s", path,
+                db ? sqlite3_errmsg(db) : "out of memory");
+        goto out;
+    }
+    out->version = sqlite3_column_int(q, 0);
+    rc = 0;
+out:
+    sqlite3_finalize(q);
+    sqlite3_close(db);
+    return rc;
+}
+
 int store_sqlite_open(const char *path, bool create, struct store **out, struct lf_err *err)
 {
     *out = NULL;
