@@ -476,8 +476,10 @@ int ingest_file(struct store *st, int64_t ws, int kind, const char *path,
 
     memset(out, 0, sizeof(*out));
     ingest_init(&j.in, st, ws, kind, path, opts, out);
-    if (kind == LF_KIND_EVENTS) {
-        /* events are written many at once where the engine can (PostgreSQL's COPY) */
+    /* events are written many at once where the engine can (PostgreSQL's COPY);
+     * LANDFALL_NO_BULK=1 writes them one by one, for comparison (bench/store.sh) */
+    const char *no_bulk = getenv("LANDFALL_NO_BULK");
+    if (kind == LF_KIND_EVENTS && !(no_bulk && strcmp(no_bulk, "1") == 0)) {
         j.in.wopts.flags |= STORE_BULK;
         j.in.wopts.appended = counted_later;
         j.in.wopts.ctx = out;
