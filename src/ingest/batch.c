@@ -545,8 +545,11 @@ struct ingest_writer *ingest_writer_new(struct store *st, int64_t ws, int64_t no
     ingest_init(&w->in, st, ws, LF_KIND_EVENTS, NULL, &w->opts, &w->res);
     w->in.wopts.now = now;
     w->in.wopts.actor = "ingest";
-    /* a request's events are written together where the engine can (PostgreSQL's COPY) */
-    w->in.wopts.flags |= STORE_BULK;
+    /* a request's events are written together where the engine can (PostgreSQL's COPY);
+     * LANDFALL_NO_BULK=1 writes them one by one, for comparison */
+    const char *no_bulk = getenv("LANDFALL_NO_BULK");
+    if (!(no_bulk && strcmp(no_bulk, "1") == 0))
+        w->in.wopts.flags |= STORE_BULK;
     w->in.wopts.appended = counted_later;
     w->in.wopts.ctx = w;
     row_init(&w->row, NULL);

@@ -80,6 +80,11 @@ int store_insert_many(struct store *st, const struct store_bulk *b, struct lf_er
         return 0;
     if (st->ops->insert_many)
         return st->ops->insert_many(st, b, err);
+    return store_insert_rows(st, b, err);
+}
+
+int store_insert_rows(struct store *st, const struct store_bulk *b, struct lf_err *err)
+{
     struct buf text = BUF_INIT;
     insert_sql(&text, b);
     struct sql *q = sql_static(st, buf_str(&text), err);

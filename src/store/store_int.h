@@ -188,6 +188,9 @@ const char *sql_key_column(const struct resource_def *def);
 
 /* b's rows through the engine's insert_many, or a prepared INSERT stepped row by row. */
 int store_insert_many(struct store *st, const struct store_bulk *b, struct lf_err *err);
+/* b's rows through a prepared INSERT stepped row by row (what an engine's insert_many may fall
+ * back to for a few rows, where a bulk path's set-up costs more than it saves). */
+int store_insert_rows(struct store *st, const struct store_bulk *b, struct lf_err *err);
 /* Queues an append-only row of def (its values by field, as the write path resolved them) in
  * workspace ws, to be written by store_flush; appended(ctx, change) is then told whether it
  * was new (STORE_INSERTED) or its key was known (STORE_UNCHANGED). Flushes when many are
