@@ -100,4 +100,23 @@ int core_engine(struct lf *lf, struct store *st, struct engine **out, struct lf_
 int core_engine_follow(struct ws *w, struct store *st, const struct lf_feed_batch *b,
                        struct lf_err *err);
 
+/* ---- what stored texts say (textstore.c) ---- */
+
+/* Inside a write transaction on st: analyses the comments and touchpoint texts the change log
+ * of w holds past the workspace's text cursor (all of them when it has none), puts or deletes
+ * their results, and moves the cursor, so that they commit with the texts. -1 with err when the
+ * store failed (the transaction must be rolled back). */
+int core_text_follow(struct ws *w, struct store *st, struct lf_err *err);
+
+struct text_analyzer;
+struct text_result;
+/* The built-in analyzer, made once and shared (text.c): -1 with LF_EINTERNAL when its embedded
+ * data do not parse. */
+int core_text_builtin(const struct text_analyzer **out, struct lf_err *err);
+/* The emotions a result reports, strongest first, and its topics, first mentioned first, each
+ * comma-separated into out (emptied first). */
+void core_text_emotions(const struct text_result *r, struct buf *out);
+void core_text_topics(const struct text_analyzer *a, const struct text_result *r,
+                      struct buf *out);
+
 #endif

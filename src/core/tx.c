@@ -16,6 +16,12 @@ int core_tx_begin(struct core *c, struct store **st, struct lf_err *err)
 
 int core_tx_commit(struct core *c, struct ws *const *ws, size_t nr, struct lf_err *err)
 {
+    /* the texts written are analysed in the same transaction: stored with their results */
+    for (size_t i = 0; i < nr; i++)
+        if (core_text_follow(ws[i], c->writer, err) < 0) {
+            core_tx_abort(c);
+            return -1;
+        }
     if (store_commit(c->writer, err) < 0) {
         pthread_mutex_unlock(&c->write_mu);
         return -1;

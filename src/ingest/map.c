@@ -26,6 +26,7 @@ enum {
     TPC_TEXT
 };
 enum { RS_ID, RS_TS, RS_ACCOUNT, RS_CONTACT, RS_SURVEY, RS_SCORE, RS_COMMENT, RS_TOUCHPOINT };
+enum { RV_ID, RV_TS, RV_ACCOUNT, RV_CONTACT, RV_RATING, RV_TEXT };
 
 static const char *const account_cols[] = {"id",    "name",           "plan",         "segment",
                                            "mrr",   "currency",       "seats",        "stage",
@@ -41,6 +42,8 @@ static const char *const touchpoint_cols[] = {
     "team", "kind", "duration_minutes", "status",     "text",    NULL};
 static const char *const response_cols[] = {
     "id", "ts", "account_id", "contact_id", "survey", "score", "comment", "touchpoint_id", NULL};
+static const char *const review_cols[] = {"id",     "ts",   "account_id", "contact_id",
+                                          "rating", "text", NULL};
 
 /* ---- a line's rows ---- */
 
@@ -435,6 +438,87 @@ static int import_response(struct ingest *in, const struct row *r, enum store_ch
     return unit_write(in, r, change, err);
 }
 
+/* ---- reviews ---- */
+
+/* A review (G2, Capterra, an app store…) is a rating and a text: the response of its author to
+ * the survey 'review' (custom, 1..5 stars, made by the first review), so that every metric and
+ * text analysis of responses reads it; it rates a touchpoint of channel and kind "review", at
+ * the advocacy stage, which puts it in the customer's journey and keeps the other columns (the
+ * site, a title, a link) as its attributes. docs/import.md says why not a resource of its own. */
+static int review_survey(struct ingest *in, struct lf_err *err)
+{
+    struct store_survey found;
+    int rc = store_survey_find(in->st, in->ws, "review", &found, err);
+    if (rc != 0)
+        return rc < 0 ? -1 : 0;
+    /* a unit of its own, before the line's: the line's response refers to it */
+    struct store_row sv;
+    store_row_init(&sv, &resource_surveys, STORE_UPSERT);
+    store_row_text(&sv, SURVEY_ID, "review");
+    store_row_text(&sv, SURVEY_KIND, "custom");
+    store_row_text(&sv, SURVEY_NAME, "Reviews (1-5 stars)");
+    store_row_int(&sv, SURVEY_MIN, 1);
+    store_row_int(&sv, SURVEY_MAX, 5);
+    store_row_int(&sv, SURVEY_HIGHER, 1);
+    if (store_write(in->st, in->ws, &sv, 1, &in->wopts, NULL, err) < 0)
+        return -1;
+    if (sv.err.code)
+        return err_set(err, LF_EINTERNAL, "cannot make the survey 'review': %s", sv.err.msg);
+    return 0;
+}
+
+static int import_review(struct ingest *in, const struct row *r, enum store_change *change,
+                         struct lf_err *err)
+{
+    int64_t rating;
+    enum store_change tp_change = STORE_UNCHANGED;
+    if (row_need(r, RV_ID, err) < 0 || row_need(r, RV_TS, err) < 0 ||
+        row_need(r, RV_RATING, err) < 0 ||
+        need_either(r, RV_ACCOUNT, RV_CONTACT, "a review", err) < 0 ||
+        row_int(r, RV_RATING, &rating, err) < 0)
+        return -1;
+    /* the touchpoint is written first (the response refers to it), so the rating is checked
+     * before anything is: a line is stored whole or not at all */
+    if (rating < 1 || rating > 5) {
+        err_set(err, LF_EINVAL, "rating %lld is outside 1..5", (long long)rating);
+        return row_fail(r, RV_RATING, err);
+    }
+    if (superseded(in, r, change))
+        return 0;
+    if (review_survey(in, err) < 0)
+        return -1;
+    struct store_row *t = unit_row(in, 0, &resource_touchpoints);
+    if (unit_time(in, 0, TP_TS, r, RV_TS, err) < 0)
+        return -1;
+    buf_reset(&in->id);
+    buf_addf(&in->id, "review:%s", row_str(r, RV_ID));
+    store_row_text(t, TP_ID, buf_str(&in->id));
+    unit_text(in, 0, TP_ACCOUNT, r, RV_ACCOUNT);
+    unit_text(in, 0, TP_CONTACT, r, RV_CONTACT);
+    store_row_text(t, TP_CHANNEL, "review");
+    store_row_text(t, TP_KIND, "review");
+    store_row_text(t, TP_STAGE, "advocacy");
+    if (r->extras)
+        store_row_text(t, TP_ATTRS, r->extras);
+    if (unit_write(in, r, &tp_change, err) < 0)
+        return -1;
+    struct store_row *p = unit_row(in, 0, &resource_responses);
+    unit_time(in, 0, RESP_TS, r, RV_TS, err);
+    store_row_int(p, RESP_SCORE, rating);
+    in->cols[0][RESP_SCORE] = RV_RATING;
+    unit_text(in, 0, RESP_ID, r, RV_ID);
+    unit_text(in, 0, RESP_ACCOUNT, r, RV_ACCOUNT);
+    unit_text(in, 0, RESP_CONTACT, r, RV_CONTACT);
+    store_row_text(p, RESP_SURVEY, "review");
+    unit_text(in, 0, RESP_COMMENT, r, RV_TEXT);
+    store_row_text(p, RESP_TOUCHPOINT, buf_str(&in->id));
+    if (unit_write(in, r, change, err) < 0)
+        return -1;
+    if (*change == STORE_UNCHANGED && tp_change != STORE_UNCHANGED)
+        *change = STORE_UPDATED;
+    return 0;
+}
+
 /* ---- the table ---- */
 
 /* Rows whose identity is their first column (an id); "" when it is not given. */
@@ -463,4 +547,7 @@ const struct kind_map ingest_kinds[LF_KIND_NR] = {
                              import_touchpoint},
     [LF_KIND_RESPONSES] = {"responses", response_cols, BIT(RS_TS) | BIT(RS_SURVEY) | BIT(RS_SCORE),
                            0, EXTRAS_NONE, key_first, "id", import_response},
+    [LF_KIND_REVIEWS] = {"reviews", review_cols, BIT(RV_ID) | BIT(RV_TS) | BIT(RV_RATING),
+                         BIT(RV_ACCOUNT) | BIT(RV_CONTACT), EXTRAS_ATTRS, key_first, "id",
+                         import_review},
 };

@@ -23,6 +23,7 @@
 #include "model/model.h"
 #include "model/resource.h"
 
+struct buf;
 struct store;
 
 /* The schema version this binary writes; databases newer than this are refused. */
@@ -304,6 +305,27 @@ int store_events_max_id(struct store *st, int64_t ws, int64_t *out, struct lf_er
 int store_event_message_id(struct store *st, int64_t ws, int64_t id, char out[257],
                            struct lf_err *err);
 
+/* ---- a whole store copied into a new one (landfall migrate --from --to) ---- */
+#define STORE_COPY_TABLES 64
+struct store_copy_table {
+    char name[64];
+    int64_t rows;
+    uint64_t sum; /* the sum of the rows' hashes: the same whatever their order */
+};
+struct store_copy_report {
+    struct store_copy_table table[STORE_COPY_TABLES];
+    size_t nr;
+    int64_t rows;
+};
+/* Told every 10,000 rows of a table and at its end. */
+typedef void (*store_copy_fn)(void *ctx, const char *table, int64_t rows);
+/* Copies every table of `from` (any engine) into the empty store `to` (any engine) in one
+ * transaction, every id kept, then reads `to` back and compares each table's rows and checksum
+ * with the source's. LF_ECONFLICT when `to` holds rows; LF_ESCHEMA when a table or column is
+ * missing there. progress may be NULL. */
+int store_copy(struct store *from, struct store *to, store_copy_fn progress, void *ctx,
+               struct store_copy_report *rep, struct lf_err *err);
+
 /* ---- API keys: only a hash of each key is stored, found by the key's public prefix ---- */
 struct api_key {
     int64_t id, ws;
@@ -329,5 +351,44 @@ int store_api_key_revoke(struct store *st, int64_t ws, const char *prefix, int64
                          struct lf_err *err);
 int store_api_keys_scan(struct store *st, int64_t ws, store_api_key_fn fn, void *ctx,
                         struct lf_err *err);                                      /* by id */
+
+/* ---- what stored texts say (text.c): one result per survey comment and touchpoint text ---- */
+enum store_text_source { STORE_TEXT_RESPONSE = 1, STORE_TEXT_TOUCHPOINT = 2 };
+struct store_text_result {
+    int source;             /* enum store_text_source */
+    int64_t row_id;         /* the response's or touchpoint's internal id */
+    char language[4];       /* "en", "de"…, "und" */
+    bool scored;            /* the figures below are set (English, or no letters) */
+    double compound, pos, neu, neg;
+    const char *emotions;   /* comma-separated, strongest first ("" none); NULL unscored */
+    const char *topics;     /* comma-separated, first mentioned first */
+    const char *notes;      /* "empty", "html", "truncated", comma-separated; NULL none */
+    int64_t analyzed_at;    /* ms */
+};
+typedef int (*store_text_fn)(void *ctx, const struct store_text_result *r, struct lf_err *err);
+typedef int (*store_text_source_fn)(void *ctx, int source, int64_t row_id, const char *text,
+                                    struct lf_err *err);
+/* How far workspace ws's change log was read for the texts: 1 with *seq, 0 when never (the
+ * texts have not been analysed), -1 on error. */
+int store_text_cursor(struct store *st, int64_t ws, int64_t *seq, struct lf_err *err);
+int store_text_cursor_set(struct store *st, int64_t ws, int64_t seq, struct lf_err *err);
+/* The text of a response (its comment) or touchpoint into out: 1 when the row exists and has
+ * one, 0 when not, -1 on error. */
+int store_text_source_get(struct store *st, int64_t ws, int source, int64_t row_id,
+                          struct buf *out, struct lf_err *err);
+/* Puts (inserts or replaces) the result of one text; deletes one; deletes all of ws. */
+int store_text_put(struct store *st, int64_t ws, const struct store_text_result *r,
+                   struct lf_err *err);
+int store_text_delete(struct store *st, int64_t ws, int source, int64_t row_id,
+                      struct lf_err *err);
+int store_text_clear(struct store *st, int64_t ws, struct lf_err *err);
+/* How many texts ws holds, and each of them (responses' comments by id, then touchpoints'
+ * texts by id); fn may write. */
+int store_text_sources_count(struct store *st, int64_t ws, int64_t *out, struct lf_err *err);
+int store_text_sources_scan(struct store *st, int64_t ws, store_text_source_fn fn, void *ctx,
+                            struct lf_err *err);
+/* The stored results of ws, by source and row id (strings borrowed for the call). */
+int store_text_results_scan(struct store *st, int64_t ws, store_text_fn fn, void *ctx,
+                            struct lf_err *err);
 
 #endif

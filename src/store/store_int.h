@@ -68,12 +68,15 @@ struct store_ops {
     /* Tables of the engine's own that hold rows of a workspace (cleared with it); NULL-ended,
      * or NULL. */
     const char *const *workspace_tables;
+    /* For copying a whole store (copy.c): the schema's tables in creation order (one column:
+     * the name), a table's columns (?1 the table; name, declared type, 1 when the engine
+     * numbers it), the statement that defers reference checks to the commit (NULL: none), and
+     * the one that moves a numbered column's generator past the copied values (printf with
+     * the table, then the column: %1$s, %2$s; NULL: the engine needs none). */
+    const char *tables_sql, *columns_sql, *defer_sql, *ids_sql;
     /* Optional: writes many rows of one shape at once, in the open transaction (PostgreSQL:
      * COPY). Without it, store_insert_many steps a prepared INSERT row by row. */
     int (*insert_many)(struct store *st, const struct store_bulk *b, struct lf_err *err);
-    /* Optional: after rows were written with their ids given (a copy of a store), the next
-     * id the table hands out follows the largest (PostgreSQL's identity sequences). */
-    int (*ids_sync)(struct store *st, const char *table, struct lf_err *err);
     /* Optional: runs in every write transaction before its commit, to tell other
      * connections waiting in `wait` that something was committed (PostgreSQL: NOTIFY). */
     int (*notify)(struct store *st, struct lf_err *err);

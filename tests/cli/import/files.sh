@@ -64,7 +64,7 @@ check_eq "every row rejected: the summary says so" \
     "$out"
 
 # usage errors: exit 2, nothing opened
-names="accounts, contacts, mrr_changes, orders, events, touchpoints, responses"
+names="accounts, contacts, mrr_changes, orders, events, touchpoints, responses, reviews"
 fails 2 "landfall: 'widgets' is not an import kind ($names)
 see 'landfall help import'" import widgets accounts.csv
 fails 2 "landfall: import accounts needs a FILE

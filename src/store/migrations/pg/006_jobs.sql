@@ -1,4 +1,4 @@
--- 005_jobs.sql (PostgreSQL) - the twin of sqlite/005_jobs.sql: runs of scheduled jobs, one row
+-- 006_jobs.sql (PostgreSQL) - the twin of sqlite/006_jobs.sql: runs of scheduled jobs, one row
 -- per job, workspace and slot, claimed by the node that runs it while it holds the job's
 -- advisory lock (src/store/jobs.c); finished_at marks it done for every node.
 CREATE TABLE job_runs (

@@ -1,4 +1,4 @@
--- 005_jobs.sql - runs of scheduled jobs (health snapshots, playbooks, survey sends): one row per
+-- 006_jobs.sql - runs of scheduled jobs (health snapshots, playbooks, survey sends): one row per
 -- job, workspace and slot (the period it is for, e.g. a day), claimed by the process that runs it
 -- and marked finished after; another process that finds the row claims nothing (src/store/jobs.c).
 -- A claim whose holder died is taken over once its lease ends (PostgreSQL: at once, the holder's

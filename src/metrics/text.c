@@ -1,0 +1,767 @@
+/* text.c - the metrics of what customers write, over the stored analyses of their survey comments
+ * and touchpoint texts (src/core/textstore.c): summaries by account, touchpoint kind, team,
+ * segment or period; the comments themselves, filtered; and the topics detractors mention more
+ * than promoters. docs/text.md and docs/metrics.md define them. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "base/buf.h"
+#include "base/mem.h"
+#include "base/strmap.h"
+#include "cx/cx.h"
+#include "metrics.h"
+#include "report/table.h"
+
+/* One stored text with what it is about and what was found in it. */
+struct item {
+    int source; /* enum store_text_source */
+    int64_t id, ts;
+    const char *ext_id, *text;
+    const struct metric_account *a;
+    const char *team, *kind, *channel; /* a touchpoint's own, or the one a response rates */
+    const struct survey *sv;           /* responses only */
+    int score;
+    bool analysed, scored;
+    char lang[4];
+    double compound;
+    const char *emotions, *topics;
+};
+
+struct tp {
+    int64_t id, ts, account_id;
+    const char *ext_id, *team, *kind, *channel, *text;
+};
+
+struct resp {
+    int64_t id, ts, account_id, survey_id, touchpoint_id;
+    const char *ext_id, *comment;
+    int score;
+};
+
+struct texts {
+    struct metric_ctx *c;
+    struct survey *sv;
+    size_t sv_nr, sv_cap;
+    struct tp *tps;
+    size_t tps_nr, tps_cap;
+    struct resp *resps;
+    size_t resps_nr, resps_cap;
+    struct item *it; /* responses with a comment (by id), then touchpoints with a text (by id) */
+    size_t it_nr, resp_items;
+};
+
+static const char *keep(struct metric_ctx *c, const char *s)
+{
+    return s ? metric_keep(c, s) : NULL;
+}
+
+static int on_survey(void *ctx, const struct survey *s, struct lf_err *err)
+{
+    struct texts *x = ctx;
+    (void)err;
+    x->sv = xgrow(x->sv, sizeof(*x->sv), x->sv_nr + 1, &x->sv_cap);
+    x->sv[x->sv_nr] = *s;
+    x->sv[x->sv_nr].ext_id = keep(x->c, s->ext_id);
+    x->sv[x->sv_nr++].name = NULL;
+    return 0;
+}
+
+static int on_tp(void *ctx, const struct touchpoint *t, struct lf_err *err)
+{
+    struct texts *x = ctx;
+    (void)err;
+    x->tps = xgrow(x->tps, sizeof(*x->tps), x->tps_nr + 1, &x->tps_cap);
+    x->tps[x->tps_nr++] = (struct tp){t->id,
+                                      t->ts,
+                                      t->account_id,
+                                      keep(x->c, t->ext_id),
+                                      keep(x->c, t->team),
+                                      keep(x->c, t->kind),
+                                      keep(x->c, t->channel),
+                                      keep(x->c, t->text)};
+    return 0;
+}
+
+static int on_resp(void *ctx, const struct response *r, struct lf_err *err)
+{
+    struct texts *x = ctx;
+    (void)err;
+    x->resps = xgrow(x->resps, sizeof(*x->resps), x->resps_nr + 1, &x->resps_cap);
+    x->resps[x->resps_nr++] = (struct resp){r->id,
+                                            r->ts,
+                                            r->account_id,
+                                            r->survey_id,
+                                            r->touchpoint_id,
+                                            keep(x->c, r->ext_id),
+                                            keep(x->c, r->comment),
+                                            r->score};
+    return 0;
+}
+
+static int by_id(const void *a, const void *b)
+{
+    int64_t x = *(const int64_t *)a, y = *(const int64_t *)b; /* id is each struct's first */
+    return (x > y) - (x < y);
+}
+
+static int item_cmp(const void *a, const void *b)
+{
+    const struct item *x = a, *y = b;
+    if (x->source != y->source)
+        return x->source < y->source ? -1 : 1;
+    return (x->id > y->id) - (x->id < y->id);
+}
+
+static int on_result(void *ctx, const struct store_text_result *r, struct lf_err *err)
+{
+    struct texts *x = ctx;
+    (void)err;
+    struct item key = {.source = r->source, .id = r->row_id};
+    struct item *it = bsearch(&key, x->it, x->it_nr, sizeof(*x->it), item_cmp);
+    if (!it)
+        return 0;
+    it->analysed = true;
+    it->scored = r->scored;
+    snprintf(it->lang, sizeof(it->lang), "%s", r->language);
+    it->compound = r->compound;
+    it->emotions = keep(x->c, r->emotions);
+    it->topics = keep(x->c, r->topics);
+    return 0;
+}
+
+/* Loads the texts of the workspace with their context and stored results. */
+static int texts_load(struct texts *x, struct metric_ctx *c, struct lf_err *err)
+{
+    x->c = c;
+    if (metric_accounts(c, err) < 0 || store_surveys_scan(c->st, c->ws, on_survey, x, err) < 0 ||
+        store_touchpoints_scan(c->st, c->ws, on_tp, x, err) < 0 ||
+        store_responses_scan(c->st, c->ws, on_resp, x, err) < 0)
+        return -1;
+    qsort(x->sv, x->sv_nr, sizeof(*x->sv), by_id);
+    qsort(x->tps, x->tps_nr, sizeof(*x->tps), by_id);
+    qsort(x->resps, x->resps_nr, sizeof(*x->resps), by_id);
+    x->it = xcalloc(x->tps_nr + x->resps_nr + 1, sizeof(*x->it));
+    for (size_t i = 0; i < x->resps_nr; i++) {
+        const struct resp *r = &x->resps[i];
+        if (!r->comment)
+            continue;
+        const struct tp *t =
+            r->touchpoint_id ? bsearch(&r->touchpoint_id, x->tps, x->tps_nr, sizeof(*x->tps), by_id)
+                             : NULL;
+        x->it[x->it_nr++] =
+            (struct item){.source = STORE_TEXT_RESPONSE,
+                          .id = r->id,
+                          .ts = r->ts,
+                          .ext_id = r->ext_id,
+                          .text = r->comment,
+                          .a = metric_account(c, r->account_id),
+                          .team = t ? t->team : NULL,
+                          .kind = t ? t->kind : NULL,
+                          .channel = t ? t->channel : NULL,
+                          .sv = bsearch(&r->survey_id, x->sv, x->sv_nr, sizeof(*x->sv), by_id),
+                          .score = r->score};
+    }
+    x->resp_items = x->it_nr;
+    for (size_t i = 0; i < x->tps_nr; i++) {
+        const struct tp *t = &x->tps[i];
+        if (t->text)
+            x->it[x->it_nr++] = (struct item){.source = STORE_TEXT_TOUCHPOINT,
+                                              .id = t->id,
+                                              .ts = t->ts,
+                                              .ext_id = t->ext_id,
+                                              .text = t->text,
+                                              .a = metric_account(c, t->account_id),
+                                              .team = t->team,
+                                              .kind = t->kind,
+                                              .channel = t->channel,
+                                              .score = -1};
+    }
+    return store_text_results_scan(c->st, c->ws, on_result, x, err);
+}
+
+static void texts_release(struct texts *x)
+{
+    free(x->sv);
+    free(x->tps);
+    free(x->resps);
+    free(x->it);
+}
+
+static const char *or_none(const char *s)
+{
+    return s && *s ? s : "(none)";
+}
+
+static const char *item_value(const struct item *it, int dim)
+{
+    switch (dim) {
+    case DIM_TEAM:
+        return or_none(it->team);
+    case DIM_TOUCHPOINT:
+        return or_none(it->kind);
+    case DIM_CHANNEL:
+        return or_none(it->channel);
+    case DIM_SURVEY:
+        return or_none(it->sv ? it->sv->ext_id : NULL);
+    default:
+        return metric_account_value(it->a, dim);
+    }
+}
+
+/* In the window, analysed, and passing every `where`. */
+static bool item_passes(const struct metric_ctx *c, const struct item *it, int64_t from, int64_t to)
+{
+    if (!it->analysed || it->ts < from || it->ts >= to)
+        return false;
+    for (size_t i = 0; i < c->where_nr; i++)
+        if (strcmp(item_value(it, c->where[i].dim), c->where[i].value) != 0)
+            return false;
+    return true;
+}
+
+/* Whether the comma-separated list holds name. */
+static bool list_has(const char *list, const char *name)
+{
+    size_t n = strlen(name);
+    for (const char *p = list; p && *p;) {
+        const char *e = strchr(p, ',');
+        size_t len = e ? (size_t)(e - p) : strlen(p);
+        if (len == n && strncmp(p, name, n) == 0)
+            return true;
+        p = e ? e + 1 : NULL;
+    }
+    return false;
+}
+
+/* ---- counts of names (emotions, topics) ---- */
+
+struct tally {
+    const char **name;
+    int64_t *n;
+    size_t nr, cap;
+};
+
+static void tally_list(struct tally *t, const char *list)
+{
+    for (const char *p = list; p && *p;) {
+        const char *e = strchr(p, ',');
+        size_t len = e ? (size_t)(e - p) : strlen(p), i;
+        for (i = 0; i < t->nr; i++)
+            if (strlen(t->name[i]) == len && strncmp(t->name[i], p, len) == 0)
+                break;
+        if (i == t->nr) {
+            size_t cap = t->cap;
+            t->name = xgrow(t->name, sizeof(*t->name), t->nr + 1, &cap);
+            t->n = xgrow(t->n, sizeof(*t->n), t->nr + 1, &t->cap);
+            t->name[i] = xstrndup(p, len);
+            t->n[t->nr++] = 0;
+        }
+        t->n[i]++;
+        p = e ? e + 1 : NULL;
+    }
+}
+
+static void tally_release(struct tally *t)
+{
+    for (size_t i = 0; i < t->nr; i++)
+        free((char *)t->name[i]);
+    free(t->name);
+    free(t->n);
+}
+
+/* The three most counted, "name n" comma-separated, ties by name. */
+static void tally_top(const struct tally *t, struct buf *out)
+{
+    bool *done = xcalloc(t->nr + 1, sizeof(*done));
+    buf_reset(out);
+    for (int k = 0; k < 3; k++) {
+        size_t best = t->nr;
+        for (size_t i = 0; i < t->nr; i++)
+            if (!done[i] && (best == t->nr || t->n[i] > t->n[best] ||
+                             (t->n[i] == t->n[best] && strcmp(t->name[i], t->name[best]) < 0)))
+                best = i;
+        if (best == t->nr)
+            break;
+        done[best] = true;
+        buf_addf(out, "%s%s %lld", out->len ? ", " : "", t->name[best], (long long)t->n[best]);
+    }
+    free(done);
+}
+
+/* ---- text-summary ---- */
+
+struct agg {
+    const char *labels[METRIC_BY_MAX];
+    int64_t texts, scored, positive, negative;
+    double compound;
+    struct tally emotions, topics;
+};
+
+static const int text_dims[] = {DIM_DAY,     DIM_WEEK,       DIM_MONTH,   DIM_QUARTER, DIM_YEAR,
+                                DIM_ACCOUNT, DIM_SEGMENT,    DIM_PLAN,    DIM_OWNER,   DIM_STAGE,
+                                DIM_TEAM,    DIM_TOUCHPOINT, DIM_CHANNEL, DIM_SURVEY,  DIM_END};
+
+static int agg_cmp(const void *a, const void *b, void *ctx)
+{
+    const struct agg *x = a, *y = b;
+    const struct metric_ctx *c = ctx;
+    for (size_t k = 0; k < c->by_nr; k++) {
+        int r = strcmp(x->labels[k], y->labels[k]);
+        if (r)
+            return r;
+    }
+    return 0;
+}
+
+/* An insertion sort: qsort has no context argument in C11, and groups are few. */
+static void aggs_sort(struct agg *g, size_t nr, const struct metric_ctx *c)
+{
+    for (size_t i = 1; i < nr; i++) {
+        struct agg v = g[i];
+        size_t j = i;
+        for (; j > 0 && agg_cmp(&g[j - 1], &v, (void *)c) > 0; j--)
+            g[j] = g[j - 1];
+        g[j] = v;
+    }
+}
+
+static int compute_summary(struct metric_ctx *c, struct lf_table *t, struct lf_err *err)
+{
+    struct texts x = {0};
+    struct metric_period *periods = NULL;
+    struct agg *g = NULL;
+    size_t g_nr = 0, g_cap = 0;
+    struct strmap index;
+    struct buf key = BUF_INIT, top = BUF_INIT;
+    int64_t from, to;
+    int pd = metric_period_dim(c), np = 0, ret = -1;
+    strmap_init(&index);
+    metric_default_window(c, &from, &to);
+    if (texts_load(&x, c, err) < 0 ||
+        (pd >= 0 && (np = metric_periods(c, pd, from, to, &periods, err)) < 0))
+        goto out;
+    if (!c->by_nr) { /* one row, even without texts */
+        g = xcalloc(1, sizeof(*g));
+        g_nr = g_cap = 1;
+    }
+    for (size_t i = 0; i < x.it_nr; i++) {
+        const struct item *it = &x.it[i];
+        if (!item_passes(c, it, from, to))
+            continue;
+        const char *labels[METRIC_BY_MAX] = {0};
+        buf_reset(&key);
+        for (size_t k = 0; k < c->by_nr; k++) {
+            if (dim_is_period(c->by[k])) {
+                size_t lo = 0, hi = (size_t)np; /* the period holding ts */
+                while (hi - lo > 1) {
+                    size_t mid = (lo + hi) / 2;
+                    if (periods[mid].from <= it->ts)
+                        lo = mid;
+                    else
+                        hi = mid;
+                }
+                labels[k] = periods[lo].label;
+            } else {
+                labels[k] = item_value(it, c->by[k]);
+            }
+            buf_addf(&key, "%s\x1f", labels[k]);
+        }
+        int64_t gi = 0;
+        if (c->by_nr && !strmap_get(&index, key.ptr, key.len, &gi)) {
+            gi = (int64_t)g_nr;
+            g = xgrow(g, sizeof(*g), g_nr + 1, &g_cap);
+            memset(&g[g_nr], 0, sizeof(*g));
+            for (size_t k = 0; k < c->by_nr; k++)
+                g[g_nr].labels[k] = metric_keep(c, labels[k]);
+            g_nr++;
+            strmap_put(&index, key.ptr, key.len, gi);
+        }
+        struct agg *a = &g[gi];
+        a->texts++;
+        if (!it->scored)
+            continue;
+        a->scored++;
+        a->compound += it->compound;
+        a->positive += it->compound >= 0.05;
+        a->negative += it->compound <= -0.05;
+        tally_list(&a->emotions, it->emotions);
+        tally_list(&a->topics, it->topics);
+    }
+    aggs_sort(g, g_nr, c);
+    metric_dim_columns(c, t);
+    size_t first = metric_columns(c, t);
+    for (size_t i = 0; i < g_nr; i++) {
+        const struct agg *a = &g[i];
+        size_t row = metric_row(c, t, a->labels), col = first;
+        table_set_int(t, row, col++, a->texts);
+        table_set_int(t, row, col++, a->scored);
+        table_set_real(t, row, col++, a->scored ? a->compound / (double)a->scored : NAN);
+        table_set_real(t, row, col++,
+                       a->scored ? 100.0 * (double)a->negative / (double)a->scored : NAN);
+        table_set_real(t, row, col++,
+                       a->scored ? 100.0 * (double)a->positive / (double)a->scored : NAN);
+        tally_top(&a->emotions, &top);
+        table_set_text(t, row, col++, buf_str(&top));
+        tally_top(&a->topics, &top);
+        table_set_text(t, row, col, buf_str(&top));
+    }
+    ret = 0;
+out:
+    for (size_t i = 0; i < g_nr; i++) {
+        tally_release(&g[i].emotions);
+        tally_release(&g[i].topics);
+    }
+    free(g);
+    free(periods);
+    strmap_release(&index);
+    buf_release(&key);
+    buf_release(&top);
+    texts_release(&x);
+    return ret;
+}
+
+static const struct lf_column_info summary_cols[] = {
+    {"texts", LF_COL_INT, "survey comments and touchpoint texts analysed"},
+    {"scored", LF_COL_INT, "of those, the ones scored (English, or without letters)"},
+    {"compound", LF_COL_REAL, "mean VADER compound of the scored texts, -1..1"},
+    {"negative", LF_COL_REAL, "percent of the scored texts with compound ≤ -0.05"},
+    {"positive", LF_COL_REAL, "percent of the scored texts with compound ≥ 0.05"},
+    {"top_emotions", LF_COL_TEXT, "the three emotions most texts show, with their counts"},
+    {"top_topics", LF_COL_TEXT, "the three topics most texts mention, with their counts"},
+};
+
+const struct metric_def metric_text_summary = {
+    .name = "text-summary",
+    .group = "text",
+    .summary = "what customers write: texts, mean sentiment, negative and positive shares, top "
+               "emotions and topics",
+    .help = "The survey comments and touchpoint texts (tickets, chats, calls, reviews…) of the "
+            "window [from, to) (default: from the start of the month 12 months before to's "
+            "month), as analysed when they were stored: how many, their mean VADER compound, the "
+            "percent negative (compound ≤ -0.05) and positive (≥ 0.05) among those scored, and "
+            "the emotions and topics most of them show. A comment's team, touchpoint kind and "
+            "channel are those of the touchpoint it rates; a touchpoint text's survey is "
+            "(none). Without by, one row, even without texts; with by, a row per group that has "
+            "texts.",
+    .common = COMMON_WINDOW | COMMON_NOW | COMMON_BY | COMMON_WHERE,
+    .dims = text_dims,
+    .filters = text_dims + 5,
+    .columns = summary_cols,
+    .columns_nr = sizeof(summary_cols) / sizeof(summary_cols[0]),
+    .compute = compute_summary,
+};
+
+/* ---- text-comments ---- */
+
+static const char *const sentiments[] = {"positive", "negative", "neutral", NULL};
+
+static const struct lf_param_info comments_params[] = {
+    {"survey", LF_PARAM_TEXT, "every survey, and touchpoint texts",
+     "only the comments of the responses to this survey (its id)"},
+    {"score", LF_PARAM_TEXT, "every score, and touchpoint texts",
+     "only the comments of responses scoring MIN-MAX (or one score N), on the survey's scale"},
+    {"topic", LF_PARAM_TEXT, "every text", "only texts about this topic (docs/text.md)"},
+    {"sentiment", LF_PARAM_CHOICE, "every text",
+     "only texts of this sentiment (VADER's thresholds: compound ≥ 0.05, ≤ -0.05)", sentiments},
+    {"limit", LF_PARAM_INT, "100", "at most this many texts, the latest", NULL, 1, 100000},
+};
+
+/* "A-B" or "N" into lo..hi. */
+static int parse_scores(const char *s, int *lo, int *hi, struct lf_err *err)
+{
+    char *end;
+    long a = strtol(s, &end, 10), b = a;
+    if (end == s)
+        goto bad;
+    if (*end == '-') {
+        const char *p = end + 1;
+        b = strtol(p, &end, 10);
+        if (end == p)
+            goto bad;
+    }
+    if (*end || a > b || a < -1000 || b > 1000)
+        goto bad;
+    *lo = (int)a, *hi = (int)b;
+    return 0;
+bad:
+    return err_set_field(err, "score", LF_EINVAL,
+                         "'%s' is not a score range: give MIN-MAX (0-6) or N", s);
+}
+
+static const char *label_of(const struct item *it)
+{
+    return it->compound >= 0.05 ? "positive" : it->compound <= -0.05 ? "negative" : "neutral";
+}
+
+static void date_of(const struct metric_ctx *c, int64_t ts, char out[11])
+{
+    time_t secs = (time_t)((ts + (int64_t)tz_offset(c->tz, ts) * 1000) / 1000);
+    struct tm tm;
+    gmtime_r(&secs, &tm);
+    strftime(out, 11, "%Y-%m-%d", &tm);
+}
+
+static int compute_comments(struct metric_ctx *c, struct lf_table *t, struct lf_err *err)
+{
+    struct texts x = {0};
+    int64_t from, to;
+    int ps = metric_param(c, "survey"), psc = metric_param(c, "score"),
+        pt = metric_param(c, "topic"), pse = metric_param(c, "sentiment"),
+        pl = metric_param(c, "limit"), lo = 0, hi = 0, ret = -1;
+    const char *survey = c->p[ps].given ? c->p[ps].s : NULL;
+    const char *topic = c->p[pt].given ? c->p[pt].s : NULL;
+    const char *sentiment = c->p[pse].given ? sentiments[c->p[pse].i] : NULL;
+    size_t limit = c->p[pl].given ? (size_t)c->p[pl].i : 100;
+    if (c->p[psc].given && parse_scores(c->p[psc].s, &lo, &hi, err) < 0)
+        return -1;
+    metric_default_window(c, &from, &to);
+    if (texts_load(&x, c, err) < 0)
+        goto out;
+    if (survey) {
+        bool known = false;
+        for (size_t i = 0; i < x.sv_nr; i++)
+            known |= strcmp(x.sv[i].ext_id, survey) == 0;
+        if (!known) {
+            err_set_field(err, "survey", LF_EINVAL, "no survey '%s' in this workspace", survey);
+            goto out;
+        }
+    }
+    /* the matches, latest first */
+    size_t *pick = xcalloc(x.it_nr + 1, sizeof(*pick)), n = 0;
+    for (size_t i = 0; i < x.it_nr; i++) {
+        const struct item *it = &x.it[i];
+        if (!item_passes(c, it, from, to) ||
+            (survey && (!it->sv || strcmp(it->sv->ext_id, survey) != 0)) ||
+            (c->p[psc].given && (!it->sv || it->score < lo || it->score > hi)) ||
+            (topic && !list_has(it->topics, topic)) ||
+            (sentiment && (!it->scored || strcmp(label_of(it), sentiment) != 0)))
+            continue;
+        pick[n++] = i;
+    }
+    /* by time, latest first (then the later id); an insertion sort keeps it simple and
+     * stable over the ordered load */
+    for (size_t i = 1; i < n; i++) {
+        size_t v = pick[i], j = i;
+        for (; j > 0; j--) {
+            const struct item *a = &x.it[pick[j - 1]], *b = &x.it[v];
+            if (a->ts > b->ts || (a->ts == b->ts && a->id >= b->id))
+                break;
+            pick[j] = pick[j - 1];
+        }
+        pick[j] = v;
+    }
+    metric_dim_columns(c, t);
+    size_t first = metric_columns(c, t);
+    for (size_t k = 0; k < n && k < limit; k++) {
+        const struct item *it = &x.it[pick[k]];
+        const char *none[METRIC_BY_MAX] = {0};
+        size_t row = metric_row(c, t, none), col = first;
+        char day[11];
+        date_of(c, it->ts, day);
+        table_set_text(t, row, col++, day);
+        table_set_text(t, row, col++,
+                       it->source == STORE_TEXT_RESPONSE ? "response" : "touchpoint");
+        table_set_text(t, row, col++, it->ext_id);
+        table_set_text(t, row, col++, it->a ? it->a->ext_id : NULL);
+        table_set_text(t, row, col++, it->sv ? it->sv->ext_id : NULL);
+        if (it->sv)
+            table_set_int(t, row, col, it->score);
+        col++;
+        table_set_text(t, row, col++, it->kind);
+        table_set_text(t, row, col++, it->lang);
+        table_set_text(t, row, col++, it->scored ? label_of(it) : NULL);
+        table_set_real(t, row, col++, it->scored ? it->compound : NAN);
+        table_set_text(t, row, col++, it->emotions);
+        table_set_text(t, row, col++, it->topics);
+        table_set_text(t, row, col, it->text);
+    }
+    free(pick);
+    ret = 0;
+out:
+    texts_release(&x);
+    return ret;
+}
+
+static const struct lf_column_info comments_cols[] = {
+    {"date", LF_COL_TEXT, "the day it was written, in the workspace's zone"},
+    {"source", LF_COL_TEXT, "response (a survey comment) or touchpoint (a ticket's text…)"},
+    {"id", LF_COL_TEXT, "the response's or touchpoint's id"},
+    {"account", LF_COL_TEXT, "the account's id"},
+    {"survey", LF_COL_TEXT, "the survey answered (responses)"},
+    {"score", LF_COL_INT, "the score given (responses)"},
+    {"touchpoint", LF_COL_TEXT, "the touchpoint's kind (of the one rated, for a response)"},
+    {"language", LF_COL_TEXT, "ISO 639-1, und without letters"},
+    {"sentiment", LF_COL_TEXT, "positive, negative or neutral (null: not English)"},
+    {"compound", LF_COL_REAL, "VADER compound, -1..1"},
+    {"emotions", LF_COL_TEXT, "emotions shown, strongest first"},
+    {"topics", LF_COL_TEXT, "topics mentioned, first mentioned first"},
+    {"text", LF_COL_TEXT, "the text as stored"},
+};
+
+const struct metric_def metric_text_comments = {
+    .name = "text-comments",
+    .group = "text",
+    .summary = "the comments and texts themselves, with their analysis, filtered",
+    .help = "The survey comments and touchpoint texts of the window [from, to) (default: from "
+            "the start of the month 12 months before to's month), the latest first, with their "
+            "sentiment, emotions and topics: only those of a survey, a score range (survey "
+            "and score keep only survey comments), a topic or a sentiment when given.",
+    .common = COMMON_WINDOW | COMMON_NOW | COMMON_WHERE,
+    .own = comments_params,
+    .own_nr = sizeof(comments_params) / sizeof(comments_params[0]),
+    .filters = text_dims + 5,
+    .columns = comments_cols,
+    .columns_nr = sizeof(comments_cols) / sizeof(comments_cols[0]),
+    .compute = compute_comments,
+};
+
+/* ---- text-topics: what detractors talk about ---- */
+
+static const struct lf_param_info topics_params[] = {
+    {"survey", LF_PARAM_TEXT, "every nps survey",
+     "only the comments of the responses to this survey (its id; a custom survey is mapped "
+     "onto 0..10)"},
+};
+
+struct topic_row {
+    const char *name;
+    int64_t det, pro;
+};
+
+static int compute_topics(struct metric_ctx *c, struct lf_table *t, struct lf_err *err)
+{
+    struct texts x = {0};
+    struct tally det = {0}, pro = {0};
+    struct topic_row *rows = NULL;
+    int64_t from, to, dets = 0, pros = 0;
+    int ps = metric_param(c, "survey"), ret = -1;
+    const char *survey = c->p[ps].given ? c->p[ps].s : NULL;
+    metric_default_window(c, &from, &to);
+    if (texts_load(&x, c, err) < 0)
+        goto out;
+    if (survey) {
+        const struct survey *s = NULL;
+        for (size_t i = 0; i < x.sv_nr; i++)
+            if (strcmp(x.sv[i].ext_id, survey) == 0)
+                s = &x.sv[i];
+        if (!s) {
+            err_set_field(err, "survey", LF_EINVAL, "no survey '%s' in this workspace", survey);
+            goto out;
+        }
+        if (s->kind != SURVEY_NPS && s->kind != SURVEY_CUSTOM) {
+            err_set_field(err, "survey", LF_EINVAL,
+                          "survey '%s' is not an nps survey: detractors and promoters are "
+                          "NPS's",
+                          survey);
+            goto out;
+        }
+    }
+    for (size_t i = 0; i < x.resp_items; i++) {
+        const struct item *it = &x.it[i];
+        if (!it->sv || !item_passes(c, it, from, to) || !it->scored ||
+            (survey ? strcmp(it->sv->ext_id, survey) != 0 : it->sv->kind != SURVEY_NPS))
+            continue;
+        struct cx_score s = cx_score_make(it->sv, it->score);
+        struct cx_nps one;
+        cx_nps_compute(&s, 1, &one);
+        if (one.detractors) {
+            dets++;
+            tally_list(&det, it->topics);
+        } else if (one.promoters) {
+            pros++;
+            tally_list(&pro, it->topics);
+        }
+    }
+    size_t nr = 0;
+    rows = xcalloc(det.nr + pro.nr + 1, sizeof(*rows));
+    for (size_t i = 0; i < det.nr; i++)
+        rows[nr++] = (struct topic_row){det.name[i], det.n[i], 0};
+    for (size_t i = 0; i < pro.nr; i++) {
+        size_t k = 0;
+        while (k < nr && strcmp(rows[k].name, pro.name[i]) != 0)
+            k++;
+        if (k == nr)
+            rows[nr++] = (struct topic_row){pro.name[i], 0, 0};
+        rows[k].pro = pro.n[i];
+    }
+    /* the lift, highest first; a topic no promoter mentions first of all (infinite lift), by
+     * its detractor share; ties by name */
+    double *lift = xcalloc(nr + 1, sizeof(*lift));
+    for (size_t i = 0; i < nr; i++) {
+        double ds = dets ? (double)rows[i].det / (double)dets : 0,
+               pshare = pros ? (double)rows[i].pro / (double)pros : 0;
+        lift[i] = pshare > 0 ? ds / pshare : (ds > 0 ? INFINITY : 0);
+    }
+    for (size_t i = 1; i < nr; i++) {
+        struct topic_row v = rows[i];
+        double lv = lift[i];
+        size_t j = i;
+        for (; j > 0; j--) {
+            bool before = lift[j - 1] > lv ||
+                          (lift[j - 1] == lv &&
+                           (rows[j - 1].det > v.det ||
+                            (rows[j - 1].det == v.det && strcmp(rows[j - 1].name, v.name) < 0)));
+            if (before)
+                break;
+            rows[j] = rows[j - 1];
+            lift[j] = lift[j - 1];
+        }
+        rows[j] = v;
+        lift[j] = lv;
+    }
+    metric_dim_columns(c, t);
+    size_t first = metric_columns(c, t);
+    for (size_t i = 0; i < nr; i++) {
+        const char *none[METRIC_BY_MAX] = {0};
+        size_t row = metric_row(c, t, none), col = first;
+        table_set_text(t, row, col++, rows[i].name);
+        table_set_int(t, row, col++, rows[i].det);
+        table_set_real(t, row, col++, dets ? 100.0 * (double)rows[i].det / (double)dets : NAN);
+        table_set_int(t, row, col++, rows[i].pro);
+        table_set_real(t, row, col++, pros ? 100.0 * (double)rows[i].pro / (double)pros : NAN);
+        table_set_real(t, row, col++, isinf(lift[i]) || !pros || !dets ? NAN : lift[i]);
+        table_set_int(t, row, col++, dets);
+        table_set_int(t, row, col, pros);
+    }
+    free(lift);
+    ret = 0;
+out:
+    free(rows);
+    tally_release(&det);
+    tally_release(&pro);
+    texts_release(&x);
+    return ret;
+}
+
+static const struct lf_column_info topics_cols[] = {
+    {"topic", LF_COL_TEXT, "a topic of the taxonomy"},
+    {"detractor_comments", LF_COL_INT, "detractors' comments (scores 0–6) about it"},
+    {"detractor_share", LF_COL_REAL, "percent of the detractors' scored comments about it"},
+    {"promoter_comments", LF_COL_INT, "promoters' comments (scores 9–10) about it"},
+    {"promoter_share", LF_COL_REAL, "percent of the promoters' scored comments about it"},
+    {"lift", LF_COL_REAL, "detractor_share / promoter_share (null when no promoter mentions it)"},
+    {"detractors", LF_COL_INT, "detractors' scored comments in all"},
+    {"promoters", LF_COL_INT, "promoters' scored comments in all"},
+};
+
+const struct metric_def metric_text_topics = {
+    .name = "text-topics",
+    .group = "text",
+    .summary = "what detractors talk about: each topic's share among detractors' comments over "
+               "its share among promoters'",
+    .help = "The comments of the NPS responses in the window [from, to) (default: from the "
+            "start of the month 12 months before to's month) that were scored (English): for "
+            "each topic, the percent of the detractors' comments (0–6) and of the promoters' "
+            "comments (9–10) that mention it, and the lift, the first over the second (2: "
+            "detractors mention it twice as often). The highest lift first; a topic only "
+            "detractors mention comes first of all (its lift is null: no promoter mentions it).",
+    .common = COMMON_WINDOW | COMMON_NOW | COMMON_WHERE,
+    .own = topics_params,
+    .own_nr = 1,
+    .filters = text_dims + 5,
+    .columns = topics_cols,
+    .columns_nr = sizeof(topics_cols) / sizeof(topics_cols[0]),
+    .compute = compute_topics,
+};
