@@ -114,6 +114,52 @@ LF_API void lf_unsubscribe(struct lf *lf, int id);
 /* Publishes what other processes committed since the last look (every read of derived data
  * does this first); returns the number of changes published, or -1. */
 LF_API int lf_feed_poll(struct lf *lf, struct lf_err *err);
+/* A follower: a thread with a connection of its own that waits for other processes' commits
+ * (several servers on one PostgreSQL database: LISTEN/NOTIFY; a server and the CLI on one
+ * SQLite file: its data version) and publishes the change feed of every workspace the process
+ * has open, looking at least every poll_ms (0 = 500) even without a notice. *out is the
+ * caller's: lf_follow_free(), before the handles are closed. */
+struct lf_follower;
+struct lf_follow_stats {
+    uint64_t rounds;  /* looks at the store */
+    uint64_t changes; /* changes it published (those a writer of this process had not yet) */
+    uint64_t events;  /* events it published */
+    uint64_t errors;  /* looks that failed (the store unreachable): tried again */
+};
+LF_API int lf_follow_start(struct lf *lf, int poll_ms, struct lf_follower **out,
+                           struct lf_err *err);
+LF_API void lf_follow_stats(struct lf_follower *f, struct lf_follow_stats *out);
+LF_API void lf_follow_free(struct lf_follower *f); /* NULL is a no-op */
+
+/* ---- scheduled jobs ----
+ * A periodic job (a daily health snapshot, a playbook, a survey send) that every node of a
+ * cluster schedules runs once per slot: lf_job_run claims (workspace, job, slot) in the store
+ * (PostgreSQL: while holding the job's advisory lock, so a node that died mid-run is taken over
+ * at once; SQLite: a claim's lease of 15 minutes), calls fn, and marks the slot done. Returns 1
+ * when fn ran here, 0 when the slot ran or runs elsewhere, -1 with err (fn's failure leaves the
+ * slot to be claimed again). A run cut short by a dying node is run again: fn writes under keys
+ * derived from the slot, so that a second run rewrites rather than duplicates. */
+LF_API int lf_job_run(struct lf *lf, const char *job, int64_t slot,
+                      int (*fn)(void *ctx, int64_t slot, struct lf_err *err), void *ctx,
+                      struct lf_err *err);
+
+/* ---- the schema ----
+ * Every open brings a store's schema up to this landfall's (its migrations, each in its own
+ * transaction, one process at a time); these say where it stands, and migrate on purpose. */
+struct lf_schema {
+    char store[16];                /* "sqlite" or "postgres" */
+    int version;                   /* the store's: 0 for a database landfall never opened */
+    int latest;                    /* this landfall's */
+    const char *const *migrations; /* this landfall's, [0, latest): "001_init"… */
+};
+/* Where the store at url (NULL: $LANDFALL_DB, else landfall.db) stands, without migrating it.
+ * LF_ENOENT for an SQLite file that is not there. */
+LF_API int lf_schema_read(const char *url, struct lf_schema *out, struct lf_err *err);
+/* Applies the migrations the store lacks (a missing SQLite file is created): *before and *after
+ * say where it stood (another process may have applied some meanwhile). LF_ESCHEMA for a store
+ * newer than this landfall. */
+LF_API int lf_migrate(const char *url, struct lf_schema *before, struct lf_schema *after,
+                      struct lf_err *err);
 
 /* ---- import ---- */
 enum lf_kind {

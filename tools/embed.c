@@ -1,5 +1,7 @@
-/* embed.c - build tool: turns files into a C array of strings (the SQL migrations). */
+/* embed.c - build tool: turns files into a C array of strings (the SQL migrations), and their
+ * names into another. */
 #include <stdio.h>
+#include <string.h>
 
 int main(int argc, char **argv)
 {
@@ -34,5 +36,14 @@ int main(int argc, char **argv)
         fclose(in);
     }
     fprintf(out, "    0};\nconst int %s_nr = %d;\n", argv[2], argc - 3);
+    /* each file's name without its directory and extension ("001_init"), for reports */
+    fprintf(out, "const char *const %s_names[] = {\n", argv[2]);
+    for (int i = 3; i < argc; i++) {
+        const char *name = strrchr(argv[i], '/') ? strrchr(argv[i], '/') + 1 : argv[i];
+        const char *dot = strrchr(name, '.');
+        int n = dot ? (int)(dot - name) : (int)strlen(name);
+        fprintf(out, "    \"%.*s\",\n", n, name);
+    }
+    fprintf(out, "    0};\n");
     return fclose(out) == 0 ? 0 : 1;
 }

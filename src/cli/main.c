@@ -36,6 +36,8 @@ const struct cli_cmd cli_commands[] = {
      cmd_engine_help},
     {"openapi", cmd_openapi, "print the OpenAPI 3.1 document of the HTTP API", cmd_openapi_help},
     {"text", cmd_text, "sentiment, emotions, topics and language of texts", cmd_text_help},
+    {"migrate", cmd_migrate, "apply the schema's migrations, or show where it stands",
+     cmd_migrate_help},
     {NULL, NULL, NULL, NULL},
 };
 

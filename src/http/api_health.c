@@ -18,4 +18,20 @@ void api_metrics(struct http_req *r)
     r->status = 200;
     r->content_type = "text/plain; version=0.0.4";
     metrics_write(http_metrics(r), &r->resp);
+    struct lf_follow_stats fs = {0};
+    lf_follow_stats(http_follower(r), &fs);
+    buf_addf(&r->resp,
+             "# HELP landfall_feed_followed_changes_total Changes of other processes' commits the "
+             "follower published.\n"
+             "# TYPE landfall_feed_followed_changes_total counter\n"
+             "landfall_feed_followed_changes_total %llu\n"
+             "# HELP landfall_feed_followed_events_total Events of other processes' commits the "
+             "follower published.\n"
+             "# TYPE landfall_feed_followed_events_total counter\n"
+             "landfall_feed_followed_events_total %llu\n"
+             "# HELP landfall_feed_follow_errors_total Looks at the store that failed.\n"
+             "# TYPE landfall_feed_follow_errors_total counter\n"
+             "landfall_feed_follow_errors_total %llu\n",
+             (unsigned long long)fs.changes, (unsigned long long)fs.events,
+             (unsigned long long)fs.errors);
 }

@@ -239,6 +239,7 @@ void metrics_commit(struct metrics *m, size_t requests, size_t items, double sec
 /* Appends the Prometheus text exposition. */
 void metrics_write(struct metrics *m, struct buf *out);
 struct metrics *http_metrics(struct http_req *r); /* (server.c) */
+struct lf_follower *http_follower(struct http_req *r); /* (server.c) */
 
 /* ---- handlers (api_*.c) ---- */
 void api_healthz(struct http_req *r);

@@ -47,6 +47,7 @@ struct http_server {
     int listen_fd;
     char url[128];
     struct lf_ingest *ing;
+    struct lf_follower *follower; /* publishes other nodes' commits */
     struct metrics *metrics;
     struct ratelimit *rl;
     pthread_mutex_t mu; /* guards the workspaces and the in-flight count */
@@ -159,6 +160,11 @@ struct lf_ingest *http_ingest(struct http_req *r)
 struct metrics *http_metrics(struct http_req *r)
 {
     return r->srv->metrics;
+}
+
+struct lf_follower *http_follower(struct http_req *r)
+{
+    return r->srv->follower;
 }
 
 struct ratelimit *http_ratelimit(struct http_req *r)
@@ -751,6 +757,8 @@ int http_server_new(const struct http_config *cfg, struct http_server **out, str
     struct lf_ingest_opts io = {.on_commit = on_commit, .ctx = s};
     if (lf_ingest_start(cfg->lf, &io, &s->ing, err) < 0)
         goto fail;
+    if (lf_follow_start(cfg->lf, 0, &s->follower, err) < 0)
+        goto fail;
     if (bind_listen(s, err) < 0)
         goto fail;
     if (pthread_create(&s->watchdog, NULL, watchdog, s) != 0) {
@@ -815,6 +823,7 @@ void http_server_free(struct http_server *s)
     }
     if (s->listen_fd >= 0)
         close(s->listen_fd);
+    lf_follow_free(s->follower);
     lf_ingest_free(s->ing);
     for (size_t i = 0; i < s->workspaces_nr; i++)
         lf_close(s->workspaces[i]);

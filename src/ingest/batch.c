@@ -529,7 +529,15 @@ struct ingest_writer {
     struct lf_import_opts opts; /* no reject log: rejects go back to the request */
     struct lf_import_result res;
     struct row row;
+    size_t bulk_inserted, bulk_duplicates; /* events written in bulk, counted when written */
 };
+
+/* An event written in bulk (STORE_BULK) is counted when the request's events are written. */
+static void counted_later(void *ctx, int change)
+{
+    struct ingest_writer *w = ctx;
+    *(change == STORE_INSERTED ? &w->bulk_inserted : &w->bulk_duplicates) += 1;
+}
 
 struct ingest_writer *ingest_writer_new(struct store *st, int64_t ws, int64_t now)
 {
@@ -537,6 +545,13 @@ struct ingest_writer *ingest_writer_new(struct store *st, int64_t ws, int64_t no
     ingest_init(&w->in, st, ws, LF_KIND_EVENTS, NULL, &w->opts, &w->res);
     w->in.wopts.now = now;
     w->in.wopts.actor = "ingest";
+    /* a request's events are written together where the engine can (PostgreSQL's COPY);
+     * LANDFALL_NO_BULK=1 writes them one by one, for comparison */
+    const char *no_bulk = getenv("LANDFALL_NO_BULK");
+    if (!(no_bulk && strcmp(no_bulk, "1") == 0))
+        w->in.wopts.flags |= STORE_BULK;
+    w->in.wopts.appended = counted_later;
+    w->in.wopts.ctx = w;
     row_init(&w->row, NULL);
     return w;
 }
@@ -554,6 +569,7 @@ int ingest_writer_apply(struct ingest_writer *w, struct ingest_batch *b, size_t 
                         size_t *duplicates, size_t *written, struct lf_err *err)
 {
     b->rejects_nr = b->parse_rejects; /* a retry after a rollback starts over */
+    w->bulk_inserted = w->bulk_duplicates = 0;
     for (size_t i = 0; i < b->nr; i++) {
         const struct call *c = &b->calls[i];
         enum store_change change = STORE_UNCHANGED;
@@ -573,7 +589,12 @@ int ingest_writer_apply(struct ingest_writer *w, struct ingest_batch *b, size_t 
         if (strcmp(type, "identify") == 0 || strcmp(type, "group") == 0 ||
             strcmp(type, "alias") == 0)
             continue; /* the counts are of events */
-        *(change == STORE_INSERTED ? inserted : duplicates) += 1;
+        if (change != STORE_PENDING) /* else counted when written, below */
+            *(change == STORE_INSERTED ? inserted : duplicates) += 1;
     }
+    if (store_flush(w->in.st, err) < 0)
+        return -1;
+    *inserted += w->bulk_inserted;
+    *duplicates += w->bulk_duplicates;
     return 0;
 }

@@ -177,6 +177,8 @@ static int done(struct job *j, int rc, enum store_change change, const struct sp
         return reject(j, fields, nr, err->msg, err);
     if (rc < 0)
         return err_prefix(err, "%s:%zu", j->in.path, j->row.line);
+    if (change == STORE_PENDING)
+        return 0; /* counted by counted_later once written */
     if (change == STORE_INSERTED)
         res->inserted++;
     else if (change == STORE_UPDATED)
@@ -184,6 +186,16 @@ static int done(struct job *j, int rc, enum store_change change, const struct sp
     else
         res->unchanged++;
     return 0;
+}
+
+/* An event written in bulk (STORE_BULK) is counted when it is written. */
+static void counted_later(void *ctx, int change)
+{
+    struct lf_import_result *res = ctx;
+    if (change == STORE_INSERTED)
+        res->inserted++;
+    else
+        res->unchanged++;
 }
 
 /* Pre-pass: the row's identity was last seen on this line. */
@@ -464,6 +476,14 @@ int ingest_file(struct store *st, int64_t ws, int kind, const char *path,
 
     memset(out, 0, sizeof(*out));
     ingest_init(&j.in, st, ws, kind, path, opts, out);
+    /* events are written many at once where the engine can (PostgreSQL's COPY);
+     * LANDFALL_NO_BULK=1 writes them one by one, for comparison (bench/store.sh) */
+    const char *no_bulk = getenv("LANDFALL_NO_BULK");
+    if (kind == LF_KIND_EVENTS && !(no_bulk && strcmp(no_bulk, "1") == 0)) {
+        j.in.wopts.flags |= STORE_BULK;
+        j.in.wopts.appended = counted_later;
+        j.in.wopts.ctx = out;
+    }
     row_init(&j.row, path);
     j.rejects_path = xmalloc(plen + sizeof(".rejects.csv"));
     memcpy(j.rejects_path, path, plen);
@@ -500,6 +520,8 @@ int ingest_file(struct store *st, int64_t ws, int kind, const char *path,
         ret = 0;
         goto out;
     }
+    if (rc == 0)
+        rc = store_flush(st, err); /* the counts are whole, a store failure names the file */
     if (rc < 0)
         goto out;
     if (out->rows == 0) {

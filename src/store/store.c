@@ -18,6 +18,15 @@ int store_open(const char *url, const struct store_open_opts *opts, struct store
     return store_sqlite_open(url, create, out, err);
 }
 
+int store_schema_read(const char *url, struct store_schema *out, struct lf_err *err)
+{
+    if (strncmp(url, "postgres://", 11) == 0 || strncmp(url, "postgresql://", 13) == 0)
+        return store_pg_schema(url, out, err);
+    if (strncmp(url, "sqlite:", 7) == 0)
+        url += 7;
+    return store_sqlite_schema(url, out, err);
+}
+
 int store_clone(struct store *st, struct store **out, struct lf_err *err)
 {
     return st->ops->clone(st, out, err);
@@ -56,6 +65,7 @@ void store_base_release(struct store *st)
     strmap_release(&st->stmt_index);
     store_caches_drop(st);
     strmap_release(&st->names);
+    store_pending_free(st);
     free(st->url);
     st->url = NULL;
 }
@@ -107,7 +117,8 @@ int store_begin(struct store *st, struct lf_err *err)
 int store_commit(struct store *st, struct lf_err *err)
 {
     int64_t seq = 0;
-    if (last_change(st, &seq, err) < 0 || st->ops->commit(st, err) < 0) {
+    if (store_flush(st, err) < 0 || last_change(st, &seq, err) < 0 ||
+        (st->ops->notify && st->ops->notify(st, err) < 0) || st->ops->commit(st, err) < 0) {
         store_rollback(st);
         return -1;
     }
@@ -118,6 +129,7 @@ int store_commit(struct store *st, struct lf_err *err)
 
 void store_rollback(struct store *st)
 {
+    store_pending_drop(st);
     st->ops->rollback(st);
     st->in_write = false;
     store_caches_drop(st);
@@ -134,6 +146,13 @@ int store_read_begin(struct store *st, struct lf_err *err)
         return -1;
     st->in_read = true;
     return 0;
+}
+
+int store_wait(struct store *st, int timeout_ms, struct lf_err *err)
+{
+    if (st->in_write || st->in_read)
+        return err_set(err, LF_EINTERNAL, "store_wait inside a transaction");
+    return st->ops->wait(st, timeout_ms, err);
 }
 
 void store_read_end(struct store *st)

@@ -38,6 +38,15 @@ struct store_open_opts {
  * newer than this binary. opts may be NULL (create). */
 int store_open(const char *url, const struct store_open_opts *opts, struct store **out,
                struct lf_err *err);
+/* Where a store's schema stands, read without migrating it (store_open migrates). */
+struct store_schema {
+    const char *engine;       /* "sqlite" or "postgres" */
+    int version;              /* the store's: 0 for a database landfall never opened */
+    int latest;               /* this binary's */
+    const char *const *names; /* this binary's migrations, [0, latest): "001_init"… */
+};
+/* LF_ENOENT for an SQLite file that is not there, LF_ESTORE when the store cannot be read. */
+int store_schema_read(const char *url, struct store_schema *out, struct lf_err *err);
 /* Another connection to the same store (for another thread). *out is the caller's. */
 int store_clone(struct store *st, struct store **out, struct lf_err *err);
 void store_free(struct store *st); /* NULL is a no-op */
@@ -72,15 +81,44 @@ struct store_counts {
 int store_counts(struct store *st, int64_t ws, struct store_counts *out, struct lf_err *err);
 
 /* ---- transactions ---- */
+/* store_commit writes the rows STORE_BULK queued first; store_rollback drops them. */
 int store_begin(struct store *st, struct lf_err *err);
 int store_commit(struct store *st, struct lf_err *err);
 void store_rollback(struct store *st); /* safe when no transaction is open */
 int store_read_begin(struct store *st, struct lf_err *err);
 void store_read_end(struct store *st); /* safe when none is open */
+/* Writes the rows STORE_BULK queued in the open write transaction, telling each row's
+ * appended callback its fate. -1 when the store failed (roll back). */
+int store_flush(struct store *st, struct lf_err *err);
+/* Waits up to timeout_ms, outside any transaction, for a commit of another connection (of
+ * any process) to the store: 1 when one may have happened (PostgreSQL: a NOTIFY every write
+ * transaction sends; SQLite: the file's data_version moved), 0 when none did, -1 with err. */
+int store_wait(struct store *st, int timeout_ms, struct lf_err *err);
+
+/* ---- scheduled jobs (jobs.c) ---- */
+
+/* A run of a scheduled job: job `job` of workspace ws for `slot` (the period it is for). */
+struct store_job {
+    int64_t ws;
+    const char *job;
+    int64_t slot;
+    const char *node;  /* who runs it, for job_runs ("host:pid") */
+    int64_t now;       /* ms */
+    int64_t lease_ms;  /* SQLite: how long a claim holds when its holder may have died */
+};
+/* Outside any transaction, on a connection kept until store_job_end: 1 when this process
+ * claimed the run (it runs the job, then calls store_job_end), 0 when it ran already or
+ * another process runs it, -1 with err. */
+int store_job_claim(struct store *st, const struct store_job *j, struct lf_err *err);
+/* Ends a claimed run: finished_at (ms) marks it done for every process; 0 leaves it to be
+ * claimed again (the job failed). */
+int store_job_end(struct store *st, const struct store_job *j, int64_t finished_at,
+                  struct lf_err *err);
 
 /* ---- the one write path ---- */
 
-enum store_change { STORE_UNCHANGED, STORE_INSERTED, STORE_UPDATED, STORE_DELETED };
+/* STORE_PENDING: an append-only row queued by STORE_BULK, whose fate opts->appended learns. */
+enum store_change { STORE_UNCHANGED, STORE_INSERTED, STORE_UPDATED, STORE_DELETED, STORE_PENDING };
 
 enum store_mode {
     STORE_UPSERT,  /* the given fields of the row found by key or identity; a new row when none
@@ -121,17 +159,27 @@ void store_row_ref(struct store_row *r, size_t i, const char *ext_id, int64_t id
 enum store_write_flags {
     STORE_STUBS = 1 << 0, /* an unknown account becomes a stub account, an unknown contact a
                            * bare contact (import, ingestion); without it they are refused */
+    STORE_BULK = 1 << 1,  /* append-only rows (events), validated and resolved as any other,
+                           * are queued and written many at once (PostgreSQL: COPY) by
+                           * store_flush, the commit, or when many are queued: their change is
+                           * STORE_PENDING, and opts->appended tells whether each was new;
+                           * an engine without a bulk path (SQLite) writes them at once */
 };
 
 struct store_write_opts {
     unsigned flags;    /* enum store_write_flags */
     int64_t now;       /* for CHECK_PAST and the day of MRR points; 0 = the clock */
     const char *actor; /* who writes, for the change log ("import", "key lf_ab12cd34"…) */
+    /* STORE_BULK: called once per queued row when it is written, on the thread that flushes,
+     * with STORE_INSERTED or STORE_UNCHANGED (its key was stored already). May be NULL. */
+    void (*appended)(void *ctx, int change);
+    void *ctx;
 };
 
 /* What store_write did, for status lines and the change feed. */
 struct store_write_stats {
     size_t inserted, updated, unchanged, rejected, stubs;
+    size_t pending; /* queued by STORE_BULK: counted by opts->appended once written */
 };
 
 /* Writes rows in order inside the caller's transaction: each unit (consecutive rows with the

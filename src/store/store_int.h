@@ -14,6 +14,24 @@
 
 struct sql; /* an engine's prepared statement */
 
+/* Many rows of one shape for insert_many: row r's value of column c is v[r * ncols + c],
+ * typed by types[c] ('i' an integer, 'r' a real, 't' text; .null for NULL). */
+struct store_bulk {
+    const char *table;
+    const char *const *cols;
+    const char *types;
+    int ncols;
+    const struct value *v;
+    size_t nr;
+    /* ON CONFLICT DO NOTHING: a row whose key is stored (or comes earlier in v) is skipped,
+     * and inserted[r] tells which were written; the columns keys[0..nkeys) tell rows apart.
+     * Without it a conflict fails the whole call. */
+    bool skip_known;
+    const int *keys;
+    int nkeys;
+    bool *inserted; /* out: nr flags, or NULL */
+};
+
 struct store_ops {
     const char *name;
     int (*clone)(struct store *st, struct store **out, struct lf_err *err);
@@ -56,6 +74,19 @@ struct store_ops {
      * the one that moves a numbered column's generator past the copied values (printf with
      * the table, then the column: %1$s, %2$s; NULL: the engine needs none). */
     const char *tables_sql, *columns_sql, *defer_sql, *ids_sql;
+    /* Optional: writes many rows of one shape at once, in the open transaction (PostgreSQL:
+     * COPY). Without it, store_insert_many steps a prepared INSERT row by row. */
+    int (*insert_many)(struct store *st, const struct store_bulk *b, struct lf_err *err);
+    /* Optional: runs in every write transaction before its commit, to tell other
+     * connections waiting in `wait` that something was committed (PostgreSQL: NOTIFY). */
+    int (*notify)(struct store *st, struct lf_err *err);
+    /* Waits up to timeout_ms, outside a transaction, for another connection's commit: 1 when
+     * one may have happened, 0 when none did, -1 with err. */
+    int (*wait)(struct store *st, int timeout_ms, struct lf_err *err);
+    /* Optional: takes (take: 1 when got, 0 when another holds it) or gives back a session lock
+     * of the connection, released by the server when the connection dies (PostgreSQL's
+     * advisory locks), for scheduled jobs (jobs.c). */
+    int (*job_lock)(struct store *st, int64_t key, bool take, struct lf_err *err);
 };
 
 /* Every engine's handle starts with this header. */
@@ -76,6 +107,11 @@ struct store {
      * id caches (names are never deleted but by a workspace reset), dropped on rollback */
     int64_t names_ws;
     struct strmap names;
+    /* append-only rows of write transactions waiting to be written in bulk (bulk.c) */
+    struct store_pending *pending;
+    /* what `wait` last saw (an engine's own use: SQLite's data_version, PostgreSQL's
+     * listening backend) */
+    int64_t wait_mark;
 };
 
 /* Sets up the generic part of a new handle. */
@@ -86,6 +122,8 @@ void store_base_release(struct store *st);
 /* Engines: each opens its own kind of URL. */
 int store_sqlite_open(const char *path, bool create, struct store **out, struct lf_err *err);
 int store_pg_open(const char *url, bool create, struct store **out, struct lf_err *err);
+int store_sqlite_schema(const char *path, struct store_schema *out, struct lf_err *err);
+int store_pg_schema(const char *url, struct store_schema *out, struct lf_err *err);
 
 /* ---- the statement API of the generic code (sql.c) ---- */
 
@@ -148,6 +186,24 @@ void sql_columns(const struct resource_def *def, int cols[RESOURCE_MAX_FIELDS]);
 void sql_row(struct store *st, struct sql *q, const struct resource_def *def, struct value *v);
 /* The column of def's key. */
 const char *sql_key_column(const struct resource_def *def);
+
+/* ---- writing many rows at once (bulk.c) ---- */
+
+/* b's rows through the engine's insert_many, or a prepared INSERT stepped row by row. */
+int store_insert_many(struct store *st, const struct store_bulk *b, struct lf_err *err);
+/* b's rows through a prepared INSERT stepped row by row (what an engine's insert_many may fall
+ * back to for a few rows, where a bulk path's set-up costs more than it saves). */
+int store_insert_rows(struct store *st, const struct store_bulk *b, struct lf_err *err);
+/* Queues an append-only row of def (its values by field, as the write path resolved them) in
+ * workspace ws, to be written by store_flush; appended(ctx, change) is then told whether it
+ * was new (STORE_INSERTED) or its key was known (STORE_UNCHANGED). Flushes when many are
+ * queued. -1 when that flush failed. */
+int store_pending_add(struct store *st, int64_t ws, const struct resource_def *def,
+                      const struct value *v, uint64_t given, void (*appended)(void *, int),
+                      void *ctx, struct lf_err *err);
+/* Drops the queued rows (a rollback) and their memory. */
+void store_pending_drop(struct store *st);
+void store_pending_free(struct store *st);
 
 /* ---- the write path's parts (write.c, hooks.c, merge.c) ---- */
 

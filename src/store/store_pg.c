@@ -14,12 +14,14 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <libpq-fe.h>
+#include <poll.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "base/mem.h"
 #include "base/strmap.h"
 #include "base/time.h"
+#include "pg_copy.h"
 #include "store_int.h"
 
 extern const char *const store_pg_migrations[];
@@ -430,6 +432,98 @@ static void pg_close(struct store *st)
 
 static const char *const pg_extra_tables[] = {"event_messages", NULL};
 
+/* ---- bulk writes and the nodes' change notices ---- */
+
+/* Rows fewer than this are inserted one by one rather than copied. */
+#define PG_COPY_MIN_ROWS 16
+
+/* Many rows through COPY (pg_copy.c); events' months get their partitions first. */
+static int pg_insert_many(struct store *st, const struct store_bulk *b, struct lf_err *err)
+{
+    if (strcmp(b->table, "events") == 0) {
+        int ts = -1;
+        for (int c = 0; c < b->ncols; c++)
+            if (strcmp(b->cols[c], "ts") == 0)
+                ts = c;
+        struct value ev[EVENT_NR] = {0};
+        for (size_t r = 0; ts >= 0 && r < b->nr; r++) {
+            ev[EVENT_TS] = b->v[r * (size_t)b->ncols + (size_t)ts];
+            if (pg_before_insert(st, &resource_events, ev, err) < 0)
+                return -1;
+        }
+    }
+    /* a few rows (a small ingest request) cost less as inserts than a COPY through a
+     * staging table: measured, one event a request was 1.8 times as fast so */
+    if (b->nr < PG_COPY_MIN_ROWS)
+        return store_insert_rows(st, b, err);
+    return pg_copy_insert(P(st)->conn, b, err);
+}
+
+/* Every write transaction tells the nodes' followers, at its commit (NOTIFY is delivered
+ * then, once per transaction however often it was sent). */
+static int pg_notify(struct store *st, struct lf_err *err)
+{
+    return run(P(st), "NOTIFY landfall_feed", err);
+}
+
+/* Waits for a notice of another connection's commit on this connection's socket. LISTEN is
+ * sent again whenever the connection was made anew (its backend changed). */
+static int pg_wait(struct store *st, int timeout_ms, struct lf_err *err)
+{
+    struct store_pg *s = P(st);
+    if (PQstatus(s->conn) != CONNECTION_OK) {
+        PQreset(s->conn);
+        if (PQstatus(s->conn) != CONNECTION_OK)
+            return fail(s, NULL, err, "cannot reach PostgreSQL");
+        s->generation++;
+    }
+    int changed = 0;
+    if (st->wait_mark != PQbackendPID(s->conn)) {
+        if (run(s, "LISTEN landfall_feed", err) < 0)
+            return -1;
+        st->wait_mark = PQbackendPID(s->conn);
+        changed = 1; /* what happened before it listened is unknown */
+    }
+    /* notices read along with the answers of the last transaction wait in libpq's queue */
+    for (PGnotify *n; (n = PQnotifies(s->conn)) != NULL;) {
+        changed = 1;
+        PQfreemem(n);
+    }
+    if (!changed) {
+        struct pollfd pfd = {.fd = PQsocket(s->conn), .events = POLLIN};
+        int ready = poll(&pfd, 1, timeout_ms);
+        if (ready < 0 && errno != EINTR)
+            return err_set(err, LF_ESTORE, "cannot wait for PostgreSQL: %s", strerror(errno));
+        if (ready > 0 && !PQconsumeInput(s->conn))
+            return 1; /* the connection broke: the next read makes it again, and sees all */
+    }
+    for (PGnotify *n; (n = PQnotifies(s->conn)) != NULL;) {
+        changed = 1;
+        PQfreemem(n);
+    }
+    return changed;
+}
+
+/* A job's session lock (jobs.c): held until given back or the connection dies. */
+static int pg_job_lock(struct store *st, int64_t key, bool take, struct lf_err *err)
+{
+    struct store_pg *s = P(st);
+    char sql[96];
+    snprintf(sql, sizeof(sql), "SELECT pg_%sadvisory_%slock(%lld)", take ? "try_" : "",
+             take ? "" : "un", (long long)key);
+    if (PQstatus(s->conn) != CONNECTION_OK)
+        return take ? fail(s, NULL, err, "cannot reach PostgreSQL") : 0;
+    PGresult *res = PQexec(s->conn, sql);
+    if (PQresultStatus(res) != PGRES_TUPLES_OK) {
+        int rc = fail(s, res, err, "cannot lock the job");
+        PQclear(res);
+        return rc;
+    }
+    int got = PQntuples(res) == 1 && strcmp(PQgetvalue(res, 0, 0), "t") == 0;
+    PQclear(res);
+    return got;
+}
+
 static const struct store_ops pg_ops = {
     .name = "postgres",
     .clone = pg_clone,
@@ -464,6 +558,10 @@ static const struct store_ops pg_ops = {
     .defer_sql = "SET CONSTRAINTS ALL DEFERRED",
     .ids_sql = "SELECT setval(pg_get_serial_sequence('%1$s', '%2$s'), max(%2$s)) FROM %1$s "
                "HAVING max(%2$s) IS NOT NULL",
+    .insert_many = pg_insert_many,
+    .notify = pg_notify,
+    .wait = pg_wait,
+    .job_lock = pg_job_lock,
 };
 
 /* ---- schema ---- */
@@ -555,4 +653,48 @@ int store_pg_open(const char *url, bool create, struct store **out, struct lf_er
 fail:
     pg_close(&s->base);
     return -1;
+}
+
+extern const char *const store_pg_migrations_names[];
+
+int store_pg_schema(const char *url, struct store_schema *out, struct lf_err *err)
+{
+    *out = (struct store_schema){"postgres", 0, store_pg_migrations_nr, store_pg_migrations_names};
+    PGconn *conn = PQconnectdb(url);
+    int rc = -1;
+    PGresult *res = NULL;
+    if (PQstatus(conn) != CONNECTION_OK) {
+        const char *msg = PQerrorMessage(conn);
+        size_t n = strlen(msg);
+        while (n && msg[n - 1] == '\n')
+            n--;
+        err_set(err, LF_ESTORE, "cannot connect to '%s': %.*s", url, (int)n, msg);
+        goto out;
+    }
+    /* a database landfall never opened has no landfall_schema: version 0 */
+    static const char *const steps[] = {"SELECT to_regclass('landfall_schema') IS NOT NULL",
+                                        "SELECT version FROM landfall_schema"};
+    for (int i = 0; i < 2; i++) {
+        PQclear(res);
+        res = PQexec(conn, steps[i]);
+        if (PQresultStatus(res) != PGRES_TUPLES_OK) {
+            const char *msg = PQresultErrorMessage(res);
+            size_t n = strlen(msg);
+            while (n && (msg[n - 1] == '\n' || msg[n - 1] == ' '))
+                n--;
+            err_set(err, LF_ESTORE, "cannot read the schema version of '%s': %.*s", url,
+                    (int)n, msg);
+            goto out;
+        }
+        if (PQntuples(res) == 0 || PQgetisnull(res, 0, 0) ||
+            (i == 0 && strcmp(PQgetvalue(res, 0, 0), "t") != 0))
+            break;
+        if (i == 1)
+            out->version = (int)strtol(PQgetvalue(res, 0, 0), NULL, 10);
+    }
+    rc = 0;
+out:
+    PQclear(res);
+    PQfinish(conn);
+    return rc;
 }

@@ -5,6 +5,7 @@
 #include <sqlite3.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "base/mem.h"
@@ -201,6 +202,43 @@ static void sq_close(struct store *st)
     free(s);
 }
 
+/* ---- following other processes ---- */
+
+/* The file's data_version: it moves when another connection (of any process) commits. */
+static int data_version(struct store_sqlite *s, int64_t *out, struct lf_err *err)
+{
+    sqlite3_stmt *q;
+    if (sqlite3_prepare_v2(s->db, "PRAGMA data_version", -1, &q, NULL) != SQLITE_OK)
+        return fail(s, err, "cannot read the data version");
+    int rc = sqlite3_step(q);
+    *out = rc == SQLITE_ROW ? sqlite3_column_int64(q, 0) : 0;
+    sqlite3_finalize(q);
+    return rc == SQLITE_ROW ? 0 : fail(s, err, "cannot read the data version");
+}
+
+/* SQLite tells no one of a commit: the data version is looked at every few milliseconds (a
+ * read of the WAL's shared memory). The first look only learns where it stands. */
+static int sq_wait(struct store *st, int timeout_ms, struct lf_err *err)
+{
+    struct store_sqlite *s = S(st);
+    enum { STEP_MS = 25 };
+    for (int waited = 0;; waited += STEP_MS) {
+        int64_t v;
+        if (data_version(s, &v, err) < 0)
+            return -1;
+        if (v != st->wait_mark) {
+            bool first = st->wait_mark == 0;
+            st->wait_mark = v;
+            if (!first)
+                return 1;
+        }
+        if (waited >= timeout_ms)
+            return 0;
+        struct timespec ts = {0, STEP_MS * 1000000L};
+        nanosleep(&ts, NULL);
+    }
+}
+
 static const struct store_ops sqlite_ops = {
     .name = "sqlite",
     .clone = sq_clone,
@@ -227,6 +265,7 @@ static const struct store_ops sqlite_ops = {
                   "'sqlite!_%' ESCAPE '!' ORDER BY rowid",
     .columns_sql = "SELECT name, type, 0 FROM pragma_table_info(?1) ORDER BY cid",
     .defer_sql = "PRAGMA defer_foreign_keys = ON",
+    .wait = sq_wait,
 };
 
 /* ---- schema ---- */
@@ -274,6 +313,32 @@ static int migrate(struct store_sqlite *s, struct lf_err *err)
 int store_schema_version(void)
 {
     return store_migrations_nr;
+}
+
+extern const char *const store_migrations_names[];
+
+int store_sqlite_schema(const char *path, struct store_schema *out, struct lf_err *err)
+{
+    *out = (struct store_schema){"sqlite", 0, store_migrations_nr, store_migrations_names};
+    if (access(path, F_OK) != 0)
+        return err_set(err, LF_ENOENT, "no store at '%s' (%s)", path,
+                       errno == ENOENT ? "no such file" : strerror(errno));
+    sqlite3 *db = NULL;
+    sqlite3_stmt *q = NULL;
+    int rc = -1;
+    if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK ||
+        sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &q, NULL) != SQLITE_OK ||
+        sqlite3_step(q) != SQLITE_ROW) {
+        err_set(err, LF_ESTORE, "cannot read the schema version of '%s': %s", path,
+                db ? sqlite3_errmsg(db) : "out of memory");
+        goto out;
+    }
+    out->version = sqlite3_column_int(q, 0);
+    rc = 0;
+out:
+    sqlite3_finalize(q);
+    sqlite3_close(db);
+    return rc;
 }
 
 int store_sqlite_open(const char *path, bool create, struct store **out, struct lf_err *err)

@@ -505,6 +505,7 @@ struct writer {
     struct store *st;
     int64_t ws, now, today;
     struct store_write_stats *stats;
+    const struct store_write_opts *opts;
 };
 
 static int write_row(struct writer *w, struct store_row *r, struct plan *p, struct lf_err *err);
@@ -574,6 +575,15 @@ static void fill_defaults(const struct resource_def *def, uint64_t cols, struct 
 static int insert(struct writer *w, struct store_row *r, struct lf_err *err)
 {
     const struct store_ops *ops = w->st->ops;
+    if (r->def->append_only && (w->opts->flags & STORE_BULK) && ops->insert_many) {
+        /* written with many others later (bulk.c): its fate reaches opts->appended; an
+         * engine without a bulk path writes it now, as without STORE_BULK */
+        if (store_pending_add(w->st, w->ws, r->def, r->v, r->given, w->opts->appended,
+                              w->opts->ctx, err) < 0)
+            return -1;
+        r->change = STORE_PENDING;
+        return 1;
+    }
     struct shape s = {r->def, written_cols(r->def, r->given, true, r->mode == STORE_REPLACE),
                       !ops->inserted_id};
     fill_defaults(r->def, s.cols, r);
@@ -701,6 +711,7 @@ static int write_row(struct writer *w, struct store_row *r, struct plan *p, stru
         w->stats->inserted += r->change == STORE_INSERTED;
         w->stats->updated += r->change == STORE_UPDATED;
         w->stats->unchanged += r->change == STORE_UNCHANGED;
+        w->stats->pending += r->change == STORE_PENDING;
     }
     if ((def->hooks & HOOK_CONTACT_ACCOUNT) && link_contact(w, r, err) < 0)
         return -1;
@@ -752,7 +763,7 @@ int store_write(struct store *st, int64_t ws, struct store_row *rows, size_t nr,
         opts = &defaults;
     if (!st->in_write)
         return err_set(err, LF_EINTERNAL, "store_write outside a transaction");
-    struct writer w = {.st = st, .ws = ws, .stats = stats};
+    struct writer w = {.st = st, .ws = ws, .stats = stats, .opts = opts};
     w.now = opts->now ? opts->now : time_now_ms();
     w.today = time_day_start(w.now);
     struct plan *plans = xmalloc((nr ? nr : 1) * sizeof(*plans));
