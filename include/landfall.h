@@ -161,6 +161,27 @@ LF_API int lf_schema_read(const char *url, struct lf_schema *out, struct lf_err 
 LF_API int lf_migrate(const char *url, struct lf_schema *before, struct lf_schema *after,
                       struct lf_err *err);
 
+/* What lf_store_copy copied: per table, its rows and a checksum of them (the sum of each row's
+ * hash, so the same whatever their order), equal in the source and read back from the copy. */
+struct lf_copy_table {
+    char name[64];
+    int64_t rows;
+    uint64_t checksum;
+};
+struct lf_copy_report {
+    struct lf_copy_table tables[64];
+    size_t tables_nr;
+    int64_t rows;
+};
+/* Copies the whole store at from_url (every workspace, key, change-log entry…; any engine) into
+ * the store at to_url (created, migrated, and required to be empty: LF_ECONFLICT otherwise) in
+ * one transaction with every id kept, then verifies each table's rows and checksum read back.
+ * Both stores end at this landfall's schema. progress (may be NULL) is told of each table's
+ * rows as they go. */
+LF_API int lf_store_copy(const char *from_url, const char *to_url,
+                         void (*progress)(void *ctx, const char *table, int64_t rows),
+                         void *ctx, struct lf_copy_report *out, struct lf_err *err);
+
 /* ---- import ---- */
 enum lf_kind {
     LF_KIND_ACCOUNTS,

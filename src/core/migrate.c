@@ -1,9 +1,12 @@
 /* migrate.c - the store's schema: where it stands and bringing it up to this landfall's. Every
  * open migrates a store forward already; `landfall migrate` does it on purpose (before several
- * nodes of a new version start on one PostgreSQL database) and says what it did. */
+ * nodes of a new version start on one PostgreSQL database) and says what it did. And a whole
+ * store copied into another (`landfall migrate --from … --to …`, SQLite → PostgreSQL). */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/mem.h"
 #include "core.h"
 
 static const char *url_or_default(const char *url)
@@ -53,4 +56,32 @@ int lf_migrate(const char *url, struct lf_schema *before, struct lf_schema *afte
         return -1;
     store_free(st);
     return lf_schema_read(url, after, err);
+}
+
+int lf_store_copy(const char *from_url, const char *to_url,
+                  void (*progress)(void *ctx, const char *table, int64_t rows), void *ctx,
+                  struct lf_copy_report *out, struct lf_err *err)
+{
+    struct store_open_opts existing = {.create = false}, create = {.create = true};
+    struct store *from = NULL, *to = NULL;
+    struct store_copy_report *rep = xcalloc(1, sizeof(*rep));
+    int rc = -1;
+    memset(out, 0, sizeof(*out));
+    if (store_open(from_url, &existing, &from, err) < 0 ||
+        store_open(to_url, &create, &to, err) < 0 ||
+        store_copy(from, to, progress, ctx, rep, err) < 0)
+        goto out;
+    for (size_t i = 0; i < rep->nr && i < sizeof(out->tables) / sizeof(out->tables[0]); i++) {
+        snprintf(out->tables[i].name, sizeof(out->tables[i].name), "%s", rep->table[i].name);
+        out->tables[i].rows = rep->table[i].rows;
+        out->tables[i].checksum = rep->table[i].sum;
+        out->tables_nr++;
+    }
+    out->rows = rep->rows;
+    rc = 0;
+out:
+    store_free(to);
+    store_free(from);
+    free(rep);
+    return rc;
 }
