@@ -6,8 +6,8 @@
 # churn; churn reasons match the state of the account; comment wording fits the score.
 source "$(dirname "$0")/../lib.sh"
 
-db=$SCRATCH/demo.db
-q() { sqlite3 "$db" "$1"; }
+db=$(scratch_store demo) || exit 1
+q() { store_sql "$db" "$1"; }
 # lt A B / gt A B: real numbers compared by awk
 lt() { awk -v a="$1" -v b="$2" 'BEGIN { exit !(a + 0 < b + 0) }'; }
 
@@ -17,7 +17,7 @@ check_eq "exits 0" 0 "$rc"
 day=86400000
 end=1719705600000 # 2024-06-30 (date -u -d 2024-06-30 +%s)
 # One row per B2B account: its plan, seats, signup and the date of its last churn (NULL if none).
-sqlite3 "$db" "CREATE TABLE t_acc AS SELECT a.id, a.plan, a.seats, a.customer_since AS since,
+store_sql "$db" "CREATE TABLE t_acc AS SELECT a.id, a.plan, a.seats, a.customer_since AS since,
     (SELECT max(date) FROM mrr_changes m WHERE m.account_id = a.id AND m.mrr = 0) AS churned_at
     FROM accounts a WHERE a.segment != 'consumer'"
 
