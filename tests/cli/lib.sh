@@ -94,7 +94,7 @@ _pg_mirror() {
     stamp=$(_pg_bin psql -X -q -A -t -d "$url" -c "SELECT (SELECT COALESCE(max(seq), 0) FROM
         changes) || ' ' || (SELECT COALESCE(max(id), 0) || ' ' || count(*) FROM events) || ' ' ||
         (SELECT count(*) || ' ' || count(revoked_at) FROM api_keys)" 2>/dev/null) || stamp=none
-    if [ -f "$m" ] && [ "$(cat "$m.stamp")" = "$stamp" ]; then
+    if [ -f "$m" ] && [ "$(cat "$m.stamp" 2>/dev/null)" = "$stamp" ]; then
         echo "$m"
         return
     fi
@@ -105,6 +105,12 @@ _pg_mirror() {
         if [ ! -f "$SCRATCH/.mirror-schema.db" ]; then
             "$LANDFALL" --db "$SCRATCH/.mirror-schema.db" workspace --time-zone UTC >/dev/null ||
                 return 1
+        fi
+        if [ ! -f "$SCRATCH/.mirror-nulls.sql" ]; then
+            sqlite3 "$SCRATCH/.mirror-schema.db" "SELECT 'UPDATE ' || m.name || ' SET ' || c.name ||
+                ' = NULL WHERE ' || c.name || ' = ''\\N'';' FROM sqlite_master m,
+                pragma_table_info(m.name) c WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%'" \
+                >"$SCRATCH/.mirror-nulls.sql" || return 1
         fi
         cp "$SCRATCH/.mirror-schema.db" "$m"
         mkdir -p "$SCRATCH/.mirror-csv"
@@ -122,9 +128,7 @@ _pg_mirror() {
                 echo "DELETE FROM $t;"
                 echo ".import --csv '$SCRATCH/.mirror-csv/$t.csv' $t"
             done
-            sqlite3 "$m" "SELECT 'UPDATE ' || m.name || ' SET ' || c.name || ' = NULL WHERE ' ||
-                c.name || ' = ''\\N'';' FROM sqlite_master m, pragma_table_info(m.name) c
-                WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%'"
+            cat "$SCRATCH/.mirror-nulls.sql"
             echo "COMMIT;"
         } | sqlite3 -bail "$m" || return 1
     fi
@@ -139,6 +143,7 @@ store_intact() {
     case $1 in
     postgres://* | postgresql://*)
         _pg_bin psql -X -q -A -t -v ON_ERROR_STOP=1 -d "$1" 2>&1 <<'SQL' | sort -u
+SET client_min_messages = warning;
 CREATE EXTENSION IF NOT EXISTS amcheck;
 SELECT 'ok' FROM (SELECT bt_index_check(c.oid) FROM pg_index i
     JOIN pg_class c ON c.oid = i.indexrelid JOIN pg_am am ON am.oid = c.relam
