@@ -82,6 +82,12 @@ store_sql() {
     esac
 }
 
+# pg_sql URL SQL: runs SQL (PostgreSQL's dialect) on the database URL itself: rows as store_sql
+# prints them (fields separated by |), for what only PostgreSQL has (its catalogue).
+pg_sql() {
+    _pg_bin psql -X -q -A -t -v ON_ERROR_STOP=1 -F '|' -d "$1" <<<"$2"
+}
+
 # _pg_mirror URL: prints the path of a SQLite store holding the rows of the PostgreSQL store URL:
 # SQLite's schema (tests/cli/store/schema.sh proves the two equal: same tables, columns in the
 # same order), every table copied with COPY … CSV (NULL written as \N, set back to NULL after

@@ -29,7 +29,7 @@ printf '%s\n' '{"type": "track", "messageId": "m1", "userId": "u1", "event": "lo
 run_lf --db "$pg" import events "$SCRATCH/e.ndjson"
 check_eq "an event is imported on PostgreSQL" 0 "$rc"
 check_eq "... into its month's partition" 1 \
-    "$(store_sql "$pg" "SELECT count(*) FROM pg_class WHERE relname = 'events_2025_03'")"
+    "$(pg_sql "$pg" "SELECT count(*) FROM pg_class WHERE relname = 'events_2025_03'")"
 
 # Tables other than workspaces and api_keys (Citus reference tables: looked up across
 # workspaces) are distributed by workspace_id on PostgreSQL: each of their keys starts with it.
@@ -83,7 +83,8 @@ tables="c.relnamespace = 'public'::regnamespace AND c.relkind IN ('r', 'p')
         AND NOT c.relispartition AND c.relname NOT IN ('landfall_schema', 'event_messages')"
 types="CASE format_type(a.atttypid, a.atttypmod) WHEN 'bigint' THEN 'integer'
             WHEN 'double precision' THEN 'real' ELSE format_type(a.atttypid, a.atttypmod) END"
-store_sql "$pg" "
+pg_columns() {
+    pg_sql "$pg" "
 SELECT c.relname || '.' || a.attname || ' ' || $types
        || CASE WHEN a.attnotnull THEN ' not null' ELSE '' END
        || CASE WHEN a.attidentity != '' THEN ' auto' ELSE '' END
@@ -91,10 +92,12 @@ SELECT c.relname || '.' || a.attname || ' ' || $types
                    '')
 FROM pg_class c JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
 LEFT JOIN pg_attrdef d ON d.adrelid = c.oid AND d.adnum = a.attnum
-WHERE $tables ORDER BY c.relname, a.attnum" >"$SCRATCH/pg.columns"
+WHERE $tables ORDER BY c.relname, a.attnum"
+}
+pg_columns >"$SCRATCH/pg.columns"
 # index columns in order, of the model's tables and of event_messages
 pg_index_rows() {
-    store_sql "$pg" "
+    pg_sql "$pg" "
 SELECT c.relname, ic.relname, i.indisprimary, i.indisunique,
        string_agg(a.attname, ',' ORDER BY k.ord),
        COALESCE(pg_get_expr(i.indpred, i.indrelid), '')
@@ -110,7 +113,7 @@ awk -F'|' '$4 == "t" { print $1, ($3 == "t" ? "primary" : "unique"), $5 }' \
     "$SCRATCH/pg.index_rows" >"$SCRATCH/pg.keys.raw"
 awk -F'|' '$4 == "f" { print $1, "index", $2, $5 ($6 == "" ? "" : " where " $6) }' \
     "$SCRATCH/pg.index_rows" >"$SCRATCH/pg.indexes.raw"
-store_sql "$pg" "
+pg_sql "$pg" "
 SELECT c.relname || ' ' || string_agg(a.attname, ',' ORDER BY k.ord) || ' -> ' || r.relname
 FROM pg_constraint f JOIN pg_class c ON c.oid = f.conrelid JOIN pg_class r ON r.oid = f.confrelid
 CROSS JOIN LATERAL unnest(f.conkey) WITH ORDINALITY k(attnum, ord)
@@ -129,7 +132,7 @@ awk -v ref=" $reference_tables " '
 sed -e 's/^events primary workspace_id,id,ts$/events primary workspace_id,id/' \
     -e 's/^event_messages primary workspace_id,message_id$/events unique workspace_id,message_id/' \
     "$SCRATCH/pg.keys.raw" | LC_ALL=C sort >"$SCRATCH/pg.keys"
-check "PostgreSQL keeps message ids unique by a trigger on events" test "$(store_sql "$pg" \
+check "PostgreSQL keeps message ids unique by a trigger on events" test "$(pg_sql "$pg" \
     "SELECT count(*) FROM pg_trigger WHERE tgname = 'events_once'
         AND tgrelid = 'events'::regclass")" -ge 1
 # indexes: a row of a distributed table is still found by its id alone on PostgreSQL, whose
@@ -175,6 +178,11 @@ check "a partial index: contacts_merged" \
     "$SCRATCH/pg.indexes"
 check "a foreign key: responses.survey_id" grep -qx "responses survey_id -> surveys" \
     "$SCRATCH/pg.fks"
+# the comparison sees a difference: a column that PostgreSQL alone has
+pg_sql "$pg" "ALTER TABLE accounts ADD COLUMN only_here BIGINT"
+pg_columns >"$SCRATCH/pg.columns2"
+check_eq "a column of one engine alone is a difference" "+accounts.only_here integer" \
+    "$(diff "$SCRATCH/lite.columns" "$SCRATCH/pg.columns2" | sed -n 's/^> /+/p')"
 # 17 tables of 001_init.sql, audit_log (002) and changes (003)
 check_eq "every table is there: 19 of the model" 19 \
     "$(cut -d. -f1 "$SCRATCH/pg.columns" | sort -u | wc -l)"
