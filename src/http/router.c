@@ -41,6 +41,7 @@ const struct route http_routes[] = {
     {"GET", "/v1/cohorts", api_cohorts, AUTH_READ, BODY_NONE},
     {"GET", "/v1/survival", api_survival, AUTH_READ, BODY_NONE},
     {"GET", "/v1/keys", api_keys_list, AUTH_ADMIN, BODY_NONE},
+    {"POST", "/v1/text/analyze", api_text_analyze, AUTH_READ, BODY_JSON},
     RESOURCE_ROUTES("accounts"),
     RESOURCE_ROUTES("contacts"),
     RESOURCE_ROUTES("mrr_changes"),
