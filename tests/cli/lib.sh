@@ -27,8 +27,153 @@ need_shared_data() {
 }
 
 SCRATCH=$(mktemp -d "${TMPDIR:-/tmp}/landfall-test.XXXXXX")
-trap 'rm -rf "$SCRATCH"' EXIT
-export LANDFALL_DB="$SCRATCH/test.db"
+
+# The engine the suite runs on: sqlite (a file in $SCRATCH), or pg when LANDFALL_TEST_DB=pg: a
+# fresh database per store on the server of $LANDFALL_TEST_PG (a directory made by `scripts/pg
+# start`, as scripts/test does), dropped when the test ends.
+TEST_DB=${LANDFALL_TEST_DB:-sqlite}
+_cleanup() {
+    local d
+    if [ -f "$SCRATCH/.pg_dbs" ]; then
+        while read -r d; do
+            _pg_bin dropdb --force -h "$LANDFALL_TEST_PG" -U landfall "$d" >/dev/null 2>&1
+        done <"$SCRATCH/.pg_dbs"
+    fi
+    rm -rf "$SCRATCH"
+}
+trap _cleanup EXIT
+_pg_bin() {
+    local b=$1; shift
+    "$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)/$b" "$@"
+}
+if [ "$TEST_DB" = pg ] && [ ! -S "${LANDFALL_TEST_PG:-/nonexistent}/.s.PGSQL.5432" ]; then
+    echo "LANDFALL_TEST_DB=pg needs LANDFALL_TEST_PG, the directory of a server started with" \
+        "'scripts/pg start DIR' (got '${LANDFALL_TEST_PG:-}')" >&2
+    exit 1
+fi
+
+# scratch_store NAME: the address of a new, empty store named NAME: $SCRATCH/NAME.db on SQLite
+# (not created: landfall makes it), a new database on PostgreSQL.
+scratch_store() {
+    if [ "$TEST_DB" = pg ]; then
+        local d="lft_${SCRATCH##*.}_$1"
+        _pg_bin createdb -h "$LANDFALL_TEST_PG" -U landfall "$d" || return 1
+        echo "$d" >>"$SCRATCH/.pg_dbs" # a file: scratch_store often runs in a $(subshell)
+        echo "postgresql:///$d?host=$LANDFALL_TEST_PG&user=landfall"
+    else
+        echo "$SCRATCH/$1.db"
+    fi
+}
+
+# store_sql [-separator S | -csv] DB SQL: runs SQL (SQLite's dialect) on the store DB and prints
+# its rows as sqlite3 does. DB is a file, or a postgresql:// URL: then SQL runs on a SQLite copy
+# of that database (_pg_mirror), so that a test's checks are written once, in one dialect, and
+# read the rows PostgreSQL holds.
+store_sql() {
+    local opt=(-separator '|')
+    if [ "$1" = -separator ]; then opt=(-separator "$2"); shift 2; fi
+    if [ "$1" = -csv ]; then opt=(-csv); shift; fi
+    case $1 in
+    postgres://* | postgresql://*)
+        local m
+        m=$(_pg_mirror "$1") || { echo "store_sql: cannot copy '$1' to SQLite" >&2; return 1; }
+        sqlite3 "${opt[@]}" "$m" "$2" ;;
+    *) sqlite3 "${opt[@]}" "$1" "$2" ;;
+    esac
+}
+
+# pg_sql URL SQL: runs SQL (PostgreSQL's dialect) on the database URL itself: rows as store_sql
+# prints them (fields separated by |), for what only PostgreSQL has (its catalogue).
+pg_sql() {
+    _pg_bin psql -X -q -A -t -v ON_ERROR_STOP=1 -F '|' -d "$1" <<<"$2"
+}
+
+# _pg_mirror URL: prints the path of a SQLite store holding the rows of the PostgreSQL store URL:
+# SQLite's schema (tests/cli/store/schema.sh proves the two equal: same tables, columns in the
+# same order), every table copied with COPY … CSV (NULL written as \N, set back to NULL after
+# the import; SQLite's column types make numbers of the text as its engine would store them).
+# Made again when the store changed: the change log (every write of the model's rows but events
+# logs a row), the events or the API keys (not logged) changed. A test's own writes to the copy (a scratch table) last until then.
+_pg_mirror() {
+    local url=$1 m stamp t
+    m="$SCRATCH/.mirror-$(printf %s "$url" | md5sum | cut -c1-12).db"
+    stamp=$(_pg_bin psql -X -q -A -t -d "$url" -c "SELECT (SELECT COALESCE(max(seq), 0) FROM
+        changes) || ' ' || (SELECT COALESCE(max(id), 0) || ' ' || count(*) FROM events) || ' ' ||
+        (SELECT count(*) || ' ' || count(revoked_at) FROM api_keys)" 2>/dev/null) || stamp=none
+    if [ -f "$m" ] && [ "$(cat "$m.stamp" 2>/dev/null)" = "$stamp" ]; then
+        echo "$m"
+        return
+    fi
+    rm -f "$m"
+    if [ "$stamp" = none ]; then # not a landfall store (yet): an empty SQLite file, as a new one
+        : >"$m"
+    else
+        if [ ! -f "$SCRATCH/.mirror-schema.db" ]; then
+            "$LANDFALL" --db "$SCRATCH/.mirror-schema.db" workspace --time-zone UTC >/dev/null ||
+                return 1
+        fi
+        if [ ! -f "$SCRATCH/.mirror-nulls.sql" ]; then
+            sqlite3 "$SCRATCH/.mirror-schema.db" "SELECT 'UPDATE ' || m.name || ' SET ' || c.name ||
+                ' = NULL WHERE ' || c.name || ' = ''\\N'';' FROM sqlite_master m,
+                pragma_table_info(m.name) c WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%'" \
+                >"$SCRATCH/.mirror-nulls.sql" || return 1
+        fi
+        cp "$SCRATCH/.mirror-schema.db" "$m"
+        mkdir -p "$SCRATCH/.mirror-csv"
+        local tables
+        tables=$(sqlite3 "$m" "SELECT name FROM sqlite_master WHERE type = 'table'
+                               AND name NOT LIKE 'sqlite_%'")
+        for t in $tables; do
+            printf '\\copy (SELECT * FROM %s) TO %s WITH (FORMAT csv, NULL %s)\n' "$t" \
+                "'$SCRATCH/.mirror-csv/$t.csv'" "'\N'"
+        done | _pg_bin psql -X -q -v ON_ERROR_STOP=1 -d "$url" || return 1
+        {
+            echo "PRAGMA foreign_keys = OFF; PRAGMA ignore_check_constraints = ON;"
+            echo "BEGIN;"
+            for t in $tables; do
+                echo "DELETE FROM $t;"
+                echo ".import --csv '$SCRATCH/.mirror-csv/$t.csv' $t"
+            done
+            cat "$SCRATCH/.mirror-nulls.sql"
+            echo "COMMIT;"
+        } | sqlite3 -bail "$m" || return 1
+    fi
+    echo "$stamp" >"$m.stamp"
+    echo "$m"
+}
+
+# store_intact DB: prints "ok" when the store passes its engine's own check: SQLite's PRAGMA
+# integrity_check; on PostgreSQL amcheck's bt_index_check of every B-tree index (each index
+# agrees with its ordering; an error otherwise).
+store_intact() {
+    case $1 in
+    postgres://* | postgresql://*)
+        _pg_bin psql -X -q -A -t -v ON_ERROR_STOP=1 -d "$1" 2>&1 <<'SQL' | sort -u
+SET client_min_messages = warning;
+CREATE EXTENSION IF NOT EXISTS amcheck;
+SELECT 'ok' FROM (SELECT bt_index_check(c.oid) FROM pg_index i
+    JOIN pg_class c ON c.oid = i.indexrelid JOIN pg_am am ON am.oid = c.relam
+    WHERE am.amname = 'btree' AND c.relkind = 'i' AND c.relnamespace = 'public'::regnamespace) x;
+SQL
+        ;;
+    *) sqlite3 "$1" "PRAGMA integrity_check" ;;
+    esac
+}
+
+# need_sqlite WHY: the test is SQLite's by nature (a file, its WAL, its pragmas): on another
+# engine it is skipped (exit 77) with a line saying why.
+need_sqlite() {
+    if [ "$TEST_DB" != sqlite ]; then
+        echo "SKIP: $(basename "$0") is SQLite's by nature ($*), and the suite runs on $TEST_DB"
+        exit 77
+    fi
+}
+
+# on_sqlite: true when the suite runs on SQLite (for checks of a file that only SQLite has)
+on_sqlite() { [ "$TEST_DB" = sqlite ]; }
+
+LANDFALL_DB=$(scratch_store test) || exit 1
+export LANDFALL_DB
 _passed=0
 _failed=0
 

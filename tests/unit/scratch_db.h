@@ -1,25 +1,101 @@
-/* scratch_db.h - a store file of the test's own in /tmp: its name (one per process, so that
- * suites run in parallel), its removal with SQLite's side files, and a look inside it. */
+/* scratch_db.h - a store of the test's own: its address (one per process, so that suites run in
+ * parallel), its removal, and a look inside it. On SQLite (the default) a file in /tmp; with
+ * LANDFALL_TEST_DB=pg a fresh database on the server of $LANDFALL_TEST_PG (a directory made by
+ * `scripts/pg start`, as scripts/test does). */
 #ifndef TESTS_UNIT_SCRATCH_DB_H
 #define TESTS_UNIT_SCRATCH_DB_H
 
 #include <criterion/criterion.h>
+#include <libpq-fe.h>
 #include <sqlite3.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
-/* Names /tmp/landfall-WHAT-PID.db in path[n] and removes what a killed run left there. */
+/* The longest address scratch_db_name makes: a PostgreSQL URL holds the server's directory. */
+#define SCRATCH_DB_MAX 320
+
+/* True when the suite runs on PostgreSQL (LANDFALL_TEST_DB=pg). */
+static inline bool scratch_db_pg(void)
+{
+    const char *e = getenv("LANDFALL_TEST_DB");
+    return e && strcmp(e, "pg") == 0;
+}
+
+/* Skips the current test on PostgreSQL: it is SQLite's by nature (WHY: a file, its pragmas). */
+#define scratch_db_need_sqlite(why)                                                            \
+    do {                                                                                       \
+        if (scratch_db_pg())                                                                   \
+            cr_skip_test("SQLite's by nature (%s), and the suite runs on PostgreSQL", why);    \
+    } while (0)
+
+/* Ignores the server's notices ("database … does not exist, skipping"). */
+static inline void scratch_db_quiet(void *arg, const char *message)
+{
+    (void)arg;
+    (void)message;
+}
+
+/* Runs one command on the server's `postgres` database (to make or drop a test's database). */
+static inline void scratch_db_admin(const char *sql)
+{
+    const char *dir = getenv("LANDFALL_TEST_PG");
+    char url[SCRATCH_DB_MAX];
+    cr_assert(dir && *dir, "LANDFALL_TEST_DB=pg needs LANDFALL_TEST_PG, the directory of a "
+                           "server started with 'scripts/pg start DIR'");
+    snprintf(url, sizeof(url), "postgresql:///postgres?host=%s&user=landfall", dir);
+    PGconn *c = PQconnectdb(url);
+    cr_assert_eq(PQstatus(c), CONNECTION_OK, "%s", PQerrorMessage(c));
+    PQsetNoticeProcessor(c, scratch_db_quiet, NULL);
+    PGresult *r = PQexec(c, sql);
+    cr_assert_eq(PQresultStatus(r), PGRES_COMMAND_OK, "%s: %s", sql, PQerrorMessage(c));
+    PQclear(r);
+    PQfinish(c);
+}
+
+/* The database name of a PostgreSQL address made by scratch_db_name (between "///" and "?"). */
+static inline void scratch_db_pg_name(const char *url, char *name, size_t n)
+{
+    const char *p = strstr(url, "///"), *q;
+    cr_assert(p, "'%s' is no scratch database", url);
+    p += 3;
+    q = strchr(p, '?');
+    snprintf(name, n, "%.*s", (int)(q ? q - p : (ptrdiff_t)strlen(p)), p);
+}
+
+/* Names the store in path[n]: /tmp/landfall-WHAT-PID.db, whose leftovers of a killed run are
+ * removed, or the new database lfu_WHAT_PID on PostgreSQL. */
 static inline void scratch_db_name(char *path, size_t n, const char *what)
 {
+    if (scratch_db_pg()) {
+        char sql[160];
+        snprintf(path, n, "postgresql:///lfu_%s_%d?host=%s&user=landfall", what, (int)getpid(),
+                 getenv("LANDFALL_TEST_PG") ? getenv("LANDFALL_TEST_PG") : "");
+        snprintf(sql, sizeof(sql), "DROP DATABASE IF EXISTS lfu_%s_%d WITH (FORCE)", what,
+                 (int)getpid());
+        scratch_db_admin(sql);
+        snprintf(sql, sizeof(sql), "CREATE DATABASE lfu_%s_%d", what, (int)getpid());
+        scratch_db_admin(sql);
+        return;
+    }
     snprintf(path, n, "/tmp/landfall-%s-%d.db", what, (int)getpid());
     unlink(path);
 }
 
-/* Removes the store file and its -wal and -shm. */
+/* Removes the store: the file and its -wal and -shm, or the database. */
 static inline void scratch_db_remove(const char *path)
 {
-    char p[128];
+    char p[SCRATCH_DB_MAX + 8];
+    if (scratch_db_pg()) {
+        char name[128];
+        scratch_db_pg_name(path, name, sizeof(name));
+        snprintf(p, sizeof(p), "DROP DATABASE IF EXISTS %s WITH (FORCE)", name);
+        scratch_db_admin(p);
+        return;
+    }
     unlink(path);
     snprintf(p, sizeof(p), "%s-wal", path);
     unlink(p);
@@ -27,9 +103,41 @@ static inline void scratch_db_remove(const char *path)
     unlink(p);
 }
 
-/* The integer the query's first row starts with, read through a connection of its own. */
+/* Runs a command on the store through a connection of its own. */
+static inline void scratch_db_exec(const char *path, const char *sql)
+{
+    if (scratch_db_pg()) {
+        PGconn *c = PQconnectdb(path);
+        cr_assert_eq(PQstatus(c), CONNECTION_OK, "%s", PQerrorMessage(c));
+        PGresult *r = PQexec(c, sql);
+        cr_assert_eq(PQresultStatus(r), PGRES_COMMAND_OK, "%s: %s", sql, PQerrorMessage(c));
+        PQclear(r);
+        PQfinish(c);
+        return;
+    }
+    sqlite3 *db;
+    cr_assert_eq(sqlite3_open(path, &db), SQLITE_OK);
+    cr_assert_eq(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK, "%s: %s", sql,
+                 sqlite3_errmsg(db));
+    sqlite3_close(db);
+}
+
+/* The integer the query's first row starts with, read through a connection of its own (a
+ * PostgreSQL boolean, t or f, reads as SQLite's 1 or 0). */
 static inline int64_t scratch_db_int(const char *path, const char *sql)
 {
+    if (scratch_db_pg()) {
+        PGconn *c = PQconnectdb(path);
+        cr_assert_eq(PQstatus(c), CONNECTION_OK, "%s", PQerrorMessage(c));
+        PGresult *r = PQexec(c, sql);
+        cr_assert_eq(PQresultStatus(r), PGRES_TUPLES_OK, "%s: %s", sql, PQerrorMessage(c));
+        cr_assert(PQntuples(r) > 0, "%s", sql);
+        const char *t = PQgetvalue(r, 0, 0);
+        int64_t v = strcmp(t, "t") == 0 ? 1 : strtoll(t, NULL, 10);
+        PQclear(r);
+        PQfinish(c);
+        return v;
+    }
     sqlite3 *db;
     sqlite3_stmt *q;
     cr_assert_eq(sqlite3_open(path, &db), SQLITE_OK);

@@ -2,10 +2,11 @@
 # replace.sh - a store that holds data is refused without --replace (exit 2, data intact); with it
 # the data is replaced by exactly what a fresh store gets; bad options are usage errors (exit 2).
 source "$(dirname "$0")/../lib.sh"
+db_fresh=$(scratch_store fresh) || exit 1
 
-db=$SCRATCH/demo.db
+db=$(scratch_store demo) || exit 1
 fingerprint() {
-    sqlite3 "$1" "SELECT (SELECT count(*) FROM accounts) || ' ' || (SELECT count(*) FROM events)
+    store_sql "$1" "SELECT (SELECT count(*) FROM accounts) || ' ' || (SELECT count(*) FROM events)
         || ' ' || (SELECT sum(mrr) FROM accounts) || ' ' || (SELECT sum(ts % 1000003) FROM events)"
 }
 
@@ -26,13 +27,13 @@ check_eq "global --db: refused too" 2 "$rc"
 
 run_lf demo --db "$db" --accounts 40 --seed 6 --end 2024-06-30 --replace
 check_eq "--replace exits 0" 0 "$rc"
-run_lf demo --db "$SCRATCH/fresh.db" --accounts 40 --seed 6 --end 2024-06-30
-check_eq "the replaced store = a fresh store of the same seed" "$(fingerprint "$SCRATCH/fresh.db")" \
+run_lf demo --db "$db_fresh" --accounts 40 --seed 6 --end 2024-06-30
+check_eq "the replaced store = a fresh store of the same seed" "$(fingerprint "$db_fresh")" \
     "$(fingerprint "$db")"
 check "seed 6 differs from seed 5" test "$(fingerprint "$db")" != "$before"
 check_eq "no stray rows: event names as in the fresh store" \
-    "$(sqlite3 "$SCRATCH/fresh.db" 'SELECT count(*) FROM event_names')" \
-    "$(sqlite3 "$db" 'SELECT count(*) FROM event_names')"
+    "$(store_sql "$db_fresh" 'SELECT count(*) FROM event_names')" \
+    "$(store_sql "$db" 'SELECT count(*) FROM event_names')"
 
 # Usage errors leave the store alone and exit 2.
 after=$(fingerprint "$db")

@@ -3,9 +3,10 @@
 # the history spans the months asked for, and the rows keep the rules the reports rely on. Every
 # figure is recomputed with plain SQL through the sqlite3 CLI.
 source "$(dirname "$0")/../lib.sh"
+db_short=$(scratch_store short) || exit 1
 
-db=$SCRATCH/demo.db
-q() { sqlite3 "$db" "$1"; }
+db=$(scratch_store demo) || exit 1
+q() { store_sql "$db" "$1"; }
 day=86400000
 # date -u -d 2024-06-30 +%s = 1719705600; the default 18 months start at 2022-12-01 = 1669852800
 end=1719705600000
@@ -119,9 +120,9 @@ check_eq "events of a contact of another account" 0 \
 check "at least 13 event names" test "$(q 'SELECT count(*) FROM event_names')" -ge 13
 
 # --months 12: a 12-month window (from 2023-06-01 = 1685577600).
-run_lf demo --db "$SCRATCH/short.db" --accounts 50 --months 12 --end 2024-06-30
+run_lf demo --db "$db_short" --accounts 50 --months 12 --end 2024-06-30
 check_eq "--months 12 exits 0" 0 "$rc"
 check "--months 12: nothing before 2023-06-01" \
-    test "$(sqlite3 "$SCRATCH/short.db" 'SELECT min(ts) FROM events')" -ge 1685577600000
+    test "$(store_sql "$db_short" 'SELECT min(ts) FROM events')" -ge 1685577600000
 
 finish

@@ -13,7 +13,7 @@ NOW=2026-06-01
 ms() { echo "$(date -u -d "$1" +%s)000"; }
 NOW_MS=$(ms $NOW)
 DAY=86400000
-sql() { sqlite3 -separator , "$DB" "$1"; }
+sql() { store_sql -separator , "$DB" "$1"; }
 lf() { "$LANDFALL" "$@" --now $NOW --csv --no-snapshot 2>"$SCRATCH/err" | tail -n +2; }
 
 run_lf demo --accounts 200 --seed 5 --end $NOW

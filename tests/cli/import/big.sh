@@ -27,11 +27,11 @@ check_eq "summary" \
 check_eq "the bad row's line" "big.csv:$((bad + 2)):value: 'bad' is not a number" \
     "$(grep -v 'stub account' err.txt)"
 check_eq "rows that landed" "$((n - 1))|5000|500" \
-    "$(sqlite3 "$LANDFALL_DB" "SELECT (SELECT count(*) FROM events),
+    "$(store_sql "$LANDFALL_DB" "SELECT (SELECT count(*) FROM events),
         (SELECT count(*) FROM contacts), (SELECT count(*) FROM accounts)")"
 # the last row made it whole: its note ends with its index
 check_eq "the last row" "$((n - 1))" \
-    "$(sqlite3 "$LANDFALL_DB" "SELECT substr(json_extract(props, '$.note'), 901) FROM events
+    "$(store_sql "$LANDFALL_DB" "SELECT substr(json_extract(props, '$.note'), 901) FROM events
         ORDER BY ts DESC LIMIT 1")"
 if [ "${LANDFALL_SANITIZED:-none}" = none ]; then
     rss_kb=$(tail -n 1 rss.txt) # time(1) adds a line about the exit status first

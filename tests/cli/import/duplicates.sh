@@ -4,7 +4,7 @@
 # changes nothing. Events keep their first message id (an event is never rewritten).
 source "$(dirname "$0")/../lib.sh"
 
-q() { sqlite3 "$LANDFALL_DB" "$1"; }
+q() { store_sql "$LANDFALL_DB" "$1"; }
 ms() { sqlite3 :memory: "SELECT CAST(strftime('%s', '$1') AS INTEGER) * 1000"; }
 cd "$SCRATCH" || exit 1
 
@@ -26,7 +26,7 @@ for round in 1 2; do
 done
 check_eq "round 2 changes nothing" \
     "dup.csv: 3 rows, 0 inserted, 0 updated, 3 unchanged, 0 rejected" "$out"
-run_lf --db first.db import accounts dup.csv
+run_lf --db "$(scratch_store first)" import accounts dup.csv
 check_eq "round 1 summary" "dup.csv: 3 rows, 2 inserted, 0 updated, 1 unchanged, 0 rejected" "$out"
 
 # a repeated row that refers to an unknown account creates no stub when a later row wins

@@ -8,7 +8,7 @@ source "$(dirname "$0")/../lib.sh"
 dump() {
     local t
     for t in accounts contacts mrr_changes orders events touchpoints responses; do
-        sqlite3 "$LANDFALL_DB" "SELECT '$t', * FROM $t ORDER BY id"
+        store_sql "$LANDFALL_DB" "SELECT '$t', * FROM $t ORDER BY id"
     done
 }
 cp "$TESTDATA"/import/*.csv "$SCRATCH"/
@@ -81,7 +81,7 @@ check_eq "good + missing: exit 3" 3 "$rc"
 check_eq "good + missing: the good file's summary" \
     "new1.csv: 1 row, 1 inserted, 0 updated, 0 unchanged, 0 rejected" "$out"
 check_eq "good + missing: the good file committed" "New One" \
-    "$(sqlite3 "$LANDFALL_DB" "SELECT name FROM accounts WHERE ext_id = 'n1'")"
+    "$(store_sql "$LANDFALL_DB" "SELECT name FROM accounts WHERE ext_id = 'n1'")"
 printf 'id,mrr\nn2,5\nn3,x\n' > partial.csv
 run_lf import accounts partial.csv new1.csv
 check_eq "partial + good: exit 1" 1 "$rc"

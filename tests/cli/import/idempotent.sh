@@ -8,7 +8,7 @@ dump() {
     local t
     for t in accounts contacts mrr_changes orders event_names events touchpoints surveys \
         responses; do
-        sqlite3 "$LANDFALL_DB" "SELECT '$t', * FROM $t ORDER BY id"
+        store_sql "$LANDFALL_DB" "SELECT '$t', * FROM $t ORDER BY id"
     done
 }
 cp "$TESTDATA"/import/* "$SCRATCH"/
@@ -42,5 +42,5 @@ done
 # acme, beta, kyoto, the stubs newco and walkin, and globex from Segment; events m1, m2, one
 # derived (the NDJSON twins of all three match them), ev1-ev4 from Segment
 check_eq "the store holds the data" "6|7" \
-    "$(sqlite3 "$LANDFALL_DB" "SELECT (SELECT count(*) FROM accounts), (SELECT count(*) FROM events)")"
+    "$(store_sql "$LANDFALL_DB" "SELECT (SELECT count(*) FROM accounts), (SELECT count(*) FROM events)")"
 finish

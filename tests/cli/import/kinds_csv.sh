@@ -3,7 +3,7 @@
 # against hand-worked amounts and SQLite's own reading of the same times.
 source "$(dirname "$0")/../lib.sh"
 
-q() { sqlite3 "$LANDFALL_DB" "$1"; }
+q() { store_sql "$LANDFALL_DB" "$1"; }
 # ms TIME: the instant as SQLite reads it, in milliseconds (independent of landfall's parser)
 ms() { sqlite3 :memory: "SELECT CAST(strftime('%s', '$1') AS INTEGER) * 1000"; }
 

@@ -9,33 +9,36 @@ dump() {
     local t
     for t in accounts contacts mrr_changes orders event_names events touchpoints responses; do
         echo "== $t"
-        sqlite3 "$1" "SELECT * FROM $t ORDER BY id"
+        store_sql "$1" "SELECT * FROM $t ORDER BY id"
     done
 }
 
 cp "$TESTDATA"/import/*.csv "$TESTDATA"/import/*.ndjson "$SCRATCH"/
 cd "$SCRATCH" || exit 1
+csv_db=$(scratch_store csv) && ndjson_db=$(scratch_store ndjson) && csv2_db=$(scratch_store csv2) ||
+    exit 1
 kinds="accounts contacts mrr_changes orders events touchpoints responses"
 
 for k in $kinds; do
-    run_lf --db csv.db import "$k" "$k.csv"
+    run_lf --db "$csv_db" import "$k" "$k.csv"
     check_eq "$k.csv: exit" 0 "$rc"
 done
 for k in $kinds; do
-    run_lf --db ndjson.db import "$k" "$k.ndjson"
+    run_lf --db "$ndjson_db" import "$k" "$k.ndjson"
     check_eq "$k.ndjson: exit" 0 "$rc"
-    csv_summary=$("$LANDFALL" --db csv2.db import "$k" "$k.csv" 2>/dev/null)
+    csv_summary=$("$LANDFALL" --db "$csv2_db" import "$k" "$k.csv" 2>/dev/null)
     check_eq "$k.ndjson: summary as for CSV" "${csv_summary/$k.csv/$k.ndjson}" "$out"
 done
 check_eq "accounts.ndjson: its blank line is no row" \
     "accounts.ndjson: 3 rows, 3 inserted, 0 updated, 0 unchanged, 0 rejected" \
-    "$("$LANDFALL" --db ndjson3.db import accounts accounts.ndjson)"
-check_eq "NDJSON tables equal CSV tables" "$(dump csv.db)" "$(dump ndjson.db)"
-check_eq "the dump is not empty" "3" "$(sqlite3 ndjson.db "SELECT count(*) FROM events")"
+    "$("$LANDFALL" --db "$(scratch_store ndjson3)" import accounts accounts.ndjson)"
+check_eq "NDJSON tables equal CSV tables" "$(dump "$csv_db")" "$(dump "$ndjson_db")"
+check_eq "the dump is not empty" "3" "$(store_sql "$ndjson_db" "SELECT count(*) FROM events")"
 
 # ---- Segment calls (events kind): group, identify, track, page, a retried track ----
-export LANDFALL_DB=$SCRATCH/segment.db
-q() { sqlite3 "$LANDFALL_DB" "$1"; }
+LANDFALL_DB=$(scratch_store segment) || exit 1
+export LANDFALL_DB
+q() { store_sql "$LANDFALL_DB" "$1"; }
 run_lf import events segment.ndjson
 check_eq "segment: exit" 0 "$rc"
 # 7 calls: 6 new rows; line 7 repeats messageId ev1 and changes nothing; globex is new

@@ -4,7 +4,7 @@
 # lose the byte-order mark and the header each part starts with.
 source "$(dirname "$0")/../lib.sh"
 
-q() { sqlite3 "$LANDFALL_DB" "$1"; }
+q() { store_sql "$LANDFALL_DB" "$1"; }
 cd "$SCRATCH" || exit 1
 why='a character after the closing quote (a quote inside a quoted field is written twice: "")'
 

@@ -8,12 +8,12 @@ cd "$SCRATCH" || exit 1
 size=$(stat -c %s accounts.csv)
 
 # script(1) runs the command on a pseudo-terminal
-script -qec "'$LANDFALL' --db '$SCRATCH/tty.db' import accounts accounts.csv" /dev/null > tty.txt
+script -qec "'$LANDFALL' --db '$(scratch_store tty)' import accounts accounts.csv" /dev/null > tty.txt
 check "a terminal shows the bar at 100% of the file's $size bytes" \
     grep -q "accounts.csv *\[#*\] 100%  $size/$size" tty.txt
 check "the summary follows" grep -q "accounts.csv: 3 rows, 3 inserted" tty.txt
 
-script -qec "'$LANDFALL' --db '$SCRATCH/quiet.db' import --quiet accounts accounts.csv" /dev/null \
+script -qec "'$LANDFALL' --db '$(scratch_store quiet)' import --quiet accounts accounts.csv" /dev/null \
     > quiet.txt
 check "--quiet draws no bar" test "$(grep -c '100%' quiet.txt)" -eq 0
 

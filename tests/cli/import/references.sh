@@ -4,7 +4,7 @@
 # be made up (a touchpoint, a contact's missing account) reject the row.
 source "$(dirname "$0")/../lib.sh"
 
-q() { sqlite3 "$LANDFALL_DB" "$1"; }
+q() { store_sql "$LANDFALL_DB" "$1"; }
 cd "$SCRATCH" || exit 1
 
 cat > ev.csv <<'CSV'

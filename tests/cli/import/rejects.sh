@@ -4,7 +4,7 @@
 # and what was stored before stays as it was.
 source "$(dirname "$0")/../lib.sh"
 
-q() { sqlite3 "$LANDFALL_DB" "$1"; }
+q() { store_sql "$LANDFALL_DB" "$1"; }
 cp "$TESTDATA"/import/* "$SCRATCH"/
 cd "$SCRATCH" || exit 1
 

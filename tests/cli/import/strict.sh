@@ -6,7 +6,7 @@ source "$(dirname "$0")/../lib.sh"
 dump() {
     local t
     for t in accounts contacts mrr_changes orders events touchpoints responses; do
-        sqlite3 "$LANDFALL_DB" "SELECT '$t', * FROM $t ORDER BY id"
+        store_sql "$LANDFALL_DB" "SELECT '$t', * FROM $t ORDER BY id"
     done
 }
 cp "$TESTDATA"/import/*.csv "$SCRATCH"/
@@ -37,11 +37,11 @@ check_eq "strict stub: nothing written, no stub" "$before" "$(dump)"
 # a good file under --strict imports as usual
 run_lf import --strict contacts contacts.csv
 check_eq "strict good: exit 0" 0 "$rc"
-check_eq "strict good: rows" 3 "$(sqlite3 "$LANDFALL_DB" "SELECT count(*) FROM contacts")"
+check_eq "strict good: rows" 3 "$(store_sql "$LANDFALL_DB" "SELECT count(*) FROM contacts")"
 
 # without --strict the same bad file commits its good rows
 run_lf import accounts accounts_bad.csv
 check_eq "lenient: exit 1" 1 "$rc"
 check_eq "lenient: good rows in" 2 \
-    "$(sqlite3 "$LANDFALL_DB" "SELECT count(*) FROM accounts WHERE ext_id LIKE 'ok%'")"
+    "$(store_sql "$LANDFALL_DB" "SELECT count(*) FROM accounts WHERE ext_id LIKE 'ok%'")"
 finish

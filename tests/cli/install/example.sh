@@ -106,7 +106,7 @@ check_eq "the Makefile's build prints the same" "$out" "$(cat "$SCRATCH/mk.out")
 # The rows against SQL: the window is [2025-06-01, 2026-06-30) (from defaults to the start of the
 # month 12 months before to, and to to now); promoters score 9-10, passives 7-8, detractors 0-6.
 F=$(($(date -u -d 2025-06-01 +%s) * 1000)) T=$(($(date -u -d 2026-06-30 +%s) * 1000))
-expected=$(sqlite3 -separator ' ' "$LANDFALL_DB" "
+expected=$(store_sql -separator ' ' "$LANDFALL_DB" "
 SELECT q, COUNT(*), SUM(score >= 9), SUM(score BETWEEN 7 AND 8), SUM(score <= 6)
 FROM (SELECT r.score, strftime('%Y', r.ts / 1000, 'unixepoch') || '-Q' ||
              ((strftime('%m', r.ts / 1000, 'unixepoch') + 2) / 3) AS q

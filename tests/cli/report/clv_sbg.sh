@@ -100,7 +100,8 @@ check_num "CLV = 10000 × 12 months × 0.5 × DERL (cents)" \
     "$(awk -v d="$derl" 'BEGIN { print 10000 * 12 * 0.5 * d }')" "$(jq -r '.clv' <<<"$acct")" 0.5
 
 # ---- the lifetimes are survival's: the demo business ----
-export LANDFALL_DB="$SCRATCH/demo.db"
+LANDFALL_DB=$(scratch_store demo) || exit 1 # a new store (a database on PostgreSQL)
+export LANDFALL_DB
 run_lf demo --accounts 300 --seed 7 --end 2026-06-30
 check_eq "demo" 0 "$rc"
 run_lf clv --model sbg --by segment --now 2026-06-30 --csv

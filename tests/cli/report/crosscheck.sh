@@ -13,7 +13,7 @@ ms() {
 # are the same and every number agrees (check_num; both empty passes too).
 compare() {
     local what=$1 sql=$2 filter=$3
-    sqlite3 -separator $'\t' "$LANDFALL_DB" "$sql" | LC_ALL=C sort >"$SCRATCH/sql.tsv"
+    store_sql -separator $'\t' "$LANDFALL_DB" "$sql" | LC_ALL=C sort >"$SCRATCH/sql.tsv"
     jq -r "$filter | map(if . == null then \"\" else . end) | @tsv" <<<"$out" |
         LC_ALL=C sort >"$SCRATCH/lf.tsv"
     check_eq "$what: row keys" "$(cut -f1 "$SCRATCH/sql.tsv")" "$(cut -f1 "$SCRATCH/lf.tsv")"

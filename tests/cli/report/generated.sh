@@ -12,9 +12,9 @@ for kind in accounts contacts mrr_changes orders touchpoints responses; do
 done
 # Every generated row made it into the store (the SQL below reads the store, not the CSVs).
 check_eq "mrr changes stored" "$(($(wc -l <"$SCRATCH/mrr_changes.csv") - 1))" \
-    "$(sqlite3 "$LANDFALL_DB" 'SELECT COUNT(*) FROM mrr_changes')"
+    "$(store_sql "$LANDFALL_DB" 'SELECT COUNT(*) FROM mrr_changes')"
 check_eq "responses stored" "$(($(wc -l <"$SCRATCH/responses.csv") - 1))" \
-    "$(sqlite3 "$LANDFALL_DB" 'SELECT COUNT(*) FROM responses')"
+    "$(store_sql "$LANDFALL_DB" 'SELECT COUNT(*) FROM responses')"
 
 crosscheck 2025-07-01 2026-07-01
 crosscheck 2025-01-15 2026-03-10

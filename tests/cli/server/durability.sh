@@ -16,7 +16,7 @@ acked=$(wc -l <"$SCRATCH/acks")
 check "at least 20 batches were acknowledged" test "$acked" -ge 20
 
 # every acknowledged batch is there in full: 50 events each, by message id
-check_eq "the database is intact" ok "$(sql "PRAGMA integrity_check")"
+check_eq "the database is intact" ok "$(store_intact "$LANDFALL_DB")"
 missing=0
 while read -r n; do
     got=$(sql "SELECT count(*) FROM events WHERE message_id LIKE 'dur-$n-%'")
@@ -32,5 +32,5 @@ http POST /v1/batch -u "$w:" "${JSON[@]}" -d '{"batch": [{"type": "track", "user
 check_eq "after the restart a batch is stored" "200 1" "$status $(jfield '$.inserted')"
 check_eq "... next to the others" $((total + 1)) "$(sql "SELECT count(*) FROM events")"
 serve_stop
-check_eq "the store is intact after all" ok "$(sql "PRAGMA integrity_check")"
+check_eq "the store is intact after all" ok "$(store_intact "$LANDFALL_DB")"
 finish

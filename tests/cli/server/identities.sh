@@ -86,8 +86,10 @@ check_eq "the CLI agrees" 1 "$("$LANDFALL" usage dau --from 2026-01-05 --to 2026
     --now 2026-01-06 --csv | sed -n 2p | cut -d, -f2)"
 
 # another process merges: a snapshot made before it is stale, the next CLI rebuilds
+snap=() # beside the store file on SQLite; a server database has none unless --snapshot names it
+on_sqlite || snap=(--snapshot "$SCRATCH/store.engine")
 cli_dau() {
-    "$LANDFALL" usage dau --from 2026-01-05 --to 2026-01-06 --now 2026-01-06 --csv 2>>"$SCRATCH/cli.err" |
+    "$LANDFALL" usage dau "${snap[@]}" --from 2026-01-05 --to 2026-01-06 --now 2026-01-06 --csv 2>>"$SCRATCH/cli.err" |
         sed -n 2p | cut -d, -f2
 }
 printf '%s\n' "$(track m7 anonymousId anon-3)" >"$SCRATCH/later.ndjson"

@@ -48,7 +48,7 @@ jlen() {
 
 # sql QUERY: runs a query on the test's store.
 sql() {
-    sqlite3 "$LANDFALL_DB" "$1"
+    store_sql "$LANDFALL_DB" "$1"
 }
 
 # new_key SCOPE: prints a new key.

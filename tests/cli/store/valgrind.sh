@@ -24,7 +24,7 @@ vg() {
 }
 
 vg demo demo --accounts 30 --seed 2 --months 12 --end 2026-01-01
-check_eq "the demo wrote accounts" 30 "$(sqlite3 "$LANDFALL_DB" 'SELECT count(*) FROM accounts')"
+check_eq "the demo wrote accounts" 30 "$(store_sql "$LANDFALL_DB" 'SELECT count(*) FROM accounts')"
 for r in nps csat ces churn mrr churn-reasons repeat acquisition clv; do
     vg "report-$r" report "$r" --by month --now 2026-01-01 --json
 done

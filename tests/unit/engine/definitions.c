@@ -14,7 +14,7 @@
 #include "engine/engine.h"
 #include "store/store.h"
 
-static char path[64];
+static char path[SCRATCH_DB_MAX];
 static struct store *st;
 static int64_t ws;
 static struct lf_err err;

@@ -10,7 +10,7 @@
 #include "store/store.h"
 #include "../scratch_db.h"
 
-static char path[64];
+static char path[SCRATCH_DB_MAX];
 static struct store *st;
 static int64_t ws;
 static struct lf_err err;

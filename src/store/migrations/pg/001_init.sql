@@ -1,5 +1,5 @@
 -- 001_init.sql (PostgreSQL) - the twin of sqlite/001_init.sql: the same tables, columns and
--- constraints in PostgreSQL's types (tests/unit/store/schema.c compares the two). Times are
+-- constraints in PostgreSQL's types (tests/cli/store/schema.sh compares the two). Times are
 -- int64 ms since the epoch (UTC); money is int64 minor units.
 --
 -- Ready for Citus (docs/scale-out.md): every table carries workspace_id, the distribution
