@@ -213,6 +213,8 @@ static enum MHD_Result send_answer(struct conn *c)
     }
     if (r->allow)
         MHD_add_response_header(resp, MHD_HTTP_HEADER_ALLOW, r->allow);
+    if (r->cors)
+        MHD_add_response_header(resp, MHD_HTTP_HEADER_ACCESS_CONTROL_ALLOW_ORIGIN, "*");
     enum MHD_Result ret = MHD_queue_response(c->mc, (unsigned)r->status, resp);
     MHD_destroy_response(resp);
     c->answered = true;
@@ -292,6 +294,7 @@ static enum MHD_Result count_header(void *cls, enum MHD_ValueKind kind, const ch
 static bool check_body_headers(struct conn *c)
 {
     static const char *const json[] = {"application/json", "text/plain", NULL};
+    static const char *const form[] = {"application/x-www-form-urlencoded", NULL};
     static const char *const posthog[] = {"application/json", "text/plain",
                                           "application/x-www-form-urlencoded", NULL};
     struct http_req *r = &c->r;
@@ -320,11 +323,14 @@ static bool check_body_headers(struct conn *c)
         return false;
     }
     const char *ct = http_header(r, MHD_HTTP_HEADER_CONTENT_TYPE);
-    if (ct && !http_media_type_is(ct, r->route->body == BODY_POSTHOG ? posthog : json)) {
+    const char *const *types = r->route->body == BODY_POSTHOG ? posthog
+                               : r->route->body == BODY_FORM  ? form
+                                                              : json;
+    if (ct && !http_media_type_is(ct, types)) {
         http_fail(r, HE_MEDIA_TYPE, NULL, "the body must be %s, not '%.60s'",
-                  r->route->body == BODY_POSTHOG
-                      ? "application/json (or a form with a 'data' field)"
-                      : "application/json",
+                  r->route->body == BODY_POSTHOG ? "application/json (or a form with a 'data' field)"
+                  : r->route->body == BODY_FORM  ? "application/x-www-form-urlencoded"
+                                                 : "application/json",
                   ct);
         return false;
     }
