@@ -461,8 +461,7 @@ static int compose(struct store *st, int64_t ws, const struct survey_settings *c
     struct buf text = BUF_INIT, html = BUF_INIT;
     const char *low, *high;
     scale_words(&s, &low, &high);
-    buf_addf(&text, "%s%s\n\n%s\n\n", p.name[0] ? "Hello " : "Hello", p.name,
-             s.question);
+    buf_addf(&text, "Hello%s%s,\n\n%s\n\n", p.name[0] ? " " : "", p.name, s.question);
     buf_adds(&html, "<!DOCTYPE html><html><body style=\"font-family:sans-serif\"><p>");
     html_text(&html, s.question);
     buf_adds(&html, "</p><p>");
@@ -491,6 +490,18 @@ static int compose(struct store *st, int64_t ws, const struct survey_settings *c
     return 0;
 }
 
+/* The envelope sender of a From header: the address of "Name <address>", or the whole. */
+static const char *envelope_of(const char *from, char *out, size_t size)
+{
+    const char *lt = strrchr(from, '<'), *gt = lt ? strchr(lt, '>') : NULL;
+    if (!from[0])
+        return "landfall@localhost";
+    if (!lt || !gt)
+        return from;
+    snprintf(out, size, "%.*s", (int)(gt - lt - 1), lt + 1);
+    return out;
+}
+
 /* Sends invitation d by mail and records the outcome: sent when the relay accepted it, else
  * failed with its error and the next attempt's time (5 minutes, doubling, 5 attempts). A relay
  * that refuses is not an error of the call: d->status says it. */
@@ -500,7 +511,7 @@ static int deliver(struct lf *lf, const struct survey_settings *cfg, struct surv
     int64_t ws = lf->w->info.id;
     struct buf msg = BUF_INIT;
     struct lf_err why = {0};
-    char to[1025];
+    char to[1025], sender[256];
     struct store *st = core_read_begin(lf, err);
     int rc = st ? compose(st, ws, cfg, d, &msg, to, sizeof(to), err) : -1;
     core_read_end(lf, st);
@@ -510,7 +521,7 @@ static int deliver(struct lf *lf, const struct survey_settings *cfg, struct surv
     if (!cfg->smtp_url[0])
         err_set(&why, LF_EIO, "no SMTP relay is configured (landfall surveys settings --smtp)");
     else
-        mail_send(cfg->smtp_url, cfg->mail_from[0] ? cfg->mail_from : "landfall@localhost", to,
+        mail_send(cfg->smtp_url, envelope_of(cfg->mail_from, sender, sizeof(sender)), to,
                   buf_str(&msg), msg.len, 30, &why);
     if (why.code) {
         snprintf(d->status, sizeof(d->status), "failed");
