@@ -61,7 +61,9 @@ static void add_header_text(struct buf *out, const char *s)
     size_t len = strlen(s), i = 0;
     bool first = true;
     while (i < len) {
-        size_t n = len - i > 45 ? 45 : len - i; /* 45 bytes: 60 characters of base64 */
+        /* 39 bytes: 52 characters of base64, so that "Subject: " and the word's frame fit
+         * in RFC 5322's 78 characters */
+        size_t n = len - i > 39 ? 39 : len - i;
         while (n < len - i && n > 0 && ((unsigned char)s[i + n] & 0xC0) == 0x80)
             n--; /* do not cut a UTF-8 sequence */
         buf_adds(out, first ? "=?UTF-8?B?" : "\r\n =?UTF-8?B?");
@@ -91,7 +93,19 @@ static void add_header_line(struct buf *out, const char *name, const char *v)
         clean[n++] = *v == '\r' || *v == '\n' ? ' ' : *v;
     clean[n] = '\0';
     buf_addf(out, "%s: ", name);
-    add_header_text(out, clean);
+    /* an address is never encoded: only the display name before it */
+    char *lt = strrchr(clean, '<');
+    if (lt && lt > clean && !ascii_printable(clean)) {
+        char *end = lt;
+        while (end > clean && end[-1] == ' ')
+            end--;
+        *end = '\0';
+        add_header_text(out, clean);
+        *end = ' ';
+        buf_addf(out, " %s", lt);
+    } else {
+        add_header_text(out, clean);
+    }
     buf_adds(out, "\r\n");
 }
 
