@@ -511,6 +511,18 @@ LF_API int lf_survey_skips(struct lf *lf, const char *contact, struct lf_table *
 /* The closed loop: reads the change log past its position and opens a follow-up task for each
  * new detractor response (NPS <= 6, CSAT <= 2), once per response; *opened counts them. */
 LF_API int lf_surveys_loop(struct lf *lf, int64_t now, size_t *opened, struct lf_err *err);
+/* The touchpoint triggers: reads the change log past their position and offers every active
+ * survey with trigger "touchpoint" to the contact of each new or changed touchpoint of its
+ * touchpoint_kind that is resolved (or has no status), once per touchpoint, within the fatigue
+ * budget. *sent and *skipped count the invitations and the skips. */
+LF_API int lf_surveys_trigger(struct lf *lf, int64_t now, size_t *sent, size_t *skipped,
+                              struct lf_err *err);
+/* A thread that runs lf_surveys_loop and lf_surveys_trigger whenever lf's change feed
+ * publishes responses or touchpoints (`landfall serve` runs one per workspace). lf must outlive
+ * it: lf_survey_follower_free() first. */
+struct lf_survey_follower;
+LF_API int lf_survey_follow(struct lf *lf, struct lf_survey_follower **out, struct lf_err *err);
+LF_API void lf_survey_follower_free(struct lf_survey_follower *f); /* NULL is a no-op */
 /* The follow-ups and their tasks' status, as a table. */
 LF_API int lf_survey_followups(struct lf *lf, struct lf_table **out, struct lf_err *err);
 

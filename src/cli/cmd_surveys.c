@@ -21,6 +21,7 @@ static const char help_text[] =
     "       landfall surveys skips [--contact ID] [--json|--csv]\n"
     "       landfall surveys retry [--now TIME]\n"
     "       landfall surveys loop [--now TIME]\n"
+    "       landfall surveys trigger [--now TIME]\n"
     "       landfall surveys followups [--json|--csv]\n"
     "       landfall surveys settings [--contact-days N] [--account-max N] [--account-days N]\n"
     "                [--quiet-days N] [--link-days N] [--sla-days N] [--smtp URL]\n"
@@ -35,6 +36,9 @@ static const char help_text[] =
     "results: invitations delivered and answered, and the response rate, by survey, channel\n"
     "and segment. skips: who was not asked and why. loop: opens a follow-up task for every new\n"
     "detractor response (NPS 0-6, CSAT 1-2); followups lists them with their tasks' status.\n"
+    "trigger offers the surveys with --trigger touchpoint to the contact of every touchpoint\n"
+    "of their --touchpoint-kind resolved since the last run. `landfall serve` runs loop and\n"
+    "trigger itself whenever responses or touchpoints change.\n"
     "settings prints the workspace's settings after applying the options given.\n"
     "TIME is ISO 8601 or unix seconds: the clock the budget is checked against (tests).\n";
 
@@ -298,8 +302,10 @@ static int followups(int argc, char **argv, const struct cli_env *env)
     return table_out(rc, t, format, lf, &err);
 }
 
-/* `retry` and `loop`: a --now option and one call. */
-static int timed(int argc, char **argv, const struct cli_env *env, bool loop)
+enum { RETRY, LOOP, TRIGGER };
+
+/* `retry`, `loop` and `trigger`: a --now option and one call. */
+static int timed(int argc, char **argv, const struct cli_env *env, int what)
 {
     int64_t now = 0;
     int rc;
@@ -316,12 +322,16 @@ static int timed(int argc, char **argv, const struct cli_env *env, bool loop)
     size_t a = 0, b = 0;
     if ((rc = cli_open(env, true, NULL, &lf)) != 0)
         return rc;
-    rc = loop ? lf_surveys_loop(lf, now, &a, &err) : lf_surveys_retry(lf, now, &a, &b, &err);
+    rc = what == LOOP      ? lf_surveys_loop(lf, now, &a, &err)
+         : what == TRIGGER ? lf_surveys_trigger(lf, now, &a, &b, &err)
+                           : lf_surveys_retry(lf, now, &a, &b, &err);
     lf_close(lf);
     if (rc < 0)
         return cli_fail(&err);
-    if (loop)
+    if (what == LOOP)
         printf("%zu follow-ups opened\n", a);
+    else if (what == TRIGGER)
+        printf("%zu sent, %zu skipped\n", a, b);
     else
         printf("%zu sent, %zu failed\n", a, b);
     return EXIT_OK;
@@ -405,9 +415,11 @@ int cmd_surveys(int argc, char **argv, const struct cli_env *env)
     if (!strcmp(sub, "followups"))
         return followups(argc, argv, env);
     if (!strcmp(sub, "retry"))
-        return timed(argc, argv, env, false);
+        return timed(argc, argv, env, RETRY);
     if (!strcmp(sub, "loop"))
-        return timed(argc, argv, env, true);
+        return timed(argc, argv, env, LOOP);
+    if (!strcmp(sub, "trigger"))
+        return timed(argc, argv, env, TRIGGER);
     if (!strcmp(sub, "settings"))
         return settings(argc, argv, env);
     return cli_usage("surveys", "unknown subcommand '%s'", sub);

@@ -18,7 +18,7 @@ struct srv {
     int64_t id, min, max, every;
     bool higher;
     char ext[257], kind[16], name[1025], question[1025], comment_q[1025], choice_q[1025];
-    char choices[1025], aud[4][1025], trigger[16], channel[16], status[16];
+    char choices[1025], aud[4][1025], trigger[16], channel[16], status[16], tp_kind[1025];
 };
 
 struct person {
@@ -51,6 +51,7 @@ static int survey_row(void *ctx, int64_t id, const struct value *v, struct lf_er
     for (int i = 0; i < 4; i++)
         copy(s->aud[i], sizeof(s->aud[i]), &v[SURVEY_AUD_SEGMENT + i]);
     copy(s->trigger, sizeof(s->trigger), &v[SURVEY_TRIGGER]);
+    copy(s->tp_kind, sizeof(s->tp_kind), &v[SURVEY_TP_KIND]);
     s->every = v[SURVEY_EVERY].null ? 0 : v[SURVEY_EVERY].i;
     copy(s->channel, sizeof(s->channel), &v[SURVEY_CHANNEL]);
     copy(s->status, sizeof(s->status), &v[SURVEY_STATUS]);
@@ -893,17 +894,22 @@ struct pick {
     size_t nr, cap;
 };
 
-static int pick_row(void *ctx, int64_t id, const struct value *v, struct lf_err *err)
+static int pick_row_any(void *ctx, int64_t id, const struct value *v, struct lf_err *err)
 {
     struct pick *p = ctx;
-    if (v[SURVEY_CHANNEL].null || !v[SURVEY_CHANNEL].s || strcmp(v[SURVEY_CHANNEL].s, "in-app"))
-        return 0;
     if (p->nr == p->cap) {
         p->cap = p->cap ? 2 * p->cap : 4;
         p->v = xrealloc(p->v, p->cap * sizeof(*p->v));
     }
     memset(&p->v[p->nr], 0, sizeof(*p->v));
     return survey_row(&p->v[p->nr++], id, v, err);
+}
+
+static int pick_row(void *ctx, int64_t id, const struct value *v, struct lf_err *err)
+{
+    if (v[SURVEY_CHANNEL].null || !v[SURVEY_CHANNEL].s || strcmp(v[SURVEY_CHANNEL].s, "in-app"))
+        return 0;
+    return pick_row_any(ctx, id, v, err);
 }
 
 static void json_text(struct buf *b, const char *s)
@@ -1078,4 +1084,138 @@ int lf_survey_skips(struct lf *lf, const char *contact, struct lf_table **out,
     }
     *out = t;
     return 0;
+}
+
+/* ---- touchpoint triggers ---- */
+
+struct tp_ids {
+    int64_t *v;
+    size_t nr, cap;
+};
+
+static int tp_change(void *ctx, const struct store_change_rec *c, struct lf_err *err)
+{
+    (void)err;
+    struct tp_ids *t = ctx;
+    if (c->resource != resource_touchpoints.code ||
+        (c->op != STORE_INSERTED && c->op != STORE_UPDATED))
+        return 0;
+    if (t->nr == t->cap) {
+        t->cap = t->cap ? 2 * t->cap : 16;
+        t->v = xrealloc(t->v, t->cap * sizeof(*t->v));
+    }
+    t->v[t->nr++] = c->row_id;
+    return 0;
+}
+
+struct tp {
+    int64_t contact_id;
+    char kind[1025], status[16];
+};
+
+static int tp_row(void *ctx, int64_t id, const struct value *v, struct lf_err *err)
+{
+    (void)err, (void)id;
+    struct tp *t = ctx;
+    t->contact_id = v[TP_CONTACT].null ? 0 : v[TP_CONTACT].i;
+    copy(t->kind, sizeof(t->kind), &v[TP_KIND]);
+    copy(t->status, sizeof(t->status), &v[TP_STATUS]);
+    return 0;
+}
+
+static int trigger_row(void *ctx, int64_t id, const struct value *v, struct lf_err *err)
+{
+    if (v[SURVEY_TRIGGER].null || !v[SURVEY_TRIGGER].s || strcmp(v[SURVEY_TRIGGER].s, "touchpoint"))
+        return 0;
+    return pick_row_any(ctx, id, v, err);
+}
+
+/* One touchpoint: offers each survey it triggers. */
+static int trigger_one(struct store *st, int64_t ws, const struct survey_settings *cfg,
+                       const struct pick *pk, int64_t tp_id, int64_t now, struct due *mails,
+                       size_t *sent, size_t *skipped, struct lf_err *err)
+{
+    char ext[257];
+    struct tp t = {0};
+    struct person p;
+    int rc = store_key_of(st, ws, &resource_touchpoints, tp_id, ext, err);
+    struct value key = {.s = ext};
+    if (rc > 0)
+        rc = store_get(st, ws, &resource_touchpoints, &key, tp_row, &t, err);
+    if (rc <= 0)
+        return rc;
+    /* a ticket triggers when it is resolved; a touchpoint without a status when it happens */
+    if (!t.contact_id || (t.status[0] && strcmp(t.status, "resolved") != 0))
+        return 0;
+    for (size_t i = 0; i < pk->nr; i++) {
+        const struct srv *s = &pk->v[i];
+        if (!s->tp_kind[0] || strcmp(s->tp_kind, t.kind) != 0)
+            continue;
+        if ((rc = store_survey_sent_for(st, ws, s->id, tp_id, err)) != 0)
+            return rc < 0 ? -1 : 0; /* offered for this touchpoint already */
+        if ((rc = person_load_id(st, ws, t.contact_id, &p, err)) <= 0)
+            return rc;
+        struct lf_survey_send_result res;
+        struct survey_send d;
+        memset(&res, 0, sizeof(res));
+        if (offer(st, ws, cfg, s, &p, s->channel, tp_id, now, &d, &res, err) < 0)
+            return -1;
+        if (!res.sent) {
+            (*skipped)++;
+            continue;
+        }
+        (*sent)++;
+        if (!strcmp(d.channel, "email")) {
+            if (mails->nr == mails->cap) {
+                mails->cap = mails->cap ? 2 * mails->cap : 16;
+                mails->v = xrealloc(mails->v, mails->cap * sizeof(*mails->v));
+            }
+            mails->v[mails->nr++] = d;
+        }
+    }
+    return 0;
+}
+
+int lf_surveys_trigger(struct lf *lf, int64_t now, size_t *sent, size_t *skipped,
+                       struct lf_err *err)
+{
+    struct survey_settings cfg;
+    struct tp_ids ids = {0};
+    struct pick pk = {0};
+    struct due mails = {0};
+    struct store *st;
+    int64_t ws = lf->w->info.id, seq, events;
+    int rc = -1;
+    *sent = *skipped = 0;
+    if (!now)
+        now = time_now_ms();
+    if (settings_load(lf, &cfg, err) < 0 || core_tx_begin_lf(lf, &st, err) < 0)
+        return -1;
+    struct store_query q = {0};
+    /* inside the write transaction: two runs at once read one position after the other */
+    if (store_survey_settings_get(st, ws, &cfg, err) < 0 ||
+        store_feed_position(st, ws, &seq, &events, err) < 0)
+        goto fail;
+    /* the first run starts where the log ends: older touchpoints are history */
+    if (cfg.trigger_seq >= 0 &&
+        (store_changes_scan(st, ws, cfg.trigger_seq, seq, tp_change, &ids, err) < 0 ||
+         (ids.nr && store_list(st, ws, &resource_surveys, &q, trigger_row, &pk, err) < 0)))
+        goto fail;
+    for (size_t i = 0; i < ids.nr && pk.nr; i++)
+        if (trigger_one(st, ws, &cfg, &pk, ids.v[i], now, &mails, sent, skipped, err) < 0)
+            goto fail;
+    if (store_survey_trigger_seq(st, ws, seq, err) < 0 || core_tx_commit_lf(lf, err) < 0)
+        goto fail;
+    rc = 0;
+    for (size_t i = 0; i < mails.nr && rc == 0; i++)
+        rc = deliver(lf, &cfg, &mails.v[i], now, err);
+    goto out;
+fail:
+    core_tx_abort(lf->w->core);
+    *sent = *skipped = 0;
+out:
+    free(ids.v);
+    free(pk.v);
+    free(mails.v);
+    return rc;
 }

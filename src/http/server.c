@@ -53,6 +53,9 @@ struct http_server {
     pthread_cond_t cv;  /* the last request ended */
     struct lf **workspaces; /* the handles of the workspaces keys have named, kept open */
     size_t workspaces_nr, workspaces_cap;
+    /* the surveys' thread of each (docs/surveys.md), and of the default workspace */
+    struct lf_survey_follower **followers;
+    size_t followers_nr, followers_cap;
     size_t inflight;
     pthread_mutex_t log_mu;
     struct failbudget *fb;
@@ -101,10 +104,18 @@ struct lf *http_workspace(struct http_server *s, int64_t id, struct lf_err *err)
         return found;
     if (lf_workspace_by_id(s->cfg.lf, id, &lf, err) < 0)
         return NULL;
+    struct lf_survey_follower *f = NULL;
+    if (lf_survey_follow(lf, &f, err) < 0) {
+        lf_close(lf);
+        return NULL;
+    }
     pthread_mutex_lock(&s->mu);
     s->workspaces = xgrow(s->workspaces, sizeof(*s->workspaces), s->workspaces_nr + 1,
                           &s->workspaces_cap);
     s->workspaces[s->workspaces_nr++] = lf;
+    s->followers = xgrow(s->followers, sizeof(*s->followers), s->followers_nr + 1,
+                         &s->followers_cap);
+    s->followers[s->followers_nr++] = f;
     pthread_mutex_unlock(&s->mu);
     return lf;
 }
@@ -717,6 +728,11 @@ int http_server_new(const struct http_config *cfg, struct http_server **out, str
     struct lf_ingest_opts io = {.on_commit = on_commit, .ctx = s};
     if (lf_ingest_start(cfg->lf, &io, &s->ing, err) < 0)
         goto fail;
+    struct lf_survey_follower *surveys = NULL;
+    if (lf_survey_follow(cfg->lf, &surveys, err) < 0)
+        goto fail;
+    s->followers = xgrow(s->followers, sizeof(*s->followers), 1, &s->followers_cap);
+    s->followers[s->followers_nr++] = surveys;
     if (bind_listen(s, err) < 0)
         goto fail;
     if (pthread_create(&s->watchdog, NULL, watchdog, s) != 0) {
@@ -782,6 +798,9 @@ void http_server_free(struct http_server *s)
     if (s->listen_fd >= 0)
         close(s->listen_fd);
     lf_ingest_free(s->ing);
+    for (size_t i = 0; i < s->followers_nr; i++)
+        lf_survey_follower_free(s->followers[i]);
+    free(s->followers);
     for (size_t i = 0; i < s->workspaces_nr; i++)
         lf_close(s->workspaces[i]);
     free(s->workspaces);

@@ -297,12 +297,13 @@ struct survey_settings {
     char mail_from[256];
     char base_url[256];      /* where `landfall serve` is reached, for links */
     int64_t loop_seq;        /* the change log position the closed loop has read to */
+    int64_t trigger_seq;     /* … and the touchpoint triggers (-1: not started) */
 };
 /* The settings of ws: 1 with *out, 0 when the workspace has none yet, -1 on error. */
 int store_survey_settings_get(struct store *st, int64_t ws, struct survey_settings *out,
                               struct lf_err *err);
-/* Creates ws's settings with the defaults, `token_key` and the closed loop starting at
- * change-log position loop_seq, unless they exist. */
+/* Creates ws's settings with the defaults, `token_key` and the closed loop and the triggers
+ * starting at change-log position loop_seq, unless they exist. */
 int store_survey_settings_ensure(struct store *st, int64_t ws, const char *token_key,
                                  int64_t loop_seq, struct lf_err *err);
 /* Writes every field of s but token_key. */
@@ -385,6 +386,12 @@ typedef int (*store_survey_rate_fn)(void *ctx, const char *survey, const char *c
                                     struct lf_err *err);
 int store_survey_rates(struct store *st, int64_t ws, const char *survey, store_survey_rate_fn fn,
                        void *ctx, struct lf_err *err);
+
+/* Sets the touchpoint triggers' change-log position. */
+int store_survey_trigger_seq(struct store *st, int64_t ws, int64_t seq, struct lf_err *err);
+/* Whether survey_id was offered to the contact of touchpoint_id for it already: 1, 0, -1. */
+int store_survey_sent_for(struct store *st, int64_t ws, int64_t survey_id, int64_t touchpoint_id,
+                          struct lf_err *err);
 
 /* Sets the loop's change-log position. */
 int store_survey_loop_seq(struct store *st, int64_t ws, int64_t seq, struct lf_err *err);

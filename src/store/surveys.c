@@ -10,7 +10,7 @@ static void copy_text(char *out, size_t size, const char *s)
 
 #define SETTINGS_COLUMNS                                                                       \
     "token_key, contact_days, account_max, account_days, quiet_days, link_days, sla_days, "    \
-    "smtp_url, mail_from, base_url, loop_seq"
+    "smtp_url, mail_from, base_url, loop_seq, trigger_seq"
 
 int store_survey_settings_get(struct store *st, int64_t ws, struct survey_settings *out,
                               struct lf_err *err)
@@ -34,6 +34,7 @@ int store_survey_settings_get(struct store *st, int64_t ws, struct survey_settin
         copy_text(out->mail_from, sizeof(out->mail_from), sql_text(st, q, 8));
         copy_text(out->base_url, sizeof(out->base_url), sql_text(st, q, 9));
         out->loop_seq = sql_int(st, q, 10);
+        out->trigger_seq = sql_int(st, q, 11);
     }
     sql_done(st, q);
     return rc;
@@ -43,7 +44,8 @@ int store_survey_settings_ensure(struct store *st, int64_t ws, const char *token
                                  int64_t loop_seq, struct lf_err *err)
 {
     struct sql *q = sql_static(st, "INSERT INTO survey_settings(workspace_id, token_key, "
-                                   "loop_seq) VALUES (?1, ?2, ?3) ON CONFLICT DO NOTHING", err);
+                                   "loop_seq, trigger_seq) VALUES (?1, ?2, ?3, ?3) "
+                                   "ON CONFLICT DO NOTHING", err);
     if (!q)
         return -1;
     sql_bind_int(st, q, 1, ws);
@@ -423,4 +425,31 @@ int store_survey_rates(struct store *st, int64_t ws, const char *survey, store_s
         ret = -1;
     sql_free(st, q);
     return ret;
+}
+
+int store_survey_trigger_seq(struct store *st, int64_t ws, int64_t seq, struct lf_err *err)
+{
+    struct sql *q = sql_static(st, "UPDATE survey_settings SET trigger_seq = ?2 "
+                                   "WHERE workspace_id = ?1", err);
+    if (!q)
+        return -1;
+    sql_bind_int(st, q, 1, ws);
+    sql_bind_int(st, q, 2, seq);
+    return sql_run(st, q, err);
+}
+
+int store_survey_sent_for(struct store *st, int64_t ws, int64_t survey_id, int64_t touchpoint_id,
+                          struct lf_err *err)
+{
+    struct sql *q = sql_static(st, "SELECT 1 FROM (SELECT 1 FROM survey_sends WHERE "
+                                   "workspace_id = ?1 AND survey_id = ?2 AND touchpoint_id = ?3 "
+                                   "UNION ALL SELECT 1 FROM survey_skips WHERE workspace_id = ?1 "
+                                   "AND survey_id = ?2 AND touchpoint_id = ?3) x LIMIT 1", err);
+    int64_t one;
+    if (!q)
+        return -1;
+    sql_bind_int(st, q, 1, ws);
+    sql_bind_int(st, q, 2, survey_id);
+    sql_bind_int(st, q, 3, touchpoint_id);
+    return sql_lookup(st, q, &one, err);
 }

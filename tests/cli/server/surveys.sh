@@ -101,5 +101,27 @@ check_eq "c3 was asked 'app' just now: the API says why not" "200 false contact_
 http GET "/v1/surveys/rel/results" -H "Authorization: Bearer $admin"
 check_eq "rel: 2 links delivered (c1, c2), 1 answered: 50 %" "2 1 50" \
     "$(jq -r '.rows[0] | "\(.delivered) \(.answered) \(.response_rate)"' "$SCRATCH/body")"
+
+# the server follows the change feed: a resolved ticket triggers its CSAT survey, and a
+# detractor response written through the REST API opens a follow-up, with nobody running a
+# command (the surveys' thread runs after the commit: wait for it, a bounded number of times)
+"$LANDFALL" surveys create after-ticket --kind csat --trigger touchpoint --touchpoint-kind ticket >/dev/null
+now=$(date -u +%Y-%m-%dT%H:%M:%SZ)
+http POST /v1/touchpoints -H "Authorization: Bearer $admin" "${JSON[@]}" \
+    -d "{\"id\": \"t1\", \"ts\": \"$now\", \"contact_id\": \"c2\", \"kind\": \"ticket\", \"status\": \"resolved\"}"
+check_eq "a resolved ticket is written" "201" "$status"
+wait_sql() {
+    for _ in $(seq 300); do [ "$(sql "$1")" = "$2" ] && return 0; sleep 0.1; done
+    return 1
+}
+check "the ticket's contact is invited to the CSAT survey, for that ticket" \
+    wait_sql "SELECT c.ext_id || ' ' || t.ext_id FROM survey_sends d JOIN contacts c ON c.id = d.contact_id
+              JOIN touchpoints t ON t.id = d.touchpoint_id JOIN surveys s ON s.id = d.survey_id
+              WHERE s.ext_id = 'after-ticket'" "c2 t1"
+http POST /v1/responses -H "Authorization: Bearer $admin" "${JSON[@]}" \
+    -d "{\"id\": \"r-api\", \"ts\": \"$now\", \"contact_id\": \"c3\", \"survey\": \"rel\", \"score\": 1}"
+check_eq "a detractor response through the API" "201" "$status"
+check "opens its follow-up" wait_sql "SELECT count(*) FROM followups f JOIN responses r
+    ON r.id = f.response_id WHERE r.ext_id = 'r-api'" "1"
 serve_stop
 finish
