@@ -28,9 +28,15 @@ check_eq "11 score buttons, 0 to 10 (NPS)" "11" "$(grep -o 'name="score"' "$SCRA
 check "the mail's score 9 comes preset" grep -q 'value="9" required checked' "$SCRATCH/body"
 check "a form posting to the link, no JavaScript" grep -q "<form method=\"post\" action=\"$path\">" "$SCRATCH/body"
 
-http POST "$path" --data-urlencode "score=11" --data-urlencode "comment=x"
+http POST "$path" --data-urlencode "score=11" --data-urlencode "comment=<script>x</script>"
 check_eq "a score off the scale: the form again, 422" "422" "$status"
 check "saying what to correct" grep -q "Please choose a score from 0 to 10" "$SCRATCH/body"
+check "the comment comes back escaped" grep -q "<textarea[^>]*>&lt;script&gt;x&lt;/script&gt;</textarea>" "$SCRATCH/body"
+check "never as markup" bash -c "! grep -q '<script>x' '$SCRATCH/body'"
+http POST "$path" -d "score=5&comment=caf%E9"
+check_eq "a comment that is not UTF-8: the form again" "422" "$status"
+check "saying why" grep -q "could not be recorded: .*UTF-8" "$SCRATCH/body"
+check_eq "nothing recorded yet" "0" "$(sql "SELECT count(*) FROM responses")"
 
 http POST "$path" --data-urlencode "score=3" --data-urlencode "comment=<script>alert(1)</script> too slow" \
     --data-urlencode "choice=admin"
