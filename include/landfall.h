@@ -523,6 +523,10 @@ LF_API int lf_surveys_trigger(struct lf *lf, int64_t now, size_t *sent, size_t *
 struct lf_survey_follower;
 LF_API int lf_survey_follow(struct lf *lf, struct lf_survey_follower **out, struct lf_err *err);
 LF_API void lf_survey_follower_free(struct lf_survey_follower *f); /* NULL is a no-op */
+/* The recovery report, by rule: follow-ups opened and closed (their task done or dismissed),
+ * the follow-up rate, the mean days to close, how many of those people answered the same
+ * survey again, and the NPS (net CSAT) of those later answers. */
+LF_API int lf_survey_recovery(struct lf *lf, struct lf_table **out, struct lf_err *err);
 /* The follow-ups and their tasks' status, as a table. */
 LF_API int lf_survey_followups(struct lf *lf, struct lf_table **out, struct lf_err *err);
 

@@ -23,6 +23,7 @@ static const char help_text[] =
     "       landfall surveys loop [--now TIME]\n"
     "       landfall surveys trigger [--now TIME]\n"
     "       landfall surveys followups [--json|--csv]\n"
+    "       landfall surveys recovery [--json|--csv]\n"
     "       landfall surveys settings [--contact-days N] [--account-max N] [--account-days N]\n"
     "                [--quiet-days N] [--link-days N] [--sla-days N] [--smtp URL]\n"
     "                [--from ADDRESS] [--base-url URL]\n"
@@ -36,6 +37,8 @@ static const char help_text[] =
     "results: invitations delivered and answered, and the response rate, by survey, channel\n"
     "and segment. skips: who was not asked and why. loop: opens a follow-up task for every new\n"
     "detractor response (NPS 0-6, CSAT 1-2); followups lists them with their tasks' status.\n"
+    "recovery: by rule, follow-ups opened and closed, the follow-up rate, the mean days to\n"
+    "close, and the NPS (net CSAT) of those who answered the same survey again.\n"
     "trigger offers the surveys with --trigger touchpoint to the contact of every touchpoint\n"
     "of their --touchpoint-kind resolved since the last run. `landfall serve` runs loop and\n"
     "trigger itself whenever responses or touchpoints change.\n"
@@ -285,7 +288,7 @@ static int skips(int argc, char **argv, const struct cli_env *env)
     return table_out(rc, t, format, lf, &err);
 }
 
-static int followups(int argc, char **argv, const struct cli_env *env)
+static int followups(int argc, char **argv, const struct cli_env *env, bool recovery)
 {
     int format = LF_FORMAT_TABLE, rc;
     for (int i = 1; i < argc; i++) {
@@ -298,7 +301,7 @@ static int followups(int argc, char **argv, const struct cli_env *env)
     struct lf_err err = {0};
     if ((rc = cli_open(env, true, NULL, &lf)) != 0)
         return rc;
-    rc = lf_survey_followups(lf, &t, &err);
+    rc = recovery ? lf_survey_recovery(lf, &t, &err) : lf_survey_followups(lf, &t, &err);
     return table_out(rc, t, format, lf, &err);
 }
 
@@ -413,7 +416,9 @@ int cmd_surveys(int argc, char **argv, const struct cli_env *env)
     if (!strcmp(sub, "skips"))
         return skips(argc, argv, env);
     if (!strcmp(sub, "followups"))
-        return followups(argc, argv, env);
+        return followups(argc, argv, env, false);
+    if (!strcmp(sub, "recovery"))
+        return followups(argc, argv, env, true);
     if (!strcmp(sub, "retry"))
         return timed(argc, argv, env, RETRY);
     if (!strcmp(sub, "loop"))

@@ -1,5 +1,6 @@
 /* survey_follow.c - the surveys' part of a running server: a thread that, woken by the change
- * feed when responses or touchpoints changed, runs the closed loop and the touchpoint triggers. */
+ * feed when responses, touchpoints or tasks changed, runs the closed loop (follow-ups opened
+ * and closed) and the touchpoint triggers. */
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,7 +26,8 @@ static void on_batch(void *ctx, const struct lf_feed_batch *b)
     bool wanted = false;
     for (size_t i = 0; i < b->nr && !wanted; i++)
         wanted = !strcmp(b->changes[i].resource, resource_responses.name) ||
-                 !strcmp(b->changes[i].resource, resource_touchpoints.name);
+                 !strcmp(b->changes[i].resource, resource_touchpoints.name) ||
+                 !strcmp(b->changes[i].resource, resource_tasks.name);
     if (!wanted)
         return;
     pthread_mutex_lock(&f->mu);

@@ -16,19 +16,50 @@ struct ids {
     size_t nr, cap;
 };
 
-static int change_row(void *ctx, const struct store_change_rec *c, struct lf_err *err)
+static void ids_add(struct ids *ids, int64_t id)
 {
-    (void)err;
-    struct ids *ids = ctx;
-    if (c->resource != resource_responses.code ||
-        (c->op != STORE_INSERTED && c->op != STORE_UPDATED))
-        return 0;
     if (ids->nr == ids->cap) {
         ids->cap = ids->cap ? 2 * ids->cap : 16;
         ids->v = xrealloc(ids->v, ids->cap * sizeof(*ids->v));
     }
-    ids->v[ids->nr++] = c->row_id;
+    ids->v[ids->nr++] = id;
+}
+
+/* The responses written and the tasks changed: new detractors, and follow-ups closed. */
+struct changed {
+    struct ids responses, tasks;
+};
+
+static int change_row(void *ctx, const struct store_change_rec *c, struct lf_err *err)
+{
+    (void)err;
+    struct changed *ch = ctx;
+    if (c->op != STORE_INSERTED && c->op != STORE_UPDATED)
+        return 0;
+    if (c->resource == resource_responses.code)
+        ids_add(&ch->responses, c->row_id);
+    else if (c->resource == resource_tasks.code && c->op == STORE_UPDATED)
+        ids_add(&ch->tasks, c->row_id);
     return 0;
+}
+
+static int task_status_row(void *ctx, int64_t id, const struct value *v, struct lf_err *err)
+{
+    (void)err, (void)id;
+    snprintf(ctx, 16, "%s", v[TASK_STATUS].s ? v[TASK_STATUS].s : "");
+    return 0;
+}
+
+/* A follow-up's task done or dismissed: the follow-up is closed, its outcome that status. */
+static int close_task(struct store *st, int64_t ws, int64_t task_id, int64_t now,
+                      struct lf_err *err)
+{
+    char status[16] = "";
+    struct value key = {.i = task_id};
+    int rc = store_get(st, ws, &resource_tasks, &key, task_status_row, status, err);
+    if (rc <= 0 || (strcmp(status, "done") != 0 && strcmp(status, "dismissed") != 0))
+        return rc < 0 ? -1 : 0;
+    return store_followup_close(st, ws, task_id, now, status, err) < 0 ? -1 : 0;
 }
 
 struct resp {
@@ -157,7 +188,7 @@ static int follow(struct store *st, int64_t ws, int64_t id, int64_t now, int64_t
 int lf_surveys_loop(struct lf *lf, int64_t now, size_t *opened, struct lf_err *err)
 {
     struct survey_settings cfg;
-    struct ids ids = {0};
+    struct changed ch = {{0}, {0}};
     struct store *st;
     int64_t ws = lf->w->info.id, seq, events;
     struct lf_survey_settings ensure;
@@ -169,21 +200,26 @@ int lf_surveys_loop(struct lf *lf, int64_t now, size_t *opened, struct lf_err *e
     /* inside the write transaction: two loops at once read one position after the other */
     if (store_survey_settings_get(st, ws, &cfg, err) < 0 ||
         store_feed_position(st, ws, &seq, &events, err) < 0 ||
-        store_changes_scan(st, ws, cfg.loop_seq, seq, change_row, &ids, err) < 0)
+        store_changes_scan(st, ws, cfg.loop_seq, seq, change_row, &ch, err) < 0)
         goto fail;
-    for (size_t i = 0; i < ids.nr; i++) {
-        int rc = follow(st, ws, ids.v[i], now, cfg.sla_days, err);
+    for (size_t i = 0; i < ch.responses.nr; i++) {
+        int rc = follow(st, ws, ch.responses.v[i], now, cfg.sla_days, err);
         if (rc < 0)
             goto fail;
         *opened += (size_t)rc;
     }
+    for (size_t i = 0; i < ch.tasks.nr; i++)
+        if (close_task(st, ws, ch.tasks.v[i], now, err) < 0)
+            goto fail;
     if (store_survey_loop_seq(st, ws, seq, err) < 0 || core_tx_commit_lf(lf, err) < 0)
         goto fail;
-    free(ids.v);
+    free(ch.responses.v);
+    free(ch.tasks.v);
     return 0;
 fail:
     core_tx_abort(lf->w->core);
-    free(ids.v);
+    free(ch.responses.v);
+    free(ch.tasks.v);
     *opened = 0;
     return -1;
 }
@@ -208,6 +244,10 @@ static int followup_row(void *ctx, const struct followup *f, struct lf_err *err)
         table_set_int(t, r, 5, f->task_id);
     if (f->outcome[0])
         table_set_text(t, r, 6, f->outcome);
+    if (f->closed_at != LF_UNSET) {
+        time_format_iso(f->closed_at, when);
+        table_set_text(t, r, 7, when);
+    }
     return 0;
 }
 
@@ -221,12 +261,94 @@ int lf_survey_followups(struct lf *lf, struct lf_table **out, struct lf_err *err
     table_add_column(t, "due", LF_COL_TEXT);
     table_add_column(t, "task", LF_COL_INT);
     table_add_column(t, "status", LF_COL_TEXT);
+    table_add_column(t, "closed", LF_COL_TEXT);
     struct store *st = core_read_begin(lf, err);
     int rc = st ? store_followups_scan(st, lf->w->info.id, followup_row, t, err) : -1;
     core_read_end(lf, st);
     if (rc < 0) {
         lf_table_free(t);
         return -1;
+    }
+    *out = t;
+    return 0;
+}
+
+/* ---- the recovery report ---- */
+
+struct recovery {
+    struct store *st;
+    int64_t ws;
+    struct {
+        char rule[32];
+        int64_t opened, closed, again, good, bad;
+        double days;
+    } v[4];
+    size_t nr;
+};
+
+static int recovery_row(void *ctx, const struct followup *f, struct lf_err *err)
+{
+    struct recovery *rc = ctx;
+    size_t i = 0;
+    while (i < rc->nr && strcmp(rc->v[i].rule, f->rule) != 0)
+        i++;
+    if (i == rc->nr) {
+        if (rc->nr == sizeof(rc->v) / sizeof(*rc->v))
+            return 0;
+        memset(&rc->v[i], 0, sizeof(rc->v[i]));
+        snprintf(rc->v[i].rule, sizeof(rc->v[i].rule), "%s", f->rule);
+        rc->nr++;
+    }
+    rc->v[i].opened++;
+    if (f->closed_at != LF_UNSET) {
+        rc->v[i].closed++;
+        rc->v[i].days += (double)(f->closed_at - f->opened_at) / (double)DAY_MS;
+    }
+    int64_t score;
+    int found = store_response_again(rc->st, rc->ws, f->response_id, &score, err);
+    if (found < 0)
+        return -1;
+    if (found) {
+        bool nps = !strcmp(f->rule, "nps_detractor");
+        rc->v[i].again++;
+        /* NPS: promoters 9-10, detractors 0-6; CSAT: satisfied 4-5, dissatisfied 1-2 */
+        rc->v[i].good += nps ? score >= 9 : score >= 4;
+        rc->v[i].bad += nps ? score <= 6 : score <= 2;
+    }
+    return 0;
+}
+
+int lf_survey_recovery(struct lf *lf, struct lf_table **out, struct lf_err *err)
+{
+    struct recovery rc = {.ws = lf->w->info.id};
+    struct lf_table *t = table_new("survey_recovery");
+    table_add_column(t, "rule", LF_COL_TEXT);
+    table_add_column(t, "opened", LF_COL_INT);
+    table_add_column(t, "closed", LF_COL_INT);
+    table_add_column(t, "follow_up_rate", LF_COL_PERCENT);
+    table_add_column(t, "mean_days_to_close", LF_COL_REAL);
+    table_add_column(t, "answered_again", LF_COL_INT);
+    table_add_column(t, "score_again", LF_COL_REAL);
+    rc.st = core_read_begin(lf, err);
+    int r = rc.st ? store_followups_scan(rc.st, rc.ws, recovery_row, &rc, err) : -1;
+    core_read_end(lf, rc.st);
+    if (r < 0) {
+        lf_table_free(t);
+        return -1;
+    }
+    for (size_t i = 0; i < rc.nr; i++) {
+        size_t row = table_add_row(t);
+        table_set_text(t, row, 0, rc.v[i].rule);
+        table_set_int(t, row, 1, rc.v[i].opened);
+        table_set_int(t, row, 2, rc.v[i].closed);
+        table_set_real(t, row, 3, 100.0 * (double)rc.v[i].closed / (double)rc.v[i].opened);
+        if (rc.v[i].closed)
+            table_set_real(t, row, 4, rc.v[i].days / (double)rc.v[i].closed);
+        table_set_int(t, row, 5, rc.v[i].again);
+        /* the NPS (or net CSAT) of those who answered again: % good − % bad */
+        if (rc.v[i].again)
+            table_set_real(t, row, 6,
+                           100.0 * (double)(rc.v[i].good - rc.v[i].bad) / (double)rc.v[i].again);
     }
     *out = t;
     return 0;

@@ -212,3 +212,13 @@ void api_survey_followups(struct http_req *r)
     else
         http_table(r, t);
 }
+
+void api_survey_recovery(struct http_req *r)
+{
+    struct lf_err err = {0};
+    struct lf_table *t = NULL;
+    if (lf_survey_recovery(r->lf, &t, &err) < 0)
+        http_fail_err(r, &err, NULL);
+    else
+        http_table(r, t);
+}

@@ -1395,6 +1395,16 @@ static void op_survey_followups(struct doc *d, const struct route *rt, json_t *o
     set(responses_of(op), "200", answer_of("the table", typed("object")));
 }
 
+static void op_survey_recovery(struct doc *d, const struct route *rt, json_t *op)
+{
+    (void)rt;
+    tag(d, op, "surveys", NULL);
+    set(op, "operationId", str("survey_recovery"));
+    set(op, "summary", str("the closed loop's recovery report: follow-up rate, days to close, "
+                           "the NPS of those who answered again"));
+    set(responses_of(op), "200", answer_of("the table", typed("object")));
+}
+
 /* What each handler answers. A route whose handler is missing here makes the document fail,
  * so that a new endpoint cannot go undocumented. */
 static const struct {
@@ -1429,6 +1439,7 @@ static const struct {
     {api_survey_results, op_survey_results},
     {api_survey_skips, op_survey_skips},
     {api_survey_followups, op_survey_followups},
+    {api_survey_recovery, op_survey_recovery},
 };
 
 /* Who may call: the security requirements of a route's auth. */

@@ -56,6 +56,7 @@ const struct route http_routes[] = {
     {"GET", "/v1/surveys/:id/results", api_survey_results, AUTH_READ, BODY_NONE},
     {"GET", "/v1/survey-skips", api_survey_skips, AUTH_READ, BODY_NONE},
     {"GET", "/v1/followups", api_survey_followups, AUTH_READ, BODY_NONE},
+    {"GET", "/v1/followups/recovery", api_survey_recovery, AUTH_READ, BODY_NONE},
     {"GET", "/s/:token", api_survey_page, AUTH_NONE, BODY_NONE},
     {"POST", "/s/:token", api_survey_answer, AUTH_NONE, BODY_FORM},
     RESOURCE_ROUTES("surveys"),

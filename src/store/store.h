@@ -371,6 +371,13 @@ int store_followup_insert(struct store *st, int64_t ws, struct followup *f, stru
 typedef int (*store_followup_fn)(void *ctx, const struct followup *f, struct lf_err *err);
 int store_followups_scan(struct store *st, int64_t ws, store_followup_fn fn, void *ctx,
                          struct lf_err *err);
+/* Records the close of the follow-up of task `task_id` (unless closed already): 1, 0, -1. */
+int store_followup_close(struct store *st, int64_t ws, int64_t task_id, int64_t when,
+                         const char *outcome, struct lf_err *err);
+/* The score of the latest response of the same contact to the same survey after response
+ * `response_id`: 1 with *score, 0 when none, -1. */
+int store_response_again(struct store *st, int64_t ws, int64_t response_id, int64_t *score,
+                         struct lf_err *err);
 /* Sets the task of follow-up `id`. */
 int store_followup_set_task(struct store *st, int64_t ws, int64_t id, int64_t task_id,
                             struct lf_err *err);

@@ -340,9 +340,9 @@ int store_followups_scan(struct store *st, int64_t ws, store_followup_fn fn, voi
 {
     /* A follow-up's outcome is its task's status: the task is where the owner works. */
     struct sql *q = sql_new(st, "SELECT f.id, f.response_id, f.task_id, f.opened_at, "
-                                "f.due_date, f.rule, t.status FROM followups f LEFT JOIN tasks "
-                                "t ON t.id = f.task_id WHERE f.workspace_id = ?1 ORDER BY f.id",
-                            err);
+                                "f.due_date, f.rule, COALESCE(f.outcome, t.status), f.closed_at "
+                                "FROM followups f LEFT JOIN tasks t ON t.id = f.task_id WHERE "
+                                "f.workspace_id = ?1 ORDER BY f.id", err);
     int rc, ret = 0;
     if (!q)
         return -1;
@@ -354,9 +354,9 @@ int store_followups_scan(struct store *st, int64_t ws, store_followup_fn fn, voi
         f.task_id = sql_id(st, q, 2);
         f.opened_at = sql_int(st, q, 3);
         f.due_date = sql_int(st, q, 4);
-        f.closed_at = LF_UNSET;
         copy_text(f.rule, sizeof(f.rule), sql_text(st, q, 5));
         copy_text(f.outcome, sizeof(f.outcome), sql_text(st, q, 6));
+        f.closed_at = sql_int(st, q, 7);
         if (fn(ctx, &f, err) < 0) {
             ret = -1;
             break;
@@ -452,4 +452,36 @@ int store_survey_sent_for(struct store *st, int64_t ws, int64_t survey_id, int64
     sql_bind_int(st, q, 2, survey_id);
     sql_bind_int(st, q, 3, touchpoint_id);
     return sql_lookup(st, q, &one, err);
+}
+
+int store_followup_close(struct store *st, int64_t ws, int64_t task_id, int64_t when,
+                         const char *outcome, struct lf_err *err)
+{
+    struct sql *q = sql_static(st, "UPDATE followups SET closed_at = ?3, outcome = ?4 WHERE "
+                                   "workspace_id = ?1 AND task_id = ?2 AND closed_at IS NULL",
+                               err);
+    if (!q)
+        return -1;
+    sql_bind_int(st, q, 1, ws);
+    sql_bind_int(st, q, 2, task_id);
+    sql_bind_int(st, q, 3, when);
+    sql_bind_text(st, q, 4, outcome);
+    int rc = sql_step(st, q, err);
+    int64_t n = rc >= 0 ? sql_changes(st, q) : 0;
+    sql_done(st, q);
+    return rc < 0 ? -1 : n > 0;
+}
+
+int store_response_again(struct store *st, int64_t ws, int64_t response_id, int64_t *score,
+                         struct lf_err *err)
+{
+    struct sql *q = sql_static(st, "SELECT r2.score FROM responses r JOIN responses r2 ON "
+                                   "r2.contact_id = r.contact_id AND r2.survey_id = r.survey_id "
+                                   "AND r2.ts > r.ts WHERE r.workspace_id = ?1 AND r.id = ?2 "
+                                   "ORDER BY r2.ts DESC, r2.id DESC LIMIT 1", err);
+    if (!q)
+        return -1;
+    sql_bind_int(st, q, 1, ws);
+    sql_bind_int(st, q, 2, response_id);
+    return sql_lookup(st, q, score, err);
 }

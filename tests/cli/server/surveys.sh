@@ -129,5 +129,20 @@ http POST /v1/responses -H "Authorization: Bearer $admin" "${JSON[@]}" \
 check_eq "a detractor response through the API" "201" "$status"
 check "opens its follow-up" wait_sql "SELECT count(*) FROM followups f JOIN responses r
     ON r.id = f.response_id WHERE r.ext_id = 'r-api'" "1"
+
+# closing a follow-up's task records its outcome; the recovery report: c1 (link answer, NPS 3)
+# and c3 (API, NPS 1) were followed up; c1's task is done and c1 answers again with a 10, a
+# promoter: 2 opened, 1 closed (50 %), 1 answered again, whose NPS is 100
+task=$(sql "SELECT f.task_id FROM followups f JOIN survey_sends d ON d.response_id = f.response_id")
+http PATCH "/v1/tasks/$task" -H "Authorization: Bearer $admin" "${JSON[@]}" -d '{"status": "done"}'
+check_eq "the owner closes c1's task" "200" "$status"
+check "the follow-up is closed with the task's outcome" \
+    wait_sql "SELECT outcome FROM followups WHERE task_id = $task AND closed_at IS NOT NULL" "done"
+later=$(date -u -d "+1 minute" +%Y-%m-%dT%H:%M:%SZ)
+http POST /v1/responses -H "Authorization: Bearer $admin" "${JSON[@]}" \
+    -d "{\"id\": \"r-again\", \"ts\": \"$later\", \"contact_id\": \"c1\", \"survey\": \"rel\", \"score\": 10}"
+http GET /v1/followups/recovery -H "Authorization: Bearer $admin"
+check_eq "the recovery report" "nps_detractor 2 1 50 1 100" \
+    "$(jq -r '.rows[0] | "\(.rule) \(.opened) \(.closed) \(.follow_up_rate) \(.answered_again) \(.score_again)"' "$SCRATCH/body")"
 serve_stop
 finish
