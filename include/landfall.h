@@ -511,10 +511,11 @@ LF_API int lf_survey_skips(struct lf *lf, const char *contact, struct lf_table *
 /* The closed loop: reads the change log past its position and opens a follow-up task for each
  * new detractor response (NPS <= 6, CSAT <= 2), once per response; *opened counts them. */
 LF_API int lf_surveys_loop(struct lf *lf, int64_t now, size_t *opened, struct lf_err *err);
-/* The touchpoint triggers: reads the change log past their position and offers every active
- * survey with trigger "touchpoint" to the contact of each new or changed touchpoint of its
- * touchpoint_kind that is resolved (or has no status), once per touchpoint, within the fatigue
- * budget. *sent and *skipped count the invitations and the skips. */
+/* The triggers: reads the change log past their position and offers every active survey with
+ * trigger "touchpoint" to the contact of each new or changed touchpoint of its touchpoint_kind
+ * that is resolved (or has no status), once per touchpoint; and every active "periodic" survey
+ * to each contact of its audience not offered it in its every_days; within the fatigue budget.
+ * *sent and *skipped count the invitations and the skips. */
 LF_API int lf_surveys_trigger(struct lf *lf, int64_t now, size_t *sent, size_t *skipped,
                               struct lf_err *err);
 /* A thread that runs lf_surveys_loop and lf_surveys_trigger whenever lf's change feed

@@ -40,8 +40,9 @@ static const char help_text[] =
     "recovery: by rule, follow-ups opened and closed, the follow-up rate, the mean days to\n"
     "close, and the NPS (net CSAT) of those who answered the same survey again.\n"
     "trigger offers the surveys with --trigger touchpoint to the contact of every touchpoint\n"
-    "of their --touchpoint-kind resolved since the last run. `landfall serve` runs loop and\n"
-    "trigger itself whenever responses or touchpoints change.\n"
+    "of their --touchpoint-kind resolved since the last run, and the --trigger periodic ones\n"
+    "to every contact of their audience not asked in their --every-days. `landfall serve` runs\n"
+    "loop and trigger itself whenever responses or touchpoints change, and every hour.\n"
     "settings prints the workspace's settings after applying the options given.\n"
     "TIME is ISO 8601 or unix seconds: the clock the budget is checked against (tests).\n";
 

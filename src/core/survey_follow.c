@@ -1,9 +1,11 @@
 /* survey_follow.c - the surveys' part of a running server: a thread that, woken by the change
  * feed when responses, touchpoints or tasks changed, runs the closed loop (follow-ups opened
- * and closed) and the touchpoint triggers. */
+ * and closed) and the triggers, and every hour for the periodic surveys. */
+#include <errno.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "base/mem.h"
 #include "core.h"
@@ -41,8 +43,13 @@ static void *run(void *arg)
     struct lf_survey_follower *f = arg;
     pthread_mutex_lock(&f->mu);
     for (;;) {
+        /* periodic surveys fall due with time, not with changes: an hourly run finds them */
+        struct timespec until;
+        clock_gettime(CLOCK_REALTIME, &until);
+        until.tv_sec += 3600;
         while (!f->pending && !f->stop)
-            pthread_cond_wait(&f->cv, &f->mu);
+            if (pthread_cond_timedwait(&f->cv, &f->mu, &until) == ETIMEDOUT)
+                f->pending = true;
         if (f->stop)
             break;
         f->pending = false;

@@ -1123,6 +1123,87 @@ static int tp_row(void *ctx, int64_t id, const struct value *v, struct lf_err *e
     return 0;
 }
 
+static int periodic_row(void *ctx, int64_t id, const struct value *v, struct lf_err *err)
+{
+    if (v[SURVEY_TRIGGER].null || !v[SURVEY_TRIGGER].s || strcmp(v[SURVEY_TRIGGER].s, "periodic") ||
+        v[SURVEY_EVERY].null)
+        return 0;
+    return pick_row_any(ctx, id, v, err);
+}
+
+static int contact_id_row(void *ctx, const struct contact *c, struct lf_err *err)
+{
+    (void)err;
+    struct tp_ids *t = ctx;
+    if (t->nr == t->cap) {
+        t->cap = t->cap ? 2 * t->cap : 64;
+        t->v = xrealloc(t->v, t->cap * sizeof(*t->v));
+    }
+    t->v[t->nr++] = c->id;
+    return 0;
+}
+
+static void mail_add(struct due *mails, const struct survey_send *d)
+{
+    if (mails->nr == mails->cap) {
+        mails->cap = mails->cap ? 2 * mails->cap : 16;
+        mails->v = xrealloc(mails->v, mails->cap * sizeof(*mails->v));
+    }
+    mails->v[mails->nr++] = *d;
+}
+
+/* Periodic surveys: every contact of the audience not offered the survey in its last
+ * every_days is offered it now, within the budget (a contact outside the audience is not due,
+ * so not a skip). */
+static int periodic(struct store *st, int64_t ws, const struct survey_settings *cfg, int64_t now,
+                    struct due *mails, size_t *sent, size_t *skipped, struct lf_err *err)
+{
+    struct pick pk = {0};
+    struct tp_ids contacts = {0};
+    struct store_query q = {0};
+    int rc = -1;
+    if (store_list(st, ws, &resource_surveys, &q, periodic_row, &pk, err) < 0)
+        goto out;
+    if (pk.nr && store_contacts_scan(st, ws, contact_id_row, &contacts, err) < 0)
+        goto out;
+    for (size_t i = 0; i < pk.nr; i++) {
+        const struct srv *s = &pk.v[i];
+        if (strcmp(s->status, "active") != 0)
+            continue;
+        for (size_t j = 0; j < contacts.nr; j++) {
+            struct person p;
+            char why[256];
+            int64_t last;
+            int found = store_survey_last_offer(st, ws, s->id, contacts.v[j], &last, err);
+            if (found < 0)
+                goto out;
+            if (found && last > now - s->every * DAY_MS)
+                continue;
+            if ((found = person_load_id(st, ws, contacts.v[j], &p, err)) < 0)
+                goto out;
+            if (!found || !audience_fits(s, &p, why, sizeof(why)))
+                continue;
+            struct lf_survey_send_result res;
+            struct survey_send d;
+            memset(&res, 0, sizeof(res));
+            if (offer(st, ws, cfg, s, &p, s->channel, 0, now, &d, &res, err) < 0)
+                goto out;
+            if (!res.sent) {
+                (*skipped)++;
+                continue;
+            }
+            (*sent)++;
+            if (!strcmp(d.channel, "email"))
+                mail_add(mails, &d);
+        }
+    }
+    rc = 0;
+out:
+    free(pk.v);
+    free(contacts.v);
+    return rc;
+}
+
 static int trigger_row(void *ctx, int64_t id, const struct value *v, struct lf_err *err)
 {
     if (v[SURVEY_TRIGGER].null || !v[SURVEY_TRIGGER].s || strcmp(v[SURVEY_TRIGGER].s, "touchpoint"))
@@ -1165,13 +1246,8 @@ static int trigger_one(struct store *st, int64_t ws, const struct survey_setting
             continue;
         }
         (*sent)++;
-        if (!strcmp(d.channel, "email")) {
-            if (mails->nr == mails->cap) {
-                mails->cap = mails->cap ? 2 * mails->cap : 16;
-                mails->v = xrealloc(mails->v, mails->cap * sizeof(*mails->v));
-            }
-            mails->v[mails->nr++] = d;
-        }
+        if (!strcmp(d.channel, "email"))
+            mail_add(mails, &d);
     }
     return 0;
 }
@@ -1204,6 +1280,8 @@ int lf_surveys_trigger(struct lf *lf, int64_t now, size_t *sent, size_t *skipped
     for (size_t i = 0; i < ids.nr && pk.nr; i++)
         if (trigger_one(st, ws, &cfg, &pk, ids.v[i], now, &mails, sent, skipped, err) < 0)
             goto fail;
+    if (periodic(st, ws, &cfg, now, &mails, sent, skipped, err) < 0)
+        goto fail;
     if (store_survey_trigger_seq(st, ws, seq, err) < 0 || core_tx_commit_lf(lf, err) < 0)
         goto fail;
     rc = 0;

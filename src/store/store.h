@@ -400,6 +400,10 @@ int store_survey_trigger_seq(struct store *st, int64_t ws, int64_t seq, struct l
 int store_survey_sent_for(struct store *st, int64_t ws, int64_t survey_id, int64_t touchpoint_id,
                           struct lf_err *err);
 
+/* When survey_id was last offered to contact_id (failed mails aside): 1 with *at, 0 never, -1. */
+int store_survey_last_offer(struct store *st, int64_t ws, int64_t survey_id, int64_t contact_id,
+                            int64_t *at, struct lf_err *err);
+
 /* Sets the loop's change-log position. */
 int store_survey_loop_seq(struct store *st, int64_t ws, int64_t seq, struct lf_err *err);
 

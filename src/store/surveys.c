@@ -485,3 +485,19 @@ int store_response_again(struct store *st, int64_t ws, int64_t response_id, int6
     sql_bind_int(st, q, 2, response_id);
     return sql_lookup(st, q, score, err);
 }
+
+int store_survey_last_offer(struct store *st, int64_t ws, int64_t survey_id, int64_t contact_id,
+                            int64_t *at, struct lf_err *err)
+{
+    struct sql *q = sql_static(st, "SELECT max(created_at) FROM survey_sends WHERE workspace_id "
+                                   "= ?1 AND survey_id = ?2 AND contact_id = ?3 AND status <> "
+                                   "'failed'", err);
+    if (!q)
+        return -1;
+    sql_bind_int(st, q, 1, ws);
+    sql_bind_int(st, q, 2, survey_id);
+    sql_bind_int(st, q, 3, contact_id);
+    if (lookup_opt(st, q, at, err) < 0)
+        return -1;
+    return *at != LF_UNSET;
+}

@@ -45,18 +45,31 @@ check_eq "a paused survey is not sent" "paused" "$(send off c5 200)"
 # the budget counts every survey: c5 was asked 'ent' at day 60
 check_eq "c5 asked another survey 10 days after 'ent'" "contact_budget" "$(send rel c5 70)"
 
+# a periodic survey: every 90 days per contact of its audience (enterprise: c5 alone)
+"$LANDFALL" surveys create pulse --kind nps --trigger periodic --every-days 90 \
+    --audience-plan enterprise >/dev/null
+trigger() {
+    "$LANDFALL" surveys trigger --now "$(date -u -d "2026-03-02 12:00 UTC + $1 days" +%Y-%m-%dT%H:%M:%SZ)"
+}
+# day 100: c5 was asked 'ent' on day 60; a periodic survey's budget is its own 90 days
+check_eq "day 100: c5 is due 'pulse' but was asked 40 days ago" "0 sent, 1 skipped" "$(trigger 100)"
+check_eq "day 151: 91 days after day 60" "1 sent, 0 skipped" "$(trigger 151)"
+check_eq "day 200: 'pulse' is not due again before day 241" "0 sent, 0 skipped" "$(trigger 200)"
+check_eq "day 242: due again" "1 sent, 0 skipped" "$(trigger 242)"
+
 # why wasn't c1 asked on day 10? the log says
 "$LANDFALL" surveys skips --contact c1 --csv >skips.csv
 check_eq "c1's skip: one row, its reason and when it was last asked" \
     "2026-03-12T12:00:00Z,rel,c1,contact_budget,asked at 2026-03-02T12:00:00Z; at most once per 30 days" \
     "$(tail -n +2 skips.csv)"
-check_eq "every skip is logged (6 above)" "6" "$("$LANDFALL" surveys skips --csv | tail -n +2 | wc -l)"
+check_eq "every skip is logged (6 above, 1 of 'pulse')" "7" "$("$LANDFALL" surveys skips --csv | tail -n +2 | wc -l)"
 
 # results: 'rel' delivered to c1 (twice), c2, c3, c4 = 5 links, none answered; 'ent' 1
 "$LANDFALL" surveys results --csv >results.csv
 check_eq "response rates by survey, channel, segment" \
     "survey,channel,segment,delivered,answered,response_rate
 ent,link,ent,1,0,0
+pulse,link,ent,2,0,0
 rel,link,smb,5,0,0" "$(cat results.csv)"
 
 run_lf surveys send rel --contact nobody
