@@ -376,6 +376,8 @@ enum lf_scope {
     LF_SCOPE_WRITE, /* ingestion only (Segment / PostHog endpoints) */
     LF_SCOPE_READ,  /* reads: reports and resources */
     LF_SCOPE_ADMIN, /* everything */
+    LF_SCOPE_SURVEY, /* public, for the in-app snippet: which survey a contact is due, and
+                      * nothing else (docs/surveys.md) */
 };
 #define LF_KEY_SIZE 47       /* a key's length with its NUL */
 #define LF_KEY_PREFIX_LEN 11 /* "lf_" and 8 characters */
@@ -686,5 +688,97 @@ LF_API int lf_settings_set(struct lf *lf, const char *name, const char *value,
                            struct lf_err *err);
 /* One setting ("locale", "currency", "milestone": "" when unset) in out (of size n). */
 LF_API int lf_setting(struct lf *lf, const char *name, char *out, size_t n, struct lf_err *err);
+/* ---- surveys landfall sends itself (docs/surveys.md) ---- */
+
+/* A workspace's survey settings; made, with a fresh key that signs links, on first use. */
+struct lf_survey_settings {
+    int64_t contact_days;   /* a contact is asked at most once per this many days (30) */
+    int64_t account_max;    /* at most this many asks per account … (3) */
+    int64_t account_days;   /* … per this many days (30) */
+    int64_t quiet_days;     /* nobody at an account is asked this long after an escalation (14) */
+    int64_t link_days;      /* links expire after this many days (30) */
+    int64_t sla_days;       /* a follow-up is due in this many business days (2) */
+    char smtp_url[512];     /* the relay, "smtp://host:port"; "" = none */
+    char mail_from[256];
+    char base_url[256];     /* where `landfall serve` is reached: links are BASE/s/TOKEN */
+};
+LF_API int lf_survey_settings_get(struct lf *lf, struct lf_survey_settings *out,
+                                  struct lf_err *err);
+LF_API int lf_survey_settings_set(struct lf *lf, const struct lf_survey_settings *s,
+                                  struct lf_err *err);
+
+struct lf_survey_send_opts {
+    const char *survey;     /* the survey's id */
+    const char *contact;    /* the contact's id */
+    const char *channel;    /* link, email or in-app; NULL: the survey's own */
+    const char *touchpoint; /* the touchpoint it follows, or NULL */
+    int64_t now;            /* ms; 0 = the clock */
+};
+struct lf_survey_send_result {
+    bool sent;           /* false: not asked; `skip` says why (and the skip is logged) */
+    int64_t send_id;
+    char status[16];     /* pending, sent, failed */
+    char skip[32];       /* contact_budget, account_budget, quiet_period, audience, paused,
+                          * no_email */
+    char detail[256];    /* the skip's or the failure's details */
+    char token[128];     /* the link's token */
+    char url[512];       /* BASE/s/TOKEN ("/s/TOKEN" without a base URL) */
+};
+/* Offers a survey to a contact, within the fatigue budget: an invitation with a signed link,
+ * sent by mail for the email channel (status failed, retried later by lf_surveys_retry, when
+ * the relay does not accept it). LF_ENOENT for an unknown survey or contact. */
+LF_API int lf_survey_send(struct lf *lf, const struct lf_survey_send_opts *o,
+                          struct lf_survey_send_result *out, struct lf_err *err);
+/* Retries the email invitations that failed and are due at `now` (0 = the clock), with
+ * exponential backoff; *sent and *failed count them. */
+LF_API int lf_surveys_retry(struct lf *lf, int64_t now, size_t *sent, size_t *failed,
+                            struct lf_err *err);
+
+/* An answer from a link page; NULL fields were not given. */
+struct lf_survey_answer {
+    const char *score, *comment, *choice;
+};
+/* The page of link `token` (of any workspace of the store lf opens): the survey's form when
+ * answer is NULL (with score `preset` chosen, as a mail's score buttons link to it; NULL for
+ * none), else the answer recorded as a response of the contact (once: the link is then used
+ * up). A bad, expired or used link gets a page that says so. *html is the caller's (free());
+ * *status the HTTP status it goes with. -1 only when the store failed. */
+LF_API int lf_survey_page(struct lf *lf, const char *token, const char *preset,
+                          const struct lf_survey_answer *answer, int64_t now, int *status,
+                          char **html, struct lf_err *err);
+/* The in-app survey due to `contact` now, as JSON: {"survey": null, "reason": …} or the
+ * survey's questions and the token to answer with (the invitation is recorded as shown).
+ * *json is the caller's. */
+LF_API int lf_survey_eligible(struct lf *lf, const char *contact, int64_t now, char **json,
+                              struct lf_err *err);
+/* Invitations, answers and the response rate by survey, channel and account segment (survey
+ * NULL = every survey). */
+LF_API int lf_survey_results(struct lf *lf, const char *survey, struct lf_table **out,
+                             struct lf_err *err);
+/* Who was not asked and why (contact NULL = everybody). */
+LF_API int lf_survey_skips(struct lf *lf, const char *contact, struct lf_table **out,
+                           struct lf_err *err);
+/* The closed loop: reads the change log past its position and opens a follow-up task for each
+ * new detractor response (NPS <= 6, CSAT <= 2), once per response; *opened counts them. */
+LF_API int lf_surveys_loop(struct lf *lf, int64_t now, size_t *opened, struct lf_err *err);
+/* The triggers: reads the change log past their position and offers every active survey with
+ * trigger "touchpoint" to the contact of each new or changed touchpoint of its touchpoint_kind
+ * that is resolved (or has no status), once per touchpoint; and every active "periodic" survey
+ * to each contact of its audience not offered it in its every_days; within the fatigue budget.
+ * *sent and *skipped count the invitations and the skips. */
+LF_API int lf_surveys_trigger(struct lf *lf, int64_t now, size_t *sent, size_t *skipped,
+                              struct lf_err *err);
+/* A thread that runs lf_surveys_loop and lf_surveys_trigger whenever lf's change feed
+ * publishes responses or touchpoints (`landfall serve` runs one per workspace). lf must outlive
+ * it: lf_survey_follower_free() first. */
+struct lf_survey_follower;
+LF_API int lf_survey_follow(struct lf *lf, struct lf_survey_follower **out, struct lf_err *err);
+LF_API void lf_survey_follower_free(struct lf_survey_follower *f); /* NULL is a no-op */
+/* The recovery report, by rule: follow-ups opened and closed (their task done or dismissed),
+ * the follow-up rate, the mean days to close, how many of those people answered the same
+ * survey again, and the NPS (net CSAT) of those later answers. */
+LF_API int lf_survey_recovery(struct lf *lf, struct lf_table **out, struct lf_err *err);
+/* The follow-ups and their tasks' status, as a table. */
+LF_API int lf_survey_followups(struct lf *lf, struct lf_table **out, struct lf_err *err);
 
 #endif

@@ -85,6 +85,7 @@ int cmd_text(int argc, char **argv, const struct cli_env *env);
 int cmd_health(int argc, char **argv, const struct cli_env *env);
 int cmd_expansion(int argc, char **argv, const struct cli_env *env);
 int cmd_users(int argc, char **argv, const struct cli_env *env);
+int cmd_surveys(int argc, char **argv, const struct cli_env *env);
 
 void cmd_help_help(FILE *out);
 void cmd_import_help(FILE *out);
@@ -105,5 +106,6 @@ void cmd_text_help(FILE *out);
 void cmd_health_help(FILE *out);
 void cmd_expansion_help(FILE *out);
 void cmd_users_help(FILE *out);
+void cmd_surveys_help(FILE *out);
 
 #endif

@@ -6,7 +6,7 @@
 #include "cli.h"
 
 static const char help_text[] =
-    "usage: landfall keys create --scope write|read|admin [--name NAME]\n"
+    "usage: landfall keys create --scope write|read|admin|survey [--name NAME]\n"
     "       landfall keys list [--json|--csv]\n"
     "       landfall keys revoke PREFIX\n"
     "\n"
@@ -32,14 +32,14 @@ static int create(int argc, char **argv, const struct cli_env *env)
     optind = 1;
     while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
         if (c == 's' && (scope = lf_scope_parse(optarg)) < 0)
-            return cli_usage("keys", "--scope is write, read or admin, not '%s'", optarg);
+            return cli_usage("keys", "--scope is write, read, admin or survey, not '%s'", optarg);
         else if (c == 'n')
             name = optarg;
         else if (c != 's')
             return cli_usage("keys", "unknown option");
     }
     if (scope < 0)
-        return cli_usage("keys", "'keys create' needs --scope write|read|admin");
+        return cli_usage("keys", "'keys create' needs --scope write|read|admin|survey");
     if (optind < argc)
         return cli_usage("keys", "unexpected argument '%s'", argv[optind]);
     struct lf *lf;

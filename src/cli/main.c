@@ -31,6 +31,8 @@ const struct cli_cmd cli_commands[] = {
     {"keys", cmd_keys, "create, list or revoke the API keys of the HTTP API", cmd_keys_help},
     {"users", cmd_users, "create, list, change or delete the dashboard's users",
      cmd_users_help},
+    {"surveys", cmd_surveys, "create and send surveys, see their results, skips and follow-ups",
+     cmd_surveys_help},
     {"workspace", cmd_workspace, "show or set the workspace: its time zone", cmd_workspace_help},
     {"engine", cmd_engine, "rebuild, describe or benchmark the in-memory analytics engine",
      cmd_engine_help},

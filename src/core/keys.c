@@ -6,11 +6,11 @@
 #include "core.h"
 #include "report/table.h"
 
-static const char *const scope_names[] = {"write", "read", "admin"};
+static const char *const scope_names[] = {"write", "read", "admin", "survey"};
 
 int lf_scope_parse(const char *name)
 {
-    for (int i = 0; i < 3; i++)
+    for (int i = 0; i < 4; i++)
         if (strcmp(name, scope_names[i]) == 0)
             return i;
     return -1;
@@ -18,7 +18,7 @@ int lf_scope_parse(const char *name)
 
 const char *lf_scope_name(int scope)
 {
-    return scope >= 0 && scope < 3 ? scope_names[scope] : "?";
+    return scope >= 0 && scope < 4 ? scope_names[scope] : "?";
 }
 
 static int init_sodium(struct lf_err *err)
@@ -51,7 +51,7 @@ static void key_info(const struct api_key *k, struct lf_key *out)
 int lf_key_create(struct lf *lf, int scope, const char *name, char key_out[LF_KEY_SIZE],
                   struct lf_key *info, struct lf_err *err)
 {
-    if (scope < LF_SCOPE_WRITE || scope > LF_SCOPE_ADMIN)
+    if (scope < LF_SCOPE_WRITE || scope > LF_SCOPE_SURVEY)
         return err_set(err, LF_EUSAGE, "unknown key scope %d", scope);
     if (init_sodium(err) < 0)
         return -1;

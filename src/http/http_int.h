@@ -33,6 +33,7 @@ enum http_body {
     BODY_NONE,
     BODY_JSON,    /* application/json (or text/plain, as browsers' sendBeacon sends JSON) */
     BODY_POSTHOG, /* and PostHog's transports: application/x-www-form-urlencoded `data=` */
+    BODY_FORM,    /* application/x-www-form-urlencoded (an HTML form: survey link pages) */
 };
 
 struct route {
@@ -82,6 +83,7 @@ struct http_req {
     /* a body that outlives the request (an embedded file), sent as it is instead of resp */
     const unsigned char *static_body;
     size_t static_len;
+    bool cors;                /* Access-Control-Allow-Origin: * (the in-app snippet's calls) */
     /* for the access log and the metrics */
     size_t items, rejected, inserted;
     void *pending; /* the handler's state while the answer is deferred */
@@ -300,6 +302,16 @@ void api_keys_revoke(struct http_req *r);
 void api_account_overview(struct http_req *r);
 /* GET /openapi.json: the document http_openapi() writes. (openapi.c) */
 void api_openapi(struct http_req *r);
+/* Surveys (api_surveys.c) */
+void api_survey_page(struct http_req *r);
+void api_survey_answer(struct http_req *r);
+void api_survey_snippet(struct http_req *r);
+void api_survey_eligible(struct http_req *r);
+void api_survey_send(struct http_req *r);
+void api_survey_results(struct http_req *r);
+void api_survey_skips(struct http_req *r);
+void api_survey_followups(struct http_req *r);
+void api_survey_recovery(struct http_req *r);
 /* Authenticates, parses and queues an ingestion body (api_ingest_segment.c). form_key: a key
  * the handler found outside the JSON (a form field), or NULL. */
 void api_ingest(struct http_req *r, int format, const char *call, const char *form_key);

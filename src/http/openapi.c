@@ -142,6 +142,8 @@ static const struct {
     {"text", "what texts say: sentiment, emotions, topics and language (docs/text.md)"},
     {"dashboard", "the web application: its pages, its files, and what it manages (sessions, "
                   "users and roles, saved views, the workspace's settings); docs/dashboard.md"},
+    {"surveys", "surveys landfall sends: signed link pages, the in-app snippet, sends, results, "
+                "skips and the closed loop's follow-ups (docs/surveys.md)"},
 };
 
 /* Puts op in group `name`, declared at the top of the document the first time it is used;
@@ -1261,7 +1263,7 @@ static void op_keys_list(struct doc *d, const struct route *rt, json_t *op)
     set(op, "operationId", str("keys_list"));
     set(op, "summary", str("the workspace's keys, live and revoked (never the keys themselves)"));
     json_t *scopes = json_array();
-    for (int s = LF_SCOPE_WRITE; s <= LF_SCOPE_ADMIN; s++)
+    for (int s = LF_SCOPE_WRITE; s <= LF_SCOPE_SURVEY; s++)
         push(scopes, str(lf_scope_name(s)));
     json_t *key = json_pack(
         "{s:s, s:{s:{s:s}, s:{s:s, s:s}, s:{s:s, s:o}, s:{s:[s,s]}, s:{s:s, s:s}, "
@@ -1877,6 +1879,161 @@ static void op_account_overview(struct doc *d, const struct route *rt, json_t *o
     error_answer(d, op, HE_NOT_FOUND);
 }
 
+/* ---- surveys ---- */
+
+static json_t *content_of(const char *description, const char *media_type, json_t *schema)
+{
+    json_t *resp = json_object(), *content = json_object(), *media = json_object();
+    set(resp, "description", str(description));
+    set(media, "schema", schema);
+    set(content, media_type, media);
+    set(resp, "content", content);
+    return resp;
+}
+
+static void token_param(json_t *op)
+{
+    push(params_of(op), param("path", "token", true,
+                              "the link's signed token (WS.SEND.SURVEY.CONTACT.EXPIRES.MAC)",
+                              typed("string")));
+}
+
+static void page_answers(json_t *op)
+{
+    json_t *resp = responses_of(op);
+    set(resp, "200", content_of("the survey's form, or the thanks for an answer", "text/html",
+                                typed("string")));
+    set(resp, "404", content_of("a page saying the link does not work", "text/html",
+                                typed("string")));
+    set(resp, "410", content_of("a page saying the link was used or has expired", "text/html",
+                                typed("string")));
+}
+
+static void op_survey_page(struct doc *d, const struct route *rt, json_t *op)
+{
+    (void)rt;
+    tag(d, op, "surveys", NULL);
+    set(op, "operationId", str("survey_page"));
+    set(op, "summary", str("a survey link's page: plain HTML, no key, no JavaScript needed"));
+    token_param(op);
+    push(params_of(op), param("query", "score", false,
+                              "a score to show chosen (a mail's score buttons link here; "
+                              "nothing is recorded until the form is sent)", typed("integer")));
+    page_answers(op);
+}
+
+static void op_survey_answer(struct doc *d, const struct route *rt, json_t *op)
+{
+    (void)rt;
+    tag(d, op, "surveys", NULL);
+    set(op, "operationId", str("survey_answer"));
+    set(op, "summary", str("records a link's answer as a response, once per link"));
+    token_param(op);
+    json_t *form = json_pack("{s:s, s:{s:{s:s}, s:{s:s}, s:{s:s}}, s:[s]}", "type", "object",
+                             "properties", "score", "type", "integer", "comment", "type",
+                             "string", "choice", "type", "string", "required", "score");
+    json_t *body = content_of("the form's fields", "application/x-www-form-urlencoded", form);
+    set(body, "required", json_true());
+    set(op, "requestBody", body);
+    page_answers(op);
+    set(responses_of(op), "422", content_of("the form again, saying what to correct",
+                                            "text/html", typed("string")));
+}
+
+static void op_survey_snippet(struct doc *d, const struct route *rt, json_t *op)
+{
+    (void)rt;
+    tag(d, op, "surveys", NULL);
+    set(op, "operationId", str("survey_snippet"));
+    set(op, "summary", str("the in-app survey script a web app includes with a survey key"));
+    set(responses_of(op), "200",
+        content_of("the script", "text/javascript", typed("string")));
+}
+
+static void op_survey_eligible(struct doc *d, const struct route *rt, json_t *op)
+{
+    (void)rt;
+    tag(d, op, "surveys", NULL);
+    set(op, "operationId", str("survey_eligible"));
+    set(op, "summary", str("the in-app survey due to a contact now, within the fatigue budget "
+                           "(a survey or admin key, in the header or as ?key=)"));
+    push(params_of(op), param("query", "contact", true, "the contact's id", typed("string")));
+    push(params_of(op), param("query", "key", false, "the survey key, for browsers",
+                              typed("string")));
+    set(responses_of(op), "200",
+        answer_of("{\"survey\": null, \"reason\": …} or the survey, its token and answer_url",
+                  typed("object")));
+    error_answer(d, op, HE_UNAUTHORIZED);
+    error_answer(d, op, HE_FORBIDDEN);
+    error_answer(d, op, HE_NOT_FOUND);
+}
+
+static void op_survey_send(struct doc *d, const struct route *rt, json_t *op)
+{
+    (void)rt;
+    tag(d, op, "surveys", NULL);
+    set(op, "operationId", str("survey_send"));
+    set(op, "summary", str("offers the survey to a contact, within the fatigue budget"));
+    push(params_of(op), param("path", "id", true, "the survey's id", typed("string")));
+    json_t *body = json_pack("{s:s, s:{s:{s:s}, s:{s:s, s:[s,s,s]}, s:{s:s}}, s:[s]}", "type",
+                             "object", "properties", "contact", "type", "string", "channel",
+                             "type", "string", "enum", "link", "email", "in-app", "touchpoint",
+                             "type", "string", "required", "contact");
+    set(op, "requestBody", body_of("who to ask, how, after what", body));
+    json_t *res = json_pack("{s:s, s:{s:{s:s}, s:{s:[s,s]}, s:{s:[s,s]}, s:{s:[s,s]}, "
+                            "s:{s:[s,s]}, s:{s:[s,s]}, s:{s:[s,s]}}}",
+                            "type", "object", "properties", "sent", "type", "boolean", "send_id",
+                            "type", "integer", "null", "status", "type", "string", "null", "skip",
+                            "type", "string", "null", "detail", "type", "string", "null", "token",
+                            "type", "string", "null", "url", "type", "string", "null");
+    set(responses_of(op), "201", answer_of("sent: the invitation and its link", res));
+    set(responses_of(op), "200", answer_of("not sent: `skip` says why", json_incref(res)));
+    error_answer(d, op, HE_BAD_REQUEST);
+    error_answer(d, op, HE_NOT_FOUND);
+    error_answer(d, op, HE_INVALID);
+}
+
+static void op_survey_results(struct doc *d, const struct route *rt, json_t *op)
+{
+    (void)rt;
+    tag(d, op, "surveys", NULL);
+    set(op, "operationId", str("survey_results"));
+    set(op, "summary", str("invitations delivered and answered, and the response rate, by "
+                           "channel and segment (as `landfall surveys results --json`)"));
+    push(params_of(op), param("path", "id", true, "the survey's id", typed("string")));
+    set(responses_of(op), "200", answer_of("the table", typed("object")));
+}
+
+static void op_survey_skips(struct doc *d, const struct route *rt, json_t *op)
+{
+    (void)rt;
+    tag(d, op, "surveys", NULL);
+    set(op, "operationId", str("survey_skips"));
+    set(op, "summary", str("who was not asked and why (as `landfall surveys skips --json`)"));
+    push(params_of(op), param("query", "contact", false, "only this contact", typed("string")));
+    set(responses_of(op), "200", answer_of("the table", typed("object")));
+    error_answer(d, op, HE_NOT_FOUND);
+}
+
+static void op_survey_followups(struct doc *d, const struct route *rt, json_t *op)
+{
+    (void)rt;
+    tag(d, op, "surveys", NULL);
+    set(op, "operationId", str("survey_followups"));
+    set(op, "summary", str("the closed loop's follow-ups and their tasks' status"));
+    set(responses_of(op), "200", answer_of("the table", typed("object")));
+}
+
+static void op_survey_recovery(struct doc *d, const struct route *rt, json_t *op)
+{
+    (void)rt;
+    tag(d, op, "surveys", NULL);
+    set(op, "operationId", str("survey_recovery"));
+    set(op, "summary", str("the closed loop's recovery report: follow-up rate, days to close, "
+                           "the NPS of those who answered again"));
+    set(responses_of(op), "200", answer_of("the table", typed("object")));
+}
+
 /* What each handler answers. A route whose handler is missing here makes the document fail,
  * so that a new endpoint cannot go undocumented. */
 static const struct {
@@ -1929,6 +2086,15 @@ static const struct {
     {api_workspace_patch, op_workspace_patch},
     {web_page, op_web_page},
     {web_asset, op_web_asset},
+    {api_survey_page, op_survey_page},
+    {api_survey_answer, op_survey_answer},
+    {api_survey_snippet, op_survey_snippet},
+    {api_survey_eligible, op_survey_eligible},
+    {api_survey_send, op_survey_send},
+    {api_survey_results, op_survey_results},
+    {api_survey_skips, op_survey_skips},
+    {api_survey_followups, op_survey_followups},
+    {api_survey_recovery, op_survey_recovery},
 };
 
 /* Who may call: the security requirements of a route's auth. */

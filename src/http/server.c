@@ -54,6 +54,9 @@ struct http_server {
     pthread_cond_t cv;  /* the last request ended */
     struct lf **workspaces; /* the handles of the workspaces keys have named, kept open */
     size_t workspaces_nr, workspaces_cap;
+    /* the surveys' thread of each (docs/surveys.md), and of the default workspace */
+    struct lf_survey_follower **followers;
+    size_t followers_nr, followers_cap;
     size_t inflight;
     pthread_mutex_t log_mu;
     struct failbudget *fb;
@@ -102,10 +105,18 @@ struct lf *http_workspace(struct http_server *s, int64_t id, struct lf_err *err)
         return found;
     if (lf_workspace_by_id(s->cfg.lf, id, &lf, err) < 0)
         return NULL;
+    struct lf_survey_follower *f = NULL;
+    if (lf_survey_follow(lf, &f, err) < 0) {
+        lf_close(lf);
+        return NULL;
+    }
     pthread_mutex_lock(&s->mu);
     s->workspaces = xgrow(s->workspaces, sizeof(*s->workspaces), s->workspaces_nr + 1,
                           &s->workspaces_cap);
     s->workspaces[s->workspaces_nr++] = lf;
+    s->followers = xgrow(s->followers, sizeof(*s->followers), s->followers_nr + 1,
+                         &s->followers_cap);
+    s->followers[s->followers_nr++] = f;
     pthread_mutex_unlock(&s->mu);
     return lf;
 }
@@ -246,6 +257,8 @@ static enum MHD_Result send_answer(struct conn *c)
     }
     if (r->allow)
         MHD_add_response_header(resp, MHD_HTTP_HEADER_ALLOW, r->allow);
+    if (r->cors)
+        MHD_add_response_header(resp, MHD_HTTP_HEADER_ACCESS_CONTROL_ALLOW_ORIGIN, "*");
     enum MHD_Result ret = MHD_queue_response(c->mc, (unsigned)r->status, resp);
     MHD_destroy_response(resp);
     c->answered = true;
@@ -325,6 +338,7 @@ static enum MHD_Result count_header(void *cls, enum MHD_ValueKind kind, const ch
 static bool check_body_headers(struct conn *c)
 {
     static const char *const json[] = {"application/json", "text/plain", NULL};
+    static const char *const form[] = {"application/x-www-form-urlencoded", NULL};
     static const char *const posthog[] = {"application/json", "text/plain",
                                           "application/x-www-form-urlencoded", NULL};
     struct http_req *r = &c->r;
@@ -353,11 +367,14 @@ static bool check_body_headers(struct conn *c)
         return false;
     }
     const char *ct = http_header(r, MHD_HTTP_HEADER_CONTENT_TYPE);
-    if (ct && !http_media_type_is(ct, r->route->body == BODY_POSTHOG ? posthog : json)) {
+    const char *const *types = r->route->body == BODY_POSTHOG ? posthog
+                               : r->route->body == BODY_FORM  ? form
+                                                              : json;
+    if (ct && !http_media_type_is(ct, types)) {
         http_fail(r, HE_MEDIA_TYPE, NULL, "the body must be %s, not '%.60s'",
-                  r->route->body == BODY_POSTHOG
-                      ? "application/json (or a form with a 'data' field)"
-                      : "application/json",
+                  r->route->body == BODY_POSTHOG ? "application/json (or a form with a 'data' field)"
+                  : r->route->body == BODY_FORM  ? "application/x-www-form-urlencoded"
+                                                 : "application/json",
                   ct);
         return false;
     }
@@ -759,6 +776,11 @@ int http_server_new(const struct http_config *cfg, struct http_server **out, str
         goto fail;
     if (lf_follow_start(cfg->lf, 0, &s->follower, err) < 0)
         goto fail;
+    struct lf_survey_follower *surveys = NULL;
+    if (lf_survey_follow(cfg->lf, &surveys, err) < 0)
+        goto fail;
+    s->followers = xgrow(s->followers, sizeof(*s->followers), 1, &s->followers_cap);
+    s->followers[s->followers_nr++] = surveys;
     if (bind_listen(s, err) < 0)
         goto fail;
     if (pthread_create(&s->watchdog, NULL, watchdog, s) != 0) {
@@ -825,6 +847,9 @@ void http_server_free(struct http_server *s)
         close(s->listen_fd);
     lf_follow_free(s->follower);
     lf_ingest_free(s->ing);
+    for (size_t i = 0; i < s->followers_nr; i++)
+        lf_survey_follower_free(s->followers[i]);
+    free(s->followers);
     for (size_t i = 0; i < s->workspaces_nr; i++)
         lf_close(s->workspaces[i]);
     free(s->workspaces);

@@ -16,6 +16,10 @@
 static const char *const survey_kinds[] = {"nps", "csat", "ces", "custom", NULL};
 static const char *const task_kinds[] = {"risk", "opportunity", "lifecycle", "follow-up", NULL};
 static const char *const task_statuses[] = {"open", "in_progress", "done", "dismissed", NULL};
+static const char *const survey_triggers[] = {"manual", "periodic", "touchpoint", "milestone",
+                                              NULL};
+static const char *const survey_channels[] = {"link", "email", "in-app", NULL};
+static const char *const survey_statuses[] = {"active", "paused", NULL};
 static const char *const outcome_statuses[] = {"open",  "on_track", "at_risk",
                                                "met",   "missed",   NULL};
 
@@ -159,6 +163,36 @@ static const struct field_def survey_fields[] = {
                     .min = -1000, .max = 1000, .doc = "the highest score"},
     [SURVEY_HIGHER] = {"higher_is_better", "higher_is_better", FIELD_BOOL, FIELD_REQUIRED,
                        .doc = "the scale's direction"},
+    /* What landfall asks when it sends the survey itself (docs/surveys.md). */
+    [SURVEY_QUESTION] = {"question", "question", FIELD_TEXT, 0,
+                         .doc = "the score question, shown on the page, the mail and in-app"},
+    [SURVEY_COMMENT_Q] = {"comment_question", "comment_question", FIELD_TEXT, 0,
+                          .doc = "an optional open question under the score"},
+    [SURVEY_CHOICE_Q] = {"choice_question", "choice_question", FIELD_TEXT, 0,
+                         .doc = "an optional multiple-choice question"},
+    [SURVEY_CHOICES] = {"choices", "choices", FIELD_TEXT, 0,
+                        .doc = "its answers, separated by '|'"},
+    [SURVEY_AUD_SEGMENT] = {"audience_segment", "audience_segment", FIELD_TEXT, 0,
+                            .doc = "only contacts of accounts in this segment"},
+    [SURVEY_AUD_PLAN] = {"audience_plan", "audience_plan", FIELD_TEXT, 0,
+                         .doc = "only contacts of accounts on this plan"},
+    [SURVEY_AUD_ROLE] = {"audience_role", "audience_role", FIELD_TEXT, 0,
+                         .doc = "only contacts with this role"},
+    [SURVEY_AUD_STAGE] = {"audience_stage", "audience_stage", FIELD_TEXT, 0,
+                          .doc = "only contacts of accounts in this lifecycle stage"},
+    [SURVEY_TRIGGER] = {"trigger", "trigger_kind", FIELD_TEXT, 0, .vocab = survey_triggers,
+                        .dflt = "manual",
+                        .doc = "manual, periodic (every_days), touchpoint or milestone"},
+    [SURVEY_EVERY] = {"every_days", "every_days", FIELD_INT, 0, .check = CHECK_RANGE, .min = 1,
+                      .max = 3660, .doc = "periodic: days between two asks of one contact"},
+    [SURVEY_TP_KIND] = {"touchpoint_kind", "touchpoint_kind", FIELD_TEXT, 0,
+                        .doc = "touchpoint: the kind that triggers it (ticket…)"},
+    [SURVEY_MILESTONE] = {"milestone_event", "milestone_event", FIELD_TEXT, 0,
+                          .doc = "milestone: the event that triggers it"},
+    [SURVEY_CHANNEL] = {"channel", "channel", FIELD_TEXT, 0, .vocab = survey_channels,
+                        .dflt = "link", .doc = "link, email or in-app"},
+    [SURVEY_STATUS] = {"status", "status", FIELD_TEXT, 0, .vocab = survey_statuses,
+                       .dflt = "active", .doc = "active or paused (a paused survey is not sent)"},
 };
 
 static const struct field_def response_fields[] = {
@@ -177,6 +211,8 @@ static const struct field_def response_fields[] = {
                       .doc = "what they wrote"},
     [RESP_TOUCHPOINT] = {"touchpoint_id", "touchpoint_id", FIELD_REF, 0, &resource_touchpoints,
                          .doc = "the interaction it rates"},
+    [RESP_CHOICE] = {"choice", "choice", FIELD_TEXT, 0,
+                     .doc = "the answer to the survey's multiple-choice question"},
 };
 
 static const struct field_def task_fields[] = {

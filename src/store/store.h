@@ -461,4 +461,130 @@ int store_text_sources_scan(struct store *st, int64_t ws, store_text_source_fn f
 int store_text_results_scan(struct store *st, int64_t ws, store_text_fn fn, void *ctx,
                             struct lf_err *err);
 
+/* ---- surveys landfall sends itself (surveys.c; docs/surveys.md) ---- */
+
+/* A workspace's survey settings: the key that signs links, the fatigue budget, the relay. */
+struct survey_settings {
+    char token_key[65];      /* hex of a 32-byte key */
+    int64_t contact_days;    /* a contact is asked at most once per this many days */
+    int64_t account_max;     /* an account's contacts are asked at most this many times … */
+    int64_t account_days;    /* … per this many days */
+    int64_t quiet_days;      /* nobody at an account is asked this long after an escalation */
+    int64_t link_days;       /* a link expires after this many days */
+    int64_t sla_days;        /* the closed loop's follow-up is due in this many business days */
+    char smtp_url[512];      /* "" when not set */
+    char mail_from[256];
+    char base_url[256];      /* where `landfall serve` is reached, for links */
+    int64_t loop_seq;        /* the change log position the closed loop has read to */
+    int64_t trigger_seq;     /* … and the touchpoint triggers (-1: not started) */
+};
+/* The settings of ws: 1 with *out, 0 when the workspace has none yet, -1 on error. */
+int store_survey_settings_get(struct store *st, int64_t ws, struct survey_settings *out,
+                              struct lf_err *err);
+/* Creates ws's settings with the defaults, `token_key` and the closed loop and the triggers
+ * starting at change-log position loop_seq, unless they exist. */
+int store_survey_settings_ensure(struct store *st, int64_t ws, const char *token_key,
+                                 int64_t loop_seq, struct lf_err *err);
+/* Writes every field of s but token_key. */
+int store_survey_settings_put(struct store *st, int64_t ws, const struct survey_settings *s,
+                              struct lf_err *err);
+
+/* An invitation: one survey offered to one contact through one channel. */
+struct survey_send {
+    int64_t id, survey_id, contact_id, account_id, touchpoint_id; /* 0 when absent */
+    char channel[16];       /* link | email | in-app */
+    char reason[32];        /* manual | periodic | touchpoint | milestone */
+    char status[16];        /* pending | sent | failed | answered */
+    int64_t created_at, expires_at;
+    int64_t sent_at, next_attempt_at, answered_at; /* LF_UNSET when not yet */
+    int64_t attempts, response_id;
+    char last_error[256];
+};
+/* Inserts s (its id is ignored) and sets s->id. */
+int store_survey_send_insert(struct store *st, int64_t ws, struct survey_send *s,
+                             struct lf_err *err);
+/* Send `id` of ws: 1 with *out, 0 when there is none, -1 on error. */
+int store_survey_send_get(struct store *st, int64_t ws, int64_t id, struct survey_send *out,
+                          struct lf_err *err);
+/* Writes s's status, sent_at, attempts, next_attempt_at, last_error, response_id and
+ * answered_at. */
+int store_survey_send_update(struct store *st, int64_t ws, const struct survey_send *s,
+                             struct lf_err *err);
+typedef int (*store_survey_send_fn)(void *ctx, const struct survey_send *s, struct lf_err *err);
+/* ws's sends, by id; survey_id 0 = every survey, status NULL = every status. */
+int store_survey_sends_scan(struct store *st, int64_t ws, int64_t survey_id, const char *status,
+                            store_survey_send_fn fn, void *ctx, struct lf_err *err);
+
+/* What the fatigue budget looks at: the latest invitation of a contact created at or after
+ * `contact_since` (*contact_last, LF_UNSET when none), the invitations to an account's
+ * contacts created at or after `account_since` (*account_nr), and the latest escalation
+ * touchpoint of the account at or after `quiet_since` (*escalated, LF_UNSET when none). Failed
+ * invitations count for nothing: nobody was asked. */
+int store_survey_fatigue(struct store *st, int64_t ws, int64_t contact_id, int64_t account_id,
+                         int64_t contact_since, int64_t account_since, int64_t quiet_since,
+                         int64_t *contact_last, int64_t *account_nr, int64_t *escalated,
+                         struct lf_err *err);
+
+/* A contact landfall did not survey, and why. */
+struct survey_skip {
+    int64_t id, survey_id, contact_id, account_id, touchpoint_id, at;
+    char survey_ext[256], contact_ext[256]; /* filled in by the scan */
+    char reason[32];  /* contact_budget | account_budget | quiet_period | audience | paused… */
+    char detail[256];
+};
+int store_survey_skip_insert(struct store *st, int64_t ws, const struct survey_skip *k,
+                             struct lf_err *err);
+typedef int (*store_survey_skip_fn)(void *ctx, const struct survey_skip *k, struct lf_err *err);
+/* ws's skips by id; contact_id 0 = every contact. */
+int store_survey_skips_scan(struct store *st, int64_t ws, int64_t contact_id,
+                            store_survey_skip_fn fn, void *ctx, struct lf_err *err);
+
+/* The closed loop's follow-up of a response. */
+struct followup {
+    int64_t id, response_id, task_id, opened_at, due_date, closed_at; /* LF_UNSET: not yet */
+    char rule[32];
+    char outcome[32];
+};
+/* Inserts f unless response_id has one: 1 inserted (f->id set), 0 it had one, -1 error. */
+int store_followup_insert(struct store *st, int64_t ws, struct followup *f, struct lf_err *err);
+typedef int (*store_followup_fn)(void *ctx, const struct followup *f, struct lf_err *err);
+int store_followups_scan(struct store *st, int64_t ws, store_followup_fn fn, void *ctx,
+                         struct lf_err *err);
+/* Records the close of the follow-up of task `task_id` (unless closed already): 1, 0, -1. */
+int store_followup_close(struct store *st, int64_t ws, int64_t task_id, int64_t when,
+                         const char *outcome, struct lf_err *err);
+/* The score of the latest response of the same contact to the same survey after response
+ * `response_id`: 1 with *score, 0 when none, -1. */
+int store_response_again(struct store *st, int64_t ws, int64_t response_id, int64_t *score,
+                         struct lf_err *err);
+/* Sets the task of follow-up `id`. */
+int store_followup_set_task(struct store *st, int64_t ws, int64_t id, int64_t task_id,
+                            struct lf_err *err);
+
+/* The external id of def's row with internal id `id` into out: 1, 0 when there is none, -1. */
+int store_key_of(struct store *st, int64_t ws, const struct resource_def *def, int64_t id,
+                 char out[257], struct lf_err *err);
+
+/* Invitations delivered (sent or answered) and answered, by survey, channel and the segment
+ * of the account they went to (NULL when none), in that order; survey NULL = every survey. */
+typedef int (*store_survey_rate_fn)(void *ctx, const char *survey, const char *channel,
+                                    const char *segment, int64_t delivered, int64_t answered,
+                                    struct lf_err *err);
+int store_survey_rates(struct store *st, int64_t ws, const char *survey, store_survey_rate_fn fn,
+                       void *ctx, struct lf_err *err);
+
+/* Sets the touchpoint triggers' change-log position. */
+int store_survey_trigger_seq(struct store *st, int64_t ws, int64_t seq, struct lf_err *err);
+/* Whether survey_id was offered to the contact of touchpoint_id for it already: 1, 0, -1. */
+int store_survey_sent_for(struct store *st, int64_t ws, int64_t survey_id, int64_t touchpoint_id,
+                          struct lf_err *err);
+
+/* When survey_id was last offered to contact_id (failed mails aside): 1 with *at, 0 never, -1. */
+int store_survey_last_offer(struct store *st, int64_t ws, int64_t survey_id, int64_t contact_id,
+                            int64_t *at, struct lf_err *err);
+
+/* Sets the loop's change-log position. */
+int store_survey_loop_seq(struct store *st, int64_t ws, int64_t seq, struct lf_err *err);
+
 #endif
+

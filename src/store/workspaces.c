@@ -102,6 +102,7 @@ static int clear_table(struct store *st, int64_t ws, const char *table, struct l
 int store_workspace_clear(struct store *st, int64_t ws, struct lf_err *err)
 {
     static const char *const tables[] = {
+        "followups", "survey_skips", "survey_sends",
         "tasks", "rules", "health_scores", "scorecards", "outcomes", "responses", "touchpoints",
         "orders", "events", "event_names", "mrr_changes", "contacts", "accounts", NULL};
     const char *const *own = st->ops->workspace_tables;

@@ -1,0 +1,224 @@
+/* api_surveys.c - survey links (/s/TOKEN, no key), the in-app snippet and its question, sends,
+ * results, skips and follow-ups (docs/surveys.md). */
+#include <jansson.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "http_int.h"
+#include "landfall.h"
+
+/* GET and POST /s/:token: the page, always HTML (a bad link gets a page that says so). */
+static void page(struct http_req *r, const struct lf_survey_answer *a)
+{
+    struct lf_err err = {0};
+    char *html = NULL;
+    int status = 500;
+    struct lf *lf = http_lf(r);
+    if (!lf)
+        return;
+    if (lf_survey_page(lf, r->params[0], a ? NULL : http_query(r, "score"), a, 0, &status, &html,
+                       &err) < 0) {
+        http_fail_err(r, &err, NULL);
+        return;
+    }
+    r->status = status;
+    r->content_type = "text/html; charset=utf-8";
+    r->cors = true; /* the in-app snippet posts its answer here from the customer's app */
+    buf_adds(&r->resp, html);
+    free(html);
+}
+
+void api_survey_page(struct http_req *r)
+{
+    page(r, NULL);
+}
+
+void api_survey_answer(struct http_req *r)
+{
+    struct buf score = BUF_INIT, comment = BUF_INIT, choice = BUF_INIT;
+    const char *body = r->body ? r->body : "";
+    struct lf_survey_answer a = {0};
+    if (http_form_value(body, r->body_len, "score", &score))
+        a.score = buf_str(&score);
+    if (http_form_value(body, r->body_len, "comment", &comment))
+        a.comment = buf_str(&comment);
+    if (http_form_value(body, r->body_len, "choice", &choice))
+        a.choice = buf_str(&choice);
+    page(r, &a);
+    buf_release(&score);
+    buf_release(&comment);
+    buf_release(&choice);
+}
+
+/* The in-app snippet: a script a customer's app includes, with the survey key and the
+ * contact's id as data attributes. Plain DOM, no framework; it asks once per page load. */
+static const char snippet[] =
+    "/* landfall in-app survey: <script src=\"BASE/v1/surveys/snippet.js\" data-key=\"KEY\"\n"
+    " * data-contact=\"CONTACT_ID\"></script> */\n"
+    "(function () {\n"
+    "  var me = document.currentScript;\n"
+    "  if (!me) return;\n"
+    "  var base = me.src.replace(/\\/v1\\/surveys\\/snippet\\.js.*$/, '');\n"
+    "  var key = me.getAttribute('data-key'), contact = me.getAttribute('data-contact');\n"
+    "  if (!key || !contact) return;\n"
+    "  var url = base + '/v1/surveys/eligible?contact=' + encodeURIComponent(contact) +\n"
+    "            '&key=' + encodeURIComponent(key);\n"
+    "  fetch(url).then(function (r) { return r.json(); }).then(function (d) {\n"
+    "    if (!d || !d.survey) return;\n"
+    "    var s = d.survey, box = document.createElement('div');\n"
+    "    box.setAttribute('role', 'dialog');\n"
+    "    box.style.cssText = 'position:fixed;bottom:16px;right:16px;max-width:360px;' +\n"
+    "      'background:#fff;border:1px solid #888;border-radius:6px;padding:12px;' +\n"
+    "      'font-family:sans-serif;z-index:2147483647';\n"
+    "    var q = document.createElement('p');\n"
+    "    q.textContent = s.question;\n"
+    "    box.appendChild(q);\n"
+    "    function send(score) {\n"
+    "      var body = new URLSearchParams();\n"
+    "      body.set('score', String(score));\n"
+    "      var c = box.querySelector('textarea');\n"
+    "      if (c && c.value) body.set('comment', c.value);\n"
+    "      fetch(base + d.answer_url, {method: 'POST', body: body});\n"
+    "      box.textContent = 'Thank you!';\n"
+    "      setTimeout(function () { box.remove(); }, 2000);\n"
+    "    }\n"
+    "    if (s.comment_question) {\n"
+    "      var t = document.createElement('textarea');\n"
+    "      t.placeholder = s.comment_question;\n"
+    "      t.style.width = '100%';\n"
+    "      box.appendChild(t);\n"
+    "    }\n"
+    "    for (var v = s.scale_min; v <= s.scale_max; v++) {\n"
+    "      var b = document.createElement('button');\n"
+    "      b.textContent = String(v);\n"
+    "      b.style.margin = '2px';\n"
+    "      b.onclick = (function (n) { return function () { send(n); }; })(v);\n"
+    "      box.appendChild(b);\n"
+    "    }\n"
+    "    var x = document.createElement('button');\n"
+    "    x.textContent = '\\u00d7';\n"
+    "    x.setAttribute('aria-label', 'close');\n"
+    "    x.onclick = function () { box.remove(); };\n"
+    "    box.appendChild(x);\n"
+    "    document.body.appendChild(box);\n"
+    "  }).catch(function () {});\n"
+    "})();\n";
+
+void api_survey_snippet(struct http_req *r)
+{
+    r->status = 200;
+    r->content_type = "text/javascript; charset=utf-8";
+    r->cors = true;
+    buf_adds(&r->resp, snippet);
+}
+
+/* GET /v1/surveys/eligible: a survey key (or an admin key) in the header or as ?key=, since a
+ * browser's cross-origin GET with an Authorization header needs a preflight the snippet
+ * avoids; the key can do nothing else. */
+void api_survey_eligible(struct http_req *r)
+{
+    char key[LF_KEY_SIZE + 1];
+    const char *k = auth_header_key(http_header(r, "Authorization"), key) ? key
+                                                                          : http_query(r, "key");
+    struct lf_err err = {0};
+    char *json = NULL;
+    r->cors = true;
+    if (auth_require(r, k, LF_SCOPE_SURVEY) < 0)
+        return;
+    if (lf_survey_eligible(r->lf, http_query(r, "contact"), 0, &json, &err) < 0) {
+        http_fail_err(r, &err, err.code == LF_EUSAGE ? "contact" : NULL);
+        return;
+    }
+    http_json(r, 200, json);
+    free(json);
+}
+
+/* POST /v1/surveys/:id/send {"contact": ID, "channel": …, "touchpoint": …} */
+void api_survey_send(struct http_req *r)
+{
+    struct lf_err err = {0};
+    struct lf_survey_send_opts o = {.survey = r->params[0]};
+    struct lf_survey_send_result res;
+    json_error_t jerr;
+    json_t *body = json_loadb(r->body ? r->body : "", r->body_len, JSON_REJECT_DUPLICATES, &jerr);
+    if (!json_is_object(body)) {
+        http_fail(r, HE_BAD_REQUEST, NULL, "the body must be a JSON object");
+        goto out;
+    }
+    const char *names_in[] = {"contact", "channel", "touchpoint"};
+    const char **slots[] = {&o.contact, &o.channel, &o.touchpoint};
+    for (size_t i = 0; i < 3; i++) {
+        json_t *v = json_object_get(body, names_in[i]);
+        if (v && !json_is_null(v) && !json_is_string(v)) {
+            http_fail(r, HE_INVALID, names_in[i], "'%s' must be a string", names_in[i]);
+            goto out;
+        }
+        *slots[i] = v && json_is_string(v) ? json_string_value(v) : NULL;
+    }
+    if (!o.contact) {
+        http_fail(r, HE_INVALID, "contact", "'contact' is required");
+        goto out;
+    }
+    if (lf_survey_send(r->lf, &o, &res, &err) < 0) {
+        http_fail_err(r, &err, NULL);
+        goto out;
+    }
+    r->status = res.sent ? 201 : 200;
+    buf_addf(&r->resp, "{\"sent\": %s, \"send_id\": ", res.sent ? "true" : "false");
+    if (res.sent)
+        buf_addf(&r->resp, "%lld", (long long)res.send_id);
+    else
+        buf_adds(&r->resp, "null");
+    const char *names[] = {"status", "skip", "detail", "token", "url"};
+    const char *vals[] = {res.status, res.skip, res.detail, res.token, res.url};
+    for (size_t i = 0; i < 5; i++) {
+        buf_addf(&r->resp, ", \"%s\": ", names[i]);
+        if (vals[i][0])
+            buf_add_json_str(&r->resp, vals[i], strlen(vals[i]));
+        else
+            buf_adds(&r->resp, "null");
+    }
+    buf_addc(&r->resp, '}');
+out:
+    json_decref(body);
+}
+
+void api_survey_results(struct http_req *r)
+{
+    struct lf_err err = {0};
+    struct lf_table *t = NULL;
+    if (lf_survey_results(r->lf, r->params[0], &t, &err) < 0)
+        http_fail_err(r, &err, NULL);
+    else
+        http_table(r, t);
+}
+
+void api_survey_skips(struct http_req *r)
+{
+    struct lf_err err = {0};
+    struct lf_table *t = NULL;
+    if (lf_survey_skips(r->lf, http_query(r, "contact"), &t, &err) < 0)
+        http_fail_err(r, &err, err.code == LF_ENOENT ? "contact" : NULL);
+    else
+        http_table(r, t);
+}
+
+void api_survey_followups(struct http_req *r)
+{
+    struct lf_err err = {0};
+    struct lf_table *t = NULL;
+    if (lf_survey_followups(r->lf, &t, &err) < 0)
+        http_fail_err(r, &err, NULL);
+    else
+        http_table(r, t);
+}
+
+void api_survey_recovery(struct http_req *r)
+{
+    struct lf_err err = {0};
+    struct lf_table *t = NULL;
+    if (lf_survey_recovery(r->lf, &t, &err) < 0)
+        http_fail_err(r, &err, NULL);
+    else
+        http_table(r, t);
+}
