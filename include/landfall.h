@@ -394,6 +394,32 @@ LF_API int lf_engine_info(struct lf *lf, struct lf_table **out, struct lf_err *e
 LF_API int lf_engine_bench(struct lf *lf, int64_t now, int runs, struct lf_table **out,
                            struct lf_err *err);
 
+/* ---- the churn model (docs/churn.md) ----
+ * Gradient-boosted trees over a feature matrix; here trained on a CSV of features, one row per
+ * entity (or per entity and snapshot date), before the store-backed model exists. */
+struct lf_churn_csv_opts {
+    const char *label;     /* the label column (1/0, yes/no, true/false; blank: unknown) */
+    const char *id;        /* the entity's id column, or NULL: each line is an entity */
+    const char *date;      /* the snapshot date column, or NULL: a random split by entity;
+                            * with it, a split by time (train on the earliest rows) */
+    int64_t horizon_ms;    /* with date: the label's horizon, purged between sets (0: 90 days) */
+    uint64_t seed;         /* the split (without date) and the trees' samples */
+    double test_share;     /* 0 means 0.3 */
+    double valid_share;    /* of the rest, to stop the boosting; 0 means 0.2 */
+    const char *save;      /* write the model there (XGBoost's UBJSON), or NULL */
+    int top;               /* the riskiest held-out rows shown with their drivers: 0 means 10 */
+};
+struct lf_churn_report {
+    struct lf_table *summary;     /* figure, value: the sets, the trees, the hold-out figures */
+    struct lf_table *calibration; /* the held-out rows' deciles: predicted against observed */
+    struct lf_table *drivers;     /* the riskiest held-out rows: id, risk, churned, drivers */
+};
+/* Trains on the file, evaluates on its held-out rows, saves the model when asked. *out's tables
+ * are the caller's: lf_churn_report_release(). Errors name the file, line and column. */
+LF_API int lf_churn_fit_csv(const char *path, const struct lf_churn_csv_opts *opts,
+                            struct lf_churn_report *out, struct lf_err *err);
+LF_API void lf_churn_report_release(struct lf_churn_report *r); /* safe on a zeroed report */
+
 /* ---- time helpers shared by the front ends ---- */
 /* Parses ISO 8601 (date, date-time with or without offset) or unix seconds into ms. */
 LF_API int lf_time_parse(const char *s, int64_t *ms_out, struct lf_err *err);

@@ -74,6 +74,7 @@ int cmd_cohorts(int argc, char **argv, const struct cli_env *env);
 int cmd_survival(int argc, char **argv, const struct cli_env *env);
 int cmd_metric(int argc, char **argv, const struct cli_env *env);
 int cmd_openapi(int argc, char **argv, const struct cli_env *env);
+int cmd_churn(int argc, char **argv, const struct cli_env *env);
 
 void cmd_help_help(FILE *out);
 void cmd_import_help(FILE *out);
@@ -88,5 +89,6 @@ void cmd_cohorts_help(FILE *out);
 void cmd_survival_help(FILE *out);
 void cmd_metric_help(FILE *out);
 void cmd_openapi_help(FILE *out);
+void cmd_churn_help(FILE *out);
 
 #endif

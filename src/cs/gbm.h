@@ -28,11 +28,13 @@ struct gbm_params {
     int early_stop;          /* [50] stop after this many rounds without a lower validation
                               * log loss, keeping the best round; 0 never stops early */
     uint64_t seed;           /* [0] the row and feature samples; same seed, same model */
-    int threads;             /* [0] training threads, 0 for all cores. The model does not
-                              * depend on it: the same data, parameters and seed give the same
-                              * trees, byte for byte, on any count (tests/unit/cs/gbm.c) */
+    int threads;             /* [0] training threads; 0 for all cores, or one when the
+                              * training rows hold fewer than GBM_SMALL values. The model does
+                              * not depend on it: the same data, parameters and seed give the
+                              * same trees, byte for byte, on any count (tests/unit/cs/gbm.c) */
 };
 void gbm_params_default(struct gbm_params *p);
+#define GBM_SMALL 1e6
 
 /* A borrowed view of rows: x holds rows_nr × cols_nr floats; label one 0/1 per row (training and
  * validation; NULL to predict); names one per column or NULL (kept in the trained model). */

@@ -148,7 +148,18 @@ static int check_params(const struct gbm_params *p, struct lf_err *err)
     return 0;
 }
 
-static int set_params(BoosterHandle h, const struct gbm_params *p, struct lf_err *err)
+/* The training threads: p->threads, or for 0 all cores on large data and one on small, where
+ * OpenMP's synchronisation of every tree level costs more than the second core gives (and far
+ * more on a busy machine, where a waiting thread spins). */
+static int train_threads(const struct gbm_params *p, const struct gbm_data *train)
+{
+    if (p->threads > 0)
+        return p->threads;
+    return (double)train->rows_nr * (double)train->cols_nr < GBM_SMALL ? 1 : 0;
+}
+
+static int set_params(BoosterHandle h, const struct gbm_params *p, int threads,
+                      struct lf_err *err)
 {
     char v[11][40];
     snprintf(v[0], sizeof(v[0]), "%d", p->max_depth);
@@ -159,7 +170,7 @@ static int set_params(BoosterHandle h, const struct gbm_params *p, struct lf_err
     snprintf(v[5], sizeof(v[5]), "%.17g", p->lambda);
     /* XGBoost's seed is a signed 64-bit integer */
     snprintf(v[6], sizeof(v[6]), "%lld", (long long)(p->seed & INT64_MAX));
-    snprintf(v[7], sizeof(v[7]), "%d", p->threads);
+    snprintf(v[7], sizeof(v[7]), "%d", threads);
     const char *kv[][2] = {
         {"objective", "binary:logistic"},
         {"eval_metric", "logloss"},
@@ -227,14 +238,15 @@ int gbm_train(const struct gbm_params *p, const struct gbm_data *train,
     if (valid && valid->cols_nr != train->cols_nr)
         return err_set(err, LF_EINVAL, "the validation rows have %zu features, not %zu",
                        valid->cols_nr, train->cols_nr);
-    if (matrix(train, "training", p->threads, &dm[0], err) < 0 ||
-        (valid && matrix(valid, "validation", p->threads, &dm[1], err) < 0))
+    int threads = train_threads(p, train);
+    if (matrix(train, "training", threads, &dm[0], err) < 0 ||
+        (valid && matrix(valid, "validation", threads, &dm[1], err) < 0))
         goto out;
     if (XGBoosterCreate(dm, valid ? 2 : 1, &h) != 0) {
         xerr(err, "booster");
         goto out;
     }
-    if (set_params(h, p, err) < 0)
+    if (set_params(h, p, threads, err) < 0)
         goto out;
     int best = p->rounds - 1, run = 0;
     double best_loss = INFINITY;
