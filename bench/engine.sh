@@ -1,106 +1,92 @@
 #!/usr/bin/env bash
-# engine.sh - the analytics engine's benchmark (not a test): on `landfall demo --accounts 100000`
-# (about 20 M events), Q1 DAU per account over 30 days, Q2 weekly cohort retention, Q3 adoption
-# breadth per account, Q4 the portfolio, timed in landfall (`landfall engine bench`), DuckDB
-# (@duckdb/node-api, bench/package.json) and SQLite (the sqlite3 CLI), in one run on the same
-# data, each the median of several runs; then bytes resident per event and the rebuild time.
+# engine.sh - the analytics engine's benchmark (not a test). On two demo data sets in one run,
+# `landfall demo --accounts 10000` (about 2 M events) and `--accounts 100000` (about 20 M), it
+# times five queries in landfall's engine (on 1 thread and on THREADS), DuckDB (@duckdb/node-api,
+# bench/package.json), SQLite (the sqlite3 command) and a plain C pass over packed arrays
+# (bench/engine_baseline.c: over all events, "scan", and over exactly the query's events,
+# "slice"), interleaved: in each round every tool runs a query right after the others, so load
+# changes hit them alike, and the ratios are medians of per-round ratios. Every tool's answers
+# are reduced to the same digest and must agree. Then the growth from 2 M to 20 M events, the
+# rebuild time and memory. The queries (bench/engine_driver.c, bench/engine_queries.sql):
+#   Q1 DAU, WAU, MAU per account over 30 days     Q2 weekly cohort retention of users
+#   Q3 adoption breadth and depth per account     Q4 the portfolio (Q1 + Q3 + recency, trend)
+#   Q5 Q4 over a window without events: what a query costs when there is nothing to read
 #
-#   bench/engine.sh [DB]      DB defaults to /tmp/bench.db, generated when missing
-#   env: LANDFALL (binary, default build/src/cli/landfall), NOW (default 2026-06-01),
-#        RUNS (landfall and DuckDB, default 5), SQLITE_RUNS (default 3), ACCOUNTS (100000)
+#   bench/engine.sh [DIR]   data in DIR (default /tmp/landfall-bench), generated when missing
+#                           (minutes for 20 M events) and reused
+#   env: ACCOUNTS ("10000 100000"), NOW (2026-06-01), ROUNDS (5), REPS (runs a tool makes of a
+#        query in a round, the fastest kept; 5), SQLITE_ROUNDS (rounds SQLite takes part in; 1: its
+#        queries take seconds to minutes), THREADS (default: the cores), BUILD_DIR (build);
+#        OLD_DRIVER and OLD_LANDFALL: an engine_driver and a landfall built from another
+#        revision, to time it beside this one (its snapshot: DB.engine-old)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-DB=${1:-/tmp/bench.db}
+DIR=${1:-/tmp/landfall-bench}
+ACCOUNTS=${ACCOUNTS:-10000 100000}
 NOW=${NOW:-2026-06-01}
-RUNS=${RUNS:-5}
-SQLITE_RUNS=${SQLITE_RUNS:-3}
-ACCOUNTS=${ACCOUNTS:-100000}
-LANDFALL=${LANDFALL:-build/src/cli/landfall}
-WORK=${DB%.db}
-[ -x "$LANDFALL" ] || { echo "engine.sh: build landfall first (ninja -C build)" >&2; exit 2; }
-command -v sqlite3 >/dev/null || { echo "engine.sh: needs the sqlite3 CLI" >&2; exit 2; }
-
-ms_of() { echo "$(date -u -d "$1" +%s)000"; }
-now_ms() { date +%s%N | cut -c1-13; }
-median() { sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
-
-if [ ! -s "$DB" ]; then
-    echo "generating $DB: $ACCOUNTS accounts (a few minutes)" >&2
-    "$LANDFALL" --db "$DB" demo --accounts "$ACCOUNTS" --seed 1 --end "$NOW" >&2
-fi
-
-# ---- landfall: rebuild (time, peak memory), then the queries over the loaded engine
-echo "landfall: rebuilding the engine" >&2
-/usr/bin/time -f "%M" -o "$WORK.rss" "$LANDFALL" --db "$DB" engine rebuild --csv >"$WORK.rebuild.csv"
-field() { awk -F, -v n="$2" 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == n) c = i } NR == 2 { print $c }' "$1"; }
-EVENTS=$(field "$WORK.rebuild.csv" events)
-REBUILD_S=$(field "$WORK.rebuild.csv" seconds)
-BYTES_PER_EVENT=$(field "$WORK.rebuild.csv" bytes_per_event)
-echo "landfall: timing Q1..Q4" >&2
-"$LANDFALL" --db "$DB" engine bench --now "$NOW" --runs "$RUNS" --csv >"$WORK.landfall.csv"
-# resident bytes of a process holding the engine (loaded from its snapshot), less the same
-# process's baseline without events is not separable: report the engine's own count too
-/usr/bin/time -f "%M" -o "$WORK.info.rss" "$LANDFALL" --db "$DB" engine info --csv >/dev/null
-
-# ---- the same data for DuckDB and a compact SQLite table (made once; not timed)
-COMPACT="$WORK-events.db"
-if [ ! -s "$COMPACT" ] || [ "$COMPACT" -ot "$DB" ]; then
-    echo "exporting the events for SQLite and DuckDB (once)" >&2
-    rm -f "$COMPACT" "$WORK-events.csv" "$WORK.duckdb"
-    sqlite3 "$DB" "ATTACH '$COMPACT' AS b;
-        CREATE TABLE b.events AS SELECT account_id, contact_id, name_id, ts FROM main.events
-            WHERE workspace_id = (SELECT id FROM workspaces WHERE ext_id = 'default');
-        CREATE INDEX b.events_ts ON events(ts);
-        CREATE TABLE b.event_names AS SELECT id, name FROM main.event_names;"
-    sqlite3 -csv "$COMPACT" "SELECT account_id, contact_id, name_id, ts FROM events" >"$WORK-events.csv"
-fi
-CAT=$(sqlite3 "$COMPACT" "SELECT COUNT(DISTINCT name_id) FROM events")
-N=$(ms_of "$NOW")
-subst() { # subst FILE: the queries with their parameters
-    sed -e "s/:N\b/$N/g" -e "s/:F30\b/$((N - 30 * 86400000))/g" -e "s/:F7\b/$((N - 7 * 86400000))/g" \
-        -e "s/:S\b/$((N - 56 * 86400000))/g" -e "s/:CAT\b/$CAT/g" -e "s/:MON\b/345600000/g" "$1"
-}
-subst bench/engine_queries.sql >"$WORK.duckdb.sql"
-subst bench/engine_queries.sql | sed 's|//|/|g' >"$WORK.sqlite.sql"
-
+ROUNDS=${ROUNDS:-5}
+REPS=${REPS:-5}
+SQLITE_ROUNDS=${SQLITE_ROUNDS:-1}
+THREADS=${THREADS:-$(nproc)}
+BUILD=${BUILD_DIR:-build}
+LANDFALL=$BUILD/src/cli/landfall
+command -v sqlite3 >/dev/null || { echo "engine.sh: needs the sqlite3 command" >&2; exit 2; }
+command -v node >/dev/null || { echo "engine.sh: needs node (for DuckDB)" >&2; exit 2; }
+[ -f "$BUILD/build.ninja" ] || scripts/build
+ninja -C "$BUILD" src/cli/landfall bench/engine_driver bench/engine_baseline >/dev/null
 if [ ! -d bench/node_modules/@duckdb/node-api ]; then
     echo "installing @duckdb/node-api (npm ci)" >&2
     (cd bench && npm ci --no-audit --no-fund >&2)
 fi
-if [ ! -s "$WORK.duckdb" ]; then
-    echo "loading the events into DuckDB (once)" >&2
-    (cd bench && node engine_duckdb.mjs load "$WORK.duckdb" "$WORK-events.csv")
+mkdir -p "$DIR"
+N=$(($(date -u -d "$NOW" +%s) * 1000))
+field() { awk -F, -v n="$2" 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == n) c = i } NR == 2 { print $c }' "$1"; }
+
+summary=()
+for accounts in $ACCOUNTS; do
+    W=$DIR/bench-$accounts
+    DB=$W.db
+    if [ ! -s "$DB" ]; then
+        echo "generating $DB: $accounts accounts (minutes for 100000)" >&2
+        "$LANDFALL" --db "$DB" demo --accounts "$accounts" --seed 1 --end "$NOW" >&2
+    fi
+    # the engine, built from the store (time, peak memory), into its snapshot
+    echo "$accounts accounts: rebuilding the engine" >&2
+    /usr/bin/time -f "%M" -o "$W.rss" "$LANDFALL" --db "$DB" engine rebuild --csv >"$W.rebuild.csv"
+    # the same events for the other tools, made once (not timed): a compact SQLite table with
+    # an index on time, a CSV (DuckDB cannot read SQLite offline: its extension is a download),
+    # DuckDB's database, the baseline's packed arrays
+    if [ ! -s "$W-events.db" ] || [ "$W-events.db" -ot "$DB" ]; then
+        echo "$accounts accounts: exporting the events (once)" >&2
+        rm -f "$W-events.db" "$W-events.csv" "$W.duckdb" "$W.packed"
+        sqlite3 "$DB" "ATTACH '$W-events.db' AS b;
+            CREATE TABLE b.events AS SELECT account_id, contact_id, name_id, ts FROM main.events
+                WHERE workspace_id = (SELECT id FROM workspaces WHERE ext_id = 'default');
+            CREATE INDEX b.events_ts ON events(ts);"
+        sqlite3 -csv "$W-events.db" "SELECT account_id, contact_id, name_id, ts FROM events" >"$W-events.csv"
+    fi
+    [ -s "$W.duckdb" ] || (cd bench && node engine_bench.mjs load "$W.duckdb" "$W-events.csv")
+    [ -s "$W.packed" ] || "$BUILD/bench/engine_baseline" pack "$W-events.csv" "$W.packed"
+    CAT=$(sqlite3 "$W-events.db" "SELECT COUNT(DISTINCT name_id) FROM events")
+    old=()
+    if [ -n "${OLD_DRIVER:-}" ]; then
+        [ -s "$DB.engine-old" ] ||
+            "$OLD_LANDFALL" --db "$DB" engine rebuild --snapshot "$DB.engine-old" --csv >/dev/null
+        old=(old_driver="$(realpath "$OLD_DRIVER")" old_snapshot="$DB.engine-old")
+    fi
+    (cd bench && node engine_bench.mjs run label="$(field "$W.rebuild.csv" events) events" \
+        db="$DB" snapshot="$DB.engine" duckdb="$W.duckdb" compact="$W-events.db" \
+        packed="$W.packed" sql=engine_queries.sql now="$N" cat="$CAT" \
+        driver="../$BUILD/bench/engine_driver" baseline="../$BUILD/bench/engine_baseline" \
+        threads="$THREADS" rounds="$ROUNDS" reps="$REPS" sqlite_rounds="$SQLITE_ROUNDS" \
+        json="$W.times.json" "${old[@]}")
+    summary+=("$(field "$W.rebuild.csv" events) events: rebuild $(field "$W.rebuild.csv" seconds) s, \
+peak RSS $(($(cat "$W.rss") / 1024)) MiB, engine $(field "$W.rebuild.csv" bytes_per_event) bytes/event")
+done
+set -- $ACCOUNTS
+if [ $# -ge 2 ]; then
+    (cd bench && node engine_bench.mjs growth "$DIR/bench-$1.times.json" "$DIR/bench-${!#}.times.json")
 fi
-echo "DuckDB: timing Q1..Q4" >&2
-(cd bench && node engine_duckdb.mjs time "$WORK.duckdb" "$WORK.duckdb.sql" "$RUNS") >"$WORK.duckdb.csv"
-
-# ---- SQLite: the same SQL through the sqlite3 CLI, each query SQLITE_RUNS times
-echo "SQLite: timing Q1..Q4 ($SQLITE_RUNS runs each; minutes)" >&2
-awk -v out="$WORK.sqlite" '/^-- Q[0-9]/ { q = substr($2, 2, 1) } q { print > (out ".q" q ".sql") }' \
-    "$WORK.sqlite.sql"
-: >"$WORK.sqlite.csv"
-for q in 1 2 3 4; do
-    for r in $(seq "$SQLITE_RUNS"); do
-        t0=$(now_ms)
-        sqlite3 "$COMPACT" <"$WORK.sqlite.q$q.sql" >/dev/null
-        echo $(($(now_ms) - t0))
-    done | median | sed "s/^/Q$q,/" >>"$WORK.sqlite.csv"
-done
-
-# ---- the table
 echo
-printf '%-44s %12s %12s %12s %10s %10s\n' query "landfall ms" "DuckDB ms" "SQLite ms" "DuckDB/lf" "SQLite/lf"
-for q in 1 2 3 4; do
-    name=$(awk -F, -v q="Q$q" 'index($1, q " ") == 1 { print $1 }' "$WORK.landfall.csv")
-    lf=$(awk -F, -v q="Q$q" 'index($1, q " ") == 1 { print $3 }' "$WORK.landfall.csv")
-    dk=$(awk -F, -v q="Q$q" '$1 == q { print $2 }' "$WORK.duckdb.csv")
-    sq=$(awk -F, -v q="Q$q" '$1 == q { print $2 }' "$WORK.sqlite.csv")
-    awk -v n="$name" -v l="$lf" -v d="$dk" -v s="$sq" \
-        'BEGIN { printf "%-44s %12.1f %12.1f %12.0f %9.1fx %9.1fx\n", n, l, d, s, d / l, s / l }'
-done
-echo
-echo "events: $EVENTS; engine bytes per event: $BYTES_PER_EVENT (columns, tails, indexes)"
-echo "rebuild from the store: ${REBUILD_S} s; peak RSS of the rebuild: $(($(cat "$WORK.rss") / 1024)) MiB;" \
-     "RSS of a process holding the engine (from its snapshot): $(($(cat "$WORK.info.rss") / 1024)) MiB" \
-     "= $(awk -v k="$(cat "$WORK.info.rss")" -v e="$EVENTS" 'BEGIN { printf "%.1f", k * 1024 / e }') bytes/event all in"
-echo "machine: $(nproc) cores; load average $(cut -d' ' -f1-3 /proc/loadavg)"
+printf '%s\n' "${summary[@]}"
+echo "machine: $(nproc) cores, $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo); load average $(cut -d' ' -f1-3 /proc/loadavg)"

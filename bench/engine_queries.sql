@@ -1,7 +1,9 @@
--- engine_queries.sql - bench/engine.sh's four queries in SQL, as the engine answers them.
+-- engine_queries.sql - bench/engine.sh's queries in SQL, as the engine answers them (days are UTC
+-- calendar days, ts // 86400000; the trend's blocks are the 7-day blocks ending at :N).
 -- One query a block, blocks separated by a line "-- Qn"; :N is now (ms), :F30 / :F7 / :S the
 -- starts of the last 30 days, 7 days and 8 weeks, :CAT the number of event names, :MON a Monday.
--- Written for DuckDB; bench/engine.sh turns "//" (integer division) into "/" for SQLite.
+-- Q5 is Q4 with :N 400 days later (a window without events). Written for DuckDB;
+-- bench/engine_bench.mjs turns "//" (integer division) into "/" for SQLite.
 -- Q1 dau per account over the last 30 days (with wau and mau, as the engine's pass gives)
 SELECT account_id,
        COUNT(DISTINCT contact_id * 100000 + ts // 86400000) / 30.0 AS dau,
@@ -35,6 +37,6 @@ WITH w AS (SELECT * FROM events WHERE ts >= :S AND ts < :N),
      l AS (SELECT account_id, max(ts) AS last FROM events WHERE ts < :N GROUP BY account_id)
 SELECT l.account_id, a.dau, a.wau, a.mau, a.dau / NULLIF(a.mau, 0) AS stickiness,
        a.breadth, a.events, a.events * 1.0 / NULLIF(a.mau, 0) AS depth, l.last,
-       (:N - l.last) // 86400000 AS days_since,
+       :N // 86400000 - l.last // 86400000 AS days_since,
        CASE WHEN t.sy > 0 THEN 100 * (t.sxy / 42.0) / (t.sy / 8.0) END AS trend
 FROM l LEFT JOIN a ON a.account_id = l.account_id LEFT JOIN t ON t.account_id = l.account_id;

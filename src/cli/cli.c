@@ -37,7 +37,8 @@ bool cli_is_help(const char *arg)
 }
 
 const char cli_engine_help[] =
-    "  --snapshot PATH   the analytics engine's snapshot (default: the store's path + .engine)\n"
+    "  --snapshot PATH   the analytics engine's snapshot (default: the SQLite store's path +\n"
+    "                    .engine; none for a PostgreSQL store unless given)\n"
     "  --no-snapshot     neither read nor write one: build the engine from the store\n"
     "  --threads N       the engine's worker threads (default: one per core)\n";
 
@@ -83,7 +84,8 @@ int cli_open(const struct cli_env *env, bool must_exist, struct cli_engine *engi
         o.threads = engine->threads;
         if (!engine->no_snapshot && engine->snapshot) {
             o.snapshot = engine->snapshot;
-        } else if (!engine->no_snapshot) {
+        } else if (!engine->no_snapshot && !strstr(env->db, "://")) {
+            /* beside a store file; a server database has none unless --snapshot names one */
             const char *path = strncmp(env->db, "sqlite:", 7) == 0 ? env->db + 7 : env->db;
             snprintf(engine->snapshot_buf, sizeof(engine->snapshot_buf), "%s.engine", path);
             o.snapshot = engine->snapshot_buf;

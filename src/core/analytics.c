@@ -26,9 +26,15 @@ static const char *snapshot_path(const struct ws *w, struct buf *out)
     return buf_str(out);
 }
 
-static struct engine_opts engine_opts_of(const struct core *c)
+/* w->feed_mu held (the zone is replaced under it). */
+static struct engine_opts engine_opts_of(const struct ws *w)
 {
-    return (struct engine_opts){.progress = c->opts.progress, .threads = c->opts.threads};
+    const struct core *c = w->core;
+    const char *zone = w->tz ? tz_name(w->tz) : "UTC";
+    bool utc = !strcmp(zone, "UTC") || !strcmp(zone, "Etc/UTC");
+    return (struct engine_opts){.progress = c->opts.progress,
+                                .threads = c->opts.threads,
+                                .tz = utc ? NULL : w->tz};
 }
 
 /* An engine replaced (after a reset or a rebuild) may still be read by a query that took it
@@ -47,7 +53,7 @@ static int load(struct ws *w, struct store *st, const char **origin, struct lf_e
 {
     static const char *const origins[] = {"built", "snapshot", "rebuilt"};
     struct core *c = w->core;
-    struct engine_opts eo = engine_opts_of(c);
+    struct engine_opts eo = engine_opts_of(w);
     struct engine_open_info info;
     struct buf path = BUF_INIT;
     const char *snap = snapshot_path(w, &path);
@@ -102,12 +108,96 @@ int core_engine(struct lf *lf, struct store *st, struct engine **out, struct lf_
     return engine_of(lf, st, out, NULL, err);
 }
 
+/* ---- following the change feed ---- */
+
+/* The store's dimensions of changed accounts, as engine_accounts_put takes them. */
+struct changed {
+    struct store *st;
+    int64_t ws;
+    struct engine_account_in *in;
+    size_t nr, cap;
+    struct engine_mrr *mrr; /* every account's history, one after the other */
+    size_t mrr_nr, mrr_cap;
+    size_t *first;          /* per account: where its history starts in mrr (which may move) */
+    char **strings;         /* copies of the account's texts, freed after the put */
+    size_t strings_nr, strings_cap;
+};
+
+static const char *keep(struct changed *c, const char *s)
+{
+    if (!s)
+        return NULL;
+    c->strings = xgrow(c->strings, sizeof(*c->strings), c->strings_nr + 1, &c->strings_cap);
+    return c->strings[c->strings_nr++] = xstrdup(s);
+}
+
+static int on_mrr(void *ctx, const struct mrr_change *m, struct lf_err *err)
+{
+    (void)err;
+    struct changed *c = ctx;
+    c->mrr = xgrow(c->mrr, sizeof(*c->mrr), c->mrr_nr + 1, &c->mrr_cap);
+    c->mrr[c->mrr_nr++] = (struct engine_mrr){m->date, m->mrr};
+    return 0;
+}
+
+static int on_account(void *ctx, const struct account *a, struct lf_err *err)
+{
+    struct changed *c = ctx;
+    size_t first = c->mrr_nr;
+    if (store_mrr_changes_scan(c->st, c->ws, a->id, on_mrr, c, err) < 0)
+        return -1;
+    size_t cap = c->cap;
+    c->in = xgrow(c->in, sizeof(*c->in), c->nr + 1, &c->cap);
+    c->first = xgrow(c->first, sizeof(*c->first), c->nr + 1, &cap);
+    c->first[c->nr] = first;
+    c->in[c->nr++] = (struct engine_account_in){.id = a->id,
+                                                .ext_id = keep(c, a->ext_id),
+                                                .segment = keep(c, a->segment),
+                                                .plan = keep(c, a->plan),
+                                                .seats = a->seats,
+                                                .customer_since = a->customer_since,
+                                                .mrr_nr = c->mrr_nr - first};
+    return 0;
+}
+
+static int id_cmp(const void *a, const void *b)
+{
+    int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+    return (x > y) - (x < y);
+}
+
+/* Tells the engine of the accounts whose row or MRR history changed; many at once (an import)
+ * are reloaded whole. */
+static int put_accounts(struct ws *w, struct store *st, int64_t *ids, size_t nr,
+                        struct lf_err *err)
+{
+    struct engine_info info;
+    engine_info(w->engine, &info);
+    if (nr > 1000 && nr > info.accounts / 10)
+        return engine_refresh(w->engine, st, err);
+    struct changed c = {.st = st, .ws = w->info.id};
+    int rc = store_accounts_some(st, w->info.id, ids, nr, on_account, &c, err);
+    if (rc == 0) {
+        for (size_t i = 0; i < c.nr; i++)
+            c.in[i].mrr = c.mrr + c.first[i];
+        rc = engine_accounts_put(w->engine, c.in, c.nr, err);
+    }
+    for (size_t i = 0; i < c.strings_nr; i++)
+        free(c.strings[i]);
+    free(c.strings);
+    free(c.in);
+    free(c.first);
+    free(c.mrr);
+    return rc;
+}
+
 int core_engine_follow(struct ws *w, struct store *st, const struct lf_feed_batch *b,
                        struct lf_err *err)
 {
     if (!w->engine)
         return 0;
-    bool dims = false;
+    int64_t *ids = NULL;
+    size_t ids_nr = 0, ids_cap = 0;
     for (size_t i = 0; i < b->nr; i++) {
         const char *r = b->changes[i].resource;
         /* a reset, or a contact merged (its events are another's now; deleted contacts have
@@ -115,14 +205,31 @@ int core_engine_follow(struct ws *w, struct store *st, const struct lf_feed_batc
         if (strcmp(r, "workspace") == 0 ||
             (strcmp(r, "contacts") == 0 && b->changes[i].op == STORE_DELETED)) {
             w->engine_stale = true;
+            free(ids);
             return 0;
         }
-        if (strcmp(r, "accounts") == 0 || strcmp(r, "mrr_changes") == 0)
-            dims = true;
+        /* an account deleted has no events left (the store refuses it else): nothing to do */
+        if ((strcmp(r, "accounts") == 0 && b->changes[i].op != STORE_DELETED) ||
+            strcmp(r, "mrr_changes") == 0) {
+            ids = xgrow(ids, sizeof(*ids), ids_nr + 1, &ids_cap);
+            ids[ids_nr++] = b->changes[i].account_id;
+        }
     }
-    if (b->events_upto > b->events_after && engine_sync(w->engine, st, NULL, err) < 0)
-        return -1;
-    return dims ? engine_refresh(w->engine, st, err) : 0;
+    int rc = 0;
+    if (ids_nr)
+        qsort(ids, ids_nr, sizeof(*ids), id_cmp);
+    size_t u = 0;
+    for (size_t i = 0; i < ids_nr; i++)
+        if (ids[i] && (u == 0 || ids[u - 1] != ids[i]))
+            ids[u++] = ids[i];
+    ids_nr = u;
+    /* events first: an account they name becomes known, and then gets its dimensions */
+    if (b->events_upto > b->events_after)
+        rc = engine_sync(w->engine, st, NULL, err);
+    if (rc == 0 && ids_nr)
+        rc = put_accounts(w, st, ids, ids_nr, err);
+    free(ids);
+    return rc;
 }
 
 /* ---- the engine commands ---- */
@@ -169,7 +276,7 @@ static struct lf_table *info_table(struct engine *e, const char *origin, double 
 int lf_engine_rebuild(struct lf *lf, struct lf_table **out, struct lf_err *err)
 {
     struct ws *w = lf->w;
-    struct engine_opts eo = engine_opts_of(w->core);
+    struct engine_opts eo;
     struct buf path = BUF_INIT;
     const char *snap = snapshot_path(w, &path);
     struct engine *e = NULL;
@@ -180,6 +287,7 @@ int lf_engine_rebuild(struct lf *lf, struct lf_table **out, struct lf_err *err)
     if (!st)
         goto out;
     pthread_mutex_lock(&w->feed_mu);
+    eo = engine_opts_of(w);
     int64_t t0 = time_now_ms();
     if (store_feed_position(st, w->info.id, &seq, &events, err) < 0 ||
         engine_build(st, w->info.id, &eo, &e, err) < 0) {

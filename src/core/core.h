@@ -87,6 +87,9 @@ int core_feed_publish(struct ws *w, struct store *st, struct lf_err *err);
 
 /* The workspace's time zone (borrowed: valid while lf is open). */
 const struct tz *core_tz(const struct lf *lf);
+/* Reads the workspace's settings again after a change of them (the feed's "workspace" update):
+ * a new zone is loaded and the engine rebuilt for it. w->feed_mu held. */
+int core_ws_reload(struct ws *w, struct store *st, struct lf_err *err);
 
 /* ---- the analytics engine (analytics.c) ---- */
 

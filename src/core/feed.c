@@ -5,6 +5,7 @@
 #include "core.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 #include "base/mem.h"
 
@@ -23,6 +24,10 @@ static int deliver(struct collect *c, struct lf_err *err)
 {
     struct lf_feed_batch b = {c->changes, c->nr, c->events_after, c->events_upto};
     struct ws *w = c->w;
+    for (size_t i = 0; i < c->nr; i++)
+        if (!strcmp(c->changes[i].resource, "workspace") && c->changes[i].op == STORE_UPDATED &&
+            core_ws_reload(w, c->st, err) < 0)
+            return -1;
     if (core_engine_follow(w, c->st, &b, err) < 0)
         return -1;
     for (size_t i = 0; i < w->subs_nr; i++)

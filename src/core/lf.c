@@ -301,26 +301,32 @@ int lf_workspace_set_tz(struct lf *lf, const char *name, struct lf_err *err)
     struct store *st;
     if (tz_load(name, &z, err) < 0)
         return -1;
-    if (core_tx_begin_lf(lf, &st, err) < 0) {
-        tz_free(z);
+    tz_free(z); /* a known zone: the change feed loads it, in this process as in the others */
+    if (core_tx_begin_lf(lf, &st, err) < 0)
         return -1;
-    }
     if (store_workspace_set_tz(st, w->info.id, name, err) < 0) {
         core_tx_abort(w->core);
-        tz_free(z);
         return -1;
     }
-    if (core_tx_commit_lf(lf, err) < 0) {
-        tz_free(z);
-        return -1;
-    }
-    pthread_mutex_lock(&w->feed_mu);
+    return core_tx_commit_lf(lf, err);
+}
+
+int core_ws_reload(struct ws *w, struct store *st, struct lf_err *err)
+{
+    struct store_workspace info;
+    int found = store_workspace_by_id(st, w->info.id, &info, err);
+    if (found <= 0 || strcmp(info.time_zone, w->info.time_zone) == 0)
+        return found < 0 ? -1 : 0;
+    struct tz *z;
+    if (tz_load(info.time_zone, &z, NULL) < 0)
+        z = NULL; /* as when opening: an unknown zone is UTC */
+    /* queries may still hold the old zone: it is freed with the workspace */
     if (w->tz) {
         w->old_tz = xgrow(w->old_tz, sizeof(*w->old_tz), w->old_tz_nr + 1, &w->old_tz_cap);
         w->old_tz[w->old_tz_nr++] = w->tz;
     }
     w->tz = z;
-    snprintf(w->info.time_zone, sizeof(w->info.time_zone), "%s", name);
-    pthread_mutex_unlock(&w->feed_mu);
+    snprintf(w->info.time_zone, sizeof(w->info.time_zone), "%s", info.time_zone);
+    w->engine_stale = true; /* its accounts start at local midnights of the old zone */
     return 0;
 }

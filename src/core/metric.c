@@ -26,17 +26,14 @@ int lf_metric(struct lf *lf, const char *name, const struct lf_args *args, struc
     *out = NULL;
     if (!def)
         return unknown(name, err);
-    /* the engine cuts its days in UTC until it takes the workspace's zone */
-    struct metric_ctx c = {.def = def,
-                           .ws = lf->w->info.id,
-                           .tz = def->needs & NEEDS_ENGINE ? tz_utc() : core_tz(lf),
-                           .from = LF_UNSET,
-                           .to = LF_UNSET};
+    struct metric_ctx c = {.def = def, .ws = lf->w->info.id, .from = LF_UNSET, .to = LF_UNSET};
     struct lf_table *t = NULL;
     int ret = -1;
-    if (metric_args(&c, args, err) < 0)
+    /* what other processes changed first: the workspace's zone among it */
+    if (!(c.st = core_read_begin(lf, err)) || core_feed_publish(lf->w, c.st, err) < 0)
         goto out;
-    if (!(c.st = core_read_begin(lf, err)))
+    c.tz = core_tz(lf);
+    if (metric_args(&c, args, err) < 0)
         goto out;
     /* an account named by a filter must exist: a typo is not an empty result */
     for (size_t i = 0; i < c.where_nr; i++) {

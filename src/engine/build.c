@@ -10,24 +10,36 @@
 
 /* ---- dimensions ---- */
 
-static void set_str(char **dst, const char *s)
+/* The instant a stored date (its UTC midnight, as the store keeps dates) begins in the
+ * engine's zone: its local midnight. */
+static int64_t local_date(const struct engine *e, int64_t date)
 {
-    free(*dst);
-    *dst = s && *s ? xstrdup(s) : NULL;
+    if (!e->tz || date == LF_UNSET)
+        return date;
+    int64_t day = date >= 0 ? date / MS_PER_DAY : -((-date + MS_PER_DAY - 1) / MS_PER_DAY);
+    return tz_day_start(e->tz, day);
+}
+
+/* Sets the attributes of the account with store id `id` (created when new) and empties its MRR
+ * history; returns its dense index. The one place a build and engine_accounts_put set them. */
+static uint32_t account_set(struct engine *e, int64_t id, const char *ext_id, const char *segment,
+                            const char *plan, int64_t seats, int64_t customer_since)
+{
+    uint32_t ai = eng_account_of(e, id); /* may move e->acc */
+    struct eng_account *a = &e->acc[ai];
+    a->ext_id = eng_intern(e, ext_id);
+    a->segment = eng_intern(e, segment);
+    a->plan = eng_intern(e, plan);
+    a->seats = seats;
+    a->customer_since = local_date(e, customer_since);
+    a->mrr_nr = 0;
+    return ai;
 }
 
 static int on_account(void *p, const struct account *ac, struct lf_err *err)
 {
     (void)err;
-    struct engine *e = p;
-    uint32_t ai = eng_account_of(e, ac->id); /* may move e->acc */
-    struct eng_account *a = &e->acc[ai];
-    set_str(&a->ext_id, ac->ext_id);
-    set_str(&a->segment, ac->segment);
-    set_str(&a->plan, ac->plan);
-    a->seats = ac->seats;
-    a->customer_since = ac->customer_since;
-    a->mrr_nr = 0;
+    account_set(p, ac->id, ac->ext_id, ac->segment, ac->plan, ac->seats, ac->customer_since);
     return 0;
 }
 
@@ -46,21 +58,22 @@ static int on_mrr(void *p, const struct mrr_change *m, struct lf_err *err)
         return 0; /* an account of the accounts scan always matches */
     struct eng_account *a = &c->e->acc[ai];
     a->mrr = xgrow(a->mrr, sizeof(*a->mrr), a->mrr_nr + 1, &c->caps[ai]);
-    a->mrr[a->mrr_nr++] = (struct eng_mrr){m->date, m->mrr};
+    a->mrr[a->mrr_nr++] = (struct eng_mrr){local_date(c->e, m->date), m->mrr};
     return 0;
 }
 
-/* The start of a customer's life and its first churn after it (DESIGN.md: churn = MRR to 0). */
+/* The start of a customer's life and its first churn after it (DESIGN.md: churn = MRR to 0),
+ * from customer since and the MRR history (by date). */
 static void lifetime(struct eng_account *a)
 {
-    a->start = a->customer_since;
+    a->first_paid = LF_UNSET;
     a->churned_at = LF_UNSET;
-    if (a->start == LF_UNSET)
-        for (size_t i = 0; i < a->mrr_nr; i++)
-            if (a->mrr[i].mrr > 0) {
-                a->start = a->mrr[i].date;
-                break;
-            }
+    for (size_t i = 0; i < a->mrr_nr; i++)
+        if (a->mrr[i].mrr > 0) {
+            a->first_paid = a->mrr[i].date;
+            break;
+        }
+    a->start = a->customer_since != LF_UNSET ? a->customer_since : a->first_paid;
     if (a->start == LF_UNSET)
         return;
     int64_t cur = 0;
@@ -100,6 +113,38 @@ int engine_refresh(struct engine *e, struct store *st, struct lf_err *err)
     int rc = eng_load_dims(e, st, err);
     pthread_rwlock_unlock(&e->lock);
     return rc;
+}
+
+int engine_accounts_put(struct engine *e, const struct engine_account_in *in, size_t nr,
+                        struct lf_err *err)
+{
+    for (size_t i = 0; i < nr; i++)
+        if (in[i].id <= 0)
+            return err_set(err, LF_EINVAL, "account %zu: id %lld is not a store id", i,
+                           (long long)in[i].id);
+    pthread_rwlock_wrlock(&e->lock);
+    for (size_t i = 0; i < nr; i++) {
+        const struct engine_account_in *x = &in[i];
+        uint32_t ai = account_set(e, x->id, x->ext_id, x->segment, x->plan, x->seats,
+                                  x->customer_since);
+        struct eng_account *a = &e->acc[ai];
+        free(a->mrr);
+        a->mrr = x->mrr_nr ? xmalloc(x->mrr_nr * sizeof(*a->mrr)) : NULL;
+        for (size_t k = 0; k < x->mrr_nr; k++)
+            a->mrr[k] = (struct eng_mrr){local_date(e, x->mrr[k].date), x->mrr[k].mrr};
+        a->mrr_nr = x->mrr_nr;
+        /* by date, stably (the store holds one change a day per account; histories are short) */
+        for (size_t k = 1; k < a->mrr_nr; k++) {
+            struct eng_mrr m = a->mrr[k];
+            size_t j = k;
+            for (; j > 0 && a->mrr[j - 1].date > m.date; j--)
+                a->mrr[j] = a->mrr[j - 1];
+            a->mrr[j] = m;
+        }
+        lifetime(a);
+    }
+    pthread_rwlock_unlock(&e->lock);
+    return 0;
 }
 
 /* ---- events one by one: appends and catch-up ---- */
@@ -151,7 +196,7 @@ int eng_fingerprint(struct engine *e, struct store *st, struct lf_err *err)
     if (e->high_water && !eng_store_event_hash(st, e->ws, e->high_water, &e->high_water_hash))
         return err_set(err, LF_ESTORE, "the store's event %lld vanished while it was read",
                        (long long)e->high_water);
-    return 0;
+    return store_users_stamp(st, e->ws, &e->users_stamp, err);
 }
 
 bool eng_add_event(struct engine *e, const struct event *ev)
@@ -296,9 +341,11 @@ static int item_cmp(const void *pa, const void *pb)
 }
 
 /* Sorts each account's run by time, keeping the store order among equal times. */
-static void sort_runs(void *p, int worker, uint32_t first, uint32_t end)
+static void sort_runs(void *p, int worker, struct eng_scratch *scratch, uint32_t first,
+                      uint32_t end)
 {
     (void)worker;
+    (void)scratch;
     struct engine *e = p;
     struct sort_item *items = NULL;
     uint32_t *tmp32 = NULL;
@@ -351,10 +398,10 @@ static void partition(struct engine *e, struct stage *s)
     free(e->off);
     e->off = off;
     e->nr = s->nr;
-    e->ts = xmalloc(s->nr * sizeof(*e->ts) + 1);
-    e->user = xmalloc(s->nr * sizeof(*e->user) + 1);
-    e->name = xmalloc(s->nr * sizeof(*e->name) + 1);
-    e->value = xmalloc(s->nr * sizeof(*e->value) + 1);
+    e->ts = eng_big_alloc(s->nr * sizeof(*e->ts) + 1);
+    e->user = eng_big_alloc(s->nr * sizeof(*e->user) + 1);
+    e->name = eng_big_alloc(s->nr * sizeof(*e->name) + 1);
+    e->value = eng_big_alloc(s->nr * sizeof(*e->value) + 1);
     uint64_t *next = xmalloc(e->acc_nr * sizeof(*next));
     memcpy(next, off, e->acc_nr * sizeof(*next));
     for (size_t i = 0; i < s->nr; i++) {
@@ -526,6 +573,7 @@ int engine_build(struct store *st, int64_t ws, const struct engine_opts *opts,
 {
     *out = NULL;
     struct engine *e = eng_new(ws, opts ? opts->threads : 0);
+    e->tz = opts ? opts->tz : NULL;
     struct stage s = {.e = e};
     int64_t max_id;
     int ret = -1;
@@ -538,6 +586,8 @@ int engine_build(struct store *st, int64_t ws, const struct engine_opts *opts,
     partition(e, &s);
     stage_release(&s); /* before the sort: the staging copy is the peak of memory */
     eng_parallel(e, eng_workers(e), sort_runs, e);
+    eng_spans_compute(e);
+    eng_users_regroup(e);
     *out = e;
     e = NULL;
     ret = 0;

@@ -18,18 +18,17 @@ struct curve_ctx {
     int64_t *adopted[64];      /* per worker: names × days_nr */
 };
 
-static void curve_work(void *p, int wi, uint32_t first, uint32_t end)
+static void curve_work(void *p, int wi, struct eng_scratch *s, uint32_t first, uint32_t end)
 {
     struct curve_ctx *c = p;
     const struct engine *e = c->e;
     size_t K = c->days_nr;
-    uint32_t *seen = xcalloc(e->names_nr + 1, sizeof(*seen));
+    uint32_t *seen = s->names;
     int64_t *adopted = c->adopted[wi];
     uint32_t now_s = eng_sec(c->now);
-    struct eng_scratch scratch = {0};
     for (uint32_t a = first ? first : 1; a < end; a++) {
         const struct eng_account *ac = &e->acc[a];
-        if (c->g->of[a] == UINT32_MAX || ac->start == LF_UNSET || ac->start > c->now)
+        if (c->g->of[a] == UINT32_MAX || !eng_started(ac, c->now))
             continue;
         size_t eligible_k = 0; /* the k of days[] (ascending) this account is observed for */
         while (eligible_k < K && ac->start + (int64_t)c->days[eligible_k] * MS_PER_DAY <= c->now)
@@ -37,21 +36,19 @@ static void curve_work(void *p, int wi, uint32_t first, uint32_t end)
         if (!eligible_k)
             continue;
         struct eng_run r;
-        eng_run_get(e, a, &scratch, &r);
-        size_t hi = eng_lower(&r, now_s);
-        for (size_t i = 0; i < hi; i++) {
+        eng_run_window(e, a, 0, now_s, s, &r);
+        uint32_t stamp = eng_stamp(s);
+        for (size_t i = 0; i < r.nr; i++) {
             uint16_t n = r.name[i];
-            if (seen[n] == a)
+            if (seen[n] == stamp)
                 continue;
-            seen[n] = a;
+            seen[n] = stamp;
             int64_t delay = (int64_t)r.ts[i] * 1000 - ac->start;
             for (size_t k = 0; k < eligible_k; k++)
                 if (delay < (int64_t)c->days[k] * MS_PER_DAY)
                     adopted[(size_t)n * K + k]++;
         }
     }
-    eng_scratch_release(&scratch);
-    free(seen);
 }
 
 static int int_cmp(const void *pa, const void *pb)
@@ -87,7 +84,7 @@ int engine_curves(struct engine *e, const struct engine_query *q, const int *day
     pthread_rwlock_rdlock(&e->lock);
     struct curve_ctx *c = xcalloc(1, sizeof(*c));
     *c = (struct curve_ctx){.e = e, .days = sorted, .days_nr = days_nr, .now = q->now};
-    struct eng_grouping g;
+    struct eng_grouping g = {0};
     struct named *codes = NULL;
     int workers = eng_workers(e);
     int rc = eng_grouping_make(e, q, &g, err);
@@ -112,7 +109,7 @@ int engine_curves(struct engine *e, const struct engine_query *q, const int *day
         for (size_t k = 0; k < days_nr; k++) {
             int64_t el = c->eligible[0][k], ad = c->adopted[0][codes[i].code * days_nr + k];
             out->rows[out->nr++] = (struct engine_curve_row){
-                xstrdup(codes[i].name), sorted[k], el, ad,
+                codes[i].name, sorted[k], el, ad,
                 el ? (double)ad / (double)el : NAN};
         }
 out:
@@ -130,8 +127,6 @@ void engine_curves_free(struct engine_curves *c)
 {
     if (!c)
         return;
-    for (size_t i = 0; i < c->nr; i++)
-        free(c->rows[i].feature);
     free(c->rows);
     *c = (struct engine_curves){0};
 }

@@ -12,8 +12,10 @@
  * engine_sync, engine_refresh and engine_save take the write lock. Queries split their scan over
  * up to `threads` worker threads.
  *
- * Times are int64 ms since the epoch (UTC); days are UTC days, weeks start on Monday. An event
- * belongs to [from, to) by its time truncated to the second. */
+ * Times are int64 ms since the epoch (UTC); days are the calendar days of the query's time zone
+ * (UTC without one), weeks start on Monday; the scans cut them through period boundaries made
+ * once per query (periods.c). An event belongs to [from, to) by its time truncated to the
+ * second. */
 #ifndef ENGINE_ENGINE_H
 #define ENGINE_ENGINE_H
 
@@ -30,6 +32,9 @@ struct engine;
 struct engine_opts {
     bool progress; /* a progress bar on stderr while building (when it is a terminal) */
     int threads;   /* worker threads for builds and scans; 0 = the number of cores */
+    /* the workspace's zone (NULL: UTC): stored dates (customer since, MRR changes) are its
+     * local dates, so an account starts at its local midnight; borrowed for the engine's life */
+    const struct tz *tz;
 };
 
 /* Builds the engine of workspace ws from the store (accounts, MRR history, every event).
@@ -76,6 +81,25 @@ int engine_sync(struct engine *e, struct store *st, size_t *added, struct lf_err
 /* Reloads the accounts and their MRR history (segment, plan, seats, customer since, churn). */
 int engine_refresh(struct engine *e, struct store *st, struct lf_err *err);
 
+/* One account's dimensions as the store holds them after a change. */
+struct engine_mrr {
+    int64_t date, mrr; /* a change of MRR (minor units, 0 = churned) on `date` (ms) */
+};
+struct engine_account_in {
+    int64_t id;                           /* the store id */
+    const char *ext_id, *segment, *plan;  /* NULL or "" when unknown */
+    int64_t seats, customer_since;        /* LF_UNSET when unknown */
+    const struct engine_mrr *mrr;         /* its whole MRR history, in any order */
+    size_t mrr_nr;
+};
+/* Creates or updates accounts (the server calls it from the store's change feed): ext id,
+ * segment, plan, seats, customer since and the MRR history are replaced by a[i]'s, and the start
+ * and first churn derived from them as a build does, so the engine answers as one built from the
+ * store after the same changes. Takes the write lock. Fails (LF_EINVAL, nothing changed) on an
+ * id <= 0. Strings and arrays are borrowed. */
+int engine_accounts_put(struct engine *e, const struct engine_account_in *a, size_t nr,
+                        struct lf_err *err);
+
 struct engine_info {
     int64_t ws, high_water;       /* the workspace, the highest store event id held */
     size_t events, tail_events;   /* all events held; those still in per-account tails */
@@ -89,10 +113,17 @@ void engine_info(struct engine *e, struct engine_info *out);
 
 /* ---- queries ----
  * Every query fills a result the caller frees with the matching _free (NULL is a no-op).
- * Group labels and names are copied into the result. */
+ * Group labels, external ids, segments, plans and event names are borrowed from the engine: they
+ * stay valid until engine_free, whatever changes the engine meanwhile.
+ *
+ * Calendar (docs/engine.md): days are UTC days, weeks Monday weeks, a period is labelled with its
+ * first day (a week with its Monday) even when the window cuts it. An account has started at
+ * `now` when its start (customer since, else its first paid MRR change) is before `now`. */
 
 enum engine_by { ENGINE_BY_NONE, ENGINE_BY_ACCOUNT, ENGINE_BY_SEGMENT, ENGINE_BY_PLAN };
 enum engine_period { ENGINE_DAY, ENGINE_WEEK, ENGINE_MONTH };
+/* The most periods a cohort table spans (it holds their square): 2,000 weeks are 38 years. */
+#define ENGINE_COHORT_PERIODS 2000
 
 /* A grouping of the accounts made by the caller (two attributes at once, filters): it
  * replaces `by` in the queries that group. */
@@ -103,7 +134,8 @@ struct engine_custom_groups {
     uint32_t (*group_of)(void *ctx, int64_t id);
     void *ctx;
     size_t nr;
-    const char *const *labels;  /* nr labels, copied into results */
+    const char *const *labels;  /* nr labels, borrowed by results: the caller keeps them
+                                 * until it has freed the results */
     const int64_t *account_ids; /* per group, when each group is one account; else NULL */
 };
 
@@ -113,12 +145,13 @@ struct engine_query {
     int by;             /* enum engine_by */
     int64_t account;    /* a store account id to restrict the query to; 0 = all accounts */
     const struct engine_custom_groups *custom; /* when set, the groups instead of `by` */
+    const struct tz *tz; /* the zone days, weeks and months are cut in (base/tz.h); NULL: UTC */
 };
 
 /* The groups of a result: one label per group ("all" without --by; "(none)" for accounts
  * without the attribute; an account's external id with ENGINE_BY_ACCOUNT). */
 struct engine_groups {
-    char **labels;
+    const char **labels;
     int64_t *account_ids; /* with ENGINE_BY_ACCOUNT: the store id of each group, else NULL */
     size_t nr;
 };
@@ -129,7 +162,8 @@ struct engine_groups {
  * with an event in the window; periods are cut to the window. */
 struct engine_activity_row {
     size_t group;
-    int64_t period;       /* the period's start (a day, a Monday, a month's first day) */
+    int64_t period;       /* the period's start (a day, a Monday, a month's first day), even
+                           * when the window starts later in it */
     int64_t users, accounts, events;
 };
 struct engine_activity {
@@ -142,16 +176,20 @@ int engine_activity(struct engine *e, const struct engine_query *q, int period,
 void engine_activity_free(struct engine_activity *a);
 
 /* Per account over [from, to) (default: the 30 days before `to`, `to` default `now`): the
- * portfolio figures of DESIGN.md. dau = distinct (user, day) pairs / days of the window;
- * wau = distinct users in the last 7 days of the window; mau = distinct users in the window;
- * stickiness = dau / mau; breadth = distinct event names used / names in the catalogue;
- * depth = events / active users; utilisation = mau / seats; last_seen = the last event before
- * `to`; trend = least-squares slope of the distinct users of the 8 weeks before `to` (week 0 the
- * oldest), as % of their mean per week. Undefined figures are NAN, unknown times LF_UNSET.
- * Accounts with no event before `to` are listed too (when restricted to one, only it). */
+ * portfolio figures of DESIGN.md. dau = distinct (user, calendar day) pairs / the days of the
+ * window, a day cut by the window counting for the share of it inside (so a window of whole
+ * days divides by their number, [from, from + 30 days) by 30); wau = distinct users in the last
+ * 7 days of the window; mau = distinct users in the window; stickiness = dau / mau; breadth =
+ * distinct event names used / names in the catalogue; depth = events / active users;
+ * utilisation = mau / seats; last_seen = the last event before `to`; days_since = calendar days
+ * from last_seen's day to `to`'s (last seen the day before = 1); trend = least-squares slope of
+ * the distinct users of 8 blocks of 7 days, the last block the 7 days before `to` (block 0 the
+ * oldest), as % of their mean per block. Undefined figures are NAN, unknown times LF_UNSET.
+ * Accounts with no event before `to` are listed too (when restricted to one, only it), in
+ * dense order. ext_id is "" for an account the engine knows only from events. */
 struct engine_account_row {
     int64_t account_id;
-    char *ext_id, *segment, *plan;
+    const char *ext_id, *segment, *plan;
     int64_t seats;
     double dau;
     int64_t wau, mau, events, features;
@@ -174,9 +212,9 @@ void engine_accounts_free(struct engine_accounts *a);
 
 /* Adoption curves: for each event name and each k of days[], among the accounts that became
  * customers at least k days before `now` (eligible), those whose first event of that name came
- * less than k days after customer_since (an event before it counts as day 0). */
+ * less than k days after their start (an event before it counts as day 0). */
 struct engine_curve_row {
-    char *feature;
+    const char *feature;
     int days;
     int64_t eligible, adopted;
     double share; /* adopted / eligible, NAN when none is eligible */
@@ -193,11 +231,15 @@ void engine_curves_free(struct engine_curves *c);
 enum engine_basis { ENGINE_ACTIVITY, ENGINE_REVENUE };
 enum engine_level { ENGINE_USER, ENGINE_ACCOUNT };
 enum engine_start { ENGINE_FIRST_ACTIVITY, ENGINE_CUSTOMER_SINCE };
-/* A member's cohort is the period of its first event (ENGINE_FIRST_ACTIVITY) or of its account's
- * customer-since date (ENGINE_CUSTOMER_SINCE; accounts without one start at their first paid MRR
- * change). Activity basis: a member is retained in period k when it has an event in the k-th
- * period after its cohort's. Revenue basis (account level, customer-since cohorts only): when
- * the account's MRR after the last change of that period is above 0. Rows by cohort, period. */
+/* Members are users or accounts with an event (with an account) before `now`; a user belongs to
+ * its home account, the first account it was seen in (its earlier events without an account do
+ * not count). A member's cohort is the period of its first event (ENGINE_FIRST_ACTIVITY) or of
+ * its account's start (ENGINE_CUSTOMER_SINCE: customer since, else the first paid MRR change;
+ * accounts that have not started at `now` are left out, and at account level an account is a
+ * member from its start even without events). Activity basis: a member is retained in period k
+ * when it has an event in the k-th period after its cohort's. Revenue basis (account level,
+ * customer-since cohorts only): when the account's MRR after the last change of that period is
+ * above 0. Rows by cohort, period. */
 struct engine_cohort_row {
     int64_t cohort;  /* the cohort period's start */
     int period;      /* k = 0, 1, … */
@@ -234,9 +276,10 @@ struct km_median {
  * many steps. */
 size_t km_compute(struct km_obs *obs, size_t nr, struct km_row **rows, struct km_median *median);
 
-/* Account lifetimes: from the start (customer since, else the first paid MRR change) to the first
- * change to MRR 0 (churn), censored at `now`; in days; accounts starting after `now` are left out.
- * One curve per group. */
+/* Subscription lifetimes: of the accounts that have started at `now` and had a paid MRR change
+ * before it (an account that never paid cannot churn: it is left out), from the start (customer
+ * since, else the first paid MRR change) to the first change to MRR 0 (churn), censored at
+ * `now`; in days. One curve per group. */
 struct engine_survival_group {
     int64_t accounts, churned;
     struct km_row *rows;
@@ -251,12 +294,12 @@ int engine_survival(struct engine *e, const struct engine_query *q, struct engin
                     struct lf_err *err);
 void engine_survival_free(struct engine_survival *s);
 
-/* Time to value: per account with a start (see survival) not after `now`, its first event named
+/* Time to value: per account that has started at `now`, its first event named
  * `milestone` before `now` (one before the start counts as 0 days), the time to it in days
  * (fractional), and whether the account churned by `now`. */
 struct engine_ttv_row {
     int64_t account_id;
-    char *ext_id;
+    const char *ext_id;
     int64_t start, reached_at; /* reached_at LF_UNSET when never */
     double days;               /* NAN when never reached */
     bool churned;

@@ -12,13 +12,14 @@
 #include "engine_int.h"
 
 #define SNAP_MAGIC "LFENGINE"
-#define SNAP_FORMAT 1
+#define SNAP_FORMAT 3 /* 2: users numbered by home account, multi bits; 3: users_stamp */
 
 struct snap_header {
     char magic[8];
     uint32_t format, store_schema;
     int64_t ws, high_water;
     uint64_t high_water_hash;
+    int64_t users_stamp;
     uint64_t events, skipped, acc_nr, user_nr, names_nr, names_bytes;
     uint64_t payload_bytes, checksum;
 };
@@ -106,7 +107,8 @@ int engine_save(struct engine *e, const char *path, struct lf_err *err)
     }
     struct snap_header h = {.format = SNAP_FORMAT, .store_schema = (uint32_t)store_schema_version(),
                             .ws = e->ws, .high_water = e->high_water,
-                            .high_water_hash = e->high_water_hash, .events = e->nr,
+                            .high_water_hash = e->high_water_hash,
+                            .users_stamp = e->users_stamp, .events = e->nr,
                             .skipped = e->skipped, .acc_nr = e->acc_nr, .user_nr = e->user_nr,
                             .names_nr = e->names_nr};
     memcpy(h.magic, SNAP_MAGIC, 8);
@@ -148,7 +150,7 @@ struct reader {
 
 static void *get(struct reader *r, size_t len)
 {
-    void *p = xmalloc(len ? len : 1);
+    void *p = eng_big_alloc(len ? len : 1);
     if (r->failed || len > r->left || (len && fread(p, 1, len, r->f) != len)) {
         r->failed = true;
         memset(p, 0, len ? len : 1);
@@ -222,14 +224,21 @@ static struct engine *snap_read(const char *path, int64_t ws, int threads, char 
     e->skipped = h.skipped;
     e->high_water = h.high_water;
     e->high_water_hash = h.high_water_hash;
+    e->users_stamp = h.users_stamp;
     /* accounts and users in their dense order, with their id maps */
     for (size_t a = 1; a < h.acc_nr; a++) {
         e->acc = xgrow(e->acc, sizeof(*e->acc), e->acc_nr + 1, &e->acc_cap);
         e->acc[e->acc_nr] = (struct eng_account){.id = acc_ids[a], .seats = LF_UNSET,
-                                                 .customer_since = LF_UNSET, .start = LF_UNSET,
+                                                 .customer_since = LF_UNSET,
+                                                 .first_paid = LF_UNSET, .start = LF_UNSET,
                                                  .churned_at = LF_UNSET};
         eng_idmap_set(&e->acc_map, acc_ids[a], (uint32_t)++e->acc_nr);
     }
+    e->span = xrealloc(e->span, e->acc_cap * sizeof(*e->span));
+    e->user_base = xrealloc(e->user_base, (e->acc_cap + 1) * sizeof(*e->user_base));
+    bool homes_ok = true;
+    for (size_t u = 0; u < h.user_nr; u++)
+        homes_ok &= e->user_home[u] < e->acc_nr;
     for (size_t u = 1; u < h.user_nr; u++)
         eng_idmap_set(&e->user_map, e->user_id[u], (uint32_t)u + 1);
     const char *p = names, *end = names + h.names_bytes;
@@ -242,11 +251,14 @@ static struct engine *snap_read(const char *path, int64_t ws, int threads, char 
     }
     free(acc_ids);
     free(names);
-    if (e->names_nr != h.names_nr || e->off[e->acc_nr] != e->nr) {
+    if (e->names_nr != h.names_nr || e->off[e->acc_nr] != e->nr || !homes_ok) {
         snprintf(why, 512, "'%s' is damaged (its dictionary or index is inconsistent)", path);
         engine_free(e);
         e = NULL;
+        goto out;
     }
+    eng_spans_compute(e);
+    eng_users_regroup(e); /* saved grouped: this only sets user_base */
 out:
     fclose(f);
     return e;
@@ -256,6 +268,12 @@ out:
 static int agrees(struct engine *e, struct store *st, char *why)
 {
     uint64_t hash;
+    int64_t stamp;
+    struct lf_err err;
+    if (store_users_stamp(st, e->ws, &stamp, &err) < 0 || stamp != e->users_stamp) {
+        snprintf(why, 512, "the snapshot is stale: contacts were merged since it was made");
+        return 0;
+    }
     if (e->high_water == 0)
         return 1;
     if (!eng_store_event_hash(st, e->ws, e->high_water, &hash) || hash != e->high_water_hash) {
@@ -275,6 +293,8 @@ int engine_open(struct store *st, int64_t ws, const char *snapshot,
     int threads = opts ? opts->threads : 0;
     if (snapshot && access(snapshot, F_OK) == 0) {
         struct engine *e = snap_read(snapshot, ws, threads, info->warning);
+        if (e)
+            e->tz = opts ? opts->tz : NULL; /* before the dimensions are loaded */
         if (e && agrees(e, st, info->warning)) {
             int64_t max_id;
             if (eng_load_dims(e, st, err) < 0 || engine_sync(e, st, &info->caught_up, err) < 0 ||

@@ -75,7 +75,7 @@ int engine_survival(struct engine *e, const struct engine_query *q, struct engin
     if (q->by == ENGINE_BY_ACCOUNT)
         return err_set(err, LF_EUSAGE, "survival curves are by segment or plan, not account");
     pthread_rwlock_rdlock(&e->lock);
-    struct eng_grouping g;
+    struct eng_grouping g = {0};
     struct km_obs **obs = NULL;
     size_t *obs_nr = NULL, *obs_cap = NULL;
     int rc = eng_grouping_make(e, q, &g, err);
@@ -89,7 +89,9 @@ int engine_survival(struct engine *e, const struct engine_query *q, struct engin
     for (size_t a = 1; a < e->acc_nr; a++) {
         const struct eng_account *ac = &e->acc[a];
         uint32_t gi = g.of[a];
-        if (gi == UINT32_MAX || ac->start == LF_UNSET || ac->start >= q->now)
+        /* subscriptions: an account that never paid cannot churn */
+        if (gi == UINT32_MAX || !eng_started(ac, q->now) || ac->first_paid == LF_UNSET ||
+            ac->first_paid >= q->now)
             continue;
         bool churned = ac->churned_at != LF_UNSET && ac->churned_at < q->now;
         int64_t end = churned ? ac->churned_at : q->now;

@@ -10,26 +10,26 @@
 struct ttv_ctx {
     const struct engine *e;
     int code;
+    int64_t now;
     uint32_t now_s;
     int64_t *first; /* by dense account: the milestone's first time, ms, or LF_UNSET */
 };
 
-static void ttv_work(void *p, int wi, uint32_t first, uint32_t end)
+static void ttv_work(void *p, int wi, struct eng_scratch *s, uint32_t first, uint32_t end)
 {
     (void)wi;
     struct ttv_ctx *c = p;
-    struct eng_scratch scratch = {0};
     for (uint32_t a = first; a < end; a++) {
+        if (!eng_started(&c->e->acc[a], c->now))
+            continue;
         struct eng_run r;
-        eng_run_get(c->e, a, &scratch, &r);
-        size_t hi = eng_lower(&r, c->now_s);
-        for (size_t i = 0; i < hi; i++)
+        eng_run_window(c->e, a, 0, c->now_s, s, &r);
+        for (size_t i = 0; i < r.nr; i++)
             if (r.name[i] == c->code) {
                 c->first[a] = (int64_t)r.ts[i] * 1000;
                 break;
             }
     }
-    eng_scratch_release(&scratch);
 }
 
 static int row_cmp(const void *pa, const void *pb)
@@ -46,7 +46,8 @@ int engine_ttv(struct engine *e, const struct engine_query *q, const char *miles
     *out = (struct engine_ttv){0};
     pthread_rwlock_rdlock(&e->lock);
     int rc = 0;
-    struct ttv_ctx c = {.e = e, .code = eng_name_find(e, milestone), .now_s = eng_sec(q->now)};
+    struct ttv_ctx c = {.e = e, .code = eng_name_find(e, milestone),
+                        .now = q->now, .now_s = eng_sec(q->now)};
     if (c.code < 0) {
         rc = err_set(err, LF_ENOENT, "no event named '%s' in this workspace", milestone);
         goto out;
@@ -58,11 +59,11 @@ int engine_ttv(struct engine *e, const struct engine_query *q, const char *miles
     out->rows = xcalloc(e->acc_nr, sizeof(*out->rows));
     for (size_t a = 1; a < e->acc_nr; a++) {
         const struct eng_account *ac = &e->acc[a];
-        if (ac->start == LF_UNSET || ac->start >= q->now || (q->account && ac->id != q->account))
+        if (!eng_started(ac, q->now) || (q->account && ac->id != q->account))
             continue;
         struct engine_ttv_row *r = &out->rows[out->nr++];
         r->account_id = ac->id;
-        r->ext_id = xstrdup(ac->ext_id ? ac->ext_id : "");
+        r->ext_id = ac->ext_id ? ac->ext_id : "";
         r->start = ac->start;
         r->reached_at = c.first[a];
         r->days = NAN;
@@ -82,8 +83,6 @@ void engine_ttv_free(struct engine_ttv *t)
 {
     if (!t)
         return;
-    for (size_t i = 0; i < t->nr; i++)
-        free(t->rows[i].ext_id);
     free(t->rows);
     *t = (struct engine_ttv){0};
 }

@@ -28,6 +28,12 @@ int dim_tz_period(int dim)
     return periods[dim - DIM_DAY];
 }
 
+const struct tz *metric_engine_tz(const struct metric_ctx *c)
+{
+    const char *name = tz_name(c->tz);
+    return !strcmp(name, "UTC") || !strcmp(name, "Etc/UTC") ? NULL : c->tz;
+}
+
 bool dim_of_account(int dim)
 {
     return dim >= DIM_ACCOUNT && dim <= DIM_STAGE;

@@ -27,6 +27,9 @@ enum dim {
 extern const char *const dim_names[DIM_NR];
 bool dim_is_period(int dim);
 int dim_tz_period(int dim); /* enum tz_period of a period dim */
+struct metric_ctx;
+/* The zone the engine is to cut periods in: NULL for UTC (its arithmetic is faster). */
+const struct tz *metric_engine_tz(const struct metric_ctx *c);
 bool dim_of_account(int dim);
 
 #define METRIC_BY_MAX 2

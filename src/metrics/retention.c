@@ -39,7 +39,7 @@ static int compute_cohorts(struct metric_ctx *c, struct lf_table *t, struct lf_e
     int level = choice(c, "level", basis == ENGINE_REVENUE ? ENGINE_ACCOUNT : ENGINE_USER);
     int start = choice(c, "start",
                        basis == ENGINE_REVENUE ? ENGINE_CUSTOMER_SINCE : ENGINE_FIRST_ACTIVITY);
-    struct engine_query q = {.now = c->now};
+    struct engine_query q = {.now = c->now, .tz = metric_engine_tz(c)};
     struct engine_cohorts co;
     struct usage_groups u;
     q.from = c->from != LF_UNSET ? c->from : INT64_MIN;
@@ -60,10 +60,8 @@ static int compute_cohorts(struct metric_ctx *c, struct lf_table *t, struct lf_e
     for (size_t i = 0; i < co.nr; i++) {
         char label[16];
         size_t row = table_add_row(t);
-        if (period == ENGINE_MONTH)
-            time_format_month(co.rows[i].cohort, label);
-        else
-            time_format_date(co.rows[i].cohort, label);
+        tz_format_period(c->tz, period == ENGINE_MONTH ? TZ_MONTH : TZ_DAY, co.rows[i].cohort,
+                         label);
         table_set_text(t, row, cc, label);
         table_set_int(t, row, first, co.rows[i].period);
         table_set_int(t, row, first + 1, co.rows[i].size);
@@ -76,7 +74,7 @@ static int compute_cohorts(struct metric_ctx *c, struct lf_table *t, struct lf_e
 
 static int survival(struct metric_ctx *c, struct lf_table *t, bool median, struct lf_err *err)
 {
-    struct engine_query q = {.now = c->now};
+    struct engine_query q = {.now = c->now, .tz = metric_engine_tz(c)};
     struct engine_survival s;
     struct usage_groups u;
     q.to = c->now;
@@ -84,10 +82,11 @@ static int survival(struct metric_ctx *c, struct lf_table *t, bool median, struc
     if (usage_groups_make(&u, c, false, err) < 0)
         return -1;
     q.custom = &u.custom;
-    int rc = engine_survival(c->e, &q, &s, err);
-    usage_groups_release(&u);
-    if (rc < 0)
+    /* the result's group labels are u's: released after it */
+    if (engine_survival(c->e, &q, &s, err) < 0) {
+        usage_groups_release(&u);
         return -1;
+    }
     metric_dim_columns(c, t);
     size_t first = metric_columns(c, t);
     if (median) {
@@ -126,6 +125,7 @@ static int survival(struct metric_ctx *c, struct lf_table *t, bool median, struc
         }
     }
     engine_survival_free(&s);
+    usage_groups_release(&u);
     return 0;
 }
 

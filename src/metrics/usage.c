@@ -15,33 +15,45 @@ static const int account_dims[] = {DIM_ACCOUNT, DIM_SEGMENT, DIM_PLAN, DIM_OWNER
 static const int no_dims[] = {DIM_END};
 
 /* The window [from, to): to = the parameter or now; from = the parameter, or `days` before to. */
+/* The window of an engine query in the workspace's zone: `days` calendar days before `to` by
+ * default. */
 static void window(const struct metric_ctx *c, int64_t days, struct engine_query *q)
 {
     q->now = c->now;
+    q->tz = metric_engine_tz(c);
     q->to = c->to != LF_UNSET ? c->to : c->now;
-    q->from = c->from != LF_UNSET ? c->from : q->to - days * MS_PER_DAY;
+    if (c->from != LF_UNSET) {
+        q->from = c->from;
+    } else {
+        int64_t day = tz_local_day(c->tz, q->to);
+        q->from = tz_day_start(c->tz, day - days) + (q->to - tz_day_start(c->tz, day));
+    }
 }
 
-static void set_date(struct lf_table *t, size_t r, size_t c, int64_t ms)
+/* Dates, months and times are shown in the workspace's zone. */
+static void set_date(const struct metric_ctx *mc, struct lf_table *t, size_t r, size_t c,
+                     int64_t ms)
 {
     char d[16];
-    time_format_date(ms, d);
+    tz_format_period(mc->tz, TZ_DAY, ms, d);
     table_set_text(t, r, c, d);
 }
 
-static void set_time(struct lf_table *t, size_t r, size_t c, int64_t ms)
+static void set_time(const struct metric_ctx *mc, struct lf_table *t, size_t r, size_t c,
+                     int64_t ms)
 {
-    char d[32];
+    char d[40];
     if (ms == LF_UNSET)
         return;
-    time_format_iso(ms, d);
+    tz_format_iso(mc->tz, ms, d);
     table_set_text(t, r, c, d);
 }
 
-static void set_month(struct lf_table *t, size_t r, size_t c, int64_t ms)
+static void set_month(const struct metric_ctx *mc, struct lf_table *t, size_t r, size_t c,
+                      int64_t ms)
 {
     char d[16];
-    time_format_month(ms, d);
+    tz_format_period(mc->tz, TZ_MONTH, ms, d);
     table_set_text(t, r, c, d);
 }
 
@@ -99,9 +111,9 @@ static int active(struct metric_ctx *c, struct lf_table *t, int period, struct l
         const struct engine_activity_row *r = &a.rows[i];
         size_t row = group_row(c, t, a.groups.labels[r->group]);
         if (period == ENGINE_MONTH)
-            set_month(t, row, cp, r->period);
+            set_month(c, t, row, cp, r->period);
         else
-            set_date(t, row, cp, r->period);
+            set_date(c, t, row, cp, r->period);
         table_set_int(t, row, first, r->users);
         table_set_int(t, row, first + 1, r->accounts);
         table_set_int(t, row, first + 2, r->events);
@@ -162,7 +174,7 @@ static int compute_stickiness(struct metric_ctx *c, struct lf_table *t, struct l
             n++;
         }
         size_t row = group_row(c, t, months.groups.labels[m->group]);
-        set_month(t, row, cm, m->period);
+        set_month(c, t, row, cm, m->period);
         double dau = n ? sum / (double)n : NAN;
         table_set_real(t, row, first, dau);
         table_set_int(t, row, first + 1, m->users);
@@ -184,22 +196,10 @@ static int accounts(struct metric_ctx *c, unsigned what, struct engine_accounts 
     window(c, 30, &q);
     if (metric_accounts(c, err) < 0 || engine_accounts(c->e, &q, what, a, err) < 0)
         return -1;
-    size_t o = 0;
-    for (size_t i = 0; i < a->nr; i++) {
-        const struct metric_account *m = metric_account(c, a->rows[i].account_id);
-        if (metric_account_passes(c, m)) {
-            struct engine_account_row tmp = a->rows[o];
+    size_t o = 0; /* the rows' strings are the engine's: refused rows are just dropped */
+    for (size_t i = 0; i < a->nr; i++)
+        if (metric_account_passes(c, metric_account(c, a->rows[i].account_id)))
             a->rows[o++] = a->rows[i];
-            a->rows[i] = tmp;
-        }
-    }
-    /* the refused rows moved past o: free their strings by keeping them counted */
-    for (size_t i = o; i < a->nr; i++) {
-        free(a->rows[i].ext_id);
-        free(a->rows[i].segment);
-        free(a->rows[i].plan);
-        a->rows[i].ext_id = a->rows[i].segment = a->rows[i].plan = NULL;
-    }
     a->nr = o;
     return 0;
 }
@@ -232,7 +232,7 @@ static int compute_portfolio(struct metric_ctx *c, struct lf_table *t, struct lf
         table_set_int(t, row, k++, r->features);
         table_set_real(t, row, k++, r->breadth);
         table_set_real(t, row, k++, r->depth);
-        set_time(t, row, k++, r->last_seen);
+        set_time(c, t, row, k++, r->last_seen);
         if (r->days_since != LF_UNSET)
             table_set_int(t, row, k, r->days_since);
         k++;
@@ -389,7 +389,7 @@ static int compute_recency(struct metric_ctx *c, struct lf_table *t, struct lf_e
         const struct engine_account_row *r = &a.rows[i];
         size_t row = table_add_row(t);
         table_set_text(t, row, first, r->ext_id);
-        set_time(t, row, first + 1, r->last_seen);
+        set_time(c, t, row, first + 1, r->last_seen);
         if (r->days_since != LF_UNSET)
             table_set_int(t, row, first + 2, r->days_since);
         table_set_real(t, row, first + 3, isnan(r->trend) ? NAN : r->trend / 100.0);
@@ -415,7 +415,7 @@ static int compute_features(struct metric_ctx *c, struct lf_table *t, struct lf_
         return -1;
     q.custom = &u.custom;
     int rc = engine_curves(c->e, &q, days, days_nr, &cv, err);
-    usage_groups_release(&u);
+    usage_groups_release(&u); /* the curves are per feature: no group label of u in them */
     if (rc < 0)
         return -1;
     size_t first = metric_columns(c, t);
@@ -511,6 +511,7 @@ static int compute_ttv(struct metric_ctx *c, struct lf_table *t, struct lf_err *
     /* rows come by start: one cohort per month of start, then every account */
     size_t lo = 0;
     while (lo < n) {
+        /* a start is a stored date (customer since, an MRR change's): its own month */
         int64_t month = time_month_start(rows[lo]->start);
         size_t hi = lo;
         while (hi < n && time_month_start(rows[hi]->start) == month)
@@ -537,8 +538,10 @@ static int compute_ttv_accounts(struct metric_ctx *c, struct lf_table *t, struct
     for (size_t k = 0; k < n; k++) {
         size_t row = table_add_row(t);
         table_set_text(t, row, first, rows[k]->ext_id);
-        set_date(t, row, first + 1, rows[k]->start);
-        set_time(t, row, first + 2, rows[k]->reached_at);
+        char day[16];
+        time_format_date(rows[k]->start, day); /* a stored date: no zone to apply */
+        table_set_text(t, row, first + 1, day);
+        set_time(c, t, row, first + 2, rows[k]->reached_at);
         table_set_real(t, row, first + 3, rows[k]->days);
         table_set_int(t, row, first + 4, rows[k]->churned);
     }
@@ -571,7 +574,8 @@ static const struct lf_column_info portfolio_cols[] = {
     {"account", LF_COL_TEXT, ""},
     {"segment", LF_COL_TEXT, ""},
     {"plan", LF_COL_TEXT, ""},
-    {"dau", LF_COL_REAL, "distinct (user, day) pairs / days of the window"},
+    {"dau", LF_COL_REAL,
+     "distinct (user, calendar day) pairs / the window's days (a cut day counts its part)"},
     {"wau", LF_COL_INT, "users in the window's last 7 days"},
     {"mau", LF_COL_INT, "users in the window"},
     {"stickiness", LF_COL_PERCENT, "dau / mau"},
@@ -583,7 +587,8 @@ static const struct lf_column_info portfolio_cols[] = {
     {"depth", LF_COL_REAL, "events / active users"},
     {"last_seen", LF_COL_TEXT, "the last event before to"},
     {"days_since", LF_COL_INT, "calendar days from last_seen to now"},
-    {"trend", LF_COL_PERCENT, "weekly users' slope over 8 weeks, as a share of their mean"},
+    {"trend", LF_COL_PERCENT,
+     "slope of the users of the 8 blocks of 7 days ending at to, as a share of their mean"},
 };
 static const struct lf_column_info adoption_cols[] = {
     {"active_accounts", LF_COL_INT, "accounts with an event or a user in the window"},
@@ -602,7 +607,8 @@ static const struct lf_column_info recency_cols[] = {
     {"account", LF_COL_TEXT, ""},
     {"last_seen", LF_COL_TEXT, "the last event before to"},
     {"days_since", LF_COL_INT, "calendar days from last_seen to now"},
-    {"trend", LF_COL_PERCENT, "weekly users' slope over 8 weeks, as a share of their mean"},
+    {"trend", LF_COL_PERCENT,
+     "slope of the users of the 8 blocks of 7 days ending at to, as a share of their mean"},
 };
 static const struct lf_column_info features_cols[] = {
     {"feature", LF_COL_TEXT, "an event name"},
@@ -692,7 +698,7 @@ const struct metric_def metric_seats = {
     .needs = NEEDS_ENGINE, .compute = compute_seats};
 const struct metric_def metric_recency = {
     .name = "recency", .group = "usage",
-    .summary = "per account: last seen, days since, trend of weekly users (% per week)",
+    .summary = "per account: last seen, calendar days since, trend of users per 7-day block",
     .help = "Every account's last event before to, the calendar days since, and its trend.",
     .common = USAGE_COMMON & ~COMMON_BY, .dims = no_dims, .filters = account_dims,
     COLS(recency_cols), .needs = NEEDS_ENGINE, .compute = compute_recency};

@@ -488,7 +488,7 @@ int store_events_scan_brief(struct store *st, int64_t ws, int64_t after, int64_t
     if (rc < 0)
         goto out;
     /* cached: fn (the engine's) reads nothing from the store */
-    q = sql_static(st, "SELECT id, account_id, contact_id, name_id, ts, value FROM events "
+    q = sql_scan(st, "SELECT id, account_id, contact_id, name_id, ts, value FROM events "
                        "WHERE workspace_id + 0 = ?1 AND id > ?2 AND id <= ?3 ORDER BY id", err);
     if (!q)
         goto out;

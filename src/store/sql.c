@@ -12,13 +12,13 @@
 /* ---- statements ---- */
 
 static struct sql *cached(struct store *st, const char *key, size_t key_len, const char *text,
-                          struct lf_err *err)
+                          bool stream, struct lf_err *err)
 {
     int64_t i;
     if (strmap_get(&st->stmt_index, key, key_len, &i))
         return st->stmts[i]; /* reset by sql_done after its last use */
     struct sql *q;
-    if (st->ops->prepare(st, text, &q, err) < 0)
+    if (st->ops->prepare(st, text, stream, &q, err) < 0)
         return NULL;
     st->stmts = xgrow(st->stmts, sizeof(*st->stmts), st->stmts_nr + 1, &st->stmts_cap);
     st->stmts[st->stmts_nr] = q;
@@ -36,20 +36,30 @@ struct sql *sql_cached(struct store *st, const char *key,
         return st->stmts[i];
     struct buf text = BUF_INIT;
     build(&text, arg);
-    struct sql *q = cached(st, key, len, buf_str(&text), err);
+    struct sql *q = cached(st, key, len, buf_str(&text), false, err);
     buf_release(&text);
     return q;
 }
 
 struct sql *sql_static(struct store *st, const char *text, struct lf_err *err)
 {
-    return cached(st, text, strlen(text), text, err);
+    return cached(st, text, strlen(text), text, false, err);
+}
+
+struct sql *sql_scan(struct store *st, const char *text, struct lf_err *err)
+{
+    /* a key of its own: the same text may be cached as a plain statement too */
+    struct buf key = BUF_INIT;
+    buf_addf(&key, "scan:%s", text);
+    struct sql *q = cached(st, key.ptr, key.len, text, true, err);
+    buf_release(&key);
+    return q;
 }
 
 struct sql *sql_new(struct store *st, const char *text, struct lf_err *err)
 {
     struct sql *q;
-    return st->ops->prepare(st, text, &q, err) < 0 ? NULL : q;
+    return st->ops->prepare(st, text, true, &q, err) < 0 ? NULL : q;
 }
 
 void sql_done(struct store *st, struct sql *q)

@@ -12,8 +12,7 @@ int store_open(const char *url, const struct store_open_opts *opts, struct store
     bool create = !opts || opts->create;
     *out = NULL;
     if (strncmp(url, "postgres://", 11) == 0 || strncmp(url, "postgresql://", 13) == 0)
-        return err_set(err, LF_EUSAGE, "'%s': the PostgreSQL store is not part of this build",
-                       url);
+        return store_pg_open(url, create, out, err);
     if (strncmp(url, "sqlite:", 7) == 0)
         url += 7;
     return store_sqlite_open(url, create, out, err);

@@ -164,6 +164,10 @@ typedef int (*store_change_fn)(void *ctx, const struct store_change_rec *c, stru
 int store_feed_position(struct store *st, int64_t ws, int64_t *seq, int64_t *event_id,
                         struct lf_err *err);
 /* Changes of workspace ws with after < seq <= upto, in order. */
+/* The change-log position of the last change that gave events of one contact to another (a
+ * contact merged into another, or deleted): 0 when none. A copy of the events' users (the
+ * engine's snapshot) made before it is out of date. */
+int store_users_stamp(struct store *st, int64_t ws, int64_t *out, struct lf_err *err);
 int store_changes_scan(struct store *st, int64_t ws, int64_t after, int64_t upto,
                        store_change_fn fn, void *ctx, struct lf_err *err);
 

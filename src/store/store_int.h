@@ -20,7 +20,9 @@ struct store_ops {
     void (*close)(struct store *st);
     /* Runs SQL without parameters or rows (several statements may be separated by ';'). */
     int (*exec)(struct store *st, const char *sql, struct lf_err *err);
-    int (*prepare)(struct store *st, const char *sql, struct sql **out, struct lf_err *err);
+    /* stream: a scan whose rows may be many (an engine may read them in batches) */
+    int (*prepare)(struct store *st, const char *sql, bool stream, struct sql **out,
+                   struct lf_err *err);
     void (*finalize)(struct sql *q);
     /* Binding: i counts from 1. Text is copied or kept until the statement is reset. */
     void (*bind_null)(struct sql *q, int i);
@@ -41,6 +43,13 @@ struct store_ops {
     int (*begin)(struct store *st, bool write, struct lf_err *err);
     int (*commit)(struct store *st, struct lf_err *err);
     void (*rollback)(struct store *st);
+    /* Optional: runs before a row of def is inserted (PostgreSQL makes an event's monthly
+     * partition). */
+    int (*before_insert)(struct store *st, const struct resource_def *def, const struct value *v,
+                         struct lf_err *err);
+    /* Tables of the engine's own that hold rows of a workspace (cleared with it); NULL-ended,
+     * or NULL. */
+    const char *const *workspace_tables;
 };
 
 /* Every engine's handle starts with this header. */
@@ -70,6 +79,7 @@ void store_base_release(struct store *st);
 
 /* Engines: each opens its own kind of URL. */
 int store_sqlite_open(const char *path, bool create, struct store **out, struct lf_err *err);
+int store_pg_open(const char *url, bool create, struct store **out, struct lf_err *err);
 
 /* ---- the statement API of the generic code (sql.c) ---- */
 
@@ -82,7 +92,9 @@ struct sql *sql_cached(struct store *st, const char *key, void (*build)(struct b
                        const void *arg, struct lf_err *err);
 /* The same for a fixed SQL text, cached under the text itself. */
 struct sql *sql_static(struct store *st, const char *text, struct lf_err *err);
-/* A statement of its own, for scans whose callbacks may run other statements: sql_free(). */
+/* A cached scan: rows that may be many, read in batches where the engine can. */
+struct sql *sql_scan(struct store *st, const char *text, struct lf_err *err);
+/* A scan of its own, for scans whose callbacks may run other statements: sql_free(). */
 struct sql *sql_new(struct store *st, const char *text, struct lf_err *err);
 void sql_done(struct store *st, struct sql *q); /* resets a cached statement */
 void sql_free(struct store *st, struct sql *q); /* finalizes one of sql_new's; NULL is a no-op */

@@ -53,8 +53,10 @@ static int sq_exec(struct store *st, const char *sql, struct lf_err *err)
     return 0;
 }
 
-static int sq_prepare(struct store *st, const char *sql, struct sql **out, struct lf_err *err)
+static int sq_prepare(struct store *st, const char *sql, bool stream, struct sql **out,
+                      struct lf_err *err)
 {
+    (void)stream; /* SQLite steps row by row anyway */
     struct store_sqlite *s = S(st);
     sqlite3_stmt *stmt;
     *out = NULL;

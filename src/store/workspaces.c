@@ -83,6 +83,19 @@ int store_workspace_set_tz(struct store *st, int64_t ws, const char *tz, struct 
         return -1;
     sql_bind_int(st, q, 1, ws);
     sql_bind_text(st, q, 2, tz);
+    /* every process serving the workspace reads its settings again (core/feed.c) */
+    return sql_run(st, q, err) < 0 ? -1
+                                   : store_log_change(st, ws, NULL, ws, 0, STORE_UPDATED, err);
+}
+
+static int clear_table(struct store *st, int64_t ws, const char *table, struct lf_err *err)
+{
+    char text[128];
+    snprintf(text, sizeof(text), "DELETE FROM %s WHERE workspace_id = ?1", table);
+    struct sql *q = sql_static(st, text, err);
+    if (!q)
+        return -1;
+    sql_bind_int(st, q, 1, ws);
     return sql_run(st, q, err);
 }
 
@@ -91,16 +104,13 @@ int store_workspace_clear(struct store *st, int64_t ws, struct lf_err *err)
     static const char *const tables[] = {
         "tasks", "rules", "health_scores", "scorecards", "outcomes", "responses", "touchpoints",
         "orders", "events", "event_names", "mrr_changes", "contacts", "accounts", NULL};
-    char text[128];
-    for (int i = 0; tables[i]; i++) {
-        snprintf(text, sizeof(text), "DELETE FROM %s WHERE workspace_id = ?1", tables[i]);
-        struct sql *q = sql_static(st, text, err);
-        if (!q)
+    const char *const *own = st->ops->workspace_tables;
+    for (int i = 0; own && own[i]; i++)
+        if (clear_table(st, ws, own[i], err) < 0)
             return -1;
-        sql_bind_int(st, q, 1, ws);
-        if (sql_run(st, q, err) < 0)
+    for (int i = 0; tables[i]; i++)
+        if (clear_table(st, ws, tables[i], err) < 0)
             return -1;
-    }
     struct sql *q = sql_static(st, "DELETE FROM surveys WHERE workspace_id = ?1 AND "
                                    "ext_id NOT IN ('nps', 'csat', 'ces')", err);
     if (!q)
@@ -180,4 +190,17 @@ int store_changes_scan(struct store *st, int64_t ws, int64_t after, int64_t upto
         ret = -1;
     sql_free(st, q);
     return ret;
+}
+
+int store_users_stamp(struct store *st, int64_t ws, int64_t *out, struct lf_err *err)
+{
+    struct sql *q = sql_static(st, "SELECT COALESCE(MAX(seq), 0) FROM changes WHERE "
+                                   "workspace_id = ?1 AND resource = ?2 AND op = ?3", err);
+    *out = 0;
+    if (!q)
+        return -1;
+    sql_bind_int(st, q, 1, ws);
+    sql_bind_int(st, q, 2, resource_contacts.code);
+    sql_bind_int(st, q, 3, STORE_DELETED);
+    return sql_lookup(st, q, out, err) < 0 ? -1 : 0;
 }

@@ -580,6 +580,8 @@ static int insert(struct writer *w, struct store_row *r, struct lf_err *err)
     struct sql *q = shaped(w->st, 'i', &s, build_insert, err);
     if (!q)
         return -1;
+    if (ops->before_insert && ops->before_insert(w->st, r->def, r->v, err) < 0)
+        return -1;
     sql_bind_int(w->st, q, 1, w->ws);
     bind_shape(w->st, q, &s, r->v);
     int rc = sql_step(w->st, q, err);

@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
 # metrics.sh - every usage metric of the engine against plain SQL over the same store (sqlite3),
-# on generated demo data: DAU/WAU/MAU by group, the portfolio (DAU, WAU, MAU, events, features,
-# last seen, trend), seats, adoption curves, user and revenue cohorts, Kaplan–Meier steps
-# (survival recomputed with awk from SQL's counts) and time to value.
+# on generated demo data: DAU/WAU/MAU by group (a cut first week labelled with its Monday), the
+# portfolio (DAU by calendar days, also over a window that cuts days, WAU, MAU, events, features,
+# last seen, calendar days since, trend), adoption per account and by segment, seats, adoption
+# curves, user cohorts (by first activity, by customer since) and revenue cohorts, Kaplan–Meier
+# steps of the accounts that paid (survival recomputed with awk from SQL's counts) and time to
+# value.
 source "$(dirname "$0")/../lib.sh"
 
 DB=$LANDFALL_DB
@@ -42,6 +45,13 @@ expected=$(sql "SELECT COALESCE(a.segment, '(none)') s,
 check_eq "wau by segment = SQL" "$expected" \
     "$(lf usage wau --from 2026-03-02 --to $NOW --by segment | awk -F, '$5 > 0')"
 
+# ---- a window that starts on a Sunday (2026-03-01) cuts its first week: that week is labelled
+# with its Monday (2026-02-23) and counts the Sunday's events only
+expected=$(sql "SELECT '2026-02-23', COUNT(DISTINCT contact_id), COUNT(DISTINCT account_id), COUNT(*)
+    FROM events WHERE ts >= $(ms 2026-03-01) AND ts < $(ms 2026-03-02)")
+check_eq "a cut first week is labelled with its Monday" "$expected" \
+    "$(lf usage wau --from 2026-03-01 --to $NOW | head -1)"
+
 # ---- MAU by plan over twelve months
 F=$(ms 2025-06-01)
 expected=$(sql "SELECT COALESCE(a.plan, '(none)') p, strftime('%Y-%m', e.ts/1000, 'unixepoch') m,
@@ -63,7 +73,7 @@ expected=$(sql "WITH w AS (SELECT account_id, contact_id, ts, name_id FROM event
     l AS (SELECT account_id, max(ts) last FROM events WHERE ts < $NOW_MS GROUP BY account_id)
     SELECT a.ext_id, COALESCE(p.n, 0), COALESCE(m.wau, 0), COALESCE(m.mau, 0), COALESCE(m.ev, 0),
       COALESCE(m.feat, 0), COALESCE(strftime('%Y-%m-%dT%H:%M:%SZ', l.last / 1000, 'unixepoch'), ''),
-      COALESCE(($NOW_MS - l.last / 1000 * 1000) / $DAY, '')
+      COALESCE($NOW_MS / $DAY - l.last / $DAY, '')
     FROM accounts a LEFT JOIN p ON p.account_id = a.id LEFT JOIN m ON m.account_id = a.id
       LEFT JOIN l ON l.account_id = a.id ORDER BY a.id")
 lf usage portfolio >"$SCRATCH/portfolio.csv"
@@ -71,7 +81,24 @@ actual=$(awk -F, '{ printf "%s,%d,%s,%s,%s,%s,%s,%s\n", $1, $4 * 30 + 0.5, $5, $
     "$SCRATCH/portfolio.csv")
 check_eq "portfolio activity, adoption and recency = SQL" "$expected" "$actual"
 
-# trend: least squares of weekly distinct users over the 8 weeks before now, x = 0..7,
+# days since counts calendar days: last seen yesterday (2026-05-31) is 1
+check_eq "last seen the day before now is 1 day ago" "$(sql "SELECT COUNT(*) FROM (SELECT account_id,
+      max(ts) m FROM events WHERE ts < $NOW_MS GROUP BY 1) WHERE m >= $NOW_MS - $DAY")" \
+    "$(awk -F, '$15 == 1' "$SCRATCH/portfolio.csv" | wc -l)"
+
+# DAU over a window that cuts days: 2026-05-01 12:00 to 2026-05-31 12:00 meets 31 calendar days,
+# two of them half in it: distinct (user, calendar day) pairs of the window / 30
+F=$(($(ms 2026-05-01) + DAY / 2)); T=$(($(ms 2026-05-31) + DAY / 2))
+expected=$(sql "SELECT a.ext_id, COALESCE(p.n, 0) FROM accounts a LEFT JOIN (SELECT account_id,
+      COUNT(*) n FROM (SELECT DISTINCT account_id, contact_id, ts / $DAY FROM events
+      WHERE ts >= $F AND ts < $T AND contact_id IS NOT NULL) GROUP BY 1) p ON p.account_id = a.id
+    ORDER BY a.id")
+actual=$(lf usage portfolio --from 2026-05-01T12:00:00Z --to 2026-05-31T12:00:00Z |
+    awk -F, '{ printf "%s,%d\n", $1, $4 * 30 + 0.5 }')
+check_eq "dau over a window cutting days = calendar-day pairs / 30" "$expected" "$actual"
+
+# trend: least squares of the distinct users of 8 blocks of 7 days, the last one the 7 days
+# before now (not calendar weeks: the current one would be partial), x = 0..7,
 # Σ(x − 3.5)² = 42, as % of the mean per week (the CSV holds it as a fraction)
 S=$((NOW_MS - 56 * DAY))
 sql "WITH t AS (SELECT account_id, (ts - $S) / (7 * $DAY) wk, COUNT(DISTINCT contact_id) y
@@ -87,6 +114,21 @@ bad=$(awk -F, 'NR == FNR { want[$1] = $2; next }
     "$SCRATCH/trend.csv" "$SCRATCH/portfolio.csv" | head -3)
 check_eq "trend = SQL least squares" "" "$bad"
 check "some accounts have a trend" test "$(awk -F, '$16 != ""' "$SCRATCH/portfolio.csv" | wc -l)" -gt 10
+
+# ---- adoption per account: users (active in the window), events, features, as the portfolio
+check_eq "adoption per account = the portfolio's users, events, features" \
+    "$(awk -F, '{ print $1 "," $6 "," $10 "," $11 }' "$SCRATCH/portfolio.csv")" \
+    "$(lf usage adoption | cut -d, -f1,3-5)"
+# and by segment: active accounts, their users, events, events per user
+expected=$(sql "WITH m AS (SELECT account_id, COUNT(DISTINCT contact_id) u, COUNT(*) ev FROM events
+      WHERE ts >= $F30 AND ts < $NOW_MS GROUP BY account_id)
+    SELECT COALESCE(a.segment, '(none)') s, COUNT(m.account_id), COALESCE(SUM(m.u), 0),
+      COALESCE(SUM(m.ev), 0), COALESCE(printf('%.6f', 1.0 * SUM(m.ev) / SUM(m.u)), '')
+    FROM accounts a LEFT JOIN m ON m.account_id = a.id GROUP BY s ORDER BY s")
+actual=$(lf usage adoption --by segment |
+    awk -F, '{ printf "%s,%s,%s,%s,%s\n", $1, $2, $3, $4, ($7 == "") ? "" : sprintf("%.6f", $7) }')
+check_eq "adoption by segment = SQL (users and depth)" "$expected" "$actual"
+check "adoption by segment counts users" test "$(echo "$actual" | awk -F, '{ s += $3 } END { print s }')" -gt 0
 
 # ---- seats by plan: users active in 30 days / seats, over accounts with seats
 expected=$(sql "WITH m AS (SELECT account_id, COUNT(DISTINCT contact_id) mau FROM events
@@ -128,6 +170,27 @@ check_eq "user cohorts by month = SQL" "$expected" "$actual"
 check "user cohort rates are retained / size" test -z \
     "$(lf cohorts --by month | awk -F, '{ d = $4 / $3 - $5; if (d > 1e-9 || d < -1e-9) print }')"
 
+# ---- monthly user cohorts by customer since: a user belongs to the account it was first seen in
+# (with an account) and counts once it has an event before now
+expected=$(sql "WITH $STARTS,
+    fe AS (SELECT contact_id u, account_id a FROM (SELECT contact_id, account_id, ROW_NUMBER()
+      OVER (PARTITION BY contact_id ORDER BY ts, id) r FROM events WHERE contact_id IS NOT NULL
+      AND account_id IS NOT NULL) WHERE r = 1),
+    c AS (SELECT fe.u, CAST(strftime('%Y', s.st / 1000, 'unixepoch') AS INT) * 12
+      + CAST(strftime('%m', s.st / 1000, 'unixepoch') AS INT) - 1 ci FROM fe JOIN s ON s.id = fe.a
+      WHERE s.st IS NOT NULL AND s.st < $NOW_MS
+      AND EXISTS (SELECT 1 FROM events e WHERE e.contact_id = fe.u AND e.account_id IS NOT NULL
+        AND e.ts < $NOW_MS)),
+    ua AS (SELECT DISTINCT contact_id u, CAST(strftime('%Y', ts / 1000, 'unixepoch') AS INT) * 12
+      + CAST(strftime('%m', ts / 1000, 'unixepoch') AS INT) - 1 mi
+      FROM events WHERE contact_id IS NOT NULL AND account_id IS NOT NULL AND ts < $NOW_MS),
+    sz AS (SELECT ci, COUNT(*) n FROM c GROUP BY ci)
+    SELECT printf('%04d-%02d', c.ci / 12, c.ci % 12 + 1), ua.mi - c.ci, sz.n, COUNT(*)
+    FROM c JOIN ua USING (u) JOIN sz USING (ci) WHERE ua.mi >= c.ci
+    GROUP BY c.ci, ua.mi ORDER BY c.ci, ua.mi")
+actual=$(lf cohorts --by month --start customer-since | awk -F, '$4 > 0 { print $1 "," $2 "," $3 "," $4 }')
+check_eq "user cohorts by customer since = SQL" "$expected" "$actual"
+
 # ---- monthly revenue cohorts of accounts: paying (MRR > 0) after the last change of each
 # month since the month they started; the last month ends at now
 expected=$(sql "WITH RECURSIVE $STARTS,
@@ -148,9 +211,10 @@ expected=$(sql "WITH RECURSIVE $STARTS,
 actual=$(lf cohorts --by month --basis revenue | awk -F, '{ print $1 "," $2 "," $3 "," $4 }')
 check_eq "revenue cohorts by month = SQL" "$expected" "$actual"
 
-# ---- Kaplan–Meier of account lifetimes: the first change to MRR 0 after a paid MRR, at or
-# after the start, before now; censored at now. SQL gives the observations; awk the product
-# S = Π (1 − d/n) and Greenwood's se = S √Σ d / (n (n − d))
+# ---- Kaplan–Meier of subscription lifetimes: accounts that had a paid MRR change before now (the
+# consumer accounts of the demo never pay and cannot churn), from their start to the first change
+# to MRR 0 after a paid MRR, at or after the start, before now; censored at now. SQL gives the
+# observations; awk the product S = Π (1 − d/n) and Greenwood's se = S √Σ d / (n (n − d))
 OBS="$STARTS,
     ch AS (SELECT m.account_id id, min(m.date) c FROM mrr_changes m JOIN s ON s.id = m.account_id
       WHERE m.mrr = 0 AND m.date >= s.st AND m.date < $NOW_MS
@@ -158,8 +222,10 @@ OBS="$STARTS,
            ORDER BY p.date DESC LIMIT 1) > 0 GROUP BY m.account_id),
     obs AS (SELECT s.id, (COALESCE(ch.c, $NOW_MS) - s.st) / ($DAY * 1.0) t, ch.c IS NOT NULL ev
       FROM s LEFT JOIN ch USING (id) WHERE s.st IS NOT NULL AND s.st < $NOW_MS)"
-sql "WITH $OBS SELECT t, (SELECT COUNT(*) FROM obs o WHERE o.t >= obs.t), SUM(ev) FROM obs
-    GROUP BY t HAVING SUM(ev) > 0 ORDER BY t" |
+PAID="paid AS (SELECT * FROM obs WHERE EXISTS (SELECT 1 FROM mrr_changes m
+      WHERE m.account_id = obs.id AND m.mrr > 0 AND m.date < $NOW_MS))"
+sql "WITH $OBS, $PAID SELECT t, (SELECT COUNT(*) FROM paid o WHERE o.t >= paid.t), SUM(ev)
+    FROM paid GROUP BY t HAVING SUM(ev) > 0 ORDER BY t" |
     awk -F, 'BEGIN { s = 1; g = 0 }
         { s *= 1 - $3 / $2; if ($3 < $2) g += $3 / ($2 * ($2 - $3))
           printf "%g,%d,%d,%.7f,%.7f\n", $1, $2, $3, s, ($3 < $2) ? s * sqrt(g) : -1 }' \
@@ -168,7 +234,9 @@ lf survival | awk -F, '{ printf "%g,%d,%d,%.7f,%.7f\n", $1, $2, $3, $5, ($6 == "
     >"$SCRATCH/km.csv"
 check "survival has steps" test "$(wc -l <"$SCRATCH/km.csv")" -gt 5
 check_eq "Kaplan–Meier = SQL + awk" "$(cat "$SCRATCH/km-sql.csv")" "$(cat "$SCRATCH/km.csv")"
-churned=$(sql "WITH $OBS SELECT COUNT(*) || ',' || SUM(ev) FROM obs")
+churned=$(sql "WITH $OBS, $PAID SELECT COUNT(*) || ',' || SUM(ev) FROM paid")
+check "some started accounts never paid (they are left out)" \
+    test "$(sql "WITH $OBS, $PAID SELECT (SELECT COUNT(*) FROM obs) - (SELECT COUNT(*) FROM paid)")" -gt 0
 check_eq "survival median table counts accounts and churns" "$churned" \
     "$(lf survival --median | cut -d, -f1,2)"
 

@@ -66,7 +66,7 @@ check "pkg-config: -L the installed lib dir" grep -qF -- "-L$libdir -llandfall" 
 check "pkg-config: nothing of the source tree" test "${flags/"$LANDFALL_SOURCE_ROOT"/}" = "$flags"
 # the private dependencies are meson.build's lib_deps: those with a .pc file are required,
 # libcsv and libm (no .pc) and the threads are linked
-check_eq "Requires.private" "jansson libmicrohttpd libsodium sqlite3 zlib" \
+check_eq "Requires.private" "jansson libmicrohttpd libpq libsodium sqlite3 zlib" \
     "$(pkg-config --print-requires-private landfall | awk '{ print $1 }' | sort | xargs)"
 check_eq "Libs.private" "-lcsv -lm -pthread" "$(sed -n 's/^Libs.private: //p' "$pc")"
 

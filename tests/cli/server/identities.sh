@@ -84,4 +84,17 @@ check_eq "the server's engine still counts 1 user" 1 "$(dau)"
 serve_stop
 check_eq "the CLI agrees" 1 "$("$LANDFALL" usage dau --from 2026-01-05 --to 2026-01-06 \
     --now 2026-01-06 --csv | sed -n 2p | cut -d, -f2)"
+
+# another process merges: a snapshot made before it is stale, the next CLI rebuilds
+cli_dau() {
+    "$LANDFALL" usage dau --from 2026-01-05 --to 2026-01-06 --now 2026-01-06 --csv 2>>"$SCRATCH/cli.err" |
+        sed -n 2p | cut -d, -f2
+}
+printf '%s\n' "$(track m7 anonymousId anon-3)" >"$SCRATCH/later.ndjson"
+"$LANDFALL" import events "$SCRATCH/later.ndjson" >/dev/null 2>&1
+check_eq "a new visitor: 2 users, the snapshot saved with them" 2 "$(cli_dau)"
+printf '{"type": "alias", "previousId": "anon-3", "userId": "u-1"}\n' >"$SCRATCH/alias.ndjson"
+"$LANDFALL" import events "$SCRATCH/alias.ndjson" >/dev/null 2>&1
+check_eq "merged by an import: 1 user, not the snapshot's 2" 1 "$(cli_dau)"
+check "the CLI said why it rebuilt" grep -q "contacts were merged since" "$SCRATCH/cli.err"
 finish

@@ -375,9 +375,10 @@ Test(engine, figures_by_hand, .init = open_fresh, .fini = close_and_remove)
     cr_expect_float_eq(x->breadth, 3.0 / 3.0, 1e-12);
     cr_expect_float_eq(x->depth, 6.0 / 2.0, 1e-12);
     cr_expect_eq(x->last_seen, T0 + 52 * DAY + 3600000);
-    cr_expect_eq(x->days_since, 3, "from day 52 01:00 to day 56 00:00: 3 days and 23 hours");
-    /* weeks from now - 56 days = T0: week 0 = days 0..6 {u1}, 1 = 7..13 {u1, u2}, 2 = 14..20 {},
-     * 3 = 21..27 {u1, u2}, 4 = 28..34 {}, 5 = 35..41 {u1}, 6 = 42..48 {}, 7 = 49..55 {u2}:
+    cr_expect_eq(x->days_since, 4, "calendar days from day 52 to day 56 (3 days 23 hours)");
+    /* 7-day blocks from now - 56 days = T0: block 0 = days 0..6 {u1}, 1 = 7..13 {u1, u2},
+     * 2 = 14..20 {}, 3 = 21..27 {u1, u2}, 4 = 28..34 {}, 5 = 35..41 {u1}, 6 = 42..48 {},
+     * 7 = 49..55 {u2}:
      * y = 1 2 0 2 0 1 0 1, mean 7/8, Σ (x − 3.5)(y − ȳ) = Σ (x − 3.5) y
      *   = −3.5 − 5 + 0 − 1 + 0 + 1.5 + 0 + 3.5 = −4.5; slope = −4.5 / 42;
      * trend = 100 × slope / mean = −12.2449 % a week */

@@ -1,0 +1,6 @@
+-- 004_merge.sql (PostgreSQL) - the twin of sqlite/004_merge.sql: contacts merged into others
+-- (Segment's alias, PostHog's $identify of an anonymous id): the merged row stays, hidden, and
+-- names the contact it became; reads map it there (src/store/merge.c).
+ALTER TABLE contacts ADD COLUMN merged_into BIGINT;
+ALTER TABLE contacts ADD FOREIGN KEY (workspace_id, merged_into) REFERENCES contacts(workspace_id, id);
+CREATE INDEX contacts_merged ON contacts(merged_into) WHERE merged_into IS NOT NULL;
