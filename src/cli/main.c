@@ -28,7 +28,7 @@ const struct cli_cmd cli_commands[] = {
     {"engine", cmd_engine, "rebuild, describe or benchmark the in-memory analytics engine",
      cmd_engine_help},
     {"openapi", cmd_openapi, "print the OpenAPI 3.1 document of the HTTP API", cmd_openapi_help},
-    {"churn", cmd_churn, "the churn model: train and evaluate it on a CSV of features",
+    {"churn", cmd_churn, "the churn model: train it, score and explain every account",
      cmd_churn_help},
     {NULL, NULL, NULL, NULL},
 };

@@ -85,6 +85,7 @@ void churn_split_release(struct churn_split *s)
     free(s->train);
     free(s->valid);
     free(s->test);
+    free(s->refit);
     *s = (struct churn_split){0};
 }
 
@@ -94,6 +95,7 @@ static void split_alloc(struct churn_split *s, size_t rows)
     s->train = xmalloc((rows ? rows : 1) * sizeof(*s->train));
     s->valid = xmalloc((rows ? rows : 1) * sizeof(*s->valid));
     s->test = xmalloc((rows ? rows : 1) * sizeof(*s->test));
+    s->refit = xmalloc((rows ? rows : 1) * sizeof(*s->refit));
 }
 
 static int empty_set(struct churn_split *s, struct lf_err *err, const char *why)
@@ -174,6 +176,8 @@ int churn_split_time(const struct churn_matrix *m, int64_t horizon_ms, double va
             out->train[out->train_nr++] = r;
         else
             out->purged++;
+        if (!isnan(m->label[r]) && t < test_from && t <= test_from - horizon_ms)
+            out->refit[out->refit_nr++] = r;
     }
     if (!out->train_nr || !out->valid_nr || !out->test_nr)
         return empty_set(out, err,
@@ -236,6 +240,8 @@ int churn_split_random(const struct churn_matrix *m, uint64_t seed, double valid
         case 1: out->valid[out->valid_nr++] = r; break;
         default: out->train[out->train_nr++] = r; break;
         }
+        if (set[at - ids] != 2)
+            out->refit[out->refit_nr++] = r;
     }
     free(ids);
     free(set);
@@ -316,12 +322,7 @@ int churn_train(const struct churn_matrix *m, const struct churn_split *s,
         struct gbm_params again = *p;
         again.rounds = out->fit.rounds;
         again.early_stop = 0;
-        size_t nr = s->train_nr + s->valid_nr;
-        size_t *rows = xmalloc((nr ? nr : 1) * sizeof(*rows));
-        memcpy(rows, s->train, s->train_nr * sizeof(*rows));
-        memcpy(rows + s->train_nr, s->valid, s->valid_nr * sizeof(*rows));
-        gather(m, rows, nr, &all);
-        free(rows);
+        gather(m, s->refit, s->refit_nr, &all);
         gbm_free(g);
         g = NULL;
         if (gbm_train(&again, &all, NULL, &g, NULL, err) < 0)

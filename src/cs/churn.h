@@ -54,6 +54,10 @@ const struct driver_text *churn_matrix_text(const struct churn_matrix *m, size_t
 struct churn_split {
     size_t *train, *valid, *test;
     size_t train_nr, valid_nr, test_nr;
+    size_t *refit;           /* what the final model is retrained on: every row whose label
+                              * was known before the test set begins (train, valid, and the
+                              * rows purged between them) */
+    size_t refit_nr;
     size_t unlabelled;       /* rows left out because their label is unknown */
     size_t purged;           /* labelled rows left out by a time split (see churn_split_time) */
     int64_t valid_from, test_from; /* a time split's cut dates, else 0 */
@@ -91,9 +95,9 @@ struct churn_model {
     struct eval_report test;    /* of the final model on the test rows */
 };
 
-/* Trains on s->train, early stopping on s->valid; with refit, trains again on train + valid for
+/* Trains on s->train, early stopping on s->valid; with refit, trains again on s->refit for
  * the rounds early stopping kept (the same seed), so the model learns from the most recent
- * labelled rows too. Evaluates on s->test. Refuses (LF_EINVAL) a training set with fewer than
+ * labelled rows too (none of which the test rows' time overlaps). Evaluates on s->test. Refuses (LF_EINVAL) a training set with fewer than
  * min_positives churners or non-churners ("too few churners"). out->gbm is the caller's:
  * churn_model_release(). */
 int churn_train(const struct churn_matrix *m, const struct churn_split *s,
