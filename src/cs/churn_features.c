@@ -14,7 +14,7 @@
 #define DAY MS_PER_DAY
 
 enum {
-    F_TENURE, F_MRR, F_MRR_CHANGE_90, F_CONTRACTION_90, F_SEATS,
+    F_TENURE, F_ANNIVERSARY, F_MRR, F_MRR_CHANGE_90, F_CONTRACTION_90, F_SEATS,
     F_ACTIVE, F_DAU, F_STICKINESS, F_EVENTS, F_BREADTH, F_DEPTH, F_UTILISATION, F_DAYS_SINCE,
     F_TREND, F_ACTIVE_CHANGE_30, F_ACTIVE_CHANGE_90, F_EVENTS_CHANGE_30, F_EVENTS_CHANGE_90,
     F_EVENTS_PER_SEAT,
@@ -27,6 +27,7 @@ enum {
 /* Names and descriptions, in the enum's order. A change ({pct}) is a ratio: 0.42 is +42 %. */
 static const struct driver_text features[F_NR] = {
     {"tenure_days", "customer for {value} days", NULL},
+    {"days_to_anniversary", "{value} days to the contract's anniversary", NULL},
     {"mrr", "MRR {value}", NULL},
     {"mrr_change_90d", "MRR {fell|held|rose} {abs_pct} in 90 days",
      "not a paying customer 90 days ago"},
@@ -74,6 +75,7 @@ const struct driver_text *churn_feature(size_t i)
 
 struct point {
     int64_t date, mrr;
+    size_t seq; /* the store's order, which breaks ties of date */
 };
 
 struct acct {
@@ -160,7 +162,8 @@ static int on_mrr(void *ctx, const struct mrr_change *m, struct lf_err *err)
     if (!a || date >= l->o->now)
         return 0;
     a->mrr = xgrow(a->mrr, sizeof(*a->mrr), a->mrr_nr + 1, &a->mrr_cap);
-    a->mrr[a->mrr_nr++] = (struct point){date, m->mrr};
+    a->mrr[a->mrr_nr] = (struct point){date, m->mrr, a->mrr_nr};
+    a->mrr_nr++;
     return 0;
 }
 
@@ -214,7 +217,9 @@ static int on_touchpoint(void *ctx, const struct touchpoint *t, struct lf_err *e
 static int by_point(const void *a, const void *b)
 {
     const struct point *x = a, *y = b;
-    return x->date < y->date ? -1 : x->date > y->date;
+    if (x->date != y->date)
+        return x->date < y->date ? -1 : 1;
+    return x->seq < y->seq ? -1 : x->seq > y->seq;
 }
 
 static int by_resp(const void *a, const void *b)
@@ -293,20 +298,21 @@ static void load_release(struct load *l)
     free(l->tps);
 }
 
-/* The account's MRR on date t (the last change at or before it), LF_UNSET before any. */
+/* The account's MRR as known just before t (the last change before it), LF_UNSET before any:
+ * a change on t itself is what happens at t, after the snapshot. */
 static int64_t mrr_at(const struct acct *a, int64_t t)
 {
     int64_t v = LF_UNSET;
-    for (size_t k = 0; k < a->mrr_nr && a->mrr[k].date <= t; k++)
+    for (size_t k = 0; k < a->mrr_nr && a->mrr[k].date < t; k++)
         v = a->mrr[k].mrr;
     return v;
 }
 
-/* 1 when the MRR went to 0 in (d, d + h], 0 when it did not and d + h <= now, else NaN. */
+/* 1 when the MRR went to 0 in [d, d + h), 0 when it did not and d + h <= now, else NaN. */
 static float label_of(const struct acct *a, int64_t d, int64_t h, int64_t now)
 {
     for (size_t k = 0; k < a->mrr_nr; k++)
-        if (a->mrr[k].date > d && a->mrr[k].date <= d + h && a->mrr[k].mrr == 0)
+        if (a->mrr[k].date >= d && a->mrr[k].date < d + h && a->mrr[k].mrr == 0)
             return 1;
     return d + h <= now ? 0.0f : NAN;
 }
@@ -422,14 +428,16 @@ static void compute(const struct load *l, const struct acct *a, int64_t d,
         v[f] = NAN;
     int64_t m = mrr_at(a, d), m90 = mrr_at(a, d - 90 * DAY);
     v[F_TENURE] = a->start != LF_UNSET ? (double)((d - a->start) / DAY) : NAN;
+    /* annual contracts renew (or end) on the anniversary of the start */
+    v[F_ANNIVERSARY] = isnan(v[F_TENURE]) ? NAN : floor(365.25 - fmod(v[F_TENURE], 365.25));
     v[F_MRR] = (double)m / 100.0;
     v[F_MRR_CHANGE_90] = m90 != LF_UNSET ? change((double)m, (double)m90) : NAN;
     v[F_CONTRACTION_90] = 0;
     int64_t prev = m90;
-    for (size_t k = 0; k < a->mrr_nr && a->mrr[k].date <= d; k++) {
-        if (a->mrr[k].date > d - 90 * DAY && prev != LF_UNSET && a->mrr[k].mrr < prev)
+    for (size_t k = 0; k < a->mrr_nr && a->mrr[k].date < d; k++) {
+        if (a->mrr[k].date >= d - 90 * DAY && prev != LF_UNSET && a->mrr[k].mrr < prev)
             v[F_CONTRACTION_90] = 1;
-        if (a->mrr[k].date > d - 90 * DAY)
+        if (a->mrr[k].date >= d - 90 * DAY)
             prev = a->mrr[k].mrr;
     }
     v[F_SEATS] = a->seats != LF_UNSET ? (double)a->seats : NAN;
@@ -578,8 +586,8 @@ int churn_features_build(struct store *st, int64_t ws, struct engine *e,
         for (size_t i = 0; i < l.acc_nr; i++) {
             const struct acct *a = &l.acc[i];
             int64_t m = mrr_at(a, d);
-            /* only a paying customer on d can churn after it */
-            if (m == LF_UNSET || m <= 0 || (a->start != LF_UNSET && a->start > d))
+            /* only a paying customer just before d can churn from d on */
+            if (m == LF_UNSET || m <= 0 || (a->start != LF_UNSET && a->start >= d))
                 continue;
             double v[F_NR];
             compute(&l, a, d, u[0].of[i], u[1].of[i], u[2].of[i], scratch, v);

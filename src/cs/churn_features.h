@@ -10,8 +10,10 @@
  * CSAT, responses), support (tickets in 30 and 90 days, open tickets, resolution time) and
  * relationship (champion changes in 90 days). Each has a description template for its drivers.
  *
- * Label: 1 when the account's MRR went to 0 in (date, date + horizon], 0 when it did not and
- * date + horizon <= now, NaN when the horizon has not passed yet (such rows are scored only). */
+ * A row is an account paying just before the date (its last MRR change before the date is above
+ * 0, and it started before the date). Label: 1 when its MRR went to 0 in [date, date + horizon),
+ * 0 when it did not and date + horizon <= now, NaN when the horizon has not passed yet (such rows
+ * are scored only). Nothing at or after `now` is read. */
 #ifndef CS_CHURN_FEATURES_H
 #define CS_CHURN_FEATURES_H
 
