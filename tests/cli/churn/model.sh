@@ -147,6 +147,19 @@ for fv in tenure_days=365 mrr=80 mrr_change_90d=-0.2 contraction_90d=1 seats=10 
         check_num "hand-1 ${fv%%=*}" "${fv#*=}" "$(feature "${fv%%=*}")" 1e-6
     fi
 done
+# what happens at or after NOW is not read: an event, a ticket, an NPS answer and a churn dated
+# NOW or later change no feature and no risk
+cp "$SCRATCH/hand.json" "$SCRATCH/hand-before.json"
+printf 'message_id,ts,account_id,user_id,event\nh9,2026-11-01T00:00:00Z,hand-1,hu9,login\nh10,2026-11-03T00:00:00Z,hand-1,hu1,login\n' >"$SCRATCH/ev2.csv"
+printf 'id,ts,account_id,kind,team,channel,status\nht9,2026-11-02T09:00:00Z,hand-1,ticket,support,email,open\n' >"$SCRATCH/tp2.csv"
+printf 'id,ts,account_id,survey,score\nhr9,2026-11-01T00:00:00Z,hand-1,nps,0\n' >"$SCRATCH/resp2.csv"
+printf 'account_id,date,mrr\nhand-1,2026-11-01,0\n' >"$SCRATCH/mrr2.csv"
+for k in events:ev2 touchpoints:tp2 responses:resp2 mrr_changes:mrr2; do
+    run_lf import "${k%%:*}" "$SCRATCH/${k#*:}.csv" --quiet
+    check_eq "import ${k%%:*} at or after NOW" 0 "$rc"
+done
+run_lf churn explain hand-1 --now "$NOW" --json
+check_eq "the future changes nothing" "$(cat "$SCRATCH/hand-before.json")" "$out"
 # a segment no account had when the model was trained: no column of its own, 0 in each known one
 check_eq "hand-1 segment=nowhere is not a feature" "" "$(feature 'segment=nowhere')"
 check_eq "hand-1 segment=smb is 0" 0 "$(feature 'segment=smb')"
