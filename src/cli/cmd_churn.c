@@ -83,8 +83,8 @@ static int whole(const char *opt, const char *arg, long long lo, long long hi, l
     errno = 0;
     long long v = strtoll(arg, &end, 10);
     if (errno || end == arg || *end || v < lo || v > hi)
-        return cli_usage("churn", "%s '%s' is not a whole number from %lld to %lld", opt, arg,
-                         lo, hi),
+        return cli_usage("churn", "%s '%s' is not a whole number from %lld to %lld", opt, arg, lo,
+                         hi),
                -1;
     *out = v;
     return 0;
@@ -112,16 +112,12 @@ static int print_report(const struct lf_churn_report *r, bool json, struct lf_er
 
 static int fit_csv(int argc, char **argv)
 {
-    static const struct option opts[] = {{"label", required_argument, NULL, 'l'},
-                                         {"id", required_argument, NULL, 'i'},
-                                         {"date", required_argument, NULL, 'd'},
-                                         {"horizon", required_argument, NULL, 'h'},
-                                         {"seed", required_argument, NULL, 's'},
-                                         {"test-share", required_argument, NULL, 't'},
-                                         {"save", required_argument, NULL, 'o'},
-                                         {"top", required_argument, NULL, 'k'},
-                                         {"json", no_argument, NULL, 'j'},
-                                         {NULL, 0, NULL, 0}};
+    static const struct option opts[] = {
+        {"label", required_argument, NULL, 'l'}, {"id", required_argument, NULL, 'i'},
+        {"date", required_argument, NULL, 'd'},  {"horizon", required_argument, NULL, 'h'},
+        {"seed", required_argument, NULL, 's'},  {"test-share", required_argument, NULL, 't'},
+        {"save", required_argument, NULL, 'o'},  {"top", required_argument, NULL, 'k'},
+        {"json", no_argument, NULL, 'j'},        {NULL, 0, NULL, 0}};
     struct lf_churn_csv_opts o = {0};
     bool json = false;
     long long v;
@@ -130,11 +126,21 @@ static int fit_csv(int argc, char **argv)
     opterr = 0;
     while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
         switch (c) {
-        case 'l': o.label = optarg; break;
-        case 'i': o.id = optarg; break;
-        case 'd': o.date = optarg; break;
-        case 'j': json = true; break;
-        case 'o': o.save = optarg; break;
+        case 'l':
+            o.label = optarg;
+            break;
+        case 'i':
+            o.id = optarg;
+            break;
+        case 'd':
+            o.date = optarg;
+            break;
+        case 'j':
+            json = true;
+            break;
+        case 'o':
+            o.save = optarg;
+            break;
         case 'h':
             if (whole("--horizon", optarg, 1, 3650, &v) < 0)
                 return EXIT_USAGE;
@@ -253,8 +259,8 @@ static int workspace(const char *what, int argc, char **argv, const struct cli_e
             if (whole("--top", argv[++i], 1, 100000, &v) < 0)
                 return EXIT_USAGE;
             t.top = (int)v;
-        } else if ((!strcmp(what, "score") || !strcmp(what, "explain")) &&
-                   !strcmp(a, "--model") && val) {
+        } else if ((!strcmp(what, "score") || !strcmp(what, "explain")) && !strcmp(a, "--model") &&
+                   val) {
             if (whole("--model", argv[++i], 1, INT64_MAX, &v) < 0)
                 return EXIT_USAGE;
             so.version = v;
@@ -305,8 +311,9 @@ static int workspace(const char *what, int argc, char **argv, const struct cli_e
     if (rc == 0 && !strcmp(what, "explain") && format == LF_FORMAT_TABLE)
         printf("%s: churn risk %.1f %% within the model's horizon (model %lld)\n", account,
                100 * risk, (long long)version);
-    rc = rc < 0 ? cli_fail(&err) : lf_table_write(out, format, stdout, &err) < 0 ? cli_fail(&err)
-                                                                                 : EXIT_OK;
+    rc = rc < 0                                          ? cli_fail(&err)
+         : lf_table_write(out, format, stdout, &err) < 0 ? cli_fail(&err)
+                                                         : EXIT_OK;
     lf_table_free(out);
     lf_close(lf);
     return rc;
@@ -322,6 +329,8 @@ int cmd_churn(int argc, char **argv, const struct cli_env *env)
     for (int i = 0; subs[i]; i++)
         if (!strcmp(argv[1], subs[i]))
             return workspace(subs[i], argc - 1, argv + 1, env);
-    return cli_usage("churn", "'%s' is not a churn command (train, score, explain, models, "
-                              "fit-csv)", argv[1]);
+    return cli_usage("churn",
+                     "'%s' is not a churn command (train, score, explain, models, "
+                     "fit-csv)",
+                     argv[1]);
 }

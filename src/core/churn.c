@@ -143,8 +143,8 @@ static int drivers(struct gbm *g, const struct churn_matrix *m, const struct chu
         table_set_real(t, r, 1, risk[i]);
         table_set_text(t, r, 2, m->label[row] == 1 ? "yes" : "no");
         buf_reset(&b);
-        drivers_explain((const char *const *)m->names, texts, churn_matrix_row(m, row),
-                        c + i * w, m->cols_nr, 3, &b);
+        drivers_explain((const char *const *)m->names, texts, churn_matrix_row(m, row), c + i * w,
+                        m->cols_nr, 3, &b);
         table_set_text(t, r, 3, buf_str(&b));
     }
     *out = t;
@@ -342,11 +342,11 @@ int lf_churn_train(struct lf *lf, const struct lf_churn_train_opts *opts,
     struct store *st = core_read_begin(lf, err);
     if (!st)
         goto out;
-    struct churn_features_opts fo = {.dates = dates, .dates_nr = (size_t)snapshots,
-                                     .horizon_ms = horizon, .now = now, .tz = tz};
-    rc = core_engine(lf, st, &e, err) < 0 ? -1
-                                            : churn_features_build(st, lf->w->info.id, e, &fo,
-                                                                   &m, err);
+    struct churn_features_opts fo = {
+        .dates = dates, .dates_nr = (size_t)snapshots, .horizon_ms = horizon, .now = now, .tz = tz};
+    rc = core_engine(lf, st, &e, err) < 0
+             ? -1
+             : churn_features_build(st, lf->w->info.id, e, &fo, &m, err);
     core_read_end(lf, st);
     if (rc < 0)
         goto out;
@@ -354,16 +354,19 @@ int lf_churn_train(struct lf *lf, const struct lf_churn_train_opts *opts,
     gbm_params_default(&p);
     p.seed = opts->seed;
     if (churn_split_time(&m, horizon, 0.2, 0.3, &s, err) < 0 ||
-        churn_train(&m, &s, &p, true, opts->min_churners > 0 ? (size_t)opts->min_churners : 10,
-                    &cm, err) < 0 ||
+        churn_train(&m, &s, &p, true, opts->min_churners > 0 ? (size_t)opts->min_churners : 10, &cm,
+                    err) < 0 ||
         gbm_save(cm.gbm, &bytes, err) < 0)
         goto out;
     base64_encode((const unsigned char *)bytes.ptr, bytes.len, &text);
     metrics = metrics_json(opts, horizon, snapshots, &m, &s, &cm);
     names = names_json(&m);
-    struct store_churn_model sm = {.created_at = time_now_ms(), .as_of = now,
-                                   .horizon_days = horizon / DAY_MS, .features = names,
-                                   .metrics = metrics, .model = buf_str(&text)};
+    struct store_churn_model sm = {.created_at = time_now_ms(),
+                                   .as_of = now,
+                                   .horizon_days = horizon / DAY_MS,
+                                   .features = names,
+                                   .metrics = metrics,
+                                   .model = buf_str(&text)};
     if (core_tx_begin_lf(lf, &st, err) < 0)
         goto out;
     if (store_churn_model_insert(st, lf->w->info.id, &sm, &out->version, err) < 0) {
@@ -460,9 +463,13 @@ static int score_rows(struct lf *lf, const struct lf_churn_score_opts *o, int64_
             err_set(err, LF_ENOENT, "no churn model yet: train one (landfall churn train)");
         goto out;
     }
-    struct churn_features_opts fo = {.dates = &now, .dates_nr = 1, .now = now,
-                                     .horizon_ms = l->horizon_days * DAY_MS, .account = account,
-                                     .tz = core_tz(lf), .names = (const char *const *)l->names,
+    struct churn_features_opts fo = {.dates = &now,
+                                     .dates_nr = 1,
+                                     .now = now,
+                                     .horizon_ms = l->horizon_days * DAY_MS,
+                                     .account = account,
+                                     .tz = core_tz(lf),
+                                     .names = (const char *const *)l->names,
                                      .names_nr = l->names_nr};
     if (core_engine(lf, st, &e, err) < 0 ||
         churn_features_build(st, lf->w->info.id, e, &fo, m, err) < 0)
@@ -514,8 +521,8 @@ int lf_churn_score(struct lf *lf, const struct lf_churn_score_opts *opts, struct
         table_set_text(t, r, 0, m.keys[m.entity[row]]);
         table_set_real(t, r, 1, risk[row]);
         buf_reset(&b);
-        drivers_explain((const char *const *)m.names, texts, churn_matrix_row(&m, row),
-                        c + row * w, m.cols_nr, k, &b);
+        drivers_explain((const char *const *)m.names, texts, churn_matrix_row(&m, row), c + row * w,
+                        m.cols_nr, k, &b);
         table_set_text(t, r, 2, buf_str(&b));
         table_set_int(t, r, 3, l.version);
     }
@@ -547,8 +554,7 @@ static int by_part(const void *a, const void *b)
 }
 
 int lf_churn_explain(struct lf *lf, const char *account, const struct lf_churn_score_opts *opts,
-                     double *risk_out, int64_t *version, struct lf_table **out,
-                     struct lf_err *err)
+                     double *risk_out, int64_t *version, struct lf_table **out, struct lf_err *err)
 {
     struct loaded l = {0};
     struct churn_matrix m = {0};
@@ -574,8 +580,8 @@ int lf_churn_explain(struct lf *lf, const char *account, const struct lf_churn_s
         char day[16];
         time_format_date(now, day);
         err_set_field(err, "account", LF_ENOENT,
-                      "account '%s' is not a paying customer on %s: it has no churn risk",
-                      account, day);
+                      "account '%s' is not a paying customer on %s: it has no churn risk", account,
+                      day);
         goto out;
     }
     float risk;

@@ -14,13 +14,37 @@
 #define DAY MS_PER_DAY
 
 enum {
-    F_TENURE, F_ANNIVERSARY, F_MRR, F_MRR_CHANGE_90, F_CONTRACTION_90, F_SEATS,
-    F_ACTIVE, F_DAU, F_STICKINESS, F_EVENTS, F_BREADTH, F_DEPTH, F_UTILISATION, F_DAYS_SINCE,
-    F_TREND, F_ACTIVE_CHANGE_30, F_ACTIVE_CHANGE_90, F_EVENTS_CHANGE_30, F_EVENTS_CHANGE_90,
+    F_TENURE,
+    F_ANNIVERSARY,
+    F_MRR,
+    F_MRR_CHANGE_90,
+    F_CONTRACTION_90,
+    F_SEATS,
+    F_ACTIVE,
+    F_DAU,
+    F_STICKINESS,
+    F_EVENTS,
+    F_BREADTH,
+    F_DEPTH,
+    F_UTILISATION,
+    F_DAYS_SINCE,
+    F_TREND,
+    F_ACTIVE_CHANGE_30,
+    F_ACTIVE_CHANGE_90,
+    F_EVENTS_CHANGE_30,
+    F_EVENTS_CHANGE_90,
     F_EVENTS_PER_SEAT,
-    F_NPS_LAST, F_DETRACTOR, F_CSAT, F_RESPONSES,
-    F_TICKETS_30, F_TICKETS_90, F_OPEN_TICKETS, F_OLD_TICKETS, F_RESOLUTION,
-    F_CHAMPION, F_CHECKINS,
+    F_NPS_LAST,
+    F_DETRACTOR,
+    F_CSAT,
+    F_RESPONSES,
+    F_TICKETS_30,
+    F_TICKETS_90,
+    F_OPEN_TICKETS,
+    F_OLD_TICKETS,
+    F_RESOLUTION,
+    F_CHAMPION,
+    F_CHECKINS,
     F_NR
 };
 
@@ -145,11 +169,13 @@ static int on_account(void *ctx, const struct account *a, struct lf_err *err)
     if (l->o->account && a->id != l->o->account)
         return 0;
     l->acc = xgrow(l->acc, sizeof(*l->acc), l->acc_nr + 1, &l->acc_cap);
-    l->acc[l->acc_nr++] = (struct acct){
-        .id = a->id, .seats = a->seats, .start = local(l->o->tz, a->customer_since),
-        .ext_id = xstrdup(a->ext_id ? a->ext_id : ""),
-        .segment = a->segment && *a->segment ? xstrdup(a->segment) : NULL,
-        .plan = a->plan && *a->plan ? xstrdup(a->plan) : NULL};
+    l->acc[l->acc_nr++] =
+        (struct acct){.id = a->id,
+                      .seats = a->seats,
+                      .start = local(l->o->tz, a->customer_since),
+                      .ext_id = xstrdup(a->ext_id ? a->ext_id : ""),
+                      .segment = a->segment && *a->segment ? xstrdup(a->segment) : NULL,
+                      .plan = a->plan && *a->plan ? xstrdup(a->plan) : NULL};
     return 0;
 }
 
@@ -198,8 +224,8 @@ static int on_touchpoint(void *ctx, const struct touchpoint *t, struct lf_err *e
     struct load *l = ctx;
     const char *k = t->kind ? t->kind : "";
     bool ticket = !strcmp(k, "ticket");
-    int kind = ticket                               ? TP_TICKET
-               : !strcmp(k, "champion change")      ? TP_CHAMPION
+    int kind = ticket                          ? TP_TICKET
+               : !strcmp(k, "champion change") ? TP_CHAMPION
                : !strcmp(k, "proactive check-in") || !strcmp(k, "check-in") || !strcmp(k, "qbr")
                    ? TP_CHECKIN
                    : -1;
@@ -391,8 +417,8 @@ struct usage {
 static int usage_at(struct engine *e, struct load *l, int64_t to, unsigned what, struct usage *u,
                     struct lf_err *err)
 {
-    struct engine_query q = {.from = to - 30 * DAY, .to = to, .now = to,
-                             .account = l->o->account, .tz = l->o->tz};
+    struct engine_query q = {
+        .from = to - 30 * DAY, .to = to, .now = to, .account = l->o->account, .tz = l->o->tz};
     memset(u->of, 0, (l->acc_nr ? l->acc_nr : 1) * sizeof(*u->of));
     if (engine_accounts(e, &q, what, &u->res, err) < 0)
         return -1;
@@ -513,9 +539,9 @@ static void compute(const struct load *l, const struct acct *a, int64_t d,
     }
     if (resolved_nr) {
         qsort(scratch, resolved_nr, sizeof(*scratch), by_double);
-        v[F_RESOLUTION] = resolved_nr % 2 ? scratch[resolved_nr / 2]
-                                          : (scratch[resolved_nr / 2 - 1] +
-                                             scratch[resolved_nr / 2]) / 2;
+        v[F_RESOLUTION] = resolved_nr % 2
+                              ? scratch[resolved_nr / 2]
+                              : (scratch[resolved_nr / 2 - 1] + scratch[resolved_nr / 2]) / 2;
     }
 }
 
@@ -578,10 +604,10 @@ int churn_features_build(struct store *st, int64_t ws, struct engine *e,
         for (int w = 0; w < 3; w++)
             engine_accounts_free(&u[w].res);
         if (usage_at(e, &l, d, ENGINE_ACC_ALL, &u[0], err) < 0 ||
-            usage_at(e, &l, d - 30 * DAY, ENGINE_ACC_ACTIVITY | ENGINE_ACC_ADOPTION, &u[1],
-                     err) < 0 ||
-            usage_at(e, &l, d - 90 * DAY, ENGINE_ACC_ACTIVITY | ENGINE_ACC_ADOPTION, &u[2],
-                     err) < 0)
+            usage_at(e, &l, d - 30 * DAY, ENGINE_ACC_ACTIVITY | ENGINE_ACC_ADOPTION, &u[1], err) <
+                0 ||
+            usage_at(e, &l, d - 90 * DAY, ENGINE_ACC_ACTIVITY | ENGINE_ACC_ADOPTION, &u[2], err) <
+                0)
             goto out;
         for (size_t i = 0; i < l.acc_nr; i++) {
             const struct acct *a = &l.acc[i];

@@ -23,7 +23,7 @@
 #include "store/store.h"
 
 struct churn_features_opts {
-    const int64_t *dates;     /* the snapshot dates, ms (any order) */
+    const int64_t *dates; /* the snapshot dates, ms (any order) */
     size_t dates_nr;
     int64_t horizon_ms;       /* the label's horizon */
     int64_t now;              /* the end of what is known: nothing at or after it is read */

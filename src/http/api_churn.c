@@ -10,8 +10,7 @@
 
 /* ?name= as a whole number in [lo, hi] into *out (unchanged when absent): 0, or -1 with the
  * 400 answer set. */
-static int whole(struct http_req *r, const char *name, long long lo, long long hi,
-                 long long *out)
+static int whole(struct http_req *r, const char *name, long long lo, long long hi, long long *out)
 {
     const char *v = http_query(r, name);
     if (!v)
@@ -20,8 +19,8 @@ static int whole(struct http_req *r, const char *name, long long lo, long long h
     errno = 0;
     long long n = strtoll(v, &end, 10);
     if (errno || end == v || *end || n < lo || n > hi) {
-        http_fail(r, HE_BAD_REQUEST, name, "'%s' is not a whole number from %lld to %lld", v,
-                  lo, hi);
+        http_fail(r, HE_BAD_REQUEST, name, "'%s' is not a whole number from %lld to %lld", v, lo,
+                  hi);
         return -1;
     }
     *out = n;
@@ -80,7 +79,8 @@ void api_churn_train(struct http_req *r)
     struct lf_err err = {0};
     long long horizon = 90, snapshots = 24, seed = 0, min = 10;
     if (whole(r, "horizon", 1, 3650, &horizon) < 0 ||
-        whole(r, "snapshots", 2, 240, &snapshots) < 0 || whole(r, "seed", 0, INT64_MAX, &seed) < 0 ||
+        whole(r, "snapshots", 2, 240, &snapshots) < 0 ||
+        whole(r, "seed", 0, INT64_MAX, &seed) < 0 ||
         whole(r, "min_churners", 1, 1000000, &min) < 0 || now_of(r, &o.now) < 0)
         return;
     o.horizon_ms = horizon * 86400000LL;

@@ -4,11 +4,13 @@
 
 static void model_of(struct store *st, struct sql *q, bool trees, struct store_churn_model *m)
 {
-    *m = (struct store_churn_model){
-        .version = sql_int(st, q, 0), .created_at = sql_int(st, q, 1),
-        .as_of = sql_int(st, q, 2), .horizon_days = sql_int(st, q, 3),
-        .features = sql_text(st, q, 4), .metrics = sql_text(st, q, 5),
-        .model = trees ? sql_text(st, q, 6) : NULL};
+    *m = (struct store_churn_model){.version = sql_int(st, q, 0),
+                                    .created_at = sql_int(st, q, 1),
+                                    .as_of = sql_int(st, q, 2),
+                                    .horizon_days = sql_int(st, q, 3),
+                                    .features = sql_text(st, q, 4),
+                                    .metrics = sql_text(st, q, 5),
+                                    .model = trees ? sql_text(st, q, 6) : NULL};
 }
 
 int store_churn_model_insert(struct store *st, int64_t ws, const struct store_churn_model *m,
@@ -17,9 +19,11 @@ int store_churn_model_insert(struct store *st, int64_t ws, const struct store_ch
     /* the next version in the same statement: the writer is one at a time, so no other
      * insert runs between the MAX and the INSERT */
     struct sql *q = sql_static(
-        st, "INSERT INTO churn_models(workspace_id, version, created_at, as_of, horizon_days, "
-            "features, metrics, model) SELECT ?1, COALESCE(MAX(version), 0) + 1, ?2, ?3, ?4, ?5, "
-            "?6, ?7 FROM churn_models WHERE workspace_id = ?1 RETURNING version", err);
+        st,
+        "INSERT INTO churn_models(workspace_id, version, created_at, as_of, horizon_days, "
+        "features, metrics, model) SELECT ?1, COALESCE(MAX(version), 0) + 1, ?2, ?3, ?4, ?5, "
+        "?6, ?7 FROM churn_models WHERE workspace_id = ?1 RETURNING version",
+        err);
     if (!q)
         return -1;
     sql_bind_int(st, q, 1, ws);
@@ -38,10 +42,12 @@ int store_churn_model_insert(struct store *st, int64_t ws, const struct store_ch
 int store_churn_model_get(struct store *st, int64_t ws, int64_t version, store_churn_model_fn fn,
                           void *ctx, struct lf_err *err)
 {
-    struct sql *q = sql_static(
-        st, "SELECT version, created_at, as_of, horizon_days, features, metrics, model FROM "
-            "churn_models WHERE workspace_id = ?1 AND (?2 = 0 OR version = ?2) "
-            "ORDER BY version DESC LIMIT 1", err);
+    struct sql *q =
+        sql_static(st,
+                   "SELECT version, created_at, as_of, horizon_days, features, metrics, model FROM "
+                   "churn_models WHERE workspace_id = ?1 AND (?2 = 0 OR version = ?2) "
+                   "ORDER BY version DESC LIMIT 1",
+                   err);
     if (!q)
         return -1;
     sql_bind_int(st, q, 1, ws);
@@ -60,9 +66,11 @@ int store_churn_model_get(struct store *st, int64_t ws, int64_t version, store_c
 int store_churn_models_scan(struct store *st, int64_t ws, store_churn_model_fn fn, void *ctx,
                             struct lf_err *err)
 {
-    struct sql *q = sql_static(st, "SELECT version, created_at, as_of, horizon_days, features, "
-                                   "metrics FROM churn_models WHERE workspace_id = ?1 "
-                                   "ORDER BY version DESC", err);
+    struct sql *q = sql_static(st,
+                               "SELECT version, created_at, as_of, horizon_days, features, "
+                               "metrics FROM churn_models WHERE workspace_id = ?1 "
+                               "ORDER BY version DESC",
+                               err);
     int rc, ret = 0;
     if (!q)
         return -1;
