@@ -89,7 +89,7 @@ static void fit(uint64_t seed, struct churn_model *cm)
     churn_split_release(&s);
 }
 
-/* Seed 1's split: hold-out AUC 0.8455, the logistic regression's level. The Brier score is
+/* Seed 1's split: hold-out AUC 0.8461, the logistic regression's level. The Brier score is
  * well under the 0.195 of forecasting the base rate for everyone (0.265 × 0.735), and the
  * deciles are calibrated within 0.05 on average (binary log loss is a proper scoring rule). */
 Test(telco, holdout_of_seed_1)
@@ -111,7 +111,7 @@ Test(telco, holdout_of_seed_1)
     churn_model_release(&cm);
 }
 
-/* Ten splits (seeds 1..10): the mean hold-out AUC is the published reference's level (0.847
+/* Ten splits (seeds 1..10): the mean hold-out AUC is the published reference's level (0.8475
  * measured; asserted ≥ 0.845, the reference 0.846 less a tenth of a split's noise), and no split
  * falls below 0.83. */
 Test(telco, holdout_over_ten_splits)
