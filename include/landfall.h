@@ -459,6 +459,36 @@ LF_API int lf_churn_explain(struct lf *lf, const char *account,
 /* The stored versions, newest first: version, created, as_of, horizon_days, features, rows,
  * trees, test_auc, test_pr_auc, test_brier. */
 LF_API int lf_churn_models(struct lf *lf, struct lf_table **out, struct lf_err *err);
+/* ---- text analytics (docs/text.md) ----
+ * What each text says, computed in the library with nothing sent anywhere: its sentiment
+ * (VADER), the emotions of customer experience it shows (delight, gratitude, trust,
+ * frustration, anger, confusion, anxiety, disappointment), the topics of a taxonomy it is
+ * about, and its language. Only English (and a text without letters: "👍") is scored; other
+ * languages are marked as such. */
+#define LF_TEXT_MAX_BYTES 16384 /* analysed per text; a longer one is cut (note "truncated") */
+#define LF_TEXT_MAX_TEXTS 1000  /* texts in one lf_text_analyze_json body */
+
+struct lf_text_opts {
+    const char *taxonomy; /* a taxonomy file (docs/text.md); NULL = the built-in one */
+    bool english;         /* the texts are English: no language detection */
+};
+
+/* Analyses texts[0..nr) (lens[i] bytes each) into a table "text" with a row per text: index,
+ * language, sentiment (positive/negative/neutral), compound, pos, neu, neg, emotions and
+ * topics (comma-separated, strongest or first first), notes (empty, html, truncated). The
+ * sentiment columns are null for a text not scored (empty or not English). -1 with LF_EINVAL
+ * and err->field "texts[I]" when text I is not UTF-8 (the message names the byte offset);
+ * LF_ENOENT, LF_EIO or LF_EINVAL for a taxonomy that cannot be read or does not parse. opts
+ * may be NULL. *out is the caller's: lf_table_free(). */
+LF_API int lf_text_analyze(const struct lf_text_opts *opts, const char *const *texts,
+                           const size_t *lens, size_t nr, struct lf_table **out,
+                           struct lf_err *err);
+/* The same for the body of POST /v1/text/analyze, {"texts": [STRING…]}, with the built-in
+ * taxonomy. -1 with LF_EUSAGE when the body is not that shape (err->field "texts" or
+ * "texts[I]"), LF_ELIMIT when it holds more than LF_TEXT_MAX_TEXTS texts (field "texts") or a
+ * text of more than LF_TEXT_MAX_BYTES bytes (field "texts[I]"). */
+LF_API int lf_text_analyze_json(const char *body, size_t len, struct lf_table **out,
+                                struct lf_err *err);
 
 /* ---- time helpers shared by the front ends ---- */
 /* Parses ISO 8601 (date, date-time with or without offset) or unix seconds into ms. */

@@ -60,7 +60,7 @@ int cli_open(const struct cli_env *env, bool must_exist, struct cli_engine *engi
 int cli_time(const char *cmd, const char *opt, const char *arg, int64_t *out);
 
 /* The subcommands, one file each; cmd_metric.c serves report, usage, cohorts, survival and
- * metric from the registry's declarations. */
+ * metric from the registry's declarations, and clv from its models'. */
 int cmd_help(int argc, char **argv, const struct cli_env *env);
 int cmd_import(int argc, char **argv, const struct cli_env *env);
 int cmd_demo(int argc, char **argv, const struct cli_env *env);
@@ -72,9 +72,11 @@ int cmd_report(int argc, char **argv, const struct cli_env *env);
 int cmd_usage(int argc, char **argv, const struct cli_env *env);
 int cmd_cohorts(int argc, char **argv, const struct cli_env *env);
 int cmd_survival(int argc, char **argv, const struct cli_env *env);
+int cmd_clv(int argc, char **argv, const struct cli_env *env);
 int cmd_metric(int argc, char **argv, const struct cli_env *env);
 int cmd_openapi(int argc, char **argv, const struct cli_env *env);
 int cmd_churn(int argc, char **argv, const struct cli_env *env);
+int cmd_text(int argc, char **argv, const struct cli_env *env);
 
 void cmd_help_help(FILE *out);
 void cmd_import_help(FILE *out);
@@ -87,8 +89,10 @@ void cmd_report_help(FILE *out);
 void cmd_usage_help(FILE *out);
 void cmd_cohorts_help(FILE *out);
 void cmd_survival_help(FILE *out);
+void cmd_clv_help(FILE *out);
 void cmd_metric_help(FILE *out);
 void cmd_openapi_help(FILE *out);
 void cmd_churn_help(FILE *out);
+void cmd_text_help(FILE *out);
 
 #endif

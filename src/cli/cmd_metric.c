@@ -1,6 +1,6 @@
 /* cmd_metric.c - the metric commands, made from the registry's declarations: `landfall report
- * NAME`, `usage NAME`, `cohorts`, `survival` and `metric NAME`. A metric's parameters are its
- * options (--NAME VALUE), checked by the library; its help is generated. */
+ * NAME`, `usage NAME`, `cohorts`, `survival`, `clv --model M` and `metric NAME`. A metric's
+ * parameters are its options (--NAME VALUE), checked by the library; its help is generated. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -38,13 +38,21 @@ static void list_names(FILE *out, const char *const *names)
 
 static bool needs_engine(const struct lf_metric_info *m)
 {
-    return strcmp(m->group, "report") != 0;
+    return strcmp(m->group, "report") != 0 && strcmp(m->group, "clv") != 0 &&
+           strcmp(m->name, "survival-projected") != 0;
+}
+
+/* Whether cmd names its metric by an argument (report NAME…) rather than being it (cohorts,
+ * survival --median, clv --model bgnbd). */
+static bool names_metric(const char *cmd)
+{
+    return strcmp(cmd, "report") == 0 || strcmp(cmd, "usage") == 0 || strcmp(cmd, "metric") == 0;
 }
 
 /* The help of one metric: its definition, options, dimensions, filters and columns. */
 static void metric_help(FILE *out, const char *cmd, const struct lf_metric_info *m)
 {
-    bool fixed = strcmp(cmd, m->name) == 0;
+    bool fixed = !names_metric(cmd);
     fprintf(out, "usage: landfall %s%s%s [OPTIONS] [--json | --csv]\n\n%s.\n%s\n\noptions:\n",
             cmd, fixed ? "" : " ", fixed ? "" : m->name, m->summary, m->help);
     for (size_t i = 0; i < m->params_nr; i++) {
@@ -120,7 +128,8 @@ void cmd_survival_help(FILE *out)
 {
     metric_help(out, "survival", lf_metric_find("survival"));
     fputs("\nWith --median: the survival-median metric ('landfall metric survival-median "
-          "--help').\n",
+          "--help').\nWith --project: the survival-projected metric, retention per cohort "
+          "projected by the sBG\n('landfall survival --project --help').\n",
           out);
 }
 
@@ -163,8 +172,8 @@ static int run(const char *cmd, const struct lf_metric_info *m, int argc, char *
             const struct lf_param_info *p = param_of(m, name, len);
             if (!p) {
                 cli_usage(cmd, "%s takes no option '--%.*s'; 'landfall %s%s%s --help' lists them",
-                          m->name, (int)len, name, cmd, strcmp(cmd, m->name) ? " " : "",
-                          strcmp(cmd, m->name) ? m->name : "");
+                          m->name, (int)len, name, cmd, names_metric(cmd) ? " " : "",
+                          names_metric(cmd) ? m->name : "");
                 goto out;
             }
             const char *value = eq ? eq + 1 : NULL;
@@ -243,18 +252,99 @@ int cmd_cohorts(int argc, char **argv, const struct cli_env *env)
     return run("cohorts", lf_metric_find("cohorts"), argc, argv, 1, env);
 }
 
-/* `survival --median` is the survival-median metric (its columns are others). */
+/* `survival --median` is the survival-median metric, `survival --project` the
+ * survival-projected one (their columns are others). */
 int cmd_survival(int argc, char **argv, const struct cli_env *env)
 {
-    const char *name = "survival";
+    const char *name = "survival", *cmd = "survival";
     int n = 0;
+    bool help = false;
     for (int i = 0; i < argc; i++) {
         if (i > 0 && strcmp(argv[i], "--median") == 0) {
             name = "survival-median";
+            cmd = "survival --median";
             continue;
         }
+        if (i > 0 && strcmp(argv[i], "--project") == 0) {
+            name = "survival-projected";
+            cmd = "survival --project";
+            continue;
+        }
+        help |= i > 0 && cli_is_help(argv[i]);
         argv[n++] = argv[i];
     }
     argv[n] = NULL;
-    return run("survival", lf_metric_find(name), n, argv, 1, env);
+    if (help && strcmp(name, "survival") == 0) {
+        cmd_survival_help(stdout);
+        return EXIT_OK;
+    }
+    return run(cmd, lf_metric_find(name), n, argv, 1, env);
+}
+
+/* `landfall clv --model M [--customers]`: the models and the metric each runs. */
+static const struct {
+    const char *model, *fit, *customers, *what;
+} clv_models[] = {
+    {"bgnbd", "clv-bgnbd", "clv-bgnbd-customers",
+     "orders: BG/NBD purchases and Gamma-Gamma spend (Fader, Hardie & Lee 2005)"},
+    {"sbg", "clv-sbg", "clv-sbg-customers",
+     "subscriptions: shifted-beta-geometric retention and DERL (Fader & Hardie 2007, 2010)"},
+    {"contractual", "clv", NULL, "subscriptions: ARPA × margin / monthly churn rate"},
+};
+#define CLV_MODELS (sizeof(clv_models) / sizeof(clv_models[0]))
+
+void cmd_clv_help(FILE *out)
+{
+    fputs("usage: landfall clv --model MODEL [--customers] [OPTIONS] [--json | --csv]\n\n"
+          "Customer lifetime value by one of the models:\n",
+          out);
+    for (size_t i = 0; i < CLV_MODELS; i++)
+        fprintf(out, "  %-12s %s\n", clv_models[i].model, clv_models[i].what);
+    fputs("\nWithout --customers, the fitted model of each group (its parameters, "
+          "log-likelihood and\nwhat it implies); with it, one row per customer (bgnbd) or "
+          "paying account (sbg).\n'landfall clv --model MODEL [--customers] --help' lists "
+          "a model's options and columns;\ndocs/metrics.md defines every figure.\n",
+          out);
+}
+
+int cmd_clv(int argc, char **argv, const struct cli_env *env)
+{
+    const char *model = NULL;
+    bool customers = false, help = false;
+    int n = 0;
+    for (int i = 0; i < argc; i++) {
+        if (i > 0 && strcmp(argv[i], "--model") == 0 && i + 1 < argc) {
+            model = argv[++i];
+            continue;
+        }
+        if (i > 0 && strncmp(argv[i], "--model=", 8) == 0) {
+            model = argv[i] + 8;
+            continue;
+        }
+        if (i > 0 && strcmp(argv[i], "--customers") == 0) {
+            customers = true;
+            continue;
+        }
+        help |= i > 0 && cli_is_help(argv[i]);
+        argv[n++] = argv[i];
+    }
+    argv[n] = NULL;
+    if (!model) {
+        if (help) {
+            cmd_clv_help(stdout);
+            return EXIT_OK;
+        }
+        return cli_usage("clv", "which model? --model bgnbd, sbg or contractual");
+    }
+    for (size_t i = 0; i < CLV_MODELS; i++) {
+        if (strcmp(clv_models[i].model, model) != 0)
+            continue;
+        if (customers && !clv_models[i].customers)
+            return cli_usage("clv", "the %s model has no --customers table", model);
+        char cmd[64];
+        snprintf(cmd, sizeof(cmd), "clv --model %s%s", model, customers ? " --customers" : "");
+        const char *name = customers ? clv_models[i].customers : clv_models[i].fit;
+        return run(cmd, lf_metric_find(name), n, argv, 1, env);
+    }
+    return cli_usage("clv", "'%s' is not a model: bgnbd, sbg or contractual", model);
 }

@@ -19,6 +19,7 @@ const struct cli_cmd cli_commands[] = {
      cmd_cohorts_help},
     {"survival", cmd_survival, "Kaplan–Meier survival of subscriptions and median lifetimes",
      cmd_survival_help},
+    {"clv", cmd_clv, "customer lifetime value: BG/NBD, sBG or contractual models", cmd_clv_help},
     {"metric", cmd_metric, "any metric by name, with its parameters (the registry)",
      cmd_metric_help},
     {"serve", cmd_serve, "serve the HTTP API: Segment/PostHog ingestion, metrics, resources",
@@ -30,6 +31,7 @@ const struct cli_cmd cli_commands[] = {
     {"openapi", cmd_openapi, "print the OpenAPI 3.1 document of the HTTP API", cmd_openapi_help},
     {"churn", cmd_churn, "the churn model: train it, score and explain every account",
      cmd_churn_help},
+    {"text", cmd_text, "sentiment, emotions, topics and language of texts", cmd_text_help},
     {NULL, NULL, NULL, NULL},
 };
 
@@ -92,7 +94,7 @@ int main(int argc, char **argv)
         if (strcmp(c->name, argv[i]) == 0) {
             for (int k = i + 1; k < argc && strcmp(argv[k], "--") != 0; k++)
                 if (cli_is_help(argv[k]) && c->run != cmd_metric && c->run != cmd_report &&
-                    c->run != cmd_usage) {
+                    c->run != cmd_usage && c->run != cmd_clv && c->run != cmd_survival) {
                     c->help(stdout);
                     return EXIT_OK;
                 }

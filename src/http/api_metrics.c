@@ -70,21 +70,23 @@ void http_table(struct http_req *r, struct lf_table *t)
 
 struct query_args {
     struct lf_args *args;
-    const char *skip; /* a parameter the route itself took, or NULL */
+    const char *const *skip; /* the parameters the route itself took, NULL-terminated, or NULL */
 };
 
 static int add_arg(void *ctx, const char *name, const char *value)
 {
     struct query_args *q = ctx;
-    if (!q->skip || strcmp(name, q->skip) != 0)
-        lf_args_add(q->args, name, value);
+    for (const char *const *s = q->skip; s && *s; s++)
+        if (strcmp(name, *s) == 0)
+            return 0;
+    lf_args_add(q->args, name, value);
     return 0;
 }
 
-/* Runs metric `name` of `group` ("" any) with the query parameters (but `skip`) as its
+/* Runs metric `name` of `group` ("" any) with the query parameters (but those of `skip`) as its
  * arguments. */
 static void run(struct http_req *r, const char *name, const char *group, const char *list,
-                const char *skip)
+                const char *const *skip)
 {
     const struct lf_metric_info *m = lf_metric_find(name);
     if (!m || (group[0] && strcmp(m->group, group) != 0)) {
@@ -128,10 +130,23 @@ void api_cohorts(struct http_req *r)
     run(r, "cohorts", "", "/v1/metrics", NULL);
 }
 
-/* ?median=true is the survival-median metric, as `landfall survival --median`. */
+static bool query_true(struct http_req *r, const char *name)
+{
+    const char *v = http_query(r, name);
+    return v && (!strcmp(v, "true") || !strcmp(v, "1"));
+}
+
+/* ?median=true is the survival-median metric, as `landfall survival --median`; ?project=true
+ * the survival-projected one, as `landfall survival --project`. */
 void api_survival(struct http_req *r)
 {
-    const char *m = http_query(r, "median");
-    run(r, m && (!strcmp(m, "true") || !strcmp(m, "1")) ? "survival-median" : "survival", "",
-        "/v1/metrics", "median");
+    static const char *const skip[] = {"median", "project", NULL};
+    bool median = query_true(r, "median"), project = query_true(r, "project");
+    if (median && project) {
+        http_fail(r, HE_BAD_REQUEST, "project",
+                  "'median' and 'project' are other answers: ask for one of them");
+        return;
+    }
+    run(r, median ? "survival-median" : project ? "survival-projected" : "survival", "",
+        "/v1/metrics", skip);
 }

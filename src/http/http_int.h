@@ -240,6 +240,8 @@ void api_resource_get(struct http_req *r);
 void api_resource_replace(struct http_req *r);
 void api_resource_merge(struct http_req *r);
 void api_resource_delete(struct http_req *r);
+/* POST /v1/text/analyze (api_text.c) */
+void api_text_analyze(struct http_req *r);
 /* GET /openapi.json: the document http_openapi() writes. (openapi.c) */
 void api_openapi(struct http_req *r);
 /* Authenticates, parses and queues an ingestion body (api_ingest_segment.c). form_key: a key

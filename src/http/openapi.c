@@ -139,6 +139,7 @@ static const struct {
     {"ingestion", "Segment's and PostHog's tracking APIs, for their libraries"},
     {"metrics", "every figure landfall computes, one declaration each (GET /v1/metrics)"},
     {"keys", "the workspace's API keys (`landfall keys` creates and revokes them)"},
+    {"text", "what texts say: sentiment, emotions, topics and language (docs/text.md)"},
     {"churn", "the churn model: trained on the workspace's accounts, stored as versions, scoring "
               "and explaining each account (docs/churn.md)"},
 };
@@ -1205,16 +1206,42 @@ static void op_cohorts(struct doc *d, const struct route *rt, json_t *op)
 static void op_survival(struct doc *d, const struct route *rt, json_t *op)
 {
     (void)rt;
-    char median[128];
+    char median[128], projected[128];
     metric_op(d, lf_metric_find("survival"), "survival", op);
     metric_result(d, lf_metric_find("survival-median"), median);
+    metric_result(d, lf_metric_find("survival-projected"), projected);
     push(params_of(op), param("query", "median", false,
                               "true: the median lifetimes (the survival-median metric)",
                               typed("boolean")));
-    json_t *either = json_pack("{s:[o,o]}", "oneOf", ref("schemas", "SurvivalResult"),
-                               ref("schemas", median));
+    /* project=true takes the survival-projected metric's parameters: those survival lacks */
+    json_t *more = json_object();
+    metric_params(lf_metric_find("survival-projected"), more);
+    size_t i;
+    json_t *p;
+    json_array_foreach(params_of(more), i, p) {
+        const char *name = json_string_value(json_object_get(p, "name"));
+        bool known = false;
+        size_t j;
+        json_t *q;
+        json_array_foreach(params_of(op), j, q)
+            known |= strcmp(json_string_value(json_object_get(q, "name")), name) == 0;
+        if (known)
+            continue;
+        set(p, "description",
+            strf("with project=true: %s", json_string_value(json_object_get(p, "description"))));
+        push(params_of(op), json_incref(p));
+    }
+    json_decref(more);
+    push(params_of(op),
+         param("query", "project", false,
+               "true: retention per cohort projected by the shifted-beta-geometric model (the "
+               "survival-projected metric, whose parameters it then takes); not with median",
+               typed("boolean")));
+    json_t *either = json_pack("{s:[o,o,o]}", "oneOf", ref("schemas", "SurvivalResult"),
+                               ref("schemas", median), ref("schemas", projected));
     set(responses_of(op), "200",
-        answer_of("the curves, or with median=true the medians", either));
+        answer_of("the curves, with median=true the medians, with project=true the projection",
+                  either));
 }
 
 static void op_keys_list(struct doc *d, const struct route *rt, json_t *op)
@@ -1248,6 +1275,64 @@ static void op_keys_list(struct doc *d, const struct route *rt, json_t *op)
     push(list, param("query", "cursor", false, "the previous page's next_cursor", typed("string")));
     set(responses_of(op), "200", answer_of("a page of keys", page));
     error_answer(d, op, HE_BAD_REQUEST);
+}
+
+/* POST /v1/text/analyze: {"texts": [...]} → the table `landfall text analyze --json` prints. */
+static void op_text_analyze(struct doc *d, const struct route *rt, json_t *op)
+{
+    (void)rt;
+    tag(d, op, "text", NULL);
+    set(op, "operationId", str("text_analyze"));
+    set(op, "summary", str("the sentiment, emotions, topics and language of each text"));
+    set(op, "description",
+        strf("Computed in the server, nothing is sent elsewhere: VADER sentiment, the emotions "
+             "of customer experience, the topics of the built-in taxonomy and the language "
+             "(docs/text.md). Only English is scored: a text in another language gets its "
+             "language and null sentiment. At most %d texts of at most %d bytes each (413 "
+             "naming `texts` or `texts[I]`).",
+             LF_TEXT_MAX_TEXTS, LF_TEXT_MAX_BYTES));
+    json_t *texts = typed("array"), *item = typed("string");
+    set(item, "description", str("a text, UTF-8"));
+    set(texts, "items", item);
+    set(texts, "maxItems", json_integer(LF_TEXT_MAX_TEXTS));
+    json_t *body = json_pack("{s:s, s:{s:o}, s:[s]}", "type", "object", "properties", "texts",
+                             texts, "required", "texts");
+    set(op, "requestBody", body_of("the texts", body));
+    if (!json_object_get(d->schemas, "TextResult")) {
+        static const struct {
+            const char *name;
+            int type;
+            const char *help;
+        } cols[] = {
+            {"index", LF_COL_INT, "the text's index in texts"},
+            {"language", LF_COL_TEXT, "ISO 639-1 code, or und for a text without letters"},
+            {"sentiment", LF_COL_TEXT, "positive, negative or neutral; null when not scored"},
+            {"compound", LF_COL_REAL, "VADER's compound score, -1 to 1"},
+            {"pos", LF_COL_REAL, "share of positive words"},
+            {"neu", LF_COL_REAL, "share of neutral words"},
+            {"neg", LF_COL_REAL, "share of negative words"},
+            {"emotions", LF_COL_TEXT, "comma-separated, the strongest first"},
+            {"topics", LF_COL_TEXT, "comma-separated, the first mentioned first"},
+            {"notes", LF_COL_TEXT, "comma-separated: empty, html, truncated"}};
+        json_t *row = typed("object"), *props = json_object(), *required = json_array();
+        for (size_t i = 0; i < sizeof(cols) / sizeof(*cols); i++) {
+            set(props, cols[i].name, column_schema(cols[i].type, cols[i].help));
+            push(required, str(cols[i].name));
+        }
+        set(row, "properties", props);
+        set(row, "required", required);
+        set(row, "additionalProperties", json_false());
+        set(d->schemas, "TextRow", row);
+        json_t *rows = typed("array");
+        set(rows, "items", ref("schemas", "TextRow"));
+        set(d->schemas, "TextResult",
+            json_pack("{s:s, s:{s:{s:s, s:s}, s:o}, s:[s,s], s:b}", "type", "object",
+                      "properties", "metric", "type", "string", "const", "text", "rows", rows,
+                      "required", "metric", "rows", "additionalProperties", 0));
+    }
+    set(responses_of(op), "200", answer_of("a row per text", ref("schemas", "TextResult")));
+    error_answer(d, op, HE_BAD_REQUEST);
+    error_answer(d, op, HE_TOO_LARGE);
 }
 
 /* ---- the churn model (api_churn.c) ---- */
@@ -1454,6 +1539,7 @@ static const struct {
     {api_churn_train, op_churn_train},
     {api_churn_scores, op_churn_scores},
     {api_churn_explain, op_churn_explain},
+    {api_text_analyze, op_text_analyze},
     {api_resource_list, op_resource_list},
     {api_resource_create, op_resource_create},
     {api_resource_get, op_resource_get},

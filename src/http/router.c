@@ -45,6 +45,7 @@ const struct route http_routes[] = {
     {"POST", "/v1/churn/models", api_churn_train, AUTH_ADMIN, BODY_NONE},
     {"GET", "/v1/churn/scores", api_churn_scores, AUTH_READ, BODY_NONE},
     {"GET", "/v1/accounts/:id/churn", api_churn_explain, AUTH_READ, BODY_NONE},
+    {"POST", "/v1/text/analyze", api_text_analyze, AUTH_READ, BODY_JSON},
     RESOURCE_ROUTES("accounts"),
     RESOURCE_ROUTES("contacts"),
     RESOURCE_ROUTES("mrr_changes"),

@@ -165,5 +165,8 @@ extern const struct metric_def metric_dau, metric_wau, metric_mau, metric_sticki
     metric_portfolio, metric_adoption, metric_features, metric_seats, metric_recency, metric_ttv,
     metric_ttv_accounts;
 extern const struct metric_def metric_cohorts, metric_survival, metric_survival_median;
+/* the lifetime value models (clv_bgnbd.c, clv_sbg.c) */
+extern const struct metric_def metric_clv_bgnbd, metric_clv_bgnbd_customers, metric_clv_sbg,
+    metric_clv_sbg_customers, metric_survival_projected;
 
 #endif

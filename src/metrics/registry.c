@@ -15,7 +15,9 @@ const struct metric_def *const metric_defs[] = {
     &metric_clv,       &metric_dau,       &metric_wau,      &metric_mau,
     &metric_stickiness, &metric_portfolio, &metric_adoption, &metric_features,
     &metric_seats,     &metric_recency,   &metric_ttv,      &metric_ttv_accounts,
-    &metric_cohorts,   &metric_survival,  &metric_survival_median, NULL};
+    &metric_cohorts,   &metric_survival,  &metric_survival_median,
+    &metric_survival_projected, &metric_clv_bgnbd, &metric_clv_bgnbd_customers, &metric_clv_sbg,
+    &metric_clv_sbg_customers, NULL};
 
 #define METRICS_NR (sizeof(metric_defs) / sizeof(metric_defs[0]) - 1)
 

@@ -256,6 +256,27 @@ int store_events_max_id(struct store *st, int64_t ws, int64_t *out, struct lf_er
 int store_event_message_id(struct store *st, int64_t ws, int64_t id, char out[257],
                            struct lf_err *err);
 
+/* ---- a whole store copied into a new one (landfall migrate --from --to) ---- */
+#define STORE_COPY_TABLES 64
+struct store_copy_table {
+    char name[64];
+    int64_t rows;
+    uint64_t sum; /* the sum of the rows' hashes: the same whatever their order */
+};
+struct store_copy_report {
+    struct store_copy_table table[STORE_COPY_TABLES];
+    size_t nr;
+    int64_t rows;
+};
+/* Told every 10,000 rows of a table and at its end. */
+typedef void (*store_copy_fn)(void *ctx, const char *table, int64_t rows);
+/* Copies every table of `from` (any engine) into the empty store `to` (any engine) in one
+ * transaction, every id kept, then reads `to` back and compares each table's rows and checksum
+ * with the source's. LF_ECONFLICT when `to` holds rows; LF_ESCHEMA when a table or column is
+ * missing there. progress may be NULL. */
+int store_copy(struct store *from, struct store *to, store_copy_fn progress, void *ctx,
+               struct store_copy_report *rep, struct lf_err *err);
+
 /* ---- API keys: only a hash of each key is stored, found by the key's public prefix ---- */
 struct api_key {
     int64_t id, ws;

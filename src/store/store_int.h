@@ -50,6 +50,12 @@ struct store_ops {
     /* Tables of the engine's own that hold rows of a workspace (cleared with it); NULL-ended,
      * or NULL. */
     const char *const *workspace_tables;
+    /* For copying a whole store (copy.c): the schema's tables in creation order (one column:
+     * the name), a table's columns (?1 the table; name, declared type, 1 when the engine
+     * numbers it), the statement that defers reference checks to the commit (NULL: none), and
+     * the one that moves a numbered column's generator past the copied values (printf with
+     * the table, then the column: %1$s, %2$s; NULL: the engine needs none). */
+    const char *tables_sql, *columns_sql, *defer_sql, *ids_sql;
 };
 
 /* Every engine's handle starts with this header. */

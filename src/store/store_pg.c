@@ -25,7 +25,7 @@
 extern const char *const store_pg_migrations[];
 extern const int store_pg_migrations_nr;
 
-#define MAX_PARAMS 64
+#define MAX_PARAMS 65535 /* PostgreSQL's own limit */
 #define FETCH_ROWS 10000
 /* pg_advisory_xact_lock keys: "landfall" in ASCII, and the migration's */
 #define WRITE_LOCK 0x6c616e6466616c6cLL
@@ -49,7 +49,7 @@ struct sql {
     unsigned generation;     /* the connection's when it was prepared */
     bool stream;
     int nparams;
-    char *val[MAX_PARAMS];   /* owned; NULL = SQL NULL */
+    char **val;              /* nparams values, owned; NULL = SQL NULL */
     PGresult *res;
     int row, rows;           /* the current row of res (1-based once stepped), its rows */
     char cursor[24];         /* "" when no cursor is open */
@@ -134,6 +134,7 @@ static int pg_prepare(struct store *st, const char *sql, bool stream, struct sql
         return err_set(err, LF_EINTERNAL, "\"%.200s\": more than %d parameters", sql,
                        MAX_PARAMS);
     }
+    q->val = xcalloc(q->nparams ? (size_t)q->nparams : 1, sizeof(*q->val));
     *out = q;
     return 0;
 }
@@ -163,15 +164,16 @@ static void pg_finalize(struct sql *q)
     if (!q)
         return;
     pg_reset(q);
-    for (int i = 0; i < MAX_PARAMS; i++)
+    for (int i = 0; i < q->nparams; i++)
         free(q->val[i]);
+    free(q->val);
     free(q->text);
     free(q);
 }
 
 static void bind(struct sql *q, int i, char *v)
 {
-    if (i < 1 || i > MAX_PARAMS) {
+    if (i < 1 || i > q->nparams) {
         free(v);
         return;
     }
@@ -452,6 +454,16 @@ static const struct store_ops pg_ops = {
     .rollback = pg_rollback,
     .before_insert = pg_before_insert,
     .workspace_tables = pg_extra_tables,
+    .tables_sql = "SELECT c.relname::text FROM pg_class c JOIN pg_namespace n ON n.oid = "
+                  "c.relnamespace WHERE n.nspname = current_schema() AND c.relkind IN ('r', "
+                  "'p') AND NOT c.relispartition AND c.relname <> 'landfall_schema' ORDER BY "
+                  "c.oid",
+    .columns_sql = "SELECT attname::text, format_type(atttypid, atttypmod), CASE WHEN "
+                   "attidentity <> '' THEN 1 ELSE 0 END FROM pg_attribute WHERE attrelid = "
+                   "?1::regclass AND attnum > 0 AND NOT attisdropped ORDER BY attnum",
+    .defer_sql = "SET CONSTRAINTS ALL DEFERRED",
+    .ids_sql = "SELECT setval(pg_get_serial_sequence('%1$s', '%2$s'), max(%2$s)) FROM %1$s "
+               "HAVING max(%2$s) IS NOT NULL",
 };
 
 /* ---- schema ---- */

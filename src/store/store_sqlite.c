@@ -223,6 +223,10 @@ static const struct store_ops sqlite_ops = {
     .begin = sq_begin,
     .commit = sq_commit,
     .rollback = sq_rollback,
+    .tables_sql = "SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE "
+                  "'sqlite!_%' ESCAPE '!' ORDER BY rowid",
+    .columns_sql = "SELECT name, type, 0 FROM pragma_table_info(?1) ORDER BY cid",
+    .defer_sql = "PRAGMA defer_foreign_keys = ON",
 };
 
 /* ---- schema ---- */

@@ -103,6 +103,8 @@ ex 200 POST /batch/ "{\"api_key\": \"$write\", \"batch\": [{\"event\": \"dashboa
 ex 200 GET /healthz
 key=$admin
 ex 200 GET /v1/keys
+# survival's projection (after the numbered answers above, which later lines read by number)
+ex 200 GET "/v1/survival?project=true&periods=2&now=2026-01-01"
 
 # every exchange validates against the document
 node "$tools/check.mjs" answers "$doc" "$manifest" >"$SCRATCH/check.out" 2>&1

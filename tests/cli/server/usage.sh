@@ -32,6 +32,9 @@ same_as_cli "/v1/cohorts?by=week&level=account&now=2026-01-01" cohorts --by week
 same_as_cli "/v1/cohorts?basis=revenue&now=2026-01-01" cohorts --basis revenue --now 2026-01-01
 same_as_cli "/v1/survival?by=segment&now=2026-01-01" survival --by segment --now 2026-01-01
 same_as_cli "/v1/survival?median=true&now=2026-01-01" survival --median --now 2026-01-01
+same_as_cli "/v1/survival?project=true&periods=3&now=2026-01-01" survival --project --periods 3 --now 2026-01-01
+http GET "/v1/survival?median=true&project=true" "${auth[@]}"
+check_eq "median and project: 400 on field project" "400 project" "$status $(jfield '$.error.field')"
 
 http GET /v1/usage/galaxy "${auth[@]}"
 check_eq "an unknown metric: 404" "404 not_found" "$status $(jfield '$.error.code')"
