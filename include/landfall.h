@@ -491,6 +491,71 @@ LF_API int lf_engine_info(struct lf *lf, struct lf_table **out, struct lf_err *e
 LF_API int lf_engine_bench(struct lf *lf, int64_t now, int runs, struct lf_table **out,
                            struct lf_err *err);
 
+/* ---- the churn model (docs/churn.md) ----
+ * Gradient-boosted trees over a feature matrix: trained on a CSV of features, one row per
+ * entity (or per entity and snapshot date), or on the workspace's accounts. */
+struct lf_churn_csv_opts {
+    const char *label;     /* the label column (1/0, yes/no, true/false; blank: unknown) */
+    const char *id;        /* the entity's id column, or NULL: each line is an entity */
+    const char *date;      /* the snapshot date column, or NULL: a random split by entity;
+                            * with it, a split by time (train on the earliest rows) */
+    int64_t horizon_ms;    /* with date: the label's horizon, purged between sets (0: 90 days) */
+    uint64_t seed;         /* the split (without date) and the trees' samples */
+    double test_share;     /* 0 means 0.3 */
+    double valid_share;    /* of the rest, to stop the boosting; 0 means 0.2 */
+    const char *save;      /* write the model there (XGBoost's UBJSON), or NULL */
+    int top;               /* the riskiest held-out rows shown with their drivers: 0 means 10 */
+};
+struct lf_churn_report {
+    struct lf_table *summary;     /* figure, count, value: the sets, the trees, the hold-out
+                                   * figures */
+    struct lf_table *calibration; /* the held-out rows' deciles: predicted against observed */
+    struct lf_table *drivers;     /* the riskiest held-out rows: id, risk, churned, drivers */
+    int64_t version;              /* lf_churn_train: the version stored; else 0 */
+};
+/* Trains on the file, evaluates on its held-out rows, saves the model when asked. *out's tables
+ * are the caller's: lf_churn_report_release(). Errors name the file, line and column. */
+LF_API int lf_churn_fit_csv(const char *path, const struct lf_churn_csv_opts *opts,
+                            struct lf_churn_report *out, struct lf_err *err);
+LF_API void lf_churn_report_release(struct lf_churn_report *r); /* safe on a zeroed report */
+
+/* The workspace's churn model: trained on its accounts as of monthly snapshot dates (features
+ * from before each date, label: churned within the horizon after it), split by time, evaluated
+ * on the latest labelled snapshots, and stored as the next version with its figures. */
+struct lf_churn_train_opts {
+    int64_t now;         /* what is known ends here (0: the current time) */
+    int64_t horizon_ms;  /* the label's horizon (0: 90 days) */
+    int snapshots;       /* month starts before now to take rows at (0: 24) */
+    uint64_t seed;       /* the trees' samples: the same data and seed give the same model */
+    int min_churners;    /* fewer churners (or stayers) in training is refused (0: 10) */
+    int top;             /* the riskiest held-out rows in out->drivers (0: 10) */
+};
+/* Trains and stores a model; *out as lf_churn_fit_csv's, with out->version. LF_EINVAL (nothing
+ * stored) when the snapshots hold too few churners or too few dates to split. */
+LF_API int lf_churn_train(struct lf *lf, const struct lf_churn_train_opts *opts,
+                          struct lf_churn_report *out, struct lf_err *err);
+
+struct lf_churn_score_opts {
+    int64_t now;      /* the features as of this instant (0: the current time) */
+    int64_t version;  /* the stored model (0: the latest) */
+    int drivers;      /* the top drivers given per account (0: 3) */
+    int64_t limit;    /* lf_churn_score: the riskiest `limit` accounts only (0: all) */
+};
+/* Every account paying at `now`, riskiest first: account, risk (the probability of churning
+ * within the model's horizon), drivers (the features that raised it most, in plain words with
+ * their log-odds), model (the version). LF_ENOENT when no model is stored. *out is the
+ * caller's. Accounts not paying at `now` are not listed: they have no churn risk. */
+LF_API int lf_churn_score(struct lf *lf, const struct lf_churn_score_opts *opts,
+                          struct lf_table **out, struct lf_err *err);
+/* One account's risk and every feature's part in it: feature, value, contribution (log-odds),
+ * description, most raising first, the model's base (bias) last. *risk and *version may be
+ * NULL. LF_ENOENT for an unknown account, one not paying at `now`, or no model. */
+LF_API int lf_churn_explain(struct lf *lf, const char *account,
+                            const struct lf_churn_score_opts *opts, double *risk,
+                            int64_t *version, struct lf_table **out, struct lf_err *err);
+/* The stored versions, newest first: version, created, as_of, horizon_days, features, rows,
+ * trees, test_auc, test_pr_auc, test_brier. */
+LF_API int lf_churn_models(struct lf *lf, struct lf_table **out, struct lf_err *err);
 /* ---- text analytics (docs/text.md) ----
  * What each text says, computed in the library with nothing sent anywhere: its sentiment
  * (VADER), the emotions of customer experience it shows (delight, gratitude, trust,

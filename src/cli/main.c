@@ -37,6 +37,8 @@ const struct cli_cmd cli_commands[] = {
     {"engine", cmd_engine, "rebuild, describe or benchmark the in-memory analytics engine",
      cmd_engine_help},
     {"openapi", cmd_openapi, "print the OpenAPI 3.1 document of the HTTP API", cmd_openapi_help},
+    {"churn", cmd_churn, "the churn model: train it, score and explain every account",
+     cmd_churn_help},
     {"text", cmd_text, "sentiment, emotions, topics and language of texts", cmd_text_help},
     {"migrate", cmd_migrate, "apply the schema's migrations, or show where it stands",
      cmd_migrate_help},

@@ -144,6 +144,8 @@ static const struct {
                   "users and roles, saved views, the workspace's settings); docs/dashboard.md"},
     {"surveys", "surveys landfall sends: signed link pages, the in-app snippet, sends, results, "
                 "skips and the closed loop's follow-ups (docs/surveys.md)"},
+    {"churn", "the churn model: trained on the workspace's accounts, stored as versions, scoring "
+              "and explaining each account (docs/churn.md)"},
 };
 
 /* Puts op in group `name`, declared at the top of the document the first time it is used;
@@ -2034,6 +2036,186 @@ static void op_survey_recovery(struct doc *d, const struct route *rt, json_t *op
     set(responses_of(op), "200", answer_of("the table", typed("object")));
 }
 
+/* ---- the churn model (api_churn.c) ---- */
+
+struct col_doc {
+    const char *name;
+    int type; /* enum lf_coltype */
+    const char *help;
+};
+
+/* components/schemas `name`: a table as `landfall … --json` writes it, {"metric", "rows"}, its
+ * rows' columns cols[nr]; returns a reference to it. */
+static json_t *table_schema(struct doc *d, const char *name, const char *metric,
+                            const struct col_doc *cols, size_t nr)
+{
+    if (!json_object_get(d->schemas, name)) {
+        json_t *props = json_object(), *req = json_array();
+        for (size_t i = 0; i < nr; i++) {
+            set(props, cols[i].name, column_schema(cols[i].type, cols[i].help));
+            push(req, str(cols[i].name));
+        }
+        json_t *row = json_object();
+        set(row, "type", str("object"));
+        set(row, "properties", props);
+        set(row, "required", req);
+        json_t *t = json_pack("{s:s, s:{s:{s:s, s:s}, s:{s:s, s:o}}, s:[s,s]}", "type", "object",
+                              "properties", "metric", "type", "string", "const", metric, "rows",
+                              "type", "array", "items", row, "required", "metric", "rows");
+        set(d->schemas, name, t);
+    }
+    return ref("schemas", name);
+}
+
+static void churn_params(json_t *op, bool model, bool scores)
+{
+    json_t *list = params_of(op), *v = typed("integer");
+    push(list, param("query", "now", false,
+                     "the features as of this instant, ISO 8601 or unix seconds (default: now)",
+                     typed("string")));
+    if (model) {
+        set(v, "minimum", json_integer(1));
+        push(list, param("query", "model", false, "the stored version (default: the latest)", v));
+    }
+    if (scores) {
+        json_t *k = typed("integer"), *n = typed("integer");
+        set(k, "minimum", json_integer(1));
+        set(k, "maximum", json_integer(50));
+        set(k, "default", json_integer(3));
+        set(n, "minimum", json_integer(1));
+        push(list, param("query", "drivers", false, "drivers given per account", k));
+        push(list, param("query", "limit", false, "the riskiest N accounts only (default: all)",
+                         n));
+    }
+}
+
+static const struct col_doc model_cols[] = {
+    {"version", LF_COL_INT, "1, 2, … within the workspace"},
+    {"created", LF_COL_TEXT, "when it was trained"},
+    {"as_of", LF_COL_TEXT, "the end of the data it was trained on"},
+    {"horizon_days", LF_COL_INT, "the label: churned within this many days"},
+    {"features", LF_COL_INT, "features it reads"},
+    {"rows", LF_COL_INT, "(account, snapshot) rows built"},
+    {"trees", LF_COL_INT, "trees in the model"},
+    {"test_auc", LF_COL_REAL, "ROC AUC on the latest labelled snapshots, which it never saw"},
+    {"test_pr_auc", LF_COL_REAL, "average precision on them"},
+    {"test_brier", LF_COL_REAL, "Brier score on them"},
+};
+
+static void op_churn_models_list(struct doc *d, const struct route *rt, json_t *op)
+{
+    (void)rt;
+    tag(d, op, "churn", NULL);
+    set(op, "operationId", str("churn_models_list"));
+    set(op, "summary", str("the stored churn models, newest first, with their test figures"));
+    set(responses_of(op), "200",
+        answer_of("the versions", table_schema(d, "ChurnModels", "churn-models", model_cols,
+                                               sizeof(model_cols) / sizeof(*model_cols))));
+}
+
+static void op_churn_train(struct doc *d, const struct route *rt, json_t *op)
+{
+    (void)rt;
+    static const struct col_doc summary[] = {
+        {"figure", LF_COL_TEXT, "rows of each set, trees, and the figures on the test rows"},
+        {"count", LF_COL_INT, "a count, or null"},
+        {"value", LF_COL_REAL, "a figure, or null"}};
+    static const struct col_doc calibration[] = {
+        {"decile", LF_COL_INT, "1 the least risky tenth of the test rows"},
+        {"rows", LF_COL_INT, ""},
+        {"lowest", LF_COL_PERCENT, "lowest predicted risk"},
+        {"highest", LF_COL_PERCENT, "highest predicted risk"},
+        {"predicted", LF_COL_PERCENT, "mean predicted risk"},
+        {"observed", LF_COL_PERCENT, "share that churned"}};
+    static const struct col_doc riskiest[] = {
+        {"id", LF_COL_TEXT, "the account"},
+        {"risk", LF_COL_PERCENT, "predicted risk at its snapshot"},
+        {"churned", LF_COL_TEXT, "yes or no: what followed"},
+        {"drivers", LF_COL_TEXT, "the features that raised the risk most, with their log-odds"}};
+    tag(d, op, "churn", NULL);
+    set(op, "operationId", str("churn_train"));
+    set(op, "summary", str("train the churn model on the workspace's accounts and store it as "
+                           "the next version (`landfall churn train`)"));
+    json_t *list = params_of(op);
+    json_t *h = typed("integer"), *n = typed("integer"), *seed = typed("integer"),
+           *min = typed("integer");
+    set(h, "minimum", json_integer(1));
+    set(h, "maximum", json_integer(3650));
+    set(h, "default", json_integer(90));
+    set(n, "minimum", json_integer(2));
+    set(n, "maximum", json_integer(240));
+    set(n, "default", json_integer(24));
+    set(seed, "minimum", json_integer(0));
+    set(seed, "default", json_integer(0));
+    set(min, "minimum", json_integer(1));
+    set(min, "default", json_integer(10));
+    push(list, param("query", "horizon", false, "the label: churned within this many days", h));
+    push(list, param("query", "snapshots", false, "month starts to take rows at", n));
+    push(list, param("query", "seed", false, "the trees' samples: same data and seed, same model",
+                     seed));
+    push(list, param("query", "min_churners", false,
+                     "fewer churners (or stayers) in training is refused (422)", min));
+    churn_params(op, false, false);
+    json_t *body = json_object(), *props = json_object();
+    set(body, "type", str("object"));
+    set(props, "version", typed("integer"));
+    set(props, "summary", table_schema(d, "ChurnFit", "churn-fit", summary, 3));
+    set(props, "calibration",
+        table_schema(d, "ChurnCalibration", "churn-calibration", calibration, 6));
+    set(props, "riskiest_held_out", table_schema(d, "ChurnDrivers", "churn-drivers", riskiest, 4));
+    set(body, "properties", props);
+    set(body, "required", json_pack("[s,s,s,s]", "version", "summary", "calibration",
+                                    "riskiest_held_out"));
+    set(responses_of(op), "201", answer_of("the model was stored", body));
+    error_answer(d, op, HE_BAD_REQUEST);
+    error_answer(d, op, HE_INVALID);
+}
+
+static void op_churn_scores(struct doc *d, const struct route *rt, json_t *op)
+{
+    (void)rt;
+    static const struct col_doc cols[] = {
+        {"account", LF_COL_TEXT, "the account's id"},
+        {"risk", LF_COL_PERCENT, "the probability of churning within the model's horizon"},
+        {"drivers", LF_COL_TEXT, "the features that raised it most, in plain words, with their "
+                                 "log-odds"},
+        {"model", LF_COL_INT, "the version that scored"}};
+    tag(d, op, "churn", NULL);
+    set(op, "operationId", str("churn_scores"));
+    set(op, "summary", str("every paying account's churn risk and drivers, riskiest first"));
+    churn_params(op, true, true);
+    set(responses_of(op), "200",
+        answer_of("the scores", table_schema(d, "ChurnScores", "churn-scores", cols, 4)));
+    error_answer(d, op, HE_BAD_REQUEST);
+    error_answer(d, op, HE_NOT_FOUND);
+}
+
+static void op_churn_explain(struct doc *d, const struct route *rt, json_t *op)
+{
+    (void)rt;
+    static const struct col_doc cols[] = {
+        {"feature", LF_COL_TEXT, "the feature's name; (base) the model's starting point"},
+        {"value", LF_COL_REAL, "its value, null when missing"},
+        {"contribution", LF_COL_REAL, "its part in the risk, in log-odds (TreeSHAP)"},
+        {"description", LF_COL_TEXT, "in plain words"}};
+    tag(d, op, "churn", NULL);
+    set(op, "operationId", str("churn_explain"));
+    set(op, "summary", str("one account's churn risk and every feature's part in it"));
+    push(params_of(op), param("path", "id", true, "the account's id", typed("string")));
+    churn_params(op, true, false);
+    json_t *body = json_object(), *props = json_object();
+    set(body, "type", str("object"));
+    set(props, "account", typed("string"));
+    set(props, "risk", typed("number"));
+    set(props, "model", typed("integer"));
+    set(props, "features", table_schema(d, "ChurnExplain", "churn-explain", cols, 4));
+    set(body, "properties", props);
+    set(body, "required", json_pack("[s,s,s,s]", "account", "risk", "model", "features"));
+    set(responses_of(op), "200", answer_of("the explanation", body));
+    error_answer(d, op, HE_BAD_REQUEST);
+    error_answer(d, op, HE_NOT_FOUND);
+}
+
 /* What each handler answers. A route whose handler is missing here makes the document fail,
  * so that a new endpoint cannot go undocumented. */
 static const struct {
@@ -2095,6 +2277,10 @@ static const struct {
     {api_survey_skips, op_survey_skips},
     {api_survey_followups, op_survey_followups},
     {api_survey_recovery, op_survey_recovery},
+    {api_churn_models_list, op_churn_models_list},
+    {api_churn_train, op_churn_train},
+    {api_churn_scores, op_churn_scores},
+    {api_churn_explain, op_churn_explain},
 };
 
 /* Who may call: the security requirements of a route's auth. */

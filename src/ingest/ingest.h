@@ -20,6 +20,21 @@ const char *ingest_kind_name(int kind);
 int ingest_file(struct store *st, int64_t ws, int kind, const char *path,
                 const struct lf_import_opts *opts, struct lf_import_result *out,
                 struct lf_err *err);
+/* A CSV file read whole, for tabular data that is not a resource (a feature matrix): its
+ * header's names and every record's fields as strings. */
+struct ingest_grid {
+    size_t cols, rows;
+    const char **header;  /* cols names, pointing into data */
+    const char **cells;   /* rows × cols fields, row-major, pointing into data */
+    size_t *lines;        /* rows: the line each record starts on */
+    char *data;
+};
+/* Reads the CSV file at path (RFC 4180, a header first) into *out, which the caller releases
+ * with ingest_grid_release(). Returns -1 with err set: LF_ENOENT for a missing file, LF_EINVAL
+ * for a malformed record, a record whose number of fields is not the header's, or no header. */
+int ingest_grid_read(const char *path, struct ingest_grid *out, struct lf_err *err);
+void ingest_grid_release(struct ingest_grid *g); /* safe on a zeroed grid */
+
 /* Removes the FILE.rejects.csv an import of `path` wrote (when its transaction did not commit). */
 void ingest_rejects_discard(const char *path);
 

@@ -586,5 +586,26 @@ int store_survey_last_offer(struct store *st, int64_t ws, int64_t survey_id, int
 /* Sets the loop's change-log position. */
 int store_survey_loop_seq(struct store *st, int64_t ws, int64_t seq, struct lf_err *err);
 
+/* ---- the churn model's versions (churn_models.c) ---- */
+struct store_churn_model {
+    int64_t version;       /* 1, 2, … within the workspace */
+    int64_t created_at, as_of, horizon_days;
+    const char *features;  /* a JSON array of the feature names, in the model's order */
+    const char *metrics;   /* a JSON object of how it was trained and how it did */
+    const char *model;     /* the trees, base64; NULL from a scan without them */
+};
+typedef int (*store_churn_model_fn)(void *ctx, const struct store_churn_model *m,
+                                    struct lf_err *err);
+/* Stores m as the workspace's next version (m->version is ignored) and sets *version. */
+int store_churn_model_insert(struct store *st, int64_t ws, const struct store_churn_model *m,
+                             int64_t *version, struct lf_err *err);
+/* Version `version` (0: the latest) with its trees: 1 after calling fn, 0 when there is none,
+ * -1 on error. The strings are valid during the call. */
+int store_churn_model_get(struct store *st, int64_t ws, int64_t version, store_churn_model_fn fn,
+                          void *ctx, struct lf_err *err);
+/* Every version, newest first, without the trees. */
+int store_churn_models_scan(struct store *st, int64_t ws, store_churn_model_fn fn, void *ctx,
+                            struct lf_err *err);
+
 #endif
 

@@ -104,7 +104,8 @@ int store_workspace_clear(struct store *st, int64_t ws, struct lf_err *err)
     static const char *const tables[] = {
         "followups", "survey_skips", "survey_sends",
         "tasks", "rules", "health_scores", "scorecards", "outcomes", "responses", "touchpoints",
-        "orders", "events", "event_names", "mrr_changes", "contacts", "accounts", NULL};
+        "churn_models", "orders", "events", "event_names", "mrr_changes", "contacts", "accounts",
+        NULL};
     const char *const *own = st->ops->workspace_tables;
     for (int i = 0; own && own[i]; i++)
         if (clear_table(st, ws, own[i], err) < 0)

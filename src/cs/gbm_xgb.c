@@ -1,0 +1,412 @@
+/* gbm_xgb.c - the gradient-boosted trees of gbm.h through XGBoost's C API (the only file that
+ * includes it). */
+#include "gbm.h"
+
+#include <math.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* c_api.h declares XGBGetLastError() without a prototype */
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wstrict-prototypes"
+#include <xgboost/c_api.h>
+#pragma GCC diagnostic pop
+
+#include "base/err.h"
+#include "base/mem.h"
+
+struct gbm {
+    BoosterHandle h;
+    size_t cols;
+    int rounds;
+    char **names; /* cols of them, or NULL */
+};
+
+void gbm_params_default(struct gbm_params *p)
+{
+    *p = (struct gbm_params){.max_depth = 3,
+                             .eta = 0.05,
+                             .subsample = 0.8,
+                             .colsample = 0.8,
+                             .min_child_weight = 5,
+                             .lambda = 1,
+                             .rounds = 1000,
+                             .early_stop = 50,
+                             .seed = 0,
+                             .threads = 0};
+}
+
+/* XGBoost logs warnings on stderr by itself; only the edges of landfall print. */
+static void quiet(const char *msg)
+{
+    (void)msg;
+}
+
+static pthread_once_t once = PTHREAD_ONCE_INIT;
+static void init(void)
+{
+    XGBRegisterLogCallback(quiet);
+    XGBSetGlobalConfig("{\"verbosity\":0}");
+}
+
+/* Sets err from XGBoost's last error of this thread: its first line, without the
+ * "[12:00:00] /path/file.cc:123: " that precedes the message. */
+static int xerr(struct lf_err *err, const char *what)
+{
+    const char *m = XGBGetLastError();
+    if (!m)
+        m = "";
+    size_t len = strcspn(m, "\n");
+    if (m[0] == '[') {
+        const char *p = memchr(m, ']', len);
+        const char *q = p ? strstr(p, ": ") : NULL;
+        if (q && q < m + len) {
+            len -= (size_t)(q + 2 - m);
+            m = q + 2;
+        }
+    }
+    return err_set(err, LF_EINVAL, "xgboost: %s: %.*s", what, (int)len, m);
+}
+
+static void names_free(char **names, size_t nr)
+{
+    if (!names)
+        return;
+    for (size_t i = 0; i < nr; i++)
+        free(names[i]);
+    free(names);
+}
+
+void gbm_free(struct gbm *m)
+{
+    if (!m)
+        return;
+    if (m->h)
+        XGBoosterFree(m->h);
+    names_free(m->names, m->cols);
+    free(m);
+}
+
+size_t gbm_cols(const struct gbm *m)
+{
+    return m->cols;
+}
+
+int gbm_rounds(const struct gbm *m)
+{
+    return m->rounds;
+}
+
+const char *gbm_name(const struct gbm *m, size_t i)
+{
+    return m->names && i < m->cols ? m->names[i] : NULL;
+}
+
+/* A DMatrix of d's rows, with its labels when it has them. */
+static int matrix(const struct gbm_data *d, const char *what, int threads, DMatrixHandle *out,
+                  struct lf_err *err)
+{
+    *out = NULL;
+    if (d->rows_nr == 0)
+        return err_set(err, LF_EINVAL, "the %s rows are none", what);
+    if (d->cols_nr == 0)
+        return err_set(err, LF_EINVAL, "the %s rows have no features", what);
+    if (d->label)
+        for (size_t i = 0; i < d->rows_nr; i++)
+            if (d->label[i] != 0 && d->label[i] != 1)
+                return err_set(err, LF_EINVAL, "%s row %zu: label %g is not 0 or 1", what, i,
+                               (double)d->label[i]);
+    if (XGDMatrixCreateFromMat_omp(d->x, d->rows_nr, d->cols_nr, NAN, out, threads) != 0)
+        return xerr(err, what);
+    if (d->label && XGDMatrixSetFloatInfo(*out, "label", d->label, d->rows_nr) != 0) {
+        XGDMatrixFree(*out);
+        *out = NULL;
+        return xerr(err, what);
+    }
+    return 0;
+}
+
+static int check_params(const struct gbm_params *p, struct lf_err *err)
+{
+    if (p->max_depth < 1 || p->max_depth > 16)
+        return err_set(err, LF_EINVAL, "max_depth %d is outside 1..16", p->max_depth);
+    if (!(p->eta > 0 && p->eta <= 1))
+        return err_set(err, LF_EINVAL, "eta %g is outside (0, 1]", p->eta);
+    if (!(p->subsample > 0 && p->subsample <= 1))
+        return err_set(err, LF_EINVAL, "subsample %g is outside (0, 1]", p->subsample);
+    if (!(p->colsample > 0 && p->colsample <= 1))
+        return err_set(err, LF_EINVAL, "colsample %g is outside (0, 1]", p->colsample);
+    if (!(p->min_child_weight >= 0) || !(p->lambda >= 0))
+        return err_set(err, LF_EINVAL, "min_child_weight and lambda must not be negative");
+    if (p->rounds < 1 || p->rounds > 100000)
+        return err_set(err, LF_EINVAL, "rounds %d is outside 1..100000", p->rounds);
+    if (p->early_stop < 0)
+        return err_set(err, LF_EINVAL, "early_stop %d is negative", p->early_stop);
+    if (p->threads < 0 || p->threads > 256)
+        return err_set(err, LF_EINVAL, "threads %d is outside 0..256", p->threads);
+    return 0;
+}
+
+/* The training threads: p->threads, or for 0 all cores on large data and one on small, where
+ * OpenMP's synchronisation of every tree level costs more than the second core gives (and far
+ * more on a busy machine, where a waiting thread spins). */
+static int train_threads(const struct gbm_params *p, const struct gbm_data *train)
+{
+    if (p->threads > 0)
+        return p->threads;
+    return (double)train->rows_nr * (double)train->cols_nr < GBM_SMALL ? 1 : 0;
+}
+
+static int set_params(BoosterHandle h, const struct gbm_params *p, int threads,
+                      struct lf_err *err)
+{
+    char v[11][40];
+    snprintf(v[0], sizeof(v[0]), "%d", p->max_depth);
+    snprintf(v[1], sizeof(v[1]), "%.17g", p->eta);
+    snprintf(v[2], sizeof(v[2]), "%.17g", p->subsample);
+    snprintf(v[3], sizeof(v[3]), "%.17g", p->colsample);
+    snprintf(v[4], sizeof(v[4]), "%.17g", p->min_child_weight);
+    snprintf(v[5], sizeof(v[5]), "%.17g", p->lambda);
+    /* XGBoost's seed is a signed 64-bit integer */
+    snprintf(v[6], sizeof(v[6]), "%lld", (long long)(p->seed & INT64_MAX));
+    snprintf(v[7], sizeof(v[7]), "%d", threads);
+    const char *kv[][2] = {
+        {"objective", "binary:logistic"},
+        {"eval_metric", "logloss"},
+        /* histogram trees: exact splits on sorted values are slower and no better here */
+        {"tree_method", "hist"},
+        {"max_depth", v[0]},
+        {"eta", v[1]},
+        {"subsample", v[2]},
+        {"colsample_bytree", v[3]},
+        {"min_child_weight", v[4]},
+        {"lambda", v[5]},
+        {"seed", v[6]},
+        {"nthread", v[7]},
+        {"verbosity", "0"},
+    };
+    for (size_t i = 0; i < sizeof(kv) / sizeof(kv[0]); i++)
+        if (XGBoosterSetParam(h, kv[i][0], kv[i][1]) != 0)
+            return xerr(err, kv[i][0]);
+    return 0;
+}
+
+/* The log loss in XGBoost's evaluation line "[12]\tvalid-logloss:0.41234". */
+static double eval_loss(const char *line)
+{
+    const char *p = strstr(line, "valid-logloss:");
+    if (!p)
+        return NAN;
+    char *end;
+    double v = strtod(p + strlen("valid-logloss:"), &end);
+    return end == p + strlen("valid-logloss:") ? NAN : v;
+}
+
+/* Copies the booster's feature names (when it has them) into m. */
+static int names_read(struct gbm *m, struct lf_err *err)
+{
+    bst_ulong nr = 0;
+    const char **s = NULL;
+    if (XGBoosterGetStrFeatureInfo(m->h, "feature_name", &nr, &s) != 0)
+        return xerr(err, "feature names");
+    if (nr == 0)
+        return 0;
+    if (nr != m->cols)
+        return err_set(err, LF_EINVAL, "the model names %llu features of %zu",
+                       (unsigned long long)nr, m->cols);
+    m->names = xcalloc(nr, sizeof(*m->names));
+    for (size_t i = 0; i < nr; i++)
+        m->names[i] = xstrdup(s[i]);
+    return 0;
+}
+
+int gbm_train(const struct gbm_params *p, const struct gbm_data *train,
+              const struct gbm_data *valid, struct gbm **out, struct gbm_fit *fit,
+              struct lf_err *err)
+{
+    DMatrixHandle dm[2] = {NULL, NULL};
+    BoosterHandle h = NULL;
+    struct gbm *m = NULL;
+    int rc = -1;
+    *out = NULL;
+    pthread_once(&once, init);
+    if (check_params(p, err) < 0)
+        return -1;
+    if (!train->label || (valid && !valid->label))
+        return err_set(err, LF_EINVAL, "training needs labels");
+    if (valid && valid->cols_nr != train->cols_nr)
+        return err_set(err, LF_EINVAL, "the validation rows have %zu features, not %zu",
+                       valid->cols_nr, train->cols_nr);
+    int threads = train_threads(p, train);
+    if (matrix(train, "training", threads, &dm[0], err) < 0 ||
+        (valid && matrix(valid, "validation", threads, &dm[1], err) < 0))
+        goto out;
+    if (XGBoosterCreate(dm, valid ? 2 : 1, &h) != 0) {
+        xerr(err, "booster");
+        goto out;
+    }
+    if (set_params(h, p, threads, err) < 0)
+        goto out;
+    int best = p->rounds - 1, run = 0;
+    double best_loss = INFINITY;
+    const char *names[] = {"valid"};
+    for (int i = 0; i < p->rounds; i++) {
+        if (XGBoosterUpdateOneIter(h, i, dm[0]) != 0) {
+            xerr(err, "training");
+            goto out;
+        }
+        run = i + 1;
+        if (!valid)
+            continue;
+        const char *line;
+        if (XGBoosterEvalOneIter(h, i, &dm[1], names, 1, &line) != 0) {
+            xerr(err, "validation");
+            goto out;
+        }
+        double loss = eval_loss(line);
+        if (isnan(loss)) {
+            err_set(err, LF_EINVAL, "xgboost: unexpected evaluation '%s'", line);
+            goto out;
+        }
+        /* as XGBoost's own early stopping: only a strictly lower loss is progress */
+        if (loss < best_loss) {
+            best_loss = loss;
+            best = i;
+        } else if (p->early_stop > 0 && i - best >= p->early_stop) {
+            break;
+        }
+    }
+    if (!valid)
+        best = run - 1;
+    if (best + 1 < run) {
+        BoosterHandle kept;
+        if (XGBoosterSlice(h, 0, best + 1, 1, &kept) != 0) {
+            xerr(err, "keeping the best round");
+            goto out;
+        }
+        XGBoosterFree(h);
+        h = kept;
+    }
+    if (train->names &&
+        XGBoosterSetStrFeatureInfo(h, "feature_name", (const char **)train->names,
+                                   train->cols_nr) != 0) {
+        xerr(err, "feature names");
+        goto out;
+    }
+    m = xcalloc(1, sizeof(*m));
+    m->h = h;
+    h = NULL;
+    m->cols = train->cols_nr;
+    m->rounds = best + 1;
+    if (names_read(m, err) < 0)
+        goto out;
+    if (fit)
+        *fit = (struct gbm_fit){.rounds = best + 1,
+                                .rounds_run = run,
+                                .valid_loss = valid ? best_loss : NAN};
+    *out = m;
+    m = NULL;
+    rc = 0;
+out:
+    gbm_free(m);
+    if (h)
+        XGBoosterFree(h);
+    for (int i = 0; i < 2; i++)
+        if (dm[i])
+            XGDMatrixFree(dm[i]);
+    return rc;
+}
+
+/* Runs prediction `type` (0 probability, 2 contributions) over d, copying `want` floats to out. */
+static int predict(struct gbm *m, const struct gbm_data *d, int type, int threads, float *out,
+                   size_t want, struct lf_err *err)
+{
+    DMatrixHandle dm = NULL;
+    int rc = -1;
+    if (d->cols_nr != m->cols)
+        return err_set(err, LF_EINVAL, "the rows have %zu features; the model takes %zu",
+                       d->cols_nr, m->cols);
+    char nthread[16];
+    snprintf(nthread, sizeof(nthread), "%d", threads);
+    if (XGBoosterSetParam(m->h, "nthread", nthread) != 0)
+        return xerr(err, "threads");
+    struct gbm_data rows = *d;
+    rows.label = NULL;
+    if (matrix(&rows, "scored", threads, &dm, err) < 0)
+        goto out;
+    char config[128];
+    snprintf(config, sizeof(config),
+             "{\"type\": %d, \"training\": false, \"iteration_begin\": 0, "
+             "\"iteration_end\": 0, \"strict_shape\": false}",
+             type);
+    const bst_ulong *shape;
+    bst_ulong dim;
+    const float *res;
+    if (XGBoosterPredictFromDMatrix(m->h, dm, config, &shape, &dim, &res) != 0) {
+        xerr(err, "prediction");
+        goto out;
+    }
+    size_t got = dim ? 1 : 0;
+    for (bst_ulong i = 0; i < dim; i++)
+        got *= shape[i];
+    if (got != want) {
+        err_set(err, LF_EINVAL, "xgboost: %zu values predicted, %zu expected", got, want);
+        goto out;
+    }
+    memcpy(out, res, want * sizeof(*out));
+    rc = 0;
+out:
+    if (dm)
+        XGDMatrixFree(dm);
+    return rc;
+}
+
+int gbm_predict(struct gbm *m, const struct gbm_data *d, float *out, struct lf_err *err)
+{
+    return predict(m, d, 0, 0, out, d->rows_nr, err);
+}
+
+int gbm_contribs(struct gbm *m, const struct gbm_data *d, int threads, float *out,
+                 struct lf_err *err)
+{
+    return predict(m, d, 2, threads, out, d->rows_nr * (m->cols + 1), err);
+}
+
+int gbm_save(struct gbm *m, struct buf *out, struct lf_err *err)
+{
+    bst_ulong len;
+    const char *p;
+    if (XGBoosterSaveModelToBuffer(m->h, "{\"format\": \"ubj\"}", &len, &p) != 0)
+        return xerr(err, "saving the model");
+    buf_add(out, p, len);
+    return 0;
+}
+
+int gbm_load(const void *bytes, size_t len, struct gbm **out, struct lf_err *err)
+{
+    struct gbm *m = xcalloc(1, sizeof(*m));
+    bst_ulong cols;
+    int rounds, rc = -1;
+    *out = NULL;
+    pthread_once(&once, init);
+    if (XGBoosterCreate(NULL, 0, &m->h) != 0) {
+        xerr(err, "booster");
+        goto out;
+    }
+    if (XGBoosterLoadModelFromBuffer(m->h, bytes, len) != 0 ||
+        XGBoosterGetNumFeature(m->h, &cols) != 0 || XGBoosterBoostedRounds(m->h, &rounds) != 0) {
+        xerr(err, "loading the model");
+        goto out;
+    }
+    m->cols = cols;
+    m->rounds = rounds;
+    if (names_read(m, err) < 0)
+        goto out;
+    *out = m;
+    m = NULL;
+    rc = 0;
+out:
+    gbm_free(m);
+    return rc;
+}
