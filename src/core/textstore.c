@@ -142,7 +142,8 @@ int core_text_follow(struct ws *w, struct store *st, struct lf_err *err)
         goto out;
     /* the rows as they are now, each once: a row changed twice is read once, a row deleted
      * since has no text */
-    qsort(c.p, c.nr, sizeof(*c.p), by_row);
+    if (c.nr) /* qsort of NULL is undefined even for no rows */
+        qsort(c.p, c.nr, sizeof(*c.p), by_row);
     for (size_t i = 0; i < c.nr; i++) {
         if (i && by_row(&c.p[i], &c.p[i - 1]) == 0)
             continue;
