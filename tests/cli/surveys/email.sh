@@ -16,7 +16,7 @@ port=$(free_port)
 user=(); [ "$(id -u)" -eq 0 ] && user=(-u nobody)
 smtp-sink "${user[@]}" -d "$SCRATCH/mail/%M." "127.0.0.1:$port" 10 &
 sink=$!
-trap 'kill "$sink" 2>/dev/null; rm -rf "$SCRATCH"' EXIT
+trap 'kill "$sink" 2>/dev/null; _cleanup' EXIT
 # the sink is up when it answers
 for _ in $(seq 100); do (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && break; sleep 0.1; done
 
