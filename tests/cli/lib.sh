@@ -88,6 +88,19 @@ pg_sql() {
     _pg_bin psql -X -q -A -t -v ON_ERROR_STOP=1 -F '|' -d "$1" <<<"$2"
 }
 
+# store_exec DB SQL: runs SQL, written to mean the same in both dialects, on the store DB itself,
+# not on store_sql's SQLite copy of a PostgreSQL store: for a write landfall must see, or a read
+# of rows whose change the copy's stamp does not notice (users, sessions, text_results are not in
+# the change log). On PostgreSQL the copies are forgotten, so the next store_sql makes one again.
+store_exec() {
+    case $1 in
+    postgres://* | postgresql://*)
+        rm -f "$SCRATCH"/.mirror-*.db.stamp
+        pg_sql "$1" "$2" ;;
+    *) sqlite3 "$1" "$2" ;;
+    esac
+}
+
 # _pg_mirror URL: prints the path of a SQLite store holding the rows of the PostgreSQL store URL:
 # SQLite's schema (tests/cli/store/schema.sh proves the two equal: same tables, columns in the
 # same order), every table copied with COPY … CSV (NULL written as \N, set back to NULL after

@@ -58,7 +58,7 @@ check_num "the stored test AUC is the trained one" "$auc1" \
 # ---- scores: exactly the accounts paying just before NOW (their last MRR change before it is
 # above 0, and they started before it), computed here from the store itself ----
 ms=$(date -u -d "$NOW" +%s)000
-paying=$(sqlite3 "$LANDFALL_DB" "SELECT count(*) FROM accounts a WHERE (SELECT m.mrr FROM mrr_changes m WHERE m.account_id = a.id AND m.date < $ms ORDER BY m.date DESC, m.id DESC LIMIT 1) > 0 AND (a.customer_since IS NULL OR a.customer_since < $ms)")
+paying=$(store_sql "$LANDFALL_DB" "SELECT count(*) FROM accounts a WHERE (SELECT m.mrr FROM mrr_changes m WHERE m.account_id = a.id AND m.date < $ms ORDER BY m.date DESC, m.id DESC LIMIT 1) > 0 AND (a.customer_since IS NULL OR a.customer_since < $ms)")
 run_lf churn score --now "$NOW" --json
 check_eq "score" 0 "$rc"
 echo "$out" >"$SCRATCH/scores.json"
@@ -86,7 +86,7 @@ run_lf churn explain "$top" --now "$NOW"
 check "the table says the risk" grep -q "^$top: churn risk .* % within the model's horizon (model 2)" <<<"$out"
 run_lf churn explain nobody --now "$NOW"
 check "an unknown account" grep -q "no account 'nobody'" <<<"$errout"
-churned=$(sqlite3 "$LANDFALL_DB" "SELECT a.ext_id FROM accounts a WHERE (SELECT m.mrr FROM mrr_changes m WHERE m.account_id = a.id AND m.date < $ms ORDER BY m.date DESC, m.id DESC LIMIT 1) = 0 LIMIT 1")
+churned=$(store_sql "$LANDFALL_DB" "SELECT a.ext_id FROM accounts a WHERE (SELECT m.mrr FROM mrr_changes m WHERE m.account_id = a.id AND m.date < $ms ORDER BY m.date DESC, m.id DESC LIMIT 1) = 0 LIMIT 1")
 run_lf churn explain "$churned" --now "$NOW"
 check "a churned account has no risk, not a made-up one" grep -q "is not a paying customer on 2026-11-01" <<<"$errout"
 

@@ -211,7 +211,7 @@ run_lf health scorecard retire ent
 check_eq "retire again: not in force" "landfall: no scorecard 'ent' in force" "$errout"
 
 # an empty store: no rows, no error
-export LANDFALL_DB="$SCRATCH/empty.db"
+LANDFALL_DB=$(scratch_store empty) || exit 1
 echo "id,name" >"$SCRATCH/none.csv"
 run_lf import accounts "$SCRATCH/none.csv"
 run_lf health --json

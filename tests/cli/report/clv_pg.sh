@@ -14,7 +14,7 @@ if ! ls -d /usr/lib/postgresql/*/bin >/dev/null 2>&1; then
 fi
 # the server's directory is its own: scripts/pg gives it to the postgres user when we are root
 pgdir=$(mktemp -d "${TMPDIR:-/tmp}/landfall-pg.XXXXXX")
-trap '"$pg" stop "$pgdir"; rm -rf "$SCRATCH"' EXIT
+trap '"$pg" stop "$pgdir"; _cleanup' EXIT
 "$pg" start "$pgdir" >/dev/null || { echo "FAIL: scripts/pg start"; exit 1; }
 newdb() { "$pg" createdb "$pgdir" "$1"; } # NAME → its URL
 # a throwaway server's commits need not wait for the disk (libpq passes PGOPTIONS to the

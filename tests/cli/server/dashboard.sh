@@ -244,14 +244,14 @@ check "… clears the cookies" grep -qi '^set-cookie: lf_session=; Path=/; Max-A
 as ana GET /v1/session
 check_eq "the old cookie is signed out" 401 "$status"
 signin lea password-of-lea
-sql "UPDATE sessions SET expires_at = 1 WHERE ended_at IS NULL AND user_id = (SELECT id FROM users WHERE ext_id = 'lea')"
+store_exec "$LANDFALL_DB" "UPDATE sessions SET expires_at = 1 WHERE ended_at IS NULL AND user_id = (SELECT id FROM users WHERE ext_id = 'lea')"
 as lea GET /v1/session
 check_eq "an expired session: 401" "401 the session expired; sign in again" "$status $(jfield '$.error.message')"
 for i in 1 2 3 4 5; do signin vic nope; done
 check_eq "5 wrong passwords in a row: refused, no lock yet" "401 5 0" \
-    "$status $(sql "SELECT failed_logins, locked_until FROM users WHERE ext_id = 'vic'" | tr '|' ' ')"
+    "$status $(store_exec "$LANDFALL_DB" "SELECT failed_logins, locked_until FROM users WHERE ext_id = 'vic'" | tr '|' ' ')"
 # as if 9 had failed: the 10th locks for 2^(10 - 6) = 16 s (1 s after the 6th, doubling)
-sql "UPDATE users SET failed_logins = 9 WHERE ext_id = 'vic'"
+store_exec "$LANDFALL_DB" "UPDATE users SET failed_logins = 9 WHERE ext_id = 'vic'"
 signin vic nope
 check_eq "the 10th" 401 "$status"
 signin vic password-of-vic -D "$SCRATCH/lock.h"

@@ -10,7 +10,7 @@ ls -d /usr/lib/postgresql/*/bin >/dev/null 2>&1 ||
     { echo "SKIP: PostgreSQL is not installed (scripts/setup installs it)"; exit 77; }
 # not under $SCRATCH: the cluster's owner (postgres when we are root) must reach it
 pgdir=$(mktemp -d "${TMPDIR:-/tmp}/landfall-pg.XXXXXX")
-trap '"$root/scripts/pg" stop "$pgdir"; rm -rf "$SCRATCH"' EXIT
+trap '"$root/scripts/pg" stop "$pgdir"; _cleanup' EXIT
 "$root/scripts/pg" start "$pgdir" >/dev/null || { echo "FAIL: scripts/pg start"; exit 1; }
 "$root/scripts/pg" createdb "$pgdir" dash >/dev/null
 export LANDFALL_DB

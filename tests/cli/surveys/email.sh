@@ -16,7 +16,7 @@ port=$(free_port)
 user=(); [ "$(id -u)" -eq 0 ] && user=(-u nobody)
 smtp-sink "${user[@]}" -d "$SCRATCH/mail/%M." "127.0.0.1:$port" 10 &
 sink=$!
-trap 'kill "$sink" 2>/dev/null; rm -rf "$SCRATCH"' EXIT
+trap 'kill "$sink" 2>/dev/null; _cleanup' EXIT
 # the sink is up when it answers
 for _ in $(seq 100); do (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && break; sleep 0.1; done
 
@@ -64,7 +64,7 @@ greeting Hello Alice Ångström,
 text link 0 True
 text link 10 True
 html buttons 11" "$(cat facts.txt)"
-check_eq "the invitation is sent" "sent|1" "$(sqlite3 "$LANDFALL_DB" "SELECT status, attempts FROM survey_sends")"
+check_eq "the invitation is sent" "sent|1" "$(store_sql "$LANDFALL_DB" "SELECT status, attempts FROM survey_sends")"
 
 out=$("$LANDFALL" surveys send rel --contact c3 --channel email)
 check_eq "a contact without an email is skipped" "skipped no_email" "$(cut -f2,3 <<<"$out" | tr '\t' ' ')"
@@ -78,18 +78,18 @@ check "with the reason" grep -q "did not take the mail to 'c2@a.test'" <<<"$out"
 check_eq "nothing counted as delivered but c1's" "1" \
     "$("$LANDFALL" surveys results --csv | awk -F, 'NR > 1 { n += $4 } END { print n }')"
 check_eq "next attempt 5 minutes later" "failed|1|$(( $(date -u -d 2026-03-02T12:05:00Z +%s) * 1000 ))" \
-    "$(sqlite3 "$LANDFALL_DB" "SELECT status, attempts, next_attempt_at FROM survey_sends WHERE id = 2")"
+    "$(store_exec "$LANDFALL_DB" "SELECT status, attempts, next_attempt_at FROM survey_sends WHERE contact_id = (SELECT id FROM contacts WHERE ext_id = 'c2')")"
 check_eq "retry after 1 minute: not due" "0 sent, 0 failed" \
     "$("$LANDFALL" surveys retry --now 2026-03-02T12:01:00Z)"
 check_eq "retry after 6 minutes, relay still down: failed again" "0 sent, 1 failed" \
     "$("$LANDFALL" surveys retry --now 2026-03-02T12:06:00Z)"
 check_eq "the second backoff is 10 minutes" "2|$(( $(date -u -d 2026-03-02T12:16:00Z +%s) * 1000 ))" \
-    "$(sqlite3 "$LANDFALL_DB" "SELECT attempts, next_attempt_at FROM survey_sends WHERE id = 2")"
+    "$(store_exec "$LANDFALL_DB" "SELECT attempts, next_attempt_at FROM survey_sends WHERE contact_id = (SELECT id FROM contacts WHERE ext_id = 'c2')")"
 "$LANDFALL" surveys settings --smtp "smtp://127.0.0.1:$port" >/dev/null
 check_eq "the relay back: the retry sends it" "1 sent, 0 failed" \
     "$("$LANDFALL" surveys retry --now 2026-03-02T12:16:00Z)"
 check "c2's mail arrived" wait_mail 2
 check "addressed to c2" grep -lq "^X-Rcpt-Args: <c2@a.test>" mail/*
 check_eq "sent, after 3 attempts" "sent|3" \
-    "$(sqlite3 "$LANDFALL_DB" "SELECT status, attempts FROM survey_sends WHERE id = 2")"
+    "$(store_exec "$LANDFALL_DB" "SELECT status, attempts FROM survey_sends WHERE contact_id = (SELECT id FROM contacts WHERE ext_id = 'c2')")"
 finish

@@ -30,7 +30,7 @@ check_eq "r1 (NPS 3) and r3 (CSAT 2) are followed up; r5 has no account" "2 foll
 check_eq "the tasks: follow-ups for each account's owner (B has none), due Tuesday" \
     "A|follow-up|ann|2026-03-10|Follow up: nps score 3 from c1 (response r1)
 B|follow-up||2026-03-10|Follow up: csat score 2 from c3 (response r3)" \
-    "$(sqlite3 "$LANDFALL_DB" "SELECT a.ext_id, t.kind, COALESCE(t.owner, ''),
+    "$(store_sql "$LANDFALL_DB" "SELECT a.ext_id, t.kind, COALESCE(t.owner, ''),
         strftime('%Y-%m-%d', t.due_date / 1000, 'unixepoch'), t.title
         FROM tasks t JOIN accounts a ON a.id = t.account_id ORDER BY t.id")"
 check_eq "a second run opens nothing" "0 follow-ups opened" \

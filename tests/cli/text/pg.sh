@@ -12,7 +12,7 @@ if ! ls -d /usr/lib/postgresql/*/bin >/dev/null 2>&1; then
 fi
 # outside $SCRATCH: the server runs as the user postgres, who cannot enter it
 PGDIR=$(mktemp -d "${TMPDIR:-/tmp}/landfall-pg.XXXXXX")
-trap '"$pg" stop "$PGDIR"; rm -rf "$SCRATCH"' EXIT
+trap '"$pg" stop "$PGDIR"; _cleanup' EXIT
 "$pg" start "$PGDIR" >/dev/null
 "$pg" createdb "$PGDIR" texts >/dev/null
 PGURL=$("$pg" url "$PGDIR" texts)

@@ -4,7 +4,7 @@
 # it is stored.
 source "$(dirname "$0")/../lib.sh"
 
-sql() { sqlite3 "$LANDFALL_DB" "$1"; }
+sql() { store_sql "$LANDFALL_DB" "$1"; }
 
 # VADER's published scores (tests/cli/text/analyze.sh): "The book was good." 0.4404, "Today
 # SUX!" -0.5461; "The invoice was good." 0.4404 too, about billing.

@@ -134,14 +134,14 @@ serve_stop
 
 # ---- rebuild: the same results again, from nothing ----
 before=$(sql 'SELECT group_concat(source || row_id || language || ifnull(compound, "") || ifnull(topics, ""), ";") FROM (SELECT * FROM text_results ORDER BY source, row_id)')
-sql 'DELETE FROM text_results'
+store_exec "$LANDFALL_DB" 'DELETE FROM text_results'
 run_lf text rebuild
 check_eq "text rebuild: exit 0" 0 "$rc"
 check_eq "it says how many" "analysed 6 texts" "$errout"
 check_eq "the same results" "$before" \
     "$(sql 'SELECT group_concat(source || row_id || language || ifnull(compound, "") || ifnull(topics, ""), ";") FROM (SELECT * FROM text_results ORDER BY source, row_id)')"
 # a store without a cursor (written by an older landfall) is analysed whole at the next write
-sql 'DELETE FROM text_results; DELETE FROM text_cursor'
+store_exec "$LANDFALL_DB" 'DELETE FROM text_results; DELETE FROM text_cursor'
 printf 'id,ts,account_id,kind,text\nt3,2026-03-12,beta,ticket,The book was good.\n' >"$SCRATCH/t3.csv"
 run_lf import touchpoints "$SCRATCH/t3.csv"
 check_eq "every text analysed at the next write" 7 "$(sql 'SELECT count(*) FROM text_results')"
