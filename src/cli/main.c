@@ -40,7 +40,8 @@ const struct cli_cmd cli_commands[] = {
     {"churn", cmd_churn, "the churn model: train it, score and explain every account",
      cmd_churn_help},
     {"text", cmd_text, "sentiment, emotions, topics and language of texts", cmd_text_help},
-    {"migrate", cmd_migrate, "apply the schema's migrations, or show where it stands",
+    {"migrate", cmd_migrate,
+     "apply the schema's migrations, show where it stands, or copy a whole store into another",
      cmd_migrate_help},
     {NULL, NULL, NULL, NULL},
 };
