@@ -284,12 +284,15 @@ static int load(struct store *st, int64_t ws, struct load *l, struct lf_err *err
         store_responses_scan(st, ws, on_response, l, err) < 0 ||
         store_touchpoints_scan(st, ws, on_touchpoint, l, err) < 0)
         return -1;
-    qsort(l->resp, l->resp_nr, sizeof(*l->resp), by_resp);
-    qsort(l->tps, l->tps_nr, sizeof(*l->tps), by_tp);
+    if (l->resp_nr) /* NULL with nothing: undefined for qsort */
+        qsort(l->resp, l->resp_nr, sizeof(*l->resp), by_resp);
+    if (l->tps_nr) /* NULL with nothing: undefined for qsort */
+        qsort(l->tps, l->tps_nr, sizeof(*l->tps), by_tp);
     size_t r = 0, t = 0;
     for (size_t i = 0; i < l->acc_nr; i++) {
         struct acct *a = &l->acc[i];
-        qsort(a->mrr, a->mrr_nr, sizeof(*a->mrr), by_point);
+        if (a->mrr_nr) /* NULL with nothing: undefined for qsort */
+            qsort(a->mrr, a->mrr_nr, sizeof(*a->mrr), by_point);
         if (a->start == LF_UNSET)
             for (size_t k = 0; k < a->mrr_nr && a->start == LF_UNSET; k++)
                 if (a->mrr[k].mrr > 0)
@@ -394,7 +397,8 @@ static char **all_names(const struct load *l, size_t *nr)
             buf_addf(&b, "%s=%s", which ? "plan" : "segment", v);
             names[n++] = buf_detach(&b);
         }
-        qsort(names + first, n - first, sizeof(*names), by_str);
+        if (n - first) /* NULL with nothing: undefined for qsort */
+            qsort(names + first, n - first, sizeof(*names), by_str);
         size_t k = first;
         for (size_t i = first; i < n; i++) {
             if (k > first && !strcmp(names[k - 1], names[i]))
@@ -538,7 +542,8 @@ static void compute(const struct load *l, const struct acct *a, int64_t d,
             scratch[resolved_nr++] = (double)(t->resolved - t->ts) / 3600000.0;
     }
     if (resolved_nr) {
-        qsort(scratch, resolved_nr, sizeof(*scratch), by_double);
+        if (resolved_nr) /* NULL with nothing: undefined for qsort */
+            qsort(scratch, resolved_nr, sizeof(*scratch), by_double);
         v[F_RESOLUTION] = resolved_nr % 2
                               ? scratch[resolved_nr / 2]
                               : (scratch[resolved_nr / 2 - 1] + scratch[resolved_nr / 2]) / 2;
@@ -590,8 +595,10 @@ int churn_features_build(struct store *st, int64_t ws, struct engine *e,
     for (int w = 0; w < 3; w++)
         u[w].of = xmalloc((l.acc_nr ? l.acc_nr : 1) * sizeof(*u[w].of));
     dates = xmalloc((o->dates_nr ? o->dates_nr : 1) * sizeof(*dates));
-    memcpy(dates, o->dates, o->dates_nr * sizeof(*dates));
-    qsort(dates, o->dates_nr, sizeof(*dates), by_i64);
+    if (o->dates_nr) { /* NULL with nothing: undefined for memcpy and qsort */
+        memcpy(dates, o->dates, o->dates_nr * sizeof(*dates));
+        qsort(dates, o->dates_nr, sizeof(*dates), by_i64);
+    }
     size_t most_tps = 1;
     for (size_t i = 0; i < l.acc_nr; i++)
         if (l.acc[i].tp_end - l.acc[i].tp > most_tps)

@@ -2069,11 +2069,12 @@ static json_t *table_schema(struct doc *d, const char *name, const char *metric,
 
 static void churn_params(json_t *op, bool model, bool scores)
 {
-    json_t *list = params_of(op), *v = typed("integer");
+    json_t *list = params_of(op);
     push(list, param("query", "now", false,
                      "the features as of this instant, ISO 8601 or unix seconds (default: now)",
                      typed("string")));
     if (model) {
+        json_t *v = typed("integer");
         set(v, "minimum", json_integer(1));
         push(list, param("query", "model", false, "the stored version (default: the latest)", v));
     }
