@@ -72,8 +72,11 @@ static inline void scratch_db_name(char *path, size_t n, const char *what)
 {
     if (scratch_db_pg()) {
         char sql[160];
-        snprintf(path, n, "postgresql:///lfu_%s_%d?host=%s&user=landfall", what, (int)getpid(),
-                 getenv("LANDFALL_TEST_PG") ? getenv("LANDFALL_TEST_PG") : "");
+        int len = snprintf(path, n, "postgresql:///lfu_%s_%d?host=%s&user=landfall", what,
+                           (int)getpid(),
+                           getenv("LANDFALL_TEST_PG") ? getenv("LANDFALL_TEST_PG") : "");
+        cr_assert(len >= 0 && (size_t)len < n, "the address of the test's database needs %d "
+                  "bytes, the test gives %zu (use SCRATCH_DB_MAX)", len + 1, n);
         snprintf(sql, sizeof(sql), "DROP DATABASE IF EXISTS lfu_%s_%d WITH (FORCE)", what,
                  (int)getpid());
         scratch_db_admin(sql);

@@ -9,7 +9,7 @@
 #include "landfall.h"
 #include "../scratch_db.h"
 
-static char path[64];
+static char path[SCRATCH_DB_MAX];
 static struct lf *lf;
 static struct lf_err err;
 
