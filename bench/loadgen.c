@@ -1,5 +1,6 @@
-/* loadgen.c - the load generator of bench/ingest.sh: N keep-alive connections POST Segment
- * batches of M events (unique message ids) to a landfall server and time every request. Prints
+/* loadgen.c - the load generator of bench/ingest.sh and bench/scale.sh: N keep-alive connections
+ * POST Segment batches of M events (unique message ids PREFIX-REQUEST-I, PREFIX "bench" unless
+ * given) to a landfall server and time every request. Prints
  * "requests events seconds events_per_s p50_ms p99_ms failures". */
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -13,7 +14,7 @@
 #include <unistd.h>
 
 struct conf {
-    const char *host, *auth;
+    const char *host, *auth, *prefix; /* prefix: of the message ids, which differ between runs */
     int port, conns, events;
     long requests; /* in all */
 };
@@ -58,10 +59,10 @@ static size_t build(const struct conf *c, long n, char *req, size_t cap, char *b
     for (int i = 0; i < c->events; i++)
         bl += (size_t)snprintf(body + bl, bcap - bl,
                                "%s{\"type\": \"track\", \"userId\": \"bench-u%ld\", \"event\": "
-                               "\"Feature Used\", \"messageId\": \"bench-%ld-%d\", \"context\": "
+                               "\"Feature Used\", \"messageId\": \"%s-%ld-%d\", \"context\": "
                                "{\"groupId\": \"bench-a%ld\"}, \"properties\": {\"feature\": "
                                "\"f%d\"}}",
-                               i ? ", " : "", (n * 7 + i) % 1000, n, i, (n * 7 + i) % 100, i % 20);
+                               i ? ", " : "", (n * 7 + i) % 1000, c->prefix, n, i, (n * 7 + i) % 100, i % 20);
     bl += (size_t)snprintf(body + bl, bcap - bl, "]}");
     int hl = snprintf(req, cap,
                       "POST /v1/batch HTTP/1.1\r\nHost: %s:%d\r\nAuthorization: Basic %s\r\n"
@@ -139,8 +140,8 @@ static int cmp(const void *a, const void *b)
 
 int main(int argc, char **argv)
 {
-    if (argc != 7) {
-        fprintf(stderr, "usage: loadgen HOST PORT BASIC_AUTH CONNECTIONS REQUESTS EVENTS\n");
+    if (argc != 7 && argc != 8) {
+        fprintf(stderr, "usage: loadgen HOST PORT BASIC_AUTH CONNECTIONS REQUESTS EVENTS [PREFIX]\n");
         return 2;
     }
     struct conf c = {.host = argv[1],
@@ -148,7 +149,8 @@ int main(int argc, char **argv)
                      .auth = argv[3],
                      .conns = atoi(argv[4]),
                      .requests = atol(argv[5]),
-                     .events = atoi(argv[6])};
+                     .events = atoi(argv[6]),
+                     .prefix = argc == 8 ? argv[7] : "bench"};
     struct worker *w = calloc((size_t)c.conns, sizeof(*w));
     pthread_t *t = calloc((size_t)c.conns, sizeof(*t));
     double t0 = now();

@@ -2,7 +2,10 @@
 # nodes.sh - two `landfall serve` nodes on one PostgreSQL database, both on 127.0.0.1: what one
 # writes the other serves, and the other's follower publishes it (LISTEN/NOTIFY) without being
 # asked; kill -9 of one node under load loses no acknowledged batch, and the other node goes on
-# serving and has followed every stored event exactly once.
+# serving and has followed every stored event exactly once. Then A again: the real Segment
+# client (@segment/analytics-node) sends through both nodes at once, and each node's engine counts
+# both clients' events; and A is killed with -9 again while B takes batches the whole time: B
+# answers every one, before and after, and every batch either node acknowledged is stored whole.
 source "$(dirname "$0")/../server/server_lib.sh"
 source "$(dirname "$0")/pg_lib.sh"
 pg_start
@@ -97,6 +100,62 @@ check_eq "the first d-1 is stored" "first" "$(sql "SELECT n.name FROM events e J
     ON n.id = e.name_id WHERE e.message_id = 'd-1'")"
 
 check_eq "the store holds A's events and B's two" $((total + 2)) "$(sql "SELECT count(*) FROM events")"
+
+# ---- node A again, and the real Segment client through both nodes at once ----
+serve_start --no-snapshot
+URL_A=$URL PID_A=$SERVER_PID
+clients=$(cd "$(dirname "$0")/../../clients" && pwd)
+if [ ! -d "$clients/node_modules/@segment/analytics-node" ]; then
+    (cd "$clients" && npm ci --no-audit --no-fund --loglevel=error) >/dev/null ||
+        { echo "FAIL: npm ci in tests/clients failed"; exit 1; }
+fi
+# ingested URL: the node's landfall_events_ingested_total (events it stored itself)
+ingested() {
+    curl -s "$1/metrics" | sed -n 's/^landfall_events_ingested_total //p'
+}
+b0=$(ingested "$URL_B")
+node "$clients/segment_nodes.mjs" "$URL_A" "$URL_B" "$w" >"$SCRATCH/body" 2>"$SCRATCH/segment.err"
+check_eq "the Segment clients ran" 0 "$?"
+check_eq "each had every event answered: 120 through A, 80 through B, no error" "120 80 0" \
+    "$(jfield '$.a') $(jfield '$.b') $(jlen '$.errors')"
+check_eq "A stored its client's 120 (a new process: its counter starts at 0)" 120 "$(ingested "$URL_A")"
+check_eq "B stored its client's 80" 80 $(($(ingested "$URL_B") - b0))
+check_eq "the store holds the 200 events of 10 users" "200|10" "$(sql "SELECT count(*),
+    count(DISTINCT c.ext_id) FROM events e JOIN contacts c ON c.id = e.contact_id
+    WHERE e.message_id LIKE 'sn-%'")"
+# each node's engine counts both clients' events: its own and the other node's (6 users and 120
+# events through A, 4 and 80 through B, all on 2026-02-03)
+sn_day="account=sn-acme&now=2026-02-04&from=2026-02-03&to=2026-02-04"
+for node in A B; do
+    [ $node = A ] && URL=$URL_A || URL=$URL_B
+    http GET "/v1/usage/dau?$sn_day" -u "$r:"
+    check_eq "node $node's engine: 10 users and 200 events on 2026-02-03" "200 10 200" \
+        "$status $(jfield '$.rows[0].users') $(jfield '$.rows[0].events')"
+done
+
+# kill -9 of A under load while B takes batches the whole time: every batch acknowledged by either
+# node is stored whole, and B answers every one of its own, before and after A's death.
+: >"$SCRATCH/acks2"
+DUR_PREFIX=kill2 node "$clients/durability.mjs" "$URL_A" "$w" "$PID_A" "$SCRATCH/acks2" "$URL_B" \
+    >"$SCRATCH/body" 2>"$SCRATCH/durability2.err"
+check_eq "the client ran" 0 "$?"
+check_eq "it killed A, and B answered every batch, 10 or more of them after the kill" "1 0 1" \
+    "$(jfield '$.killed') $(jfield '$.other_failed') $(($(jfield '$.other_after_kill') >= 10))"
+wait "$PID_A"
+check_eq "node A died of SIGKILL" 137 "$?"
+check "at least 20 of A's batches were acknowledged" test "$(grep -vc '^o' "$SCRATCH/acks2")" -ge 20
+# the batches stored whole (50 events), in one query: every acknowledged one is among them
+sql "SELECT split_part(message_id, '-', 2) FROM events WHERE message_id LIKE 'kill2-%'
+     GROUP BY 1 HAVING count(*) = 50" | LC_ALL=C sort >"$SCRATCH/whole2"
+check_eq "every acknowledged batch, A's and B's, is stored whole" "" \
+    "$(LC_ALL=C sort "$SCRATCH/acks2" | LC_ALL=C comm -23 - "$SCRATCH/whole2")"
+check_eq "no batch is stored in part" 0 \
+    $(($(sql "SELECT count(*) FROM events WHERE message_id LIKE 'kill2-%'") % 50))
+check_eq "B stored every batch it acknowledged" "$(grep -c '^o' "$SCRATCH/acks2")" \
+    "$(sql "SELECT count(DISTINCT split_part(message_id, '-', 2)) FROM events
+            WHERE message_id LIKE 'kill2-o%'")"
+URL=$URL_B http GET /v1/accounts/acme -u "$r:"
+check_eq "B goes on serving" "200 business" "$status $(jfield '$.plan')"
 
 SERVER_PID=$PID_B
 serve_stop
