@@ -68,25 +68,26 @@ int store_api_key_revoke(struct store *st, int64_t ws, const char *prefix, int64
     return rc < 0 ? -1 : n > 0;
 }
 
+struct key_sink {
+    store_api_key_fn fn;
+    void *ctx;
+};
+
+static int key_row(void *arg, struct store *st, struct sql *q, struct lf_err *err)
+{
+    const struct key_sink *k = arg;
+    struct api_key a;
+    key_of(st, q, &a);
+    return k->fn(k->ctx, &a, err);
+}
+
 int store_api_keys_scan(struct store *st, int64_t ws, store_api_key_fn fn, void *ctx,
                         struct lf_err *err)
 {
     struct sql *q = sql_new(st, "SELECT " KEY_COLUMNS " FROM api_keys WHERE workspace_id = ?1 "
                                 "ORDER BY id", err);
-    int rc, ret = 0;
     if (!q)
         return -1;
     sql_bind_int(st, q, 1, ws);
-    while ((rc = sql_step(st, q, err)) == 1) {
-        struct api_key k;
-        key_of(st, q, &k);
-        if (fn(ctx, &k, err) < 0) {
-            ret = -1;
-            break;
-        }
-    }
-    if (rc < 0)
-        ret = -1;
-    sql_free(st, q);
-    return ret;
+    return sql_each(st, q, SQL_NEW, key_row, &(struct key_sink){fn, ctx}, err);
 }

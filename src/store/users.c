@@ -78,27 +78,28 @@ int store_user_find(struct store *st, int64_t ws, const char *name, int64_t id,
     return rc;
 }
 
+struct user_sink {
+    store_user_fn fn;
+    void *ctx;
+};
+
+static int user_row(void *arg, struct store *st, struct sql *q, struct lf_err *err)
+{
+    const struct user_sink *k = arg;
+    struct store_user u;
+    user_of(st, q, 0, &u);
+    return k->fn(k->ctx, &u, err);
+}
+
 int store_users_scan(struct store *st, int64_t ws, store_user_fn fn, void *ctx,
                      struct lf_err *err)
 {
     struct sql *q = sql_new(st, "SELECT " USER_COLUMNS " FROM users u WHERE u.workspace_id = ?1 "
                                 "ORDER BY u.ext_id", err);
-    int rc, ret = 0;
     if (!q)
         return -1;
     sql_bind_int(st, q, 1, ws);
-    while ((rc = sql_step(st, q, err)) == 1) {
-        struct store_user u;
-        user_of(st, q, 0, &u);
-        if (fn(ctx, &u, err) < 0) {
-            ret = -1;
-            break;
-        }
-    }
-    if (rc < 0)
-        ret = -1;
-    sql_free(st, q);
-    return ret;
+    return sql_each(st, q, SQL_NEW, user_row, &(struct user_sink){fn, ctx}, err);
 }
 
 /* Runs q (bound) and returns 1 when it changed a row, 0 when none, -1. */
@@ -273,6 +274,23 @@ int store_view_insert(struct store *st, int64_t ws, const struct store_view *v, 
     return found < 0 ? -1 : 0;
 }
 
+struct view_sink {
+    store_view_fn fn;
+    void *ctx;
+};
+
+static int view_row(void *arg, struct store *st, struct sql *q, struct lf_err *err)
+{
+    const struct view_sink *k = arg;
+    struct store_view v = {.id = sql_id(st, q, 0),
+                           .user_id = sql_id(st, q, 1),
+                           .page = sql_text(st, q, 2),
+                           .name = sql_text(st, q, 3),
+                           .query = sql_text(st, q, 4),
+                           .created_at = sql_id(st, q, 5)};
+    return k->fn(k->ctx, &v, err);
+}
+
 int store_views_scan(struct store *st, int64_t user_id, const char *page, store_view_fn fn,
                      void *ctx, struct lf_err *err)
 {
@@ -282,28 +300,12 @@ int store_views_scan(struct store *st, int64_t user_id, const char *page, store_
                                        "ORDER BY page, name", err)
                          : sql_new(st, "SELECT id, user_id, page, name, query, created_at FROM "
                                        "views WHERE user_id = ?1 ORDER BY page, name", err);
-    int rc, ret = 0;
     if (!q)
         return -1;
     sql_bind_int(st, q, 1, user_id);
     if (page)
         sql_bind_text(st, q, 2, page);
-    while ((rc = sql_step(st, q, err)) == 1) {
-        struct store_view v = {.id = sql_id(st, q, 0),
-                               .user_id = sql_id(st, q, 1),
-                               .page = sql_text(st, q, 2),
-                               .name = sql_text(st, q, 3),
-                               .query = sql_text(st, q, 4),
-                               .created_at = sql_id(st, q, 5)};
-        if (fn(ctx, &v, err) < 0) {
-            ret = -1;
-            break;
-        }
-    }
-    if (rc < 0)
-        ret = -1;
-    sql_free(st, q);
-    return ret;
+    return sql_each(st, q, SQL_NEW, view_row, &(struct view_sink){fn, ctx}, err);
 }
 
 int store_view_delete(struct store *st, int64_t user_id, int64_t id, struct lf_err *err)
