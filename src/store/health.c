@@ -53,12 +53,10 @@ int store_scorecard_insert(struct store *st, int64_t ws, const struct store_scor
     sql_bind_text(st, q, 5, s->plan);
     sql_bind_text(st, q, 6, s->definition);
     sql_bind_int(st, q, 7, s->created_at);
-    int rc = sql_step(st, q, err);
-    int64_t n = rc >= 0 ? sql_changes(st, q) : 0;
-    sql_done(st, q);
+    int rc = sql_changed(st, q, err);
     if (rc < 0)
         return -1;
-    if (n == 0)
+    if (rc == 0)
         return err_set(err, LF_ECONFLICT, "scorecard '%s' has a version %lld already", s->name,
                        (long long)s->version);
     return 0;
@@ -76,10 +74,7 @@ int store_scorecard_retire(struct store *st, int64_t ws, const char *name, int64
     sql_bind_int(st, q, 1, ws);
     sql_bind_text(st, q, 2, name);
     sql_bind_int(st, q, 3, when);
-    int rc = sql_step(st, q, err);
-    int64_t n = rc >= 0 ? sql_changes(st, q) : 0;
-    sql_done(st, q);
-    return rc < 0 ? -1 : n > 0;
+    return sql_changed(st, q, err);
 }
 
 /* ---- the daily history ---- */

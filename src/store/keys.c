@@ -62,10 +62,7 @@ int store_api_key_revoke(struct store *st, int64_t ws, const char *prefix, int64
     sql_bind_int(st, q, 1, ws);
     sql_bind_text(st, q, 2, prefix);
     sql_bind_int(st, q, 3, when);
-    int rc = sql_step(st, q, err);
-    int64_t n = rc >= 0 ? sql_changes(st, q) : 0;
-    sql_done(st, q);
-    return rc < 0 ? -1 : n > 0;
+    return sql_changed(st, q, err);
 }
 
 struct key_sink {

@@ -170,6 +170,14 @@ int sql_each(struct store *st, struct sql *q, enum sql_kind kind, sql_row_fn *ro
     return ret;
 }
 
+int sql_changed(struct store *st, struct sql *q, struct lf_err *err)
+{
+    int rc = st->ops->step(q, err);
+    int64_t n = rc >= 0 ? st->ops->changes(q) : 0;
+    st->ops->reset(q);
+    return rc < 0 ? -1 : n > 0;
+}
+
 int sql_lookup(struct store *st, struct sql *q, int64_t *out, struct lf_err *err)
 {
     int rc = st->ops->step(q, err);

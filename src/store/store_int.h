@@ -160,6 +160,9 @@ enum sql_kind { SQL_CACHED, SQL_NEW };
  * step failed or a row returned -1 (err set). */
 int sql_each(struct store *st, struct sql *q, enum sql_kind kind, sql_row_fn *row, void *arg,
              struct lf_err *err);
+/* Runs a bound UPDATE, DELETE or INSERT q, then sql_done: 1 when it changed a row, 0 when it
+ * changed none, -1 (err set). */
+int sql_changed(struct store *st, struct sql *q, struct lf_err *err);
 /* Steps a statement without rows (or ignoring them) to its end, then sql_done. */
 int sql_run(struct store *st, struct sql *q, struct lf_err *err);
 /* Steps a one-row lookup of an integer column 0: 1 with *out, 0 when no row, -1 on error;

@@ -471,10 +471,7 @@ int store_followup_close(struct store *st, int64_t ws, int64_t task_id, int64_t 
     sql_bind_int(st, q, 2, task_id);
     sql_bind_int(st, q, 3, when);
     sql_bind_text(st, q, 4, outcome);
-    int rc = sql_step(st, q, err);
-    int64_t n = rc >= 0 ? sql_changes(st, q) : 0;
-    sql_done(st, q);
-    return rc < 0 ? -1 : n > 0;
+    return sql_changed(st, q, err);
 }
 
 int store_response_again(struct store *st, int64_t ws, int64_t response_id, int64_t *score,

@@ -102,15 +102,6 @@ int store_users_scan(struct store *st, int64_t ws, store_user_fn fn, void *ctx,
     return sql_each(st, q, SQL_NEW, user_row, &(struct user_sink){fn, ctx}, err);
 }
 
-/* Runs q (bound) and returns 1 when it changed a row, 0 when none, -1. */
-static int changed(struct store *st, struct sql *q, struct lf_err *err)
-{
-    int rc = sql_step(st, q, err);
-    int64_t n = rc >= 0 ? sql_changes(st, q) : 0;
-    sql_done(st, q);
-    return rc < 0 ? -1 : n > 0;
-}
-
 int store_user_update(struct store *st, int64_t ws, const struct store_user *u,
                       struct lf_err *err)
 {
@@ -124,7 +115,7 @@ int store_user_update(struct store *st, int64_t ws, const struct store_user *u,
     sql_bind_text(st, q, 4, or_null(u->display));
     sql_bind_text(st, q, 5, u->role);
     sql_bind_text(st, q, 6, or_null(u->hash));
-    return changed(st, q, err);
+    return sql_changed(st, q, err);
 }
 
 int store_user_failures(struct store *st, int64_t id, int64_t failed, int64_t locked_until,
@@ -137,7 +128,7 @@ int store_user_failures(struct store *st, int64_t id, int64_t failed, int64_t lo
     sql_bind_int(st, q, 1, id);
     sql_bind_int(st, q, 2, failed);
     sql_bind_int(st, q, 3, locked_until);
-    return changed(st, q, err) < 0 ? -1 : 0;
+    return sql_changed(st, q, err) < 0 ? -1 : 0;
 }
 
 int store_user_delete(struct store *st, int64_t ws, int64_t id, struct lf_err *err)
@@ -161,7 +152,7 @@ int store_user_delete(struct store *st, int64_t ws, int64_t id, struct lf_err *e
         return -1;
     sql_bind_int(st, q, 1, ws);
     sql_bind_int(st, q, 2, id);
-    return changed(st, q, err);
+    return sql_changed(st, q, err);
 }
 
 int store_users_count(struct store *st, int64_t ws, const char *role, int64_t *out,
@@ -226,7 +217,7 @@ int store_session_seen(struct store *st, int64_t id, int64_t when, struct lf_err
         return -1;
     sql_bind_int(st, q, 1, id);
     sql_bind_int(st, q, 2, when);
-    return changed(st, q, err) < 0 ? -1 : 0;
+    return sql_changed(st, q, err) < 0 ? -1 : 0;
 }
 
 int store_session_end(struct store *st, int64_t id, int64_t when, struct lf_err *err)
@@ -237,7 +228,7 @@ int store_session_end(struct store *st, int64_t id, int64_t when, struct lf_err 
         return -1;
     sql_bind_int(st, q, 1, id);
     sql_bind_int(st, q, 2, when);
-    return changed(st, q, err) < 0 ? -1 : 0;
+    return sql_changed(st, q, err) < 0 ? -1 : 0;
 }
 
 int store_sessions_end_user(struct store *st, int64_t user_id, int64_t when, struct lf_err *err)
@@ -248,7 +239,7 @@ int store_sessions_end_user(struct store *st, int64_t user_id, int64_t when, str
         return -1;
     sql_bind_int(st, q, 1, user_id);
     sql_bind_int(st, q, 2, when);
-    return changed(st, q, err) < 0 ? -1 : 0;
+    return sql_changed(st, q, err) < 0 ? -1 : 0;
 }
 
 /* ---- saved views ---- */
@@ -315,7 +306,7 @@ int store_view_delete(struct store *st, int64_t user_id, int64_t id, struct lf_e
         return -1;
     sql_bind_int(st, q, 1, user_id);
     sql_bind_int(st, q, 2, id);
-    return changed(st, q, err);
+    return sql_changed(st, q, err);
 }
 
 /* ---- settings ---- */
