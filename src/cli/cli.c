@@ -61,27 +61,36 @@ int cli_sub_run(const char *cmd, const struct cli_sub *subs, int argc, char **ar
     return cli_usage(cmd, "'%s' is not a %s command (%s)", argv[1], cmd, names);
 }
 
+int cli_format_arg(const char *arg)
+{
+    return !strcmp(arg, "--json") ? LF_FORMAT_JSON : !strcmp(arg, "--csv") ? LF_FORMAT_CSV : -1;
+}
+
+int cli_table_out(int rc, struct lf_table *t, int format, struct lf *lf, struct lf_err *err)
+{
+    if (rc == 0)
+        rc = lf_table_write(t, format, stdout, err);
+    lf_table_free(t);
+    lf_close(lf);
+    return rc < 0 ? cli_fail(err) : EXIT_OK;
+}
+
 int cli_list(const char *cmd, int (*list)(struct lf *lf, struct lf_table **out, struct lf_err *err),
              int argc, char **argv, const struct cli_env *env)
 {
     int format = LF_FORMAT_TABLE, rc;
     for (int i = 1; i < argc; i++) {
-        if (strcmp(argv[i], "--json") == 0)
-            format = LF_FORMAT_JSON;
-        else if (strcmp(argv[i], "--csv") == 0)
-            format = LF_FORMAT_CSV;
-        else
+        if (cli_format_arg(argv[i]) < 0)
             return cli_usage(cmd, "unexpected argument '%s'", argv[i]);
+        format = cli_format_arg(argv[i]);
     }
     struct lf *lf;
     struct lf_table *t = NULL;
     struct lf_err err = {0};
     if ((rc = cli_open(env, true, NULL, &lf)) != 0)
         return rc;
-    rc = list(lf, &t, &err) < 0 || lf_table_write(t, format, stdout, &err) < 0;
-    lf_table_free(t);
-    lf_close(lf);
-    return rc ? cli_fail(&err) : EXIT_OK;
+    rc = list(lf, &t, &err);
+    return cli_table_out(rc, t, format, lf, &err);
 }
 
 int cli_on_name(const char *cmd, const char *what,

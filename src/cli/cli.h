@@ -65,6 +65,11 @@ struct cli_sub {
  * one is a usage error that lists them. */
 int cli_sub_run(const char *cmd, const struct cli_sub *subs, int argc, char **argv,
                 const struct cli_env *env);
+/* LF_FORMAT_JSON for --json, LF_FORMAT_CSV for --csv, else -1. */
+int cli_format_arg(const char *arg);
+/* The end of a command that printed table t of lf's: writes t as format when rc is 0, frees t,
+ * closes lf; the exit code. */
+int cli_table_out(int rc, struct lf_table *t, int format, struct lf *lf, struct lf_err *err);
 /* `CMD list [--json|--csv]` (argv[0] "list"): prints the table list() makes of the workspace. */
 int cli_list(const char *cmd, int (*list)(struct lf *lf, struct lf_table **out, struct lf_err *err),
              int argc, char **argv, const struct cli_env *env);
