@@ -1,6 +1,7 @@
 // page_experience.js - customer experience: NPS, CSAT and CES over the window and by month with
 // their 95 % margins of error, by team, touchpoint, channel, segment or plan, the distribution
-// of scores, and the newest comments (the metrics nps, csat, ces, scores and comments).
+// of scores, and the newest survey comments (the metrics nps, csat, ces, scores and
+// text-comments).
 import { metric } from './api.js';
 import { chart, lines, bars } from './chart.js';
 import { h, field, select, section, table, facts } from './ui.js';
@@ -51,7 +52,7 @@ export async function render(ctx) {
     Promise.all(surveys.map((s) => metric(s.id, { ...common, by: 'month' }))),
     Promise.all(surveys.map((s) => metric(s.id, { ...common, by }))),
     Promise.all(surveys.map((s) => metric('scores', { ...common, survey: s.id }))),
-    metric('comments', { ...common, limit: 25 }),
+    metric('text-comments', { ...common, source: 'response', limit: 25 }),
   ]);
 
   const head = section('scores-now', 'Over the period');
@@ -124,9 +125,9 @@ export async function render(ctx) {
   said.append(table({ id: 'comments-table', caption: 'Comments, newest first',
     rows: comments.rows, source: comments.source, empty: 'No comments in this period.',
     columns: [
-      { key: 'ts', label: 'When', kind: 'time' },
+      { key: 'date', label: 'When', kind: 'date' },
       { key: 'account', label: 'Account', link: (r) => `/accounts/${encodeURIComponent(r.account)}` },
       { key: 'survey', label: 'Survey' }, { key: 'score', label: 'Score', kind: 'int' },
-      { key: 'comment', label: 'Comment' }] }));
+      { key: 'text', label: 'Comment' }] }));
   ctx.main.append(said);
 }

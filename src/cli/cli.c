@@ -36,6 +36,79 @@ bool cli_is_help(const char *arg)
     return strcmp(arg, "-h") == 0 || strcmp(arg, "--help") == 0;
 }
 
+/* The names of subs, "a, b, c", the last one after last_sep (", " or " or "). */
+static void sub_names(const struct cli_sub *subs, const char *last_sep, char *out, size_t size)
+{
+    size_t n = 0;
+    out[0] = '\0';
+    for (size_t i = 0; subs[i].name && n < size; i++)
+        n += (size_t)snprintf(out + n, size - n, "%s%s",
+                              i == 0 ? "" : subs[i + 1].name ? ", " : last_sep, subs[i].name);
+}
+
+int cli_sub_run(const char *cmd, const struct cli_sub *subs, int argc, char **argv,
+                const struct cli_env *env)
+{
+    char names[256];
+    for (size_t i = 0; argc >= 2 && subs[i].name; i++)
+        if (strcmp(argv[1], subs[i].name) == 0)
+            return subs[i].run(argc - 1, argv + 1, env);
+    if (argc < 2) {
+        sub_names(subs, " or ", names, sizeof(names));
+        return cli_usage(cmd, "'%s' needs %s", cmd, names);
+    }
+    sub_names(subs, ", ", names, sizeof(names));
+    return cli_usage(cmd, "'%s' is not a %s command (%s)", argv[1], cmd, names);
+}
+
+int cli_format_arg(const char *arg)
+{
+    return !strcmp(arg, "--json") ? LF_FORMAT_JSON : !strcmp(arg, "--csv") ? LF_FORMAT_CSV : -1;
+}
+
+int cli_table_out(int rc, struct lf_table *t, int format, struct lf *lf, struct lf_err *err)
+{
+    if (rc == 0)
+        rc = lf_table_write(t, format, stdout, err);
+    lf_table_free(t);
+    lf_close(lf);
+    return rc < 0 ? cli_fail(err) : EXIT_OK;
+}
+
+int cli_list(const char *cmd, int (*list)(struct lf *lf, struct lf_table **out, struct lf_err *err),
+             int argc, char **argv, const struct cli_env *env)
+{
+    int format = LF_FORMAT_TABLE, rc;
+    for (int i = 1; i < argc; i++) {
+        if (cli_format_arg(argv[i]) < 0)
+            return cli_usage(cmd, "unexpected argument '%s'", argv[i]);
+        format = cli_format_arg(argv[i]);
+    }
+    struct lf *lf;
+    struct lf_table *t = NULL;
+    struct lf_err err = {0};
+    if ((rc = cli_open(env, true, NULL, &lf)) != 0)
+        return rc;
+    rc = list(lf, &t, &err);
+    return cli_table_out(rc, t, format, lf, &err);
+}
+
+int cli_on_name(const char *cmd, const char *what,
+                int (*fn)(struct lf *lf, const char *name, struct lf_err *err), int argc,
+                char **argv, const struct cli_env *env)
+{
+    int rc;
+    if (argc != 2)
+        return cli_usage(cmd, "'%s %s' takes %s", cmd, argv[0], what);
+    struct lf *lf;
+    struct lf_err err = {0};
+    if ((rc = cli_open(env, true, NULL, &lf)) != 0)
+        return rc;
+    rc = fn(lf, argv[1], &err);
+    lf_close(lf);
+    return rc < 0 ? cli_fail(&err) : 0;
+}
+
 const char cli_engine_help[] =
     "  --snapshot PATH   the analytics engine's snapshot (default: the SQLite store's path +\n"
     "                    .engine; none for a PostgreSQL store unless given)\n"

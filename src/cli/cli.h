@@ -56,6 +56,30 @@ extern const char cli_engine_help[];
  * command that only reads); engine may be NULL. On failure prints and returns the exit code. */
 int cli_open(const struct cli_env *env, bool must_exist, struct cli_engine *engine,
              struct lf **out);
+/* A subcommand of a command that has several (`keys create`, `users list`…). */
+struct cli_sub {
+    const char *name;
+    int (*run)(int argc, char **argv, const struct cli_env *env); /* argv[0] is its name */
+};
+/* Runs the subcommand of subs (ended by a NULL name) that argv[1] names; a missing or unknown
+ * one is a usage error that lists them. */
+int cli_sub_run(const char *cmd, const struct cli_sub *subs, int argc, char **argv,
+                const struct cli_env *env);
+/* LF_FORMAT_JSON for --json, LF_FORMAT_CSV for --csv, else -1. */
+int cli_format_arg(const char *arg);
+/* The end of a command that printed table t of lf's: writes t as format when rc is 0, frees t,
+ * closes lf; the exit code. */
+int cli_table_out(int rc, struct lf_table *t, int format, struct lf *lf, struct lf_err *err);
+/* `CMD list [--json|--csv]` (argv[0] "list"): prints the table list() makes of the workspace. */
+int cli_list(const char *cmd, int (*list)(struct lf *lf, struct lf_table **out, struct lf_err *err),
+             int argc, char **argv, const struct cli_env *env);
+
+/* `CMD VERB NAME` (argv[0] VERB): runs fn(lf, NAME) on the workspace; 0, else the exit code
+ * after printing. `what` says what NAME is in the usage error ("one user name"). */
+int cli_on_name(const char *cmd, const char *what,
+                int (*fn)(struct lf *lf, const char *name, struct lf_err *err), int argc,
+                char **argv, const struct cli_env *env);
+
 /* Parses a time option; on failure prints a usage error and returns -1. */
 int cli_time(const char *cmd, const char *opt, const char *arg, int64_t *out);
 

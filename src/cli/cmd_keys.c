@@ -58,52 +58,20 @@ static int create(int argc, char **argv, const struct cli_env *env)
 
 static int list(int argc, char **argv, const struct cli_env *env)
 {
-    int format = LF_FORMAT_TABLE, rc;
-    for (int i = 1; i < argc; i++) {
-        if (strcmp(argv[i], "--json") == 0)
-            format = LF_FORMAT_JSON;
-        else if (strcmp(argv[i], "--csv") == 0)
-            format = LF_FORMAT_CSV;
-        else
-            return cli_usage("keys", "unexpected argument '%s'", argv[i]);
-    }
-    struct lf *lf;
-    struct lf_table *t = NULL;
-    struct lf_err err = {0};
-    if ((rc = cli_open(env, true, NULL, &lf)) != 0)
-        return rc;
-    rc = lf_keys_list(lf, &t, &err) < 0 || lf_table_write(t, format, stdout, &err) < 0;
-    lf_table_free(t);
-    lf_close(lf);
-    return rc ? cli_fail(&err) : EXIT_OK;
+    return cli_list("keys", lf_keys_list, argc, argv, env);
 }
 
 static int revoke(int argc, char **argv, const struct cli_env *env)
 {
-    int rc;
-    if (argc != 2)
-        return cli_usage("keys", "'keys revoke' takes one key prefix");
-    struct lf *lf;
-    struct lf_err err = {0};
-    if ((rc = cli_open(env, true, NULL, &lf)) != 0)
-        return rc;
-    rc = lf_key_revoke(lf, argv[1], &err);
-    lf_close(lf);
-    if (rc < 0)
-        return cli_fail(&err);
-    printf("revoked %.*s\n", LF_KEY_PREFIX_LEN, argv[1]);
-    return EXIT_OK;
+    int rc = cli_on_name("keys", "one key prefix", lf_key_revoke, argc, argv, env);
+    if (rc == 0)
+        printf("revoked %.*s\n", LF_KEY_PREFIX_LEN, argv[1]);
+    return rc;
 }
 
 int cmd_keys(int argc, char **argv, const struct cli_env *env)
 {
-    if (argc < 2)
-        return cli_usage("keys", "'keys' needs create, list or revoke");
-    if (strcmp(argv[1], "create") == 0)
-        return create(argc - 1, argv + 1, env);
-    if (strcmp(argv[1], "list") == 0)
-        return list(argc - 1, argv + 1, env);
-    if (strcmp(argv[1], "revoke") == 0)
-        return revoke(argc - 1, argv + 1, env);
-    return cli_usage("keys", "'%s' is not a keys command (create, list, revoke)", argv[1]);
+    static const struct cli_sub subs[] = {
+        {"create", create}, {"list", list}, {"revoke", revoke}, {NULL, NULL}};
+    return cli_sub_run("keys", subs, argc, argv, env);
 }

@@ -2,6 +2,7 @@
  * landfall's and says which migrations it applied, or only where the schema stands;
  * `landfall migrate --from URL --to URL` copies a whole store into a new one and verifies it. */
 #include <inttypes.h>
+#include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -37,17 +38,33 @@ void cmd_migrate_help(FILE *out)
     fputs(help_text, out);
 }
 
-/* The names of migrations (from, to] of s, as a JSON array or separated by spaces. */
-static void print_names(const struct lf_schema *s, int from, int to, bool json)
+/* The names of migrations (from, to] of s, separated by spaces. */
+static void print_names(const struct lf_schema *s, int from, int to)
 {
-    if (json)
-        putchar('[');
     for (int v = from; v < to && v < s->latest; v++)
-        printf(json ? "%s\"%s\"" : "%s%s", v > from ? (json ? ", " : " ") : "", s->migrations[v]);
-    if (json)
-        putchar(']');
-    else if (from >= to)
+        printf("%s%s", v > from ? " " : "", s->migrations[v]);
+    if (from >= to)
         fputs("none", stdout);
+}
+
+/* The same as a JSON array. */
+static json_t *names_json(const struct lf_schema *s, int from, int to)
+{
+    json_t *a = json_array();
+    for (int v = from; v < to && v < s->latest; v++)
+        json_array_append_new(a, json_string(s->migrations[v]));
+    return a;
+}
+
+/* Prints o on one line, taking it. */
+static void print_json(json_t *o)
+{
+    char *text = json_dumps(o, JSON_PRESERVE_ORDER);
+    if (!text)
+        abort(); /* only out of memory makes jansson fail here */
+    puts(text);
+    free(text);
+    json_decref(o);
 }
 
 struct copy_progress {
@@ -126,30 +143,28 @@ int cmd_migrate(int argc, char **argv, const struct cli_env *env)
         /* a store newer than this landfall has nothing pending here */
         int to = before.version < before.latest ? before.latest : before.version;
         if (json) {
-            printf("{\"store\": \"%s\", \"version\": %d, \"latest\": %d, \"pending\": ",
-                   before.store, before.version, before.latest);
-            print_names(&before, before.version, to, true);
-            puts("}");
+            print_json(json_pack("{s:s, s:i, s:i, s:o}", "store", before.store, "version",
+                                 before.version, "latest", before.latest, "pending",
+                                 names_json(&before, before.version, to)));
         } else {
             printf("store    %s\nschema   version %d; this landfall's is %d%s\npending  ",
                    before.store, before.version, before.latest,
                    before.version > before.latest ? " (the store is newer: upgrade landfall)"
                                                   : "");
-            print_names(&before, before.version, to, false);
+            print_names(&before, before.version, to);
             putchar('\n');
         }
         return EXIT_OK;
     }
     if (json) {
-        printf("{\"store\": \"%s\", \"from\": %d, \"version\": %d, \"applied\": ", after.store,
-               before.version, after.version);
-        print_names(&after, before.version, after.version, true);
-        puts("}");
+        print_json(json_pack("{s:s, s:i, s:i, s:o}", "store", after.store, "from", before.version,
+                             "version", after.version, "applied",
+                             names_json(&after, before.version, after.version)));
     } else if (after.version == before.version) {
         printf("%s schema at version %d: up to date\n", after.store, after.version);
     } else {
         printf("%s schema from version %d to %d: ", after.store, before.version, after.version);
-        print_names(&after, before.version, after.version, false);
+        print_names(&after, before.version, after.version);
         putchar('\n');
     }
     return EXIT_OK;

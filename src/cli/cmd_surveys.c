@@ -51,20 +51,6 @@ void cmd_surveys_help(FILE *out)
     fputs(help_text, out);
 }
 
-static int table_out(int rc, struct lf_table *t, int format, struct lf *lf, struct lf_err *err)
-{
-    if (rc == 0)
-        rc = lf_table_write(t, format, stdout, err);
-    lf_table_free(t);
-    lf_close(lf);
-    return rc < 0 ? cli_fail(err) : EXIT_OK;
-}
-
-static int format_arg(const char *a)
-{
-    return !strcmp(a, "--json") ? LF_FORMAT_JSON : !strcmp(a, "--csv") ? LF_FORMAT_CSV : -1;
-}
-
 /* ---- create ---- */
 
 static void json_field(struct buf *b, const char *name, const char *v)
@@ -252,8 +238,8 @@ static int results(int argc, char **argv, const struct cli_env *env)
     int format = LF_FORMAT_TABLE, rc;
     const char *survey = NULL;
     for (int i = 1; i < argc; i++) {
-        if (format_arg(argv[i]) >= 0)
-            format = format_arg(argv[i]);
+        if (cli_format_arg(argv[i]) >= 0)
+            format = cli_format_arg(argv[i]);
         else if (argv[i][0] != '-' && !survey)
             survey = argv[i];
         else
@@ -265,7 +251,7 @@ static int results(int argc, char **argv, const struct cli_env *env)
     if ((rc = cli_open(env, true, NULL, &lf)) != 0)
         return rc;
     rc = lf_survey_results(lf, survey, &t, &err);
-    return table_out(rc, t, format, lf, &err);
+    return cli_table_out(rc, t, format, lf, &err);
 }
 
 static int skips(int argc, char **argv, const struct cli_env *env)
@@ -273,8 +259,8 @@ static int skips(int argc, char **argv, const struct cli_env *env)
     int format = LF_FORMAT_TABLE, rc;
     const char *contact = NULL;
     for (int i = 1; i < argc; i++) {
-        if (format_arg(argv[i]) >= 0)
-            format = format_arg(argv[i]);
+        if (cli_format_arg(argv[i]) >= 0)
+            format = cli_format_arg(argv[i]);
         else if (!strcmp(argv[i], "--contact") && i + 1 < argc)
             contact = argv[++i];
         else
@@ -286,24 +272,17 @@ static int skips(int argc, char **argv, const struct cli_env *env)
     if ((rc = cli_open(env, true, NULL, &lf)) != 0)
         return rc;
     rc = lf_survey_skips(lf, contact, &t, &err);
-    return table_out(rc, t, format, lf, &err);
+    return cli_table_out(rc, t, format, lf, &err);
 }
 
-static int followups(int argc, char **argv, const struct cli_env *env, bool recovery)
+static int followups(int argc, char **argv, const struct cli_env *env)
 {
-    int format = LF_FORMAT_TABLE, rc;
-    for (int i = 1; i < argc; i++) {
-        if (format_arg(argv[i]) < 0)
-            return cli_usage("surveys", "unexpected argument '%s'", argv[i]);
-        format = format_arg(argv[i]);
-    }
-    struct lf *lf;
-    struct lf_table *t = NULL;
-    struct lf_err err = {0};
-    if ((rc = cli_open(env, true, NULL, &lf)) != 0)
-        return rc;
-    rc = recovery ? lf_survey_recovery(lf, &t, &err) : lf_survey_followups(lf, &t, &err);
-    return table_out(rc, t, format, lf, &err);
+    return cli_list("surveys", lf_survey_followups, argc, argv, env);
+}
+
+static int recovery(int argc, char **argv, const struct cli_env *env)
+{
+    return cli_list("surveys", lf_survey_recovery, argc, argv, env);
 }
 
 enum { RETRY, LOOP, TRIGGER };
@@ -417,9 +396,9 @@ int cmd_surveys(int argc, char **argv, const struct cli_env *env)
     if (!strcmp(sub, "skips"))
         return skips(argc, argv, env);
     if (!strcmp(sub, "followups"))
-        return followups(argc, argv, env, false);
+        return followups(argc, argv, env);
     if (!strcmp(sub, "recovery"))
-        return followups(argc, argv, env, true);
+        return recovery(argc, argv, env);
     if (!strcmp(sub, "retry"))
         return timed(argc, argv, env, RETRY);
     if (!strcmp(sub, "loop"))

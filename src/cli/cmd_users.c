@@ -101,57 +101,32 @@ static int write_user(int argc, char **argv, const struct cli_env *env, bool cre
     return EXIT_OK;
 }
 
+static int create(int argc, char **argv, const struct cli_env *env)
+{
+    return write_user(argc, argv, env, true);
+}
+
+static int update(int argc, char **argv, const struct cli_env *env)
+{
+    return write_user(argc, argv, env, false);
+}
+
 static int list(int argc, char **argv, const struct cli_env *env)
 {
-    int format = LF_FORMAT_TABLE, rc;
-    for (int i = 1; i < argc; i++) {
-        if (strcmp(argv[i], "--json") == 0)
-            format = LF_FORMAT_JSON;
-        else if (strcmp(argv[i], "--csv") == 0)
-            format = LF_FORMAT_CSV;
-        else
-            return cli_usage("users", "unexpected argument '%s'", argv[i]);
-    }
-    struct lf *lf;
-    struct lf_table *t = NULL;
-    struct lf_err err = {0};
-    if ((rc = cli_open(env, true, NULL, &lf)) != 0)
-        return rc;
-    rc = lf_users_list(lf, &t, &err) < 0 || lf_table_write(t, format, stdout, &err) < 0;
-    lf_table_free(t);
-    lf_close(lf);
-    return rc ? cli_fail(&err) : EXIT_OK;
+    return cli_list("users", lf_users_list, argc, argv, env);
 }
 
 static int delete(int argc, char **argv, const struct cli_env *env)
 {
-    int rc;
-    if (argc != 2)
-        return cli_usage("users", "'users delete' takes one user name");
-    struct lf *lf;
-    struct lf_err err = {0};
-    if ((rc = cli_open(env, true, NULL, &lf)) != 0)
-        return rc;
-    rc = lf_user_delete(lf, argv[1], &err);
-    lf_close(lf);
-    if (rc < 0)
-        return cli_fail(&err);
-    printf("deleted %s\n", argv[1]);
-    return EXIT_OK;
+    int rc = cli_on_name("users", "one user name", lf_user_delete, argc, argv, env);
+    if (rc == 0)
+        printf("deleted %s\n", argv[1]);
+    return rc;
 }
 
 int cmd_users(int argc, char **argv, const struct cli_env *env)
 {
-    if (argc < 2)
-        return cli_usage("users", "'users' needs create, list, set or delete");
-    if (strcmp(argv[1], "create") == 0)
-        return write_user(argc - 1, argv + 1, env, true);
-    if (strcmp(argv[1], "set") == 0)
-        return write_user(argc - 1, argv + 1, env, false);
-    if (strcmp(argv[1], "list") == 0)
-        return list(argc - 1, argv + 1, env);
-    if (strcmp(argv[1], "delete") == 0)
-        return delete(argc - 1, argv + 1, env);
-    return cli_usage("users", "'%s' is not a users command (create, list, set, delete)",
-                     argv[1]);
+    static const struct cli_sub subs[] = {
+        {"create", create}, {"list", list}, {"set", update}, {"delete", delete}, {NULL, NULL}};
+    return cli_sub_run("users", subs, argc, argv, env);
 }

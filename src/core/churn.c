@@ -44,10 +44,9 @@ static void figure(struct lf_table *t, const char *name, double v)
 static struct lf_table *summary(const struct churn_matrix *m, const struct churn_split *s,
                                 const struct churn_model *cm)
 {
-    struct lf_table *t = table_new("churn-fit");
-    table_add_column(t, "figure", LF_COL_TEXT);
-    table_add_column(t, "count", LF_COL_INT);
-    table_add_column(t, "value", LF_COL_REAL);
+    static const struct lf_column_info cols[] = {
+        {"figure", LF_COL_TEXT}, {"count", LF_COL_INT}, {"value", LF_COL_REAL}};
+    struct lf_table *t = table_new_with("churn-fit", cols, sizeof(cols) / sizeof(*cols));
     const struct eval_report *v = &cm->valid, *e = &cm->test;
     char k[64];
     snprintf(k, sizeof(k), "test precision at %zu", e->k);
@@ -78,13 +77,10 @@ static struct lf_table *summary(const struct churn_matrix *m, const struct churn
 
 static struct lf_table *calibration(const struct eval_report *e)
 {
-    struct lf_table *t = table_new("churn-calibration");
-    table_add_column(t, "decile", LF_COL_INT);
-    table_add_column(t, "rows", LF_COL_INT);
-    table_add_column(t, "lowest", LF_COL_PERCENT);
-    table_add_column(t, "highest", LF_COL_PERCENT);
-    table_add_column(t, "predicted", LF_COL_PERCENT);
-    table_add_column(t, "observed", LF_COL_PERCENT);
+    static const struct lf_column_info cols[] = {
+        {"decile", LF_COL_INT},      {"rows", LF_COL_INT},          {"lowest", LF_COL_PERCENT},
+        {"highest", LF_COL_PERCENT}, {"predicted", LF_COL_PERCENT}, {"observed", LF_COL_PERCENT}};
+    struct lf_table *t = table_new_with("churn-calibration", cols, sizeof(cols) / sizeof(*cols));
     for (size_t b = 0; b < e->bins_nr; b++) {
         size_t r = table_add_row(t);
         table_set_int(t, r, 0, (int64_t)b + 1);
@@ -129,11 +125,11 @@ static int drivers(struct gbm *g, const struct churn_matrix *m, const struct chu
     qsort(rank, n, sizeof(*rank), by_risk);
     for (size_t f = 0; f < m->cols_nr; f++)
         texts[f] = churn_matrix_text(m, f, &storage[f]);
-    struct lf_table *t = table_new("churn-drivers");
-    table_add_column(t, "id", LF_COL_TEXT);
-    table_add_column(t, "risk", LF_COL_PERCENT);
-    table_add_column(t, "churned", LF_COL_TEXT);
-    table_add_column(t, "drivers", LF_COL_TEXT);
+    static const struct lf_column_info cols[] = {{"id", LF_COL_TEXT},
+                                                 {"risk", LF_COL_PERCENT},
+                                                 {"churned", LF_COL_TEXT},
+                                                 {"drivers", LF_COL_TEXT}};
+    struct lf_table *t = table_new_with("churn-drivers", cols, sizeof(cols) / sizeof(*cols));
     for (size_t k = 0; k < top && k < n; k++) {
         size_t i = rank[k].i, row = s->test[i];
         size_t r = table_add_row(t);
@@ -509,11 +505,11 @@ int lf_churn_score(struct lf *lf, const struct lf_churn_score_opts *opts, struct
     qsort(rank, n, sizeof(*rank), by_risk);
     for (size_t f = 0; f < m.cols_nr; f++)
         texts[f] = churn_matrix_text(&m, f, &storage[f]);
-    struct lf_table *t = table_new("churn-scores");
-    table_add_column(t, "account", LF_COL_TEXT);
-    table_add_column(t, "risk", LF_COL_PERCENT);
-    table_add_column(t, "drivers", LF_COL_TEXT);
-    table_add_column(t, "model", LF_COL_INT);
+    static const struct lf_column_info cols[] = {{"account", LF_COL_TEXT},
+                                                 {"risk", LF_COL_PERCENT},
+                                                 {"drivers", LF_COL_TEXT},
+                                                 {"model", LF_COL_INT}};
+    struct lf_table *t = table_new_with("churn-scores", cols, sizeof(cols) / sizeof(*cols));
     if (opts->limit > 0 && (uint64_t)opts->limit < n)
         n = (size_t)opts->limit;
     for (size_t i = 0; i < n; i++) {
@@ -592,11 +588,11 @@ int lf_churn_explain(struct lf *lf, const char *account, const struct lf_churn_s
     for (size_t f = 0; f < m.cols_nr; f++)
         parts[f] = (struct part){c[f], f};
     qsort(parts, m.cols_nr, sizeof(*parts), by_part);
-    struct lf_table *t = table_new("churn-explain");
-    table_add_column(t, "feature", LF_COL_TEXT);
-    table_add_column(t, "value", LF_COL_REAL);
-    table_add_column(t, "contribution", LF_COL_REAL);
-    table_add_column(t, "description", LF_COL_TEXT);
+    static const struct lf_column_info cols[] = {{"feature", LF_COL_TEXT},
+                                                 {"value", LF_COL_REAL},
+                                                 {"contribution", LF_COL_REAL},
+                                                 {"description", LF_COL_TEXT}};
+    struct lf_table *t = table_new_with("churn-explain", cols, sizeof(cols) / sizeof(*cols));
     const float *x = churn_matrix_row(&m, 0);
     for (size_t i = 0; i < m.cols_nr; i++) {
         size_t f = parts[i].f, r = table_add_row(t);
@@ -663,25 +659,14 @@ static int on_version(void *ctx, const struct store_churn_model *sm, struct lf_e
 
 int lf_churn_models(struct lf *lf, struct lf_table **out, struct lf_err *err)
 {
-    struct lf_table *t = table_new("churn-models");
-    table_add_column(t, "version", LF_COL_INT);
-    table_add_column(t, "created", LF_COL_TEXT);
-    table_add_column(t, "as_of", LF_COL_TEXT);
-    table_add_column(t, "horizon_days", LF_COL_INT);
-    table_add_column(t, "features", LF_COL_INT);
-    table_add_column(t, "rows", LF_COL_INT);
-    table_add_column(t, "trees", LF_COL_INT);
-    table_add_column(t, "test_auc", LF_COL_REAL);
-    table_add_column(t, "test_pr_auc", LF_COL_REAL);
-    table_add_column(t, "test_brier", LF_COL_REAL);
-    *out = NULL;
+    static const struct lf_column_info cols[] = {
+        {"version", LF_COL_INT},      {"created", LF_COL_TEXT},  {"as_of", LF_COL_TEXT},
+        {"horizon_days", LF_COL_INT}, {"features", LF_COL_INT},  {"rows", LF_COL_INT},
+        {"trees", LF_COL_INT},        {"test_auc", LF_COL_REAL}, {"test_pr_auc", LF_COL_REAL},
+        {"test_brier", LF_COL_REAL}};
+    struct lf_table *t = table_new_with("churn-models", cols, sizeof(cols) / sizeof(*cols));
     struct store *st = core_read_begin(lf, err);
     int rc = st ? store_churn_models_scan(st, lf->w->info.id, on_version, t, err) : -1;
     core_read_end(lf, st);
-    if (rc < 0) {
-        lf_table_free(t);
-        return -1;
-    }
-    *out = t;
-    return 0;
+    return core_table_out(t, rc, out);
 }

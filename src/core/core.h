@@ -68,6 +68,9 @@ struct lf {
  * back. NULL with err when the store failed. */
 struct store *core_read_begin(struct lf *lf, struct lf_err *err);
 void core_read_end(struct lf *lf, struct store *st);
+/* The end of a call that made table t: *out = t when rc is 0, else t is freed (and *out NULL).
+ * Returns 0, or -1 when rc was not 0. */
+int core_table_out(struct lf_table *t, int rc, struct lf_table **out);
 
 /* ---- write transactions (tx.c) ---- */
 

@@ -118,16 +118,10 @@ int lf_keys_list(struct lf *lf, struct lf_table **out, struct lf_err *err)
     table_add_column(t, "id", LF_COL_INT);
     for (size_t i = 0; i < sizeof(cols) / sizeof(*cols); i++)
         table_add_column(t, cols[i], LF_COL_TEXT);
-    *out = NULL;
     struct store *st = core_read_begin(lf, err);
     int rc = st ? store_api_keys_scan(st, lf->w->info.id, list_row, t, err) : -1;
     core_read_end(lf, st);
-    if (rc < 0) {
-        lf_table_free(t);
-        return -1;
-    }
-    *out = t;
-    return 0;
+    return core_table_out(t, rc, out);
 }
 
 int lf_key_revoke(struct lf *lf, const char *prefix_or_key, struct lf_err *err)

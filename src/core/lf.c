@@ -107,6 +107,17 @@ void core_read_end(struct lf *lf, struct store *st)
     pool_put(lf->w->core, st);
 }
 
+int core_table_out(struct lf_table *t, int rc, struct lf_table **out)
+{
+    if (rc != 0) {
+        lf_table_free(t);
+        *out = NULL;
+        return -1;
+    }
+    *out = t;
+    return 0;
+}
+
 /* ---- workspaces ---- */
 
 static void ws_free(struct ws *w)

@@ -253,24 +253,15 @@ static int followup_row(void *ctx, const struct followup *f, struct lf_err *err)
 
 int lf_survey_followups(struct lf *lf, struct lf_table **out, struct lf_err *err)
 {
-    struct lf_table *t = table_new("survey_followups");
-    table_add_column(t, "id", LF_COL_INT);
-    table_add_column(t, "response", LF_COL_INT);
-    table_add_column(t, "rule", LF_COL_TEXT);
-    table_add_column(t, "opened", LF_COL_TEXT);
-    table_add_column(t, "due", LF_COL_TEXT);
-    table_add_column(t, "task", LF_COL_INT);
-    table_add_column(t, "status", LF_COL_TEXT);
-    table_add_column(t, "closed", LF_COL_TEXT);
+    static const struct lf_column_info cols[] = {{"id", LF_COL_INT},      {"response", LF_COL_INT},
+                                                 {"rule", LF_COL_TEXT},   {"opened", LF_COL_TEXT},
+                                                 {"due", LF_COL_TEXT},    {"task", LF_COL_INT},
+                                                 {"status", LF_COL_TEXT}, {"closed", LF_COL_TEXT}};
+    struct lf_table *t = table_new_with("survey_followups", cols, sizeof(cols) / sizeof(*cols));
     struct store *st = core_read_begin(lf, err);
     int rc = st ? store_followups_scan(st, lf->w->info.id, followup_row, t, err) : -1;
     core_read_end(lf, st);
-    if (rc < 0) {
-        lf_table_free(t);
-        return -1;
-    }
-    *out = t;
-    return 0;
+    return core_table_out(t, rc, out);
 }
 
 /* ---- the recovery report ---- */
@@ -321,14 +312,14 @@ static int recovery_row(void *ctx, const struct followup *f, struct lf_err *err)
 int lf_survey_recovery(struct lf *lf, struct lf_table **out, struct lf_err *err)
 {
     struct recovery rc = {.ws = lf->w->info.id};
-    struct lf_table *t = table_new("survey_recovery");
-    table_add_column(t, "rule", LF_COL_TEXT);
-    table_add_column(t, "opened", LF_COL_INT);
-    table_add_column(t, "closed", LF_COL_INT);
-    table_add_column(t, "follow_up_rate", LF_COL_PERCENT);
-    table_add_column(t, "mean_days_to_close", LF_COL_REAL);
-    table_add_column(t, "answered_again", LF_COL_INT);
-    table_add_column(t, "score_again", LF_COL_REAL);
+    static const struct lf_column_info cols[] = {{"rule", LF_COL_TEXT},
+                                                 {"opened", LF_COL_INT},
+                                                 {"closed", LF_COL_INT},
+                                                 {"follow_up_rate", LF_COL_PERCENT},
+                                                 {"mean_days_to_close", LF_COL_REAL},
+                                                 {"answered_again", LF_COL_INT},
+                                                 {"score_again", LF_COL_REAL}};
+    struct lf_table *t = table_new_with("survey_recovery", cols, sizeof(cols) / sizeof(*cols));
     rc.st = core_read_begin(lf, err);
     int r = rc.st ? store_followups_scan(rc.st, rc.ws, recovery_row, &rc, err) : -1;
     core_read_end(lf, rc.st);

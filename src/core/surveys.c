@@ -1021,22 +1021,14 @@ static int rate_row(void *ctx, const char *survey, const char *channel, const ch
 int lf_survey_results(struct lf *lf, const char *survey, struct lf_table **out,
                       struct lf_err *err)
 {
-    struct lf_table *t = table_new("survey_results");
-    table_add_column(t, "survey", LF_COL_TEXT);
-    table_add_column(t, "channel", LF_COL_TEXT);
-    table_add_column(t, "segment", LF_COL_TEXT);
-    table_add_column(t, "delivered", LF_COL_INT);
-    table_add_column(t, "answered", LF_COL_INT);
-    table_add_column(t, "response_rate", LF_COL_PERCENT);
+    static const struct lf_column_info cols[] = {
+        {"survey", LF_COL_TEXT},   {"channel", LF_COL_TEXT}, {"segment", LF_COL_TEXT},
+        {"delivered", LF_COL_INT}, {"answered", LF_COL_INT}, {"response_rate", LF_COL_PERCENT}};
+    struct lf_table *t = table_new_with("survey_results", cols, sizeof(cols) / sizeof(*cols));
     struct store *st = core_read_begin(lf, err);
     int rc = st ? store_survey_rates(st, lf->w->info.id, survey, rate_row, t, err) : -1;
     core_read_end(lf, st);
-    if (rc < 0) {
-        lf_table_free(t);
-        return -1;
-    }
-    *out = t;
-    return 0;
+    return core_table_out(t, rc, out);
 }
 
 static int skip_row(void *ctx, const struct survey_skip *k, struct lf_err *err)
@@ -1078,12 +1070,7 @@ int lf_survey_skips(struct lf *lf, const char *contact, struct lf_table **out,
     if (rc == 0)
         rc = store_survey_skips_scan(st, lf->w->info.id, id, skip_row, t, err);
     core_read_end(lf, st);
-    if (rc < 0) {
-        lf_table_free(t);
-        return -1;
-    }
-    *out = t;
-    return 0;
+    return core_table_out(t, rc, out);
 }
 
 /* ---- touchpoint triggers ---- */

@@ -262,16 +262,10 @@ int lf_users_list(struct lf *lf, struct lf_table **out, struct lf_err *err)
     struct lf_table *t = table_new("users");
     for (size_t i = 0; i < sizeof(cols) / sizeof(*cols); i++)
         table_add_column(t, cols[i], LF_COL_TEXT);
-    *out = NULL;
     struct store *st = core_read_begin(lf, err);
     int rc = st ? store_users_scan(st, lf->w->info.id, list_row, t, err) : -1;
     core_read_end(lf, st);
-    if (rc < 0) {
-        lf_table_free(t);
-        return -1;
-    }
-    *out = t;
-    return 0;
+    return core_table_out(t, rc, out);
 }
 
 void lf_password_new(char out[LF_PASSWORD_NEW_SIZE])

@@ -149,7 +149,7 @@ static const struct {
 };
 
 /* Puts op in group `name`, declared at the top of the document the first time it is used;
- * description is a resource's (NULL for the fixed groups). */
+ * description NULL: a fixed group's, or the resource's of that name. */
 static void tag(struct doc *d, json_t *op, const char *name, const char *description)
 {
     bool known = false;
@@ -160,6 +160,8 @@ static void tag(struct doc *d, json_t *op, const char *name, const char *descrip
     for (size_t i = 0; !description && i < sizeof(fixed_tags) / sizeof(*fixed_tags); i++)
         if (!strcmp(fixed_tags[i].name, name))
             description = fixed_tags[i].description;
+    if (!description && resource_find(name))
+        description = resource_find(name)->doc;
     if (!known) {
         json_t *t = json_object();
         set(t, "name", str(name));
@@ -683,33 +685,6 @@ static json_t *metric_names(const char *group)
     return a;
 }
 
-/* /v1/metrics/{name}, /v1/reports/{name}, /v1/usage/{name}: the metric named in the URL, its
- * parameters as free-form query parameters. */
-static void metric_by_name(struct doc *d, json_t *op, const char *group, const char *id,
-                           const char *summary)
-{
-    tag(d, op, "metrics", NULL);
-    set(op, "operationId", str(id));
-    set(op, "summary", str(summary));
-    set(op, "description",
-        str("Any metric by name, its parameters given as query parameters. Each metric's own "
-            "path, GET /v1/metrics/NAME, declares them with their types and its columns."));
-    json_t *name = typed("string");
-    set(name, "enum", metric_names(group));
-    push(params_of(op), param("path", "name", true, "the metric", name));
-    json_t *free_form = typed("object");
-    set(free_form, "additionalProperties", typed("string"));
-    json_t *q =
-        param("query", "params", false,
-              "the metric's parameters, each as NAME=VALUE (see GET /v1/metrics)", free_form);
-    set(q, "style", str("form"));
-    set(q, "explode", json_true());
-    push(params_of(op), q);
-    set(responses_of(op), "200", answer_of("the metric's rows", ref("schemas", "MetricResult")));
-    error_answer(d, op, HE_BAD_REQUEST);
-    error_answer(d, op, HE_NOT_FOUND);
-}
-
 /* ---- resources ---- */
 
 enum form { ROW, CREATE, REPLACE, PATCH, LIST, FORM_NR };
@@ -860,6 +835,44 @@ static json_t *resource_schema(struct doc *d, const struct resource_def *def, in
     set(d->schemas, name, s);
     return ref("schemas", name);
 }
+/* ---- the operations: one declaration each ---- */
+
+/* A parameter that is a plain string, integer or boolean. */
+struct op_param {
+    const char *in, *name, *type, *doc;
+    bool required;
+};
+
+/* A request body or an answer: a schema of components/schemas by name (ref), a bare type, or
+ * {"FLAG": true} (flag), in media (NULL: JSON); none of them, a description alone. */
+struct op_answer {
+    const char *status, *doc, *ref, *type, *media, *flag;
+};
+
+struct op_decl;
+/* What a declaration's fields cannot say, made by code: a schema built on the spot, parameters
+ * with bounds, an operation made from the route itself (the resources'). */
+typedef void op_fn(struct doc *d, const struct op_decl *o, const struct route *rt, json_t *op);
+
+/* What a handler's operation is. describe() writes it in this order, which is the document's:
+ * the shared schemas it refers to, the metric it answers (metric_op: its group, id, summary,
+ * parameters and rows) or its group, id and summary, its description, params, what `more`
+ * adds, body, answers, and the errors, in the enum's order. */
+struct op_decl {
+    http_handler fn;
+    const char *tag, *id, *summary, *description;
+    const char *metric;
+    bool dashboard; /* refers to the dashboard's schemas (dashboard_schemas) */
+    struct op_param params[4];
+    op_fn *more;
+    struct op_answer body, answers[4];
+    unsigned errors;   /* ERR(HE_…) | … */
+    const char *group; /* for metric_by_name and group_list: the registry's group, the key */
+    int form;          /* for write_op: enum form */
+};
+
+#define ERR(he) (1u << (he))
+
 
 /* The resource a route serves: the path segment after "/v1/" (as api_resources.c reads it). */
 static const struct resource_def *route_resource(struct doc *d, const struct route *rt)
@@ -900,8 +913,10 @@ static bool paging_param(const char *name)
     return !strcmp(name, "sort") || !strcmp(name, "cursor") || !strcmp(name, "limit");
 }
 
-static void op_resource_list(struct doc *d, const struct route *rt, json_t *op)
+static void op_resource_list(struct doc *d, const struct op_decl *o, const struct route *rt,
+                             json_t *op)
 {
+    (void)o;
     const struct resource_def *def = route_resource(d, rt);
     if (!def)
         return;
@@ -944,8 +959,10 @@ static void op_resource_list(struct doc *d, const struct route *rt, json_t *op)
     error_answer(d, op, HE_BAD_REQUEST);
 }
 
-static void op_resource_get(struct doc *d, const struct route *rt, json_t *op)
+static void op_resource_get(struct doc *d, const struct op_decl *o, const struct route *rt,
+                            json_t *op)
 {
+    (void)o;
     const struct resource_def *def = route_resource(d, rt);
     if (!def)
         return;
@@ -958,12 +975,13 @@ static void op_resource_get(struct doc *d, const struct route *rt, json_t *op)
     error_answer(d, op, HE_NOT_FOUND);
 }
 
-static void write_op(struct doc *d, const struct route *rt, json_t *op, int form)
+static void write_op(struct doc *d, const struct op_decl *o, const struct route *rt, json_t *op)
 {
     static const char *const verbs[FORM_NR] = {
         [CREATE] = "create", [REPLACE] = "replace", [PATCH] = "update"};
     static const char *const what[FORM_NR] = {
         [CREATE] = "create", [REPLACE] = "replace (or create)", [PATCH] = "change"};
+    int form = o->form;
     const struct resource_def *def = route_resource(d, rt);
     if (!def)
         return;
@@ -989,23 +1007,10 @@ static void write_op(struct doc *d, const struct route *rt, json_t *op, int form
     error_answer(d, op, HE_INVALID);
 }
 
-static void op_resource_create(struct doc *d, const struct route *rt, json_t *op)
+static void op_resource_delete(struct doc *d, const struct op_decl *o, const struct route *rt,
+                               json_t *op)
 {
-    write_op(d, rt, op, CREATE);
-}
-
-static void op_resource_replace(struct doc *d, const struct route *rt, json_t *op)
-{
-    write_op(d, rt, op, REPLACE);
-}
-
-static void op_resource_merge(struct doc *d, const struct route *rt, json_t *op)
-{
-    write_op(d, rt, op, PATCH);
-}
-
-static void op_resource_delete(struct doc *d, const struct route *rt, json_t *op)
-{
+    (void)o;
     const struct resource_def *def = route_resource(d, rt);
     if (!def)
         return;
@@ -1022,43 +1027,16 @@ static void op_resource_delete(struct doc *d, const struct route *rt, json_t *op
     error_answer(d, op, HE_CONFLICT);
 }
 
-/* ---- the other routes ---- */
+/* ---- the other routes: what their declarations cannot say ---- */
 
-static void op_healthz(struct doc *d, const struct route *rt, json_t *op)
+static void healthz_answer(struct doc *d, const struct op_decl *o, const struct route *rt,
+                           json_t *op)
 {
-    (void)rt;
-    tag(d, op, "server", NULL);
-    set(op, "operationId", str("healthz"));
-    set(op, "summary", str("is the server up and its store readable"));
+    (void)d, (void)o, (void)rt;
     set(responses_of(op), "200",
         answer_of("up", json_pack("{s:s, s:{s:{s:s, s:s}, s:{s:s}}, s:[s,s]}", "type", "object",
                                   "properties", "status", "type", "string", "const", "ok",
                                   "version", "type", "string", "required", "status", "version")));
-    error_answer(d, op, HE_UNAVAILABLE);
-}
-
-static void op_prometheus(struct doc *d, const struct route *rt, json_t *op)
-{
-    (void)rt;
-    tag(d, op, "server", NULL);
-    set(op, "operationId", str("prometheus_metrics"));
-    set(op, "summary", str("the server's metrics in Prometheus' text exposition format"));
-    json_t *resp = json_object(), *content = json_object(), *media = json_object();
-    set(resp, "description", str("requests by route and status, latencies, ingestion, commits"));
-    set(media, "schema", typed("string"));
-    set(content, "text/plain", media);
-    set(resp, "content", content);
-    set(responses_of(op), "200", resp);
-}
-
-static void op_openapi(struct doc *d, const struct route *rt, json_t *op)
-{
-    (void)rt;
-    tag(d, op, "server", NULL);
-    set(op, "operationId", str("openapi"));
-    set(op, "summary", str("this document (also docs/openapi.json, `landfall openapi`)"));
-    set(responses_of(op), "200",
-        answer_of("the OpenAPI " OPENAPI_VERSION " document", typed("object")));
 }
 
 /* The ingestion routes' common part: the body, the answers and the key in the body. */
@@ -1077,8 +1055,9 @@ static void ingest_op(struct doc *d, json_t *op, json_t *body_schema)
     error_answer(d, op, HE_UNAVAILABLE);
 }
 
-static void op_segment(struct doc *d, const struct route *rt, json_t *op)
+static void op_segment(struct doc *d, const struct op_decl *o, const struct route *rt, json_t *op)
 {
+    (void)o;
     const char *call = rt->pattern + strlen("/v1/");
     char id[64];
     tag(d, op, "ingestion", NULL);
@@ -1089,8 +1068,9 @@ static void op_segment(struct doc *d, const struct route *rt, json_t *op)
     ingest_op(d, op, ref("schemas", batch ? "SegmentBatch" : "SegmentCall"));
 }
 
-static void op_posthog(struct doc *d, const struct route *rt, json_t *op)
+static void op_posthog(struct doc *d, const struct op_decl *o, const struct route *rt, json_t *op)
 {
+    (void)o;
     char id[64];
     size_t n = 0;
     tag(d, op, "ingestion", NULL);
@@ -1137,22 +1117,36 @@ static void op_posthog(struct doc *d, const struct route *rt, json_t *op)
         "application/x-www-form-urlencoded", media);
 }
 
-static void op_metrics_list(struct doc *d, const struct route *rt, json_t *op)
-{
-    (void)rt;
-    tag(d, op, "metrics", NULL);
-    set(op, "operationId", str("metrics_list"));
-    set(op, "summary", str("every metric's declaration: parameters, dimensions, columns"));
-    set(responses_of(op), "200", answer_of("the metrics", ref("schemas", "MetricList")));
-}
-
 static void finish(struct doc *d, const struct route *rt, json_t *op);
+
+#define BY_NAME_DOC                                                                             \
+    "Any metric by name, its parameters given as query parameters. Each metric's own path, "    \
+    "GET /v1/metrics/NAME, declares them with their types and its columns."
+
+/* /v1/metrics/{name}, /v1/reports/{name}, /v1/usage/{name}: the metric named in the URL (of
+ * group o->group, "" any), its parameters as free-form query parameters. */
+static void by_name(struct doc *d, const struct op_decl *o, const struct route *rt, json_t *op)
+{
+    (void)d, (void)rt;
+    json_t *name = typed("string");
+    set(name, "enum", metric_names(o->group));
+    push(params_of(op), param("path", "name", true, "the metric", name));
+    json_t *free_form = typed("object");
+    set(free_form, "additionalProperties", typed("string"));
+    json_t *q =
+        param("query", "params", false,
+              "the metric's parameters, each as NAME=VALUE (see GET /v1/metrics)", free_form);
+    set(q, "style", str("form"));
+    set(q, "explode", json_true());
+    push(params_of(op), q);
+}
 
 /* GET /v1/metrics/{name}, and one path per metric beside it, with its own parameters and
  * columns: what a client generator makes typed methods of. */
-static void op_metric_get(struct doc *d, const struct route *rt, json_t *op)
+static void op_metric_get(struct doc *d, const struct op_decl *o, const struct route *rt,
+                          json_t *op)
 {
-    metric_by_name(d, op, "", "metric_get", "any metric by name");
+    by_name(d, o, rt, op);
     const char *colon = strchr(rt->pattern, ':');
     for (size_t i = 0; colon && i < lf_metrics_count(); i++) {
         const struct lf_metric_info *m = lf_metric_at(i);
@@ -1170,58 +1164,26 @@ static void op_metric_get(struct doc *d, const struct route *rt, json_t *op)
     }
 }
 
-/* The older lists: {"reports"|"metrics": [{"name", "description"}]} of one group. */
-static void group_list(struct doc *d, json_t *op, const char *key, const char *id,
-                       const char *summary)
+/* The older lists: {"reports"|"metrics": [{"name", "description"}]} of one group, o->group
+ * being the key. */
+static void group_list(struct doc *d, const struct op_decl *o, const struct route *rt,
+                       json_t *op)
 {
-    tag(d, op, "metrics", NULL);
-    set(op, "operationId", str(id));
-    set(op, "summary", str(summary));
+    (void)d, (void)rt;
+    const char *key = o->group;
     json_t *s = json_pack("{s:s, s:{s:{s:s, s:{s:s, s:{s:{s:s}, s:{s:s}}, s:[s,s]}}}, s:[s]}",
                           "type", "object", "properties", key, "type", "array", "items", "type",
                           "object", "properties", "name", "type", "string", "description", "type",
                           "string", "required", "name", "description", "required", key);
-    set(responses_of(op), "200", answer_of(summary, s));
-}
-
-static void op_reports_list(struct doc *d, const struct route *rt, json_t *op)
-{
-    (void)rt;
-    group_list(d, op, "reports", "reports_list", "the report metrics (the older /v1/metrics)");
-}
-
-static void op_usage_list(struct doc *d, const struct route *rt, json_t *op)
-{
-    (void)rt;
-    group_list(d, op, "metrics", "usage_list", "the usage metrics (the older /v1/metrics)");
-}
-
-static void op_report_get(struct doc *d, const struct route *rt, json_t *op)
-{
-    (void)rt;
-    metric_by_name(d, op, "report", "report_get",
-                   "a report metric (the older path of /v1/metrics/NAME)");
-}
-
-static void op_usage_get(struct doc *d, const struct route *rt, json_t *op)
-{
-    (void)rt;
-    metric_by_name(d, op, "usage", "usage_get",
-                   "a usage metric (the older path of /v1/metrics/NAME)");
-}
-
-static void op_cohorts(struct doc *d, const struct route *rt, json_t *op)
-{
-    (void)rt;
-    metric_op(d, lf_metric_find("cohorts"), "cohorts", op);
+    set(responses_of(op), "200", answer_of(o->summary, s));
 }
 
 /* /v1/survival: the survival metric, or with median=true survival-median. */
-static void op_survival(struct doc *d, const struct route *rt, json_t *op)
+static void survival_more(struct doc *d, const struct op_decl *o, const struct route *rt,
+                          json_t *op)
 {
-    (void)rt;
+    (void)o, (void)rt;
     char median[128], projected[128];
-    metric_op(d, lf_metric_find("survival"), "survival", op);
     metric_result(d, lf_metric_find("survival-median"), median);
     metric_result(d, lf_metric_find("survival-projected"), projected);
     push(params_of(op), param("query", "median", false,
@@ -1258,12 +1220,10 @@ static void op_survival(struct doc *d, const struct route *rt, json_t *op)
                   either));
 }
 
-static void op_keys_list(struct doc *d, const struct route *rt, json_t *op)
+static void keys_list_more(struct doc *d, const struct op_decl *o, const struct route *rt,
+                           json_t *op)
 {
-    (void)rt;
-    tag(d, op, "keys", NULL);
-    set(op, "operationId", str("keys_list"));
-    set(op, "summary", str("the workspace's keys, live and revoked (never the keys themselves)"));
+    (void)o, (void)rt;
     json_t *scopes = json_array();
     for (int s = LF_SCOPE_WRITE; s <= LF_SCOPE_SURVEY; s++)
         push(scopes, str(lf_scope_name(s)));
@@ -1288,16 +1248,13 @@ static void op_keys_list(struct doc *d, const struct route *rt, json_t *op)
     push(list, param("query", "limit", false, "keys a page holds", limit));
     push(list, param("query", "cursor", false, "the previous page's next_cursor", typed("string")));
     set(responses_of(op), "200", answer_of("a page of keys", page));
-    error_answer(d, op, HE_BAD_REQUEST);
 }
 
 /* POST /v1/text/analyze: {"texts": [...]} → the table `landfall text analyze --json` prints. */
-static void op_text_analyze(struct doc *d, const struct route *rt, json_t *op)
+static void text_analyze_more(struct doc *d, const struct op_decl *o, const struct route *rt,
+                              json_t *op)
 {
-    (void)rt;
-    tag(d, op, "text", NULL);
-    set(op, "operationId", str("text_analyze"));
-    set(op, "summary", str("the sentiment, emotions, topics and language of each text"));
+    (void)o, (void)rt;
     set(op, "description",
         strf("Computed in the server, nothing is sent elsewhere: VADER sentiment, the emotions "
              "of customer experience, the topics of the built-in taxonomy and the language "
@@ -1344,42 +1301,13 @@ static void op_text_analyze(struct doc *d, const struct route *rt, json_t *op)
                       "properties", "metric", "type", "string", "const", "text", "rows", rows,
                       "required", "metric", "rows", "additionalProperties", 0));
     }
-    set(responses_of(op), "200", answer_of("a row per text", ref("schemas", "TextResult")));
-    error_answer(d, op, HE_BAD_REQUEST);
-    error_answer(d, op, HE_TOO_LARGE);
 }
 
-/* ---- health ---- */
-
-static void op_health_list(struct doc *d, const struct route *rt, json_t *op)
+/* /v1/accounts/{id}/health: health-explain, its account the path's, not a query parameter */
+static void drop_account_param(struct doc *d, const struct op_decl *o, const struct route *rt,
+                               json_t *op)
 {
-    (void)rt;
-    metric_op(d, lf_metric_find("health"), "health_list", op);
-}
-
-static void op_health_history(struct doc *d, const struct route *rt, json_t *op)
-{
-    (void)rt;
-    metric_op(d, lf_metric_find("health-history"), "health_history", op);
-}
-
-static void op_expansion(struct doc *d, const struct route *rt, json_t *op)
-{
-    (void)rt;
-    metric_op(d, lf_metric_find("expansion"), "expansion", op);
-}
-
-static void op_scorecards_list(struct doc *d, const struct route *rt, json_t *op)
-{
-    (void)rt;
-    metric_op(d, lf_metric_find("scorecards"), "scorecards_list", op);
-}
-
-/* /v1/accounts/{id}/health: health-explain, its account the path's */
-static void op_health_account(struct doc *d, const struct route *rt, json_t *op)
-{
-    (void)rt;
-    metric_op(d, lf_metric_find("health-explain"), "account_health", op);
+    (void)d, (void)o, (void)rt;
     json_t *ps = params_of(op);
     for (size_t i = 0; i < json_array_size(ps); i++)
         if (!strcmp(json_string_value(json_object_get(json_array_get(ps, i), "name")),
@@ -1387,40 +1315,22 @@ static void op_health_account(struct doc *d, const struct route *rt, json_t *op)
             json_array_remove(ps, i);
             break;
         }
-    push(ps, param("path", "id", true, "the account's external id", typed("string")));
-    error_answer(d, op, HE_NOT_FOUND);
 }
 
-static void op_health_snapshot(struct doc *d, const struct route *rt, json_t *op)
+static void health_snapshot_answer(struct doc *d, const struct op_decl *o,
+                                   const struct route *rt, json_t *op)
 {
-    (void)rt;
-    tag(d, op, "metrics", NULL);
-    set(op, "operationId", str("health_snapshot"));
-    set(op, "summary", str("write a day of the health history (landfall health snapshot)"));
-    set(op, "description",
-        str("Scores every customer as of the day's start and stores the scores as that day "
-            "of the history, replacing what it held."));
-    push(params_of(op), param("query", "date", false, "the day (default: today, in the "
-                                                      "workspace's zone)", typed("string")));
+    (void)d, (void)o, (void)rt;
     set(responses_of(op), "200",
         answer_of("how many accounts were scored",
                   json_pack("{s:s, s:{s:{s:s}}, s:[s]}", "type", "object", "properties",
                             "scored", "type", "integer", "required", "scored")));
-    error_answer(d, op, HE_BAD_REQUEST);
 }
 
-static void op_scorecards_apply(struct doc *d, const struct route *rt, json_t *op)
+static void scorecards_apply_more(struct doc *d, const struct op_decl *o, const struct route *rt,
+                                  json_t *op)
 {
-    (void)rt;
-    tag(d, op, "metrics", NULL);
-    set(op, "operationId", str("scorecards_apply"));
-    set(op, "summary", str("store a scorecard as a new version (landfall health scorecard "
-                           "apply)"));
-    set(op, "description",
-        str("The body is the scorecard (docs/metrics.md, \"Health\"): name, optional segment "
-            "and plan, bands, measures with a weight and thresholds or a linear band. The same "
-            "definition as the version in force changes nothing (200); a bad one is refused "
-            "with the field named (400)."));
+    (void)d, (void)o, (void)rt;
     set(op, "requestBody",
         body_of("the scorecard",
                 json_pack("{s:s, s:{s:{s:s}, s:{s:s}, s:{s:s}, s:{s:s}, s:{s:s}}, s:[s,s]}",
@@ -1433,21 +1343,16 @@ static void op_scorecards_apply(struct doc *d, const struct route *rt, json_t *o
                             "version", "changed");
     set(responses_of(op), "201", answer_of("stored, in force", json_incref(ans)));
     set(responses_of(op), "200", answer_of("the same definition was in force already", ans));
-    error_answer(d, op, HE_BAD_REQUEST);
 }
 
-static void op_scorecards_retire(struct doc *d, const struct route *rt, json_t *op)
+static void scorecards_retire_answer(struct doc *d, const struct op_decl *o,
+                                     const struct route *rt, json_t *op)
 {
-    (void)rt;
-    tag(d, op, "metrics", NULL);
-    set(op, "operationId", str("scorecards_retire"));
-    set(op, "summary", str("take a scorecard out of force"));
-    push(params_of(op), param("path", "name", true, "the scorecard's name", typed("string")));
+    (void)d, (void)o, (void)rt;
     set(responses_of(op), "200",
         answer_of("retired", json_pack("{s:s, s:{s:{s:s}}, s:[s]}", "type", "object",
                                        "properties", "retired", "type", "boolean", "required",
                                        "retired")));
-    error_answer(d, op, HE_NOT_FOUND);
 }
 
 /* ---- the dashboard and what it manages ---- */
@@ -1560,14 +1465,6 @@ static void dashboard_schemas(struct doc *d)
                                                                       NULL}));
 }
 
-static void done_answer(json_t *op, const char *status, const char *key, const char *what)
-{
-    set(responses_of(op), status,
-        answer_of(what, json_pack("{s:s, s:{s:{s:s, s:b}}, s:[s]}", "type", "object",
-                                  "properties", key, "type", "boolean", "const", 1, "required",
-                                  key)));
-}
-
 /* "/accounts/:id" → "page_accounts_id", "/" → "page_root" */
 static void page_id(const char *pattern, char out[96])
 {
@@ -1581,8 +1478,9 @@ static void page_id(const char *pattern, char out[96])
         out[n] = '\0';
 }
 
-static void op_web_page(struct doc *d, const struct route *rt, json_t *op)
+static void op_web_page(struct doc *d, const struct op_decl *o, const struct route *rt, json_t *op)
 {
+    (void)o;
     char id[96];
     page_id(rt->pattern, id);
     tag(d, op, "dashboard", NULL);
@@ -1601,188 +1499,22 @@ static void op_web_page(struct doc *d, const struct route *rt, json_t *op)
                                            "not modified (If-None-Match named its ETag)"));
 }
 
-static void op_web_asset(struct doc *d, const struct route *rt, json_t *op)
+static void session_body(struct doc *d, const struct op_decl *o, const struct route *rt,
+                         json_t *op)
 {
-    (void)rt;
-    tag(d, op, "dashboard", NULL);
-    set(op, "operationId", str("asset"));
-    set(op, "summary", str("a file of the dashboard, embedded in the binary: cached for a year "
-                           "under its build's URL, gzip when accepted"));
-    push(params_of(op), param("path", "build", true, "the build's hash, in the page shell",
-                              typed("string")));
-    push(params_of(op), param("path", "file", true, "the file (app.js, app.css…)",
-                              typed("string")));
-    json_t *resp = json_object(), *content = json_object(), *media = json_object();
-    set(resp, "description", str("the file, with its ETag"));
-    set(media, "schema", typed("string"));
-    set(content, "*/*", media);
-    set(resp, "content", content);
-    set(responses_of(op), "200", resp);
-    set(responses_of(op), "304", json_pack("{s:s}", "description", "not modified"));
-    error_answer(d, op, HE_NOT_FOUND);
-}
-
-static void op_session_create(struct doc *d, const struct route *rt, json_t *op)
-{
-    (void)rt;
-    dashboard_schemas(d);
-    tag(d, op, "dashboard", NULL);
-    set(op, "operationId", str("session_create"));
-    set(op, "summary", str("sign in: sets the session's cookies (lf_session, HttpOnly; lf_csrf)"));
-    set(op, "description",
-        str("A browser's request must come from this server's page (Origin, Sec-Fetch-Site). "
-            "A wrong user name or password is 401 and counts against the client address's "
-            "budget; after 5 consecutive failures each further one locks the user for twice as "
-            "long as the one before (1 s to 15 min), answered 429 with Retry-After."));
+    (void)d, (void)o, (void)rt;
     json_t *b = json_object();
     set(b, "user", typed("string"));
     set(b, "password", typed("string"));
     set(b, "workspace", text_prop("another workspace of the store than the server's, by name"));
     set(op, "requestBody", body_of("the credentials",
                                    object_of(b, (const char *const[]){"user", "password", NULL})));
-    set(responses_of(op), "201", answer_of("signed in", ref("schemas", "Session")));
-    error_answer(d, op, HE_BAD_REQUEST);
-    error_answer(d, op, HE_UNAUTHORIZED);
-    error_answer(d, op, HE_FORBIDDEN);
-    error_answer(d, op, HE_RATE_LIMITED);
 }
 
-static void op_session_get(struct doc *d, const struct route *rt, json_t *op)
+static void keys_create_more(struct doc *d, const struct op_decl *o, const struct route *rt,
+                             json_t *op)
 {
-    (void)rt;
-    dashboard_schemas(d);
-    tag(d, op, "dashboard", NULL);
-    set(op, "operationId", str("session_get"));
-    set(op, "summary", str("who is signed in, and the workspace's settings"));
-    set(responses_of(op), "200", answer_of("the session", ref("schemas", "Session")));
-}
-
-static void op_session_delete(struct doc *d, const struct route *rt, json_t *op)
-{
-    (void)rt;
-    tag(d, op, "dashboard", NULL);
-    set(op, "operationId", str("session_delete"));
-    set(op, "summary", str("sign out: ends the session and clears its cookies"));
-    done_answer(op, "200", "signed_out", "signed out");
-}
-
-static void op_users_list(struct doc *d, const struct route *rt, json_t *op)
-{
-    (void)rt;
-    dashboard_schemas(d);
-    tag(d, op, "dashboard", NULL);
-    set(op, "operationId", str("users_list"));
-    set(op, "summary", str("the workspace's users and their roles"));
-    set(responses_of(op), "200", answer_of("the users, by name", ref("schemas", "UserList")));
-}
-
-static void op_users_create(struct doc *d, const struct route *rt, json_t *op)
-{
-    (void)rt;
-    dashboard_schemas(d);
-    tag(d, op, "dashboard", NULL);
-    set(op, "operationId", str("users_create"));
-    set(op, "summary", str("add a user"));
-    set(op, "requestBody", body_of("the user", ref("schemas", "UserCreate")));
-    set(responses_of(op), "201", answer_of("added", ref("schemas", "User")));
-    error_answer(d, op, HE_CONFLICT);
-    error_answer(d, op, HE_INVALID);
-}
-
-static void op_users_update(struct doc *d, const struct route *rt, json_t *op)
-{
-    (void)rt;
-    dashboard_schemas(d);
-    tag(d, op, "dashboard", NULL);
-    set(op, "operationId", str("users_update"));
-    set(op, "summary", str("change a user's role, email, name or password"));
-    push(params_of(op), param("path", "name", true, "the user name", typed("string")));
-    set(op, "requestBody", body_of("what changes", ref("schemas", "UserPatch")));
-    set(responses_of(op), "200", answer_of("changed", ref("schemas", "User")));
-    error_answer(d, op, HE_NOT_FOUND);
-    error_answer(d, op, HE_CONFLICT);
-    error_answer(d, op, HE_INVALID);
-}
-
-static void op_users_delete(struct doc *d, const struct route *rt, json_t *op)
-{
-    (void)rt;
-    tag(d, op, "dashboard", NULL);
-    set(op, "operationId", str("users_delete"));
-    set(op, "summary", str("delete a user, its sessions and saved views (not the last admin)"));
-    push(params_of(op), param("path", "name", true, "the user name", typed("string")));
-    set(responses_of(op), "200", answer_of("deleted", ref("schemas", "Deleted")));
-    error_answer(d, op, HE_NOT_FOUND);
-    error_answer(d, op, HE_CONFLICT);
-}
-
-static void op_views_list(struct doc *d, const struct route *rt, json_t *op)
-{
-    (void)rt;
-    dashboard_schemas(d);
-    tag(d, op, "dashboard", NULL);
-    set(op, "operationId", str("views_list"));
-    set(op, "summary", str("the signed-in user's saved views"));
-    push(params_of(op), param("query", "page", false, "only those of this page",
-                              typed("string")));
-    set(responses_of(op), "200", answer_of("the views, by page and name",
-                                           ref("schemas", "ViewList")));
-}
-
-static void op_views_create(struct doc *d, const struct route *rt, json_t *op)
-{
-    (void)rt;
-    dashboard_schemas(d);
-    tag(d, op, "dashboard", NULL);
-    set(op, "operationId", str("views_create"));
-    set(op, "summary", str("save a page's filters under a name"));
-    set(op, "requestBody", body_of("the view", ref("schemas", "ViewCreate")));
-    set(responses_of(op), "201", answer_of("saved", ref("schemas", "View")));
-    error_answer(d, op, HE_BAD_REQUEST);
-    error_answer(d, op, HE_CONFLICT);
-    error_answer(d, op, HE_INVALID);
-}
-
-static void op_views_delete(struct doc *d, const struct route *rt, json_t *op)
-{
-    (void)rt;
-    tag(d, op, "dashboard", NULL);
-    set(op, "operationId", str("views_delete"));
-    set(op, "summary", str("delete one of the signed-in user's saved views"));
-    push(params_of(op), param("path", "id", true, "the view's id", typed("integer")));
-    set(responses_of(op), "200", answer_of("deleted", ref("schemas", "Deleted")));
-    error_answer(d, op, HE_NOT_FOUND);
-}
-
-static void op_workspace_get(struct doc *d, const struct route *rt, json_t *op)
-{
-    (void)rt;
-    dashboard_schemas(d);
-    tag(d, op, "dashboard", NULL);
-    set(op, "operationId", str("workspace_get"));
-    set(op, "summary", str("the workspace's time zone, locale, currency and value milestone"));
-    set(responses_of(op), "200", answer_of("the settings", ref("schemas", "Workspace")));
-}
-
-static void op_workspace_patch(struct doc *d, const struct route *rt, json_t *op)
-{
-    (void)rt;
-    dashboard_schemas(d);
-    tag(d, op, "dashboard", NULL);
-    set(op, "operationId", str("workspace_update"));
-    set(op, "summary", str("change the workspace's settings (a null milestone unsets it)"));
-    set(op, "requestBody", body_of("what changes", ref("schemas", "WorkspacePatch")));
-    set(responses_of(op), "200", answer_of("the settings", ref("schemas", "Workspace")));
-    error_answer(d, op, HE_BAD_REQUEST);
-    error_answer(d, op, HE_INVALID);
-}
-
-static void op_keys_create(struct doc *d, const struct route *rt, json_t *op)
-{
-    (void)rt;
-    tag(d, op, "keys", NULL);
-    set(op, "operationId", str("keys_create"));
-    set(op, "summary", str("create a key: shown this once, only its hash is kept"));
+    (void)d, (void)o, (void)rt;
     json_t *scopes = json_array(), *b = json_object(), *sc = typed("string");
     for (int s = LF_SCOPE_WRITE; s <= LF_SCOPE_ADMIN; s++)
         push(scopes, str(lf_scope_name(s)));
@@ -1803,32 +1535,14 @@ static void op_keys_create(struct doc *d, const struct route *rt, json_t *op)
         answer_of("the new key", object_of(k, (const char *const[]){"key", "id", "prefix",
                                                                      "scope", "name", "created",
                                                                      "revoked", NULL})));
-    error_answer(d, op, HE_BAD_REQUEST);
-    error_answer(d, op, HE_INVALID);
 }
 
-static void op_keys_revoke(struct doc *d, const struct route *rt, json_t *op)
+/* /v1/accounts/{id}/overview: the days of usage and the answer, made of the resources' and the
+ * usage metrics' schemas */
+static void account_overview_more(struct doc *d, const struct op_decl *o,
+                                  const struct route *rt, json_t *op)
 {
-    (void)rt;
-    tag(d, op, "keys", NULL);
-    set(op, "operationId", str("keys_revoke"));
-    set(op, "summary", str("revoke a key at once, also for a running server"));
-    push(params_of(op), param("path", "prefix", true, "the key's prefix (its first 11 "
-                                                      "characters)", typed("string")));
-    done_answer(op, "200", "revoked", "revoked");
-    error_answer(d, op, HE_NOT_FOUND);
-}
-
-static void op_account_overview(struct doc *d, const struct route *rt, json_t *op)
-{
-    (void)rt;
-    tag(d, op, "accounts", resource_find("accounts")->doc);
-    set(op, "operationId", str("accounts_overview"));
-    set(op, "summary", str("an account's 360° view in one answer (the dashboard's account "
-                           "page)"));
-    push(params_of(op), param("path", "id", true, "the account's id", typed("string")));
-    push(params_of(op), param("query", "now", false, "the instant taken as now (default: the "
-                                                     "clock)", typed("string")));
+    (void)o, (void)rt;
     json_t *days = typed("integer");
     set(days, "minimum", json_integer(1));
     set(days, "maximum", json_integer(3650));
@@ -1873,12 +1587,9 @@ static void op_account_overview(struct doc *d, const struct route *rt, json_t *o
         set(p, lists[i].key, resource_schema(d, resource_find(lists[i].resource), LIST));
         push(req, str(lists[i].key));
     }
-    json_t *o = object_of(p, NULL);
-    set(o, "required", req);
-    set(d->schemas, "AccountOverview", o);
-    set(responses_of(op), "200", answer_of("the account's view", ref("schemas", "AccountOverview")));
-    error_answer(d, op, HE_BAD_REQUEST);
-    error_answer(d, op, HE_NOT_FOUND);
+    json_t *ov = object_of(p, NULL);
+    set(ov, "required", req);
+    set(d->schemas, "AccountOverview", ov);
 }
 
 /* ---- surveys ---- */
@@ -1893,90 +1604,22 @@ static json_t *content_of(const char *description, const char *media_type, json_
     return resp;
 }
 
-static void token_param(json_t *op)
+static void survey_form(struct doc *d, const struct op_decl *o, const struct route *rt,
+                        json_t *op)
 {
-    push(params_of(op), param("path", "token", true,
-                              "the link's signed token (WS.SEND.SURVEY.CONTACT.EXPIRES.MAC)",
-                              typed("string")));
-}
-
-static void page_answers(json_t *op)
-{
-    json_t *resp = responses_of(op);
-    set(resp, "200", content_of("the survey's form, or the thanks for an answer", "text/html",
-                                typed("string")));
-    set(resp, "404", content_of("a page saying the link does not work", "text/html",
-                                typed("string")));
-    set(resp, "410", content_of("a page saying the link was used or has expired", "text/html",
-                                typed("string")));
-}
-
-static void op_survey_page(struct doc *d, const struct route *rt, json_t *op)
-{
-    (void)rt;
-    tag(d, op, "surveys", NULL);
-    set(op, "operationId", str("survey_page"));
-    set(op, "summary", str("a survey link's page: plain HTML, no key, no JavaScript needed"));
-    token_param(op);
-    push(params_of(op), param("query", "score", false,
-                              "a score to show chosen (a mail's score buttons link here; "
-                              "nothing is recorded until the form is sent)", typed("integer")));
-    page_answers(op);
-}
-
-static void op_survey_answer(struct doc *d, const struct route *rt, json_t *op)
-{
-    (void)rt;
-    tag(d, op, "surveys", NULL);
-    set(op, "operationId", str("survey_answer"));
-    set(op, "summary", str("records a link's answer as a response, once per link"));
-    token_param(op);
+    (void)d, (void)o, (void)rt;
     json_t *form = json_pack("{s:s, s:{s:{s:s}, s:{s:s}, s:{s:s}}, s:[s]}", "type", "object",
                              "properties", "score", "type", "integer", "comment", "type",
                              "string", "choice", "type", "string", "required", "score");
     json_t *body = content_of("the form's fields", "application/x-www-form-urlencoded", form);
     set(body, "required", json_true());
     set(op, "requestBody", body);
-    page_answers(op);
-    set(responses_of(op), "422", content_of("the form again, saying what to correct",
-                                            "text/html", typed("string")));
 }
 
-static void op_survey_snippet(struct doc *d, const struct route *rt, json_t *op)
+static void survey_send_more(struct doc *d, const struct op_decl *o, const struct route *rt,
+                             json_t *op)
 {
-    (void)rt;
-    tag(d, op, "surveys", NULL);
-    set(op, "operationId", str("survey_snippet"));
-    set(op, "summary", str("the in-app survey script a web app includes with a survey key"));
-    set(responses_of(op), "200",
-        content_of("the script", "text/javascript", typed("string")));
-}
-
-static void op_survey_eligible(struct doc *d, const struct route *rt, json_t *op)
-{
-    (void)rt;
-    tag(d, op, "surveys", NULL);
-    set(op, "operationId", str("survey_eligible"));
-    set(op, "summary", str("the in-app survey due to a contact now, within the fatigue budget "
-                           "(a survey or admin key, in the header or as ?key=)"));
-    push(params_of(op), param("query", "contact", true, "the contact's id", typed("string")));
-    push(params_of(op), param("query", "key", false, "the survey key, for browsers",
-                              typed("string")));
-    set(responses_of(op), "200",
-        answer_of("{\"survey\": null, \"reason\": …} or the survey, its token and answer_url",
-                  typed("object")));
-    error_answer(d, op, HE_UNAUTHORIZED);
-    error_answer(d, op, HE_FORBIDDEN);
-    error_answer(d, op, HE_NOT_FOUND);
-}
-
-static void op_survey_send(struct doc *d, const struct route *rt, json_t *op)
-{
-    (void)rt;
-    tag(d, op, "surveys", NULL);
-    set(op, "operationId", str("survey_send"));
-    set(op, "summary", str("offers the survey to a contact, within the fatigue budget"));
-    push(params_of(op), param("path", "id", true, "the survey's id", typed("string")));
+    (void)d, (void)o, (void)rt;
     json_t *body = json_pack("{s:s, s:{s:{s:s}, s:{s:s, s:[s,s,s]}, s:{s:s}}, s:[s]}", "type",
                              "object", "properties", "contact", "type", "string", "channel",
                              "type", "string", "enum", "link", "email", "in-app", "touchpoint",
@@ -1990,50 +1633,6 @@ static void op_survey_send(struct doc *d, const struct route *rt, json_t *op)
                             "type", "string", "null", "url", "type", "string", "null");
     set(responses_of(op), "201", answer_of("sent: the invitation and its link", res));
     set(responses_of(op), "200", answer_of("not sent: `skip` says why", json_incref(res)));
-    error_answer(d, op, HE_BAD_REQUEST);
-    error_answer(d, op, HE_NOT_FOUND);
-    error_answer(d, op, HE_INVALID);
-}
-
-static void op_survey_results(struct doc *d, const struct route *rt, json_t *op)
-{
-    (void)rt;
-    tag(d, op, "surveys", NULL);
-    set(op, "operationId", str("survey_results"));
-    set(op, "summary", str("invitations delivered and answered, and the response rate, by "
-                           "channel and segment (as `landfall surveys results --json`)"));
-    push(params_of(op), param("path", "id", true, "the survey's id", typed("string")));
-    set(responses_of(op), "200", answer_of("the table", typed("object")));
-}
-
-static void op_survey_skips(struct doc *d, const struct route *rt, json_t *op)
-{
-    (void)rt;
-    tag(d, op, "surveys", NULL);
-    set(op, "operationId", str("survey_skips"));
-    set(op, "summary", str("who was not asked and why (as `landfall surveys skips --json`)"));
-    push(params_of(op), param("query", "contact", false, "only this contact", typed("string")));
-    set(responses_of(op), "200", answer_of("the table", typed("object")));
-    error_answer(d, op, HE_NOT_FOUND);
-}
-
-static void op_survey_followups(struct doc *d, const struct route *rt, json_t *op)
-{
-    (void)rt;
-    tag(d, op, "surveys", NULL);
-    set(op, "operationId", str("survey_followups"));
-    set(op, "summary", str("the closed loop's follow-ups and their tasks' status"));
-    set(responses_of(op), "200", answer_of("the table", typed("object")));
-}
-
-static void op_survey_recovery(struct doc *d, const struct route *rt, json_t *op)
-{
-    (void)rt;
-    tag(d, op, "surveys", NULL);
-    set(op, "operationId", str("survey_recovery"));
-    set(op, "summary", str("the closed loop's recovery report: follow-up rate, days to close, "
-                           "the NPS of those who answered again"));
-    set(responses_of(op), "200", answer_of("the table", typed("object")));
 }
 
 /* ---- the churn model (api_churn.c) ---- */
@@ -2103,20 +1702,19 @@ static const struct col_doc model_cols[] = {
     {"test_brier", LF_COL_REAL, "Brier score on them"},
 };
 
-static void op_churn_models_list(struct doc *d, const struct route *rt, json_t *op)
+static void churn_models_answer(struct doc *d, const struct op_decl *o, const struct route *rt,
+                                json_t *op)
 {
-    (void)rt;
-    tag(d, op, "churn", NULL);
-    set(op, "operationId", str("churn_models_list"));
-    set(op, "summary", str("the stored churn models, newest first, with their test figures"));
+    (void)o, (void)rt;
     set(responses_of(op), "200",
         answer_of("the versions", table_schema(d, "ChurnModels", "churn-models", model_cols,
                                                sizeof(model_cols) / sizeof(*model_cols))));
 }
 
-static void op_churn_train(struct doc *d, const struct route *rt, json_t *op)
+static void churn_train_more(struct doc *d, const struct op_decl *o, const struct route *rt,
+                             json_t *op)
 {
-    (void)rt;
+    (void)o, (void)rt;
     static const struct col_doc summary[] = {
         {"figure", LF_COL_TEXT, "rows of each set, trees, and the figures on the test rows"},
         {"count", LF_COL_INT, "a count, or null"},
@@ -2133,10 +1731,6 @@ static void op_churn_train(struct doc *d, const struct route *rt, json_t *op)
         {"risk", LF_COL_PERCENT, "predicted risk at its snapshot"},
         {"churned", LF_COL_TEXT, "yes or no: what followed"},
         {"drivers", LF_COL_TEXT, "the features that raised the risk most, with their log-odds"}};
-    tag(d, op, "churn", NULL);
-    set(op, "operationId", str("churn_train"));
-    set(op, "summary", str("train the churn model on the workspace's accounts and store it as "
-                           "the next version (`landfall churn train`)"));
     json_t *list = params_of(op);
     json_t *h = typed("integer"), *n = typed("integer"), *seed = typed("integer"),
            *min = typed("integer");
@@ -2168,41 +1762,32 @@ static void op_churn_train(struct doc *d, const struct route *rt, json_t *op)
     set(body, "required", json_pack("[s,s,s,s]", "version", "summary", "calibration",
                                     "riskiest_held_out"));
     set(responses_of(op), "201", answer_of("the model was stored", body));
-    error_answer(d, op, HE_BAD_REQUEST);
-    error_answer(d, op, HE_INVALID);
 }
 
-static void op_churn_scores(struct doc *d, const struct route *rt, json_t *op)
+static void churn_scores_more(struct doc *d, const struct op_decl *o, const struct route *rt,
+                              json_t *op)
 {
-    (void)rt;
+    (void)o, (void)rt;
     static const struct col_doc cols[] = {
         {"account", LF_COL_TEXT, "the account's id"},
         {"risk", LF_COL_PERCENT, "the probability of churning within the model's horizon"},
         {"drivers", LF_COL_TEXT, "the features that raised it most, in plain words, with their "
                                  "log-odds"},
         {"model", LF_COL_INT, "the version that scored"}};
-    tag(d, op, "churn", NULL);
-    set(op, "operationId", str("churn_scores"));
-    set(op, "summary", str("every paying account's churn risk and drivers, riskiest first"));
     churn_params(op, true, true);
     set(responses_of(op), "200",
         answer_of("the scores", table_schema(d, "ChurnScores", "churn-scores", cols, 4)));
-    error_answer(d, op, HE_BAD_REQUEST);
-    error_answer(d, op, HE_NOT_FOUND);
 }
 
-static void op_churn_explain(struct doc *d, const struct route *rt, json_t *op)
+static void churn_explain_more(struct doc *d, const struct op_decl *o, const struct route *rt,
+                               json_t *op)
 {
-    (void)rt;
+    (void)o, (void)rt;
     static const struct col_doc cols[] = {
         {"feature", LF_COL_TEXT, "the feature's name; (base) the model's starting point"},
         {"value", LF_COL_REAL, "its value, null when missing"},
         {"contribution", LF_COL_REAL, "its part in the risk, in log-odds (TreeSHAP)"},
         {"description", LF_COL_TEXT, "in plain words"}};
-    tag(d, op, "churn", NULL);
-    set(op, "operationId", str("churn_explain"));
-    set(op, "summary", str("one account's churn risk and every feature's part in it"));
-    push(params_of(op), param("path", "id", true, "the account's id", typed("string")));
     churn_params(op, true, false);
     json_t *body = json_object(), *props = json_object();
     set(body, "type", str("object"));
@@ -2213,76 +1798,279 @@ static void op_churn_explain(struct doc *d, const struct route *rt, json_t *op)
     set(body, "properties", props);
     set(body, "required", json_pack("[s,s,s,s]", "account", "risk", "model", "features"));
     set(responses_of(op), "200", answer_of("the explanation", body));
-    error_answer(d, op, HE_BAD_REQUEST);
-    error_answer(d, op, HE_NOT_FOUND);
 }
+
+/* ---- the table ---- */
+
+#define TOKEN_PARAM                                                                             \
+    {"path", "token", "string", "the link's signed token (WS.SEND.SURVEY.CONTACT.EXPIRES.MAC)",  \
+     true}
+/* a survey link's page: its form, or a page saying why the link does not work */
+#define PAGE_ANSWERS                                                                            \
+    {"200", "the survey's form, or the thanks for an answer", .type = "string",                 \
+     .media = "text/html"},                                                                     \
+        {"404", "a page saying the link does not work", .type = "string", .media = "text/html"}, \
+        {"410", "a page saying the link was used or has expired", .type = "string",             \
+         .media = "text/html"}
+#define NAME_PARAM(doc) {"path", "name", "string", doc, true}
 
 /* What each handler answers. A route whose handler is missing here makes the document fail,
  * so that a new endpoint cannot go undocumented. */
-static const struct {
-    http_handler fn;
-    void (*describe)(struct doc *d, const struct route *rt, json_t *op);
-} described[] = {
-    {api_healthz, op_healthz},
-    {api_metrics, op_prometheus},
-    {api_openapi, op_openapi},
-    {api_segment, op_segment},
-    {api_posthog, op_posthog},
-    {api_metrics_list, op_metrics_list},
-    {api_metrics_get, op_metric_get},
-    {api_reports_list, op_reports_list},
-    {api_reports_get, op_report_get},
-    {api_usage_list, op_usage_list},
-    {api_usage_get, op_usage_get},
-    {api_cohorts, op_cohorts},
-    {api_survival, op_survival},
-    {api_keys_list, op_keys_list},
-    {api_text_analyze, op_text_analyze},
-    {api_health_list, op_health_list},
-    {api_health_history, op_health_history},
-    {api_health_account, op_health_account},
-    {api_health_snapshot, op_health_snapshot},
-    {api_scorecards_list, op_scorecards_list},
-    {api_expansion, op_expansion},
-    {api_scorecards_apply, op_scorecards_apply},
-    {api_scorecards_retire, op_scorecards_retire},
-    {api_resource_list, op_resource_list},
-    {api_resource_create, op_resource_create},
-    {api_resource_get, op_resource_get},
-    {api_resource_replace, op_resource_replace},
-    {api_resource_merge, op_resource_merge},
-    {api_resource_delete, op_resource_delete},
-    {api_account_overview, op_account_overview},
-    {api_keys_create, op_keys_create},
-    {api_keys_revoke, op_keys_revoke},
-    {api_session_create, op_session_create},
-    {api_session_get, op_session_get},
-    {api_session_delete, op_session_delete},
-    {api_users_list, op_users_list},
-    {api_users_create, op_users_create},
-    {api_users_update, op_users_update},
-    {api_users_delete, op_users_delete},
-    {api_views_list, op_views_list},
-    {api_views_create, op_views_create},
-    {api_views_delete, op_views_delete},
-    {api_workspace_get, op_workspace_get},
-    {api_workspace_patch, op_workspace_patch},
-    {web_page, op_web_page},
-    {web_asset, op_web_asset},
-    {api_survey_page, op_survey_page},
-    {api_survey_answer, op_survey_answer},
-    {api_survey_snippet, op_survey_snippet},
-    {api_survey_eligible, op_survey_eligible},
-    {api_survey_send, op_survey_send},
-    {api_survey_results, op_survey_results},
-    {api_survey_skips, op_survey_skips},
-    {api_survey_followups, op_survey_followups},
-    {api_survey_recovery, op_survey_recovery},
-    {api_churn_models_list, op_churn_models_list},
-    {api_churn_train, op_churn_train},
-    {api_churn_scores, op_churn_scores},
-    {api_churn_explain, op_churn_explain},
+static const struct op_decl described[] = {
+    {api_healthz, "server", "healthz", "is the server up and its store readable",
+     .more = healthz_answer, .errors = ERR(HE_UNAVAILABLE)},
+    {api_metrics, "server", "prometheus_metrics",
+     "the server's metrics in Prometheus' text exposition format",
+     .answers = {{"200", "requests by route and status, latencies, ingestion, commits",
+                  .type = "string", .media = "text/plain"}}},
+    {api_openapi, "server", "openapi", "this document (also docs/openapi.json, `landfall openapi`)",
+     .answers = {{"200", "the OpenAPI " OPENAPI_VERSION " document", .type = "object"}}},
+    {api_segment, .more = op_segment},
+    {api_posthog, .more = op_posthog},
+
+    /* metrics */
+    {api_metrics_list, "metrics", "metrics_list",
+     "every metric's declaration: parameters, dimensions, columns",
+     .answers = {{"200", "the metrics", .ref = "MetricList"}}},
+    {api_metrics_get, "metrics", "metric_get", "any metric by name", BY_NAME_DOC,
+     .group = "", .more = op_metric_get,
+     .answers = {{"200", "the metric's rows", .ref = "MetricResult"}},
+     .errors = ERR(HE_BAD_REQUEST) | ERR(HE_NOT_FOUND)},
+    {api_reports_list, "metrics", "reports_list", "the report metrics (the older /v1/metrics)",
+     .group = "reports", .more = group_list},
+    {api_reports_get, "metrics", "report_get",
+     "a report metric (the older path of /v1/metrics/NAME)", BY_NAME_DOC, .group = "report",
+     .more = by_name, .answers = {{"200", "the metric's rows", .ref = "MetricResult"}},
+     .errors = ERR(HE_BAD_REQUEST) | ERR(HE_NOT_FOUND)},
+    {api_usage_list, "metrics", "usage_list", "the usage metrics (the older /v1/metrics)",
+     .group = "metrics", .more = group_list},
+    {api_usage_get, "metrics", "usage_get", "a usage metric (the older path of /v1/metrics/NAME)",
+     BY_NAME_DOC, .group = "usage", .more = by_name,
+     .answers = {{"200", "the metric's rows", .ref = "MetricResult"}},
+     .errors = ERR(HE_BAD_REQUEST) | ERR(HE_NOT_FOUND)},
+    {api_cohorts, .id = "cohorts", .metric = "cohorts"},
+    {api_survival, .id = "survival", .metric = "survival", .more = survival_more},
+
+    /* keys and text */
+    {api_keys_list, "keys", "keys_list",
+     "the workspace's keys, live and revoked (never the keys themselves)",
+     .more = keys_list_more, .errors = ERR(HE_BAD_REQUEST)},
+    {api_keys_create, "keys", "keys_create", "create a key: shown this once, only its hash is kept",
+     .more = keys_create_more, .errors = ERR(HE_BAD_REQUEST) | ERR(HE_INVALID)},
+    {api_keys_revoke, "keys", "keys_revoke", "revoke a key at once, also for a running server",
+     .params = {{"path", "prefix", "string", "the key's prefix (its first 11 characters)", true}},
+     .answers = {{"200", "revoked", .flag = "revoked"}}, .errors = ERR(HE_NOT_FOUND)},
+    {api_text_analyze, "text", "text_analyze",
+     "the sentiment, emotions, topics and language of each text", .more = text_analyze_more,
+     .answers = {{"200", "a row per text", .ref = "TextResult"}},
+     .errors = ERR(HE_BAD_REQUEST) | ERR(HE_TOO_LARGE)},
+
+    /* health */
+    {api_health_list, .id = "health_list", .metric = "health"},
+    {api_health_history, .id = "health_history", .metric = "health-history"},
+    {api_health_account, .id = "account_health", .metric = "health-explain",
+     .params = {{"path", "id", "string", "the account's external id", true}},
+     .more = drop_account_param, .errors = ERR(HE_NOT_FOUND)},
+    {api_health_snapshot, "metrics", "health_snapshot",
+     "write a day of the health history (landfall health snapshot)",
+     "Scores every customer as of the day's start and stores the scores as that day of the "
+     "history, replacing what it held.",
+     .params = {{"query", "date", "string",
+                 "the day (default: today, in the workspace's zone)"}},
+     .more = health_snapshot_answer, .errors = ERR(HE_BAD_REQUEST)},
+    {api_scorecards_list, .id = "scorecards_list", .metric = "scorecards"},
+    {api_expansion, .id = "expansion", .metric = "expansion"},
+    {api_scorecards_apply, "metrics", "scorecards_apply",
+     "store a scorecard as a new version (landfall health scorecard apply)",
+     "The body is the scorecard (docs/metrics.md, \"Health\"): name, optional segment and plan, "
+     "bands, measures with a weight and thresholds or a linear band. The same definition as the "
+     "version in force changes nothing (200); a bad one is refused with the field named (400).",
+     .more = scorecards_apply_more, .errors = ERR(HE_BAD_REQUEST)},
+    {api_scorecards_retire, "metrics", "scorecards_retire", "take a scorecard out of force",
+     .params = {NAME_PARAM("the scorecard's name")}, .more = scorecards_retire_answer,
+     .errors = ERR(HE_NOT_FOUND)},
+
+    /* the resources: made from their definitions */
+    {api_resource_list, .more = op_resource_list},
+    {api_resource_create, .more = write_op, .form = CREATE},
+    {api_resource_get, .more = op_resource_get},
+    {api_resource_replace, .more = write_op, .form = REPLACE},
+    {api_resource_merge, .more = write_op, .form = PATCH},
+    {api_resource_delete, .more = op_resource_delete},
+    {api_account_overview, "accounts", "accounts_overview",
+     "an account's 360° view in one answer (the dashboard's account page)",
+     .params = {{"path", "id", "string", "the account's id", true},
+                {"query", "now", "string", "the instant taken as now (default: the clock)"}},
+     .more = account_overview_more,
+     .answers = {{"200", "the account's view", .ref = "AccountOverview"}},
+     .errors = ERR(HE_BAD_REQUEST) | ERR(HE_NOT_FOUND)},
+
+    /* the dashboard */
+    {api_session_create, "dashboard", "session_create",
+     "sign in: sets the session's cookies (lf_session, HttpOnly; lf_csrf)",
+     "A browser's request must come from this server's page (Origin, Sec-Fetch-Site). A wrong "
+     "user name or password is 401 and counts against the client address's budget; after 5 "
+     "consecutive failures each further one locks the user for twice as long as the one before "
+     "(1 s to 15 min), answered 429 with Retry-After.",
+     .dashboard = true, .more = session_body,
+     .answers = {{"201", "signed in", .ref = "Session"}},
+     .errors = ERR(HE_BAD_REQUEST) | ERR(HE_UNAUTHORIZED) | ERR(HE_FORBIDDEN) |
+               ERR(HE_RATE_LIMITED)},
+    {api_session_get, "dashboard", "session_get", "who is signed in, and the workspace's settings",
+     .dashboard = true, .answers = {{"200", "the session", .ref = "Session"}}},
+    {api_session_delete, "dashboard", "session_delete",
+     "sign out: ends the session and clears its cookies",
+     .answers = {{"200", "signed out", .flag = "signed_out"}}},
+    {api_users_list, "dashboard", "users_list", "the workspace's users and their roles",
+     .dashboard = true, .answers = {{"200", "the users, by name", .ref = "UserList"}}},
+    {api_users_create, "dashboard", "users_create", "add a user", .dashboard = true,
+     .body = {.doc = "the user", .ref = "UserCreate"},
+     .answers = {{"201", "added", .ref = "User"}}, .errors = ERR(HE_CONFLICT) | ERR(HE_INVALID)},
+    {api_users_update, "dashboard", "users_update", "change a user's role, email, name or password",
+     .dashboard = true, .params = {NAME_PARAM("the user name")},
+     .body = {.doc = "what changes", .ref = "UserPatch"},
+     .answers = {{"200", "changed", .ref = "User"}},
+     .errors = ERR(HE_NOT_FOUND) | ERR(HE_CONFLICT) | ERR(HE_INVALID)},
+    {api_users_delete, "dashboard", "users_delete",
+     "delete a user, its sessions and saved views (not the last admin)",
+     .params = {NAME_PARAM("the user name")}, .answers = {{"200", "deleted", .ref = "Deleted"}},
+     .errors = ERR(HE_NOT_FOUND) | ERR(HE_CONFLICT)},
+    {api_views_list, "dashboard", "views_list", "the signed-in user's saved views",
+     .dashboard = true,
+     .params = {{"query", "page", "string", "only those of this page"}},
+     .answers = {{"200", "the views, by page and name", .ref = "ViewList"}}},
+    {api_views_create, "dashboard", "views_create", "save a page's filters under a name",
+     .dashboard = true, .body = {.doc = "the view", .ref = "ViewCreate"},
+     .answers = {{"201", "saved", .ref = "View"}},
+     .errors = ERR(HE_BAD_REQUEST) | ERR(HE_CONFLICT) | ERR(HE_INVALID)},
+    {api_views_delete, "dashboard", "views_delete",
+     "delete one of the signed-in user's saved views",
+     .params = {{"path", "id", "integer", "the view's id", true}},
+     .answers = {{"200", "deleted", .ref = "Deleted"}}, .errors = ERR(HE_NOT_FOUND)},
+    {api_workspace_get, "dashboard", "workspace_get",
+     "the workspace's time zone, locale, currency and value milestone", .dashboard = true,
+     .answers = {{"200", "the settings", .ref = "Workspace"}}},
+    {api_workspace_patch, "dashboard", "workspace_update",
+     "change the workspace's settings (a null milestone unsets it)", .dashboard = true,
+     .body = {.doc = "what changes", .ref = "WorkspacePatch"},
+     .answers = {{"200", "the settings", .ref = "Workspace"}},
+     .errors = ERR(HE_BAD_REQUEST) | ERR(HE_INVALID)},
+    {web_page, .more = op_web_page},
+    {web_asset, "dashboard", "asset",
+     "a file of the dashboard, embedded in the binary: cached for a year under its build's URL, "
+     "gzip when accepted",
+     .params = {{"path", "build", "string", "the build's hash, in the page shell", true},
+                {"path", "file", "string", "the file (app.js, app.css…)", true}},
+     .answers = {{"200", "the file, with its ETag", .type = "string", .media = "*/*"},
+                 {"304", "not modified"}},
+     .errors = ERR(HE_NOT_FOUND)},
+
+    /* surveys */
+    {api_survey_page, "surveys", "survey_page",
+     "a survey link's page: plain HTML, no key, no JavaScript needed",
+     .params = {TOKEN_PARAM,
+                {"query", "score", "integer",
+                 "a score to show chosen (a mail's score buttons link here; nothing is recorded "
+                 "until the form is sent)"}},
+     .answers = {PAGE_ANSWERS}},
+    {api_survey_answer, "surveys", "survey_answer",
+     "records a link's answer as a response, once per link", .params = {TOKEN_PARAM},
+     .more = survey_form,
+     .answers = {PAGE_ANSWERS,
+                 {"422", "the form again, saying what to correct", .type = "string",
+                  .media = "text/html"}}},
+    {api_survey_snippet, "surveys", "survey_snippet",
+     "the in-app survey script a web app includes with a survey key",
+     .answers = {{"200", "the script", .type = "string", .media = "text/javascript"}}},
+    {api_survey_eligible, "surveys", "survey_eligible",
+     "the in-app survey due to a contact now, within the fatigue budget (a survey or admin key, "
+     "in the header or as ?key=)",
+     .params = {{"query", "contact", "string", "the contact's id", true},
+                {"query", "key", "string", "the survey key, for browsers"}},
+     .answers = {{"200",
+                  "{\"survey\": null, \"reason\": …} or the survey, its token and answer_url",
+                  .type = "object"}},
+     .errors = ERR(HE_UNAUTHORIZED) | ERR(HE_FORBIDDEN) | ERR(HE_NOT_FOUND)},
+    {api_survey_send, "surveys", "survey_send",
+     "offers the survey to a contact, within the fatigue budget",
+     .params = {{"path", "id", "string", "the survey's id", true}}, .more = survey_send_more,
+     .errors = ERR(HE_BAD_REQUEST) | ERR(HE_NOT_FOUND) | ERR(HE_INVALID)},
+    {api_survey_results, "surveys", "survey_results",
+     "invitations delivered and answered, and the response rate, by channel and segment (as "
+     "`landfall surveys results --json`)",
+     .params = {{"path", "id", "string", "the survey's id", true}},
+     .answers = {{"200", "the table", .type = "object"}}},
+    {api_survey_skips, "surveys", "survey_skips",
+     "who was not asked and why (as `landfall surveys skips --json`)",
+     .params = {{"query", "contact", "string", "only this contact"}},
+     .answers = {{"200", "the table", .type = "object"}}, .errors = ERR(HE_NOT_FOUND)},
+    {api_survey_followups, "surveys", "survey_followups",
+     "the closed loop's follow-ups and their tasks' status",
+     .answers = {{"200", "the table", .type = "object"}}},
+    {api_survey_recovery, "surveys", "survey_recovery",
+     "the closed loop's recovery report: follow-up rate, days to close, the NPS of those who "
+     "answered again",
+     .answers = {{"200", "the table", .type = "object"}}},
+
+    /* the churn model */
+    {api_churn_models_list, "churn", "churn_models_list",
+     "the stored churn models, newest first, with their test figures",
+     .more = churn_models_answer},
+    {api_churn_train, "churn", "churn_train",
+     "train the churn model on the workspace's accounts and store it as the next version "
+     "(`landfall churn train`)",
+     .more = churn_train_more, .errors = ERR(HE_BAD_REQUEST) | ERR(HE_INVALID)},
+    {api_churn_scores, "churn", "churn_scores",
+     "every paying account's churn risk and drivers, riskiest first", .more = churn_scores_more,
+     .errors = ERR(HE_BAD_REQUEST) | ERR(HE_NOT_FOUND)},
+    {api_churn_explain, "churn", "churn_explain",
+     "one account's churn risk and every feature's part in it",
+     .params = {{"path", "id", "string", "the account's id", true}}, .more = churn_explain_more,
+     .errors = ERR(HE_BAD_REQUEST) | ERR(HE_NOT_FOUND)},
 };
+
+/* A body's or an answer's content, by its declaration. */
+static json_t *answer_decl(const struct op_answer *a)
+{
+    if (!a->ref && !a->type && !a->flag)
+        return json_pack("{s:s}", "description", a->doc);
+    json_t *schema = a->ref    ? ref("schemas", a->ref)
+                     : a->flag ? json_pack("{s:s, s:{s:{s:s, s:b}}, s:[s]}", "type", "object",
+                                           "properties", a->flag, "type", "boolean", "const", 1,
+                                           "required", a->flag)
+                               : typed(a->type);
+    return content_of(a->doc, a->media ? a->media : "application/json", schema);
+}
+
+/* Writes operation op of route rt from its declaration o. */
+static void describe(struct doc *d, const struct op_decl *o, const struct route *rt, json_t *op)
+{
+    if (o->dashboard)
+        dashboard_schemas(d);
+    if (o->metric)
+        metric_op(d, lf_metric_find(o->metric), o->id, op);
+    if (o->tag) {
+        tag(d, op, o->tag, NULL);
+        set(op, "operationId", str(o->id));
+        set(op, "summary", str(o->summary));
+    }
+    if (o->description)
+        set(op, "description", str(o->description));
+    for (const struct op_param *p = o->params; p < o->params + 4 && p->name; p++)
+        push(params_of(op), param(p->in, p->name, p->required, p->doc, typed(p->type)));
+    if (o->more)
+        o->more(d, o, rt, op);
+    if (o->body.doc) {
+        json_t *body = answer_decl(&o->body);
+        set(body, "required", json_true());
+        set(op, "requestBody", body);
+    }
+    for (const struct op_answer *a = o->answers; a < o->answers + 4 && a->status; a++)
+        set(responses_of(op), a->status, answer_decl(a));
+    for (int he = 0; he < HE_NR; he++)
+        if (o->errors & ERR(he))
+            error_answer(d, op, he);
+}
 
 /* Who may call: the security requirements of a route's auth. */
 static void security(struct doc *d, const struct route *rt, json_t *op)
@@ -2391,11 +2179,11 @@ static void finish(struct doc *d, const struct route *rt, json_t *op)
 static int describe_routes(struct doc *d)
 {
     for (const struct route *rt = http_routes; rt->method; rt++) {
-        void (*describe)(struct doc *, const struct route *, json_t *) = NULL;
-        for (size_t i = 0; i < sizeof(described) / sizeof(*described) && !describe; i++)
+        const struct op_decl *o = NULL;
+        for (size_t i = 0; i < sizeof(described) / sizeof(*described) && !o; i++)
             if (described[i].fn == rt->fn)
-                describe = described[i].describe;
-        if (!describe)
+                o = &described[i];
+        if (!o)
             return err_set(d->err, LF_EINTERNAL,
                            "route '%s %s' has no description in http/openapi.c", rt->method,
                            rt->pattern);
@@ -2411,7 +2199,7 @@ static int describe_routes(struct doc *d)
             set(d->paths, path, item);
         }
         set(item, method, op);
-        describe(d, rt, op);
+        describe(d, o, rt, op);
         if (d->err->code)
             return -1;
         if (rt->body && !json_object_get(op, "requestBody"))

@@ -195,6 +195,6 @@ extern const struct metric_def metric_text_summary, metric_text_comments, metric
 extern const struct metric_def metric_health, metric_health_explain, metric_health_history,
     metric_scorecards, metric_health_backtest, metric_expansion;
 extern const struct metric_def metric_book, metric_account_values, metric_feature_usage,
-    metric_scores, metric_comments;
+    metric_scores;
 
 #endif

@@ -12,7 +12,7 @@
 const struct metric_def *const metric_defs[] = {
     &metric_nps,       &metric_csat,      &metric_ces,      &metric_churn,
     &metric_mrr,       &metric_churn_reasons, &metric_repeat, &metric_acquisition,
-    &metric_scores,    &metric_comments,  &metric_clv,       &metric_dau,       &metric_wau,      &metric_mau,
+    &metric_scores,    &metric_clv,       &metric_dau,       &metric_wau,      &metric_mau,
     &metric_stickiness, &metric_portfolio, &metric_adoption, &metric_features,  &metric_feature_usage,
     &metric_seats,     &metric_recency,   &metric_ttv,      &metric_ttv_accounts,
     &metric_cohorts,   &metric_survival,  &metric_survival_median,

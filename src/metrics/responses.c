@@ -1,5 +1,5 @@
 /* responses.c - the survey responses themselves, beside the scores they make: the distribution
- * of the scores of a survey (per group), and the latest comments. */
+ * of the scores of a survey (per group). Their comments are text-comments' (text.c). */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -128,93 +128,6 @@ out:
     return ret;
 }
 
-/* ---- comments: the latest ---- */
-
-struct kept {
-    int64_t ts, id;
-    char *account, *survey, *comment;
-    int score;
-};
-
-struct comments {
-    struct metric_ctx *c;
-    int64_t from, to;
-    const char *survey; /* or NULL */
-    struct kept *k;     /* the newest `limit` so far, a ring by arrival (time order) */
-    size_t nr, limit, next;
-};
-
-static void kept_release(struct kept *k)
-{
-    free(k->account);
-    free(k->survey);
-    free(k->comment);
-}
-
-static int on_response(void *ctx, const struct response *r, struct lf_err *err)
-{
-    (void)err;
-    struct comments *m = ctx;
-    if (r->ts < m->from || r->ts >= m->to || !r->comment || !*r->comment)
-        return 0;
-    if (m->survey && (!r->survey_ext_id || strcmp(r->survey_ext_id, m->survey) != 0))
-        return 0;
-    const struct metric_account *a = r->account_id ? metric_account(m->c, r->account_id) : NULL;
-    if (!metric_account_passes(m->c, a))
-        return 0;
-    for (size_t i = 0; i < m->c->where_nr; i++)
-        if (m->c->where[i].dim == DIM_SURVEY &&
-            (!r->survey_ext_id || strcmp(r->survey_ext_id, m->c->where[i].value) != 0))
-            return 0;
-    /* responses come by time: keep the last `limit` in a ring */
-    struct kept *k = &m->k[m->next];
-    if (m->nr == m->limit)
-        kept_release(k);
-    else
-        m->nr++;
-    m->next = (m->next + 1) % m->limit;
-    *k = (struct kept){.ts = r->ts,
-                       .id = r->id,
-                       .account = a ? xstrdup(a->ext_id) : NULL,
-                       .survey = xstrdup(r->survey_ext_id ? r->survey_ext_id : ""),
-                       .comment = xstrdup(r->comment),
-                       .score = r->score};
-    return 0;
-}
-
-static int compute_comments(struct metric_ctx *c, struct lf_table *t, struct lf_err *err)
-{
-    int si = metric_param(c, "survey"), li = metric_param(c, "limit");
-    struct comments m = {.c = c, .survey = c->p[si].given ? c->p[si].s : NULL,
-                         .limit = c->p[li].given ? (size_t)c->p[li].i : 50};
-    for (size_t i = 0; i < c->where_nr; i++)
-        if (!dim_of_account(c->where[i].dim) && c->where[i].dim != DIM_SURVEY)
-            return err_set_field(err, "where", LF_EINVAL,
-                                 "comments are filtered by account fields and survey only");
-    metric_default_window(c, &m.from, &m.to);
-    m.k = xcalloc(m.limit, sizeof(*m.k));
-    int rc = metric_accounts(c, err) < 0 ||
-             store_responses_scan(c->st, c->ws, on_response, &m, err) < 0;
-    if (rc == 0) {
-        size_t first = metric_columns(c, t);
-        for (size_t i = 0; i < m.nr; i++) { /* newest first */
-            const struct kept *k = &m.k[(m.next + m.limit - 1 - i) % m.limit];
-            char when[32];
-            size_t row = table_add_row(t);
-            time_format_iso(k->ts, when);
-            table_set_text(t, row, first, when);
-            table_set_text(t, row, first + 1, k->account);
-            table_set_text(t, row, first + 2, k->survey);
-            table_set_int(t, row, first + 3, k->score);
-            table_set_text(t, row, first + 4, k->comment);
-        }
-    }
-    for (size_t i = 0; i < m.nr; i++)
-        kept_release(&m.k[i]);
-    free(m.k);
-    return rc ? -1 : 0;
-}
-
 /* ---- declarations ---- */
 
 static const struct lf_param_info scores_params[] = {
@@ -226,18 +139,6 @@ static const struct lf_column_info scores_cols[] = {
     {"n", LF_COL_INT, "responses with that score"},
     {"share", LF_COL_PERCENT, "n / the group's responses"},
 };
-static const struct lf_param_info comments_params[] = {
-    {"survey", LF_PARAM_TEXT, "every survey", "only the responses to this survey (its id)"},
-    {"limit", LF_PARAM_INT, "50", "the newest this many", NULL, 1, 1000},
-};
-static const struct lf_column_info comments_cols[] = {
-    {"ts", LF_COL_TEXT, "when it was given"},
-    {"account", LF_COL_TEXT, "the account's id (null without one)"},
-    {"survey", LF_COL_TEXT, "the survey's id"},
-    {"score", LF_COL_INT, "on the survey's scale"},
-    {"comment", LF_COL_TEXT, "what the respondent wrote"},
-};
-
 const struct metric_def metric_scores = {
     .name = "scores",
     .group = "report",
@@ -253,25 +154,4 @@ const struct metric_def metric_scores = {
     .columns = scores_cols,
     .columns_nr = sizeof(scores_cols) / sizeof(*scores_cols),
     .compute = compute_scores,
-};
-
-static const int comment_filters[] = {DIM_ACCOUNT, DIM_SEGMENT, DIM_PLAN, DIM_OWNER, DIM_STAGE,
-                                      DIM_SURVEY, DIM_END};
-static const int no_dims[] = {DIM_END};
-
-const struct metric_def metric_comments = {
-    .name = "comments",
-    .group = "report",
-    .summary = "the newest survey comments with their scores",
-    .help = "The newest responses with a comment in the window (default: from the start of the "
-            "month 12 months before to's month), newest first: when, the account, the survey, "
-            "the score and the comment.",
-    .common = COMMON_WINDOW | COMMON_NOW | COMMON_WHERE,
-    .own = comments_params,
-    .own_nr = 2,
-    .dims = no_dims,
-    .filters = comment_filters,
-    .columns = comments_cols,
-    .columns_nr = sizeof(comments_cols) / sizeof(*comments_cols),
-    .compute = compute_comments,
 };

@@ -456,6 +456,7 @@ const struct metric_def metric_text_summary = {
 /* ---- text-comments ---- */
 
 static const char *const sentiments[] = {"positive", "negative", "neutral", NULL};
+static const char *const sources[] = {"response", "touchpoint", NULL};
 
 static const struct lf_param_info comments_params[] = {
     {"survey", LF_PARAM_TEXT, "every survey, and touchpoint texts",
@@ -466,6 +467,8 @@ static const struct lf_param_info comments_params[] = {
     {"sentiment", LF_PARAM_CHOICE, "every text",
      "only texts of this sentiment (VADER's thresholds: compound ≥ 0.05, ≤ -0.05)", sentiments},
     {"limit", LF_PARAM_INT, "100", "at most this many texts, the latest", NULL, 1, 100000},
+    {"source", LF_PARAM_CHOICE, "every text",
+     "only survey comments (response) or only touchpoint texts (touchpoint)", sources},
 };
 
 /* "A-B" or "N" into lo..hi. */
@@ -509,11 +512,15 @@ static int compute_comments(struct metric_ctx *c, struct lf_table *t, struct lf_
     int64_t from, to;
     int ps = metric_param(c, "survey"), psc = metric_param(c, "score"),
         pt = metric_param(c, "topic"), pse = metric_param(c, "sentiment"),
-        pl = metric_param(c, "limit"), lo = 0, hi = 0, ret = -1;
+        pl = metric_param(c, "limit"), psrc = metric_param(c, "source"), lo = 0, hi = 0,
+        ret = -1;
     const char *survey = c->p[ps].given ? c->p[ps].s : NULL;
     const char *topic = c->p[pt].given ? c->p[pt].s : NULL;
     const char *sentiment = c->p[pse].given ? sentiments[c->p[pse].i] : NULL;
     size_t limit = c->p[pl].given ? (size_t)c->p[pl].i : 100;
+    int source = !c->p[psrc].given ? 0 /* every text */
+                 : c->p[psrc].i == 0 ? STORE_TEXT_RESPONSE
+                                     : STORE_TEXT_TOUCHPOINT;
     if (c->p[psc].given && parse_scores(c->p[psc].s, &lo, &hi, err) < 0)
         return -1;
     metric_default_window(c, &from, &to);
@@ -532,7 +539,7 @@ static int compute_comments(struct metric_ctx *c, struct lf_table *t, struct lf_
     size_t *pick = xcalloc(x.it_nr + 1, sizeof(*pick)), n = 0;
     for (size_t i = 0; i < x.it_nr; i++) {
         const struct item *it = &x.it[i];
-        if (!item_passes(c, it, from, to) ||
+        if (!item_passes(c, it, from, to) || (source && it->source != source) ||
             (survey && (!it->sv || strcmp(it->sv->ext_id, survey) != 0)) ||
             (c->p[psc].given && (!it->sv || it->score < lo || it->score > hi)) ||
             (topic && !list_has(it->topics, topic)) ||
@@ -606,8 +613,9 @@ const struct metric_def metric_text_comments = {
     .summary = "the comments and texts themselves, with their analysis, filtered",
     .help = "The survey comments and touchpoint texts of the window [from, to) (default: from "
             "the start of the month 12 months before to's month), the latest first, with their "
-            "sentiment, emotions and topics: only those of a survey, a score range (survey "
-            "and score keep only survey comments), a topic or a sentiment when given.",
+            "sentiment, emotions and topics: only those of a source (survey comments or "
+            "touchpoint texts), a survey, a score range (survey and score keep only survey "
+            "comments), a topic or a sentiment when given.",
     .common = COMMON_WINDOW | COMMON_NOW | COMMON_WHERE,
     .own = comments_params,
     .own_nr = sizeof(comments_params) / sizeof(comments_params[0]),

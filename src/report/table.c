@@ -64,6 +64,14 @@ size_t table_add_column(struct lf_table *t, const char *name, int type)
     return t->cols_nr++;
 }
 
+struct lf_table *table_new_with(const char *name, const struct lf_column_info *cols, size_t nr)
+{
+    struct lf_table *t = table_new(name);
+    for (size_t i = 0; i < nr; i++)
+        table_add_column(t, cols[i].name, cols[i].type);
+    return t;
+}
+
 size_t table_add_row(struct lf_table *t)
 {
     size_t want = (t->rows_nr + 1) * t->cols_nr;

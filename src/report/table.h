@@ -13,6 +13,9 @@
 
 /* A new empty table for metric `name`; the caller frees it with lf_table_free(). */
 struct lf_table *table_new(const char *name);
+/* A new table for metric `name` with the columns cols[nr] (their names and types, in order);
+ * the caller frees it with lf_table_free(). */
+struct lf_table *table_new_with(const char *name, const struct lf_column_info *cols, size_t nr);
 /* Adds a column (before any row) and returns its index. */
 size_t table_add_column(struct lf_table *t, const char *name, int type);
 /* Adds a row of NULL cells and returns its index. */

@@ -2,15 +2,26 @@
  * and trees, numbered per workspace. */
 #include "store_int.h"
 
-static void model_of(struct store *st, struct sql *q, bool trees, struct store_churn_model *m)
+/* The scans' callback and its context, with what a row reads. */
+struct model_sink {
+    store_churn_model_fn fn;
+    void *ctx;
+    bool trees; /* the model's trees too (column 6) */
+    bool found;
+};
+
+static int model_row(void *arg, struct store *st, struct sql *q, struct lf_err *err)
 {
-    *m = (struct store_churn_model){.version = sql_int(st, q, 0),
-                                    .created_at = sql_int(st, q, 1),
-                                    .as_of = sql_int(st, q, 2),
-                                    .horizon_days = sql_int(st, q, 3),
-                                    .features = sql_text(st, q, 4),
-                                    .metrics = sql_text(st, q, 5),
-                                    .model = trees ? sql_text(st, q, 6) : NULL};
+    struct model_sink *k = arg;
+    struct store_churn_model m = {.version = sql_int(st, q, 0),
+                                  .created_at = sql_int(st, q, 1),
+                                  .as_of = sql_int(st, q, 2),
+                                  .horizon_days = sql_int(st, q, 3),
+                                  .features = sql_text(st, q, 4),
+                                  .metrics = sql_text(st, q, 5),
+                                  .model = k->trees ? sql_text(st, q, 6) : NULL};
+    k->found = true;
+    return k->fn(k->ctx, &m, err);
 }
 
 int store_churn_model_insert(struct store *st, int64_t ws, const struct store_churn_model *m,
@@ -52,15 +63,10 @@ int store_churn_model_get(struct store *st, int64_t ws, int64_t version, store_c
         return -1;
     sql_bind_int(st, q, 1, ws);
     sql_bind_int(st, q, 2, version);
-    int rc = sql_step(st, q, err);
-    if (rc == 1) {
-        struct store_churn_model m;
-        model_of(st, q, true, &m);
-        if (fn(ctx, &m, err) < 0)
-            rc = -1;
-    }
-    sql_done(st, q);
-    return rc;
+    struct model_sink k = {fn, ctx, .trees = true};
+    if (sql_each(st, q, SQL_CACHED, model_row, &k, err) < 0)
+        return -1;
+    return k.found;
 }
 
 int store_churn_models_scan(struct store *st, int64_t ws, store_churn_model_fn fn, void *ctx,
@@ -71,20 +77,8 @@ int store_churn_models_scan(struct store *st, int64_t ws, store_churn_model_fn f
                                "metrics FROM churn_models WHERE workspace_id = ?1 "
                                "ORDER BY version DESC",
                                err);
-    int rc, ret = 0;
     if (!q)
         return -1;
     sql_bind_int(st, q, 1, ws);
-    while ((rc = sql_step(st, q, err)) == 1) {
-        struct store_churn_model m;
-        model_of(st, q, false, &m);
-        if (fn(ctx, &m, err) < 0) {
-            ret = -1;
-            break;
-        }
-    }
-    if (rc < 0)
-        ret = -1;
-    sql_done(st, q);
-    return ret;
+    return sql_each(st, q, SQL_CACHED, model_row, &(struct model_sink){fn, ctx}, err);
 }

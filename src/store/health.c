@@ -8,33 +8,34 @@
 #define SCORECARD_COLUMNS                                                                      \
     "id, name, version, segment, plan, definition, created_at, retired_at"
 
+struct scorecard_sink {
+    store_scorecard_fn fn;
+    void *ctx;
+};
+
+static int scorecard_row(void *arg, struct store *st, struct sql *q, struct lf_err *err)
+{
+    const struct scorecard_sink *k = arg;
+    struct store_scorecard s = {.id = sql_id(st, q, 0),
+                                .name = sql_text(st, q, 1),
+                                .version = sql_int(st, q, 2),
+                                .segment = sql_text(st, q, 3),
+                                .plan = sql_text(st, q, 4),
+                                .definition = sql_text(st, q, 5),
+                                .created_at = sql_int(st, q, 6),
+                                .retired_at = sql_int(st, q, 7)};
+    return k->fn(k->ctx, &s, err);
+}
+
 int store_scorecards_scan(struct store *st, int64_t ws, store_scorecard_fn fn, void *ctx,
                           struct lf_err *err)
 {
     struct sql *q = sql_new(st, "SELECT " SCORECARD_COLUMNS " FROM scorecards WHERE "
                                 "workspace_id = ?1 ORDER BY name, version", err);
-    int rc, ret = 0;
     if (!q)
         return -1;
     sql_bind_int(st, q, 1, ws);
-    while ((rc = sql_step(st, q, err)) == 1) {
-        struct store_scorecard s = {.id = sql_id(st, q, 0),
-                                    .name = sql_text(st, q, 1),
-                                    .version = sql_int(st, q, 2),
-                                    .segment = sql_text(st, q, 3),
-                                    .plan = sql_text(st, q, 4),
-                                    .definition = sql_text(st, q, 5),
-                                    .created_at = sql_int(st, q, 6),
-                                    .retired_at = sql_int(st, q, 7)};
-        if (fn(ctx, &s, err) < 0) {
-            ret = -1;
-            break;
-        }
-    }
-    if (rc < 0)
-        ret = -1;
-    sql_free(st, q);
-    return ret;
+    return sql_each(st, q, SQL_NEW, scorecard_row, &(struct scorecard_sink){fn, ctx}, err);
 }
 
 int store_scorecard_insert(struct store *st, int64_t ws, const struct store_scorecard *s,
@@ -52,12 +53,10 @@ int store_scorecard_insert(struct store *st, int64_t ws, const struct store_scor
     sql_bind_text(st, q, 5, s->plan);
     sql_bind_text(st, q, 6, s->definition);
     sql_bind_int(st, q, 7, s->created_at);
-    int rc = sql_step(st, q, err);
-    int64_t n = rc >= 0 ? sql_changes(st, q) : 0;
-    sql_done(st, q);
+    int rc = sql_changed(st, q, err);
     if (rc < 0)
         return -1;
-    if (n == 0)
+    if (rc == 0)
         return err_set(err, LF_ECONFLICT, "scorecard '%s' has a version %lld already", s->name,
                        (long long)s->version);
     return 0;
@@ -75,10 +74,7 @@ int store_scorecard_retire(struct store *st, int64_t ws, const char *name, int64
     sql_bind_int(st, q, 1, ws);
     sql_bind_text(st, q, 2, name);
     sql_bind_int(st, q, 3, when);
-    int rc = sql_step(st, q, err);
-    int64_t n = rc >= 0 ? sql_changes(st, q) : 0;
-    sql_done(st, q);
-    return rc < 0 ? -1 : n > 0;
+    return sql_changed(st, q, err);
 }
 
 /* ---- the daily history ---- */
@@ -118,6 +114,26 @@ int store_health_day_put(struct store *st, int64_t ws, int64_t day,
     return 0;
 }
 
+struct health_sink {
+    store_health_fn fn;
+    void *ctx;
+};
+
+static int health_row(void *arg, struct store *st, struct sql *q, struct lf_err *err)
+{
+    const struct health_sink *k = arg;
+    struct store_health_score s = {.account_id = sql_id(st, q, 0),
+                                   .day = sql_int(st, q, 1),
+                                   .score = (int)sql_int(st, q, 2),
+                                   .band = sql_text(st, q, 3),
+                                   .scorecard = sql_text(st, q, 4),
+                                   .version = sql_int(st, q, 5),
+                                   .measures_used = sql_int(st, q, 6),
+                                   .measures_total = sql_int(st, q, 7),
+                                   .components = sql_text(st, q, 8)};
+    return k->fn(k->ctx, &s, err);
+}
+
 int store_health_scan(struct store *st, int64_t ws, int64_t account_id, int64_t from,
                       int64_t to, store_health_fn fn, void *ctx, struct lf_err *err)
 {
@@ -126,32 +142,13 @@ int store_health_scan(struct store *st, int64_t ws, int64_t account_id, int64_t 
                                 "measures_used, measures_total, components FROM health_scores "
                                 "WHERE workspace_id = ?1 AND day >= ?2 AND day < ?3 AND "
                                 "(?4 = 0 OR account_id = ?4) ORDER BY account_id, day", err);
-    int rc, ret = 0;
     if (!q)
         return -1;
     sql_bind_int(st, q, 1, ws);
     sql_bind_int(st, q, 2, from);
     sql_bind_int(st, q, 3, to);
     sql_bind_int(st, q, 4, account_id);
-    while ((rc = sql_step(st, q, err)) == 1) {
-        struct store_health_score s = {.account_id = sql_id(st, q, 0),
-                                       .day = sql_int(st, q, 1),
-                                       .score = (int)sql_int(st, q, 2),
-                                       .band = sql_text(st, q, 3),
-                                       .scorecard = sql_text(st, q, 4),
-                                       .version = sql_int(st, q, 5),
-                                       .measures_used = sql_int(st, q, 6),
-                                       .measures_total = sql_int(st, q, 7),
-                                       .components = sql_text(st, q, 8)};
-        if (fn(ctx, &s, err) < 0) {
-            ret = -1;
-            break;
-        }
-    }
-    if (rc < 0)
-        ret = -1;
-    sql_free(st, q);
-    return ret;
+    return sql_each(st, q, SQL_NEW, health_row, &(struct health_sink){fn, ctx}, err);
 }
 
 int store_health_last_day(struct store *st, int64_t ws, int64_t before, int64_t *out,
@@ -173,6 +170,25 @@ int store_health_last_day(struct store *st, int64_t ws, int64_t before, int64_t 
 
 /* ---- the narrow reads of the health measures ---- */
 
+struct touch_sink {
+    store_touch_fn fn;
+    void *ctx;
+};
+
+static int touch_row(void *arg, struct store *st, struct sql *q, struct lf_err *err)
+{
+    const struct touch_sink *k = arg;
+    const char *status = sql_text(st, q, 2);
+    struct store_touch t = {.account_id = sql_id(st, q, 0),
+                            .ts = sql_int(st, q, 1),
+                            .open = status && strcmp(status, "open") == 0,
+                            .resolved = status && strcmp(status, "resolved") == 0,
+                            .duration_minutes = sql_real(st, q, 3),
+                            .ticket = sql_int(st, q, 4) == 1,
+                            .success = sql_int(st, q, 5) == 1};
+    return k->fn(k->ctx, &t, err);
+}
+
 int store_touches_scan(struct store *st, int64_t ws, store_touch_fn fn, void *ctx,
                        struct lf_err *err)
 {
@@ -183,28 +199,25 @@ int store_touches_scan(struct store *st, int64_t ws, store_touch_fn fn, void *ct
                                  "touchpoints WHERE workspace_id = ?1 AND account_id IS NOT NULL "
                                  "AND (status IS NOT NULL OR kind = 'ticket' OR team = "
                                  "'success') ORDER BY account_id, ts, id", err);
-    int rc, ret = 0;
     if (!q)
         return -1;
     sql_bind_int(st, q, 1, ws);
-    while ((rc = sql_step(st, q, err)) == 1) {
-        const char *status = sql_text(st, q, 2);
-        struct store_touch t = {.account_id = sql_id(st, q, 0),
-                                .ts = sql_int(st, q, 1),
-                                .open = status && strcmp(status, "open") == 0,
-                                .resolved = status && strcmp(status, "resolved") == 0,
-                                .duration_minutes = sql_real(st, q, 3),
-                                .ticket = sql_int(st, q, 4) == 1,
-                                .success = sql_int(st, q, 5) == 1};
-        if (fn(ctx, &t, err) < 0) {
-            ret = -1;
-            break;
-        }
-    }
-    if (rc < 0)
-        ret = -1;
-    sql_done(st, q);
-    return ret;
+    return sql_each(st, q, SQL_CACHED, touch_row, &(struct touch_sink){fn, ctx}, err);
+}
+
+struct score_sink {
+    store_score_fn fn;
+    void *ctx;
+};
+
+static int score_row(void *arg, struct store *st, struct sql *q, struct lf_err *err)
+{
+    const struct score_sink *k = arg;
+    struct store_score s = {.account_id = sql_id(st, q, 0),
+                            .ts = sql_int(st, q, 1),
+                            .survey_id = sql_id(st, q, 2),
+                            .score = (int)sql_int(st, q, 3)};
+    return k->fn(k->ctx, &s, err);
 }
 
 int store_scores_scan(struct store *st, int64_t ws, store_score_fn fn, void *ctx,
@@ -213,22 +226,8 @@ int store_scores_scan(struct store *st, int64_t ws, store_score_fn fn, void *ctx
     struct sql *q = sql_scan(st, "SELECT account_id, ts, survey_id, score FROM responses WHERE "
                                  "workspace_id = ?1 AND account_id IS NOT NULL ORDER BY "
                                  "account_id, ts, id", err);
-    int rc, ret = 0;
     if (!q)
         return -1;
     sql_bind_int(st, q, 1, ws);
-    while ((rc = sql_step(st, q, err)) == 1) {
-        struct store_score s = {.account_id = sql_id(st, q, 0),
-                                .ts = sql_int(st, q, 1),
-                                .survey_id = sql_id(st, q, 2),
-                                .score = (int)sql_int(st, q, 3)};
-        if (fn(ctx, &s, err) < 0) {
-            ret = -1;
-            break;
-        }
-    }
-    if (rc < 0)
-        ret = -1;
-    sql_done(st, q);
-    return ret;
+    return sql_each(st, q, SQL_CACHED, score_row, &(struct score_sink){fn, ctx}, err);
 }

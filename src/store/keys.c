@@ -62,10 +62,20 @@ int store_api_key_revoke(struct store *st, int64_t ws, const char *prefix, int64
     sql_bind_int(st, q, 1, ws);
     sql_bind_text(st, q, 2, prefix);
     sql_bind_int(st, q, 3, when);
-    int rc = sql_step(st, q, err);
-    int64_t n = rc >= 0 ? sql_changes(st, q) : 0;
-    sql_done(st, q);
-    return rc < 0 ? -1 : n > 0;
+    return sql_changed(st, q, err);
+}
+
+struct key_sink {
+    store_api_key_fn fn;
+    void *ctx;
+};
+
+static int key_row(void *arg, struct store *st, struct sql *q, struct lf_err *err)
+{
+    const struct key_sink *k = arg;
+    struct api_key a;
+    key_of(st, q, &a);
+    return k->fn(k->ctx, &a, err);
 }
 
 int store_api_keys_scan(struct store *st, int64_t ws, store_api_key_fn fn, void *ctx,
@@ -73,20 +83,8 @@ int store_api_keys_scan(struct store *st, int64_t ws, store_api_key_fn fn, void 
 {
     struct sql *q = sql_new(st, "SELECT " KEY_COLUMNS " FROM api_keys WHERE workspace_id = ?1 "
                                 "ORDER BY id", err);
-    int rc, ret = 0;
     if (!q)
         return -1;
     sql_bind_int(st, q, 1, ws);
-    while ((rc = sql_step(st, q, err)) == 1) {
-        struct api_key k;
-        key_of(st, q, &k);
-        if (fn(ctx, &k, err) < 0) {
-            ret = -1;
-            break;
-        }
-    }
-    if (rc < 0)
-        ret = -1;
-    sql_free(st, q);
-    return ret;
+    return sql_each(st, q, SQL_NEW, key_row, &(struct key_sink){fn, ctx}, err);
 }

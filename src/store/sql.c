@@ -152,6 +152,32 @@ int sql_run(struct store *st, struct sql *q, struct lf_err *err)
     return rc < 0 ? -1 : 0;
 }
 
+int sql_each(struct store *st, struct sql *q, enum sql_kind kind, sql_row_fn *row, void *arg,
+             struct lf_err *err)
+{
+    int rc, ret = 0;
+    while ((rc = st->ops->step(q, err)) == 1)
+        if (row(arg, st, q, err) < 0) {
+            ret = -1;
+            break;
+        }
+    if (rc < 0)
+        ret = -1;
+    if (kind == SQL_NEW)
+        sql_free(st, q);
+    else
+        sql_done(st, q);
+    return ret;
+}
+
+int sql_changed(struct store *st, struct sql *q, struct lf_err *err)
+{
+    int rc = st->ops->step(q, err);
+    int64_t n = rc >= 0 ? st->ops->changes(q) : 0;
+    st->ops->reset(q);
+    return rc < 0 ? -1 : n > 0;
+}
+
 int sql_lookup(struct store *st, struct sql *q, int64_t *out, struct lf_err *err)
 {
     int rc = st->ops->step(q, err);

@@ -151,6 +151,18 @@ void sql_bind_int(struct store *st, struct sql *q, int i, int64_t v);
 void sql_bind_id(struct store *st, struct sql *q, int i, int64_t v);
 void sql_bind_real(struct store *st, struct sql *q, int i, double v);
 int sql_step(struct store *st, struct sql *q, struct lf_err *err);
+/* What sql_each calls on each row: reads q's columns and hands them on; -1 stops the scan. */
+typedef int sql_row_fn(void *arg, struct store *st, struct sql *q, struct lf_err *err);
+/* How a statement was made, so how it is released: sql_done or sql_free. */
+enum sql_kind { SQL_CACHED, SQL_NEW };
+/* A scan's loop, written once: steps q (prepared and bound) through its rows, calling row(arg,
+ * …) on each until one returns -1, then releases q as `kind` says. Returns 0, or -1 when a
+ * step failed or a row returned -1 (err set). */
+int sql_each(struct store *st, struct sql *q, enum sql_kind kind, sql_row_fn *row, void *arg,
+             struct lf_err *err);
+/* Runs a bound UPDATE, DELETE or INSERT q, then sql_done: 1 when it changed a row, 0 when it
+ * changed none, -1 (err set). */
+int sql_changed(struct store *st, struct sql *q, struct lf_err *err);
 /* Steps a statement without rows (or ignoring them) to its end, then sql_done. */
 int sql_run(struct store *st, struct sql *q, struct lf_err *err);
 /* Steps a one-row lookup of an integer column 0: 1 with *out, 0 when no row, -1 on error;

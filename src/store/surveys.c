@@ -188,30 +188,31 @@ int store_survey_send_update(struct store *st, int64_t ws, const struct survey_s
     return sql_run(st, q, err);
 }
 
+struct send_sink {
+    store_survey_send_fn fn;
+    void *ctx;
+};
+
+static int send_row(void *arg, struct store *st, struct sql *q, struct lf_err *err)
+{
+    const struct send_sink *k = arg;
+    struct survey_send s;
+    send_of(st, q, &s);
+    return k->fn(k->ctx, &s, err);
+}
+
 int store_survey_sends_scan(struct store *st, int64_t ws, int64_t survey_id, const char *status,
                             store_survey_send_fn fn, void *ctx, struct lf_err *err)
 {
     struct sql *q = sql_new(st, "SELECT " SEND_COLUMNS " FROM survey_sends WHERE workspace_id "
                                 "= ?1 AND (?2 = 0 OR survey_id = ?2) AND (?3 = '' OR status = "
                                 "?3) ORDER BY id", err);
-    int rc, ret = 0;
     if (!q)
         return -1;
     sql_bind_int(st, q, 1, ws);
     sql_bind_int(st, q, 2, survey_id);
     sql_bind_text(st, q, 3, status ? status : "");
-    while ((rc = sql_step(st, q, err)) == 1) {
-        struct survey_send s;
-        send_of(st, q, &s);
-        if (fn(ctx, &s, err) < 0) {
-            ret = -1;
-            break;
-        }
-    }
-    if (rc < 0)
-        ret = -1;
-    sql_free(st, q);
-    return ret;
+    return sql_each(st, q, SQL_NEW, send_row, &(struct send_sink){fn, ctx}, err);
 }
 
 static int lookup_opt(struct store *st, struct sql *q, int64_t *out, struct lf_err *err)
@@ -281,6 +282,28 @@ int store_survey_skip_insert(struct store *st, int64_t ws, const struct survey_s
     return sql_run(st, q, err);
 }
 
+struct skip_sink {
+    store_survey_skip_fn fn;
+    void *ctx;
+};
+
+static int skip_row(void *arg, struct store *st, struct sql *q, struct lf_err *err)
+{
+    const struct skip_sink *k = arg;
+    struct survey_skip s = {0};
+    s.id = sql_id(st, q, 0);
+    s.survey_id = sql_id(st, q, 1);
+    s.contact_id = sql_id(st, q, 2);
+    s.account_id = sql_id(st, q, 3);
+    s.touchpoint_id = sql_id(st, q, 4);
+    s.at = sql_int(st, q, 5);
+    copy_text(s.reason, sizeof(s.reason), sql_text(st, q, 6));
+    copy_text(s.detail, sizeof(s.detail), sql_text(st, q, 7));
+    copy_text(s.survey_ext, sizeof(s.survey_ext), sql_text(st, q, 8));
+    copy_text(s.contact_ext, sizeof(s.contact_ext), sql_text(st, q, 9));
+    return k->fn(k->ctx, &s, err);
+}
+
 int store_survey_skips_scan(struct store *st, int64_t ws, int64_t contact_id,
                             store_survey_skip_fn fn, void *ctx, struct lf_err *err)
 {
@@ -289,32 +312,11 @@ int store_survey_skips_scan(struct store *st, int64_t ws, int64_t contact_id,
                                 "FROM survey_skips k JOIN surveys s ON s.id = k.survey_id JOIN "
                                 "contacts c ON c.id = k.contact_id WHERE k.workspace_id = ?1 AND "
                                 "(?2 = 0 OR k.contact_id = ?2) ORDER BY k.id", err);
-    int rc, ret = 0;
     if (!q)
         return -1;
     sql_bind_int(st, q, 1, ws);
     sql_bind_int(st, q, 2, contact_id);
-    while ((rc = sql_step(st, q, err)) == 1) {
-        struct survey_skip k = {0};
-        k.id = sql_id(st, q, 0);
-        k.survey_id = sql_id(st, q, 1);
-        k.contact_id = sql_id(st, q, 2);
-        k.account_id = sql_id(st, q, 3);
-        k.touchpoint_id = sql_id(st, q, 4);
-        k.at = sql_int(st, q, 5);
-        copy_text(k.reason, sizeof(k.reason), sql_text(st, q, 6));
-        copy_text(k.detail, sizeof(k.detail), sql_text(st, q, 7));
-        copy_text(k.survey_ext, sizeof(k.survey_ext), sql_text(st, q, 8));
-        copy_text(k.contact_ext, sizeof(k.contact_ext), sql_text(st, q, 9));
-        if (fn(ctx, &k, err) < 0) {
-            ret = -1;
-            break;
-        }
-    }
-    if (rc < 0)
-        ret = -1;
-    sql_free(st, q);
-    return ret;
+    return sql_each(st, q, SQL_NEW, skip_row, &(struct skip_sink){fn, ctx}, err);
 }
 
 /* ---- the closed loop ---- */
@@ -335,6 +337,26 @@ int store_followup_insert(struct store *st, int64_t ws, struct followup *f, stru
     return sql_lookup(st, q, &f->id, err);
 }
 
+struct followup_sink {
+    store_followup_fn fn;
+    void *ctx;
+};
+
+static int followup_row(void *arg, struct store *st, struct sql *q, struct lf_err *err)
+{
+    const struct followup_sink *k = arg;
+    struct followup f = {0};
+    f.id = sql_id(st, q, 0);
+    f.response_id = sql_id(st, q, 1);
+    f.task_id = sql_id(st, q, 2);
+    f.opened_at = sql_int(st, q, 3);
+    f.due_date = sql_int(st, q, 4);
+    copy_text(f.rule, sizeof(f.rule), sql_text(st, q, 5));
+    copy_text(f.outcome, sizeof(f.outcome), sql_text(st, q, 6));
+    f.closed_at = sql_int(st, q, 7);
+    return k->fn(k->ctx, &f, err);
+}
+
 int store_followups_scan(struct store *st, int64_t ws, store_followup_fn fn, void *ctx,
                          struct lf_err *err)
 {
@@ -343,29 +365,10 @@ int store_followups_scan(struct store *st, int64_t ws, store_followup_fn fn, voi
                                 "f.due_date, f.rule, COALESCE(f.outcome, t.status), f.closed_at "
                                 "FROM followups f LEFT JOIN tasks t ON t.id = f.task_id WHERE "
                                 "f.workspace_id = ?1 ORDER BY f.id", err);
-    int rc, ret = 0;
     if (!q)
         return -1;
     sql_bind_int(st, q, 1, ws);
-    while ((rc = sql_step(st, q, err)) == 1) {
-        struct followup f = {0};
-        f.id = sql_id(st, q, 0);
-        f.response_id = sql_id(st, q, 1);
-        f.task_id = sql_id(st, q, 2);
-        f.opened_at = sql_int(st, q, 3);
-        f.due_date = sql_int(st, q, 4);
-        copy_text(f.rule, sizeof(f.rule), sql_text(st, q, 5));
-        copy_text(f.outcome, sizeof(f.outcome), sql_text(st, q, 6));
-        f.closed_at = sql_int(st, q, 7);
-        if (fn(ctx, &f, err) < 0) {
-            ret = -1;
-            break;
-        }
-    }
-    if (rc < 0)
-        ret = -1;
-    sql_free(st, q);
-    return ret;
+    return sql_each(st, q, SQL_NEW, followup_row, &(struct followup_sink){fn, ctx}, err);
 }
 
 int store_followup_set_task(struct store *st, int64_t ws, int64_t id, int64_t task_id,
@@ -399,6 +402,18 @@ int store_key_of(struct store *st, int64_t ws, const struct resource_def *def, i
     return rc;
 }
 
+struct rate_sink {
+    store_survey_rate_fn fn;
+    void *ctx;
+};
+
+static int rate_row(void *arg, struct store *st, struct sql *q, struct lf_err *err)
+{
+    const struct rate_sink *k = arg;
+    return k->fn(k->ctx, sql_text(st, q, 0), sql_text(st, q, 1), sql_text(st, q, 2),
+                 sql_int(st, q, 3), sql_int(st, q, 4), err);
+}
+
 int store_survey_rates(struct store *st, int64_t ws, const char *survey, store_survey_rate_fn fn,
                        void *ctx, struct lf_err *err)
 {
@@ -410,21 +425,11 @@ int store_survey_rates(struct store *st, int64_t ws, const char *survey, store_s
                                 "?1 AND (?2 = '' OR s.ext_id = ?2) GROUP BY s.ext_id, d.channel, "
                                 "a.segment ORDER BY s.ext_id, d.channel, COALESCE(a.segment, '')",
                             err);
-    int rc, ret = 0;
     if (!q)
         return -1;
     sql_bind_int(st, q, 1, ws);
     sql_bind_text(st, q, 2, survey ? survey : "");
-    while ((rc = sql_step(st, q, err)) == 1)
-        if (fn(ctx, sql_text(st, q, 0), sql_text(st, q, 1), sql_text(st, q, 2),
-               sql_int(st, q, 3), sql_int(st, q, 4), err) < 0) {
-            ret = -1;
-            break;
-        }
-    if (rc < 0)
-        ret = -1;
-    sql_free(st, q);
-    return ret;
+    return sql_each(st, q, SQL_NEW, rate_row, &(struct rate_sink){fn, ctx}, err);
 }
 
 int store_survey_trigger_seq(struct store *st, int64_t ws, int64_t seq, struct lf_err *err)
@@ -466,10 +471,7 @@ int store_followup_close(struct store *st, int64_t ws, int64_t task_id, int64_t 
     sql_bind_int(st, q, 2, task_id);
     sql_bind_int(st, q, 3, when);
     sql_bind_text(st, q, 4, outcome);
-    int rc = sql_step(st, q, err);
-    int64_t n = rc >= 0 ? sql_changes(st, q) : 0;
-    sql_done(st, q);
-    return rc < 0 ? -1 : n > 0;
+    return sql_changed(st, q, err);
 }
 
 int store_response_again(struct store *st, int64_t ws, int64_t response_id, int64_t *score,

@@ -122,33 +122,65 @@ int store_text_sources_count(struct store *st, int64_t ws, int64_t *out, struct 
     return sql_lookup(st, q, out, err) < 0 ? -1 : 0;
 }
 
+/* The sources' scan: its callback, and which source the rows are of. */
+struct source_sink {
+    store_text_source_fn fn;
+    void *ctx;
+    int source;
+};
+
+static int source_row(void *arg, struct store *st, struct sql *q, struct lf_err *err)
+{
+    const struct source_sink *k = arg;
+    return k->fn(k->ctx, k->source, sql_id(st, q, 0), sql_text(st, q, 1), err);
+}
+
 int store_text_sources_scan(struct store *st, int64_t ws, store_text_source_fn fn, void *ctx,
                             struct lf_err *err)
 {
-    static const char *const text[] = {
-        "SELECT id, comment FROM responses WHERE workspace_id = ?1 AND comment IS NOT NULL "
-        "ORDER BY id",
-        "SELECT id, text FROM touchpoints WHERE workspace_id = ?1 AND text IS NOT NULL "
-        "ORDER BY id"};
-    int ret = 0;
-    for (int s = 0; s < 2 && ret == 0; s++) {
+    static const struct {
+        int source;
+        const char *text;
+    } sources[] = {
+        {STORE_TEXT_RESPONSE, "SELECT id, comment FROM responses WHERE workspace_id = ?1 AND "
+                              "comment IS NOT NULL ORDER BY id"},
+        {STORE_TEXT_TOUCHPOINT, "SELECT id, text FROM touchpoints WHERE workspace_id = ?1 AND "
+                                "text IS NOT NULL ORDER BY id"}};
+    for (size_t i = 0; i < sizeof(sources) / sizeof(*sources); i++) {
         /* a scan of its own: the callback writes results between its rows */
-        struct sql *q = sql_new(st, text[s], err);
-        int rc;
+        struct sql *q = sql_new(st, sources[i].text, err);
         if (!q)
             return -1;
         sql_bind_int(st, q, 1, ws);
-        while ((rc = sql_step(st, q, err)) == 1)
-            if (fn(ctx, s == 0 ? STORE_TEXT_RESPONSE : STORE_TEXT_TOUCHPOINT, sql_id(st, q, 0),
-                   sql_text(st, q, 1), err) < 0) {
-                ret = -1;
-                break;
-            }
-        if (rc < 0)
-            ret = -1;
-        sql_free(st, q);
+        struct source_sink k = {fn, ctx, sources[i].source};
+        if (sql_each(st, q, SQL_NEW, source_row, &k, err) < 0)
+            return -1;
     }
-    return ret;
+    return 0;
+}
+
+struct result_sink {
+    store_text_fn fn;
+    void *ctx;
+};
+
+static int result_row(void *arg, struct store *st, struct sql *q, struct lf_err *err)
+{
+    const struct result_sink *k = arg;
+    struct store_text_result r = {.source = (int)sql_id(st, q, 0),
+                                  .row_id = sql_id(st, q, 1),
+                                  .scored = sql_id(st, q, 3) != 0,
+                                  .compound = sql_real(st, q, 4),
+                                  .pos = sql_real(st, q, 5),
+                                  .neu = sql_real(st, q, 6),
+                                  .neg = sql_real(st, q, 7),
+                                  .emotions = sql_text(st, q, 8),
+                                  .topics = sql_text(st, q, 9),
+                                  .notes = sql_text(st, q, 10),
+                                  .analyzed_at = sql_id(st, q, 11)};
+    const char *lang = sql_text(st, q, 2);
+    snprintf(r.language, sizeof(r.language), "%s", lang ? lang : "");
+    return k->fn(k->ctx, &r, err);
 }
 
 int store_text_results_scan(struct store *st, int64_t ws, store_text_fn fn, void *ctx,
@@ -158,31 +190,8 @@ int store_text_results_scan(struct store *st, int64_t ws, store_text_fn fn, void
                             "SELECT " RESULT_COLUMNS " FROM text_results WHERE "
                             "workspace_id = ?1 ORDER BY source, row_id",
                             err);
-    int rc, ret = 0;
     if (!q)
         return -1;
     sql_bind_int(st, q, 1, ws);
-    while ((rc = sql_step(st, q, err)) == 1) {
-        struct store_text_result r = {.source = (int)sql_id(st, q, 0),
-                                      .row_id = sql_id(st, q, 1),
-                                      .scored = sql_id(st, q, 3) != 0,
-                                      .compound = sql_real(st, q, 4),
-                                      .pos = sql_real(st, q, 5),
-                                      .neu = sql_real(st, q, 6),
-                                      .neg = sql_real(st, q, 7),
-                                      .emotions = sql_text(st, q, 8),
-                                      .topics = sql_text(st, q, 9),
-                                      .notes = sql_text(st, q, 10),
-                                      .analyzed_at = sql_id(st, q, 11)};
-        const char *lang = sql_text(st, q, 2);
-        snprintf(r.language, sizeof(r.language), "%s", lang ? lang : "");
-        if (fn(ctx, &r, err) < 0) {
-            ret = -1;
-            break;
-        }
-    }
-    if (rc < 0)
-        ret = -1;
-    sql_free(st, q);
-    return ret;
+    return sql_each(st, q, SQL_NEW, result_row, &(struct result_sink){fn, ctx}, err);
 }

@@ -78,36 +78,28 @@ int store_user_find(struct store *st, int64_t ws, const char *name, int64_t id,
     return rc;
 }
 
+struct user_sink {
+    store_user_fn fn;
+    void *ctx;
+};
+
+static int user_row(void *arg, struct store *st, struct sql *q, struct lf_err *err)
+{
+    const struct user_sink *k = arg;
+    struct store_user u;
+    user_of(st, q, 0, &u);
+    return k->fn(k->ctx, &u, err);
+}
+
 int store_users_scan(struct store *st, int64_t ws, store_user_fn fn, void *ctx,
                      struct lf_err *err)
 {
     struct sql *q = sql_new(st, "SELECT " USER_COLUMNS " FROM users u WHERE u.workspace_id = ?1 "
                                 "ORDER BY u.ext_id", err);
-    int rc, ret = 0;
     if (!q)
         return -1;
     sql_bind_int(st, q, 1, ws);
-    while ((rc = sql_step(st, q, err)) == 1) {
-        struct store_user u;
-        user_of(st, q, 0, &u);
-        if (fn(ctx, &u, err) < 0) {
-            ret = -1;
-            break;
-        }
-    }
-    if (rc < 0)
-        ret = -1;
-    sql_free(st, q);
-    return ret;
-}
-
-/* Runs q (bound) and returns 1 when it changed a row, 0 when none, -1. */
-static int changed(struct store *st, struct sql *q, struct lf_err *err)
-{
-    int rc = sql_step(st, q, err);
-    int64_t n = rc >= 0 ? sql_changes(st, q) : 0;
-    sql_done(st, q);
-    return rc < 0 ? -1 : n > 0;
+    return sql_each(st, q, SQL_NEW, user_row, &(struct user_sink){fn, ctx}, err);
 }
 
 int store_user_update(struct store *st, int64_t ws, const struct store_user *u,
@@ -123,7 +115,7 @@ int store_user_update(struct store *st, int64_t ws, const struct store_user *u,
     sql_bind_text(st, q, 4, or_null(u->display));
     sql_bind_text(st, q, 5, u->role);
     sql_bind_text(st, q, 6, or_null(u->hash));
-    return changed(st, q, err);
+    return sql_changed(st, q, err);
 }
 
 int store_user_failures(struct store *st, int64_t id, int64_t failed, int64_t locked_until,
@@ -136,7 +128,7 @@ int store_user_failures(struct store *st, int64_t id, int64_t failed, int64_t lo
     sql_bind_int(st, q, 1, id);
     sql_bind_int(st, q, 2, failed);
     sql_bind_int(st, q, 3, locked_until);
-    return changed(st, q, err) < 0 ? -1 : 0;
+    return sql_changed(st, q, err) < 0 ? -1 : 0;
 }
 
 int store_user_delete(struct store *st, int64_t ws, int64_t id, struct lf_err *err)
@@ -160,7 +152,7 @@ int store_user_delete(struct store *st, int64_t ws, int64_t id, struct lf_err *e
         return -1;
     sql_bind_int(st, q, 1, ws);
     sql_bind_int(st, q, 2, id);
-    return changed(st, q, err);
+    return sql_changed(st, q, err);
 }
 
 int store_users_count(struct store *st, int64_t ws, const char *role, int64_t *out,
@@ -225,7 +217,7 @@ int store_session_seen(struct store *st, int64_t id, int64_t when, struct lf_err
         return -1;
     sql_bind_int(st, q, 1, id);
     sql_bind_int(st, q, 2, when);
-    return changed(st, q, err) < 0 ? -1 : 0;
+    return sql_changed(st, q, err) < 0 ? -1 : 0;
 }
 
 int store_session_end(struct store *st, int64_t id, int64_t when, struct lf_err *err)
@@ -236,7 +228,7 @@ int store_session_end(struct store *st, int64_t id, int64_t when, struct lf_err 
         return -1;
     sql_bind_int(st, q, 1, id);
     sql_bind_int(st, q, 2, when);
-    return changed(st, q, err) < 0 ? -1 : 0;
+    return sql_changed(st, q, err) < 0 ? -1 : 0;
 }
 
 int store_sessions_end_user(struct store *st, int64_t user_id, int64_t when, struct lf_err *err)
@@ -247,7 +239,7 @@ int store_sessions_end_user(struct store *st, int64_t user_id, int64_t when, str
         return -1;
     sql_bind_int(st, q, 1, user_id);
     sql_bind_int(st, q, 2, when);
-    return changed(st, q, err) < 0 ? -1 : 0;
+    return sql_changed(st, q, err) < 0 ? -1 : 0;
 }
 
 /* ---- saved views ---- */
@@ -273,6 +265,23 @@ int store_view_insert(struct store *st, int64_t ws, const struct store_view *v, 
     return found < 0 ? -1 : 0;
 }
 
+struct view_sink {
+    store_view_fn fn;
+    void *ctx;
+};
+
+static int view_row(void *arg, struct store *st, struct sql *q, struct lf_err *err)
+{
+    const struct view_sink *k = arg;
+    struct store_view v = {.id = sql_id(st, q, 0),
+                           .user_id = sql_id(st, q, 1),
+                           .page = sql_text(st, q, 2),
+                           .name = sql_text(st, q, 3),
+                           .query = sql_text(st, q, 4),
+                           .created_at = sql_id(st, q, 5)};
+    return k->fn(k->ctx, &v, err);
+}
+
 int store_views_scan(struct store *st, int64_t user_id, const char *page, store_view_fn fn,
                      void *ctx, struct lf_err *err)
 {
@@ -282,28 +291,12 @@ int store_views_scan(struct store *st, int64_t user_id, const char *page, store_
                                        "ORDER BY page, name", err)
                          : sql_new(st, "SELECT id, user_id, page, name, query, created_at FROM "
                                        "views WHERE user_id = ?1 ORDER BY page, name", err);
-    int rc, ret = 0;
     if (!q)
         return -1;
     sql_bind_int(st, q, 1, user_id);
     if (page)
         sql_bind_text(st, q, 2, page);
-    while ((rc = sql_step(st, q, err)) == 1) {
-        struct store_view v = {.id = sql_id(st, q, 0),
-                               .user_id = sql_id(st, q, 1),
-                               .page = sql_text(st, q, 2),
-                               .name = sql_text(st, q, 3),
-                               .query = sql_text(st, q, 4),
-                               .created_at = sql_id(st, q, 5)};
-        if (fn(ctx, &v, err) < 0) {
-            ret = -1;
-            break;
-        }
-    }
-    if (rc < 0)
-        ret = -1;
-    sql_free(st, q);
-    return ret;
+    return sql_each(st, q, SQL_NEW, view_row, &(struct view_sink){fn, ctx}, err);
 }
 
 int store_view_delete(struct store *st, int64_t user_id, int64_t id, struct lf_err *err)
@@ -313,7 +306,7 @@ int store_view_delete(struct store *st, int64_t user_id, int64_t id, struct lf_e
         return -1;
     sql_bind_int(st, q, 1, user_id);
     sql_bind_int(st, q, 2, id);
-    return changed(st, q, err);
+    return sql_changed(st, q, err);
 }
 
 /* ---- settings ---- */

@@ -165,33 +165,34 @@ int store_feed_position(struct store *st, int64_t ws, int64_t *seq, int64_t *eve
     return store_events_max_id(st, ws, event_id, err);
 }
 
+struct change_sink {
+    store_change_fn fn;
+    void *ctx;
+};
+
+static int change_row(void *arg, struct store *st, struct sql *q, struct lf_err *err)
+{
+    const struct change_sink *k = arg;
+    struct store_change_rec c = {.seq = sql_id(st, q, 0),
+                                 .resource = (int)sql_id(st, q, 1),
+                                 .row_id = sql_id(st, q, 2),
+                                 .account_id = sql_id(st, q, 3),
+                                 .op = (int)sql_id(st, q, 4)};
+    return k->fn(k->ctx, &c, err);
+}
+
 int store_changes_scan(struct store *st, int64_t ws, int64_t after, int64_t upto,
                        store_change_fn fn, void *ctx, struct lf_err *err)
 {
     struct sql *q = sql_new(st, "SELECT seq, resource, row_id, account_id, op FROM changes "
                                 "WHERE workspace_id = ?1 AND seq > ?2 AND seq <= ?3 ORDER BY seq",
                             err);
-    int rc, ret = 0;
     if (!q)
         return -1;
     sql_bind_int(st, q, 1, ws);
     sql_bind_int(st, q, 2, after);
     sql_bind_int(st, q, 3, upto);
-    while ((rc = sql_step(st, q, err)) == 1) {
-        struct store_change_rec c = {.seq = sql_id(st, q, 0),
-                                     .resource = (int)sql_id(st, q, 1),
-                                     .row_id = sql_id(st, q, 2),
-                                     .account_id = sql_id(st, q, 3),
-                                     .op = (int)sql_id(st, q, 4)};
-        if (fn(ctx, &c, err) < 0) {
-            ret = -1;
-            break;
-        }
-    }
-    if (rc < 0)
-        ret = -1;
-    sql_free(st, q);
-    return ret;
+    return sql_each(st, q, SQL_NEW, change_row, &(struct change_sink){fn, ctx}, err);
 }
 
 int store_users_stamp(struct store *st, int64_t ws, int64_t *out, struct lf_err *err)

@@ -69,6 +69,16 @@ check_eq "comments: detractors about billing" "response,r1,acme,nps,3" \
     "$(tail -n +2 "$SCRATCH/out" | cut -d, -f2-6)"
 run_lf text comments "${W[@]}" --sentiment negative --csv
 check_eq "negative texts, the latest first" "t1|r2" "$(tail -n +2 "$SCRATCH/out" | cut -d, -f3 | tr '\n' '|' | sed 's/|$//')"
+# by source: the one ticket text (t1), and the six comments without it (r7 has none), the
+# latest first: r6 and r5 in April, then r4, r3, r2, r1 in March
+run_lf text comments "${W[@]}" --source touchpoint --csv
+check_eq "--source touchpoint: the ticket's text alone" "touchpoint,t1" \
+    "$(tail -n +2 "$SCRATCH/out" | cut -d, -f2-3 | tr '\n' '|' | sed 's/|$//')"
+run_lf text comments "${W[@]}" --source response --csv
+check_eq "--source response: the survey comments" "r6|r5|r4|r3|r2|r1" \
+    "$(tail -n +2 "$SCRATCH/out" | cut -d, -f3 | tr '\n' '|' | sed 's/|$//')"
+run_lf text comments --source email
+check_eq "an unknown source: exit 2" 2 "$rc"
 run_lf text comments --score 6-0
 check_eq "a bad score range: exit 2" 2 "$rc"
 check "it names the option" grep -q -- "--score: '6-0' is not a score range" "$SCRATCH/err"
