@@ -2006,6 +2006,17 @@ static void op_survey_results(struct doc *d, const struct route *rt, json_t *op)
     set(responses_of(op), "200", answer_of("the table", typed("object")));
 }
 
+static void op_survey_results_all(struct doc *d, const struct route *rt, json_t *op)
+{
+    (void)rt;
+    tag(d, op, "surveys", NULL);
+    set(op, "operationId", str("survey_results_all"));
+    set(op, "summary", str("every survey's invitations delivered and answered, and the response "
+                           "rate, by survey, channel and segment (`landfall surveys results "
+                           "--json`)"));
+    set(responses_of(op), "200", answer_of("the table", typed("object")));
+}
+
 static void op_survey_skips(struct doc *d, const struct route *rt, json_t *op)
 {
     (void)rt;
@@ -2034,6 +2045,61 @@ static void op_survey_recovery(struct doc *d, const struct route *rt, json_t *op
     set(op, "summary", str("the closed loop's recovery report: follow-up rate, days to close, "
                            "the NPS of those who answered again"));
     set(responses_of(op), "200", answer_of("the table", typed("object")));
+}
+
+static void op_survey_followup_close(struct doc *d, const struct route *rt, json_t *op)
+{
+    (void)rt;
+    tag(d, op, "surveys", NULL);
+    set(op, "operationId", str("survey_followup_close"));
+    set(op, "summary", str("closes a follow-up with its outcome, through its task (an admin "
+                           "key, or an admin's or a lead's session)"));
+    push(params_of(op), param("path", "id", true, "the follow-up's id", typed("integer")));
+    json_t *body = json_pack("{s:s, s:{s:{s:s, s:[s,s]}, s:{s:s}}, s:[s]}", "type", "object",
+                             "properties", "outcome", "type", "string", "enum", "done",
+                             "dismissed", "note", "type", "string", "required", "outcome");
+    set(op, "requestBody", body_of("the outcome, and a note of what was done", body));
+    set(responses_of(op), "200", answer_of("closed: {\"id\", \"outcome\"}", typed("object")));
+    error_answer(d, op, HE_BAD_REQUEST);
+    error_answer(d, op, HE_NOT_FOUND);
+    error_answer(d, op, HE_CONFLICT);
+    error_answer(d, op, HE_INVALID);
+}
+
+/* The survey settings' object: the fatigue budget, link lifetime, SLA; base_url read-only. */
+static json_t *survey_settings_schema(void)
+{
+    json_t *props = json_object();
+    const char *names[] = {"contact_days", "account_max", "account_days",
+                           "quiet_days",   "link_days",   "sla_days"};
+    for (size_t i = 0; i < sizeof(names) / sizeof(*names); i++)
+        set(props, names[i], typed("integer"));
+    set(props, "base_url", json_pack("{s:[s,s]}", "type", "string", "null"));
+    return json_pack("{s:s, s:o}", "type", "object", "properties", props);
+}
+
+static void op_survey_settings_get(struct doc *d, const struct route *rt, json_t *op)
+{
+    (void)rt;
+    tag(d, op, "surveys", NULL);
+    set(op, "operationId", str("survey_settings_get"));
+    set(op, "summary", str("the fatigue budget, the links' lifetime and the follow-ups' SLA "
+                           "(docs/surveys.md)"));
+    set(responses_of(op), "200", answer_of("the settings", survey_settings_schema()));
+}
+
+static void op_survey_settings_patch(struct doc *d, const struct route *rt, json_t *op)
+{
+    (void)rt;
+    tag(d, op, "surveys", NULL);
+    set(op, "operationId", str("survey_settings_patch"));
+    set(op, "summary", str("changes the given survey settings; a bad one is a 422 naming it"));
+    json_t *body = survey_settings_schema();
+    json_object_del(json_object_get(body, "properties"), "base_url");
+    set(op, "requestBody", body_of("the settings to change", body));
+    set(responses_of(op), "200", answer_of("the settings", survey_settings_schema()));
+    error_answer(d, op, HE_BAD_REQUEST);
+    error_answer(d, op, HE_INVALID);
 }
 
 /* ---- the churn model (api_churn.c) ---- */
@@ -2275,9 +2341,13 @@ static const struct {
     {api_survey_eligible, op_survey_eligible},
     {api_survey_send, op_survey_send},
     {api_survey_results, op_survey_results},
+    {api_survey_results_all, op_survey_results_all},
     {api_survey_skips, op_survey_skips},
     {api_survey_followups, op_survey_followups},
     {api_survey_recovery, op_survey_recovery},
+    {api_survey_followup_close, op_survey_followup_close},
+    {api_survey_settings_get, op_survey_settings_get},
+    {api_survey_settings_patch, op_survey_settings_patch},
     {api_churn_models_list, op_churn_models_list},
     {api_churn_train, op_churn_train},
     {api_churn_scores, op_churn_scores},
@@ -2302,7 +2372,7 @@ static void security(struct doc *d, const struct route *rt, json_t *op)
     } else if (rt->auth != AUTH_NONE) {
         int scope = rt->auth == AUTH_INGEST ? LF_SCOPE_WRITE
                     : rt->auth == AUTH_READ ? LF_SCOPE_READ
-                                            : LF_SCOPE_ADMIN;
+                                            : LF_SCOPE_ADMIN; /* AUTH_ADMIN, AUTH_LEAD */
         const char *schemes[] = {"bearerKey", "basicKey"};
         for (size_t i = 0; i < 2; i++) {
             json_t *req = json_object(), *roles = json_array();
@@ -2315,10 +2385,12 @@ static void security(struct doc *d, const struct route *rt, json_t *op)
         if (rt->auth == AUTH_INGEST)
             push(alts, json_object());
         /* the dashboard's session, with its CSRF token; an admin's for an admin key's work */
-        if (rt->auth == AUTH_READ || rt->auth == AUTH_ADMIN) {
+        if (rt->auth == AUTH_READ || rt->auth == AUTH_ADMIN || rt->auth == AUTH_LEAD) {
             json_t *req = json_object(), *roles = json_array();
-            if (rt->auth == AUTH_ADMIN)
+            if (rt->auth == AUTH_ADMIN || rt->auth == AUTH_LEAD)
                 push(roles, str(lf_role_name(LF_ROLE_ADMIN)));
+            if (rt->auth == AUTH_LEAD)
+                push(roles, str(lf_role_name(LF_ROLE_LEAD)));
             set(req, "sessionCookie", roles);
             set(req, "csrfHeader", json_array());
             push(alts, req);
