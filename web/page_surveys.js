@@ -7,6 +7,8 @@ import { api, query } from './api.js';
 import { h, clear, field, select, section, table, message, facts } from './ui.js';
 
 const kinds = ['nps', 'csat', 'ces', 'custom'];
+// the built-in surveys, which cannot change (docs/api.md)
+const builtin = ['nps', 'csat', 'ces'];
 const triggers = [['manual', 'manual'], ['periodic', 'periodic (every N days)'],
   ['touchpoint', 'after a touchpoint'], ['milestone', 'after a milestone']];
 const channels = ['link', 'email', 'in-app'];
@@ -40,13 +42,16 @@ export async function render(ctx) {
   ctx.main.append(h('h1', {}, 'Surveys'));
 
   const all = section('survey-list', 'Surveys');
-  all.append(table({ id: 'surveys-table', caption: 'Every survey', rows: list.data,
+  const listed = table({ id: 'surveys-table', caption: 'Every survey', rows: list.data,
     source: '/v1/surveys?limit=1000', path: 'data', columns: [
-      { key: 'id', label: 'Survey', link: admin ? (r) => `/surveys?edit=${encodeURIComponent(r.id)}#editor`
-        : null },
+      { key: 'id', label: 'Survey', link: admin ? (r) => (builtin.includes(r.id) ? null
+        : `/surveys?edit=${encodeURIComponent(r.id)}`) : null },
       { key: 'name', label: 'Name' }, { key: 'kind', label: 'Kind' },
       { key: 'channel', label: 'Channel' }, { key: 'trigger', label: 'Trigger' },
-      { key: 'status', label: 'Status' }] }));
+      { key: 'status', label: 'Status' }] });
+  // a built-in survey has no editor: its id is no link
+  for (const a of listed.querySelectorAll('a:not([href])')) a.replaceWith(a.textContent);
+  all.append(listed);
   ctx.main.append(all);
 
   const rated = section('rates', 'Response rates');
@@ -86,18 +91,30 @@ function editor(ctx, surveys, editId) {
   const s = section('editor', was ? `Edit survey “${was.id}”` : 'New survey');
   const input = (name, attrs = {}) => h('input', { name, value: String(v(name)), ...attrs });
   const note = h('div', { id: 'editor-note' });
-  const form = h('form', { class: 'inline', id: 'survey-form', novalidate: true },
-    field('Id', input('id', { readonly: !!was, required: true, maxlength: 256 })),
-    field('Kind', select('kind', kinds, v('kind', 'nps'))),
-    field('Scale from', input('scale_min', { inputmode: 'numeric', size: 4 }), 'default: the kind\'s'),
-    field('Scale to', input('scale_max', { inputmode: 'numeric', size: 4 })),
-    field('Higher is better', select('higher_is_better', [['true', 'yes'], ['false', 'no']],
-      String(v('higher_is_better', true)))),
-    ...texts.map(([name, label, hint]) => field(label, input(name), hint)),
-    field('Trigger', select('trigger', triggers, v('trigger', 'manual'))),
-    field('Every (days)', input('every_days', { inputmode: 'numeric', size: 5 }), 'trigger periodic'),
-    field('Channel', select('channel', channels, v('channel', 'link'))),
-    field('Status', select('status', statuses, v('status', 'active'))),
+  const group = (legend, ...fields) => h('fieldset', { class: 'group' }, h('legend', {}, legend),
+    ...fields);
+  const textField = (name) => {
+    const [, label, hint] = texts.find(([n]) => n === name);
+    return field(label, input(name), hint);
+  };
+  const form = h('form', { id: 'survey-form', novalidate: true },
+    group('Survey', field('Id', input('id', { readonly: !!was, required: true, maxlength: 256 })),
+      textField('name'), field('Kind', select('kind', kinds, v('kind', 'nps'))),
+      field('Scale from', input('scale_min', { inputmode: 'numeric', size: 4 }),
+        'default: the kind\'s'),
+      field('Scale to', input('scale_max', { inputmode: 'numeric', size: 4 })),
+      field('Higher is better', select('higher_is_better', [['true', 'yes'], ['false', 'no']],
+        String(v('higher_is_better', true)))),
+      field('Status', select('status', statuses, v('status', 'active')))),
+    group('Questions', ...['question', 'comment_question', 'choice_question', 'choices']
+      .map(textField)),
+    group('Audience', ...['audience_segment', 'audience_plan', 'audience_role', 'audience_stage']
+      .map(textField)),
+    group('When and how', field('Trigger', select('trigger', triggers, v('trigger', 'manual'))),
+      field('Every (days)', input('every_days', { inputmode: 'numeric', size: 5 }),
+        'trigger periodic'),
+      textField('touchpoint_kind'), textField('milestone_event'),
+      field('Channel', select('channel', channels, v('channel', 'link')))),
     h('button', { type: 'submit', class: 'primary' }, was ? 'Save survey' : 'Create survey'));
   form.addEventListener('submit', async (e) => {
     e.preventDefault();
@@ -170,7 +187,7 @@ function budgetSection(settings, admin) {
 function sendSection(surveys) {
   const s = section('send', 'Send a survey');
   const note = h('div', { id: 'send-note' });
-  const survey = select('survey', surveys.filter((x) => !['nps', 'csat', 'ces'].includes(x.id))
+  const survey = select('survey', surveys.filter((x) => !builtin.includes(x.id))
     .map((x) => x.id), '');
   const contact = h('input', { name: 'contact', required: true, autocomplete: 'off' });
   const channel = select('channel', [['', 'the survey\'s own'], ...channels], '');

@@ -368,6 +368,7 @@ await check('surveys: the editor saves a survey through the REST API', async () 
   assert.equal(again.trigger, 'manual');
   assert.equal(again.name, 'Relationship NPS');
   await figuresMatchApi(admin);
+  await p.screenshot({ path: `${shots}/surveys-editor.png`, fullPage: true });
   clean(admin, 'the editor');
 });
 await check('surveys: the fatigue budget, with the field the server refuses', async () => {
@@ -465,6 +466,7 @@ await check('a lead: sends, has no editor, closes a follow-up with its outcome',
   const shown = await lead.page.locator('#recovery-table tbody td[data-col=closed]').first().getAttribute('data-value');
   assert.equal(Number(shown), rec.closed);
   await figuresMatchApi(lead);
+  await lead.page.screenshot({ path: `${shots}/surveys-lead.png`, fullPage: true });
   clean(lead, "the lead's surveys");
 });
 const csm = await newSession();
