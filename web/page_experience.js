@@ -201,6 +201,9 @@ function voice(sentiment, emotions, topics) {
       { key: 'lift', label: 'Lift', kind: 'num' }],
     rows: t, source: topics.source,
   });
+  // the lift is read in the table: open it
+  const liftData = grid.querySelector('#topic-lift details');
+  if (liftData) liftData.open = true;
   s.append(h('p', { class: 'muted' }, 'Lift: how many times more often detractors mention a '
     + 'topic than promoters do; none (—) when no promoter mentions it, such topics first.'));
   return s;
