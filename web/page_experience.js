@@ -203,7 +203,14 @@ function voice(sentiment, emotions, topics) {
   });
   // the lift is read in the table: open it
   const liftData = grid.querySelector('#topic-lift details');
-  if (liftData) liftData.open = true;
+  if (liftData) {
+    liftData.open = true;
+    // a table that scrolls must take the focus, so that a keyboard can scroll it
+    const wrap = liftData.querySelector('.table-wrap');
+    wrap.tabIndex = 0;
+    wrap.setAttribute('role', 'region');
+    wrap.setAttribute('aria-label', 'Topics and their lift');
+  }
   s.append(h('p', { class: 'muted' }, 'Lift: how many times more often detractors mention a '
     + 'topic than promoters do; none (—) when no promoter mentions it, such topics first.'));
   return s;
