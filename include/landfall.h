@@ -845,5 +845,10 @@ LF_API void lf_survey_follower_free(struct lf_survey_follower *f); /* NULL is a 
 LF_API int lf_survey_recovery(struct lf *lf, struct lf_table **out, struct lf_err *err);
 /* The follow-ups and their tasks' status, as a table. */
 LF_API int lf_survey_followups(struct lf *lf, struct lf_table **out, struct lf_err *err);
+/* Closes follow-up `id` with its outcome ("done" or "dismissed", else LF_EINVAL naming
+ * "outcome") and an optional note, through its task (as PATCH /v1/tasks/ID would): LF_ENOENT
+ * for an unknown follow-up, LF_ECONFLICT for one closed already. */
+LF_API int lf_survey_followup_close(struct lf *lf, int64_t id, const char *outcome,
+                                    const char *note, struct lf_err *err);
 
 #endif

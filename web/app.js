@@ -9,6 +9,8 @@ const pages = [
   { path: '/portfolio', title: 'Portfolio', module: './page_portfolio.js', nav: true },
   { path: '/accounts/:id', title: 'Account', module: './page_account.js' },
   { path: '/experience', title: 'Customer experience', module: './page_experience.js', nav: true },
+  { path: '/comments', title: 'Comments', module: './page_comments.js', nav: true },
+  { path: '/surveys', title: 'Surveys', module: './page_surveys.js', nav: true },
   { path: '/revenue', title: 'Revenue and retention', module: './page_revenue.js', nav: true },
   { path: '/usage', title: 'Product usage', module: './page_usage.js', nav: true },
   { path: '/settings', title: 'Settings', module: './page_settings.js', nav: true },

@@ -1,7 +1,8 @@
 // page_experience.js - customer experience: NPS, CSAT and CES over the window and by month with
 // their 95 % margins of error, by team, touchpoint, channel, segment or plan, the distribution
-// of scores, and the newest survey comments (the metrics nps, csat, ces, scores and
-// text-comments).
+// of scores; what customers write: sentiment by month, emotions, the topics detractors mention
+// more than promoters, and the newest comments (the metrics nps, csat, ces, scores,
+// text-summary, text-emotions, text-topics and text-comments).
 import { metric } from './api.js';
 import { chart, lines, bars } from './chart.js';
 import { h, field, select, section, table, facts } from './ui.js';
@@ -23,7 +24,9 @@ export function fromOf(months, today = new Date()) {
 
 export function paramsOf(q) {
   const where = [];
-  for (const k of ['segment', 'plan']) if (q.get(k)) where.push(`${k}=${q.get(k)}`);
+  for (const k of ['segment', 'plan', 'team', 'touchpoint']) {
+    if (q.get(k)) where.push(`${k}=${q.get(k)}`);
+  }
   return { from: fromOf(Number(q.get('months')) || 12), where };
 }
 
@@ -32,13 +35,22 @@ export async function render(ctx) {
   const by = q.get('by') || 'team';
   const months = q.get('months') || '12';
   const common = paramsOf(q);
-  const values = await metric('account-values');
+  const [values, teams, kinds] = await Promise.all([metric('account-values'),
+    metric('text-summary', { from: common.from, by: 'team' }),
+    metric('text-summary', { from: common.from, by: 'touchpoint' })]);
   const opts = (f) => values.rows.filter((r) => r.field === f).map((r) => r.value);
+  // the teams and touchpoint kinds that texts of the period name ("(none)": a comment rating
+  // no touchpoint)
+  const named = (m, k) => m.rows.map((r) => r[k]).filter((v) => v !== '(none)');
   const form = h('form', { class: 'filters', 'aria-label': 'Choose the responses' },
     field('Period', select('months', periods, months)),
     field('Segment', select('segment', [['', 'Every segment'], ...opts('segment')],
       q.get('segment') || '')),
     field('Plan', select('plan', [['', 'Every plan'], ...opts('plan')], q.get('plan') || '')),
+    field('Team', select('team', [['', 'Every team'], ...named(teams, 'team')],
+      q.get('team') || '')),
+    field('Touchpoint', select('touchpoint', [['', 'Every touchpoint kind'],
+      ...named(kinds, 'touchpoint')], q.get('touchpoint') || '')),
     field('Break down by', select('by', breakdowns, by)));
   form.addEventListener('change', () => {
     const f = new FormData(form);
@@ -47,13 +59,17 @@ export async function render(ctx) {
   });
   ctx.main.append(h('h1', {}, 'Customer experience'), form);
 
-  const [totals, trends, splits, dists, comments] = await Promise.all([
-    Promise.all(surveys.map((s) => metric(s.id, common))),
-    Promise.all(surveys.map((s) => metric(s.id, { ...common, by: 'month' }))),
-    Promise.all(surveys.map((s) => metric(s.id, { ...common, by }))),
-    Promise.all(surveys.map((s) => metric('scores', { ...common, survey: s.id }))),
-    metric('text-comments', { ...common, source: 'response', limit: 25 }),
-  ]);
+  const [totals, trends, splits, dists, comments, sentiment, emotions, topics] =
+    await Promise.all([
+      Promise.all(surveys.map((s) => metric(s.id, common))),
+      Promise.all(surveys.map((s) => metric(s.id, { ...common, by: 'month' }))),
+      Promise.all(surveys.map((s) => metric(s.id, { ...common, by }))),
+      Promise.all(surveys.map((s) => metric('scores', { ...common, survey: s.id }))),
+      metric('text-comments', { ...common, source: 'response', limit: 25 }),
+      metric('text-summary', { ...common, by: 'month' }),
+      metric('text-emotions', common),
+      metric('text-topics', common),
+    ]);
 
   const head = section('scores-now', 'Over the period');
   head.append(facts(surveys.flatMap((s, i) => {
@@ -121,13 +137,81 @@ export async function render(ctx) {
   });
   ctx.main.append(dist);
 
+  ctx.main.append(voice(sentiment, emotions, topics));
+
+  // the survey comments of the same view in the comments explorer
+  const explore = new URLSearchParams([...q.entries()].filter(([k]) =>
+    ['months', 'segment'].includes(k)));
+  explore.set('source', 'response');
   const said = section('comments', 'Newest comments');
   said.append(table({ id: 'comments-table', caption: 'Comments, newest first',
     rows: comments.rows, source: comments.source, empty: 'No comments in this period.',
     columns: [
-      { key: 'date', label: 'When', kind: 'date' },
+      { key: 'date', label: 'Date', kind: 'date' },
       { key: 'account', label: 'Account', link: (r) => `/accounts/${encodeURIComponent(r.account)}` },
       { key: 'survey', label: 'Survey' }, { key: 'score', label: 'Score', kind: 'int' },
-      { key: 'text', label: 'Comment' }] }));
+      { key: 'sentiment', label: 'Sentiment' }, { key: 'topics', label: 'Topics' },
+      { key: 'text', label: 'Comment' }] }),
+  h('p', {}, h('a', { href: `/comments?${explore}`, id: 'explore-comments' },
+    'Every comment, filtered, in the comments explorer')));
   ctx.main.append(said);
+}
+
+// What customers write: sentiment by month, the emotions shown, and what detractors talk about.
+function voice(sentiment, emotions, topics) {
+  const s = section('voice', 'What customers write');
+  const grid = h('div', { class: 'grid' });
+  s.append(grid);
+  const months = sentiment.rows;
+  chart(grid, {
+    id: 'sentiment-trend', title: 'Sentiment by month (% of scored texts)', kind: 'num',
+    option: lines(months.map((r) => r.month), [
+      { name: 'Negative', data: months.map((r) => r.negative) },
+      { name: 'Positive', data: months.map((r) => r.positive) }], 'num'),
+    columns: [{ key: 'month', label: 'Month', kind: 'month' },
+      { key: 'texts', label: 'Texts', kind: 'int' }, { key: 'scored', label: 'Scored', kind: 'int' },
+      { key: 'compound', label: 'Mean compound', kind: 'num' },
+      { key: 'negative', label: 'Negative (%)', kind: 'num' },
+      { key: 'positive', label: 'Positive (%)', kind: 'num' },
+      { key: 'top_emotions', label: 'Top emotions' }, { key: 'top_topics', label: 'Top topics' }],
+    rows: months, source: sentiment.source,
+  });
+  chart(grid, {
+    id: 'emotions', title: 'Emotions (% of scored texts showing each)', kind: 'num',
+    option: bars(emotions.rows.map((r) => r.emotion), [{ name: 'Share of texts',
+      data: emotions.rows.map((r) => r.share) }], 'num', { horizontal: true }),
+    columns: [{ key: 'emotion', label: 'Emotion' }, { key: 'texts', label: 'Texts', kind: 'int' },
+      { key: 'share', label: 'Share (%)', kind: 'num' },
+      { key: 'scored', label: 'Scored texts', kind: 'int' }],
+    rows: emotions.rows, source: emotions.source,
+  });
+  const t = topics.rows;
+  chart(grid, {
+    id: 'topic-lift', title: 'What detractors talk about (% of their comments, against promoters)',
+    kind: 'num', height: Math.max(280, 30 * t.length + 60),
+    option: bars(t.map((r) => r.topic), [
+      { name: 'Detractors (0–6)', data: t.map((r) => r.detractor_share) },
+      { name: 'Promoters (9–10)', data: t.map((r) => r.promoter_share) }], 'num',
+    { horizontal: true }),
+    columns: [{ key: 'topic', label: 'Topic' },
+      { key: 'detractor_comments', label: 'Detractors', kind: 'int' },
+      { key: 'detractor_share', label: 'Detractors (%)', kind: 'num' },
+      { key: 'promoter_comments', label: 'Promoters', kind: 'int' },
+      { key: 'promoter_share', label: 'Promoters (%)', kind: 'num' },
+      { key: 'lift', label: 'Lift', kind: 'num' }],
+    rows: t, source: topics.source,
+  });
+  // the lift is read in the table: open it
+  const liftData = grid.querySelector('#topic-lift details');
+  if (liftData) {
+    liftData.open = true;
+    // a table that scrolls must take the focus, so that a keyboard can scroll it
+    const wrap = liftData.querySelector('.table-wrap');
+    wrap.tabIndex = 0;
+    wrap.setAttribute('role', 'region');
+    wrap.setAttribute('aria-label', 'Topics and their lift');
+  }
+  s.append(h('p', { class: 'muted' }, 'Lift: how many times more often detractors mention a '
+    + 'topic than promoters do; none (—) when no promoter mentions it, such topics first.'));
+  return s;
 }

@@ -11,6 +11,8 @@ static const char help_text[] =
     "       landfall text analyze [OPTIONS] --file FILE\n"
     "       landfall text summary [--by DIMS] [--from T] [--to T] [--where F=V]... [--json|--csv]\n"
     "       landfall text comments [--survey ID] [--score MIN-MAX] [--topic T] [--sentiment S]\n"
+    "                              [--emotion E] [--q TEXT] [--limit N] [--offset N]\n"
+    "       landfall text emotions [--from T] [--to T] [--where F=V]...\n"
     "       landfall text topics [--survey ID] [--from T] [--to T]\n"
     "       landfall text rebuild [--quiet]\n"
     "\n"
@@ -36,8 +38,9 @@ static const char help_text[] =
     "\n"
     "Stored texts: every survey comment and touchpoint text is analysed when it is stored\n"
     "(import, the REST API, ingestion), with the built-in taxonomy. 'text summary', 'text\n"
-    "comments' and 'text topics' (topic lift among detractors against promoters) are the\n"
-    "metrics text-summary, text-comments and text-topics: 'landfall metric text-summary\n"
+    "comments', 'text topics' (topic lift among detractors against promoters) and 'text\n"
+    "emotions' (how often each emotion shows) are the metrics text-summary, text-comments,\n"
+    "text-topics and text-emotions: 'landfall metric text-summary\n"
     "--help' lists the options of each; over HTTP GET /v1/metrics/text-summary… 'text rebuild'\n"
     "analyses every stored text again (a progress bar on a terminal; --quiet: none, and no\n"
     "count).\n"
@@ -208,18 +211,21 @@ int cmd_text(int argc, char **argv, const struct cli_env *env)
 {
     if (argc < 2)
         return cli_usage("text",
-                         "'text' needs a command: analyze, summary, comments, topics, rebuild");
+                         "'text' needs a command: analyze, summary, comments, topics, emotions, "
+                         "rebuild");
     if (strcmp(argv[1], "analyze") == 0)
         return analyze(argc - 1, argv + 1);
     if (strcmp(argv[1], "rebuild") == 0)
         return rebuild(argc - 1, argv + 1, env);
     static const char *const metrics[][2] = {
-        {"summary", "text-summary"}, {"comments", "text-comments"}, {"topics", "text-topics"}};
+        {"summary", "text-summary"}, {"comments", "text-comments"}, {"topics", "text-topics"},
+        {"emotions", "text-emotions"}};
     for (size_t i = 0; i < sizeof(metrics) / sizeof(metrics[0]); i++)
         if (strcmp(argv[1], metrics[i][0]) == 0)
             /* as `landfall metric NAME`, whose help lists the options */
             return cli_metric_run("metric", metrics[i][1], argc, argv, 2, env);
     return cli_usage("text",
-                     "'%s' is not a text command (analyze, summary, comments, topics, rebuild)",
+                     "'%s' is not a text command (analyze, summary, comments, topics, emotions, "
+                     "rebuild)",
                      argv[1]);
 }

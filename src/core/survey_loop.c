@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/buf.h"
 #include "base/mem.h"
 #include "base/time.h"
 #include "core.h"
@@ -343,4 +344,64 @@ int lf_survey_recovery(struct lf *lf, struct lf_table **out, struct lf_err *err)
     }
     *out = t;
     return 0;
+}
+
+/* ---- closing a follow-up from the dashboard ---- */
+
+struct find_followup {
+    int64_t id;
+    struct followup found;
+    bool hit;
+};
+
+static int find_row(void *ctx, const struct followup *f, struct lf_err *err)
+{
+    (void)err;
+    struct find_followup *ff = ctx;
+    if (f->id == ff->id) {
+        ff->found = *f;
+        ff->hit = true;
+    }
+    return 0;
+}
+
+int lf_survey_followup_close(struct lf *lf, int64_t id, const char *outcome, const char *note,
+                             struct lf_err *err)
+{
+    struct find_followup ff = {.id = id};
+    struct buf body = BUF_INIT;
+    char key[32], *json = NULL;
+    bool created;
+    int ret = -1;
+    if (!outcome || (strcmp(outcome, "done") != 0 && strcmp(outcome, "dismissed") != 0))
+        return err_set_field(err, "outcome", LF_EINVAL,
+                             "'outcome' must be done or dismissed, not '%s'",
+                             outcome ? outcome : "");
+    struct store *st = core_read_begin(lf, err);
+    int rc = st ? store_followups_scan(st, lf->w->info.id, find_row, &ff, err) : -1;
+    core_read_end(lf, st);
+    if (rc < 0)
+        return -1;
+    if (!ff.hit || !ff.found.task_id)
+        return err_set(err, LF_ENOENT, "no follow-up %lld", (long long)id);
+    if (ff.found.closed_at != LF_UNSET)
+        return err_set(err, LF_ECONFLICT, "follow-up %lld is closed already (%s)", (long long)id,
+                       ff.found.outcome);
+    /* through the task, as any other close: the loop's hook records the outcome */
+    buf_adds(&body, "{\"status\": ");
+    buf_add_json_str(&body, outcome, strlen(outcome));
+    if (note && *note) {
+        buf_adds(&body, ", \"note\": ");
+        buf_add_json_str(&body, note, strlen(note));
+    }
+    buf_addc(&body, '}');
+    snprintf(key, sizeof(key), "%lld", (long long)ff.found.task_id);
+    if (lf_resource_write(lf, "tasks", key, body.ptr, body.len, LF_WRITE_MERGE, &json, &created,
+                          err) < 0)
+        goto out;
+    ret = 0;
+out:
+    free(json);
+    buf_release(&body);
+    return ret;
 }

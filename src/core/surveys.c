@@ -183,17 +183,22 @@ int lf_survey_settings_set(struct lf *lf, const struct lf_survey_settings *in,
 {
     struct survey_settings s;
     struct store *st;
+    /* each number names its field, so a form can show the error beside it */
     const int64_t *days[] = {&in->contact_days, &in->account_days, &in->quiet_days,
                              &in->link_days, &in->sla_days};
+    static const char *const day_names[] = {"contact_days", "account_days", "quiet_days",
+                                            "link_days", "sla_days"};
     for (size_t i = 0; i < sizeof(days) / sizeof(*days); i++)
         if (*days[i] < 0 || *days[i] > 3660)
-            return err_set(err, LF_EINVAL, "a number of days must lie in 0..3660, not %lld",
-                           (long long)*days[i]);
+            return err_set_field(err, day_names[i], LF_EINVAL,
+                                 "a number of days must lie in 0..3660, not %lld",
+                                 (long long)*days[i]);
     if (in->account_max < 0 || in->account_max > 1000000)
-        return err_set(err, LF_EINVAL, "the account budget must lie in 0..1000000, not %lld",
-                       (long long)in->account_max);
+        return err_set_field(err, "account_max", LF_EINVAL,
+                             "the account budget must lie in 0..1000000, not %lld",
+                             (long long)in->account_max);
     if (in->link_days < 1)
-        return err_set(err, LF_EINVAL, "links must live at least 1 day");
+        return err_set_field(err, "link_days", LF_EINVAL, "links must live at least 1 day");
     if (in->smtp_url[0] && strncmp(in->smtp_url, "smtp://", 7) != 0 &&
         strncmp(in->smtp_url, "smtps://", 8) != 0)
         return err_set(err, LF_EINVAL, "the relay '%s' is not an smtp:// or smtps:// URL",

@@ -193,6 +193,17 @@ void api_survey_results(struct http_req *r)
         http_table(r, t);
 }
 
+/* GET /v1/survey-results: every survey's, as `landfall surveys results` without a survey */
+void api_survey_results_all(struct http_req *r)
+{
+    struct lf_err err = {0};
+    struct lf_table *t = NULL;
+    if (lf_survey_results(r->lf, NULL, &t, &err) < 0)
+        http_fail_err(r, &err, NULL);
+    else
+        http_table(r, t);
+}
+
 void api_survey_skips(struct http_req *r)
 {
     struct lf_err err = {0};
@@ -221,4 +232,124 @@ void api_survey_recovery(struct http_req *r)
         http_fail_err(r, &err, NULL);
     else
         http_table(r, t);
+}
+
+/* The settings a page may show and change: the fatigue budget, the links' lifetime, the
+ * follow-ups' SLA (the relay and its sender stay with `landfall surveys settings`). */
+static const char *const setting_names[] = {"contact_days", "account_max", "account_days",
+                                            "quiet_days",   "link_days",   "sla_days"};
+
+static int64_t *setting_slot(struct lf_survey_settings *s, size_t i)
+{
+    int64_t *slots[] = {&s->contact_days, &s->account_max, &s->account_days,
+                        &s->quiet_days,   &s->link_days,   &s->sla_days};
+    return slots[i];
+}
+
+static void settings_answer(struct http_req *r, struct lf_survey_settings *s)
+{
+    buf_reset(&r->resp);
+    buf_addc(&r->resp, '{');
+    for (size_t i = 0; i < sizeof(setting_names) / sizeof(*setting_names); i++)
+        buf_addf(&r->resp, "%s\"%s\": %lld", i ? ", " : "", setting_names[i],
+                 (long long)*setting_slot(s, i));
+    buf_adds(&r->resp, ", \"base_url\": ");
+    if (s->base_url[0])
+        buf_add_json_str(&r->resp, s->base_url, strlen(s->base_url));
+    else
+        buf_adds(&r->resp, "null");
+    buf_addc(&r->resp, '}');
+    r->status = 200;
+}
+
+/* GET /v1/survey-settings */
+void api_survey_settings_get(struct http_req *r)
+{
+    struct lf_err err = {0};
+    struct lf_survey_settings s;
+    if (lf_survey_settings_get(r->lf, &s, &err) < 0)
+        http_fail_err(r, &err, NULL);
+    else
+        settings_answer(r, &s);
+}
+
+/* PATCH /v1/survey-settings {"contact_days": N, …}: only the given numbers change. */
+void api_survey_settings_patch(struct http_req *r)
+{
+    struct lf_err err = {0};
+    struct lf_survey_settings s;
+    json_error_t jerr;
+    json_t *body = json_loadb(r->body ? r->body : "", r->body_len, JSON_REJECT_DUPLICATES, &jerr);
+    if (!json_is_object(body)) {
+        http_fail(r, HE_BAD_REQUEST, NULL, "the body must be a JSON object");
+        goto out;
+    }
+    if (lf_survey_settings_get(r->lf, &s, &err) < 0) {
+        http_fail_err(r, &err, NULL);
+        goto out;
+    }
+    const char *name;
+    json_t *v;
+    json_object_foreach(body, name, v)
+    {
+        size_t i = 0, n = sizeof(setting_names) / sizeof(*setting_names);
+        while (i < n && strcmp(setting_names[i], name) != 0)
+            i++;
+        if (i == n) {
+            http_fail(r, HE_INVALID, name, "'%s' is not a survey setting this API changes",
+                      name);
+            goto out;
+        }
+        if (!json_is_integer(v)) {
+            http_fail(r, HE_INVALID, name, "'%s' must be an integer", name);
+            goto out;
+        }
+        *setting_slot(&s, i) = (int64_t)json_integer_value(v);
+    }
+    if (lf_survey_settings_set(r->lf, &s, &err) < 0) {
+        http_fail_err(r, &err, err.field[0] ? err.field : NULL);
+        goto out;
+    }
+    settings_answer(r, &s);
+out:
+    json_decref(body);
+}
+
+/* POST /v1/followups/:id/close {"outcome": "done"|"dismissed", "note": …} */
+void api_survey_followup_close(struct http_req *r)
+{
+    struct lf_err err = {0};
+    json_error_t jerr;
+    char *end;
+    long long id = strtoll(r->params[0], &end, 10);
+    json_t *body = json_loadb(r->body ? r->body : "", r->body_len, JSON_REJECT_DUPLICATES, &jerr);
+    if (*end || id <= 0) {
+        http_fail(r, HE_NOT_FOUND, NULL, "no follow-up '%s'", r->params[0]);
+        goto out;
+    }
+    if (!json_is_object(body)) {
+        http_fail(r, HE_BAD_REQUEST, NULL, "the body must be a JSON object");
+        goto out;
+    }
+    json_t *o = json_object_get(body, "outcome"), *n = json_object_get(body, "note");
+    if (!json_is_string(o)) {
+        http_fail(r, HE_INVALID, "outcome", "'outcome' is required: done or dismissed");
+        goto out;
+    }
+    if (n && !json_is_null(n) && !json_is_string(n)) {
+        http_fail(r, HE_INVALID, "note", "'note' must be a string");
+        goto out;
+    }
+    if (lf_survey_followup_close(r->lf, (int64_t)id, json_string_value(o),
+                                 json_is_string(n) ? json_string_value(n) : NULL, &err) < 0) {
+        http_fail_err(r, &err, err.field[0] ? err.field : NULL);
+        goto out;
+    }
+    buf_reset(&r->resp);
+    buf_addf(&r->resp, "{\"id\": %lld, \"outcome\": ", id);
+    buf_add_json_str(&r->resp, json_string_value(o), strlen(json_string_value(o)));
+    buf_addc(&r->resp, '}');
+    r->status = 200;
+out:
+    json_decref(body);
 }

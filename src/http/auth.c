@@ -139,7 +139,8 @@ int auth_session(struct http_req *r, const char *token, int auth)
     }
     int role = r->session.user.role;
     if ((auth == AUTH_ADMIN && role != LF_ROLE_ADMIN) ||
-        (auth == AUTH_EDITOR && role == LF_ROLE_VIEWER)) {
+        (auth == AUTH_EDITOR && role == LF_ROLE_VIEWER) ||
+        (auth == AUTH_LEAD && role != LF_ROLE_ADMIN && role != LF_ROLE_LEAD)) {
         http_fail(r, HE_FORBIDDEN, NULL, "%s is a%s %s and cannot do this",
                   r->session.user.name, role == LF_ROLE_ADMIN ? "n" : "", lf_role_name(role));
         return -1;

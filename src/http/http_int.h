@@ -20,8 +20,10 @@ typedef void (*http_handler)(struct http_req *r);
  * body: the handler then checks it (api_ingest). AUTH_READ and AUTH_ADMIN routes take a key of
  * that scope, or a signed-in user's session cookie with its CSRF token (an admin's for
  * AUTH_ADMIN); AUTH_USER and AUTH_EDITOR routes only a session (a user's own things: who they
- * are, their saved views), AUTH_EDITOR one whose role may change things (not a viewer). */
-enum http_auth { AUTH_NONE, AUTH_INGEST, AUTH_READ, AUTH_ADMIN, AUTH_USER, AUTH_EDITOR };
+ * are, their saved views), AUTH_EDITOR one whose role may change things (not a viewer).
+ * AUTH_LEAD routes take an admin key or an admin's or a lead's session (sending surveys,
+ * closing follow-ups). */
+enum http_auth { AUTH_NONE, AUTH_INGEST, AUTH_READ, AUTH_ADMIN, AUTH_USER, AUTH_EDITOR, AUTH_LEAD };
 
 /* The dashboard's cookies and the header a session's requests send its CSRF token in. */
 #define HTTP_SESSION_COOKIE "lf_session"
@@ -313,9 +315,13 @@ void api_survey_snippet(struct http_req *r);
 void api_survey_eligible(struct http_req *r);
 void api_survey_send(struct http_req *r);
 void api_survey_results(struct http_req *r);
+void api_survey_results_all(struct http_req *r);
 void api_survey_skips(struct http_req *r);
 void api_survey_followups(struct http_req *r);
 void api_survey_recovery(struct http_req *r);
+void api_survey_settings_get(struct http_req *r);
+void api_survey_settings_patch(struct http_req *r);
+void api_survey_followup_close(struct http_req *r);
 /* Authenticates, parses and queues an ingestion body (api_ingest_segment.c). form_key: a key
  * the handler found outside the JSON (a form field), or NULL. */
 void api_ingest(struct http_req *r, int format, const char *call, const char *form_key);

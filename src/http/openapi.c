@@ -1635,6 +1635,44 @@ static void survey_send_more(struct doc *d, const struct op_decl *o, const struc
     set(responses_of(op), "200", answer_of("not sent: `skip` says why", json_incref(res)));
 }
 
+static void followup_close_more(struct doc *d, const struct op_decl *o, const struct route *rt,
+                                json_t *op)
+{
+    (void)d, (void)o, (void)rt;
+    json_t *body = json_pack("{s:s, s:{s:{s:s, s:[s,s]}, s:{s:s}}, s:[s]}", "type", "object",
+                             "properties", "outcome", "type", "string", "enum", "done",
+                             "dismissed", "note", "type", "string", "required", "outcome");
+    set(op, "requestBody", body_of("the outcome, and a note of what was done", body));
+}
+
+/* The survey settings' object: the fatigue budget, link lifetime, SLA; base_url read-only. */
+static json_t *survey_settings_schema(void)
+{
+    json_t *props = json_object();
+    const char *names[] = {"contact_days", "account_max", "account_days",
+                           "quiet_days",   "link_days",   "sla_days"};
+    for (size_t i = 0; i < sizeof(names) / sizeof(*names); i++)
+        set(props, names[i], typed("integer"));
+    set(props, "base_url", json_pack("{s:[s,s]}", "type", "string", "null"));
+    return json_pack("{s:s, s:o}", "type", "object", "properties", props);
+}
+
+static void survey_settings_answer(struct doc *d, const struct op_decl *o,
+                                   const struct route *rt, json_t *op)
+{
+    (void)d, (void)o, (void)rt;
+    set(responses_of(op), "200", answer_of("the settings", survey_settings_schema()));
+}
+
+static void survey_settings_patch_more(struct doc *d, const struct op_decl *o,
+                                       const struct route *rt, json_t *op)
+{
+    json_t *body = survey_settings_schema();
+    json_object_del(json_object_get(body, "properties"), "base_url");
+    set(op, "requestBody", body_of("the settings to change", body));
+    survey_settings_answer(d, o, rt, op);
+}
+
 /* ---- the churn model (api_churn.c) ---- */
 
 struct col_doc {
@@ -2000,6 +2038,10 @@ static const struct op_decl described[] = {
      "`landfall surveys results --json`)",
      .params = {{"path", "id", "string", "the survey's id", true}},
      .answers = {{"200", "the table", .type = "object"}}},
+    {api_survey_results_all, "surveys", "survey_results_all",
+     "every survey's invitations delivered and answered, and the response rate, by survey, "
+     "channel and segment (`landfall surveys results --json`)",
+     .answers = {{"200", "the table", .type = "object"}}},
     {api_survey_skips, "surveys", "survey_skips",
      "who was not asked and why (as `landfall surveys skips --json`)",
      .params = {{"query", "contact", "string", "only this contact"}},
@@ -2011,6 +2053,20 @@ static const struct op_decl described[] = {
      "the closed loop's recovery report: follow-up rate, days to close, the NPS of those who "
      "answered again",
      .answers = {{"200", "the table", .type = "object"}}},
+
+    {api_survey_followup_close, "surveys", "survey_followup_close",
+     "closes a follow-up with its outcome, through its task (an admin key, or an admin's or a "
+     "lead's session)",
+     .params = {{"path", "id", "integer", "the follow-up's id", true}},
+     .more = followup_close_more,
+     .answers = {{"200", "closed: {\"id\", \"outcome\"}", .type = "object"}},
+     .errors = ERR(HE_BAD_REQUEST) | ERR(HE_NOT_FOUND) | ERR(HE_CONFLICT) | ERR(HE_INVALID)},
+    {api_survey_settings_get, "surveys", "survey_settings_get",
+     "the fatigue budget, the links' lifetime and the follow-ups' SLA (docs/surveys.md)",
+     .more = survey_settings_answer},
+    {api_survey_settings_patch, "surveys", "survey_settings_patch",
+     "changes the given survey settings; a bad one is a 422 naming it",
+     .more = survey_settings_patch_more, .errors = ERR(HE_BAD_REQUEST) | ERR(HE_INVALID)},
 
     /* the churn model */
     {api_churn_models_list, "churn", "churn_models_list",
@@ -2090,7 +2146,7 @@ static void security(struct doc *d, const struct route *rt, json_t *op)
     } else if (rt->auth != AUTH_NONE) {
         int scope = rt->auth == AUTH_INGEST ? LF_SCOPE_WRITE
                     : rt->auth == AUTH_READ ? LF_SCOPE_READ
-                                            : LF_SCOPE_ADMIN;
+                                            : LF_SCOPE_ADMIN; /* AUTH_ADMIN, AUTH_LEAD */
         const char *schemes[] = {"bearerKey", "basicKey"};
         for (size_t i = 0; i < 2; i++) {
             json_t *req = json_object(), *roles = json_array();
@@ -2103,10 +2159,12 @@ static void security(struct doc *d, const struct route *rt, json_t *op)
         if (rt->auth == AUTH_INGEST)
             push(alts, json_object());
         /* the dashboard's session, with its CSRF token; an admin's for an admin key's work */
-        if (rt->auth == AUTH_READ || rt->auth == AUTH_ADMIN) {
+        if (rt->auth == AUTH_READ || rt->auth == AUTH_ADMIN || rt->auth == AUTH_LEAD) {
             json_t *req = json_object(), *roles = json_array();
-            if (rt->auth == AUTH_ADMIN)
+            if (rt->auth == AUTH_ADMIN || rt->auth == AUTH_LEAD)
                 push(roles, str(lf_role_name(LF_ROLE_ADMIN)));
+            if (rt->auth == AUTH_LEAD)
+                push(roles, str(lf_role_name(LF_ROLE_LEAD)));
             set(req, "sessionCookie", roles);
             set(req, "csrfHeader", json_array());
             push(alts, req);

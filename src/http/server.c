@@ -409,7 +409,8 @@ static bool authorize(struct http_req *r)
     }
     if (auth != AUTH_INGEST)
         return auth_require(r, given ? key : NULL,
-                            auth == AUTH_ADMIN ? LF_SCOPE_ADMIN : LF_SCOPE_READ) == 0;
+                            auth == AUTH_ADMIN || auth == AUTH_LEAD ? LF_SCOPE_ADMIN
+                                                                    : LF_SCOPE_READ) == 0;
     if (given)
         return auth_require(r, key, LF_SCOPE_WRITE) == 0;
     unsigned wait = auth_failures_wait(r);

@@ -35,7 +35,7 @@ bool dim_of_account(int dim);
 
 #define METRIC_BY_MAX 2
 #define METRIC_WHERE_MAX 8
-#define METRIC_PARAMS_MAX 8
+#define METRIC_PARAMS_MAX 12
 #define METRIC_INTS_MAX 32
 
 struct metric_filter {
@@ -191,7 +191,8 @@ extern const struct metric_def metric_cohorts, metric_survival, metric_survival_
 /* the lifetime value models (clv_bgnbd.c, clv_sbg.c) */
 extern const struct metric_def metric_clv_bgnbd, metric_clv_bgnbd_customers, metric_clv_sbg,
     metric_clv_sbg_customers, metric_survival_projected;
-extern const struct metric_def metric_text_summary, metric_text_comments, metric_text_topics;
+extern const struct metric_def metric_text_summary, metric_text_comments, metric_text_topics,
+    metric_text_emotions;
 extern const struct metric_def metric_health, metric_health_explain, metric_health_history,
     metric_scorecards, metric_health_backtest, metric_expansion;
 extern const struct metric_def metric_book, metric_account_values, metric_feature_usage,

@@ -18,6 +18,7 @@ const struct metric_def *const metric_defs[] = {
     &metric_cohorts,   &metric_survival,  &metric_survival_median,
     &metric_survival_projected, &metric_clv_bgnbd, &metric_clv_bgnbd_customers, &metric_clv_sbg,
     &metric_clv_sbg_customers, &metric_text_summary, &metric_text_comments, &metric_text_topics,
+    &metric_text_emotions,
     &metric_health, &metric_health_explain, &metric_health_history, &metric_scorecards,
     &metric_health_backtest, &metric_expansion, &metric_book, &metric_account_values, NULL};
 

@@ -13,6 +13,7 @@
 #include "cx/cx.h"
 #include "metrics.h"
 #include "report/table.h"
+#include "text/text.h"
 
 /* One stored text with what it is about and what was found in it. */
 struct item {
@@ -457,19 +458,57 @@ const struct metric_def metric_text_summary = {
 
 static const char *const sentiments[] = {"positive", "negative", "neutral", NULL};
 static const char *const sources[] = {"response", "touchpoint", NULL};
+static const char *const kinds[] = {"nps", "csat", "ces", "custom", NULL};
+static const char *const emotions[] = {"delight",  "gratitude", "trust",   "frustration",
+                                       "anger",    "confusion", "anxiety", "disappointment",
+                                       NULL};
+_Static_assert(sizeof(emotions) / sizeof(*emotions) == TEXT_EMOTIONS + 1,
+               "the emotions of text.h");
 
 static const struct lf_param_info comments_params[] = {
     {"survey", LF_PARAM_TEXT, "every survey, and touchpoint texts",
      "only the comments of the responses to this survey (its id)"},
+    {"kind", LF_PARAM_CHOICE, "every kind, and touchpoint texts",
+     "only the comments of the responses to surveys of this kind", kinds},
     {"score", LF_PARAM_TEXT, "every score, and touchpoint texts",
      "only the comments of responses scoring MIN-MAX (or one score N), on the survey's scale"},
     {"topic", LF_PARAM_TEXT, "every text", "only texts about this topic (docs/text.md)"},
     {"sentiment", LF_PARAM_CHOICE, "every text",
      "only texts of this sentiment (VADER's thresholds: compound ≥ 0.05, ≤ -0.05)", sentiments},
+    {"emotion", LF_PARAM_CHOICE, "every text", "only texts showing this emotion", emotions},
+    {"source", LF_PARAM_CHOICE, "both",
+     "only survey comments (response) or only touchpoint texts (touchpoint: tickets, chats…)",
+     sources},
+    {"q", LF_PARAM_TEXT, "every text",
+     "search: only texts containing it (ASCII letters of any case)"},
     {"limit", LF_PARAM_INT, "100", "at most this many texts, the latest", NULL, 1, 100000},
-    {"source", LF_PARAM_CHOICE, "every text",
-     "only survey comments (response) or only touchpoint texts (touchpoint)", sources},
+    {"offset", LF_PARAM_INT, "0", "texts skipped before the page", NULL, 0, 100000000},
 };
+
+/* Whether text contains q, ASCII letters of any case (a search box's expectation; other
+ * letters must match as written). */
+static bool contains(const char *text, const char *q)
+{
+    size_t n = strlen(q);
+    if (!n)
+        return true;
+    for (const char *p = text; p && *p; p++) {
+        size_t i = 0;
+        while (i < n && p[i]) {
+            unsigned char a = (unsigned char)p[i], b = (unsigned char)q[i];
+            if (a >= 'A' && a <= 'Z')
+                a = (unsigned char)(a - 'A' + 'a');
+            if (b >= 'A' && b <= 'Z')
+                b = (unsigned char)(b - 'A' + 'a');
+            if (a != b)
+                break;
+            i++;
+        }
+        if (i == n)
+            return true;
+    }
+    return false;
+}
 
 /* "A-B" or "N" into lo..hi. */
 static int parse_scores(const char *s, int *lo, int *hi, struct lf_err *err)
@@ -512,15 +551,18 @@ static int compute_comments(struct metric_ctx *c, struct lf_table *t, struct lf_
     int64_t from, to;
     int ps = metric_param(c, "survey"), psc = metric_param(c, "score"),
         pt = metric_param(c, "topic"), pse = metric_param(c, "sentiment"),
-        pl = metric_param(c, "limit"), psrc = metric_param(c, "source"), lo = 0, hi = 0,
-        ret = -1;
+        pl = metric_param(c, "limit"), pk = metric_param(c, "kind"),
+        pe = metric_param(c, "emotion"), pso = metric_param(c, "source"),
+        pq = metric_param(c, "q"), po = metric_param(c, "offset"), lo = 0, hi = 0, ret = -1;
     const char *survey = c->p[ps].given ? c->p[ps].s : NULL;
     const char *topic = c->p[pt].given ? c->p[pt].s : NULL;
     const char *sentiment = c->p[pse].given ? sentiments[c->p[pse].i] : NULL;
     size_t limit = c->p[pl].given ? (size_t)c->p[pl].i : 100;
-    int source = !c->p[psrc].given ? 0 /* every text */
-                 : c->p[psrc].i == 0 ? STORE_TEXT_RESPONSE
-                                     : STORE_TEXT_TOUCHPOINT;
+    size_t offset = c->p[po].given ? (size_t)c->p[po].i : 0;
+    const char *emotion = c->p[pe].given ? emotions[c->p[pe].i] : NULL;
+    const char *q = c->p[pq].given ? c->p[pq].s : NULL;
+    int kind = c->p[pk].given ? (int)c->p[pk].i : -1; /* enum survey_kind, in kinds' order */
+    int source = c->p[pso].given ? (int)c->p[pso].i : -1;
     if (c->p[psc].given && parse_scores(c->p[psc].s, &lo, &hi, err) < 0)
         return -1;
     metric_default_window(c, &from, &to);
@@ -539,11 +581,15 @@ static int compute_comments(struct metric_ctx *c, struct lf_table *t, struct lf_
     size_t *pick = xcalloc(x.it_nr + 1, sizeof(*pick)), n = 0;
     for (size_t i = 0; i < x.it_nr; i++) {
         const struct item *it = &x.it[i];
-        if (!item_passes(c, it, from, to) || (source && it->source != source) ||
+        if (!item_passes(c, it, from, to) ||
             (survey && (!it->sv || strcmp(it->sv->ext_id, survey) != 0)) ||
             (c->p[psc].given && (!it->sv || it->score < lo || it->score > hi)) ||
             (topic && !list_has(it->topics, topic)) ||
-            (sentiment && (!it->scored || strcmp(label_of(it), sentiment) != 0)))
+            (sentiment && (!it->scored || strcmp(label_of(it), sentiment) != 0)) ||
+            (kind >= 0 && (!it->sv || (int)it->sv->kind != kind)) ||
+            (emotion && !list_has(it->emotions, emotion)) ||
+            (source == 0 && it->source != STORE_TEXT_RESPONSE) ||
+            (source == 1 && it->source != STORE_TEXT_TOUCHPOINT) || (q && !contains(it->text, q)))
             continue;
         pick[n++] = i;
     }
@@ -561,7 +607,7 @@ static int compute_comments(struct metric_ctx *c, struct lf_table *t, struct lf_
     }
     metric_dim_columns(c, t);
     size_t first = metric_columns(c, t);
-    for (size_t k = 0; k < n && k < limit; k++) {
+    for (size_t k = offset; k < n && k - offset < limit; k++) {
         const struct item *it = &x.it[pick[k]];
         const char *none[METRIC_BY_MAX] = {0};
         size_t row = metric_row(c, t, none), col = first;
@@ -584,6 +630,7 @@ static int compute_comments(struct metric_ctx *c, struct lf_table *t, struct lf_
         table_set_text(t, row, col++, it->topics);
         table_set_text(t, row, col, it->text);
     }
+    table_set_total(t, (int64_t)n);
     free(pick);
     ret = 0;
 out:
@@ -613,15 +660,17 @@ const struct metric_def metric_text_comments = {
     .summary = "the comments and texts themselves, with their analysis, filtered",
     .help = "The survey comments and touchpoint texts of the window [from, to) (default: from "
             "the start of the month 12 months before to's month), the latest first, with their "
-            "sentiment, emotions and topics: only those of a source (survey comments or "
-            "touchpoint texts), a survey, a score range (survey and score keep only survey "
-            "comments), a topic or a sentiment when given.",
+            "sentiment, emotions and topics: only those of a survey, a survey kind, a score "
+            "range (survey, kind and score keep only survey comments), a topic, a sentiment, "
+            "an emotion, a source or containing a search text when given; paged (limit, "
+            "offset), with the total count of the texts that pass.",
     .common = COMMON_WINDOW | COMMON_NOW | COMMON_WHERE,
     .own = comments_params,
     .own_nr = sizeof(comments_params) / sizeof(comments_params[0]),
     .filters = text_dims + 5,
     .columns = comments_cols,
     .columns_nr = sizeof(comments_cols) / sizeof(comments_cols[0]),
+    .needs = PAGED,
     .compute = compute_comments,
 };
 
@@ -772,4 +821,62 @@ const struct metric_def metric_text_topics = {
     .columns = topics_cols,
     .columns_nr = sizeof(topics_cols) / sizeof(topics_cols[0]),
     .compute = compute_topics,
+};
+
+/* ---- text-emotions: how often each emotion shows ---- */
+
+static int compute_emotions(struct metric_ctx *c, struct lf_table *t, struct lf_err *err)
+{
+    struct texts x = {0};
+    int64_t from, to, scored = 0, n[TEXT_EMOTIONS] = {0};
+    int ret = -1;
+    metric_default_window(c, &from, &to);
+    if (texts_load(&x, c, err) < 0)
+        goto out;
+    for (size_t i = 0; i < x.it_nr; i++) {
+        const struct item *it = &x.it[i];
+        if (!item_passes(c, it, from, to) || !it->scored)
+            continue;
+        scored++;
+        for (int e = 0; e < TEXT_EMOTIONS; e++)
+            n[e] += list_has(it->emotions, emotions[e]);
+    }
+    metric_dim_columns(c, t);
+    size_t first = metric_columns(c, t);
+    for (int e = 0; e < TEXT_EMOTIONS; e++) {
+        const char *none[METRIC_BY_MAX] = {0};
+        size_t row = metric_row(c, t, none), col = first;
+        table_set_text(t, row, col++, emotions[e]);
+        table_set_int(t, row, col++, n[e]);
+        table_set_real(t, row, col++, scored ? 100.0 * (double)n[e] / (double)scored : NAN);
+        table_set_int(t, row, col, scored);
+    }
+    ret = 0;
+out:
+    texts_release(&x);
+    return ret;
+}
+
+static const struct lf_column_info emotions_cols[] = {
+    {"emotion", LF_COL_TEXT, "an emotion of customer experience (docs/text.md)"},
+    {"texts", LF_COL_INT, "scored texts showing it"},
+    {"share", LF_COL_REAL, "percent of the scored texts showing it"},
+    {"scored", LF_COL_INT, "scored texts in all (English, or without letters)"},
+};
+
+const struct metric_def metric_text_emotions = {
+    .name = "text-emotions",
+    .group = "text",
+    .summary = "how often each emotion shows in what customers write",
+    .help = "The survey comments and touchpoint texts of the window [from, to) (default: from "
+            "the start of the month 12 months before to's month) that were scored (English): "
+            "for each of the eight emotions (delight, gratitude, trust, frustration, anger, "
+            "confusion, anxiety, disappointment, in that order), how many show it and their "
+            "percent of the scored texts. A text may show several, so the shares need not add "
+            "up to 100.",
+    .common = COMMON_WINDOW | COMMON_NOW | COMMON_WHERE,
+    .filters = text_dims + 5,
+    .columns = emotions_cols,
+    .columns_nr = sizeof(emotions_cols) / sizeof(emotions_cols[0]),
+    .compute = compute_emotions,
 };
