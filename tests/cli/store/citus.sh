@@ -54,6 +54,13 @@ local_in=$(in_list "$local_tables")
 tables="c.relnamespace = 'public'::regnamespace AND c.relkind IN ('r', 'p') AND NOT c.relispartition"
 check_eq "every table the document names is in the catalogue" 4 "$(pg_sql "$pg" "
 SELECT count(*) FROM pg_class c WHERE $tables AND (c.relname IN $ref_in OR c.relname IN $local_in)")"
+# the document's commands distribute every other table (a new table must be added there)
+sed -n '/^```sql$/,/^```$/p' "$doc" | grep -v create_reference_table | grep -o "'[a-z_0-9]*'" |
+    tr -d "'" | grep -vx workspace_id | LC_ALL=C sort -u >"$SCRATCH/doc_distributed"
+check_eq "docs/scale-out.md's commands distribute every other table" \
+    "$(pg_sql "$pg" "SELECT c.relname FROM pg_class c WHERE $tables AND c.relname NOT IN $ref_in
+                     AND c.relname NOT IN $local_in" | LC_ALL=C sort)" \
+    "$(cat "$SCRATCH/doc_distributed")"
 
 # violations QUERY-PART: each check below lists what breaks a rule, one line each; none is right
 violations() {
