@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "base/mem.h"
+#include "base/strmap.h"
 #include "base/time.h"
 #include "report/table.h"
 #include "store/book.h"
@@ -44,6 +45,18 @@ struct book {
     /* the usage: as of usage_now, with the store's events up to usage_events */
     bool usage;
     int64_t usage_now, usage_events, usage_made; /* usage_made: the clock when computed */
+    /* account-values without filters, as of the rows at `values_seq` (values_ok) */
+    struct count *values;
+    size_t values_nr;
+    int64_t values_seq;
+    bool values_ok;
+};
+
+/* A value of a field and the accounts with it (account-values' rows). */
+struct count {
+    int dim;
+    const char *value; /* borrowed from a row of the book, or owned by values_text */
+    int64_t n;
 };
 
 static void row_release(struct brow *r)
@@ -57,12 +70,23 @@ static void row_release(struct brow *r)
     free(r->currency);
 }
 
+static void values_forget(struct book *b)
+{
+    for (size_t i = 0; i < b->values_nr; i++)
+        free((char *)b->values[i].value);
+    free(b->values);
+    b->values = NULL;
+    b->values_nr = 0;
+    b->values_ok = false;
+}
+
 static void book_free(void *p)
 {
     struct book *b = p;
     for (size_t i = 0; i < b->nr; i++)
         row_release(&b->rows[i]);
     free(b->rows);
+    values_forget(b);
     free(b);
 }
 
@@ -158,6 +182,7 @@ static int load_all(struct book *b, const struct metric_ctx *c, struct lf_err *e
         row_release(&b->rows[i]);
     b->nr = 0;
     b->usage = false;
+    values_forget(b);
     if (store_accounts_scan(c->st, c->ws, put_account, b, err) < 0 ||
         store_book_scores(c->st, c->ws, 0, put_score, b, err) < 0 ||
         store_book_open_tickets(c->st, c->ws, 0, put_tickets, b, err) < 0)
@@ -190,6 +215,7 @@ static int id_cmp(const void *pa, const void *pb)
 static int load_some(struct book *b, const struct metric_ctx *c, const struct changed *ch,
                      struct lf_err *err)
 {
+    values_forget(b);
     for (size_t i = 0; i < ch->nr; i++) {
         struct brow *r = find(b, ch->ids[i]);
         if (r)
@@ -426,6 +452,48 @@ static int row_cmp(const void *pa, const void *pb)
     return d ? d : x->id < y->id ? -1 : x->id > y->id; /* a stable order for paging */
 }
 
+/* Moves the heap's root down to its place (a max-heap in row_cmp's order). */
+static void sift_down(const struct brow **h, size_t nr, size_t at)
+{
+    for (;;) {
+        size_t big = at, l = 2 * at + 1, r = l + 1;
+        if (l < nr && row_cmp(&h[l], &h[big]) > 0)
+            big = l;
+        if (r < nr && row_cmp(&h[r], &h[big]) > 0)
+            big = r;
+        if (big == at)
+            return;
+        const struct brow *x = h[at];
+        h[at] = h[big];
+        h[big] = x;
+        at = big;
+    }
+}
+
+/* Sorts rows so that their first k are in order (those after k in none): a page near the top
+ * of 100 000 rows needs the k smallest, which a heap of k finds in about one comparison a
+ * row, where sorting them all takes 17. */
+static void sort_first(const struct brow **rows, size_t nr, size_t k)
+{
+    if (k == 0)
+        return;
+    if (k > nr / 4) {
+        qsort(rows, nr, sizeof(*rows), row_cmp);
+        return;
+    }
+    for (size_t i = k / 2; i-- > 0;) /* rows[0..k): a max-heap */
+        sift_down(rows, k, i);
+    for (size_t i = k; i < nr; i++) {
+        if (row_cmp(&rows[i], &rows[0]) < 0) { /* smaller than the largest kept: swap in */
+            const struct brow *x = rows[0];
+            rows[0] = rows[i];
+            rows[i] = x;
+            sift_down(rows, k, 0);
+        }
+    }
+    qsort(rows, k, sizeof(*rows), row_cmp);
+}
+
 /* Whether haystack contains needle, ASCII letters compared without case. */
 static bool contains(const char *haystack, const char *needle)
 {
@@ -497,24 +565,47 @@ static int param_int(const struct metric_ctx *c, const char *name, int64_t dflt)
     return (int)(c->p[i].given ? c->p[i].i : dflt);
 }
 
-static int compute_book(struct metric_ctx *c, struct lf_table *t, struct lf_err *err)
+/* The book of a call, up to date with the snapshot (and its usage with `usage`), locked
+ * until book_end: the running system's (c->cache), or one made for this call into *own. */
+static struct book *book_begin(struct metric_ctx *c, struct metric_cache *own, bool usage,
+                               struct lf_err *err)
 {
-    struct metric_cache *cache = c->cache, own = {.data = NULL};
-    struct book *b;
+    struct metric_cache *cache = c->cache ? c->cache : own;
     int64_t seq, events;
-    int ret = -1;
-    if (!cache) { /* a caller without a running system: a book for this call only */
-        cache = &own;
-        pthread_mutex_init(&own.mu, NULL);
-    }
+    if (!c->cache) /* a caller without a running system: a book for this call only */
+        pthread_mutex_init(&own->mu, NULL);
     pthread_mutex_lock(&cache->mu);
     if (!cache->data) {
         cache->data = xcalloc(1, sizeof(struct book));
         cache->release = book_free;
     }
-    b = cache->data;
+    struct book *b = cache->data;
+    if (!c->cache && !usage) /* account-values once: the accounts' fields are all it reads */
+        return store_accounts_scan(c->st, c->ws, put_account, b, err) < 0 ? NULL : b;
     if (store_feed_position(c->st, c->ws, &seq, &events, err) < 0 ||
-        update_store_part(b, c, seq, err) < 0 || update_usage(b, c, events, err) < 0)
+        update_store_part(b, c, seq, err) < 0 ||
+        (usage && update_usage(b, c, events, err) < 0))
+        return NULL;
+    return b;
+}
+
+static void book_end(struct metric_ctx *c, struct metric_cache *own)
+{
+    struct metric_cache *cache = c->cache ? c->cache : own;
+    pthread_mutex_unlock(&cache->mu);
+    if (cache == own) {
+        if (own->data)
+            book_free(own->data);
+        pthread_mutex_destroy(&own->mu);
+    }
+}
+
+static int compute_book(struct metric_ctx *c, struct lf_table *t, struct lf_err *err)
+{
+    struct metric_cache own = {.data = NULL};
+    int ret = -1;
+    struct book *b = book_begin(c, &own, true, err);
+    if (!b)
         goto out;
 
     int si = metric_param(c, "sort"), qi = metric_param(c, "q");
@@ -530,13 +621,13 @@ static int compute_book(struct metric_ctx *c, struct lf_table *t, struct lf_err 
     for (size_t i = 0; i < b->nr; i++)
         if (passes(c, &b->rows[i], q, within, v.today))
             v.rows[v.nr++] = &b->rows[i];
+    size_t from = (size_t)offset < v.nr ? (size_t)offset : v.nr;
+    size_t to = limit == 0 || from + (size_t)limit > v.nr ? v.nr : from + (size_t)limit;
     sorting = &v;
-    qsort(v.rows, v.nr, sizeof(*v.rows), row_cmp);
+    sort_first(v.rows, v.nr, to);
     sorting = NULL;
 
     size_t first = metric_columns(c, t);
-    size_t from = (size_t)offset < v.nr ? (size_t)offset : v.nr;
-    size_t to = limit == 0 || from + (size_t)limit > v.nr ? v.nr : from + (size_t)limit;
     for (size_t i = from; i < to; i++) {
         size_t row = table_add_row(t);
         for (size_t k = 0; k < COLS_NR; k++) {
@@ -549,12 +640,7 @@ static int compute_book(struct metric_ctx *c, struct lf_table *t, struct lf_err 
     free(v.rows);
     ret = 0;
 out:
-    pthread_mutex_unlock(&cache->mu);
-    if (cache == &own) {
-        if (own.data)
-            book_free(own.data);
-        pthread_mutex_destroy(&own.mu);
-    }
+    book_end(c, &own);
     return ret;
 }
 
@@ -599,42 +685,83 @@ const struct metric_def metric_book = {
 
 /* ---- account-values: what the portfolio's filters offer ---- */
 
-struct count {
-    const char *value;
-    int64_t n;
-};
+/* Its rows come from the book's accounts (the same cache: .cache_of), not from a read of the
+ * store: counted per field in a hash map, and kept while the book's rows stay as they are
+ * when no filter is given (what the portfolio page asks on every load). */
+
+static const int value_fields[] = {DIM_OWNER, DIM_PLAN, DIM_SEGMENT, DIM_STAGE};
 
 static int count_cmp(const void *pa, const void *pb)
 {
-    return strcmp(((const struct count *)pa)->value, ((const struct count *)pb)->value);
+    const struct count *x = pa, *y = pb;
+    return x->dim != y->dim ? (x->dim < y->dim ? -1 : 1) : strcmp(x->value, y->value);
+}
+
+/* The counts of the rows that pass c's filters, by field (in value_fields' order) then value;
+ * the values borrowed from the rows. */
+static size_t values_count(const struct book *b, const struct metric_ctx *c, struct count **out)
+{
+    struct count *k = NULL;
+    size_t nr = 0, cap = 0;
+    for (size_t f = 0; f < sizeof(value_fields) / sizeof(*value_fields); f++) {
+        struct strmap index;
+        strmap_init(&index);
+        for (size_t i = 0; i < b->nr; i++) {
+            const struct brow *r = &b->rows[i];
+            if (c->where_nr && !passes(c, r, NULL, LF_UNSET, 0))
+                continue;
+            const char *v = dim_value(r, value_fields[f]);
+            int64_t at;
+            if (strmap_get(&index, v, strlen(v), &at)) {
+                k[at].n++;
+                continue;
+            }
+            k = xgrow(k, sizeof(*k), nr + 1, &cap);
+            k[nr] = (struct count){(int)f, v, 1};
+            strmap_put(&index, v, strlen(v), (int64_t)nr++);
+        }
+        strmap_release(&index);
+    }
+    if (nr)
+        qsort(k, nr, sizeof(*k), count_cmp);
+    *out = k;
+    return nr;
 }
 
 static int compute_values(struct metric_ctx *c, struct lf_table *t, struct lf_err *err)
 {
-    static const int fields[] = {DIM_OWNER, DIM_PLAN, DIM_SEGMENT, DIM_STAGE};
-    if (metric_accounts(c, err) < 0)
-        return -1;
-    size_t first = metric_columns(c, t);
-    struct count *k = xmalloc((c->acc_nr ? c->acc_nr : 1) * sizeof(*k));
-    for (size_t f = 0; f < sizeof(fields) / sizeof(*fields); f++) {
-        size_t nr = 0;
-        for (size_t i = 0; i < c->acc_nr; i++)
-            if (metric_account_passes(c, &c->acc[i]))
-                k[nr++] = (struct count){metric_account_value(&c->acc[i], fields[f]), 1};
-        qsort(k, nr, sizeof(*k), count_cmp);
-        for (size_t i = 0; i < nr;) {
-            size_t j = i;
-            while (j < nr && !strcmp(k[j].value, k[i].value))
-                j++;
-            size_t row = table_add_row(t);
-            table_set_text(t, row, first, dim_names[fields[f]]);
-            table_set_text(t, row, first + 1, k[i].value);
-            table_set_int(t, row, first + 2, (int64_t)(j - i));
-            i = j;
+    struct metric_cache own = {.data = NULL};
+    struct count *k = NULL;
+    size_t nr;
+    int ret = -1;
+    struct book *b = book_begin(c, &own, false, err);
+    if (!b)
+        goto out;
+    if (c->where_nr) {
+        nr = values_count(b, c, &k);
+    } else {
+        if (!b->values_ok) {
+            b->values_nr = values_count(b, c, &b->values);
+            for (size_t i = 0; i < b->values_nr; i++) /* the rows' strings change with them */
+                b->values[i].value = xstrdup(b->values[i].value);
+            b->values_ok = true;
         }
+        k = b->values;
+        nr = b->values_nr;
     }
-    free(k);
-    return 0;
+    size_t first = metric_columns(c, t);
+    for (size_t i = 0; i < nr; i++) {
+        size_t row = table_add_row(t);
+        table_set_text(t, row, first, dim_names[value_fields[k[i].dim]]);
+        table_set_text(t, row, first + 1, k[i].value);
+        table_set_int(t, row, first + 2, k[i].n);
+    }
+    ret = 0;
+out:
+    if (k != (b ? b->values : NULL))
+        free(k);
+    book_end(c, &own);
+    return ret;
 }
 
 static const struct lf_column_info values_cols[] = {
@@ -654,5 +781,7 @@ const struct metric_def metric_account_values = {
     .filters = account_dims,
     .columns = values_cols,
     .columns_nr = sizeof(values_cols) / sizeof(*values_cols),
+    .needs = NEEDS_CACHE,
+    .cache_of = &metric_book,
     .compute = compute_values,
 };
