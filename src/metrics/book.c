@@ -29,6 +29,7 @@
 struct brow {
     int64_t id;
     char *ext_id, *name, *owner, *plan, *segment, *stage, *currency;
+    char *ext_lc, *name_lc; /* lowercase (ASCII) copies for the search: strstr, no tolower */
     int64_t mrr, seats, customer_since, renewal_date; /* LF_UNSET when unknown */
     int64_t nps, csat, nps_at, csat_at;                /* the latest scores; LF_UNSET: none */
     int64_t open_tickets;
@@ -68,6 +69,8 @@ static void row_release(struct brow *r)
     free(r->segment);
     free(r->stage);
     free(r->currency);
+    free(r->ext_lc);
+    free(r->name_lc);
 }
 
 static void values_forget(struct book *b)
@@ -110,6 +113,14 @@ static char *dup(const char *s)
     return s ? xstrdup(s) : NULL;
 }
 
+static char *dup_lower(const char *s)
+{
+    char *d = dup(s);
+    for (char *p = d; p && *p; p++)
+        *p = (char)tolower((unsigned char)*p);
+    return d;
+}
+
 /* ---- the store's part ---- */
 
 /* Sets an account's fields, adding its row (in id order) when new. */
@@ -133,6 +144,8 @@ static int put_account(void *ctx, const struct account *a, struct lf_err *err)
     }
     r->ext_id = dup(a->ext_id);
     r->name = dup(a->name);
+    r->ext_lc = dup_lower(a->ext_id);
+    r->name_lc = dup_lower(a->name);
     r->owner = dup(a->owner);
     r->plan = dup(a->plan);
     r->segment = dup(a->segment);
@@ -494,18 +507,10 @@ static void sort_first(const struct brow **rows, size_t nr, size_t k)
     qsort(rows, k, sizeof(*rows), row_cmp);
 }
 
-/* Whether haystack contains needle, ASCII letters compared without case. */
+/* Whether the lowercase haystack contains the lowercase needle. */
 static bool contains(const char *haystack, const char *needle)
 {
-    size_t n = strlen(needle);
-    for (const char *p = haystack; p && *p; p++) {
-        size_t i = 0;
-        while (i < n && p[i] && tolower((unsigned char)p[i]) == tolower((unsigned char)needle[i]))
-            i++;
-        if (i == n)
-            return true;
-    }
-    return false;
+    return haystack && strstr(haystack, needle);
 }
 
 static const char *dim_value(const struct brow *r, int dim)
@@ -524,7 +529,7 @@ static bool passes(const struct metric_ctx *c, const struct brow *r, const char 
     for (size_t i = 0; i < c->where_nr; i++)
         if (strcmp(dim_value(r, c->where[i].dim), c->where[i].value) != 0)
             return false;
-    if (q && !contains(r->ext_id, q) && !contains(r->name, q))
+    if (q && !contains(r->ext_lc, q) && !contains(r->name_lc, q))
         return false;
     if (within != LF_UNSET) {
         int64_t days = r->renewal_date == LF_UNSET ? LF_UNSET : r->renewal_date / MS_PER_DAY - today;
@@ -610,7 +615,7 @@ static int compute_book(struct metric_ctx *c, struct lf_table *t, struct lf_err 
 
     int si = metric_param(c, "sort"), qi = metric_param(c, "q");
     int sort = c->p[si].given ? (int)c->p[si].i : SORT_DEFAULT;
-    const char *q = c->p[qi].given ? c->p[qi].s : NULL;
+    char *q = c->p[qi].given ? dup_lower(c->p[qi].s) : NULL; /* letters of any case */
     int wi = metric_param(c, "renewal_within");
     int64_t within = c->p[wi].given ? c->p[wi].i : LF_UNSET;
     int64_t limit = param_int(c, "limit", 50), offset = param_int(c, "offset", 0);
@@ -638,6 +643,7 @@ static int compute_book(struct metric_ctx *c, struct lf_table *t, struct lf_err 
     }
     table_set_total(t, (int64_t)v.nr);
     free(v.rows);
+    free(q);
     ret = 0;
 out:
     book_end(c, &own);
