@@ -144,6 +144,19 @@ Test(book, filters_search_sort_and_pages)
     json_t *d = book((const char *[]){"where=owner=ana", NULL});
     cr_assert_eq(json_integer_value(json_object_get(d, "total")), 2, "ana's book: acme, cask");
     json_decref(d);
+    d = book((const char *[]){"where=owner=zed", NULL});
+    cr_assert_eq(json_integer_value(json_object_get(d, "total")), 0, "nobody's book");
+    json_decref(d);
+    /* smb: acme and bolt; ana's: acme and cask; both, and no stage: acme */
+    d = book((const char *[]){"where=segment=smb", "where=owner=ana", "where=stage=(none)",
+                              NULL});
+    cr_assert_eq(json_integer_value(json_object_get(d, "total")), 1, "ana's smb: acme");
+    cr_assert_str_eq(text(row(d, 0), "account"), "acme");
+    json_decref(d);
+    d = book((const char *[]){"where=account=bolt", NULL});
+    cr_assert_eq(json_integer_value(json_object_get(d, "total")), 1);
+    cr_assert_str_eq(text(row(d, 0), "account"), "bolt");
+    json_decref(d);
     d = book((const char *[]){"q=CASK", NULL});
     cr_assert_eq(json_integer_value(json_object_get(d, "total")), 1, "search ignores case");
     cr_assert_str_eq(text(row(d, 0), "account"), "cask");
@@ -187,6 +200,9 @@ Test(book, follows_the_writes_made_since_its_last_answer)
 {
     json_t *d = book(NULL);
     json_decref(d);
+    d = book((const char *[]){"q=UNE", NULL}); /* the search's text is kept too */
+    cr_assert_eq(json_integer_value(json_object_get(d, "total")), 0, "no dune yet");
+    json_decref(d);
     /* a newer NPS answer, a ticket closed, an account's MRR changed, one account deleted (cask:
      * nothing refers to it) and one created, all through the same handle, whose book is kept
      * between calls */
@@ -214,6 +230,14 @@ Test(book, follows_the_writes_made_since_its_last_answer)
     cr_assert_eq(num(dune, "mrr"), 70000);
     cr_assert_str_eq(text(bolt, "account"), "bolt");
     cr_assert_eq(num(bolt, "mrr"), 50000);
+    json_decref(d);
+    d = book((const char *[]){"q=UNE", NULL});
+    cr_assert_eq(json_integer_value(json_object_get(d, "total")), 1, "the new account is found");
+    cr_assert_str_eq(text(row(d, 0), "account"), "dune");
+    json_decref(d);
+    d = book((const char *[]){"q=co", NULL}); /* Cask & Co is gone; Acme Corp stays */
+    cr_assert_eq(json_integer_value(json_object_get(d, "total")), 1);
+    cr_assert_str_eq(text(row(d, 0), "account"), "acme");
     json_decref(d);
 }
 
