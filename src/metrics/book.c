@@ -7,7 +7,10 @@
  * their latest NPS and CSAT and their open tickets are brought up to date from the change log
  * (only the accounts it names are read again), and the usage of the last 30 days, one pass of
  * the engine over every account, is computed again when it is a minute old (or for another
- * `now`). A column is one row of `cols` below, with what fills it. */
+ * `now`). A column is one row of `cols` below, with what fills it. A page is picked by a heap
+ * of offset + limit rows, filters compare codes of the accounts' values, a search scans one
+ * text of every id and name. account-values (the filters' choices) counts the same rows: it
+ * shares this cache (cache_of) and keeps its unfiltered answer until the rows change. */
 #include "metrics.h"
 
 #include <ctype.h>
@@ -56,17 +59,16 @@ struct book {
     /* the usage: as of usage_now, with the store's events up to usage_events */
     bool usage;
     int64_t usage_now, usage_events, usage_made; /* usage_made: the clock when computed */
-    /* account-values without filters, as of the rows at `values_seq` (values_ok) */
+    /* account-values' answer without filters, while the rows stay as they are (values_ok) */
     struct count *values;
     size_t values_nr;
-    int64_t values_seq;
     bool values_ok;
 };
 
 /* A value of a field and the accounts with it (account-values' rows). */
 struct count {
     int dim;
-    const char *value; /* borrowed from a row of the book, or owned by values_text */
+    const char *value; /* borrowed from a row, or in book.values a copy the book owns */
     int64_t n;
 };
 
@@ -81,9 +83,10 @@ static void row_release(struct brow *r)
     free(r->currency);
 }
 
-static void values_forget(struct book *b)
+/* Forgets what is made from the rows (the search's text, account-values' answer): they change. */
+static void derived_forget(struct book *b)
 {
-    b->text_ok = false; /* the rows change: the search's text too */
+    b->text_ok = false;
     for (size_t i = 0; i < b->values_nr; i++)
         free((char *)b->values[i].value);
     free(b->values);
@@ -98,7 +101,7 @@ static void book_free(void *p)
     for (size_t i = 0; i < b->nr; i++)
         row_release(&b->rows[i]);
     free(b->rows);
-    values_forget(b);
+    derived_forget(b);
     strmap_release(&b->codes);
     free(b->text);
     free(b->at);
@@ -228,7 +231,7 @@ static int load_all(struct book *b, const struct metric_ctx *c, struct lf_err *e
         row_release(&b->rows[i]);
     b->nr = 0;
     b->usage = false;
-    values_forget(b);
+    derived_forget(b);
     if (store_accounts_scan(c->st, c->ws, put_account, b, err) < 0 ||
         store_book_scores(c->st, c->ws, 0, put_score, b, err) < 0 ||
         store_book_open_tickets(c->st, c->ws, 0, put_tickets, b, err) < 0)
@@ -261,7 +264,7 @@ static int id_cmp(const void *pa, const void *pb)
 static int load_some(struct book *b, const struct metric_ctx *c, const struct changed *ch,
                      struct lf_err *err)
 {
-    values_forget(b);
+    derived_forget(b);
     for (size_t i = 0; i < ch->nr; i++) {
         struct brow *r = find(b, ch->ids[i]);
         if (r)
