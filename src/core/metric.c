@@ -52,7 +52,7 @@ int lf_metric(struct lf *lf, const char *name, const struct lf_args *args, struc
     if ((def->needs & NEEDS_ENGINE) && core_engine(lf, c.st, &c.e, err) < 0)
         goto out;
     if (def->needs & NEEDS_CACHE)
-        c.cache = &lf->w->caches[metric_index(def)];
+        c.cache = &lf->w->caches[metric_index(def->cache_of ? def->cache_of : def)];
     t = table_new(def->name);
     table_set_time_zone(t, tz_name(c.tz));
     if (def->compute(&c, t, err) < 0)

@@ -7,7 +7,10 @@
  * their latest NPS and CSAT and their open tickets are brought up to date from the change log
  * (only the accounts it names are read again), and the usage of the last 30 days, one pass of
  * the engine over every account, is computed again when it is a minute old (or for another
- * `now`). A column is one row of `cols` below, with what fills it. */
+ * `now`). A column is one row of `cols` below, with what fills it. A page is picked by a heap
+ * of offset + limit rows, filters compare codes of the accounts' values, a search scans one
+ * text of every id and name. account-values (the filters' choices) counts the same rows: it
+ * shares this cache (cache_of) and keeps its unfiltered answer until the rows change. */
 #include "metrics.h"
 
 #include <ctype.h>
@@ -16,6 +19,7 @@
 #include <string.h>
 
 #include "base/mem.h"
+#include "base/strmap.h"
 #include "base/time.h"
 #include "report/table.h"
 #include "store/book.h"
@@ -28,6 +32,9 @@
 struct brow {
     int64_t id;
     char *ext_id, *name, *owner, *plan, *segment, *stage, *currency;
+    /* segment, plan, owner, stage ("(none)" when unset) as codes of the book's `codes`: a
+     * filter compares numbers in the row, not strings elsewhere in memory */
+    int32_t code[4];
     int64_t mrr, seats, customer_since, renewal_date; /* LF_UNSET when unknown */
     int64_t nps, csat, nps_at, csat_at;                /* the latest scores; LF_UNSET: none */
     int64_t open_tickets;
@@ -39,11 +46,30 @@ struct brow {
 struct book {
     struct brow *rows; /* by id */
     size_t nr, cap;
+    struct strmap codes; /* every value of segment, plan, owner or stage seen: its code */
+    int32_t codes_nr;
+    /* the search's text: each row's id and name in lowercase, each ended by '\0', in the
+     * rows' order (row i from at[i]); one scan of it finds a search's rows, where a
+     * strstr per row spends its time starting 200 000 times (made again after a change) */
+    char *text;
+    size_t *at;
+    bool text_ok;
     int64_t seq;       /* the change-log position the rows are at */
     bool loaded;
     /* the usage: as of usage_now, with the store's events up to usage_events */
     bool usage;
     int64_t usage_now, usage_events, usage_made; /* usage_made: the clock when computed */
+    /* account-values' answer without filters, while the rows stay as they are (values_ok) */
+    struct count *values;
+    size_t values_nr;
+    bool values_ok;
+};
+
+/* A value of a field and the accounts with it (account-values' rows). */
+struct count {
+    int dim;
+    const char *value; /* borrowed from a row, or in book.values a copy the book owns */
+    int64_t n;
 };
 
 static void row_release(struct brow *r)
@@ -57,12 +83,28 @@ static void row_release(struct brow *r)
     free(r->currency);
 }
 
+/* Forgets what is made from the rows (the search's text, account-values' answer): they change. */
+static void derived_forget(struct book *b)
+{
+    b->text_ok = false;
+    for (size_t i = 0; i < b->values_nr; i++)
+        free((char *)b->values[i].value);
+    free(b->values);
+    b->values = NULL;
+    b->values_nr = 0;
+    b->values_ok = false;
+}
+
 static void book_free(void *p)
 {
     struct book *b = p;
     for (size_t i = 0; i < b->nr; i++)
         row_release(&b->rows[i]);
     free(b->rows);
+    derived_forget(b);
+    strmap_release(&b->codes);
+    free(b->text);
+    free(b->at);
     free(b);
 }
 
@@ -86,7 +128,36 @@ static char *dup(const char *s)
     return s ? xstrdup(s) : NULL;
 }
 
+static char *dup_lower(const char *s)
+{
+    char *d = dup(s);
+    for (char *p = d; p && *p; p++)
+        *p = (char)tolower((unsigned char)*p);
+    return d;
+}
+
 /* ---- the store's part ---- */
+
+static const char *dim_value(const struct brow *r, int dim)
+{
+    const char *v = dim == DIM_ACCOUNT   ? r->ext_id
+                    : dim == DIM_SEGMENT ? r->segment
+                    : dim == DIM_PLAN    ? r->plan
+                    : dim == DIM_OWNER   ? r->owner
+                                         : r->stage;
+    return v && *v ? v : "(none)";
+}
+
+/* The code of value v (a new one when first seen). */
+static int32_t code_of(struct book *b, const char *v)
+{
+    int64_t code;
+    if (!strmap_get(&b->codes, v, strlen(v), &code)) {
+        code = b->codes_nr++;
+        strmap_put(&b->codes, v, strlen(v), code);
+    }
+    return (int32_t)code;
+}
 
 /* Sets an account's fields, adding its row (in id order) when new. */
 static int put_account(void *ctx, const struct account *a, struct lf_err *err)
@@ -118,6 +189,8 @@ static int put_account(void *ctx, const struct account *a, struct lf_err *err)
     r->seats = a->seats;
     r->customer_since = a->customer_since;
     r->renewal_date = a->renewal_date;
+    for (int d = DIM_SEGMENT; d <= DIM_STAGE; d++)
+        r->code[d - DIM_SEGMENT] = code_of(b, dim_value(r, d));
     return 0;
 }
 
@@ -158,6 +231,7 @@ static int load_all(struct book *b, const struct metric_ctx *c, struct lf_err *e
         row_release(&b->rows[i]);
     b->nr = 0;
     b->usage = false;
+    derived_forget(b);
     if (store_accounts_scan(c->st, c->ws, put_account, b, err) < 0 ||
         store_book_scores(c->st, c->ws, 0, put_score, b, err) < 0 ||
         store_book_open_tickets(c->st, c->ws, 0, put_tickets, b, err) < 0)
@@ -190,6 +264,7 @@ static int id_cmp(const void *pa, const void *pb)
 static int load_some(struct book *b, const struct metric_ctx *c, const struct changed *ch,
                      struct lf_err *err)
 {
+    derived_forget(b);
     for (size_t i = 0; i < ch->nr; i++) {
         struct brow *r = find(b, ch->ids[i]);
         if (r)
@@ -426,38 +501,138 @@ static int row_cmp(const void *pa, const void *pb)
     return d ? d : x->id < y->id ? -1 : x->id > y->id; /* a stable order for paging */
 }
 
-/* Whether haystack contains needle, ASCII letters compared without case. */
-static bool contains(const char *haystack, const char *needle)
+/* Moves the heap's root down to its place (a max-heap in row_cmp's order). */
+static void sift_down(const struct brow **h, size_t nr, size_t at)
 {
-    size_t n = strlen(needle);
-    for (const char *p = haystack; p && *p; p++) {
-        size_t i = 0;
-        while (i < n && p[i] && tolower((unsigned char)p[i]) == tolower((unsigned char)needle[i]))
-            i++;
-        if (i == n)
-            return true;
+    for (;;) {
+        size_t big = at, l = 2 * at + 1, r = l + 1;
+        if (l < nr && row_cmp(&h[l], &h[big]) > 0)
+            big = l;
+        if (r < nr && row_cmp(&h[r], &h[big]) > 0)
+            big = r;
+        if (big == at)
+            return;
+        const struct brow *x = h[at];
+        h[at] = h[big];
+        h[big] = x;
+        at = big;
     }
-    return false;
 }
 
-static const char *dim_value(const struct brow *r, int dim)
+/* Sorts rows so that their first k are in order (those after k in none): a page near the top
+ * of 100 000 rows needs the k smallest, which a heap of k finds in about one comparison a
+ * row, where sorting them all takes 17. */
+static void sort_first(const struct brow **rows, size_t nr, size_t k)
 {
-    const char *v = dim == DIM_ACCOUNT   ? r->ext_id
-                    : dim == DIM_SEGMENT ? r->segment
-                    : dim == DIM_PLAN    ? r->plan
-                    : dim == DIM_OWNER   ? r->owner
-                                         : r->stage;
-    return v && *v ? v : "(none)";
+    if (k == 0)
+        return;
+    if (k > nr / 4) {
+        qsort(rows, nr, sizeof(*rows), row_cmp);
+        return;
+    }
+    for (size_t i = k / 2; i-- > 0;) /* rows[0..k): a max-heap */
+        sift_down(rows, k, i);
+    for (size_t i = k; i < nr; i++) {
+        if (row_cmp(&rows[i], &rows[0]) < 0) { /* smaller than the largest kept: swap in */
+            const struct brow *x = rows[0];
+            rows[0] = rows[i];
+            rows[i] = x;
+            sift_down(rows, k, 0);
+        }
+    }
+    qsort(rows, k, sizeof(*rows), row_cmp);
 }
 
-static bool passes(const struct metric_ctx *c, const struct brow *r, const char *q,
-                   int64_t within, int64_t today)
+/* The first q[0..n) in [p, end), n > 0 (memmem is a GNU extension: memchr does the scan). */
+static const char *find_text(const char *p, const char *end, const char *q, size_t n)
 {
-    for (size_t i = 0; i < c->where_nr; i++)
-        if (strcmp(dim_value(r, c->where[i].dim), c->where[i].value) != 0)
+    while ((size_t)(end - p) >= n) {
+        const char *c = memchr(p, q[0], (size_t)(end - p) - n + 1);
+        if (!c)
+            return NULL;
+        if (!memcmp(c, q, n))
+            return c;
+        p = c + 1;
+    }
+    return NULL;
+}
+
+/* Marks hit[i] for the rows whose id or name contains q (lowercase). */
+static void search(struct book *b, const char *q, bool *hit)
+{
+    if (!b->text_ok) {
+        size_t len = 0;
+        for (size_t i = 0; i < b->nr; i++)
+            len += (b->rows[i].ext_id ? strlen(b->rows[i].ext_id) : 0) +
+                   (b->rows[i].name ? strlen(b->rows[i].name) : 0) + 2;
+        free(b->text);
+        free(b->at);
+        b->text = xmalloc(len ? len : 1);
+        b->at = xmalloc((b->nr + 1) * sizeof(*b->at));
+        char *p = b->text;
+        for (size_t i = 0; i < b->nr; i++) {
+            b->at[i] = (size_t)(p - b->text);
+            const char *parts[2] = {b->rows[i].ext_id, b->rows[i].name};
+            for (int k = 0; k < 2; k++) {
+                for (const char *c = parts[k]; c && *c; c++)
+                    *p++ = (char)tolower((unsigned char)*c);
+                *p++ = '\0';
+            }
+        }
+        b->at[b->nr] = len;
+        b->text_ok = true;
+    }
+    size_t n = strlen(q), end = b->at[b->nr], from = 0;
+    if (!n) { /* every text contains the empty one */
+        for (size_t i = 0; i < b->nr; i++)
+            hit[i] = true;
+        return;
+    }
+    const char *found;
+    while (from < end && (found = find_text(b->text + from, b->text + end, q, n))) {
+        size_t off = (size_t)(found - b->text), lo = 0, hi = b->nr;
+        while (hi - lo > 1) { /* the row whose text holds off: the last at[i] <= off */
+            size_t mid = lo + (hi - lo) / 2;
+            if (b->at[mid] <= off)
+                lo = mid;
+            else
+                hi = mid;
+        }
+        hit[lo] = true; /* q has no '\0': it lies within one row's id or name */
+        from = b->at[lo + 1];
+    }
+}
+
+/* The filters of `where`, their values as the book's codes. */
+struct want {
+    int dim[METRIC_WHERE_MAX];
+    int32_t code[METRIC_WHERE_MAX]; /* -1: the account's id, compared as text */
+    const char *value[METRIC_WHERE_MAX];
+    size_t nr;
+    bool none; /* a value no account has: nothing passes */
+};
+
+static void want_make(const struct book *b, const struct metric_ctx *c, struct want *w)
+{
+    *w = (struct want){.nr = c->where_nr};
+    for (size_t i = 0; i < c->where_nr; i++) {
+        int64_t code = -1;
+        w->dim[i] = c->where[i].dim;
+        w->value[i] = c->where[i].value;
+        if (c->where[i].dim != DIM_ACCOUNT &&
+            !strmap_get(&b->codes, c->where[i].value, strlen(c->where[i].value), &code))
+            w->none = true;
+        w->code[i] = (int32_t)code;
+    }
+}
+
+static bool passes(const struct want *w, const struct brow *r, int64_t within, int64_t today)
+{
+    for (size_t i = 0; i < w->nr; i++) {
+        if (w->code[i] < 0 ? strcmp(r->ext_id ? r->ext_id : "(none)", w->value[i]) != 0
+                           : r->code[w->dim[i] - DIM_SEGMENT] != w->code[i])
             return false;
-    if (q && !contains(r->ext_id, q) && !contains(r->name, q))
-        return false;
+    }
     if (within != LF_UNSET) {
         int64_t days = r->renewal_date == LF_UNSET ? LF_UNSET : r->renewal_date / MS_PER_DAY - today;
         if (days == LF_UNSET || days < 0 || days > within)
@@ -497,46 +672,77 @@ static int param_int(const struct metric_ctx *c, const char *name, int64_t dflt)
     return (int)(c->p[i].given ? c->p[i].i : dflt);
 }
 
-static int compute_book(struct metric_ctx *c, struct lf_table *t, struct lf_err *err)
+/* The book of a call, up to date with the snapshot (and its usage with `usage`), locked
+ * until book_end: the running system's (c->cache), or one made for this call into *own. */
+static struct book *book_begin(struct metric_ctx *c, struct metric_cache *own, bool usage,
+                               struct lf_err *err)
 {
-    struct metric_cache *cache = c->cache, own = {.data = NULL};
-    struct book *b;
+    struct metric_cache *cache = c->cache ? c->cache : own;
     int64_t seq, events;
-    int ret = -1;
-    if (!cache) { /* a caller without a running system: a book for this call only */
-        cache = &own;
-        pthread_mutex_init(&own.mu, NULL);
-    }
+    if (!c->cache) /* a caller without a running system: a book for this call only */
+        pthread_mutex_init(&own->mu, NULL);
     pthread_mutex_lock(&cache->mu);
     if (!cache->data) {
         cache->data = xcalloc(1, sizeof(struct book));
         cache->release = book_free;
     }
-    b = cache->data;
+    struct book *b = cache->data;
+    if (!c->cache && !usage) /* account-values once: the accounts' fields are all it reads */
+        return store_accounts_scan(c->st, c->ws, put_account, b, err) < 0 ? NULL : b;
     if (store_feed_position(c->st, c->ws, &seq, &events, err) < 0 ||
-        update_store_part(b, c, seq, err) < 0 || update_usage(b, c, events, err) < 0)
+        update_store_part(b, c, seq, err) < 0 ||
+        (usage && update_usage(b, c, events, err) < 0))
+        return NULL;
+    return b;
+}
+
+static void book_end(struct metric_ctx *c, struct metric_cache *own)
+{
+    struct metric_cache *cache = c->cache ? c->cache : own;
+    pthread_mutex_unlock(&cache->mu);
+    if (cache == own) {
+        if (own->data)
+            book_free(own->data);
+        pthread_mutex_destroy(&own->mu);
+    }
+}
+
+static int compute_book(struct metric_ctx *c, struct lf_table *t, struct lf_err *err)
+{
+    struct metric_cache own = {.data = NULL};
+    int ret = -1;
+    struct book *b = book_begin(c, &own, true, err);
+    if (!b)
         goto out;
 
     int si = metric_param(c, "sort"), qi = metric_param(c, "q");
     int sort = c->p[si].given ? (int)c->p[si].i : SORT_DEFAULT;
-    const char *q = c->p[qi].given ? c->p[qi].s : NULL;
+    char *q = c->p[qi].given ? dup_lower(c->p[qi].s) : NULL; /* letters of any case */
     int wi = metric_param(c, "renewal_within");
     int64_t within = c->p[wi].given ? c->p[wi].i : LF_UNSET;
     int64_t limit = param_int(c, "limit", 50), offset = param_int(c, "offset", 0);
     struct view v = {.col = sort / 2, .desc = sort % 2, .today = c->now / MS_PER_DAY};
     if (c->now < 0)
         v.today = -((-c->now + MS_PER_DAY - 1) / MS_PER_DAY);
+    struct want w;
+    want_make(b, c, &w);
+    bool *hit = NULL;
+    if (q) {
+        hit = xcalloc(b->nr ? b->nr : 1, sizeof(*hit));
+        search(b, q, hit);
+    }
     v.rows = xmalloc((b->nr ? b->nr : 1) * sizeof(*v.rows));
-    for (size_t i = 0; i < b->nr; i++)
-        if (passes(c, &b->rows[i], q, within, v.today))
+    for (size_t i = 0; i < b->nr && !w.none; i++)
+        if ((!hit || hit[i]) && passes(&w, &b->rows[i], within, v.today))
             v.rows[v.nr++] = &b->rows[i];
+    free(hit);
+    size_t from = (size_t)offset < v.nr ? (size_t)offset : v.nr;
+    size_t to = limit == 0 || from + (size_t)limit > v.nr ? v.nr : from + (size_t)limit;
     sorting = &v;
-    qsort(v.rows, v.nr, sizeof(*v.rows), row_cmp);
+    sort_first(v.rows, v.nr, to);
     sorting = NULL;
 
     size_t first = metric_columns(c, t);
-    size_t from = (size_t)offset < v.nr ? (size_t)offset : v.nr;
-    size_t to = limit == 0 || from + (size_t)limit > v.nr ? v.nr : from + (size_t)limit;
     for (size_t i = from; i < to; i++) {
         size_t row = table_add_row(t);
         for (size_t k = 0; k < COLS_NR; k++) {
@@ -547,14 +753,10 @@ static int compute_book(struct metric_ctx *c, struct lf_table *t, struct lf_err 
     }
     table_set_total(t, (int64_t)v.nr);
     free(v.rows);
+    free(q);
     ret = 0;
 out:
-    pthread_mutex_unlock(&cache->mu);
-    if (cache == &own) {
-        if (own.data)
-            book_free(own.data);
-        pthread_mutex_destroy(&own.mu);
-    }
+    book_end(c, &own);
     return ret;
 }
 
@@ -599,42 +801,85 @@ const struct metric_def metric_book = {
 
 /* ---- account-values: what the portfolio's filters offer ---- */
 
-struct count {
-    const char *value;
-    int64_t n;
-};
+/* Its rows come from the book's accounts (the same cache: .cache_of), not from a read of the
+ * store: counted per field in a hash map, and kept while the book's rows stay as they are
+ * when no filter is given (what the portfolio page asks on every load). */
+
+static const int value_fields[] = {DIM_OWNER, DIM_PLAN, DIM_SEGMENT, DIM_STAGE};
 
 static int count_cmp(const void *pa, const void *pb)
 {
-    return strcmp(((const struct count *)pa)->value, ((const struct count *)pb)->value);
+    const struct count *x = pa, *y = pb;
+    return x->dim != y->dim ? (x->dim < y->dim ? -1 : 1) : strcmp(x->value, y->value);
+}
+
+/* The counts of the rows that pass c's filters, by field (in value_fields' order) then value;
+ * the values borrowed from the rows. */
+static size_t values_count(const struct book *b, const struct metric_ctx *c, struct count **out)
+{
+    struct count *k = NULL;
+    size_t nr = 0, cap = 0;
+    struct want w;
+    want_make(b, c, &w);
+    for (size_t f = 0; f < sizeof(value_fields) / sizeof(*value_fields) && !w.none; f++) {
+        struct strmap index;
+        strmap_init(&index);
+        for (size_t i = 0; i < b->nr; i++) {
+            const struct brow *r = &b->rows[i];
+            if (c->where_nr && !passes(&w, r, LF_UNSET, 0))
+                continue;
+            const char *v = dim_value(r, value_fields[f]);
+            int64_t at;
+            if (strmap_get(&index, v, strlen(v), &at)) {
+                k[at].n++;
+                continue;
+            }
+            k = xgrow(k, sizeof(*k), nr + 1, &cap);
+            k[nr] = (struct count){(int)f, v, 1};
+            strmap_put(&index, v, strlen(v), (int64_t)nr++);
+        }
+        strmap_release(&index);
+    }
+    if (nr)
+        qsort(k, nr, sizeof(*k), count_cmp);
+    *out = k;
+    return nr;
 }
 
 static int compute_values(struct metric_ctx *c, struct lf_table *t, struct lf_err *err)
 {
-    static const int fields[] = {DIM_OWNER, DIM_PLAN, DIM_SEGMENT, DIM_STAGE};
-    if (metric_accounts(c, err) < 0)
-        return -1;
-    size_t first = metric_columns(c, t);
-    struct count *k = xmalloc((c->acc_nr ? c->acc_nr : 1) * sizeof(*k));
-    for (size_t f = 0; f < sizeof(fields) / sizeof(*fields); f++) {
-        size_t nr = 0;
-        for (size_t i = 0; i < c->acc_nr; i++)
-            if (metric_account_passes(c, &c->acc[i]))
-                k[nr++] = (struct count){metric_account_value(&c->acc[i], fields[f]), 1};
-        qsort(k, nr, sizeof(*k), count_cmp);
-        for (size_t i = 0; i < nr;) {
-            size_t j = i;
-            while (j < nr && !strcmp(k[j].value, k[i].value))
-                j++;
-            size_t row = table_add_row(t);
-            table_set_text(t, row, first, dim_names[fields[f]]);
-            table_set_text(t, row, first + 1, k[i].value);
-            table_set_int(t, row, first + 2, (int64_t)(j - i));
-            i = j;
+    struct metric_cache own = {.data = NULL};
+    struct count *k = NULL;
+    size_t nr;
+    int ret = -1;
+    struct book *b = book_begin(c, &own, false, err);
+    if (!b)
+        goto out;
+    if (c->where_nr) {
+        nr = values_count(b, c, &k);
+    } else {
+        if (!b->values_ok) {
+            b->values_nr = values_count(b, c, &b->values);
+            for (size_t i = 0; i < b->values_nr; i++) /* the rows' strings change with them */
+                b->values[i].value = xstrdup(b->values[i].value);
+            b->values_ok = true;
         }
+        k = b->values;
+        nr = b->values_nr;
     }
-    free(k);
-    return 0;
+    size_t first = metric_columns(c, t);
+    for (size_t i = 0; i < nr; i++) {
+        size_t row = table_add_row(t);
+        table_set_text(t, row, first, dim_names[value_fields[k[i].dim]]);
+        table_set_text(t, row, first + 1, k[i].value);
+        table_set_int(t, row, first + 2, k[i].n);
+    }
+    ret = 0;
+out:
+    if (k != (b ? b->values : NULL))
+        free(k);
+    book_end(c, &own);
+    return ret;
 }
 
 static const struct lf_column_info values_cols[] = {
@@ -654,5 +899,7 @@ const struct metric_def metric_account_values = {
     .filters = account_dims,
     .columns = values_cols,
     .columns_nr = sizeof(values_cols) / sizeof(*values_cols),
+    .needs = NEEDS_CACHE,
+    .cache_of = &metric_book,
     .compute = compute_values,
 };

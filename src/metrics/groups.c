@@ -91,6 +91,18 @@ int metric_accounts(struct metric_ctx *c, struct lf_err *err)
         return 0;
     c->acc = xmalloc(sizeof(*c->acc)); /* loaded, even when there are none */
     l.cap = 1;
+    /* filtered to one account (the account page's metrics): only it can pass, and every
+     * reader of c->acc skips what does not pass, so reading the other 100 000 is waste */
+    for (size_t i = 0; i < c->where_nr; i++) {
+        if (c->where[i].dim != DIM_ACCOUNT)
+            continue;
+        struct value key = {.s = c->where[i].value};
+        int64_t id;
+        int found = store_find(c->st, c->ws, &resource_accounts, &key, &id, err);
+        if (found <= 0)
+            return found; /* none: no account passes */
+        return store_accounts_some(c->st, c->ws, &id, 1, on_account, &l, err);
+    }
     return store_accounts_scan(c->st, c->ws, on_account, &l, err);
 }
 

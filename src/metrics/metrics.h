@@ -95,6 +95,8 @@ struct metric_def {
     const struct lf_column_info *columns;
     size_t columns_nr;
     unsigned needs;                    /* NEEDS_ENGINE */
+    /* with NEEDS_CACHE: the metric whose cache it shares (NULL: its own) */
+    const struct metric_def *cache_of;
     /* Fills t (dimension columns, then the declared ones, in order). 0, or -1 with err. */
     int (*compute)(struct metric_ctx *c, struct lf_table *t, struct lf_err *err);
 };

@@ -200,6 +200,42 @@ for (const [name, url] of pages) {
   await check(`${name}: no console error or failed request`, () => clean(admin, name));
 }
 
+// ---- the account page's outcomes and tasks (the demo business has none): one of each, made
+// over the API, shown in their tables, each figure the overview's ----
+await check('account: shows its outcomes and tasks', async () => {
+  const id = decodeURIComponent(firstAccount.split('/').pop());
+  const headers = { 'X-CSRF-Token': await csrf(admin) };
+  for (const [path, data] of [
+    ['/v1/outcomes', { account_id: id, statement: 'Onboard every team in two weeks',
+      metric: 'days to first value', baseline: 30, target: 14, due_date: '2027-01-31',
+      status: 'on_track' }],
+    ['/v1/tasks', { account_id: id, kind: 'follow-up', title: 'Review the onboarding plan',
+      owner: users.admin, due_date: '2027-01-15' }],
+  ]) {
+    const r = await admin.context.request.post(`${base}${path}`, { data, headers });
+    assert.equal(r.status(), 201, `POST ${path}: ${await r.text()}`);
+  }
+  await admin.page.goto(`${base}${firstAccount}`);
+  await ready(admin.page);
+  const outcome = await admin.page.locator('#outcomes-table tbody tr[data-row]').allTextContents();
+  assert.equal(outcome.length, 1, 'the outcome made');
+  assert.match(outcome[0], /Onboard every team in two weeks/);
+  const task = await admin.page.locator('#tasks-table tbody tr[data-row]').allTextContents();
+  assert.equal(task.length, 1, 'the task made');
+  assert.match(task[0], /Review the onboarding plan/);
+  for (const [table, cols] of [['outcomes-table', ['statement', 'status', 'baseline', 'target', 'due_date']],
+    ['tasks-table', ['title', 'kind', 'status', 'owner', 'due_date']]]) {
+    const shown = await admin.page.locator(`#${table} tbody td[data-col]`).evaluateAll(
+      (tds) => tds.map((td) => td.dataset.col));
+    for (const c of cols) assert.ok(shown.includes(c), `${table} shows ${c}`);
+  }
+  const n = await figuresMatchApi(admin); // the new rows' cells among them
+  assert.ok(n > 5, `${n} figures`);
+  await axe(admin, 'the account with outcomes and tasks');
+  await admin.page.screenshot({ path: `${shots}/account-outcomes-tasks.png`, fullPage: true });
+  clean(admin, 'the account with outcomes and tasks');
+});
+
 // ---- the portfolio: filter, sort, search, page, saved views, CSV ----
 const p = admin.page;
 await check('portfolio: filter by plan', async () => {

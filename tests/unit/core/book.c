@@ -144,6 +144,19 @@ Test(book, filters_search_sort_and_pages)
     json_t *d = book((const char *[]){"where=owner=ana", NULL});
     cr_assert_eq(json_integer_value(json_object_get(d, "total")), 2, "ana's book: acme, cask");
     json_decref(d);
+    d = book((const char *[]){"where=owner=zed", NULL});
+    cr_assert_eq(json_integer_value(json_object_get(d, "total")), 0, "nobody's book");
+    json_decref(d);
+    /* smb: acme and bolt; ana's: acme and cask; both, and no stage: acme */
+    d = book((const char *[]){"where=segment=smb", "where=owner=ana", "where=stage=(none)",
+                              NULL});
+    cr_assert_eq(json_integer_value(json_object_get(d, "total")), 1, "ana's smb: acme");
+    cr_assert_str_eq(text(row(d, 0), "account"), "acme");
+    json_decref(d);
+    d = book((const char *[]){"where=account=bolt", NULL});
+    cr_assert_eq(json_integer_value(json_object_get(d, "total")), 1);
+    cr_assert_str_eq(text(row(d, 0), "account"), "bolt");
+    json_decref(d);
     d = book((const char *[]){"q=CASK", NULL});
     cr_assert_eq(json_integer_value(json_object_get(d, "total")), 1, "search ignores case");
     cr_assert_str_eq(text(row(d, 0), "account"), "cask");
@@ -187,6 +200,9 @@ Test(book, follows_the_writes_made_since_its_last_answer)
 {
     json_t *d = book(NULL);
     json_decref(d);
+    d = book((const char *[]){"q=UNE", NULL}); /* the search's text is kept too */
+    cr_assert_eq(json_integer_value(json_object_get(d, "total")), 0, "no dune yet");
+    json_decref(d);
     /* a newer NPS answer, a ticket closed, an account's MRR changed, one account deleted (cask:
      * nothing refers to it) and one created, all through the same handle, whose book is kept
      * between calls */
@@ -215,6 +231,14 @@ Test(book, follows_the_writes_made_since_its_last_answer)
     cr_assert_str_eq(text(bolt, "account"), "bolt");
     cr_assert_eq(num(bolt, "mrr"), 50000);
     json_decref(d);
+    d = book((const char *[]){"q=UNE", NULL});
+    cr_assert_eq(json_integer_value(json_object_get(d, "total")), 1, "the new account is found");
+    cr_assert_str_eq(text(row(d, 0), "account"), "dune");
+    json_decref(d);
+    d = book((const char *[]){"q=co", NULL}); /* Cask & Co is gone; Acme Corp stays */
+    cr_assert_eq(json_integer_value(json_object_get(d, "total")), 1);
+    cr_assert_str_eq(text(row(d, 0), "account"), "acme");
+    json_decref(d);
 }
 
 Test(book, account_values_count_the_filters_choices)
@@ -235,4 +259,129 @@ Test(book, account_values_count_the_filters_choices)
         cr_assert_eq(lf_table_int(t, i, 2), expect[i].n);
     }
     lf_table_free(t);
+}
+
+/* account-values' rows as "field value n" lines, for metric arguments "name=value". */
+static char *values(const char *where)
+{
+    struct lf_args *a = lf_args_new();
+    struct lf_table *t = NULL;
+    char *lines = NULL;
+    size_t len = 0;
+    if (where)
+        lf_args_add(a, "where", where);
+    cr_assert_eq(lf_metric(lf, "account-values", a, &t, &err), 0, "%s", err.msg);
+    FILE *f = open_memstream(&lines, &len);
+    for (size_t i = 0; i < lf_table_rows(t); i++)
+        fprintf(f, "%s %s %lld\n", lf_table_text(t, i, 0), lf_table_text(t, i, 1),
+                (long long)lf_table_int(t, i, 2));
+    fclose(f);
+    lf_table_free(t);
+    lf_args_free(a);
+    return lines;
+}
+
+/* account-values counts the book's accounts, which the handle keeps between calls (and its
+ * unfiltered answer with them): a write made after a first answer shows in the next. */
+Test(book, account_values_follow_the_writes_made_since_its_last_answer)
+{
+    char *v = values(NULL);
+    cr_assert_str_eq(v, "owner ana 2\nowner bo 1\nplan basic 1\nplan pro 2\nsegment mid 1\n"
+                        "segment smb 2\nstage (none) 3\n");
+    free(v);
+    v = values("owner=ana");
+    cr_assert_str_eq(v, "owner ana 2\nplan pro 2\nsegment mid 1\nsegment smb 1\n"
+                        "stage (none) 2\n", "acme and cask");
+    free(v);
+    /* bolt moves to ana and to pro, a new account (eve's, no plan) arrives, cask leaves */
+    char *out = NULL;
+    bool created;
+    const char *moved = "{\"owner\": \"ana\", \"plan\": \"pro\", \"stage\": \"renewal\"}";
+    cr_assert_eq(lf_resource_write(lf, "accounts", "bolt", moved, strlen(moved), LF_WRITE_MERGE,
+                                   &out, &created, &err), 0, "%s", err.msg);
+    free(out);
+    put("accounts", "{\"id\": \"dune\", \"owner\": \"eve\", \"segment\": \"mid\"}");
+    cr_assert_eq(lf_resource_delete(lf, "accounts", "cask", "test", &err), 0, "%s", err.msg);
+    /* now acme (ana, pro, smb), bolt (ana, pro, smb, renewal), dune (eve, no plan, mid) */
+    v = values(NULL);
+    cr_assert_str_eq(v, "owner ana 2\nowner eve 1\nplan (none) 1\nplan pro 2\nsegment mid 1\n"
+                        "segment smb 2\nstage (none) 2\nstage renewal 1\n");
+    free(v);
+    v = values("owner=ana");
+    cr_assert_str_eq(v, "owner ana 2\nplan pro 2\nsegment smb 2\nstage (none) 1\n"
+                        "stage renewal 1\n", "acme and bolt");
+    free(v);
+    /* and the book itself, from the same kept rows */
+    json_t *d = book((const char *[]){"where=owner=ana", NULL});
+    cr_assert_eq(json_integer_value(json_object_get(d, "total")), 2);
+    json_decref(d);
+}
+
+/* A page deep in the order (the heap keeps offset + limit rows, not all): every page of one
+ * row, put together, is the whole book in the order of one page of all. */
+Test(book, pages_put_together_are_the_whole_order)
+{
+    static const char *const sorts[] = {"-mrr", "name", "-renewal_days", "nps_last", NULL};
+    for (size_t s = 0; sorts[s]; s++) {
+        char sort[32];
+        snprintf(sort, sizeof(sort), "sort=%s", sorts[s]);
+        json_t *all = book((const char *[]){sort, "limit=0", NULL});
+        for (size_t i = 0; i < 3; i++) {
+            char off[32];
+            snprintf(off, sizeof(off), "offset=%zu", i);
+            json_t *one = book((const char *[]){sort, "limit=1", off, NULL});
+            cr_assert_str_eq(text(row(one, 0), "account"), text(row(all, i), "account"),
+                             "%s, row %zu", sorts[s], i);
+            json_decref(one);
+        }
+        json_decref(all);
+    }
+}
+
+/* A usage metric filtered to one account reads that account alone (store and engine); its row
+ * is the account's row of the unfiltered answer. */
+Test(book, one_account_s_usage_is_its_row_of_all)
+{
+    put("events", "{\"id\": \"m1\", \"ts\": \"2026-02-10T10:00:00Z\", \"account_id\": \"acme\", "
+                  "\"user_id\": \"u1\", \"event\": \"login\"}");
+    put("events", "{\"id\": \"m2\", \"ts\": \"2026-02-11T10:00:00Z\", \"account_id\": \"acme\", "
+                  "\"user_id\": \"u2\", \"event\": \"export\"}");
+    static const char *const metrics[] = {"seats", "recency", "portfolio", "adoption", NULL};
+    for (size_t m = 0; metrics[m]; m++) {
+        for (int which = 0; which < 2; which++) {
+            const char *acc = which ? "bolt" : "acme";
+            struct lf_table *all = NULL, *one = NULL;
+            struct lf_args *a = lf_args_new(), *b = lf_args_new();
+            lf_args_add(a, "now", "2026-02-15");
+            lf_args_add(b, "now", "2026-02-15");
+            lf_args_add(b, "account", acc);
+            cr_assert_eq(lf_metric(lf, metrics[m], a, &all, &err), 0, "%s", err.msg);
+            cr_assert_eq(lf_metric(lf, metrics[m], b, &one, &err), 0, "%s", err.msg);
+            cr_assert_eq(lf_table_rows(one), 1, "%s of %s: one row", metrics[m], acc);
+            size_t r = 0;
+            while (r < lf_table_rows(all) && strcmp(lf_table_text(all, r, 0), acc))
+                r++;
+            cr_assert_lt(r, lf_table_rows(all), "%s has a row of %s", metrics[m], acc);
+            cr_assert_eq(lf_table_columns(one), lf_table_columns(all));
+            for (size_t c = 0; c < lf_table_columns(all); c++) {
+                bool n1 = lf_table_is_null(one, 0, c), n2 = lf_table_is_null(all, r, c);
+                cr_assert_eq(n1, n2, "%s.%s of %s", metrics[m], lf_table_column_name(all, c),
+                             acc);
+                if (n1)
+                    continue;
+                int type = lf_table_column_type(all, c);
+                if (type == LF_COL_TEXT)
+                    cr_assert_str_eq(lf_table_text(one, 0, c), lf_table_text(all, r, c));
+                else if (type == LF_COL_INT || type == LF_COL_MONEY)
+                    cr_assert_eq(lf_table_int(one, 0, c), lf_table_int(all, r, c));
+                else
+                    cr_assert_eq(lf_table_real(one, 0, c), lf_table_real(all, r, c),
+                                 "%s.%s of %s", metrics[m], lf_table_column_name(all, c), acc);
+            }
+            lf_table_free(all);
+            lf_table_free(one);
+            lf_args_free(a);
+            lf_args_free(b);
+        }
+    }
 }
