@@ -7,7 +7,9 @@
  * their latest NPS and CSAT and their open tickets are brought up to date from the change log
  * (only the accounts it names are read again), and the usage of the last 30 days, one pass of
  * the engine over every account, is computed again when it is a minute old (or for another
- * `now`). A column is one row of `cols` below, with what fills it. */
+ * `now`). The health columns are the daily history's (health_scores: the latest day on or
+ * before now's local date and the day 7 days before it), read again when that day changes or
+ * they are a minute old. A column is one row of `cols` below, with what fills it. */
 #include "metrics.h"
 
 #include <ctype.h>
@@ -17,6 +19,7 @@
 
 #include "base/mem.h"
 #include "base/time.h"
+#include "base/tz.h"
 #include "report/table.h"
 #include "store/book.h"
 
@@ -34,7 +37,14 @@ struct brow {
     /* usage over the 30 days before the usage's `now` */
     int64_t users, last_seen; /* LF_UNSET when the engine has no such account */
     double trend, breadth;    /* NAN when undefined */
+    /* health: the history's score of the latest day and of 7 days before (LF_UNSET: none) */
+    int64_t health, health_before;
+    int band; /* enum band */
 };
+
+enum band { BAND_NONE, BAND_RED, BAND_YELLOW, BAND_GREEN };
+static const char *const band_names[] = {NULL, "red", "yellow", "green"};
+#define HEALTH_BACK_DAYS 7
 
 struct book {
     struct brow *rows; /* by id */
@@ -44,6 +54,9 @@ struct book {
     /* the usage: as of usage_now, with the store's events up to usage_events */
     bool usage;
     int64_t usage_now, usage_events, usage_made; /* usage_made: the clock when computed */
+    /* the health columns: of history day health_day, read at the clock's health_made */
+    bool health;
+    int64_t health_day, health_made;
 };
 
 static void row_release(struct brow *r)
@@ -103,7 +116,9 @@ static int put_account(void *ctx, const struct account *a, struct lf_err *err)
         b->nr++;
         r = &b->rows[at];
         *r = (struct brow){.id = a->id, .nps = LF_UNSET, .csat = LF_UNSET, .users = LF_UNSET,
-                           .last_seen = LF_UNSET, .trend = NAN, .breadth = NAN};
+                           .last_seen = LF_UNSET, .trend = NAN, .breadth = NAN,
+                           .health = LF_UNSET, .health_before = LF_UNSET};
+        b->health = false; /* a new row has no health yet: read the history again */
     } else {
         row_release(r);
     }
@@ -158,6 +173,7 @@ static int load_all(struct book *b, const struct metric_ctx *c, struct lf_err *e
         row_release(&b->rows[i]);
     b->nr = 0;
     b->usage = false;
+    b->health = false;
     if (store_accounts_scan(c->st, c->ws, put_account, b, err) < 0 ||
         store_book_scores(c->st, c->ws, 0, put_score, b, err) < 0 ||
         store_book_open_tickets(c->st, c->ws, 0, put_tickets, b, err) < 0)
@@ -287,6 +303,63 @@ static int update_usage(struct book *b, const struct metric_ctx *c, int64_t even
     return 0;
 }
 
+/* ---- the health history's part ---- */
+
+struct health_read {
+    struct book *b;
+    bool before; /* reading the day 7 days before */
+};
+
+static int put_health(void *ctx, const struct store_health_score *s, struct lf_err *err)
+{
+    (void)err;
+    struct health_read *h = ctx;
+    struct brow *r = find(h->b, s->account_id);
+    if (!r)
+        return 0;
+    if (h->before) {
+        r->health_before = s->score;
+        return 0;
+    }
+    r->health = s->score;
+    r->band = BAND_NONE;
+    for (int k = BAND_RED; k <= BAND_GREEN; k++)
+        if (s->band && !strcmp(s->band, band_names[k]))
+            r->band = k;
+    return 0;
+}
+
+static int update_health(struct book *b, const struct metric_ctx *c, struct lf_err *err)
+{
+    int64_t clock = time_now_ms(), day = LF_UNSET;
+    /* the days are stored as the UTC midnight of their local date */
+    int found = store_health_last_day(c->st, c->ws,
+                                      (tz_local_day(c->tz, c->now) + 1) * MS_PER_DAY, &day, err);
+    if (found < 0)
+        return -1;
+    if (!found)
+        day = LF_UNSET;
+    if (b->health && b->health_day == day && clock - b->health_made < USAGE_MAX_AGE_MS &&
+        b->health_made <= clock)
+        return 0;
+    for (size_t i = 0; i < b->nr; i++) {
+        b->rows[i].health = b->rows[i].health_before = LF_UNSET;
+        b->rows[i].band = BAND_NONE;
+    }
+    if (found) {
+        struct health_read now = {b, false}, before = {b, true};
+        int64_t back = day - HEALTH_BACK_DAYS * MS_PER_DAY;
+        if (store_health_scan(c->st, c->ws, 0, day, day + MS_PER_DAY, put_health, &now, err) < 0 ||
+            store_health_scan(c->st, c->ws, 0, back, back + MS_PER_DAY, put_health, &before,
+                              err) < 0)
+            return -1;
+    }
+    b->health = true;
+    b->health_day = day;
+    b->health_made = clock;
+    return 0;
+}
+
 /* ---- the columns ---- */
 
 enum kind { K_TEXT, K_INT, K_REAL, K_DATE, K_TIME };
@@ -339,6 +412,21 @@ INT_CELL(csat)
 INT_CELL(csat_at)
 INT_CELL(open_tickets)
 
+INT_CELL(health)
+
+static void c_health_band(const struct brow *r, int64_t today, struct cell *o)
+{
+    (void)today;
+    o->s = band_names[r->band];
+}
+
+static void c_health_change(const struct brow *r, int64_t today, struct cell *o)
+{
+    (void)today;
+    o->i = r->health == LF_UNSET || r->health_before == LF_UNSET ? LF_UNSET
+                                                                 : r->health - r->health_before;
+}
+
 static void c_renewal_days(const struct brow *r, int64_t today, struct cell *o)
 {
     o->i = r->renewal_date == LF_UNSET ? LF_UNSET : r->renewal_date / MS_PER_DAY - today;
@@ -371,7 +459,12 @@ static void c_renewal_days(const struct brow *r, int64_t today, struct cell *o)
     X("csat_last", LF_COL_INT, "the latest CSAT response's score (1..5)", K_INT, c_csat)       \
     X("csat_last_at", LF_COL_TEXT, "when it was given", K_TIME, c_csat_at)                     \
     X("open_tickets", LF_COL_INT, "support tickets (touchpoints) with status open", K_INT,     \
-      c_open_tickets)
+      c_open_tickets)                                                                          \
+    X("health", LF_COL_INT, "health score 0-100 of the history's latest day up to now",        \
+      K_INT, c_health)                                                                         \
+    X("health_band", LF_COL_TEXT, "its band: red, yellow or green", K_TEXT, c_health_band)     \
+    X("health_change_7d", LF_COL_INT, "the score minus the history's score 7 days before",     \
+      K_INT, c_health_change)
 
 #define COL_INFO(n, t, h, k, f) {n, t, h},
 #define COL_CELL(n, t, h, k, f) {k, f},
@@ -451,8 +544,10 @@ static const char *dim_value(const struct brow *r, int dim)
 }
 
 static bool passes(const struct metric_ctx *c, const struct brow *r, const char *q,
-                   int64_t within, int64_t today)
+                   int64_t within, int64_t today, int band)
 {
+    if (band >= 0 && r->band != band)
+        return false;
     for (size_t i = 0; i < c->where_nr; i++)
         if (strcmp(dim_value(r, c->where[i].dim), c->where[i].value) != 0)
             return false;
@@ -514,7 +609,8 @@ static int compute_book(struct metric_ctx *c, struct lf_table *t, struct lf_err 
     }
     b = cache->data;
     if (store_feed_position(c->st, c->ws, &seq, &events, err) < 0 ||
-        update_store_part(b, c, seq, err) < 0 || update_usage(b, c, events, err) < 0)
+        update_store_part(b, c, seq, err) < 0 || update_usage(b, c, events, err) < 0 ||
+        update_health(b, c, err) < 0)
         goto out;
 
     int si = metric_param(c, "sort"), qi = metric_param(c, "q");
@@ -523,12 +619,15 @@ static int compute_book(struct metric_ctx *c, struct lf_table *t, struct lf_err 
     int wi = metric_param(c, "renewal_within");
     int64_t within = c->p[wi].given ? c->p[wi].i : LF_UNSET;
     int64_t limit = param_int(c, "limit", 50), offset = param_int(c, "offset", 0);
+    int ci = metric_param(c, "colour");
+    /* the choices' order is enum band's, none first */
+    int band = c->p[ci].given ? (int)c->p[ci].i : -1;
     struct view v = {.col = sort / 2, .desc = sort % 2, .today = c->now / MS_PER_DAY};
     if (c->now < 0)
         v.today = -((-c->now + MS_PER_DAY - 1) / MS_PER_DAY);
     v.rows = xmalloc((b->nr ? b->nr : 1) * sizeof(*v.rows));
     for (size_t i = 0; i < b->nr; i++)
-        if (passes(c, &b->rows[i], q, within, v.today))
+        if (passes(c, &b->rows[i], q, within, v.today, band))
             v.rows[v.nr++] = &b->rows[i];
     sorting = &v;
     qsort(v.rows, v.nr, sizeof(*v.rows), row_cmp);
@@ -564,6 +663,8 @@ static const int account_dims[] = {DIM_ACCOUNT, DIM_SEGMENT, DIM_PLAN, DIM_OWNER
                                    DIM_END};
 static const int no_dims[] = {DIM_END};
 
+static const char *const colours[] = {"none", "red", "yellow", "green", NULL};
+
 static const struct lf_param_info book_params[] = {
     {"q", LF_PARAM_TEXT, "every account",
      "search: only accounts whose id or name contains it (letters of any case)"},
@@ -573,6 +674,8 @@ static const struct lf_param_info book_params[] = {
     {"offset", LF_PARAM_INT, "0", "rows skipped before the page", NULL, 0, 100000000},
     {"renewal_within", LF_PARAM_INT, "any renewal",
      "only accounts renewing within this many days from today", NULL, 0, 36500},
+    {"colour", LF_PARAM_CHOICE, "any", "only accounts of this health band (none: without a "
+                                      "score in the history)", colours},
 };
 
 const struct metric_def metric_book = {
@@ -582,8 +685,9 @@ const struct metric_def metric_book = {
                "tickets; filtered, searched, sorted, paged",
     .help = "Every account (a CSM's book with where=owner=NAME) with its current MRR, plan, "
             "segment, owner, renewal, active users, trend and breadth over the 30 days before "
-            "now, latest NPS and CSAT scores and open tickets; filtered (where, q, "
-            "renewal_within), sorted (sort) and paged (limit, offset), with the total count of "
+            "now, latest NPS and CSAT scores, open tickets and health (the daily history's "
+            "score, band and change over 7 days); filtered (where, q, renewal_within, colour), "
+            "sorted (sort) and paged (limit, offset), with the total count of "
             "the rows that pass. Kept up to date from the change log in a running server; "
             "usage as of at most a minute ago unless now is given.",
     .common = COMMON_NOW | COMMON_WHERE,
