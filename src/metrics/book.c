@@ -9,7 +9,8 @@
  * the engine over every account, is computed again when it is a minute old (or for another
  * `now`). The health columns are the daily history's (health_scores: the latest day on or
  * before now's local date and the day 7 days before it), read again when that day changes or
- * they are a minute old. A column is one row of `cols` below, with what fills it. */
+ * they are a minute old; the churn risk is the latest churn model's (scored by core: the model
+ * is core's), scored again for a new model, another `now`, or when 10 minutes old. A column is one row of `cols` below, with what fills it. */
 #include "metrics.h"
 
 #include <ctype.h>
@@ -39,12 +40,14 @@ struct brow {
     double trend, breadth;    /* NAN when undefined */
     /* health: the history's score of the latest day and of 7 days before (LF_UNSET: none) */
     int64_t health, health_before;
-    int band; /* enum band */
+    int band;    /* enum band */
+    double risk; /* the churn model's; NAN when not scored */
 };
 
 enum band { BAND_NONE, BAND_RED, BAND_YELLOW, BAND_GREEN };
 static const char *const band_names[] = {NULL, "red", "yellow", "green"};
 #define HEALTH_BACK_DAYS 7
+#define CHURN_MAX_AGE_MS 600000 /* scoring every account costs a pass over the store */
 
 struct book {
     struct brow *rows; /* by id */
@@ -57,6 +60,9 @@ struct book {
     /* the health columns: of history day health_day, read at the clock's health_made */
     bool health;
     int64_t health_day, health_made;
+    /* the churn risks: of model churn_version as of churn_now, scored at the clock's churn_made */
+    bool churn;
+    int64_t churn_version, churn_now, churn_made;
 };
 
 static void row_release(struct brow *r)
@@ -117,8 +123,8 @@ static int put_account(void *ctx, const struct account *a, struct lf_err *err)
         r = &b->rows[at];
         *r = (struct brow){.id = a->id, .nps = LF_UNSET, .csat = LF_UNSET, .users = LF_UNSET,
                            .last_seen = LF_UNSET, .trend = NAN, .breadth = NAN,
-                           .health = LF_UNSET, .health_before = LF_UNSET};
-        b->health = false; /* a new row has no health yet: read the history again */
+                           .health = LF_UNSET, .health_before = LF_UNSET, .risk = NAN};
+        b->health = b->churn = false; /* a new row has none yet: read them again */
     } else {
         row_release(r);
     }
@@ -173,7 +179,7 @@ static int load_all(struct book *b, const struct metric_ctx *c, struct lf_err *e
         row_release(&b->rows[i]);
     b->nr = 0;
     b->usage = false;
-    b->health = false;
+    b->health = b->churn = false;
     if (store_accounts_scan(c->st, c->ws, put_account, b, err) < 0 ||
         store_book_scores(c->st, c->ws, 0, put_score, b, err) < 0 ||
         store_book_open_tickets(c->st, c->ws, 0, put_tickets, b, err) < 0)
@@ -360,6 +366,62 @@ static int update_health(struct book *b, const struct metric_ctx *c, struct lf_e
     return 0;
 }
 
+/* ---- the churn model's part ---- */
+
+static int ext_cmp(const void *pa, const void *pb)
+{
+    const struct brow *x = *(const struct brow *const *)pa, *y = *(const struct brow *const *)pb;
+    return strcmp(x->ext_id, y->ext_id);
+}
+
+struct by_ext {
+    struct brow **rows; /* by ext_id */
+    size_t nr;
+};
+
+static int put_risk(void *ctx, const char *account, double risk, struct lf_err *err)
+{
+    (void)err;
+    struct by_ext *x = ctx;
+    struct brow key = {.ext_id = (char *)account}, *k = &key;
+    struct brow **r = bsearch(&k, x->rows, x->nr, sizeof(*x->rows), ext_cmp);
+    if (r)
+        (*r)->risk = risk;
+    return 0;
+}
+
+static int update_churn(struct book *b, const struct metric_ctx *c, struct lf_err *err)
+{
+    int64_t clock = time_now_ms(), version;
+    if (!c->churn_risks || !c->e) /* no model without core */
+        return 0;
+    if (c->churn_risks(c, true, &version, NULL, NULL, err) < 0)
+        return -1;
+    bool fresh = b->churn && b->churn_version == version &&
+                 (c->now_given ? b->churn_now == c->now
+                               : clock - b->churn_made < CHURN_MAX_AGE_MS && b->churn_made <= clock);
+    if (fresh)
+        return 0;
+    for (size_t i = 0; i < b->nr; i++)
+        b->rows[i].risk = NAN;
+    if (version) {
+        struct by_ext x = {xmalloc((b->nr ? b->nr : 1) * sizeof(*x.rows)), 0};
+        for (size_t i = 0; i < b->nr; i++)
+            if (b->rows[i].ext_id)
+                x.rows[x.nr++] = &b->rows[i];
+        qsort(x.rows, x.nr, sizeof(*x.rows), ext_cmp);
+        int rc = c->churn_risks(c, false, &version, put_risk, &x, err);
+        free(x.rows);
+        if (rc < 0)
+            return -1;
+    }
+    b->churn = true;
+    b->churn_version = version;
+    b->churn_now = c->now;
+    b->churn_made = clock;
+    return 0;
+}
+
 /* ---- the columns ---- */
 
 enum kind { K_TEXT, K_INT, K_REAL, K_DATE, K_TIME };
@@ -413,6 +475,7 @@ INT_CELL(csat_at)
 INT_CELL(open_tickets)
 
 INT_CELL(health)
+REAL_CELL(risk)
 
 static void c_health_band(const struct brow *r, int64_t today, struct cell *o)
 {
@@ -464,7 +527,9 @@ static void c_renewal_days(const struct brow *r, int64_t today, struct cell *o)
       K_INT, c_health)                                                                         \
     X("health_band", LF_COL_TEXT, "its band: red, yellow or green", K_TEXT, c_health_band)     \
     X("health_change_7d", LF_COL_INT, "the score minus the history's score 7 days before",     \
-      K_INT, c_health_change)
+      K_INT, c_health_change)                                                                  \
+    X("churn_risk", LF_COL_PERCENT, "the latest churn model's probability of churning within "  \
+      "its horizon; null without a model or for an account not paying", K_REAL, c_risk)
 
 #define COL_INFO(n, t, h, k, f) {n, t, h},
 #define COL_CELL(n, t, h, k, f) {k, f},
@@ -610,7 +675,7 @@ static int compute_book(struct metric_ctx *c, struct lf_table *t, struct lf_err 
     b = cache->data;
     if (store_feed_position(c->st, c->ws, &seq, &events, err) < 0 ||
         update_store_part(b, c, seq, err) < 0 || update_usage(b, c, events, err) < 0 ||
-        update_health(b, c, err) < 0)
+        update_health(b, c, err) < 0 || update_churn(b, c, err) < 0)
         goto out;
 
     int si = metric_param(c, "sort"), qi = metric_param(c, "q");
@@ -686,7 +751,7 @@ const struct metric_def metric_book = {
     .help = "Every account (a CSM's book with where=owner=NAME) with its current MRR, plan, "
             "segment, owner, renewal, active users, trend and breadth over the 30 days before "
             "now, latest NPS and CSAT scores, open tickets and health (the daily history's "
-            "score, band and change over 7 days); filtered (where, q, renewal_within, colour), "
+            "score, band and change over 7 days) and the latest churn model's risk; filtered (where, q, renewal_within, colour), "
             "sorted (sort) and paged (limit, offset), with the total count of "
             "the rows that pass. Kept up to date from the change log in a running server; "
             "usage as of at most a minute ago unless now is given.",
