@@ -202,7 +202,7 @@ extern const struct metric_def metric_clv_bgnbd, metric_clv_bgnbd_customers, met
     metric_clv_sbg_customers, metric_survival_projected;
 extern const struct metric_def metric_text_summary, metric_text_comments, metric_text_topics;
 extern const struct metric_def metric_health, metric_health_explain, metric_health_history,
-    metric_scorecards, metric_health_backtest, metric_expansion;
+    metric_scorecards, metric_health_backtest, metric_expansion, metric_health_measures;
 extern const struct metric_def metric_book, metric_account_values, metric_feature_usage,
     metric_scores, metric_comments;
 

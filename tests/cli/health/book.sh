@@ -5,6 +5,7 @@
 # health columns are the daily history's (`landfall health history`), its band filter counts
 # what the history holds. Runs on SQLite and PostgreSQL.
 source "$(dirname "$0")/../lib.sh"
+root=$(cd "$(dirname "$0")/../../.." && pwd)
 
 export LANDFALL_DB
 LANDFALL_DB=$(scratch_store book)
@@ -60,4 +61,18 @@ for band in red yellow green; do
         "$(jq "[.rows[] | select(.day == \"$NOW\" and .band == \"$band\")] | length" "$SCRATCH/history.json")" \
         "$(book --colour "$band" | jq '.total')"
 done
+
+# the measures a scorecard may use (what the scorecard editor offers): the 19 of
+# docs/metrics.md's table, every measure of the built-in scorecards among them
+"$LANDFALL" metric health-measures --json >"$SCRATCH/measures.json"
+check_eq "19 measures" 19 "$(jq '.rows | length' "$SCRATCH/measures.json")"
+documented=$(sed -n '/^| measure | definition |/,/^$/p' "$root/docs/metrics.md" |
+    cut -d'|' -f2 | grep -o '`[a-z_0-9]*`' | tr -d '`' | sort -u)
+check_eq "the measures are those documented" "$documented" \
+    "$(jq -r '.rows[].measure' "$SCRATCH/measures.json" | sort)"
+"$LANDFALL" health scorecard list --json >"$SCRATCH/cards.json"
+check_eq "the built-in scorecards use listed measures" "" \
+    "$(jq -r --slurpfile m "$SCRATCH/measures.json" '($m[0].rows | map(.measure)) as $ok
+        | .rows[].definition | fromjson | .measures[].measure | select(. as $x | $ok | index($x) | not)' \
+        "$SCRATCH/cards.json")"
 finish
