@@ -102,6 +102,7 @@ const struct route http_routes[] = {
     {"GET", "/revenue", web_page, AUTH_NONE, BODY_NONE},
     {"GET", "/usage", web_page, AUTH_NONE, BODY_NONE},
     {"GET", "/settings", web_page, AUTH_NONE, BODY_NONE},
+    {"GET", "/health", web_page, AUTH_NONE, BODY_NONE},
     {"GET", "/assets/:build/:file", web_asset, AUTH_NONE, BODY_NONE},
     {NULL, NULL, NULL, 0, BODY_NONE},
 };
