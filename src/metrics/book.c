@@ -124,7 +124,9 @@ static int put_account(void *ctx, const struct account *a, struct lf_err *err)
         *r = (struct brow){.id = a->id, .nps = LF_UNSET, .csat = LF_UNSET, .users = LF_UNSET,
                            .last_seen = LF_UNSET, .trend = NAN, .breadth = NAN,
                            .health = LF_UNSET, .health_before = LF_UNSET, .risk = NAN};
-        b->health = b->churn = false; /* a new row has none yet: read them again */
+        /* a new row has no health yet: read the history again (cheap); its churn risk waits
+         * for the next scoring (scoring every account is not) */
+        b->health = false;
     } else {
         row_release(r);
     }
@@ -609,9 +611,11 @@ static const char *dim_value(const struct brow *r, int dim)
 }
 
 static bool passes(const struct metric_ctx *c, const struct brow *r, const char *q,
-                   int64_t within, int64_t today, int band)
+                   int64_t within, int64_t today, int band, double risk_min)
 {
     if (band >= 0 && r->band != band)
+        return false;
+    if (!isnan(risk_min) && !(r->risk >= risk_min)) /* an account without a risk fails too */
         return false;
     for (size_t i = 0; i < c->where_nr; i++)
         if (strcmp(dim_value(r, c->where[i].dim), c->where[i].value) != 0)
@@ -687,12 +691,14 @@ static int compute_book(struct metric_ctx *c, struct lf_table *t, struct lf_err 
     int ci = metric_param(c, "colour");
     /* the choices' order is enum band's, none first */
     int band = c->p[ci].given ? (int)c->p[ci].i : -1;
+    int ri = metric_param(c, "risk_min");
+    double risk_min = c->p[ri].given ? c->p[ri].r : NAN;
     struct view v = {.col = sort / 2, .desc = sort % 2, .today = c->now / MS_PER_DAY};
     if (c->now < 0)
         v.today = -((-c->now + MS_PER_DAY - 1) / MS_PER_DAY);
     v.rows = xmalloc((b->nr ? b->nr : 1) * sizeof(*v.rows));
     for (size_t i = 0; i < b->nr; i++)
-        if (passes(c, &b->rows[i], q, within, v.today, band))
+        if (passes(c, &b->rows[i], q, within, v.today, band, risk_min))
             v.rows[v.nr++] = &b->rows[i];
     sorting = &v;
     qsort(v.rows, v.nr, sizeof(*v.rows), row_cmp);
@@ -741,6 +747,9 @@ static const struct lf_param_info book_params[] = {
      "only accounts renewing within this many days from today", NULL, 0, 36500},
     {"colour", LF_PARAM_CHOICE, "any", "only accounts of this health band (none: without a "
                                       "score in the history)", colours},
+    {"risk_min", LF_PARAM_REAL, "any", "only accounts whose churn risk is at least this "
+                                       "(a fraction; accounts without a risk are left out)",
+     NULL, 0, 1},
 };
 
 const struct metric_def metric_book = {
@@ -751,7 +760,7 @@ const struct metric_def metric_book = {
     .help = "Every account (a CSM's book with where=owner=NAME) with its current MRR, plan, "
             "segment, owner, renewal, active users, trend and breadth over the 30 days before "
             "now, latest NPS and CSAT scores, open tickets and health (the daily history's "
-            "score, band and change over 7 days) and the latest churn model's risk; filtered (where, q, renewal_within, colour), "
+            "score, band and change over 7 days) and the latest churn model's risk; filtered (where, q, renewal_within, colour, risk_min), "
             "sorted (sort) and paged (limit, offset), with the total count of "
             "the rows that pass. Kept up to date from the change log in a running server; "
             "usage as of at most a minute ago unless now is given.",

@@ -244,6 +244,18 @@ await check('portfolio: filter colour=red, shared by its URL, and its CSV', asyn
   assert.ok(csv.slice(1).every((l) => l.split(',')[band] === 'red'), 'all red in the CSV');
   clean(admin, 'the filtered portfolio');
 });
+await check('portfolio: filter by churn risk, 30 % or more', async () => {
+  await open(admin, '/portfolio');
+  await p.selectOption('select[name=risk]', '0.3');
+  await p.waitForURL(/risk=0\.3/);
+  await ready(p);
+  const risks = (await columnValues(p, 'churn_risk')).map(Number);
+  assert.ok(risks.length > 0 && risks.every((r) => r >= 0.3), 'only risks of 30 % or more');
+  assert.equal(Number(await p.getAttribute('#summary [data-col=total]', 'data-value')),
+    scores.rows.filter((r) => r.risk >= 0.3).length, 'as many as /v1/churn/scores has');
+  await figuresMatchApi(admin);
+  clean(admin, 'the portfolio by risk');
+});
 
 // ---- the account page: the health panel ----
 const risky = scores.rows[0].account;

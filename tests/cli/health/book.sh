@@ -38,6 +38,9 @@ check_eq "sorted by risk, riskiest first: the model's riskiest" \
     "$(jq -r '.rows[0].account' "$SCRATCH/scores.json")" \
     "$("$LANDFALL" metric book --now "$NOW" --sort=-churn_risk --limit 1 --json |
         jq -r '.rows[0].account')"
+check_eq "risk_min=0.3: the accounts the model gives 30 % or more" \
+    "$(jq '[.rows[] | select(.risk >= 0.3)] | length' "$SCRATCH/scores.json")" \
+    "$(book --risk_min 0.3 | jq '.total')"
 
 # the history of two days a week apart
 run_lf health snapshot --date 2026-05-25
