@@ -13,6 +13,7 @@ const pages = [
   { path: '/surveys', title: 'Surveys', module: './page_surveys.js', nav: true },
   { path: '/revenue', title: 'Revenue and retention', module: './page_revenue.js', nav: true },
   { path: '/usage', title: 'Product usage', module: './page_usage.js', nav: true },
+  { path: '/health', title: 'Health and risk', module: './page_health.js', nav: true },
   { path: '/settings', title: 'Settings', module: './page_settings.js', nav: true },
   { path: '/signin', title: 'Sign in', module: './page_signin.js', public: true },
 ];

@@ -94,6 +94,7 @@ export const byKind = {
   text: (v) => (v === null || v === undefined || v === '' ? NONE : String(v)),
   int,
   num,
+  num3: (v) => num(v, 3), // a statistic read to the third digit (an AUC, a Brier score)
   pct,
   date,
   time,

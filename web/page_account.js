@@ -1,12 +1,15 @@
 // page_account.js - an account's 360° view, from GET /v1/accounts/ID/overview in one call: its
 // header, usage (daily active users, the features it used, seats), experience (its survey
 // responses with comments), support tickets, MRR history, contacts, touchpoints, outcomes and
-// tasks. A later capability adds a section in `sections`.
+// tasks; health and risk (account_health.js: its own calls). A later capability adds a section
+// in `sections` (fill(overview, section element, ctx), which may be async).
 import { api, query } from './api.js';
 import { chart, lines, bars } from './chart.js';
 import { h, section, table, facts } from './ui.js';
+import { healthPanel } from './account_health.js';
 
 const sections = [
+  ['health', 'Health and risk', healthPanel],
   ['usage', 'Usage', usage],
   ['experience', 'Experience', (o) => table({ id: 'responses-table', caption: 'Survey responses',
     rows: o.responses.data, source: o.source, path: 'responses.data', empty: 'No survey responses.', columns: [
@@ -112,7 +115,7 @@ export async function render(ctx) {
   for (const [sid, title, fill] of sections) {
     const s = section(sid, title);
     ctx.main.append(s);
-    const made = fill(o, s);
+    const made = await fill(o, s, ctx);
     if (made) s.append(made);
   }
 }

@@ -4,16 +4,22 @@
 import { api, metric, metricCsv, query } from './api.js';
 import { int } from './format.js';
 import { h, clear, field, select, table, message, figure, sourced } from './ui.js';
+import { healthStyles, colourChoices, riskChoices } from './health_ui.js';
 
 const PAGE = 50;
 
-// The columns shown, in order: a later figure (health) is a line here and a column of the
-// book metric (src/metrics/book.c).
+// The columns shown, in order: a later figure is a line here and a column of the book metric
+// (src/metrics/book.c). Health is the daily history's score, colour and change over 7 days; the
+// churn risk the latest churn model's (null without one).
 const columns = [
   { key: 'name', label: 'Account', value: (r) => r.name || r.account,
     col: (r) => (r.name ? 'name' : 'account'),
     link: (r) => `/accounts/${encodeURIComponent(r.account)}` },
   { key: 'mrr', label: 'MRR', kind: 'money' },
+  { key: 'health', label: 'Health', kind: 'int' },
+  { key: 'health_band', label: 'Colour' },
+  { key: 'health_change_7d', label: 'Health, 7 days', kind: 'int' },
+  { key: 'churn_risk', label: 'Churn risk', kind: 'pct' },
   { key: 'plan', label: 'Plan' },
   { key: 'segment', label: 'Segment' },
   { key: 'owner', label: 'Owner' },
@@ -40,6 +46,8 @@ function viewOf(ctx) {
     segment: q.get('segment') || '',
     stage: q.get('stage') || '',
     renewal: q.get('renewal') || '',
+    colour: q.get('colour') || '',
+    risk: q.get('risk') || '',
     sort: q.get('sort') || '-mrr',
     page: Math.max(1, Number(q.get('page')) || 1),
   };
@@ -50,7 +58,8 @@ export function bookParams(v) {
   const where = [];
   if (v.owner && v.owner !== '*') where.push(`owner=${v.owner}`);
   for (const k of ['plan', 'segment', 'stage']) if (v[k]) where.push(`${k}=${v[k]}`);
-  return { where, q: v.q, renewal_within: v.renewal, sort: v.sort, limit: PAGE,
+  return { where, q: v.q, renewal_within: v.renewal, colour: v.colour, risk_min: v.risk,
+    sort: v.sort, limit: PAGE,
     offset: (v.page - 1) * PAGE };
 }
 
@@ -68,9 +77,13 @@ export async function render(ctx) {
   const segment = select('segment', [['', 'Any segment'], ...valuesOf('segment')], v.segment);
   const stage = select('stage', [['', 'Any stage'], ...valuesOf('stage')], v.stage);
   const renewal = select('renewal', renewals, v.renewal);
+  healthStyles();
+  const colour = select('colour', colourChoices, v.colour);
+  const risk = select('risk', riskChoices, v.risk);
   const form = h('form', { role: 'search', class: 'filters', 'aria-label': 'Filter accounts' },
     field('Search', search), field('Owner', owner), field('Plan', plan), field('Segment', segment),
-    field('Stage', stage), field('Renewal', renewal));
+    field('Stage', stage), field('Renewal', renewal), field('Health', colour),
+    field('Churn risk', risk));
   const summary = h('p', { class: 'summary', 'aria-live': 'polite', id: 'summary' });
   const results = h('div', { id: 'results' });
   const pager = h('nav', { class: 'pager', 'aria-label': 'Pages of accounts' });
@@ -84,7 +97,8 @@ export async function render(ctx) {
 
   function readForm() {
     return { ...v, q: search.value.trim(), owner: owner.value, plan: plan.value,
-      segment: segment.value, stage: stage.value, renewal: renewal.value };
+      segment: segment.value, stage: stage.value, renewal: renewal.value, colour: colour.value,
+      risk: risk.value };
   }
 
   // The URL keeps every choice but the defaults, so that it can be shared.
@@ -92,7 +106,8 @@ export async function render(ctx) {
     return {
       q: view.q, owner: view.owner === (me.role === 'csm' ? me.name : '*') ? '' : view.owner,
       plan: view.plan, segment: view.segment, stage: view.stage, renewal: view.renewal,
-      sort: view.sort === '-mrr' ? '' : view.sort, page: view.page > 1 ? view.page : '',
+      colour: view.colour, risk: view.risk, sort: view.sort === '-mrr' ? '' : view.sort,
+      page: view.page > 1 ? view.page : '',
     };
   }
 

@@ -14,6 +14,7 @@
 #include "cs/churn.h"
 #include "cs/churn_features.h"
 #include "landfall.h"
+#include "metrics/metrics.h"
 #include "model/resource.h"
 #include "report/table.h"
 
@@ -473,6 +474,61 @@ static int score_rows(struct lf *lf, const struct lf_churn_score_opts *o, int64_
     rc = 0;
 out:
     core_read_end(lf, st);
+    return rc;
+}
+
+/* The model's version only: a scan without the trees. */
+static int on_latest(void *ctx, const struct store_churn_model *sm, struct lf_err *err)
+{
+    (void)err;
+    int64_t *v = ctx;
+    if (sm->version > *v)
+        *v = sm->version;
+    return 0;
+}
+
+int core_churn_risks(const struct metric_ctx *c, bool model_only, int64_t *version,
+                     metric_risk_fn fn, void *fn_ctx, struct lf_err *err)
+{
+    struct loaded l = {0};
+    struct churn_matrix m = {0};
+    float *risk = NULL, *contribs = NULL;
+    int rc = -1;
+    *version = 0;
+    if (model_only)
+        return store_churn_models_scan(c->st, c->ws, on_latest, version, err);
+    int found = store_churn_model_get(c->st, c->ws, 0, on_model, &l, err);
+    if (found <= 0) {
+        rc = found;
+        goto out;
+    }
+    struct lf *lf = c->core;
+    int64_t now = c->now;
+    struct churn_features_opts fo = {.dates = &now,
+                                     .dates_nr = 1,
+                                     .now = now,
+                                     .horizon_ms = l.horizon_days * DAY_MS,
+                                     .tz = core_tz(lf),
+                                     .names = (const char *const *)l.names,
+                                     .names_nr = l.names_nr};
+    if (churn_features_build(c->st, c->ws, c->e, &fo, &m, err) < 0)
+        goto out;
+    size_t n = m.rows_nr;
+    risk = xmalloc((n ? n : 1) * sizeof(*risk));
+    /* with the contributions, as lf_churn_score: the same figure to the last digit */
+    contribs = xmalloc((n ? n : 1) * (m.cols_nr + 1) * sizeof(*contribs));
+    if (n && churn_score(l.gbm, &m, NULL, n, 0, risk, contribs, err) < 0)
+        goto out;
+    for (size_t i = 0; i < n; i++)
+        if (fn(fn_ctx, m.keys[m.entity[i]], risk[i], err) < 0)
+            goto out;
+    *version = l.version;
+    rc = 0;
+out:
+    free(risk);
+    free(contribs);
+    churn_matrix_release(&m);
+    loaded_release(&l);
     return rc;
 }
 

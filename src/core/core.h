@@ -102,6 +102,13 @@ int core_ws_reload(struct ws *w, struct store *st, struct lf_err *err);
 /* The workspace's engine, loaded (and caught up with the store through st) when needed.
  * Borrowed: valid while the caller holds the handle; the engine takes its own locks. */
 int core_engine(struct lf *lf, struct store *st, struct engine **out, struct lf_err *err);
+
+/* metric_ctx's churn_risks: the latest churn model's risk of every account paying at c->now,
+ * read through c->st and c->e (churn.c). */
+struct metric_ctx;
+int core_churn_risks(const struct metric_ctx *c, bool model_only, int64_t *version,
+                     int (*fn)(void *ctx, const char *account, double risk, struct lf_err *err),
+                     void *fn_ctx, struct lf_err *err);
 /* The feed's internal subscriber: keeps a loaded engine in step with a batch. */
 int core_engine_follow(struct ws *w, struct store *st, const struct lf_feed_batch *b,
                        struct lf_err *err);

@@ -53,6 +53,8 @@ int lf_metric(struct lf *lf, const char *name, const struct lf_args *args, struc
         goto out;
     if (def->needs & NEEDS_CACHE)
         c.cache = &lf->w->caches[metric_index(def->cache_of ? def->cache_of : def)];
+    c.churn_risks = core_churn_risks;
+    c.core = lf;
     t = table_new(def->name);
     table_set_time_zone(t, tz_name(c.tz));
     if (def->compute(&c, t, err) < 0)

@@ -108,6 +108,7 @@ const struct route http_routes[] = {
     {"GET", "/settings", web_page, AUTH_NONE, BODY_NONE},
     {"GET", "/comments", web_page, AUTH_NONE, BODY_NONE},
     {"GET", "/surveys", web_page, AUTH_NONE, BODY_NONE},
+    {"GET", "/health", web_page, AUTH_NONE, BODY_NONE},
     {"GET", "/assets/:build/:file", web_asset, AUTH_NONE, BODY_NONE},
     {NULL, NULL, NULL, 0, BODY_NONE},
 };

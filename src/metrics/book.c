@@ -7,10 +7,14 @@
  * their latest NPS and CSAT and their open tickets are brought up to date from the change log
  * (only the accounts it names are read again), and the usage of the last 30 days, one pass of
  * the engine over every account, is computed again when it is a minute old (or for another
- * `now`). A column is one row of `cols` below, with what fills it. A page is picked by a heap
- * of offset + limit rows, filters compare codes of the accounts' values, a search scans one
- * text of every id and name. account-values (the filters' choices) counts the same rows: it
- * shares this cache (cache_of) and keeps its unfiltered answer until the rows change. */
+ * `now`). The health columns are the daily history's (health_scores: the latest day on or
+ * before now's local date and the day 7 days before it), read again when that day changes or
+ * they are a minute old; the churn risk is the latest churn model's (scored by core: the model
+ * is core's), scored again for a new model, another `now`, or when 10 minutes old. A column is
+ * one row of `cols` below, with what fills it. A page is picked by a heap of offset + limit
+ * rows, filters compare codes of the accounts' values, a search scans one text of every id and
+ * name. account-values (the filters' choices) counts the same rows: it shares this cache
+ * (cache_of) and keeps its unfiltered answer until the rows change. */
 #include "metrics.h"
 
 #include <ctype.h>
@@ -21,6 +25,7 @@
 #include "base/mem.h"
 #include "base/strmap.h"
 #include "base/time.h"
+#include "base/tz.h"
 #include "report/table.h"
 #include "store/book.h"
 
@@ -41,7 +46,16 @@ struct brow {
     /* usage over the 30 days before the usage's `now` */
     int64_t users, last_seen; /* LF_UNSET when the engine has no such account */
     double trend, breadth;    /* NAN when undefined */
+    /* health: the history's score of the latest day and of 7 days before (LF_UNSET: none) */
+    int64_t health, health_before;
+    int band;    /* enum band */
+    double risk; /* the churn model's; NAN when not scored */
 };
+
+enum band { BAND_NONE, BAND_RED, BAND_YELLOW, BAND_GREEN };
+static const char *const band_names[] = {NULL, "red", "yellow", "green"};
+#define HEALTH_BACK_DAYS 7
+#define CHURN_MAX_AGE_MS 600000 /* scoring every account costs a pass over the store */
 
 struct book {
     struct brow *rows; /* by id */
@@ -63,6 +77,12 @@ struct book {
     struct count *values;
     size_t values_nr;
     bool values_ok;
+    /* the health columns: of history day health_day, read at the clock's health_made */
+    bool health;
+    int64_t health_day, health_made;
+    /* the churn risks: of model churn_version as of churn_now, scored at the clock's churn_made */
+    bool churn;
+    int64_t churn_version, churn_now, churn_made;
 };
 
 /* A value of a field and the accounts with it (account-values' rows). */
@@ -174,7 +194,11 @@ static int put_account(void *ctx, const struct account *a, struct lf_err *err)
         b->nr++;
         r = &b->rows[at];
         *r = (struct brow){.id = a->id, .nps = LF_UNSET, .csat = LF_UNSET, .users = LF_UNSET,
-                           .last_seen = LF_UNSET, .trend = NAN, .breadth = NAN};
+                           .last_seen = LF_UNSET, .trend = NAN, .breadth = NAN,
+                           .health = LF_UNSET, .health_before = LF_UNSET, .risk = NAN};
+        /* a new row has no health yet: read the history again (cheap); its churn risk waits
+         * for the next scoring (scoring every account is not) */
+        b->health = false;
     } else {
         row_release(r);
     }
@@ -231,6 +255,7 @@ static int load_all(struct book *b, const struct metric_ctx *c, struct lf_err *e
         row_release(&b->rows[i]);
     b->nr = 0;
     b->usage = false;
+    b->health = b->churn = false;
     derived_forget(b);
     if (store_accounts_scan(c->st, c->ws, put_account, b, err) < 0 ||
         store_book_scores(c->st, c->ws, 0, put_score, b, err) < 0 ||
@@ -362,6 +387,119 @@ static int update_usage(struct book *b, const struct metric_ctx *c, int64_t even
     return 0;
 }
 
+/* ---- the health history's part ---- */
+
+struct health_read {
+    struct book *b;
+    bool before; /* reading the day 7 days before */
+};
+
+static int put_health(void *ctx, const struct store_health_score *s, struct lf_err *err)
+{
+    (void)err;
+    struct health_read *h = ctx;
+    struct brow *r = find(h->b, s->account_id);
+    if (!r)
+        return 0;
+    if (h->before) {
+        r->health_before = s->score;
+        return 0;
+    }
+    r->health = s->score;
+    r->band = BAND_NONE;
+    for (int k = BAND_RED; k <= BAND_GREEN; k++)
+        if (s->band && !strcmp(s->band, band_names[k]))
+            r->band = k;
+    return 0;
+}
+
+static int update_health(struct book *b, const struct metric_ctx *c, struct lf_err *err)
+{
+    int64_t clock = time_now_ms(), day = LF_UNSET;
+    /* the days are stored as the UTC midnight of their local date */
+    int found = store_health_last_day(c->st, c->ws,
+                                      (tz_local_day(c->tz, c->now) + 1) * MS_PER_DAY, &day, err);
+    if (found < 0)
+        return -1;
+    if (!found)
+        day = LF_UNSET;
+    if (b->health && b->health_day == day && clock - b->health_made < USAGE_MAX_AGE_MS &&
+        b->health_made <= clock)
+        return 0;
+    for (size_t i = 0; i < b->nr; i++) {
+        b->rows[i].health = b->rows[i].health_before = LF_UNSET;
+        b->rows[i].band = BAND_NONE;
+    }
+    if (found) {
+        struct health_read now = {b, false}, before = {b, true};
+        int64_t back = day - HEALTH_BACK_DAYS * MS_PER_DAY;
+        if (store_health_scan(c->st, c->ws, 0, day, day + MS_PER_DAY, put_health, &now, err) < 0 ||
+            store_health_scan(c->st, c->ws, 0, back, back + MS_PER_DAY, put_health, &before,
+                              err) < 0)
+            return -1;
+    }
+    b->health = true;
+    b->health_day = day;
+    b->health_made = clock;
+    return 0;
+}
+
+/* ---- the churn model's part ---- */
+
+static int ext_cmp(const void *pa, const void *pb)
+{
+    const struct brow *x = *(const struct brow *const *)pa, *y = *(const struct brow *const *)pb;
+    return strcmp(x->ext_id, y->ext_id);
+}
+
+struct by_ext {
+    struct brow **rows; /* by ext_id */
+    size_t nr;
+};
+
+static int put_risk(void *ctx, const char *account, double risk, struct lf_err *err)
+{
+    (void)err;
+    struct by_ext *x = ctx;
+    struct brow key = {.ext_id = (char *)account}, *k = &key;
+    struct brow **r = bsearch(&k, x->rows, x->nr, sizeof(*x->rows), ext_cmp);
+    if (r)
+        (*r)->risk = risk;
+    return 0;
+}
+
+static int update_churn(struct book *b, const struct metric_ctx *c, struct lf_err *err)
+{
+    int64_t clock = time_now_ms(), version;
+    if (!c->churn_risks || !c->e) /* no model without core */
+        return 0;
+    if (c->churn_risks(c, true, &version, NULL, NULL, err) < 0)
+        return -1;
+    bool fresh = b->churn && b->churn_version == version &&
+                 (c->now_given ? b->churn_now == c->now
+                               : clock - b->churn_made < CHURN_MAX_AGE_MS && b->churn_made <= clock);
+    if (fresh)
+        return 0;
+    for (size_t i = 0; i < b->nr; i++)
+        b->rows[i].risk = NAN;
+    if (version) {
+        struct by_ext x = {xmalloc((b->nr ? b->nr : 1) * sizeof(*x.rows)), 0};
+        for (size_t i = 0; i < b->nr; i++)
+            if (b->rows[i].ext_id)
+                x.rows[x.nr++] = &b->rows[i];
+        qsort(x.rows, x.nr, sizeof(*x.rows), ext_cmp);
+        int rc = c->churn_risks(c, false, &version, put_risk, &x, err);
+        free(x.rows);
+        if (rc < 0)
+            return -1;
+    }
+    b->churn = true;
+    b->churn_version = version;
+    b->churn_now = c->now;
+    b->churn_made = clock;
+    return 0;
+}
+
 /* ---- the columns ---- */
 
 enum kind { K_TEXT, K_INT, K_REAL, K_DATE, K_TIME };
@@ -414,6 +552,22 @@ INT_CELL(csat)
 INT_CELL(csat_at)
 INT_CELL(open_tickets)
 
+INT_CELL(health)
+REAL_CELL(risk)
+
+static void c_health_band(const struct brow *r, int64_t today, struct cell *o)
+{
+    (void)today;
+    o->s = band_names[r->band];
+}
+
+static void c_health_change(const struct brow *r, int64_t today, struct cell *o)
+{
+    (void)today;
+    o->i = r->health == LF_UNSET || r->health_before == LF_UNSET ? LF_UNSET
+                                                                 : r->health - r->health_before;
+}
+
 static void c_renewal_days(const struct brow *r, int64_t today, struct cell *o)
 {
     o->i = r->renewal_date == LF_UNSET ? LF_UNSET : r->renewal_date / MS_PER_DAY - today;
@@ -446,7 +600,14 @@ static void c_renewal_days(const struct brow *r, int64_t today, struct cell *o)
     X("csat_last", LF_COL_INT, "the latest CSAT response's score (1..5)", K_INT, c_csat)       \
     X("csat_last_at", LF_COL_TEXT, "when it was given", K_TIME, c_csat_at)                     \
     X("open_tickets", LF_COL_INT, "support tickets (touchpoints) with status open", K_INT,     \
-      c_open_tickets)
+      c_open_tickets)                                                                          \
+    X("health", LF_COL_INT, "health score 0-100 of the history's latest day up to now",        \
+      K_INT, c_health)                                                                         \
+    X("health_band", LF_COL_TEXT, "its band: red, yellow or green", K_TEXT, c_health_band)     \
+    X("health_change_7d", LF_COL_INT, "the score minus the history's score 7 days before",     \
+      K_INT, c_health_change)                                                                  \
+    X("churn_risk", LF_COL_PERCENT, "the latest churn model's probability of churning within "  \
+      "its horizon; null without a model or for an account not paying", K_REAL, c_risk)
 
 #define COL_INFO(n, t, h, k, f) {n, t, h},
 #define COL_CELL(n, t, h, k, f) {k, f},
@@ -626,8 +787,13 @@ static void want_make(const struct book *b, const struct metric_ctx *c, struct w
     }
 }
 
-static bool passes(const struct want *w, const struct brow *r, int64_t within, int64_t today)
+static bool passes(const struct want *w, const struct brow *r, int64_t within, int64_t today,
+                   int band, double risk_min)
 {
+    if (band >= 0 && r->band != band)
+        return false;
+    if (!isnan(risk_min) && !(r->risk >= risk_min)) /* an account without a risk fails too */
+        return false;
     for (size_t i = 0; i < w->nr; i++) {
         if (w->code[i] < 0 ? strcmp(r->ext_id ? r->ext_id : "(none)", w->value[i]) != 0
                            : r->code[w->dim[i] - DIM_SEGMENT] != w->code[i])
@@ -691,7 +857,8 @@ static struct book *book_begin(struct metric_ctx *c, struct metric_cache *own, b
         return store_accounts_scan(c->st, c->ws, put_account, b, err) < 0 ? NULL : b;
     if (store_feed_position(c->st, c->ws, &seq, &events, err) < 0 ||
         update_store_part(b, c, seq, err) < 0 ||
-        (usage && update_usage(b, c, events, err) < 0))
+        (usage && (update_usage(b, c, events, err) < 0 || update_health(b, c, err) < 0 ||
+                   update_churn(b, c, err) < 0)))
         return NULL;
     return b;
 }
@@ -721,6 +888,11 @@ static int compute_book(struct metric_ctx *c, struct lf_table *t, struct lf_err 
     int wi = metric_param(c, "renewal_within");
     int64_t within = c->p[wi].given ? c->p[wi].i : LF_UNSET;
     int64_t limit = param_int(c, "limit", 50), offset = param_int(c, "offset", 0);
+    int ci = metric_param(c, "colour");
+    /* the choices' order is enum band's, none first */
+    int band = c->p[ci].given ? (int)c->p[ci].i : -1;
+    int ri = metric_param(c, "risk_min");
+    double risk_min = c->p[ri].given ? c->p[ri].r : NAN;
     struct view v = {.col = sort / 2, .desc = sort % 2, .today = c->now / MS_PER_DAY};
     if (c->now < 0)
         v.today = -((-c->now + MS_PER_DAY - 1) / MS_PER_DAY);
@@ -733,7 +905,7 @@ static int compute_book(struct metric_ctx *c, struct lf_table *t, struct lf_err 
     }
     v.rows = xmalloc((b->nr ? b->nr : 1) * sizeof(*v.rows));
     for (size_t i = 0; i < b->nr && !w.none; i++)
-        if ((!hit || hit[i]) && passes(&w, &b->rows[i], within, v.today))
+        if ((!hit || hit[i]) && passes(&w, &b->rows[i], within, v.today, band, risk_min))
             v.rows[v.nr++] = &b->rows[i];
     free(hit);
     size_t from = (size_t)offset < v.nr ? (size_t)offset : v.nr;
@@ -766,6 +938,8 @@ static const int account_dims[] = {DIM_ACCOUNT, DIM_SEGMENT, DIM_PLAN, DIM_OWNER
                                    DIM_END};
 static const int no_dims[] = {DIM_END};
 
+static const char *const colours[] = {"none", "red", "yellow", "green", NULL};
+
 static const struct lf_param_info book_params[] = {
     {"q", LF_PARAM_TEXT, "every account",
      "search: only accounts whose id or name contains it (letters of any case)"},
@@ -775,6 +949,11 @@ static const struct lf_param_info book_params[] = {
     {"offset", LF_PARAM_INT, "0", "rows skipped before the page", NULL, 0, 100000000},
     {"renewal_within", LF_PARAM_INT, "any renewal",
      "only accounts renewing within this many days from today", NULL, 0, 36500},
+    {"colour", LF_PARAM_CHOICE, "any", "only accounts of this health band (none: without a "
+                                      "score in the history)", colours},
+    {"risk_min", LF_PARAM_REAL, "any", "only accounts whose churn risk is at least this "
+                                       "(a fraction; accounts without a risk are left out)",
+     NULL, 0, 1},
 };
 
 const struct metric_def metric_book = {
@@ -784,8 +963,10 @@ const struct metric_def metric_book = {
                "tickets; filtered, searched, sorted, paged",
     .help = "Every account (a CSM's book with where=owner=NAME) with its current MRR, plan, "
             "segment, owner, renewal, active users, trend and breadth over the 30 days before "
-            "now, latest NPS and CSAT scores and open tickets; filtered (where, q, "
-            "renewal_within), sorted (sort) and paged (limit, offset), with the total count of "
+            "now, latest NPS and CSAT scores, open tickets and health (the daily history's "
+            "score, band and change over 7 days) and the latest churn model's risk; filtered "
+            "(where, q, renewal_within, colour, risk_min), sorted (sort) and paged (limit, "
+            "offset), with the total count of "
             "the rows that pass. Kept up to date from the change log in a running server; "
             "usage as of at most a minute ago unless now is given.",
     .common = COMMON_NOW | COMMON_WHERE,
@@ -826,7 +1007,7 @@ static size_t values_count(const struct book *b, const struct metric_ctx *c, str
         strmap_init(&index);
         for (size_t i = 0; i < b->nr; i++) {
             const struct brow *r = &b->rows[i];
-            if (c->where_nr && !passes(&w, r, LF_UNSET, 0))
+            if (c->where_nr && !passes(&w, r, LF_UNSET, 0, -1, NAN))
                 continue;
             const char *v = dim_value(r, value_fields[f]);
             int64_t at;

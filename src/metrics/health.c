@@ -692,6 +692,35 @@ const struct metric_def metric_scorecards = {
     .help = "Each stored scorecard version and the built-in ones, with their JSON definition.",
     .common = 0, .dims = no_dims, .filters = no_dims, COLS(scorecards_cols),
     .compute = compute_scorecards};
+/* The measures a scorecard may use: what the dashboard's scorecard editor offers. */
+static int compute_measures(struct metric_ctx *c, struct lf_table *t, struct lf_err *err)
+{
+    (void)err;
+    size_t col = metric_columns(c, t);
+    for (size_t i = 0; i < HM_NR; i++) {
+        size_t r = table_add_row(t);
+        table_set_text(t, r, col, health_measures_defs[i].name);
+        table_set_text(t, r, col + 1, health_measures_defs[i].family);
+        table_set_text(t, r, col + 2, health_measures_defs[i].unit);
+        table_set_text(t, r, col + 3, health_measures_defs[i].help);
+    }
+    return 0;
+}
+
+static const struct lf_column_info measures_cols[] = {
+    {"measure", LF_COL_TEXT, "its name in a scorecard"},
+    {"family", LF_COL_TEXT, "usage, experience, support or commercial"},
+    {"unit", LF_COL_TEXT, "of its value"},
+    {"help", LF_COL_TEXT, "what it is"},
+};
+
+const struct metric_def metric_health_measures = {
+    .name = "health-measures", .group = "health",
+    .summary = "the measures a health scorecard may use, with their family and unit",
+    .help = "Every measure of docs/metrics.md's health section: its name, family, unit and "
+            "definition.",
+    .common = 0, .dims = no_dims, .filters = no_dims, COLS(measures_cols),
+    .compute = compute_measures};
 const struct metric_def metric_health_history = {
     .name = "health-history", .group = "health",
     .summary = "the daily scores the snapshots kept (default: the 90 days before to)",

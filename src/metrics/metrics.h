@@ -108,6 +108,9 @@ struct metric_account {
     int64_t customer_since; /* the instant its local date starts, LF_UNSET when unknown */
 };
 
+/* One account's churn risk, for metric_ctx's churn_risks. */
+typedef int (*metric_risk_fn)(void *ctx, const char *account, double risk, struct lf_err *err);
+
 struct metric_ctx {
     const struct metric_def *def;
     struct store *st;     /* a read connection, in one snapshot */
@@ -117,6 +120,12 @@ struct metric_ctx {
     int64_t now;          /* the clock, or the `now` parameter */
     bool now_given;       /* the `now` parameter was given */
     struct metric_cache *cache; /* with NEEDS_CACHE: the running system's, else NULL */
+    /* The latest churn model's risk of every account paying at now (the model is core's, so
+     * core supplies this; NULL when it does not): *version is the model's (0 when there is
+     * none yet: fn is not called); model_only: only set *version. With NEEDS_ENGINE. */
+    int (*churn_risks)(const struct metric_ctx *c, bool model_only, int64_t *version,
+                       metric_risk_fn fn, void *fn_ctx, struct lf_err *err);
+    void *core; /* what churn_risks needs (core's struct lf) */
     int64_t from, to;     /* LF_UNSET when not given: the compute function picks its default */
     int by[METRIC_BY_MAX];
     size_t by_nr;
@@ -196,7 +205,7 @@ extern const struct metric_def metric_clv_bgnbd, metric_clv_bgnbd_customers, met
 extern const struct metric_def metric_text_summary, metric_text_comments, metric_text_topics,
     metric_text_emotions;
 extern const struct metric_def metric_health, metric_health_explain, metric_health_history,
-    metric_scorecards, metric_health_backtest, metric_expansion;
+    metric_scorecards, metric_health_backtest, metric_expansion, metric_health_measures;
 extern const struct metric_def metric_book, metric_account_values, metric_feature_usage,
     metric_scores;
 

@@ -20,7 +20,8 @@ const struct metric_def *const metric_defs[] = {
     &metric_clv_sbg_customers, &metric_text_summary, &metric_text_comments, &metric_text_topics,
     &metric_text_emotions,
     &metric_health, &metric_health_explain, &metric_health_history, &metric_scorecards,
-    &metric_health_backtest, &metric_expansion, &metric_book, &metric_account_values, NULL};
+    &metric_health_backtest, &metric_expansion, &metric_health_measures, &metric_book,
+    &metric_account_values, NULL};
 
 #define METRICS_NR (sizeof(metric_defs) / sizeof(metric_defs[0]) - 1)
 

@@ -69,7 +69,11 @@ static json_t *book(const char *const *args)
     struct lf_table *t = NULL;
     char *text = NULL;
     size_t len = 0;
-    lf_args_add(a, "now", "2026-02-15");
+    bool now = false;
+    for (size_t i = 0; args && args[i]; i++)
+        now = now || !strncmp(args[i], "now=", 4);
+    if (!now)
+        lf_args_add(a, "now", "2026-02-15");
     for (size_t i = 0; args && args[i]; i++) {
         const char *eq = strchr(args[i], '=');
         char name[64];
@@ -384,4 +388,106 @@ Test(book, one_account_s_usage_is_its_row_of_all)
             lf_args_free(b);
         }
     }
+}
+
+/* The health columns are the daily history's: the score and band of the latest day on or
+ * before now's date and the change from 7 days before. Worked against the history itself (the
+ * health-history metric reads the same table through another path): acme gets a detractor
+ * between the two days, so its score of 2026-02-15 is below that of 2026-02-08. */
+Test(book, health_of_the_history_with_its_change_and_colour_filter)
+{
+    json_t *d = book((const char *[]){"sort=account", NULL});
+    cr_assert(null(row(d, 0), "health") && null(row(d, 0), "health_band"),
+              "no history yet: no score, never a made-up one");
+    json_decref(d);
+    int64_t day8, day15;
+    size_t scored;
+    cr_assert_eq(lf_time_parse("2026-02-08", &day8, &err), 0);
+    cr_assert_eq(lf_time_parse("2026-02-15", &day15, &err), 0);
+    cr_assert_eq(lf_health_snapshot(lf, day8, &scored, &err), 0, "%s", err.msg);
+    put("responses", "{\"id\": \"r5\", \"ts\": \"2026-02-10T10:00:00Z\", \"account_id\": \"acme\", "
+                     "\"survey\": \"nps\", \"score\": 0}");
+    cr_assert_eq(lf_health_snapshot(lf, day15, &scored, &err), 0, "%s", err.msg);
+    cr_assert_gt(scored, 0);
+
+    /* the history's scores of both days, by account */
+    struct lf_args *a = lf_args_new();
+    struct lf_table *t = NULL;
+    lf_args_add(a, "from", "2026-02-01");
+    lf_args_add(a, "to", "2026-02-16");
+    lf_args_add(a, "now", "2026-02-16");
+    cr_assert_eq(lf_metric(lf, "health-history", a, &t, &err), 0, "%s", err.msg);
+    lf_args_free(a);
+    struct { const char *id; json_int_t s8, s15; const char *band; } h[3] = {
+        {"acme", -1, -1, NULL}, {"bolt", -1, -1, NULL}, {"cask", -1, -1, NULL}};
+    size_t bands[4] = {0}; /* none, red, yellow, green on 2026-02-15 */
+    static const char *const names[] = {"none", "red", "yellow", "green"};
+    for (size_t r = 0; r < lf_table_rows(t); r++)
+        for (size_t k = 0; k < 3; k++) {
+            if (strcmp(lf_table_text(t, r, 0), h[k].id))
+                continue;
+            json_int_t s = lf_table_int(t, r, 2);
+            if (!strcmp(lf_table_text(t, r, 1), "2026-02-08"))
+                h[k].s8 = s;
+            else if (!strcmp(lf_table_text(t, r, 1), "2026-02-15")) {
+                h[k].s15 = s;
+                h[k].band = lf_table_text(t, r, 3);
+            }
+        }
+    for (size_t k = 0; k < 3; k++) {
+        size_t b = 0;
+        for (size_t n = 1; n < 4 && h[k].band; n++)
+            if (!strcmp(h[k].band, names[n]))
+                b = n;
+        bands[b]++;
+    }
+    cr_assert(h[0].s8 >= 0 && h[0].s15 >= 0, "acme is scored on both days");
+    cr_assert_lt(h[0].s15, h[0].s8, "the detractor of 2026-02-10 cost acme points");
+
+    /* 2026-02-15 noon: that day is the latest on or before it */
+    d = book((const char *[]){"sort=account", "now=2026-02-15T12:00:00Z", NULL});
+    for (size_t k = 0; k < 3; k++) {
+        json_t *r = row(d, k);
+        cr_assert_str_eq(text(r, "account"), h[k].id);
+        if (h[k].s15 < 0) {
+            cr_assert(null(r, "health") && null(r, "health_change_7d"), "%s", h[k].id);
+            continue;
+        }
+        cr_assert_eq(num(r, "health"), h[k].s15, "%s", h[k].id);
+        cr_assert_str_eq(text(r, "health_band"), h[k].band, "%s", h[k].id);
+        if (h[k].s8 < 0)
+            cr_assert(null(r, "health_change_7d"));
+        else
+            cr_assert_eq(num(r, "health_change_7d"), h[k].s15 - h[k].s8, "%s", h[k].id);
+    }
+    json_decref(d);
+    /* sorted by health, lowest first, the unscored last */
+    d = book((const char *[]){"sort=health", "now=2026-02-15T12:00:00Z", NULL});
+    json_int_t last = -1;
+    bool unscored = false;
+    for (size_t k = 0; k < 3; k++) {
+        json_t *r = row(d, k);
+        if (null(r, "health")) {
+            unscored = true;
+            continue;
+        }
+        cr_assert(!unscored && num(r, "health") >= last, "ascending, nulls last");
+        last = num(r, "health");
+    }
+    json_decref(d);
+    /* colour=BAND: exactly the accounts of that band on 2026-02-15 (none: without a score) */
+    for (size_t n = 0; n < 4; n++) {
+        char arg[32];
+        snprintf(arg, sizeof(arg), "colour=%s", names[n]);
+        d = book((const char *[]){arg, "now=2026-02-15T12:00:00Z", NULL});
+        cr_assert_eq(json_integer_value(json_object_get(d, "total")), (json_int_t)bands[n], "%s",
+                     arg);
+        json_decref(d);
+    }
+    /* 2026-02-14: the latest day on or before it is 2026-02-08, with no day 7 before it */
+    d = book((const char *[]){"sort=account", "now=2026-02-14T12:00:00Z", NULL});
+    cr_assert_eq(num(row(d, 0), "health"), h[0].s8);
+    cr_assert(null(row(d, 0), "health_change_7d"));
+    json_decref(d);
+    lf_table_free(t);
 }
