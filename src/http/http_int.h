@@ -316,6 +316,8 @@ void api_survey_results(struct http_req *r);
 void api_survey_skips(struct http_req *r);
 void api_survey_followups(struct http_req *r);
 void api_survey_recovery(struct http_req *r);
+void api_survey_rules(struct http_req *r);
+void api_survey_rule_set(struct http_req *r);
 /* Authenticates, parses and queues an ingestion body (api_ingest_segment.c). form_key: a key
  * the handler found outside the JSON (a form field), or NULL. */
 void api_ingest(struct http_req *r, int format, const char *call, const char *form_key);

@@ -2036,6 +2036,35 @@ static void op_survey_recovery(struct doc *d, const struct route *rt, json_t *op
     set(responses_of(op), "200", answer_of("the table", typed("object")));
 }
 
+static void op_survey_rules(struct doc *d, const struct route *rt, json_t *op)
+{
+    (void)rt;
+    tag(d, op, "surveys", NULL);
+    set(op, "operationId", str("survey_rules"));
+    set(op, "summary", str("the closed loop's rules, in the order they run (as `landfall surveys "
+                           "rules --json`)"));
+    set(responses_of(op), "200", answer_of("the table", typed("object")));
+}
+
+static void op_survey_rule_set(struct doc *d, const struct route *rt, json_t *op)
+{
+    (void)rt;
+    tag(d, op, "surveys", NULL);
+    set(op, "operationId", str("survey_rule_set"));
+    set(op, "summary", str("changes a rule of the closed loop: its condition (`field op value` "
+                           "terms joined by `and`; fields survey.kind, score, sentiment), its "
+                           "SLA in business days (null: the settings'), whether it runs"));
+    push(params_of(op), param("path", "name", true, "the rule's name", typed("string")));
+    json_t *body = json_pack("{s:s, s:{s:{s:s}, s:{s:[s,s], s:i}, s:{s:s}}}", "type", "object",
+                             "properties", "condition", "type", "string", "sla_days", "type",
+                             "integer", "null", "minimum", 0, "enabled", "type", "boolean");
+    set(op, "requestBody", body_of("what to change", body));
+    set(responses_of(op), "200", answer_of("the rules after", typed("object")));
+    error_answer(d, op, HE_BAD_REQUEST);
+    error_answer(d, op, HE_NOT_FOUND);
+    error_answer(d, op, HE_INVALID);
+}
+
 /* ---- the churn model (api_churn.c) ---- */
 
 struct col_doc {
@@ -2278,6 +2307,8 @@ static const struct {
     {api_survey_skips, op_survey_skips},
     {api_survey_followups, op_survey_followups},
     {api_survey_recovery, op_survey_recovery},
+    {api_survey_rules, op_survey_rules},
+    {api_survey_rule_set, op_survey_rule_set},
     {api_churn_models_list, op_churn_models_list},
     {api_churn_train, op_churn_train},
     {api_churn_scores, op_churn_scores},

@@ -70,6 +70,8 @@ const struct route http_routes[] = {
     {"GET", "/v1/survey-skips", api_survey_skips, AUTH_READ, BODY_NONE},
     {"GET", "/v1/followups", api_survey_followups, AUTH_READ, BODY_NONE},
     {"GET", "/v1/followups/recovery", api_survey_recovery, AUTH_READ, BODY_NONE},
+    {"GET", "/v1/followups/rules", api_survey_rules, AUTH_READ, BODY_NONE},
+    {"PATCH", "/v1/followups/rules/:name", api_survey_rule_set, AUTH_ADMIN, BODY_JSON},
     {"GET", "/s/:token", api_survey_page, AUTH_NONE, BODY_NONE},
     {"POST", "/s/:token", api_survey_answer, AUTH_NONE, BODY_FORM},
     RESOURCE_ROUTES("surveys"),
