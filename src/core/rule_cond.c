@@ -39,8 +39,7 @@ static int word(const char **s, char *out, size_t size)
         *s = end + 1;
         return 0;
     }
-    while (isalnum((unsigned char)p[n]) || p[n] == '.' || p[n] == '_' || p[n] == '-' ||
-           p[n] == '+')
+    while (isalnum((unsigned char)p[n]) || p[n] == '.' || p[n] == '_' || p[n] == '-' || p[n] == '+')
         n++;
     if (!n || n >= size)
         return -1;
@@ -73,12 +72,11 @@ int rule_cond_parse(const char *s, struct rule_cond *out, struct lf_err *err)
         while (o < sizeof(ops) / sizeof(*ops) && strncmp(p, ops[o].text, strlen(ops[o].text)))
             o++;
         if (o == sizeof(ops) / sizeof(*ops))
-            return err_set(err, LF_EINVAL, "condition '%s' lacks an operator after '%s'", s,
-                           name);
+            return err_set(err, LF_EINVAL, "condition '%s' lacks an operator after '%s'", s, name);
         p += strlen(ops[o].text);
         if (word(&p, value, sizeof(value)) < 0)
-            return err_set(err, LF_EINVAL, "condition '%s' lacks a value after '%s %s'", s,
-                           name, ops[o].text);
+            return err_set(err, LF_EINVAL, "condition '%s' lacks a value after '%s %s'", s, name,
+                           ops[o].text);
         out->t[out->nr].field = fields[f].field;
         out->t[out->nr].op = ops[o].op;
         if (fields[f].number) {
@@ -89,8 +87,8 @@ int rule_cond_parse(const char *s, struct rule_cond *out, struct lf_err *err)
                 return err_set(err, LF_EINVAL, "condition '%s': '%s' is not a number", s, value);
             out->t[out->nr].num = v;
         } else if (ops[o].op != RULE_EQ && ops[o].op != RULE_NE) {
-            return err_set(err, LF_EINVAL, "condition '%s': %s is text, compared with = or !=",
-                           s, name);
+            return err_set(err, LF_EINVAL, "condition '%s': %s is text, compared with = or !=", s,
+                           name);
         }
         snprintf(out->t[out->nr].text, sizeof(out->t[out->nr].text), "%s", value);
         out->nr++;
@@ -107,12 +105,18 @@ int rule_cond_parse(const char *s, struct rule_cond *out, struct lf_err *err)
 static bool compare(double a, int op, double b)
 {
     switch (op) {
-    case RULE_EQ: return a == b;
-    case RULE_NE: return a != b;
-    case RULE_LT: return a < b;
-    case RULE_LE: return a <= b;
-    case RULE_GT: return a > b;
-    default: return a >= b;
+    case RULE_EQ:
+        return a == b;
+    case RULE_NE:
+        return a != b;
+    case RULE_LT:
+        return a < b;
+    case RULE_LE:
+        return a <= b;
+    case RULE_GT:
+        return a > b;
+    default:
+        return a >= b;
     }
 }
 

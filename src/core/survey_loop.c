@@ -219,8 +219,8 @@ static void title_of(const char *tpl, const char *kind, const struct resp *r, ch
     static const char *const names[] = {"{kind}", "{score}", "{contact}", "{response}"};
     char score[24];
     snprintf(score, sizeof(score), "%lld", (long long)r->score);
-    const char *values[] = {kind, score, r->contact_ext[0] ? r->contact_ext : "an anonymous contact",
-                            r->ext};
+    const char *values[] = {kind, score,
+                            r->contact_ext[0] ? r->contact_ext : "an anonymous contact", r->ext};
     size_t n = 0;
     out[0] = '\0';
     while (*tpl && n + 1 < size) {

@@ -1262,8 +1262,9 @@ static int trigger_one(struct store *st, int64_t ws, const struct survey_setting
 
 static int milestone_row(void *ctx, int64_t id, const struct value *v, struct lf_err *err)
 {
-    if (v[SURVEY_TRIGGER].null || !v[SURVEY_TRIGGER].s || strcmp(v[SURVEY_TRIGGER].s, "milestone") ||
-        v[SURVEY_MILESTONE].null || !v[SURVEY_MILESTONE].s || !*v[SURVEY_MILESTONE].s)
+    if (v[SURVEY_TRIGGER].null || !v[SURVEY_TRIGGER].s ||
+        strcmp(v[SURVEY_TRIGGER].s, "milestone") || v[SURVEY_MILESTONE].null ||
+        !v[SURVEY_MILESTONE].s || !*v[SURVEY_MILESTONE].s)
         return 0;
     return pick_row_any(ctx, id, v, err);
 }

@@ -341,7 +341,8 @@ int store_followups_scan(struct store *st, int64_t ws, store_followup_fn fn, voi
 {
     /* A follow-up's outcome is its task's status: the task is where the owner works. */
     struct sql *q = sql_new(st, "SELECT f.id, f.response_id, f.task_id, f.opened_at, "
-                                "f.due_date, f.rule, COALESCE(f.outcome, t.status), f.closed_at, f.note "
+                                "f.due_date, f.rule, COALESCE(f.outcome, t.status), f.closed_at, "
+                                "f.note "
                                 "FROM followups f LEFT JOIN tasks t ON t.id = f.task_id WHERE "
                                 "f.workspace_id = ?1 ORDER BY f.id", err);
     int rc, ret = 0;
