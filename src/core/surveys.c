@@ -1004,7 +1004,7 @@ out:
 /* ---- tables ---- */
 
 static int rate_row(void *ctx, const char *survey, const char *channel, const char *segment,
-                    int64_t delivered, int64_t answered, struct lf_err *err)
+                    int64_t delivered, int64_t answered, int64_t undelivered, struct lf_err *err)
 {
     (void)err;
     struct lf_table *t = ctx;
@@ -1017,6 +1017,7 @@ static int rate_row(void *ctx, const char *survey, const char *channel, const ch
     table_set_int(t, r, 4, answered);
     if (delivered > 0)
         table_set_real(t, r, 5, 100.0 * (double)answered / (double)delivered);
+    table_set_int(t, r, 6, undelivered);
     return 0;
 }
 
@@ -1030,6 +1031,8 @@ int lf_survey_results(struct lf *lf, const char *survey, struct lf_table **out,
     table_add_column(t, "delivered", LF_COL_INT);
     table_add_column(t, "answered", LF_COL_INT);
     table_add_column(t, "response_rate", LF_COL_PERCENT);
+    /* mails the relay has not accepted (yet, or after the last attempt): reported, not counted */
+    table_add_column(t, "not_delivered", LF_COL_INT);
     struct store *st = core_read_begin(lf, err);
     int rc = st ? store_survey_rates(st, lf->w->info.id, survey, rate_row, t, err) : -1;
     core_read_end(lf, st);

@@ -596,11 +596,12 @@ int store_survey_trigger_event(struct store *st, int64_t ws, int64_t event_id, s
 int store_key_of(struct store *st, int64_t ws, const struct resource_def *def, int64_t id,
                  char out[257], struct lf_err *err);
 
-/* Invitations delivered (sent or answered) and answered, by survey, channel and the segment
- * of the account they went to (NULL when none), in that order; survey NULL = every survey. */
+/* Invitations delivered (sent or answered), answered and not delivered (mails pending or
+ * failed), by survey, channel and the segment of the account they went to (NULL when none), in
+ * that order; survey NULL = every survey. */
 typedef int (*store_survey_rate_fn)(void *ctx, const char *survey, const char *channel,
                                     const char *segment, int64_t delivered, int64_t answered,
-                                    struct lf_err *err);
+                                    int64_t undelivered, struct lf_err *err);
 int store_survey_rates(struct store *st, int64_t ws, const char *survey, store_survey_rate_fn fn,
                        void *ctx, struct lf_err *err);
 

@@ -521,8 +521,9 @@ int store_survey_rates(struct store *st, int64_t ws, const char *survey, store_s
 {
     struct sql *q = sql_new(st, "SELECT s.ext_id, d.channel, a.segment, "
                                 "sum(CASE WHEN d.status IN ('sent', 'answered') THEN 1 ELSE 0 "
-                                "END), sum(CASE WHEN d.status = 'answered' THEN 1 ELSE 0 END) "
-                                "FROM survey_sends d JOIN surveys s ON s.id = d.survey_id LEFT "
+                                "END), sum(CASE WHEN d.status = 'answered' THEN 1 ELSE 0 END), "
+                                "sum(CASE WHEN d.status IN ('pending', 'failed') THEN 1 ELSE 0 "
+                                "END) FROM survey_sends d JOIN surveys s ON s.id = d.survey_id LEFT "
                                 "JOIN accounts a ON a.id = d.account_id WHERE d.workspace_id = "
                                 "?1 AND (?2 = '' OR s.ext_id = ?2) GROUP BY s.ext_id, d.channel, "
                                 "a.segment ORDER BY s.ext_id, d.channel, COALESCE(a.segment, '')",
@@ -534,7 +535,7 @@ int store_survey_rates(struct store *st, int64_t ws, const char *survey, store_s
     sql_bind_text(st, q, 2, survey ? survey : "");
     while ((rc = sql_step(st, q, err)) == 1)
         if (fn(ctx, sql_text(st, q, 0), sql_text(st, q, 1), sql_text(st, q, 2),
-               sql_int(st, q, 3), sql_int(st, q, 4), err) < 0) {
+               sql_int(st, q, 3), sql_int(st, q, 4), sql_int(st, q, 5), err) < 0) {
             ret = -1;
             break;
         }
