@@ -495,19 +495,36 @@ int lf_survey_recovery(struct lf *lf, struct lf_table **out, struct lf_err *err)
 
 /* ---- the rules, for people ---- */
 
+static int rule_order(const void *a, const void *b)
+{
+    const struct store_rule *x = a, *y = b;
+    if (x->position != y->position)
+        return x->position < y->position ? -1 : 1;
+    return x->id < y->id ? -1 : x->id > y->id;
+}
+
 int lf_survey_rules(struct lf *lf, struct lf_table **out, struct lf_err *err)
 {
     struct rules rs = {0};
-    struct store *st;
     int64_t ws = lf->w->info.id;
-    /* a write: the built-in rules are seeded the first time anyone looks */
-    if (core_tx_begin_lf(lf, &st, err) < 0)
-        return -1;
-    if (rules_load(st, ws, &rs, err) < 0 || core_tx_commit_lf(lf, err) < 0) {
-        core_tx_abort(lf->w->core);
+    /* a read: the built-in rules the loop has not seeded yet are shown as it will seed them */
+    struct store *st = core_read_begin(lf, err);
+    int rc = st ? store_rules_scan(st, ws, "response", rule_row, &rs, err) : -1;
+    core_read_end(lf, st);
+    if (rc < 0) {
         rules_free(&rs);
         return -1;
     }
+    size_t stored = rs.nr;
+    for (size_t i = 0; i < sizeof(builtin_rules) / sizeof(*builtin_rules); i++) {
+        size_t j = 0;
+        while (j < stored && strcmp(rs.v[j].name, builtin_rules[i].name) != 0)
+            j++;
+        if (j == stored)
+            rule_row(&rs, &builtin_rules[i], err);
+    }
+    if (rs.nr)
+        qsort(rs.v, rs.nr, sizeof(*rs.v), rule_order);
     struct lf_table *t = table_new("survey_rules");
     table_add_column(t, "name", LF_COL_TEXT);
     table_add_column(t, "trigger", LF_COL_TEXT);

@@ -16,6 +16,8 @@ printf 'id,account_id\nc1,A\nc2,A\nc3,B\nc4,\n' >contacts.csv
 "$LANDFALL" import accounts accounts.csv >/dev/null 2>&1
 "$LANDFALL" import contacts contacts.csv >/dev/null 2>&1
 "$LANDFALL" surveys create rel --kind nps >/dev/null
+check_eq "before the loop ever ran, the built-in rules are listed, and nothing is written" "4 0" \
+    "$("$LANDFALL" surveys rules --csv | wc -l) $(store_sql "$LANDFALL_DB" "SELECT count(*) FROM rules")"
 "$LANDFALL" surveys create sup --kind csat >/dev/null
 printf 'id,ts,contact_id,survey,score\nold,2026-02-01T10:00:00Z,c1,rel,0\n' >old.csv
 "$LANDFALL" import responses old.csv >/dev/null 2>&1
