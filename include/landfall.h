@@ -823,8 +823,10 @@ LF_API int lf_survey_results(struct lf *lf, const char *survey, struct lf_table 
 /* Who was not asked and why (contact NULL = everybody). */
 LF_API int lf_survey_skips(struct lf *lf, const char *contact, struct lf_table **out,
                            struct lf_err *err);
-/* The closed loop: reads the change log past its position and opens a follow-up task for each
- * new detractor response (NPS <= 6, CSAT <= 2), once per response; *opened counts them. */
+/* The closed loop: reads the change log past its position and, for each new or changed
+ * response, runs the workspace's rules of trigger "response" (rows of `rules`, seeded with
+ * nps_detractor, csat_low and negative_comment) in order; the first whose condition holds
+ * opens a follow-up task for the account's owner, once per response; *opened counts them. */
 LF_API int lf_surveys_loop(struct lf *lf, int64_t now, size_t *opened, struct lf_err *err);
 /* The triggers: reads the change log past their position and offers every active survey with
  * trigger "touchpoint" to the contact of each new or changed touchpoint of its touchpoint_kind
@@ -850,5 +852,12 @@ LF_API int lf_survey_followups(struct lf *lf, struct lf_table **out, struct lf_e
  * for an unknown follow-up, LF_ECONFLICT for one closed already. */
 LF_API int lf_survey_followup_close(struct lf *lf, int64_t id, const char *outcome,
                                     const char *note, struct lf_err *err);
+/* The closed loop's rules (trigger "response"), in the order they run, as a table. */
+LF_API int lf_survey_rules(struct lf *lf, struct lf_table **out, struct lf_err *err);
+/* Changes rule `name`: its condition (NULL keeps it; checked, LF_EINVAL saying what is wrong),
+ * its SLA in business days (-1 keeps it, -2 back to the settings' sla_days), enabled (-1 keeps,
+ * 0, 1). LF_ENOENT when there is no such rule. */
+LF_API int lf_survey_rule_set(struct lf *lf, const char *name, const char *condition,
+                              int64_t sla_days, int enabled, struct lf_err *err);
 
 #endif

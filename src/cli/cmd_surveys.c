@@ -24,6 +24,9 @@ static const char help_text[] =
     "       landfall surveys trigger [--now TIME]\n"
     "       landfall surveys followups [--json|--csv]\n"
     "       landfall surveys recovery [--json|--csv]\n"
+    "       landfall surveys rules [--json|--csv]\n"
+    "       landfall surveys rule NAME [--condition COND] [--sla-days N|default]\n"
+    "                [--enable|--disable]\n"
     "       landfall surveys settings [--contact-days N] [--account-max N] [--account-days N]\n"
     "                [--quiet-days N] [--link-days N] [--sla-days N] [--smtp URL]\n"
     "                [--from ADDRESS] [--base-url URL]\n"
@@ -35,14 +38,23 @@ static const char help_text[] =
     "was not asked. The email channel mails the link through the SMTP relay of `settings`;\n"
     "a mail the relay refuses is marked failed and retried by `retry` with backoff.\n"
     "results: invitations delivered and answered, and the response rate, by survey, channel\n"
-    "and segment. skips: who was not asked and why. loop: opens a follow-up task for every new\n"
-    "detractor response (NPS 0-6, CSAT 1-2); followups lists them with their tasks' status.\n"
+    "and segment. skips: who was not asked and why. loop: runs the closed loop's rules on every\n"
+    "new response: the first that holds opens a follow-up task for the account's owner, due in\n"
+    "the rule's (or the settings') business days in the workspace's time zone (holidays are\n"
+    "not known); followups lists them with their tasks' status and closing note.\n"
+    "rules lists the rules, rows of the playbooks' table: nps_detractor (survey.kind = nps and\n"
+    "score <= 6), csat_low (survey.kind = csat and score <= 2) and negative_comment\n"
+    "(sentiment <= -0.5: the comment's VADER compound; comments in another language are not\n"
+    "scored and match no sentiment term); rule changes one: COND is `field op value` terms\n"
+    "joined by `and`, fields survey.kind, score, sentiment, ops = != < <= > >=.\n"
     "recovery: by rule, follow-ups opened and closed, the follow-up rate, the mean days to\n"
     "close, and the NPS (net CSAT) of those who answered the same survey again.\n"
     "trigger offers the surveys with --trigger touchpoint to the contact of every touchpoint\n"
-    "of their --touchpoint-kind resolved since the last run, and the --trigger periodic ones\n"
+    "of their --touchpoint-kind resolved since the last run, the --trigger milestone ones to\n"
+    "every contact whose first --milestone-event arrived since the last run (an account's\n"
+    "event without a user: its contacts), once per contact, and the --trigger periodic ones\n"
     "to every contact of their audience not asked in their --every-days. `landfall serve` runs\n"
-    "loop and trigger itself whenever responses or touchpoints change, and every hour.\n"
+    "loop and trigger itself whenever responses, touchpoints or events change, and every hour.\n"
     "settings prints the workspace's settings after applying the options given.\n"
     "TIME is ISO 8601 or unix seconds: the clock the budget is checked against (tests).\n";
 
@@ -285,6 +297,44 @@ static int recovery(int argc, char **argv, const struct cli_env *env)
     return cli_list("surveys", lf_survey_recovery, argc, argv, env);
 }
 
+static int rules(int argc, char **argv, const struct cli_env *env)
+{
+    return cli_list("surveys", lf_survey_rules, argc, argv, env);
+}
+
+static int rule(int argc, char **argv, const struct cli_env *env)
+{
+    const char *name = NULL, *condition = NULL;
+    int64_t sla = -1;
+    int enabled = -1, rc;
+    for (int i = 1; i < argc; i++) {
+        if (!strcmp(argv[i], "--condition") && i + 1 < argc) {
+            condition = argv[++i];
+        } else if (!strcmp(argv[i], "--sla-days") && i + 1 < argc) {
+            char *end;
+            const char *v = argv[++i];
+            sla = !strcmp(v, "default") ? -2 : strtoll(v, &end, 10);
+            if (strcmp(v, "default") != 0 && (end == v || *end || sla < 0))
+                return cli_usage("surveys", "'%s' is not a number of days", v);
+        } else if (!strcmp(argv[i], "--enable") || !strcmp(argv[i], "--disable")) {
+            enabled = !strcmp(argv[i], "--enable");
+        } else if (argv[i][0] != '-' && !name) {
+            name = argv[i];
+        } else {
+            return cli_usage("surveys", "unexpected argument '%s'", argv[i]);
+        }
+    }
+    if (!name)
+        return cli_usage("surveys", "a rule's name is needed");
+    struct lf *lf;
+    struct lf_err err = {0};
+    if ((rc = cli_open(env, true, NULL, &lf)) != 0)
+        return rc;
+    rc = lf_survey_rule_set(lf, name, condition, sla, enabled, &err);
+    lf_close(lf);
+    return rc < 0 ? cli_fail(&err) : EXIT_OK;
+}
+
 enum { RETRY, LOOP, TRIGGER };
 
 /* `retry`, `loop` and `trigger`: a --now option and one call. */
@@ -399,6 +449,10 @@ int cmd_surveys(int argc, char **argv, const struct cli_env *env)
         return followups(argc, argv, env);
     if (!strcmp(sub, "recovery"))
         return recovery(argc, argv, env);
+    if (!strcmp(sub, "rules"))
+        return rules(argc, argv, env);
+    if (!strcmp(sub, "rule"))
+        return rule(argc, argv, env);
     if (!strcmp(sub, "retry"))
         return timed(argc, argv, env, RETRY);
     if (!strcmp(sub, "loop"))

@@ -132,4 +132,33 @@ void core_text_emotions(const struct text_result *r, struct buf *out);
 void core_text_topics(const struct text_analyzer *a, const struct text_result *r,
                       struct buf *out);
 
+/* ---- rule conditions (rule_cond.c): the text of rules.condition, for the closed loop now and
+ * the playbooks later ---- */
+
+/* What a condition may name: `survey.kind` (text), `score`, `sentiment` (numbers; sentiment is
+ * the VADER compound of the response's comment, absent when it has none or was not scored). */
+enum rule_field { RULE_SURVEY_KIND, RULE_SCORE, RULE_SENTIMENT };
+enum rule_op { RULE_EQ, RULE_NE, RULE_LT, RULE_LE, RULE_GT, RULE_GE };
+#define RULE_TERMS_MAX 8
+/* `field op value` terms joined by `and`. */
+struct rule_cond {
+    size_t nr;
+    struct {
+        int field, op; /* enum rule_field, enum rule_op */
+        double num;
+        char text[64];
+    } t[RULE_TERMS_MAX];
+};
+/* The facts a condition is checked against. */
+struct rule_facts {
+    const char *survey_kind;
+    double score;
+    bool has_sentiment;
+    double sentiment;
+};
+/* Parses s into *out: 0, or -1 with LF_EINVAL quoting what is wrong. */
+int rule_cond_parse(const char *s, struct rule_cond *out, struct lf_err *err);
+/* Whether every term holds; a term on an absent fact does not. */
+bool rule_cond_holds(const struct rule_cond *c, const struct rule_facts *f);
+
 #endif

@@ -1,6 +1,7 @@
 /* survey_follow.c - the surveys' part of a running server: a thread that, woken by the change
- * feed when responses, touchpoints or tasks changed, runs the closed loop (follow-ups opened
- * and closed) and the triggers, and every hour for the periodic surveys. */
+ * feed when responses, touchpoints, tasks or events changed, runs the closed loop (follow-ups
+ * opened and closed) and the triggers (touchpoints, milestones), and every hour for the
+ * periodic surveys. */
 #include <errno.h>
 #include <pthread.h>
 #include <stdlib.h>
@@ -29,7 +30,8 @@ static void on_batch(void *ctx, const struct lf_feed_batch *b)
     for (size_t i = 0; i < b->nr && !wanted; i++)
         wanted = !strcmp(b->changes[i].resource, resource_responses.name) ||
                  !strcmp(b->changes[i].resource, resource_touchpoints.name) ||
-                 !strcmp(b->changes[i].resource, resource_tasks.name);
+                 !strcmp(b->changes[i].resource, resource_tasks.name) ||
+                 !strcmp(b->changes[i].resource, resource_events.name);
     if (!wanted)
         return;
     pthread_mutex_lock(&f->mu);

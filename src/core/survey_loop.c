@@ -1,11 +1,14 @@
-/* survey_loop.c - the closed loop: a detractor's response opens a follow-up task for the account
- * owner, once per response, found by reading the change log past the loop's own position. */
+/* survey_loop.c - the closed loop: a response that a rule of the workspace's `rules` (trigger
+ * "response": a detractor, a dissatisfied CSAT, a very negative comment) matches opens a
+ * follow-up task for the account owner, once per response, found by reading the change log
+ * past the loop's own position. The rules are rows, so the playbooks can take them over. */
 #include <stdlib.h>
 #include <string.h>
 
 #include "base/buf.h"
 #include "base/mem.h"
 #include "base/time.h"
+#include "base/tz.h"
 #include "core.h"
 #include "report/table.h"
 
@@ -44,23 +47,31 @@ static int change_row(void *ctx, const struct store_change_rec *c, struct lf_err
     return 0;
 }
 
+struct task_end {
+    char status[16], note[1024];
+};
+
 static int task_status_row(void *ctx, int64_t id, const struct value *v, struct lf_err *err)
 {
     (void)err, (void)id;
-    snprintf(ctx, 16, "%s", v[TASK_STATUS].s ? v[TASK_STATUS].s : "");
+    struct task_end *e = ctx;
+    snprintf(e->status, sizeof(e->status), "%s", v[TASK_STATUS].s ? v[TASK_STATUS].s : "");
+    snprintf(e->note, sizeof(e->note), "%s",
+             !v[TASK_NOTE].null && v[TASK_NOTE].s ? v[TASK_NOTE].s : "");
     return 0;
 }
 
-/* A follow-up's task done or dismissed: the follow-up is closed, its outcome that status. */
+/* A follow-up's task done or dismissed: the follow-up is closed, its outcome that status and
+ * the task's note (what the owner learnt). */
 static int close_task(struct store *st, int64_t ws, int64_t task_id, int64_t now,
                       struct lf_err *err)
 {
-    char status[16] = "";
+    struct task_end e = {"", ""};
     struct value key = {.i = task_id};
-    int rc = store_get(st, ws, &resource_tasks, &key, task_status_row, status, err);
-    if (rc <= 0 || (strcmp(status, "done") != 0 && strcmp(status, "dismissed") != 0))
+    int rc = store_get(st, ws, &resource_tasks, &key, task_status_row, &e, err);
+    if (rc <= 0 || (strcmp(e.status, "done") != 0 && strcmp(e.status, "dismissed") != 0))
         return rc < 0 ? -1 : 0;
-    return store_followup_close(st, ws, task_id, now, status, err) < 0 ? -1 : 0;
+    return store_followup_close(st, ws, task_id, now, e.status, e.note, err) < 0 ? -1 : 0;
 }
 
 struct resp {
@@ -110,32 +121,129 @@ static int owner_row(void *ctx, int64_t id, const struct value *v, struct lf_err
     return 0;
 }
 
-/* The rule a response breaks, or NULL: a detractor (NPS 0-6), a dissatisfied CSAT (1-2). */
-static const char *rule_of(const char *kind, int64_t score)
+/* ---- the rules ---- */
+
+/* The built-in rules, seeded into a workspace's `rules` whenever the loop runs (a rule of the
+ * same name is left as the workspace changed it). -0.5 for a very negative comment: VADER's
+ * "negative" starts at -0.05, which "The setup was a bit annoying" (-0.40) and "I am
+ * disappointed" (-0.48) already are, too many to follow up; -0.5 takes a strongly negative word
+ * ("horrible", -0.54) or several ("Support was terrible and the billing is a mess, I am
+ * furious", -0.77), the comments an owner should hear about even when the score is fine. */
+static const struct store_rule builtin_rules[] = {
+    {.position = 10,
+     .sla_days = LF_UNSET,
+     .enabled = true,
+     .name = "nps_detractor",
+     .trigger = "response",
+     .condition = "survey.kind = nps and score <= 6",
+     .task_kind = "follow-up",
+     .task_title = "Follow up: {kind} score {score} from {contact} (response {response})"},
+    {.position = 20,
+     .sla_days = LF_UNSET,
+     .enabled = true,
+     .name = "csat_low",
+     .trigger = "response",
+     .condition = "survey.kind = csat and score <= 2",
+     .task_kind = "follow-up",
+     .task_title = "Follow up: {kind} score {score} from {contact} (response {response})"},
+    {.position = 30,
+     .sla_days = LF_UNSET,
+     .enabled = true,
+     .name = "negative_comment",
+     .trigger = "response",
+     .condition = "sentiment <= -0.5",
+     .task_kind = "follow-up",
+     .task_title = "Follow up: a very negative comment from {contact} ({kind} score {score}, "
+                   "response {response})"},
+};
+
+struct rules {
+    struct store_rule *v;
+    struct rule_cond *cond;
+    size_t nr, cap;
+};
+
+static int rule_row(void *ctx, const struct store_rule *r, struct lf_err *err)
 {
-    if (!strcmp(kind, "nps") && score <= 6)
-        return "nps_detractor";
-    if (!strcmp(kind, "csat") && score <= 2)
-        return "csat_low";
-    return NULL;
+    (void)err;
+    struct rules *rs = ctx;
+    if (rs->nr == rs->cap) {
+        rs->cap = rs->cap ? 2 * rs->cap : 8;
+        rs->v = xrealloc(rs->v, rs->cap * sizeof(*rs->v));
+        rs->cond = xrealloc(rs->cond, rs->cap * sizeof(*rs->cond));
+    }
+    rs->v[rs->nr++] = *r;
+    return 0;
 }
 
-/* The UTC day start `n` business days (Monday to Friday) after the day of `ms`. */
-static int64_t business_days_after(int64_t ms, int64_t n)
+static void rules_free(struct rules *rs)
 {
-    int64_t day = ms >= 0 ? ms / DAY_MS : (ms - DAY_MS + 1) / DAY_MS;
+    free(rs->v);
+    free(rs->cond);
+}
+
+/* The workspace's rules of trigger "response", the built-in ones seeded, conditions parsed (a
+ * rule whose condition does not parse — changed by hand in the store — fails the loop, saying
+ * which: better than silently following nobody up). */
+static int rules_load(struct store *st, int64_t ws, struct rules *rs, struct lf_err *err)
+{
+    for (size_t i = 0; i < sizeof(builtin_rules) / sizeof(*builtin_rules); i++)
+        if (store_rule_seed(st, ws, &builtin_rules[i], err) < 0)
+            return -1;
+    if (store_rules_scan(st, ws, "response", rule_row, rs, err) < 0)
+        return -1;
+    for (size_t i = 0; i < rs->nr; i++) {
+        struct lf_err why = {0};
+        if (rule_cond_parse(rs->v[i].condition, &rs->cond[i], &why) < 0)
+            return err_set(err, LF_EINVAL, "rule '%s': %s", rs->v[i].name, why.msg);
+    }
+    return 0;
+}
+
+/* The first local day `n` business days (Monday to Friday) after local day `day` of the
+ * workspace's zone. Holidays are not known: they count as business days. */
+static int64_t business_days_after(int64_t day, int64_t n)
+{
     while (n > 0) {
         day++;
         int64_t wd = ((day + 4) % 7 + 7) % 7; /* 1970-01-01 was a Thursday: 0 is Sunday */
         if (wd != 0 && wd != 6)
             n--;
     }
-    return day * DAY_MS;
+    return day;
 }
 
-/* Opens the follow-up of response `id` when it breaks a rule: 1 opened, 0 not, -1. */
-static int follow(struct store *st, int64_t ws, int64_t id, int64_t now, int64_t sla_days,
-                  struct lf_err *err)
+/* The task's title: the rule's template with {kind}, {score}, {contact}, {response} filled. */
+static void title_of(const char *tpl, const char *kind, const struct resp *r, char *out,
+                     size_t size)
+{
+    static const char *const names[] = {"{kind}", "{score}", "{contact}", "{response}"};
+    char score[24];
+    snprintf(score, sizeof(score), "%lld", (long long)r->score);
+    const char *values[] = {kind, score,
+                            r->contact_ext[0] ? r->contact_ext : "an anonymous contact", r->ext};
+    size_t n = 0;
+    out[0] = '\0';
+    while (*tpl && n + 1 < size) {
+        size_t k = 0;
+        while (k < 4 && strncmp(tpl, names[k], strlen(names[k])) != 0)
+            k++;
+        if (k < 4) {
+            n += (size_t)snprintf(out + n, size - n, "%s", values[k]);
+            if (n >= size)
+                n = size - 1;
+            tpl += strlen(names[k]);
+        } else {
+            out[n++] = *tpl++;
+            out[n] = '\0';
+        }
+    }
+}
+
+/* Runs the rules on response `id`; the first that holds opens its follow-up: 1 opened, 0 not,
+ * -1. */
+static int follow(struct lf *lf, struct store *st, int64_t ws, const struct rules *rs, int64_t id,
+                  int64_t now, int64_t sla_days, struct lf_err *err)
 {
     char ext[257];
     struct resp r = {0};
@@ -150,27 +258,39 @@ static int follow(struct store *st, int64_t ws, int64_t id, int64_t now, int64_t
     key.s = r.survey_ext;
     if ((rc = store_get(st, ws, &resource_surveys, &key, kind_row, &k, err)) <= 0)
         return rc;
-    const char *rule = rule_of(k.kind, r.score);
     /* a task belongs to an account: a response without one has nobody to follow it up */
-    if (!rule || !r.account_id)
+    if (!r.account_id)
         return 0;
-    struct followup f = {.response_id = id,
-                         .opened_at = now,
-                         .due_date = business_days_after(now, sla_days)};
-    snprintf(f.rule, sizeof(f.rule), "%s", rule);
+    /* the comment's sentiment as textstore.c stored it when the response was written, in the
+     * same transaction: whichever way the comment came (import, HTTP, link page, reviews) */
+    struct rule_facts facts = {.survey_kind = k.kind, .score = (double)r.score};
+    if ((rc = store_text_compound(st, ws, STORE_TEXT_RESPONSE, id, &facts.sentiment, err)) < 0)
+        return -1;
+    facts.has_sentiment = rc == 1;
+    const struct store_rule *rule = NULL;
+    for (size_t i = 0; i < rs->nr && !rule; i++)
+        if (rs->v[i].enabled && rule_cond_holds(&rs->cond[i], &facts))
+            rule = &rs->v[i];
+    if (!rule)
+        return 0;
+    const struct tz *tz = core_tz(lf);
+    int64_t sla = rule->sla_days != LF_UNSET ? rule->sla_days : sla_days;
+    struct followup f = {
+        .response_id = id,
+        .opened_at = now,
+        .due_date = tz_day_start(tz, business_days_after(tz_local_day(tz, now), sla))};
+    snprintf(f.rule, sizeof(f.rule), "%s", rule->name);
     if ((rc = store_followup_insert(st, ws, &f, err)) <= 0)
         return rc; /* followed up already */
     key.s = r.account_ext;
     if (store_get(st, ws, &resource_accounts, &key, owner_row, &o, err) < 0)
         return -1;
     char title[1024];
-    snprintf(title, sizeof(title), "Follow up: %s score %lld from %s (response %s)", k.kind,
-             (long long)r.score, r.contact_ext[0] ? r.contact_ext : "an anonymous contact",
-             r.ext);
+    title_of(rule->task_title, k.kind, &r, title, sizeof(title));
     struct store_row t;
     store_row_init(&t, &resource_tasks, STORE_CREATE);
     store_row_ref(&t, TASK_ACCOUNT, NULL, r.account_id);
-    store_row_text(&t, TASK_KIND, "follow-up");
+    store_row_text(&t, TASK_KIND, rule->task_kind);
     store_row_text(&t, TASK_TITLE, title);
     if (o.owner[0])
         store_row_text(&t, TASK_OWNER, o.owner);
@@ -183,13 +303,14 @@ static int follow(struct store *st, int64_t ws, int64_t id, int64_t now, int64_t
     if (t.err.code)
         return err_set(err, LF_EINTERNAL, "the follow-up task of response '%s' was refused: %s",
                        r.ext, t.err.msg);
-    return store_followup_set_task(st, ws, f.id, t.id, err) < 0 ? -1 : 1;
+    return store_followup_set_task(st, ws, f.id, t.id, rule->id, err) < 0 ? -1 : 1;
 }
 
 int lf_surveys_loop(struct lf *lf, int64_t now, size_t *opened, struct lf_err *err)
 {
     struct survey_settings cfg;
     struct changed ch = {{0}, {0}};
+    struct rules rs = {0};
     struct store *st;
     int64_t ws = lf->w->info.id, seq, events;
     struct lf_survey_settings ensure;
@@ -201,10 +322,11 @@ int lf_surveys_loop(struct lf *lf, int64_t now, size_t *opened, struct lf_err *e
     /* inside the write transaction: two loops at once read one position after the other */
     if (store_survey_settings_get(st, ws, &cfg, err) < 0 ||
         store_feed_position(st, ws, &seq, &events, err) < 0 ||
-        store_changes_scan(st, ws, cfg.loop_seq, seq, change_row, &ch, err) < 0)
+        store_changes_scan(st, ws, cfg.loop_seq, seq, change_row, &ch, err) < 0 ||
+        rules_load(st, ws, &rs, err) < 0)
         goto fail;
     for (size_t i = 0; i < ch.responses.nr; i++) {
-        int rc = follow(st, ws, ch.responses.v[i], now, cfg.sla_days, err);
+        int rc = follow(lf, st, ws, &rs, ch.responses.v[i], now, cfg.sla_days, err);
         if (rc < 0)
             goto fail;
         *opened += (size_t)rc;
@@ -216,19 +338,27 @@ int lf_surveys_loop(struct lf *lf, int64_t now, size_t *opened, struct lf_err *e
         goto fail;
     free(ch.responses.v);
     free(ch.tasks.v);
+    rules_free(&rs);
     return 0;
 fail:
     core_tx_abort(lf->w->core);
     free(ch.responses.v);
     free(ch.tasks.v);
+    rules_free(&rs);
     *opened = 0;
     return -1;
 }
 
+struct followups {
+    struct lf_table *t;
+    const struct tz *tz;
+};
+
 static int followup_row(void *ctx, const struct followup *f, struct lf_err *err)
 {
     (void)err;
-    struct lf_table *t = ctx;
+    struct followups *fs = ctx;
+    struct lf_table *t = fs->t;
     char when[32];
     size_t r = table_add_row(t);
     table_set_int(t, r, 0, f->id);
@@ -236,10 +366,10 @@ static int followup_row(void *ctx, const struct followup *f, struct lf_err *err)
     table_set_text(t, r, 2, f->rule);
     time_format_iso(f->opened_at, when);
     table_set_text(t, r, 3, when);
-    if (f->due_date != LF_UNSET) {
-        time_format_iso(f->due_date, when);
-        when[10] = '\0';
-        table_set_text(t, r, 4, when);
+    if (f->due_date != LF_UNSET) { /* a date of the workspace's zone */
+        char day[16];
+        tz_format_period(fs->tz, TZ_DAY, f->due_date, day);
+        table_set_text(t, r, 4, day);
     }
     if (f->task_id)
         table_set_int(t, r, 5, f->task_id);
@@ -249,18 +379,21 @@ static int followup_row(void *ctx, const struct followup *f, struct lf_err *err)
         time_format_iso(f->closed_at, when);
         table_set_text(t, r, 7, when);
     }
+    if (f->note[0])
+        table_set_text(t, r, 8, f->note);
     return 0;
 }
 
 int lf_survey_followups(struct lf *lf, struct lf_table **out, struct lf_err *err)
 {
-    static const struct lf_column_info cols[] = {{"id", LF_COL_INT},      {"response", LF_COL_INT},
-                                                 {"rule", LF_COL_TEXT},   {"opened", LF_COL_TEXT},
-                                                 {"due", LF_COL_TEXT},    {"task", LF_COL_INT},
-                                                 {"status", LF_COL_TEXT}, {"closed", LF_COL_TEXT}};
+    static const struct lf_column_info cols[] = {
+        {"id", LF_COL_INT},      {"response", LF_COL_INT}, {"rule", LF_COL_TEXT},
+        {"opened", LF_COL_TEXT}, {"due", LF_COL_TEXT},     {"task", LF_COL_INT},
+        {"status", LF_COL_TEXT}, {"closed", LF_COL_TEXT},  {"note", LF_COL_TEXT}};
     struct lf_table *t = table_new_with("survey_followups", cols, sizeof(cols) / sizeof(*cols));
+    struct followups fs = {t, core_tz(lf)};
     struct store *st = core_read_begin(lf, err);
-    int rc = st ? store_followups_scan(st, lf->w->info.id, followup_row, t, err) : -1;
+    int rc = st ? store_followups_scan(st, lf->w->info.id, followup_row, &fs, err) : -1;
     core_read_end(lf, st);
     return core_table_out(t, rc, out);
 }
@@ -271,10 +404,10 @@ struct recovery {
     struct store *st;
     int64_t ws;
     struct {
-        char rule[32];
-        int64_t opened, closed, again, good, bad;
+        char rule[128];
+        int64_t opened, closed, again, scored, good, bad;
         double days;
-    } v[4];
+    } v[16];
     size_t nr;
 };
 
@@ -297,15 +430,20 @@ static int recovery_row(void *ctx, const struct followup *f, struct lf_err *err)
         rc->v[i].days += (double)(f->closed_at - f->opened_at) / (double)DAY_MS;
     }
     int64_t score;
-    int found = store_response_again(rc->st, rc->ws, f->response_id, &score, err);
+    char kind[16] = "";
+    int found = store_response_again(rc->st, rc->ws, f->response_id, &score, kind, err);
     if (found < 0)
         return -1;
     if (found) {
-        bool nps = !strcmp(f->rule, "nps_detractor");
+        bool nps = !strcmp(kind, "nps"), csat = !strcmp(kind, "csat");
         rc->v[i].again++;
-        /* NPS: promoters 9-10, detractors 0-6; CSAT: satisfied 4-5, dissatisfied 1-2 */
-        rc->v[i].good += nps ? score >= 9 : score >= 4;
-        rc->v[i].bad += nps ? score <= 6 : score <= 2;
+        /* NPS: promoters 9-10, detractors 0-6; CSAT: satisfied 4-5, dissatisfied 1-2; other
+         * kinds (a negative comment on a CES or a review) have no net score to add to */
+        if (nps || csat) {
+            rc->v[i].scored++;
+            rc->v[i].good += nps ? score >= 9 : score >= 4;
+            rc->v[i].bad += nps ? score <= 6 : score <= 2;
+        }
     }
     return 0;
 }
@@ -338,9 +476,9 @@ int lf_survey_recovery(struct lf *lf, struct lf_table **out, struct lf_err *err)
             table_set_real(t, row, 4, rc.v[i].days / (double)rc.v[i].closed);
         table_set_int(t, row, 5, rc.v[i].again);
         /* the NPS (or net CSAT) of those who answered again: % good − % bad */
-        if (rc.v[i].again)
+        if (rc.v[i].scored)
             table_set_real(t, row, 6,
-                           100.0 * (double)(rc.v[i].good - rc.v[i].bad) / (double)rc.v[i].again);
+                           100.0 * (double)(rc.v[i].good - rc.v[i].bad) / (double)rc.v[i].scored);
     }
     *out = t;
     return 0;
@@ -404,4 +542,100 @@ out:
     free(json);
     buf_release(&body);
     return ret;
+}
+
+/* ---- the rules, for people ---- */
+
+static int rule_order(const void *a, const void *b)
+{
+    const struct store_rule *x = a, *y = b;
+    if (x->position != y->position)
+        return x->position < y->position ? -1 : 1;
+    return x->id < y->id ? -1 : x->id > y->id;
+}
+
+int lf_survey_rules(struct lf *lf, struct lf_table **out, struct lf_err *err)
+{
+    struct rules rs = {0};
+    int64_t ws = lf->w->info.id;
+    /* a read: the built-in rules the loop has not seeded yet are shown as it will seed them */
+    struct store *st = core_read_begin(lf, err);
+    int rc = st ? store_rules_scan(st, ws, "response", rule_row, &rs, err) : -1;
+    core_read_end(lf, st);
+    if (rc < 0) {
+        rules_free(&rs);
+        return -1;
+    }
+    size_t stored = rs.nr;
+    for (size_t i = 0; i < sizeof(builtin_rules) / sizeof(*builtin_rules); i++) {
+        size_t j = 0;
+        while (j < stored && strcmp(rs.v[j].name, builtin_rules[i].name) != 0)
+            j++;
+        if (j == stored)
+            rule_row(&rs, &builtin_rules[i], err);
+    }
+    if (rs.nr)
+        qsort(rs.v, rs.nr, sizeof(*rs.v), rule_order);
+    struct lf_table *t = table_new("survey_rules");
+    table_add_column(t, "name", LF_COL_TEXT);
+    table_add_column(t, "trigger", LF_COL_TEXT);
+    table_add_column(t, "condition", LF_COL_TEXT);
+    table_add_column(t, "action", LF_COL_TEXT);
+    table_add_column(t, "sla_days", LF_COL_INT);
+    table_add_column(t, "enabled", LF_COL_TEXT);
+    for (size_t i = 0; i < rs.nr; i++) {
+        char action[64];
+        size_t r = table_add_row(t);
+        table_set_text(t, r, 0, rs.v[i].name);
+        table_set_text(t, r, 1, rs.v[i].trigger);
+        table_set_text(t, r, 2, rs.v[i].condition);
+        snprintf(action, sizeof(action), "task %s", rs.v[i].task_kind);
+        table_set_text(t, r, 3, action);
+        if (rs.v[i].sla_days != LF_UNSET)
+            table_set_int(t, r, 4, rs.v[i].sla_days);
+        table_set_text(t, r, 5, rs.v[i].enabled ? "yes" : "no");
+    }
+    rules_free(&rs);
+    *out = t;
+    return 0;
+}
+
+int lf_survey_rule_set(struct lf *lf, const char *name, const char *condition, int64_t sla_days,
+                       int enabled, struct lf_err *err)
+{
+    struct rules rs = {0};
+    struct rule_cond c;
+    struct store *st;
+    int64_t ws = lf->w->info.id;
+    if (condition && rule_cond_parse(condition, &c, err) < 0)
+        return -1;
+    if (sla_days < -2 || sla_days > 3660)
+        return err_set(err, LF_EINVAL, "an SLA must lie in 0..3660 business days, not %lld",
+                       (long long)sla_days);
+    if (core_tx_begin_lf(lf, &st, err) < 0)
+        return -1;
+    if (rules_load(st, ws, &rs, err) < 0)
+        goto fail;
+    size_t i = 0;
+    while (i < rs.nr && strcmp(rs.v[i].name, name) != 0)
+        i++;
+    if (i == rs.nr) {
+        err_set(err, LF_ENOENT, "rule '%s' does not exist", name);
+        goto fail;
+    }
+    struct store_rule r = rs.v[i];
+    if (condition)
+        snprintf(r.condition, sizeof(r.condition), "%s", condition);
+    if (sla_days != -1)
+        r.sla_days = sla_days == -2 ? LF_UNSET : sla_days;
+    if (enabled >= 0)
+        r.enabled = enabled != 0;
+    if (store_rule_update(st, ws, &r, err) < 0 || core_tx_commit_lf(lf, err) < 0)
+        goto fail;
+    rules_free(&rs);
+    return 0;
+fail:
+    core_tx_abort(lf->w->core);
+    rules_free(&rs);
+    return -1;
 }

@@ -19,6 +19,7 @@ struct srv {
     bool higher;
     char ext[257], kind[16], name[1025], question[1025], comment_q[1025], choice_q[1025];
     char choices[1025], aud[4][1025], trigger[16], channel[16], status[16], tp_kind[1025];
+    char milestone[1025];
 };
 
 struct person {
@@ -52,6 +53,7 @@ static int survey_row(void *ctx, int64_t id, const struct value *v, struct lf_er
         copy(s->aud[i], sizeof(s->aud[i]), &v[SURVEY_AUD_SEGMENT + i]);
     copy(s->trigger, sizeof(s->trigger), &v[SURVEY_TRIGGER]);
     copy(s->tp_kind, sizeof(s->tp_kind), &v[SURVEY_TP_KIND]);
+    copy(s->milestone, sizeof(s->milestone), &v[SURVEY_MILESTONE]);
     s->every = v[SURVEY_EVERY].null ? 0 : v[SURVEY_EVERY].i;
     copy(s->channel, sizeof(s->channel), &v[SURVEY_CHANNEL]);
     copy(s->status, sizeof(s->status), &v[SURVEY_STATUS]);
@@ -1007,7 +1009,7 @@ out:
 /* ---- tables ---- */
 
 static int rate_row(void *ctx, const char *survey, const char *channel, const char *segment,
-                    int64_t delivered, int64_t answered, struct lf_err *err)
+                    int64_t delivered, int64_t answered, int64_t undelivered, struct lf_err *err)
 {
     (void)err;
     struct lf_table *t = ctx;
@@ -1020,6 +1022,7 @@ static int rate_row(void *ctx, const char *survey, const char *channel, const ch
     table_set_int(t, r, 4, answered);
     if (delivered > 0)
         table_set_real(t, r, 5, 100.0 * (double)answered / (double)delivered);
+    table_set_int(t, r, 6, undelivered);
     return 0;
 }
 
@@ -1028,7 +1031,10 @@ int lf_survey_results(struct lf *lf, const char *survey, struct lf_table **out,
 {
     static const struct lf_column_info cols[] = {
         {"survey", LF_COL_TEXT},   {"channel", LF_COL_TEXT}, {"segment", LF_COL_TEXT},
-        {"delivered", LF_COL_INT}, {"answered", LF_COL_INT}, {"response_rate", LF_COL_PERCENT}};
+        {"delivered", LF_COL_INT}, {"answered", LF_COL_INT}, {"response_rate", LF_COL_PERCENT},
+        /* mails the relay has not accepted (yet, or after the last attempt): reported, not
+         * counted */
+        {"not_delivered", LF_COL_INT}};
     struct lf_table *t = table_new_with("survey_results", cols, sizeof(cols) / sizeof(*cols));
     struct store *st = core_read_begin(lf, err);
     int rc = st ? store_survey_rates(st, lf->w->info.id, survey, rate_row, t, err) : -1;
@@ -1244,6 +1250,149 @@ static int trigger_one(struct store *st, int64_t ws, const struct survey_setting
     return 0;
 }
 
+/* ---- milestone triggers ---- */
+
+/* An event older than this when the trigger reads it is history (a backfill, an import of
+ * last year's events), not a milestone reached now: nobody is asked about it. */
+#define MILESTONE_FRESH_DAYS 7
+
+static int milestone_row(void *ctx, int64_t id, const struct value *v, struct lf_err *err)
+{
+    if (v[SURVEY_TRIGGER].null || !v[SURVEY_TRIGGER].s ||
+        strcmp(v[SURVEY_TRIGGER].s, "milestone") || v[SURVEY_MILESTONE].null ||
+        !v[SURVEY_MILESTONE].s || !*v[SURVEY_MILESTONE].s)
+        return 0;
+    return pick_row_any(ctx, id, v, err);
+}
+
+struct ms_event {
+    int64_t ts, contact_id, account_id;
+    size_t survey; /* the index of the first survey whose milestone it is */
+};
+
+struct ms_events {
+    const struct pick *pk;
+    struct ms_event *v;
+    size_t nr, cap;
+};
+
+static int ms_event_row(void *ctx, const struct event *e, struct lf_err *err)
+{
+    (void)err;
+    struct ms_events *m = ctx;
+    size_t i = 0;
+    while (i < m->pk->nr && strcmp(m->pk->v[i].milestone, e->name) != 0)
+        i++;
+    if (i == m->pk->nr || (!e->contact_id && !e->account_id))
+        return 0;
+    if (m->nr == m->cap) {
+        m->cap = m->cap ? 2 * m->cap : 16;
+        m->v = xrealloc(m->v, m->cap * sizeof(*m->v));
+    }
+    m->v[m->nr++] = (struct ms_event){e->ts, e->contact_id, e->account_id, i};
+    return 0;
+}
+
+struct account_contacts {
+    int64_t account_id;
+    struct tp_ids ids;
+};
+
+static int account_contact_row(void *ctx, const struct contact *c, struct lf_err *err)
+{
+    struct account_contacts *a = ctx;
+    return c->account_id == a->account_id ? contact_id_row(&a->ids, c, err) : 0;
+}
+
+/* One milestone event: each survey of its milestone is offered to its contact (an account's
+ * event without a contact: to every contact of the account), once per survey and contact — a
+ * contact reaches a milestone once, so a contact offered the survey or skipped for it before is
+ * not asked again, whatever the budget said then. */
+static int milestone_one(struct store *st, int64_t ws, const struct survey_settings *cfg,
+                         const struct pick *pk, const struct ms_event *e, int64_t now,
+                         struct due *mails, size_t *sent, size_t *skipped, struct lf_err *err)
+{
+    struct account_contacts ac = {.account_id = e->account_id};
+    int rc = -1;
+    if (e->ts < now - MILESTONE_FRESH_DAYS * DAY_MS)
+        return 0;
+    if (e->contact_id)
+        contact_id_row(&ac.ids, &(struct contact){.id = e->contact_id}, err);
+    else if (store_contacts_scan(st, ws, account_contact_row, &ac, err) < 0)
+        goto out;
+    for (size_t i = e->survey; i < pk->nr; i++) {
+        const struct srv *s = &pk->v[i];
+        if (strcmp(s->milestone, pk->v[e->survey].milestone) != 0)
+            continue;
+        for (size_t j = 0; j < ac.ids.nr; j++) {
+            struct person p;
+            int found = store_survey_handled(st, ws, s->id, ac.ids.v[j], err);
+            if (found < 0)
+                goto out;
+            if (found)
+                continue;
+            if ((found = person_load_id(st, ws, ac.ids.v[j], &p, err)) < 0)
+                goto out;
+            if (!found)
+                continue;
+            struct lf_survey_send_result res;
+            struct survey_send d;
+            memset(&res, 0, sizeof(res));
+            if (offer(st, ws, cfg, s, &p, s->channel, 0, now, &d, &res, err) < 0)
+                goto out;
+            if (!res.sent) {
+                (*skipped)++;
+                continue;
+            }
+            (*sent)++;
+            if (!strcmp(d.channel, "email"))
+                mail_add(mails, &d);
+        }
+    }
+    rc = 0;
+out:
+    free(ac.ids.v);
+    return rc;
+}
+
+/* The events past the trigger's position (the first run starts at the last event: older ones
+ * are history) whose name is the milestone of an active milestone survey. */
+static int milestones(struct store *st, int64_t ws, const struct survey_settings *cfg,
+                      int64_t now, struct due *mails, size_t *sent, size_t *skipped,
+                      int64_t *upto, struct lf_err *err)
+{
+    struct pick all = {0}, pk = {0};
+    struct ms_events m = {.pk = &pk};
+    struct store_query q = {0};
+    int rc = -1;
+    if (store_events_max_id(st, ws, upto, err) < 0)
+        return -1;
+    if (cfg->trigger_event < 0 || *upto <= cfg->trigger_event)
+        return 0;
+    if (store_list(st, ws, &resource_surveys, &q, milestone_row, &all, err) < 0)
+        goto out;
+    for (size_t i = 0; i < all.nr; i++) /* a paused one is not even a skip: it is not due */
+        if (!strcmp(all.v[i].status, "active")) {
+            if (pk.nr == pk.cap) {
+                pk.cap = pk.cap ? 2 * pk.cap : 4;
+                pk.v = xrealloc(pk.v, pk.cap * sizeof(*pk.v));
+            }
+            pk.v[pk.nr++] = all.v[i];
+        }
+    if (pk.nr &&
+        store_events_scan_brief(st, ws, cfg->trigger_event, *upto, ms_event_row, &m, err) < 0)
+        goto out;
+    for (size_t i = 0; i < m.nr; i++)
+        if (milestone_one(st, ws, cfg, &pk, &m.v[i], now, mails, sent, skipped, err) < 0)
+            goto out;
+    rc = 0;
+out:
+    free(all.v);
+    free(pk.v);
+    free(m.v);
+    return rc;
+}
+
 int lf_surveys_trigger(struct lf *lf, int64_t now, size_t *sent, size_t *skipped,
                        struct lf_err *err)
 {
@@ -1252,7 +1401,7 @@ int lf_surveys_trigger(struct lf *lf, int64_t now, size_t *sent, size_t *skipped
     struct pick pk = {0};
     struct due mails = {0};
     struct store *st;
-    int64_t ws = lf->w->info.id, seq, events;
+    int64_t ws = lf->w->info.id, seq, events, upto = 0;
     int rc = -1;
     *sent = *skipped = 0;
     if (!now)
@@ -1272,9 +1421,11 @@ int lf_surveys_trigger(struct lf *lf, int64_t now, size_t *sent, size_t *skipped
     for (size_t i = 0; i < ids.nr && pk.nr; i++)
         if (trigger_one(st, ws, &cfg, &pk, ids.v[i], now, &mails, sent, skipped, err) < 0)
             goto fail;
-    if (periodic(st, ws, &cfg, now, &mails, sent, skipped, err) < 0)
+    if (periodic(st, ws, &cfg, now, &mails, sent, skipped, err) < 0 ||
+        milestones(st, ws, &cfg, now, &mails, sent, skipped, &upto, err) < 0)
         goto fail;
-    if (store_survey_trigger_seq(st, ws, seq, err) < 0 || core_tx_commit_lf(lf, err) < 0)
+    if (store_survey_trigger_seq(st, ws, seq, err) < 0 ||
+        store_survey_trigger_event(st, ws, upto, err) < 0 || core_tx_commit_lf(lf, err) < 0)
         goto fail;
     rc = 0;
     for (size_t i = 0; i < mails.nr && rc == 0; i++)

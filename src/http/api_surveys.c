@@ -353,3 +353,55 @@ void api_survey_followup_close(struct http_req *r)
 out:
     json_decref(body);
 }
+
+void api_survey_rules(struct http_req *r)
+{
+    struct lf_err err = {0};
+    struct lf_table *t = NULL;
+    if (lf_survey_rules(r->lf, &t, &err) < 0)
+        http_fail_err(r, &err, NULL);
+    else
+        http_table(r, t);
+}
+
+/* {"condition": "…", "sla_days": N | null (the settings'), "enabled": bool}, each optional. */
+void api_survey_rule_set(struct http_req *r)
+{
+    struct lf_err err = {0};
+    struct lf_table *t = NULL;
+    const char *condition = NULL;
+    int64_t sla = -1;
+    int enabled = -1;
+    json_error_t jerr;
+    json_t *body = json_loadb(r->body ? r->body : "", r->body_len, JSON_REJECT_DUPLICATES, &jerr);
+    if (!json_is_object(body)) {
+        http_fail(r, HE_BAD_REQUEST, NULL, "the body must be a JSON object");
+        goto out;
+    }
+    const char *key;
+    json_t *v;
+    json_object_foreach(body, key, v) {
+        if (!strcmp(key, "condition") && json_is_string(v)) {
+            condition = json_string_value(v);
+        } else if (!strcmp(key, "sla_days") && (json_is_null(v) || json_is_integer(v))) {
+            sla = json_is_null(v) ? -2 : (int64_t)json_integer_value(v);
+            if (sla < 0) {
+                http_fail(r, HE_INVALID, key, "'sla_days' must be 0 or more");
+                goto out;
+            }
+        } else if (!strcmp(key, "enabled") && json_is_boolean(v)) {
+            enabled = json_is_true(v);
+        } else {
+            http_fail(r, HE_INVALID, key, "'%s' is not condition (text), sla_days (integer or "
+                      "null) or enabled (boolean)", key);
+            goto out;
+        }
+    }
+    if (lf_survey_rule_set(r->lf, r->params[0], condition, sla, enabled, &err) < 0 ||
+        lf_survey_rules(r->lf, &t, &err) < 0)
+        http_fail_err(r, &err, err.code == LF_EINVAL ? "condition" : NULL);
+    else
+        http_table(r, t);
+out:
+    json_decref(body);
+}

@@ -322,6 +322,8 @@ void api_survey_recovery(struct http_req *r);
 void api_survey_settings_get(struct http_req *r);
 void api_survey_settings_patch(struct http_req *r);
 void api_survey_followup_close(struct http_req *r);
+void api_survey_rules(struct http_req *r);
+void api_survey_rule_set(struct http_req *r);
 /* Authenticates, parses and queues an ingestion body (api_ingest_segment.c). form_key: a key
  * the handler found outside the JSON (a form field), or NULL. */
 void api_ingest(struct http_req *r, int format, const char *call, const char *form_key);

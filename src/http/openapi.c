@@ -1673,6 +1673,16 @@ static void survey_settings_patch_more(struct doc *d, const struct op_decl *o,
     survey_settings_answer(d, o, rt, op);
 }
 
+static void survey_rule_set_more(struct doc *d, const struct op_decl *o, const struct route *rt,
+                                 json_t *op)
+{
+    (void)d, (void)o, (void)rt;
+    json_t *body = json_pack("{s:s, s:{s:{s:s}, s:{s:[s,s], s:i}, s:{s:s}}}", "type", "object",
+                             "properties", "condition", "type", "string", "sla_days", "type",
+                             "integer", "null", "minimum", 0, "enabled", "type", "boolean");
+    set(op, "requestBody", body_of("what to change", body));
+}
+
 /* ---- the churn model (api_churn.c) ---- */
 
 struct col_doc {
@@ -2067,6 +2077,16 @@ static const struct op_decl described[] = {
     {api_survey_settings_patch, "surveys", "survey_settings_patch",
      "changes the given survey settings; a bad one is a 422 naming it",
      .more = survey_settings_patch_more, .errors = ERR(HE_BAD_REQUEST) | ERR(HE_INVALID)},
+    {api_survey_rules, "surveys", "survey_rules",
+     "the closed loop's rules, in the order they run (as `landfall surveys rules --json`)",
+     .answers = {{"200", "the table", .type = "object"}}},
+    {api_survey_rule_set, "surveys", "survey_rule_set",
+     "changes a rule of the closed loop: its condition (`field op value` terms joined by `and`; "
+     "fields survey.kind, score, sentiment), its SLA in business days (null: the settings'), "
+     "whether it runs",
+     .params = {NAME_PARAM("the rule's name")}, .more = survey_rule_set_more,
+     .answers = {{"200", "the rules after", .type = "object"}},
+     .errors = ERR(HE_BAD_REQUEST) | ERR(HE_NOT_FOUND) | ERR(HE_INVALID)},
 
     /* the churn model */
     {api_churn_models_list, "churn", "churn_models_list",

@@ -74,6 +74,8 @@ const struct route http_routes[] = {
     {"POST", "/v1/followups/:id/close", api_survey_followup_close, AUTH_LEAD, BODY_JSON},
     {"GET", "/v1/survey-settings", api_survey_settings_get, AUTH_READ, BODY_NONE},
     {"PATCH", "/v1/survey-settings", api_survey_settings_patch, AUTH_ADMIN, BODY_JSON},
+    {"GET", "/v1/followups/rules", api_survey_rules, AUTH_READ, BODY_NONE},
+    {"PATCH", "/v1/followups/rules/:name", api_survey_rule_set, AUTH_ADMIN, BODY_JSON},
     {"GET", "/s/:token", api_survey_page, AUTH_NONE, BODY_NONE},
     {"POST", "/s/:token", api_survey_answer, AUTH_NONE, BODY_FORM},
     RESOURCE_ROUTES("surveys"),

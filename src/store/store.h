@@ -446,6 +446,10 @@ int store_text_cursor_set(struct store *st, int64_t ws, int64_t seq, struct lf_e
  * one, 0 when not, -1 on error. */
 int store_text_source_get(struct store *st, int64_t ws, int source, int64_t row_id,
                           struct buf *out, struct lf_err *err);
+/* The stored sentiment of one text: 1 with *compound when it was scored, 0 when it has no
+ * result or was not scored (another language, no text), -1. */
+int store_text_compound(struct store *st, int64_t ws, int source, int64_t row_id,
+                        double *compound, struct lf_err *err);
 /* Puts (inserts or replaces) the result of one text; deletes one; deletes all of ws. */
 int store_text_put(struct store *st, int64_t ws, const struct store_text_result *r,
                    struct lf_err *err);
@@ -477,6 +481,8 @@ struct survey_settings {
     char base_url[256];      /* where `landfall serve` is reached, for links */
     int64_t loop_seq;        /* the change log position the closed loop has read to */
     int64_t trigger_seq;     /* … and the touchpoint triggers (-1: not started) */
+    int64_t trigger_event;   /* the event id the milestone triggers have read to (-1: not
+                              * started) */
 };
 /* The settings of ws: 1 with *out, 0 when the workspace has none yet, -1 on error. */
 int store_survey_settings_get(struct store *st, int64_t ws, struct survey_settings *out,
@@ -542,34 +548,60 @@ int store_survey_skips_scan(struct store *st, int64_t ws, int64_t contact_id,
 /* The closed loop's follow-up of a response. */
 struct followup {
     int64_t id, response_id, task_id, opened_at, due_date, closed_at; /* LF_UNSET: not yet */
-    char rule[32];
+    char rule[128];
     char outcome[32];
+    char note[1024];    /* the task's note when it was closed, "" none */
 };
 /* Inserts f unless response_id has one: 1 inserted (f->id set), 0 it had one, -1 error. */
 int store_followup_insert(struct store *st, int64_t ws, struct followup *f, struct lf_err *err);
 typedef int (*store_followup_fn)(void *ctx, const struct followup *f, struct lf_err *err);
 int store_followups_scan(struct store *st, int64_t ws, store_followup_fn fn, void *ctx,
                          struct lf_err *err);
-/* Records the close of the follow-up of task `task_id` (unless closed already): 1, 0, -1. */
+/* Records the close of the follow-up of task `task_id` (unless closed already), its outcome
+ * and the task's note (NULL none): 1, 0, -1. */
 int store_followup_close(struct store *st, int64_t ws, int64_t task_id, int64_t when,
-                         const char *outcome, struct lf_err *err);
+                         const char *outcome, const char *note, struct lf_err *err);
 /* The score of the latest response of the same contact to the same survey after response
- * `response_id`: 1 with *score, 0 when none, -1. */
+ * `response_id`, and that survey's kind: 1 with *score and kind, 0 when none, -1. */
 int store_response_again(struct store *st, int64_t ws, int64_t response_id, int64_t *score,
-                         struct lf_err *err);
-/* Sets the task of follow-up `id`. */
+                         char kind[16], struct lf_err *err);
+/* Sets the task of follow-up `id`, and the rule (rules.id) that task came from. */
 int store_followup_set_task(struct store *st, int64_t ws, int64_t id, int64_t task_id,
-                            struct lf_err *err);
+                            int64_t rule_id, struct lf_err *err);
+
+/* A rule of `rules` (the playbooks' table) that a trigger runs: its condition is text the
+ * caller parses; its action opens a task of task_kind titled task_title (a template). */
+struct store_rule {
+    int64_t id, position, sla_days; /* sla_days LF_UNSET: the settings' */
+    bool enabled;
+    char name[128], trigger[32], condition[1024], task_kind[32], task_title[1024];
+};
+typedef int (*store_rule_fn)(void *ctx, const struct store_rule *r, struct lf_err *err);
+/* The rules of trigger `trigger` (NULL: every rule), by position then id. */
+int store_rules_scan(struct store *st, int64_t ws, const char *trigger, store_rule_fn fn,
+                     void *ctx, struct lf_err *err);
+/* Inserts r unless ws has a rule of its name: 1 inserted, 0 it had one, -1. */
+int store_rule_seed(struct store *st, int64_t ws, const struct store_rule *r, struct lf_err *err);
+/* Replaces the condition, SLA and enabled flag of rule `r->name`: 1, 0 no such rule, -1. */
+int store_rule_update(struct store *st, int64_t ws, const struct store_rule *r,
+                      struct lf_err *err);
+
+/* Whether survey_id was offered to contact_id, or skipped for it, ever: 1, 0, -1. */
+int store_survey_handled(struct store *st, int64_t ws, int64_t survey_id, int64_t contact_id,
+                         struct lf_err *err);
+/* Sets the milestone triggers' event position. */
+int store_survey_trigger_event(struct store *st, int64_t ws, int64_t event_id, struct lf_err *err);
 
 /* The external id of def's row with internal id `id` into out: 1, 0 when there is none, -1. */
 int store_key_of(struct store *st, int64_t ws, const struct resource_def *def, int64_t id,
                  char out[257], struct lf_err *err);
 
-/* Invitations delivered (sent or answered) and answered, by survey, channel and the segment
- * of the account they went to (NULL when none), in that order; survey NULL = every survey. */
+/* Invitations delivered (sent or answered), answered and not delivered (mails pending or
+ * failed), by survey, channel and the segment of the account they went to (NULL when none), in
+ * that order; survey NULL = every survey. */
 typedef int (*store_survey_rate_fn)(void *ctx, const char *survey, const char *channel,
                                     const char *segment, int64_t delivered, int64_t answered,
-                                    struct lf_err *err);
+                                    int64_t undelivered, struct lf_err *err);
 int store_survey_rates(struct store *st, int64_t ws, const char *survey, store_survey_rate_fn fn,
                        void *ctx, struct lf_err *err);
 

@@ -10,7 +10,7 @@ static void copy_text(char *out, size_t size, const char *s)
 
 #define SETTINGS_COLUMNS                                                                       \
     "token_key, contact_days, account_max, account_days, quiet_days, link_days, sla_days, "    \
-    "smtp_url, mail_from, base_url, loop_seq, trigger_seq"
+    "smtp_url, mail_from, base_url, loop_seq, trigger_seq, trigger_event"
 
 int store_survey_settings_get(struct store *st, int64_t ws, struct survey_settings *out,
                               struct lf_err *err)
@@ -35,6 +35,7 @@ int store_survey_settings_get(struct store *st, int64_t ws, struct survey_settin
         copy_text(out->base_url, sizeof(out->base_url), sql_text(st, q, 9));
         out->loop_seq = sql_int(st, q, 10);
         out->trigger_seq = sql_int(st, q, 11);
+        out->trigger_event = sql_int(st, q, 12);
     }
     sql_done(st, q);
     return rc;
@@ -354,6 +355,7 @@ static int followup_row(void *arg, struct store *st, struct sql *q, struct lf_er
     copy_text(f.rule, sizeof(f.rule), sql_text(st, q, 5));
     copy_text(f.outcome, sizeof(f.outcome), sql_text(st, q, 6));
     f.closed_at = sql_int(st, q, 7);
+    copy_text(f.note, sizeof(f.note), sql_text(st, q, 8));
     return k->fn(k->ctx, &f, err);
 }
 
@@ -362,7 +364,8 @@ int store_followups_scan(struct store *st, int64_t ws, store_followup_fn fn, voi
 {
     /* A follow-up's outcome is its task's status: the task is where the owner works. */
     struct sql *q = sql_new(st, "SELECT f.id, f.response_id, f.task_id, f.opened_at, "
-                                "f.due_date, f.rule, COALESCE(f.outcome, t.status), f.closed_at "
+                                "f.due_date, f.rule, COALESCE(f.outcome, t.status), f.closed_at, "
+                                "f.note "
                                 "FROM followups f LEFT JOIN tasks t ON t.id = f.task_id WHERE "
                                 "f.workspace_id = ?1 ORDER BY f.id", err);
     if (!q)
@@ -372,7 +375,7 @@ int store_followups_scan(struct store *st, int64_t ws, store_followup_fn fn, voi
 }
 
 int store_followup_set_task(struct store *st, int64_t ws, int64_t id, int64_t task_id,
-                            struct lf_err *err)
+                            int64_t rule_id, struct lf_err *err)
 {
     struct sql *q = sql_static(st, "UPDATE followups SET task_id = ?3 WHERE workspace_id = ?1 "
                                    "AND id = ?2", err);
@@ -381,6 +384,120 @@ int store_followup_set_task(struct store *st, int64_t ws, int64_t id, int64_t ta
     sql_bind_int(st, q, 1, ws);
     sql_bind_int(st, q, 2, id);
     sql_bind_id(st, q, 3, task_id);
+    if (sql_run(st, q, err) < 0)
+        return -1;
+    /* rule_id is not a field of the tasks resource (the write path does not know it): the rule
+     * that opened a task is the store's to record */
+    if (!(q = sql_static(st, "UPDATE tasks SET rule_id = ?3 WHERE workspace_id = ?1 AND id = ?2",
+                         err)))
+        return -1;
+    sql_bind_int(st, q, 1, ws);
+    sql_bind_int(st, q, 2, task_id);
+    sql_bind_id(st, q, 3, rule_id);
+    return sql_run(st, q, err);
+}
+
+/* ---- rules (the playbooks' table) that the closed loop runs ---- */
+
+int store_rules_scan(struct store *st, int64_t ws, const char *trigger, store_rule_fn fn,
+                     void *ctx, struct lf_err *err)
+{
+    struct sql *q = sql_new(st, "SELECT id, name, COALESCE(trigger_kind, ''), condition, "
+                                "task_kind, task_title, enabled, position, sla_days FROM rules "
+                                "WHERE workspace_id = ?1 AND (?2 = '' OR trigger_kind = ?2) "
+                                "ORDER BY position, id", err);
+    int rc, ret = 0;
+    if (!q)
+        return -1;
+    sql_bind_int(st, q, 1, ws);
+    sql_bind_text(st, q, 2, trigger ? trigger : "");
+    while ((rc = sql_step(st, q, err)) == 1) {
+        struct store_rule r = {0};
+        r.id = sql_id(st, q, 0);
+        copy_text(r.name, sizeof(r.name), sql_text(st, q, 1));
+        copy_text(r.trigger, sizeof(r.trigger), sql_text(st, q, 2));
+        copy_text(r.condition, sizeof(r.condition), sql_text(st, q, 3));
+        copy_text(r.task_kind, sizeof(r.task_kind), sql_text(st, q, 4));
+        copy_text(r.task_title, sizeof(r.task_title), sql_text(st, q, 5));
+        r.enabled = sql_int(st, q, 6) != 0;
+        r.position = sql_int(st, q, 7);
+        r.sla_days = sql_int(st, q, 8);
+        if (fn(ctx, &r, err) < 0) {
+            ret = -1;
+            break;
+        }
+    }
+    if (rc < 0)
+        ret = -1;
+    sql_free(st, q);
+    return ret;
+}
+
+int store_rule_seed(struct store *st, int64_t ws, const struct store_rule *r, struct lf_err *err)
+{
+    struct sql *q = sql_static(st, "INSERT INTO rules(workspace_id, name, condition, task_kind, "
+                                   "task_title, enabled, trigger_kind, position, sla_days) VALUES "
+                                   "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) ON CONFLICT DO NOTHING",
+                               err);
+    if (!q)
+        return -1;
+    sql_bind_int(st, q, 1, ws);
+    sql_bind_text(st, q, 2, r->name);
+    sql_bind_text(st, q, 3, r->condition);
+    sql_bind_text(st, q, 4, r->task_kind);
+    sql_bind_text(st, q, 5, r->task_title);
+    sql_bind_int(st, q, 6, r->enabled);
+    sql_bind_text(st, q, 7, r->trigger);
+    sql_bind_int(st, q, 8, r->position);
+    sql_bind_int(st, q, 9, r->sla_days);
+    int rc = sql_step(st, q, err);
+    int64_t n = rc >= 0 ? sql_changes(st, q) : 0;
+    sql_done(st, q);
+    return rc < 0 ? -1 : n > 0;
+}
+
+int store_rule_update(struct store *st, int64_t ws, const struct store_rule *r,
+                      struct lf_err *err)
+{
+    struct sql *q = sql_static(st, "UPDATE rules SET condition = ?3, sla_days = ?4, enabled = ?5 "
+                                   "WHERE workspace_id = ?1 AND name = ?2", err);
+    if (!q)
+        return -1;
+    sql_bind_int(st, q, 1, ws);
+    sql_bind_text(st, q, 2, r->name);
+    sql_bind_text(st, q, 3, r->condition);
+    sql_bind_int(st, q, 4, r->sla_days);
+    sql_bind_int(st, q, 5, r->enabled);
+    int rc = sql_step(st, q, err);
+    int64_t n = rc >= 0 ? sql_changes(st, q) : 0;
+    sql_done(st, q);
+    return rc < 0 ? -1 : n > 0;
+}
+
+int store_survey_handled(struct store *st, int64_t ws, int64_t survey_id, int64_t contact_id,
+                         struct lf_err *err)
+{
+    struct sql *q = sql_static(st, "SELECT 1 FROM (SELECT 1 FROM survey_sends WHERE "
+                                   "workspace_id = ?1 AND survey_id = ?2 AND contact_id = ?3 "
+                                   "UNION ALL SELECT 1 FROM survey_skips WHERE workspace_id = ?1 "
+                                   "AND survey_id = ?2 AND contact_id = ?3) x LIMIT 1", err);
+    int64_t one;
+    if (!q)
+        return -1;
+    sql_bind_int(st, q, 1, ws);
+    sql_bind_int(st, q, 2, survey_id);
+    sql_bind_int(st, q, 3, contact_id);
+    return sql_lookup(st, q, &one, err);
+}
+
+int store_survey_trigger_event(struct store *st, int64_t ws, int64_t event_id, struct lf_err *err)
+{
+    struct sql *q = sql_static(st, "UPDATE survey_settings SET trigger_event = ?2 WHERE "
+                                   "workspace_id = ?1", err);
+    if (!q)
+        return -1;
+    sql_bind_int(st, q, 1, ws);
+    sql_bind_int(st, q, 2, event_id);
     return sql_run(st, q, err);
 }
 
@@ -411,7 +528,7 @@ static int rate_row(void *arg, struct store *st, struct sql *q, struct lf_err *e
 {
     const struct rate_sink *k = arg;
     return k->fn(k->ctx, sql_text(st, q, 0), sql_text(st, q, 1), sql_text(st, q, 2),
-                 sql_int(st, q, 3), sql_int(st, q, 4), err);
+                 sql_int(st, q, 3), sql_int(st, q, 4), sql_int(st, q, 5), err);
 }
 
 int store_survey_rates(struct store *st, int64_t ws, const char *survey, store_survey_rate_fn fn,
@@ -419,8 +536,9 @@ int store_survey_rates(struct store *st, int64_t ws, const char *survey, store_s
 {
     struct sql *q = sql_new(st, "SELECT s.ext_id, d.channel, a.segment, "
                                 "sum(CASE WHEN d.status IN ('sent', 'answered') THEN 1 ELSE 0 "
-                                "END), sum(CASE WHEN d.status = 'answered' THEN 1 ELSE 0 END) "
-                                "FROM survey_sends d JOIN surveys s ON s.id = d.survey_id LEFT "
+                                "END), sum(CASE WHEN d.status = 'answered' THEN 1 ELSE 0 END), "
+                                "sum(CASE WHEN d.status IN ('pending', 'failed') THEN 1 ELSE 0 "
+                                "END) FROM survey_sends d JOIN surveys s ON s.id = d.survey_id LEFT "
                                 "JOIN accounts a ON a.id = d.account_id WHERE d.workspace_id = "
                                 "?1 AND (?2 = '' OR s.ext_id = ?2) GROUP BY s.ext_id, d.channel, "
                                 "a.segment ORDER BY s.ext_id, d.channel, COALESCE(a.segment, '')",
@@ -460,32 +578,40 @@ int store_survey_sent_for(struct store *st, int64_t ws, int64_t survey_id, int64
 }
 
 int store_followup_close(struct store *st, int64_t ws, int64_t task_id, int64_t when,
-                         const char *outcome, struct lf_err *err)
+                         const char *outcome, const char *note, struct lf_err *err)
 {
-    struct sql *q = sql_static(st, "UPDATE followups SET closed_at = ?3, outcome = ?4 WHERE "
-                                   "workspace_id = ?1 AND task_id = ?2 AND closed_at IS NULL",
-                               err);
+    struct sql *q = sql_static(st, "UPDATE followups SET closed_at = ?3, outcome = ?4, note = ?5 "
+                                   "WHERE workspace_id = ?1 AND task_id = ?2 AND closed_at IS "
+                                   "NULL", err);
     if (!q)
         return -1;
     sql_bind_int(st, q, 1, ws);
     sql_bind_int(st, q, 2, task_id);
     sql_bind_int(st, q, 3, when);
     sql_bind_text(st, q, 4, outcome);
+    sql_bind_text(st, q, 5, note && *note ? note : NULL);
     return sql_changed(st, q, err);
 }
 
 int store_response_again(struct store *st, int64_t ws, int64_t response_id, int64_t *score,
-                         struct lf_err *err)
+                         char kind[16], struct lf_err *err)
 {
-    struct sql *q = sql_static(st, "SELECT r2.score FROM responses r JOIN responses r2 ON "
-                                   "r2.contact_id = r.contact_id AND r2.survey_id = r.survey_id "
-                                   "AND r2.ts > r.ts WHERE r.workspace_id = ?1 AND r.id = ?2 "
+    struct sql *q = sql_static(st, "SELECT r2.score, s.kind FROM responses r JOIN responses r2 "
+                                   "ON r2.contact_id = r.contact_id AND r2.survey_id = "
+                                   "r.survey_id AND r2.ts > r.ts JOIN surveys s ON s.id = "
+                                   "r2.survey_id WHERE r.workspace_id = ?1 AND r.id = ?2 "
                                    "ORDER BY r2.ts DESC, r2.id DESC LIMIT 1", err);
     if (!q)
         return -1;
     sql_bind_int(st, q, 1, ws);
     sql_bind_int(st, q, 2, response_id);
-    return sql_lookup(st, q, score, err);
+    int rc = sql_step(st, q, err);
+    if (rc == 1) {
+        *score = sql_int(st, q, 0);
+        copy_text(kind, 16, sql_text(st, q, 1));
+    }
+    sql_done(st, q);
+    return rc;
 }
 
 int store_survey_last_offer(struct store *st, int64_t ws, int64_t survey_id, int64_t contact_id,

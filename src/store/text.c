@@ -55,6 +55,25 @@ int store_text_source_get(struct store *st, int64_t ws, int source, int64_t row_
     return rc < 0 ? -1 : s != NULL;
 }
 
+int store_text_compound(struct store *st, int64_t ws, int source, int64_t row_id,
+                        double *compound, struct lf_err *err)
+{
+    struct sql *q = sql_static(st, "SELECT compound FROM text_results WHERE workspace_id = ?1 "
+                                   "AND source = ?2 AND row_id = ?3 AND scored = 1", err);
+    if (!q)
+        return -1;
+    sql_bind_int(st, q, 1, ws);
+    sql_bind_int(st, q, 2, source);
+    sql_bind_int(st, q, 3, row_id);
+    int rc = sql_step(st, q, err);
+    if (rc == 1) {
+        *compound = sql_real(st, q, 0);
+        rc = *compound == *compound; /* a NULL compound (NaN) is no score */
+    }
+    sql_done(st, q);
+    return rc;
+}
+
 int store_text_put(struct store *st, int64_t ws, const struct store_text_result *r,
                    struct lf_err *err)
 {

@@ -3,7 +3,8 @@
 # key, its score preset from a mail's button, the answer stored as a response of the contact and
 # account, the link used up, tampered and expired links answered with a page (never JSON), HTML
 # in a comment escaped; the closed loop's follow-up task for a detractor; the in-app snippet's
-# question with a survey-scoped key.
+# question with a survey-scoped key; the closed loop's rules over HTTP, a very negative comment
+# followed up whether it comes through the link page or the REST API, a task's closing note.
 source "$(dirname "$0")/server_lib.sh"
 
 cd "$SCRATCH" || exit 1
@@ -134,15 +135,46 @@ check "opens its follow-up" wait_sql "SELECT count(*) FROM followups f JOIN resp
 # and c3 (API, NPS 1) were followed up; c1's task is done and c1 answers again with a 10, a
 # promoter: 2 opened, 1 closed (50 %), 1 answered again, whose NPS is 100
 task=$(sql "SELECT f.task_id FROM followups f JOIN survey_sends d ON d.response_id = f.response_id")
-http PATCH "/v1/tasks/$task" -H "Authorization: Bearer $admin" "${JSON[@]}" -d '{"status": "done"}'
+http PATCH "/v1/tasks/$task" -H "Authorization: Bearer $admin" "${JSON[@]}" \
+    -d '{"status": "done", "note": "called Alice: onboarding call booked"}'
 check_eq "the owner closes c1's task" "200" "$status"
-check "the follow-up is closed with the task's outcome" \
-    wait_sql "SELECT outcome FROM followups WHERE task_id = $task AND closed_at IS NOT NULL" "done"
+check "the follow-up is closed with the task's outcome and note" \
+    wait_sql "SELECT outcome || ': ' || note FROM followups WHERE task_id = $task AND closed_at IS NOT NULL" \
+    "done: called Alice: onboarding call booked"
 later=$(date -u -d "+1 minute" +%Y-%m-%dT%H:%M:%SZ)
 http POST /v1/responses -H "Authorization: Bearer $admin" "${JSON[@]}" \
     -d "{\"id\": \"r-again\", \"ts\": \"$later\", \"contact_id\": \"c1\", \"survey\": \"rel\", \"score\": 10}"
 http GET /v1/followups/recovery -H "Authorization: Bearer $admin"
 check_eq "the recovery report" "nps_detractor 2 1 50 1 100" \
     "$(jq -r '.rows[0] | "\(.rule) \(.opened) \(.closed) \(.follow_up_rate) \(.answered_again) \(.score_again)"' "$SCRATCH/body")"
+
+# The rules over HTTP. A very negative comment (VADER compound -0.765, tests/cli/surveys/loop.sh)
+# with a promoter's score opens a follow-up by rule negative_comment, through the REST API and
+# through a link page (which runs the loop after the answer).
+http GET /v1/followups/rules -H "Authorization: Bearer $admin"
+check_eq "the rules, in order" "nps_detractor csat_low negative_comment" \
+    "$(jq -r '[.rows[].name] | join(" ")' "$SCRATCH/body")"
+http PATCH /v1/followups/rules/negative_comment -H "Authorization: Bearer $admin" "${JSON[@]}" \
+    -d '{"condition": "sentiment <= "}'
+check_eq "a condition without a value: 422" "422" "$status"
+http PATCH /v1/followups/rules/nope -H "Authorization: Bearer $admin" "${JSON[@]}" -d '{"enabled": false}'
+check_eq "no such rule: 404" "404" "$status"
+http PATCH /v1/followups/rules/negative_comment -H "Authorization: Bearer $admin" "${JSON[@]}" \
+    -d '{"sla_days": 3}'
+check_eq "its SLA changed" "200 3" "$status $(jq -r '.rows[2].sla_days' "$SCRATCH/body")"
+bad="Support was terrible and the billing is a mess, I am furious"
+http POST /v1/responses -H "Authorization: Bearer $admin" "${JSON[@]}" \
+    -d "{\"id\": \"r-neg\", \"ts\": \"$later\", \"contact_id\": \"c2\", \"survey\": \"rel\", \"score\": 9, \"comment\": \"$bad\"}"
+check_eq "a promoter's very negative comment through the API" "201" "$status"
+check "opens a negative_comment follow-up" wait_sql "SELECT f.rule FROM followups f JOIN responses r
+    ON r.id = f.response_id WHERE r.ext_id = 'r-neg'" "negative_comment"
+printf 'id,account_id,email\nc4,A,c4@a.test\n' >c4.csv
+"$LANDFALL" import contacts c4.csv >/dev/null 2>&1
+link=$("$LANDFALL" surveys send rel --contact c4 | cut -f3)
+http POST "${link#"$URL"}" --data-urlencode "score=10" --data-urlencode "comment=$bad"
+check_eq "a link answered 10 with the same comment" "200" "$status"
+check_eq "is followed up at once, by negative_comment" "negative_comment" \
+    "$(sql "SELECT f.rule FROM followups f JOIN survey_sends d ON d.response_id = f.response_id
+            JOIN contacts c ON c.id = d.contact_id WHERE c.ext_id = 'c4'")"
 serve_stop
 finish

@@ -77,6 +77,8 @@ check_eq "relay down: the mail is failed, not sent" "failed" "$(cut -f2 <<<"$out
 check "with the reason" grep -q "did not take the mail to 'c2@a.test'" <<<"$out"
 check_eq "nothing counted as delivered but c1's" "1" \
     "$("$LANDFALL" surveys results --csv | awk -F, 'NR > 1 { n += $4 } END { print n }')"
+check_eq "and reported as not delivered" "1" \
+    "$("$LANDFALL" surveys results --csv | awk -F, 'NR > 1 { n += $7 } END { print n }')"
 check_eq "next attempt 5 minutes later" "failed|1|$(( $(date -u -d 2026-03-02T12:05:00Z +%s) * 1000 ))" \
     "$(store_exec "$LANDFALL_DB" "SELECT status, attempts, next_attempt_at FROM survey_sends WHERE contact_id = (SELECT id FROM contacts WHERE ext_id = 'c2')")"
 check_eq "retry after 1 minute: not due" "0 sent, 0 failed" \
@@ -92,4 +94,6 @@ check "c2's mail arrived" wait_mail 2
 check "addressed to c2" grep -lq "^X-Rcpt-Args: <c2@a.test>" mail/*
 check_eq "sent, after 3 attempts" "sent|3" \
     "$(store_exec "$LANDFALL_DB" "SELECT status, attempts FROM survey_sends WHERE contact_id = (SELECT id FROM contacts WHERE ext_id = 'c2')")"
+check_eq "delivered now: 2, none not delivered" "2 0" \
+    "$("$LANDFALL" surveys results --csv | awk -F, 'NR > 1 { d += $4; n += $7 } END { print d, n }')"
 finish

@@ -66,11 +66,21 @@ check_eq "every skip is logged (6 above, 1 of 'pulse')" "7" "$("$LANDFALL" surve
 
 # results: 'rel' delivered to c1 (twice), c2, c3, c4 = 5 links, none answered; 'ent' 1
 "$LANDFALL" surveys results --csv >results.csv
+# (not_delivered, mails the relay has not accepted, is new: links are always delivered)
 check_eq "response rates by survey, channel, segment" \
-    "survey,channel,segment,delivered,answered,response_rate
-ent,link,ent,1,0,0
-pulse,link,ent,2,0,0
-rel,link,smb,5,0,0" "$(cat results.csv)"
+    "survey,channel,segment,delivered,answered,response_rate,not_delivered
+ent,link,ent,1,0,0,0
+pulse,link,ent,2,0,0,0
+rel,link,smb,5,0,0,0" "$(cat results.csv)"
+
+# a survey no contact is eligible for (no account has segment 'gov'): the trigger sends nothing
+# and logs nothing (a contact outside the audience is not due: not a skip); a send to one says
+# why, and the survey has no row of results
+"$LANDFALL" surveys create ghost --kind nps --trigger periodic --every-days 30 \
+    --audience-segment gov >/dev/null
+check_eq "day 300: no eligible audience, nothing sent or skipped" "0 sent, 0 skipped" "$(trigger 300)"
+check_eq "a send to a contact outside it is a logged skip" "audience" "$(send ghost c1 300)"
+check_eq "no results for it" "" "$("$LANDFALL" surveys results ghost --csv | tail -n +2)"
 
 run_lf surveys send rel --contact nobody
 check_eq "an unknown contact is an error, not a skip" "4 contact 'nobody' does not exist" \
