@@ -553,6 +553,22 @@ LF_API int lf_churn_score(struct lf *lf, const struct lf_churn_score_opts *opts,
 LF_API int lf_churn_explain(struct lf *lf, const char *account,
                             const struct lf_churn_score_opts *opts, double *risk,
                             int64_t *version, struct lf_table **out, struct lf_err *err);
+/* The churn model beside a health scorecard on the same backtest: the model trained as
+ * lf_churn_train trains it (not stored), the observations its test rows (accounts paying at the
+ * latest labelled month starts, none of which its training saw) that the scorecard scores,
+ * both measured on them: the risk is the model's probability, and 100 − score for the
+ * scorecard. Rows: method ("churn model", "scorecard NAME"), version (the scorecard's; 0 for
+ * the model and a built-in scorecard), snapshots, observations, churned, churn_rate, auc,
+ * pr_auc, top_decile_churn, lift (of the top decile of risk). */
+struct lf_churn_backtest_opts {
+    int64_t now;           /* as lf_churn_train_opts */
+    int64_t horizon_ms;
+    int snapshots;
+    uint64_t seed;
+    const char *scorecard; /* a stored or built-in scorecard (NULL: "default") */
+};
+LF_API int lf_churn_backtest(struct lf *lf, const struct lf_churn_backtest_opts *opts,
+                             struct lf_table **out, struct lf_err *err);
 /* The stored versions, newest first: version, created, as_of, horizon_days, features, rows,
  * trees, test_auc, test_pr_auc, test_brier. */
 LF_API int lf_churn_models(struct lf *lf, struct lf_table **out, struct lf_err *err);

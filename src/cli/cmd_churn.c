@@ -15,6 +15,8 @@ static const char help_text[] =
     "                            [--json | --csv]\n"
     "       landfall churn explain ACCOUNT [--model V] [--now DATE] [--json | --csv]\n"
     "       landfall churn models [--json | --csv]\n"
+    "       landfall churn backtest [--scorecard NAME] [--horizon DAYS] [--snapshots N]\n"
+    "                               [--seed N] [--now DATE] [--json | --csv]\n"
     "       landfall churn fit-csv FILE --label COLUMN [--id COLUMN] [--date COLUMN]\n"
     "                              [--horizon DAYS] [--seed N] [--test-share S] [--save PATH]\n"
     "                              [--top N] [--json]\n"
@@ -28,9 +30,13 @@ static const char help_text[] =
     "lift in the top decile, Brier score, calibration) and stores the model as the next version.\n"
     "score lists every paying account, riskiest first, with the features that raised its risk\n"
     "most; explain shows one account's every feature and its part in the risk; models lists\n"
-    "the stored versions with their test figures.\n"
+    "the stored versions with their test figures. backtest trains the model as train does\n"
+    "(storing nothing) and measures it beside a health scorecard (--scorecard, default\n"
+    "'default') on the same observations: the accounts paying at the latest labelled month\n"
+    "starts (the model's test rows) that the scorecard scores, the same horizon: AUC, PR AUC,\n"
+    "the churn of the riskiest tenth and its lift.\n"
     "\n"
-    "options of train, score, explain:\n"
+    "options of train, score, explain, backtest:\n"
     "  --horizon DAYS    the label's horizon: churned within DAYS days (default 90; 90d works)\n"
     "  --snapshots N     month starts to take rows at (default 24)\n"
     "  --seed N          the trees' samples (default 0): the same data and seed, the same model\n"
@@ -39,6 +45,7 @@ static const char help_text[] =
     "  --top N           train: held-out rows shown with their drivers (default 10)\n"
     "  --model V         score with version V (default: the latest)\n"
     "  --drivers K       score: drivers per account (default 3)\n"
+    "  --scorecard NAME  backtest: the scorecard beside the model (default 'default')\n"
     "  --limit N         score: the riskiest N accounts only\n"
     "\n"
     "fit-csv trains the churn model (gradient-boosted trees, XGBoost) on a CSV of features with a\n"
@@ -223,10 +230,12 @@ static int workspace(const char *what, int argc, char **argv, const struct cli_e
     struct cli_engine engine = {0};
     struct lf_churn_train_opts t = {0};
     struct lf_churn_score_opts so = {0};
+    struct lf_churn_backtest_opts bo = {0};
     const char *account = NULL;
     int format = LF_FORMAT_TABLE, rc;
     long long v;
     int64_t now = 0;
+    bool train = !strcmp(what, "train") || !strcmp(what, "backtest");
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         const char *val = i + 1 < argc ? argv[i + 1] : NULL;
@@ -240,14 +249,16 @@ static int workspace(const char *what, int argc, char **argv, const struct cli_e
         } else if (!strcmp(a, "--now") && val) {
             if (cli_time("churn", "--now", argv[++i], &now) < 0)
                 return EXIT_USAGE;
-        } else if (!strcmp(what, "train") && !strcmp(a, "--horizon") && val) {
+        } else if (!strcmp(what, "backtest") && !strcmp(a, "--scorecard") && val) {
+            bo.scorecard = argv[++i];
+        } else if (train && !strcmp(a, "--horizon") && val) {
             if (horizon(argv[++i], &t.horizon_ms) < 0)
                 return EXIT_USAGE;
-        } else if (!strcmp(what, "train") && !strcmp(a, "--snapshots") && val) {
+        } else if (train && !strcmp(a, "--snapshots") && val) {
             if (whole("--snapshots", argv[++i], 2, 240, &v) < 0)
                 return EXIT_USAGE;
             t.snapshots = (int)v;
-        } else if (!strcmp(what, "train") && !strcmp(a, "--seed") && val) {
+        } else if (train && !strcmp(a, "--seed") && val) {
             if (whole("--seed", argv[++i], 0, INT64_MAX, &v) < 0)
                 return EXIT_USAGE;
             t.seed = (uint64_t)v;
@@ -280,7 +291,10 @@ static int workspace(const char *what, int argc, char **argv, const struct cli_e
     }
     if (!strcmp(what, "explain") && !account)
         return cli_usage("churn", "'churn explain' needs an ACCOUNT");
-    t.now = so.now = now;
+    t.now = so.now = bo.now = now;
+    bo.horizon_ms = t.horizon_ms;
+    bo.snapshots = t.snapshots;
+    bo.seed = t.seed;
     struct lf *lf;
     struct lf_table *out = NULL;
     struct lf_err err = {0};
@@ -306,6 +320,8 @@ static int workspace(const char *what, int argc, char **argv, const struct cli_e
         rc = lf_churn_score(lf, &so, &out, &err);
     else if (!strcmp(what, "explain"))
         rc = lf_churn_explain(lf, account, &so, &risk, &version, &out, &err);
+    else if (!strcmp(what, "backtest"))
+        rc = lf_churn_backtest(lf, &bo, &out, &err);
     else
         rc = lf_churn_models(lf, &out, &err);
     if (rc == 0 && !strcmp(what, "explain") && format == LF_FORMAT_TABLE)
@@ -321,9 +337,10 @@ static int workspace(const char *what, int argc, char **argv, const struct cli_e
 
 int cmd_churn(int argc, char **argv, const struct cli_env *env)
 {
-    static const char *const subs[] = {"train", "score", "explain", "models", NULL};
+    static const char *const subs[] = {"train", "score", "explain", "models", "backtest", NULL};
     if (argc < 2)
-        return cli_usage("churn", "'churn' needs train, score, explain, models or fit-csv");
+        return cli_usage("churn",
+                         "'churn' needs train, score, explain, models, backtest or fit-csv");
     if (strcmp(argv[1], "fit-csv") == 0)
         return fit_csv(argc - 1, argv + 1);
     for (int i = 0; subs[i]; i++)
@@ -331,6 +348,6 @@ int cmd_churn(int argc, char **argv, const struct cli_env *env)
             return workspace(subs[i], argc - 1, argv + 1, env);
     return cli_usage("churn",
                      "'%s' is not a churn command (train, score, explain, models, "
-                     "fit-csv)",
+                     "backtest, fit-csv)",
                      argv[1]);
 }

@@ -2,6 +2,7 @@
  * analytics engine: features from before each date, labels from after it (churn_features.h). */
 #include "churn_features.h"
 
+#include <jansson.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -45,6 +46,15 @@ enum {
     F_RESOLUTION,
     F_CHAMPION,
     F_CHECKINS,
+    F_CONTACTS,
+    F_ACTIVE_SHARE,
+    F_EVENTS_PER_CONTACT,
+    F_ACTIVE_SHARE_CHANGE_90,
+    F_NO_CHAMPION,
+    F_NPS_WAVE,
+    F_PROMOTER,
+    F_CES_LAST,
+    F_DAYS_SINCE_CHECKIN,
     F_NR
 };
 
@@ -88,6 +98,20 @@ static const struct driver_text features[F_NR] = {
      "no ticket resolved in 90 days"},
     {"champion_changes_90d", "{no champion change|the champion changed} in 90 days", NULL},
     {"checkins_45d", "{no check-in|{value} check-ins} in 45 days", NULL},
+    {"contacts_present", "{value} people known at the account", NULL},
+    {"active_share_30d", "{pct} of the account's people active in 30 days",
+     "no person known at the account"},
+    {"events_per_contact_30d", "{value} events per person in 30 days",
+     "no person known at the account"},
+    {"active_share_change_90d", "the share of people active {fell|held|rose} {abs_pct} in 90 days",
+     "no person active 90 days before"},
+    {"no_champion", "{a champion in place|no champion since the last one left}",
+     "no champion ever named"},
+    {"nps_wave_180d", "the last NPS wave averaged {value}", "no NPS answer in 180 days"},
+    {"promoter_180d", "{no promoter wave|the last NPS wave averaged 9 or more} in 180 days",
+     "no NPS answer in 180 days"},
+    {"ces_last", "last CES answer {value}", "no CES answer"},
+    {"days_since_checkin", "last check-in {value} days ago", "no check-in yet"},
 };
 
 const size_t churn_features_nr = F_NR;
@@ -102,8 +126,16 @@ struct point {
     size_t seq; /* the store's order, which breaks ties of date */
 };
 
+/* A person of an account: present from `from` until `left` (LF_UNSET: still there). */
+struct person {
+    int64_t from, left;
+    bool champion;
+};
+
 struct acct {
     int64_t id, seats, start;
+    struct person *people;
+    size_t people_nr, people_cap;
     char *ext_id, *segment, *plan;
     struct point *mrr; /* by date */
     size_t mrr_nr, mrr_cap;
@@ -112,8 +144,8 @@ struct acct {
 
 struct resp {
     int64_t acc, ts;
-    int kind;     /* SURVEY_NPS or SURVEY_CSAT */
-    double score; /* NPS 0..10; CSAT on its survey's scale */
+    int kind;     /* SURVEY_NPS, SURVEY_CSAT or SURVEY_CES */
+    double score; /* NPS 0..10; CSAT and CES on their survey's scale */
 };
 
 enum { TP_TICKET, TP_CHAMPION, TP_CHECKIN };
@@ -179,6 +211,31 @@ static int on_account(void *ctx, const struct account *a, struct lf_err *err)
     return 0;
 }
 
+/* A contact's presence: from its creation until the date its attributes say it left
+ * ({"left_at": "YYYY-MM-DD"}, as the demo and a CRM export write it). */
+static int on_contact(void *ctx, const struct contact *c, struct lf_err *err)
+{
+    (void)err;
+    struct load *l = ctx;
+    struct acct *a = c->account_id ? find(l, c->account_id) : NULL;
+    if (!a || c->created_at == LF_UNSET || c->created_at >= l->o->now)
+        return 0;
+    int64_t left = LF_UNSET;
+    if (c->attrs_json && strstr(c->attrs_json, "left_at")) {
+        json_t *j = json_loads(c->attrs_json, 0, NULL);
+        const char *s = json_string_value(json_object_get(j, "left_at"));
+        const char *why;
+        int64_t t;
+        if (s && time_parse(s, strlen(s), &t, &why) == 0)
+            left = local(l->o->tz, time_day_start(t));
+        json_decref(j);
+    }
+    a->people = xgrow(a->people, sizeof(*a->people), a->people_nr + 1, &a->people_cap);
+    a->people[a->people_nr++] =
+        (struct person){c->created_at, left, c->role && !strcmp(c->role, "champion")};
+    return 0;
+}
+
 static int on_mrr(void *ctx, const struct mrr_change *m, struct lf_err *err)
 {
     (void)err;
@@ -210,7 +267,7 @@ static int on_response(void *ctx, const struct response *r, struct lf_err *err)
     for (size_t i = 0; i < l->surveys_nr; i++)
         if (l->surveys[i].id == r->survey_id)
             kind = l->surveys[i].kind;
-    if ((kind != SURVEY_NPS && kind != SURVEY_CSAT) || !r->account_id || r->ts >= l->o->now ||
+    if ((kind != SURVEY_NPS && kind != SURVEY_CSAT && kind != SURVEY_CES) || !r->account_id || r->ts >= l->o->now ||
         !find(l, r->account_id))
         return 0;
     l->resp = xgrow(l->resp, sizeof(*l->resp), l->resp_nr + 1, &l->resp_cap);
@@ -279,6 +336,7 @@ static int by_double(const void *a, const void *b)
 static int load(struct store *st, int64_t ws, struct load *l, struct lf_err *err)
 {
     if (store_accounts_scan(st, ws, on_account, l, err) < 0 ||
+        store_contacts_scan(st, ws, on_contact, l, err) < 0 ||
         store_mrr_changes_scan(st, ws, l->o->account, on_mrr, l, err) < 0 ||
         store_surveys_scan(st, ws, on_survey, l, err) < 0 ||
         store_responses_scan(st, ws, on_response, l, err) < 0 ||
@@ -320,6 +378,7 @@ static void load_release(struct load *l)
         free(l->acc[i].segment);
         free(l->acc[i].plan);
         free(l->acc[i].mrr);
+        free(l->acc[i].people);
     }
     free(l->acc);
     free(l->surveys);
@@ -516,6 +575,48 @@ static void compute(const struct load *l, const struct acct *a, int64_t d,
         }
     }
     v[F_CSAT] = csat_n ? csat / csat_n : NAN;
+    /* the last NPS wave: the answers of the 28 days up to the last one of 180 days (an
+     * account's people answer a wave within days of each other) */
+    int64_t last_nps = LF_UNSET;
+    for (size_t k = a->resp; k < a->resp_end && l->resp[k].ts < d; k++) {
+        const struct resp *r = &l->resp[k];
+        if (r->kind == SURVEY_CES)
+            v[F_CES_LAST] = r->score;
+        if (r->kind == SURVEY_NPS && r->ts >= d - 180 * DAY)
+            last_nps = r->ts;
+    }
+    if (last_nps != LF_UNSET) {
+        double sum = 0;
+        int n = 0;
+        for (size_t k = a->resp; k < a->resp_end && l->resp[k].ts <= last_nps; k++)
+            if (l->resp[k].kind == SURVEY_NPS && l->resp[k].ts > last_nps - 28 * DAY)
+                sum += l->resp[k].score, n++;
+        v[F_NPS_WAVE] = sum / n;
+        v[F_PROMOTER] = v[F_NPS_WAVE] >= 9;
+    }
+    /* the people: present at d (arrived before it, not gone before it), and the champion */
+    int present = 0, present90 = 0;
+    bool champion_known = false, champion_now = false;
+    for (size_t k = 0; k < a->people_nr; k++) {
+        const struct person *p = &a->people[k];
+        if (p->from >= d)
+            continue;
+        bool here = p->left == LF_UNSET || p->left >= d;
+        present += here;
+        present90 += p->from < d - 90 * DAY && (p->left == LF_UNSET || p->left >= d - 90 * DAY);
+        champion_known |= p->champion;
+        champion_now |= p->champion && here;
+    }
+    v[F_CONTACTS] = present;
+    if (present) {
+        v[F_ACTIVE_SHARE] = v[F_ACTIVE] / present;
+        v[F_EVENTS_PER_CONTACT] = v[F_EVENTS] / present;
+    }
+    if (present && present90 && p90 && p90->mau > 0)
+        v[F_ACTIVE_SHARE_CHANGE_90] =
+            change(v[F_ACTIVE_SHARE], (double)p90->mau / (double)present90);
+    if (champion_known)
+        v[F_NO_CHAMPION] = !champion_now;
     v[F_RESPONSES] = answers;
     /* support and relationship */
     size_t resolved_nr = 0;
@@ -529,6 +630,7 @@ static void compute(const struct load *l, const struct acct *a, int64_t d,
         }
         if (t->kind == TP_CHECKIN) {
             v[F_CHECKINS] += t->ts >= d - 45 * DAY;
+            v[F_DAYS_SINCE_CHECKIN] = (double)((d - t->ts) / DAY);
             continue;
         }
         v[F_TICKETS_30] += t->ts >= d - 30 * DAY;

@@ -8,7 +8,9 @@
  * breadth, depth, seat utilisation, days since last seen, usage trend) and their changes against
  * the 30 days ending 30 and 90 days earlier, experience (last NPS and a detractor in 90 days,
  * CSAT, responses), support (tickets in 30 and 90 days, open tickets, resolution time) and
- * relationship (champion changes in 90 days). Each has a description template for its drivers.
+ * relationship (champion changes in 90 days, days since a check-in, the people present, their
+ * share active, whether the champion left unreplaced), the last NPS wave and the last CES
+ * answer. Each has a description template for its drivers.
  *
  * A row is an account paying just before the date (its last MRR change before the date is above
  * 0, and it started before the date). Label: 1 when its MRR went to 0 in [date, date + horizon),
