@@ -48,6 +48,13 @@ struct store_pg {
     unsigned generation;     /* grows when the connection is made again: its statements are
                               * prepared again */
     struct strmap months;    /* "YYYYMM" → 1: event partitions known to exist */
+    /* the pipeline: statements sent ahead, whose answers are read at the next statement that
+     * waits for one (or the commit); slot[k] is where the k-th answer's integer goes (an index
+     * of out), -1 for one that answers nothing anybody reads */
+    int *slot;
+    size_t queued, slot_cap;
+    int64_t *out;
+    PGresult *kept;          /* the answer of the statement queued with SLOT_KEEP */
 };
 
 struct sql {
@@ -86,9 +93,136 @@ static int fail(struct store_pg *s, const PGresult *res, struct lf_err *err, con
     return err_set(err, code, "%s: %.*s", what, (int)n, msg);
 }
 
+/* ---- the pipeline ----
+ *
+ * A round trip to the server costs more than most statements of the write path: the change
+ * log's inserts, whose answers nobody reads, and the lookups of a batch's keys, all known
+ * before the first is answered, are sent ahead in libpq's pipeline mode and answered together,
+ * in one exchange, when the next statement needs its answer or the transaction commits. A
+ * statement sent ahead that fails fails the transaction there: nothing is answered before the
+ * commit, so what was answered is what was stored, as before. */
+
+/* Statements sent ahead before their answers are read: few enough that their answers (tens of
+ * bytes each) fit in the socket's buffer while libpq is still writing, as the server may be. */
+#define PIPELINE_MAX 256
+/* slot of a statement whose answer nobody reads, and of the one whose answer is kept whole */
+#define SLOT_NONE (-1)
+#define SLOT_KEEP (-2)
+
+static int run(struct store_pg *s, const char *sql, struct lf_err *err);
+
+static void queue_slot(struct store_pg *s, int slot)
+{
+    s->slot = xgrow(s->slot, sizeof(*s->slot), s->queued + 1, &s->slot_cap);
+    s->slot[s->queued++] = slot;
+}
+
+/* Reads the answers of the statements sent ahead and leaves pipeline mode: 0, or -1 with err
+ * from the first that failed (the transaction is lost then, as it would have been had each
+ * been waited for). */
+static int drain(struct store_pg *s, struct lf_err *err)
+{
+    if (PQpipelineStatus(s->conn) == PQ_PIPELINE_OFF)
+        return 0;
+    int rc = 0;
+    bool synced = false;
+    size_t k = 0, owed = s->queued;
+    s->queued = 0;
+    if (PQpipelineSync(s->conn) != 1)
+        rc = fail(s, NULL, err, "cannot reach PostgreSQL");
+    /* each statement's answers end with NULL, the pipeline's with PGRES_PIPELINE_SYNC; a
+     * broken connection answers NULLs, which end the loop */
+    while (rc == 0 || PQstatus(s->conn) == CONNECTION_OK) {
+        PGresult *res = PQgetResult(s->conn);
+        if (!res) {
+            if (k >= owed)
+                break;
+            k++;
+            continue;
+        }
+        ExecStatusType st = PQresultStatus(res);
+        if (st == PGRES_PIPELINE_SYNC) {
+            PQclear(res);
+            synced = k == owed;
+            break;
+        }
+        if (k < owed && s->slot[k] == SLOT_KEEP) {
+            if (st == PGRES_FATAL_ERROR && rc == 0)
+                rc = fail(s, res, err, "a statement failed");
+            PQclear(s->kept);
+            s->kept = res; /* the caller's, which takes or clears it */
+            continue;
+        }
+        if (st == PGRES_TUPLES_OK && k < owed && s->slot[k] >= 0 && s->out)
+            s->out[s->slot[k]] = PQntuples(res) > 0 && !PQgetisnull(res, 0, 0)
+                                     ? strtoll(PQgetvalue(res, 0, 0), NULL, 10)
+                                     : 0;
+        else if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK &&
+                 st != PGRES_PIPELINE_ABORTED && rc == 0)
+            rc = fail(s, res, err, "a statement failed");
+        PQclear(res);
+    }
+    if (synced && PQexitPipelineMode(s->conn) != 1 && rc == 0)
+        rc = fail(s, NULL, err, "PostgreSQL");
+    if (!synced || PQpipelineStatus(s->conn) != PQ_PIPELINE_OFF) {
+        /* the exchange broke off: the transaction is lost, and the connection is made again */
+        if (rc == 0)
+            rc = err_set(err, LF_ESTORE, "PostgreSQL: the connection broke");
+        PQreset(s->conn);
+        s->in_tx = false;
+        s->generation++;
+        strmap_release(&s->months);
+        strmap_init(&s->months);
+    } else if (rc < 0) {
+        /* a statement prepared ahead may be the one that failed: prepare them all again */
+        s->generation++;
+    }
+    return rc;
+}
+
+static int enter_pipeline(struct store_pg *s, struct lf_err *err)
+{
+    if (s->queued >= PIPELINE_MAX && drain(s, err) < 0)
+        return -1;
+    if (PQpipelineStatus(s->conn) == PQ_PIPELINE_OFF && PQenterPipelineMode(s->conn) != 1)
+        return fail(s, NULL, err, "cannot send to PostgreSQL");
+    return 0;
+}
+
+/* The statement just queued with SLOT_KEEP, answered together with those sent ahead of it:
+ * its result (NULL with err when it or one before it failed). */
+static PGresult *answer(struct store_pg *s, struct lf_err *err)
+{
+    int rc = drain(s, err);
+    PGresult *res = s->kept;
+    s->kept = NULL;
+    if (rc < 0 || !res) {
+        PQclear(res);
+        if (rc == 0)
+            err_set(err, LF_ESTORE, "PostgreSQL: no answer");
+        return NULL;
+    }
+    return res;
+}
+
+/* A command without parameters or rows sent ahead (in a transaction), or run at once. */
+static int run_ahead(struct store_pg *s, const char *sql, struct lf_err *err)
+{
+    if (!s->in_tx)
+        return run(s, sql, err);
+    if (enter_pipeline(s, err) < 0)
+        return -1;
+    if (PQsendQueryParams(s->conn, sql, 0, NULL, NULL, NULL, NULL, 0) != 1)
+        return fail(s, NULL, err, "cannot send a statement");
+    queue_slot(s, SLOT_NONE);
+    return 0;
+}
+
 /* Runs a command without parameters or rows; -1 with err when it failed. */
 static int run(struct store_pg *s, const char *sql, struct lf_err *err)
 {
+    if (drain(s, err) < 0)
+        return -1;
     PGresult *res = PQexec(s->conn, sql);
     ExecStatusType st = PQresultStatus(res);
     int rc = st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK ? 0 : fail(s, res, err, "PostgreSQL");
@@ -154,8 +288,9 @@ static void close_cursor(struct sql *q)
         return;
     char sql[48];
     snprintf(sql, sizeof(sql), "CLOSE %s", q->cursor);
-    /* fails only in an aborted transaction, whose end closes the cursor anyway */
-    PQclear(PQexec(q->s->conn, sql));
+    /* sent ahead (its answer comes with the next statement's); fails only in an aborted
+     * transaction, whose end closes the cursor anyway */
+    run_ahead(q->s, sql, NULL);
     q->cursor[0] = '\0';
 }
 
@@ -238,7 +373,37 @@ static int fetch(struct sql *q, struct lf_err *err)
     snprintf(sql, sizeof(sql), "FETCH %d FROM %s", FETCH_ROWS, q->cursor);
     PQclear(q->res);
     q->res = NULL;
+    if (drain(q->s, err) < 0)
+        return -1;
     return take(q, PQexec(q->s->conn, sql), err);
+}
+
+static int pg_step(struct sql *q, struct lf_err *err);
+
+/* Prepares q on the connection unless it is: at once, or sent ahead in the pipeline. */
+static int prepare_named(struct sql *q, bool ahead, struct lf_err *err)
+{
+    struct store_pg *s = q->s;
+    if (q->name[0] && q->generation == s->generation)
+        return 0;
+    char name[24];
+    snprintf(name, sizeof(name), "lf_s%u", s->next_name++);
+    if (ahead) {
+        if (PQsendPrepare(s->conn, name, q->text, q->nparams, NULL) != 1)
+            return fail(s, NULL, err, "cannot prepare a statement");
+        queue_slot(s, SLOT_NONE);
+    } else {
+        PGresult *res = PQprepare(s->conn, name, q->text, q->nparams, NULL);
+        if (PQresultStatus(res) != PGRES_COMMAND_OK) {
+            int rc = fail(s, res, err, "cannot prepare a statement");
+            PQclear(res);
+            return rc;
+        }
+        PQclear(res);
+    }
+    memcpy(q->name, name, sizeof(name));
+    q->generation = s->generation;
+    return 0;
 }
 
 /* Runs q: a prepared statement answering every row, or, for a scan inside a transaction, a
@@ -248,38 +413,98 @@ static int execute(struct sql *q, struct lf_err *err)
     struct store_pg *s = q->s;
     const char *const *vals = (const char *const *)q->val;
     if (q->stream && s->in_tx) {
+        /* the cursor and its first batch in one exchange, with what was sent ahead */
         snprintf(q->cursor, sizeof(q->cursor), "lf_c%u", s->next_name++);
         struct buf decl = BUF_INIT;
+        char sql[64];
         buf_addf(&decl, "DECLARE %s NO SCROLL CURSOR FOR %s", q->cursor, q->text);
-        PGresult *res = PQexecParams(s->conn, buf_str(&decl), q->nparams, NULL, vals, NULL,
-                                     NULL, 0);
+        snprintf(sql, sizeof(sql), "FETCH %d FROM %s", FETCH_ROWS, q->cursor);
+        int rc = enter_pipeline(s, err);
+        if (rc == 0 && PQsendQueryParams(s->conn, buf_str(&decl), q->nparams, NULL, vals, NULL,
+                                         NULL, 0) != 1)
+            rc = fail(s, NULL, err, "a scan failed");
+        if (rc == 0)
+            queue_slot(s, SLOT_NONE);
+        if (rc == 0 && PQsendQueryParams(s->conn, sql, 0, NULL, NULL, NULL, NULL, 0) != 1)
+            rc = fail(s, NULL, err, "a scan failed");
         buf_release(&decl);
-        if (PQresultStatus(res) != PGRES_COMMAND_OK) {
-            q->cursor[0] = '\0';
-            int rc = fail(s, res, err, "a scan failed");
-            PQclear(res);
-            return rc;
+        if (rc == 0)
+            queue_slot(s, SLOT_KEEP);
+        PGresult *res = rc == 0 ? answer(s, err) : NULL;
+        if (!res) {
+            q->cursor[0] = '\0'; /* gone with the transaction, which failed */
+            return -1;
         }
-        PQclear(res);
-        return fetch(q, err);
+        return take(q, res, err);
     }
     if (q->stream) /* outside a transaction: no cursor, every row at once */
-        return take(q, PQexecParams(s->conn, q->text, q->nparams, NULL, vals, NULL, NULL, 0),
-                    err);
-    if (!q->name[0] || q->generation != s->generation) {
-        char name[24];
-        snprintf(name, sizeof(name), "lf_s%u", s->next_name++);
-        PGresult *res = PQprepare(s->conn, name, q->text, q->nparams, NULL);
-        if (PQresultStatus(res) != PGRES_COMMAND_OK) {
-            int rc = fail(s, res, err, "cannot prepare a statement");
-            PQclear(res);
-            return rc;
-        }
-        PQclear(res);
-        memcpy(q->name, name, sizeof(name));
-        q->generation = s->generation;
+        return drain(s, err) < 0 ? -1
+                                 : take(q, PQexecParams(s->conn, q->text, q->nparams, NULL, vals,
+                                                        NULL, NULL, 0),
+                                        err);
+    if (s->queued) {
+        /* answered together with the statements sent ahead of it: one exchange */
+        if (prepare_named(q, true, err) < 0)
+            return -1;
+        if (PQsendQueryPrepared(s->conn, q->name, q->nparams, vals, NULL, NULL, 0) != 1)
+            return fail(s, NULL, err, "cannot send a statement");
+        queue_slot(s, SLOT_KEEP);
+        PGresult *res = answer(s, err);
+        return res ? take(q, res, err) : -1;
     }
+    if (prepare_named(q, false, err) < 0)
+        return -1;
     return take(q, PQexecPrepared(s->conn, q->name, q->nparams, vals, NULL, NULL, 0), err);
+}
+
+/* A statement without rows whose answer nobody reads, sent ahead in a write transaction. */
+static int pg_run_later(struct sql *q, struct lf_err *err)
+{
+    struct store_pg *s = q->s;
+    int rc = 0;
+    if (!s->in_tx || q->stream) {
+        while ((rc = pg_step(q, err)) > 0)
+            ;
+    } else if (enter_pipeline(s, err) < 0 || prepare_named(q, true, err) < 0) {
+        rc = -1;
+    } else if (PQsendQueryPrepared(s->conn, q->name, q->nparams, (const char *const *)q->val,
+                                   NULL, NULL, 0) != 1) {
+        rc = fail(s, NULL, err, "cannot send a statement");
+    } else {
+        queue_slot(s, SLOT_NONE);
+    }
+    pg_reset(q);
+    return rc;
+}
+
+/* q (?1 an integer, ?2 a text) for each of n texts, sent ahead together: out[i] is column 0
+ * of the first row of the i-th, 0 when it has none. */
+static int pg_lookup_many(struct sql *q, int64_t p1, const char *const *p2, size_t n,
+                          int64_t *out, struct lf_err *err)
+{
+    struct store_pg *s = q->s;
+    char first[24];
+    snprintf(first, sizeof(first), "%" PRId64, p1);
+    if (q->nparams != 2 || q->stream)
+        return err_set(err, LF_EINTERNAL, "lookup_many: \"%.200s\" is no lookup", q->text);
+    if (drain(s, err) < 0)
+        return -1;
+    s->out = out;
+    int rc = 0;
+    for (size_t i = 0; i < n && rc == 0; i++) {
+        const char *vals[2] = {first, p2[i]};
+        out[i] = 0;
+        if (enter_pipeline(s, err) < 0 || prepare_named(q, true, err) < 0)
+            rc = -1;
+        else if (PQsendQueryPrepared(s->conn, q->name, 2, vals, NULL, NULL, 0) != 1)
+            rc = fail(s, NULL, err, "cannot send a statement");
+        else
+            queue_slot(s, (int)i);
+    }
+    if (drain(s, rc == 0 ? err : NULL) < 0)
+        rc = -1;
+    s->out = NULL;
+    return rc;
 }
 
 static int pg_step(struct sql *q, struct lf_err *err)
@@ -350,27 +575,43 @@ static int pg_begin(struct store *st, bool write, struct lf_err *err)
         strmap_release(&s->months);
         strmap_init(&s->months);
     }
-    /* a read sees one snapshot throughout, as SQLite's read transaction does */
-    char sql[128];
-    snprintf(sql, sizeof(sql), "%s", write ? "BEGIN" : "BEGIN ISOLATION LEVEL REPEATABLE READ");
-    if (run(s, sql, err) < 0)
-        return -1;
+    /* a read sees one snapshot throughout, as SQLite's read transaction does; a write takes
+     * the lock in the same exchange */
+    char sql[160];
+    if (write)
+        snprintf(sql, sizeof(sql), "BEGIN; SELECT pg_advisory_xact_lock(%lld)",
+                 (long long)WRITE_LOCK);
+    else
+        snprintf(sql, sizeof(sql), "BEGIN ISOLATION LEVEL REPEATABLE READ");
     s->in_tx = true;
-    if (write) {
-        snprintf(sql, sizeof(sql), "SELECT pg_advisory_xact_lock(%lld)", (long long)WRITE_LOCK);
-        if (run(s, sql, err) < 0) {
-            run(s, "ROLLBACK", NULL);
-            s->in_tx = false;
-            return -1;
-        }
+    if (run(s, sql, err) < 0) {
+        run(s, "ROLLBACK", NULL);
+        s->in_tx = false;
+        return -1;
     }
     return 0;
 }
 
+static void pg_rollback(struct store *st);
+
 static int pg_commit(struct store *st, struct lf_err *err)
 {
     struct store_pg *s = P(st);
-    PGresult *res = PQexec(s->conn, "COMMIT");
+    PGresult *res;
+    if (s->queued) { /* the commit answered with what was sent ahead: one exchange */
+        if (PQsendQueryParams(s->conn, "COMMIT", 0, NULL, NULL, NULL, NULL, 0) != 1) {
+            fail(s, NULL, err, "cannot commit");
+            pg_rollback(st);
+            return -1;
+        }
+        queue_slot(s, SLOT_KEEP);
+        if (!(res = answer(s, err))) {
+            pg_rollback(st);
+            return -1;
+        }
+    } else {
+        res = PQexec(s->conn, "COMMIT");
+    }
     /* a transaction that failed earlier answers COMMIT with ROLLBACK: nothing was written */
     int rc = PQresultStatus(res) != PGRES_COMMAND_OK ? fail(s, res, err, "cannot commit")
              : strcmp(PQcmdStatus(res), "COMMIT") != 0
@@ -384,6 +625,7 @@ static int pg_commit(struct store *st, struct lf_err *err)
 static void pg_rollback(struct store *st)
 {
     struct store_pg *s = P(st);
+    drain(s, NULL);
     if (s->in_tx)
         run(s, "ROLLBACK", NULL);
     s->in_tx = false;
@@ -433,6 +675,8 @@ static void pg_close(struct store *st)
     store_base_release(st);
     PQfinish(s->conn);
     strmap_release(&s->months);
+    free(s->slot);
+    PQclear(s->kept);
     free(s->url);
     free(s);
 }
@@ -631,6 +875,8 @@ static int copy_insert(struct store_pg *s, const struct store_bulk *b, struct lf
 /* Many rows through COPY; events' months get their partitions first. */
 static int pg_insert_many(struct store *st, const struct store_bulk *b, struct lf_err *err)
 {
+    if (drain(P(st), err) < 0)
+        return -1;
     if (strcmp(b->table, "events") == 0) {
         int ts = -1;
         for (int c = 0; c < b->ncols; c++)
@@ -654,7 +900,8 @@ static int pg_insert_many(struct store *st, const struct store_bulk *b, struct l
  * then, once per transaction however often it was sent). */
 static int pg_notify(struct store *st, struct lf_err *err)
 {
-    return run(P(st), "NOTIFY landfall_feed", err);
+    /* sent ahead: the commit reads its answer */
+    return run_ahead(P(st), "NOTIFY landfall_feed", err);
 }
 
 /* Waits for a notice of another connection's commit on this connection's socket. LISTEN is
@@ -662,6 +909,8 @@ static int pg_notify(struct store *st, struct lf_err *err)
 static int pg_wait(struct store *st, int timeout_ms, struct lf_err *err)
 {
     struct store_pg *s = P(st);
+    if (drain(s, err) < 0)
+        return -1;
     if (PQstatus(s->conn) != CONNECTION_OK) {
         PQreset(s->conn);
         if (PQstatus(s->conn) != CONNECTION_OK)
@@ -704,6 +953,8 @@ static int pg_job_lock(struct store *st, int64_t key, bool take, struct lf_err *
              take ? "" : "un", (long long)key);
     if (PQstatus(s->conn) != CONNECTION_OK)
         return take ? fail(s, NULL, err, "cannot reach PostgreSQL") : 0;
+    if (drain(s, err) < 0)
+        return -1;
     PGresult *res = PQexec(s->conn, sql);
     if (PQresultStatus(res) != PGRES_TUPLES_OK) {
         int rc = fail(s, res, err, "cannot lock the job");
@@ -733,6 +984,8 @@ static const struct store_ops pg_ops = {
     .col_real = pg_col_real,
     .col_text = pg_col_text,
     .changes = pg_changes,
+    .run_later = pg_run_later,
+    .lookup_many = pg_lookup_many,
     .inserted_id = NULL, /* INSERT … RETURNING id */
     .begin = pg_begin,
     .commit = pg_commit,
