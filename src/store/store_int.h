@@ -59,11 +59,6 @@ struct store_ops {
      * transaction, maybe later; its failure may be told by a later statement or the commit.
      * Leaves q reset. NULL: sql_run. */
     int (*run_later)(struct sql *q, struct lf_err *err);
-    /* Optional: runs q (?1 an integer, ?2 a text) for each of n texts p2[i], in one exchange
-     * with the server: out[i] is the integer column 0 of its first row, 0 when it has none.
-     * NULL for an engine where each lookup is cheap (SQLite, in the process). */
-    int (*lookup_many)(struct sql *q, int64_t p1, const char *const *p2, size_t n,
-                       int64_t *out, struct lf_err *err);
     /* The id of the row q's last step inserted. An engine without it (NULL) is sent
      * "INSERT … RETURNING id" instead, which SQLite runs at twice an insert's cost. */
     int64_t (*inserted_id)(struct sql *q);

@@ -49,11 +49,9 @@ struct store_pg {
                               * prepared again */
     struct strmap months;    /* "YYYYMM" → 1: event partitions known to exist */
     /* the pipeline: statements sent ahead, whose answers are read at the next statement that
-     * waits for one (or the commit); slot[k] is where the k-th answer's integer goes (an index
-     * of out), -1 for one that answers nothing anybody reads */
+     * waits for one (or the commit); slot[k] tells what to do with the k-th answer */
     int *slot;
     size_t queued, slot_cap;
-    int64_t *out;
     PGresult *kept;          /* the answer of the statement queued with SLOT_KEEP */
 };
 
@@ -95,12 +93,12 @@ static int fail(struct store_pg *s, const PGresult *res, struct lf_err *err, con
 
 /* ---- the pipeline ----
  *
- * A round trip to the server costs more than most statements of the write path: the change
- * log's inserts, whose answers nobody reads, and the lookups of a batch's keys, all known
- * before the first is answered, are sent ahead in libpq's pipeline mode and answered together,
- * in one exchange, when the next statement needs its answer or the transaction commits. A
- * statement sent ahead that fails fails the transaction there: nothing is answered before the
- * commit, so what was answered is what was stored, as before. */
+ * A round trip to the server costs more than most statements of the write path: those whose
+ * answers nobody reads (the change log's inserts, NOTIFY, a cursor's CLOSE) are sent ahead in
+ * libpq's pipeline mode and answered together with the next statement that needs its answer,
+ * or with the COMMIT: one exchange instead of one each. A statement sent ahead that fails
+ * fails the transaction there: nothing is answered before the commit, so what was answered is
+ * what was stored, as before. */
 
 /* Statements sent ahead before their answers are read: few enough that their answers (tens of
  * bytes each) fit in the socket's buffer while libpq is still writing, as the server may be. */
@@ -153,12 +151,8 @@ static int drain(struct store_pg *s, struct lf_err *err)
             s->kept = res; /* the caller's, which takes or clears it */
             continue;
         }
-        if (st == PGRES_TUPLES_OK && k < owed && s->slot[k] >= 0 && s->out)
-            s->out[s->slot[k]] = PQntuples(res) > 0 && !PQgetisnull(res, 0, 0)
-                                     ? strtoll(PQgetvalue(res, 0, 0), NULL, 10)
-                                     : 0;
-        else if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK &&
-                 st != PGRES_PIPELINE_ABORTED && rc == 0)
+        if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK && st != PGRES_PIPELINE_ABORTED &&
+            rc == 0)
             rc = fail(s, res, err, "a statement failed");
         PQclear(res);
     }
@@ -474,36 +468,6 @@ static int pg_run_later(struct sql *q, struct lf_err *err)
         queue_slot(s, SLOT_NONE);
     }
     pg_reset(q);
-    return rc;
-}
-
-/* q (?1 an integer, ?2 a text) for each of n texts, sent ahead together: out[i] is column 0
- * of the first row of the i-th, 0 when it has none. */
-static int pg_lookup_many(struct sql *q, int64_t p1, const char *const *p2, size_t n,
-                          int64_t *out, struct lf_err *err)
-{
-    struct store_pg *s = q->s;
-    char first[24];
-    snprintf(first, sizeof(first), "%" PRId64, p1);
-    if (q->nparams != 2 || q->stream)
-        return err_set(err, LF_EINTERNAL, "lookup_many: \"%.200s\" is no lookup", q->text);
-    if (drain(s, err) < 0)
-        return -1;
-    s->out = out;
-    int rc = 0;
-    for (size_t i = 0; i < n && rc == 0; i++) {
-        const char *vals[2] = {first, p2[i]};
-        out[i] = 0;
-        if (enter_pipeline(s, err) < 0 || prepare_named(q, true, err) < 0)
-            rc = -1;
-        else if (PQsendQueryPrepared(s->conn, q->name, 2, vals, NULL, NULL, 0) != 1)
-            rc = fail(s, NULL, err, "cannot send a statement");
-        else
-            queue_slot(s, (int)i);
-    }
-    if (drain(s, rc == 0 ? err : NULL) < 0)
-        rc = -1;
-    s->out = NULL;
     return rc;
 }
 
@@ -1011,7 +975,6 @@ static const struct store_ops pg_ops = {
     .col_text = pg_col_text,
     .changes = pg_changes,
     .run_later = pg_run_later,
-    .lookup_many = pg_lookup_many,
     .inserted_id = NULL, /* INSERT … RETURNING id */
     .begin = pg_begin,
     .commit = pg_commit,
