@@ -2,7 +2,8 @@
 # migrate.sh - `landfall migrate` on both engines: --status reads where the schema stands without
 # changing it, a run applies what is missing and names it, a second run has nothing to do, and a
 # store one migration behind (the last migration's tables dropped, version set back) gets exactly
-# that one. (The last migration is expected to create tables only.)
+# that one. (The last migration is expected to create tables only, or to run again as it is:
+# 011_events_bulk replaces a trigger and creates none.)
 source "$(dirname "$0")/pg_lib.sh"
 pg_start
 PG=$(pg_db migrate)
@@ -36,7 +37,6 @@ check_eq "a second run has nothing to do" \
 # one migration behind: the last one's tables gone, the version set back
 last=$(ls "$dir/sqlite" | tail -1 | sed 's/\.sql$//')
 drops=$(grep -o 'CREATE TABLE [a-z_]*' "$dir/sqlite/$last.sql" | awk '{ printf "DROP TABLE %s; ", $3 }')
-check "the last migration ($last) creates tables" test -n "$drops"
 psql_q "$PG" "$drops UPDATE landfall_schema SET version = $((latest - 1))"
 sqlite3 "$SQ" "$drops PRAGMA user_version = $((latest - 1))"
 for db in "$PG" "$SQ"; do
