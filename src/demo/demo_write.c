@@ -98,7 +98,9 @@ static int64_t contact_id(const struct sim_account *a, int i)
 static int flush(struct store *st, int64_t ws, struct demo_rows *rs, int64_t now,
                  const char *account, struct lf_err *err)
 {
-    struct store_write_opts wo = {.now = now, .actor = "demo"};
+    /* events in bulk (PostgreSQL: COPY at the commit; SQLite writes them at once): a demo's
+     * message ids are its own, every one new */
+    struct store_write_opts wo = {.now = now, .actor = "demo", .flags = STORE_BULK};
     if (store_write(st, ws, rs->v, rs->nr, &wo, NULL, err) < 0)
         return -1;
     for (size_t i = 0; i < rs->nr; i++)

@@ -178,6 +178,11 @@ int sql_changed(struct store *st, struct sql *q, struct lf_err *err)
     return rc < 0 ? -1 : n > 0;
 }
 
+int sql_run_later(struct store *st, struct sql *q, struct lf_err *err)
+{
+    return st->ops->run_later ? st->ops->run_later(q, err) : sql_run(st, q, err);
+}
+
 int sql_lookup(struct store *st, struct sql *q, int64_t *out, struct lf_err *err)
 {
     int rc = st->ops->step(q, err);

@@ -55,6 +55,10 @@ struct store_ops {
     double (*col_real)(struct sql *q, int i);
     const char *(*col_text)(struct sql *q, int i); /* valid until the next step or reset */
     int64_t (*changes)(struct sql *q); /* rows the last step of q inserted/updated/deleted */
+    /* Optional (sql_run_later): runs q, a statement without rows, in the open write
+     * transaction, maybe later; its failure may be told by a later statement or the commit.
+     * Leaves q reset. NULL: sql_run. */
+    int (*run_later)(struct sql *q, struct lf_err *err);
     /* The id of the row q's last step inserted. An engine without it (NULL) is sent
      * "INSERT … RETURNING id" instead, which SQLite runs at twice an insert's cost. */
     int64_t (*inserted_id)(struct sql *q);
@@ -165,6 +169,10 @@ int sql_each(struct store *st, struct sql *q, enum sql_kind kind, sql_row_fn *ro
 int sql_changed(struct store *st, struct sql *q, struct lf_err *err);
 /* Steps a statement without rows (or ignoring them) to its end, then sql_done. */
 int sql_run(struct store *st, struct sql *q, struct lf_err *err);
+/* sql_run for a statement whose answer nobody reads but as a failure of the transaction: an
+ * engine may send it ahead and learn how it went at its next statement or the commit, which
+ * fails then (the write transaction is lost either way). */
+int sql_run_later(struct store *st, struct sql *q, struct lf_err *err);
 /* Steps a one-row lookup of an integer column 0: 1 with *out, 0 when no row, -1 on error;
  * then sql_done. */
 int sql_lookup(struct store *st, struct sql *q, int64_t *out, struct lf_err *err);

@@ -1,12 +1,18 @@
 /* store_pg.c - the PostgreSQL engine of the store, through libpq: its primitives (connect,
  * prepare, bind, step, transactions), its dialect ("?N" placeholders become "$N"), the monthly
- * partitions of the events table, and its migrations. Every SQL statement but those comes from
- * the generic code, as for SQLite.
+ * partitions of the events table, its bulk path (COPY) and its migrations. Every SQL statement
+ * but those comes from the generic code, as for SQLite. Only this file sees libpq.
  *
  * Values travel as text both ways (PostgreSQL parses a parameter by the type it infers from
  * where it stands). Small statements are prepared once and answer all their rows at once;
  * scans (prepared with `stream`) read through a cursor, a batch of rows at a time, so a scan of
  * 20 M events holds one batch in memory and other statements may run between its batches.
+ *
+ * Many rows of one shape go through COPY, in the text format, a megabyte at a time. Rows whose
+ * key may be stored already go through a temporary table of the same columns and one INSERT …
+ * SELECT in their order, so that the table's rules (its unique keys, the events' message-id
+ * trigger) keep the first of each key exactly as inserts one by one would, and RETURNING tells
+ * which rows were new.
  *
  * A write transaction takes one cluster-wide advisory lock at its start, as SQLite's BEGIN
  * IMMEDIATE takes the file's: writers of every landfall node follow one another, so ids (events,
@@ -14,6 +20,7 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <libpq-fe.h>
+#include <math.h>
 #include <poll.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,7 +28,6 @@
 #include "base/mem.h"
 #include "base/strmap.h"
 #include "base/time.h"
-#include "pg_copy.h"
 #include "store_int.h"
 
 extern const char *const store_pg_migrations[];
@@ -42,6 +48,11 @@ struct store_pg {
     unsigned generation;     /* grows when the connection is made again: its statements are
                               * prepared again */
     struct strmap months;    /* "YYYYMM" → 1: event partitions known to exist */
+    /* the pipeline: statements sent ahead, whose answers are read at the next statement that
+     * waits for one (or the commit); slot[k] tells what to do with the k-th answer */
+    int *slot;
+    size_t queued, slot_cap;
+    PGresult *kept;          /* the answer of the statement queued with SLOT_KEEP */
 };
 
 struct sql {
@@ -71,7 +82,8 @@ static struct store_pg *P(struct store *st)
 static int fail(struct store_pg *s, const PGresult *res, struct lf_err *err, const char *what)
 {
     const char *state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
-    const char *msg = res ? PQresultErrorMessage(res) : PQerrorMessage(s->conn);
+    const char *msg = res && *PQresultErrorMessage(res) ? PQresultErrorMessage(res)
+                                                        : PQerrorMessage(s->conn);
     size_t n = strlen(msg);
     while (n && (msg[n - 1] == '\n' || msg[n - 1] == ' '))
         n--;
@@ -79,9 +91,132 @@ static int fail(struct store_pg *s, const PGresult *res, struct lf_err *err, con
     return err_set(err, code, "%s: %.*s", what, (int)n, msg);
 }
 
+/* ---- the pipeline ----
+ *
+ * A round trip to the server costs more than most statements of the write path: those whose
+ * answers nobody reads (the change log's inserts, NOTIFY, a cursor's CLOSE) are sent ahead in
+ * libpq's pipeline mode and answered together with the next statement that needs its answer,
+ * or with the COMMIT: one exchange instead of one each. A statement sent ahead that fails
+ * fails the transaction there: nothing is answered before the commit, so what was answered is
+ * what was stored, as before. */
+
+/* Statements sent ahead before their answers are read: few enough that their answers (tens of
+ * bytes each) fit in the socket's buffer while libpq is still writing, as the server may be. */
+#define PIPELINE_MAX 256
+/* slot of a statement whose answer nobody reads, and of the one whose answer is kept whole */
+#define SLOT_NONE (-1)
+#define SLOT_KEEP (-2)
+
+static int run(struct store_pg *s, const char *sql, struct lf_err *err);
+
+static void queue_slot(struct store_pg *s, int slot)
+{
+    s->slot = xgrow(s->slot, sizeof(*s->slot), s->queued + 1, &s->slot_cap);
+    s->slot[s->queued++] = slot;
+}
+
+/* Reads the answers of the statements sent ahead and leaves pipeline mode: 0, or -1 with err
+ * from the first that failed (the transaction is lost then, as it would have been had each
+ * been waited for). */
+static int drain(struct store_pg *s, struct lf_err *err)
+{
+    if (PQpipelineStatus(s->conn) == PQ_PIPELINE_OFF)
+        return 0;
+    int rc = 0;
+    bool synced = false;
+    size_t k = 0, owed = s->queued;
+    s->queued = 0;
+    if (PQpipelineSync(s->conn) != 1)
+        rc = fail(s, NULL, err, "cannot reach PostgreSQL");
+    /* each statement's answers end with NULL, the pipeline's with PGRES_PIPELINE_SYNC; a
+     * broken connection answers NULLs, which end the loop */
+    while (rc == 0 || PQstatus(s->conn) == CONNECTION_OK) {
+        PGresult *res = PQgetResult(s->conn);
+        if (!res) {
+            if (k >= owed)
+                break;
+            k++;
+            continue;
+        }
+        ExecStatusType st = PQresultStatus(res);
+        if (st == PGRES_PIPELINE_SYNC) {
+            PQclear(res);
+            synced = k == owed;
+            break;
+        }
+        if (k < owed && s->slot[k] == SLOT_KEEP) {
+            if (st == PGRES_FATAL_ERROR && rc == 0)
+                rc = fail(s, res, err, "a statement failed");
+            PQclear(s->kept);
+            s->kept = res; /* the caller's, which takes or clears it */
+            continue;
+        }
+        if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK && st != PGRES_PIPELINE_ABORTED &&
+            rc == 0)
+            rc = fail(s, res, err, "a statement failed");
+        PQclear(res);
+    }
+    if (synced && PQexitPipelineMode(s->conn) != 1 && rc == 0)
+        rc = fail(s, NULL, err, "PostgreSQL");
+    if (!synced || PQpipelineStatus(s->conn) != PQ_PIPELINE_OFF) {
+        /* the exchange broke off: the transaction is lost, and the connection is made again */
+        if (rc == 0)
+            rc = err_set(err, LF_ESTORE, "PostgreSQL: the connection broke");
+        PQreset(s->conn);
+        s->in_tx = false;
+        s->generation++;
+        strmap_release(&s->months);
+        strmap_init(&s->months);
+    } else if (rc < 0) {
+        /* a statement prepared ahead may be the one that failed: prepare them all again */
+        s->generation++;
+    }
+    return rc;
+}
+
+static int enter_pipeline(struct store_pg *s, struct lf_err *err)
+{
+    if (s->queued >= PIPELINE_MAX && drain(s, err) < 0)
+        return -1;
+    if (PQpipelineStatus(s->conn) == PQ_PIPELINE_OFF && PQenterPipelineMode(s->conn) != 1)
+        return fail(s, NULL, err, "cannot send to PostgreSQL");
+    return 0;
+}
+
+/* The statement just queued with SLOT_KEEP, answered together with those sent ahead of it:
+ * its result (NULL with err when it or one before it failed). */
+static PGresult *answer(struct store_pg *s, struct lf_err *err)
+{
+    int rc = drain(s, err);
+    PGresult *res = s->kept;
+    s->kept = NULL;
+    if (rc < 0 || !res) {
+        PQclear(res);
+        if (rc == 0)
+            err_set(err, LF_ESTORE, "PostgreSQL: no answer");
+        return NULL;
+    }
+    return res;
+}
+
+/* A command without parameters or rows sent ahead (in a transaction), or run at once. */
+static int run_ahead(struct store_pg *s, const char *sql, struct lf_err *err)
+{
+    if (!s->in_tx)
+        return run(s, sql, err);
+    if (enter_pipeline(s, err) < 0)
+        return -1;
+    if (PQsendQueryParams(s->conn, sql, 0, NULL, NULL, NULL, NULL, 0) != 1)
+        return fail(s, NULL, err, "cannot send a statement");
+    queue_slot(s, SLOT_NONE);
+    return 0;
+}
+
 /* Runs a command without parameters or rows; -1 with err when it failed. */
 static int run(struct store_pg *s, const char *sql, struct lf_err *err)
 {
+    if (drain(s, err) < 0)
+        return -1;
     PGresult *res = PQexec(s->conn, sql);
     ExecStatusType st = PQresultStatus(res);
     int rc = st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK ? 0 : fail(s, res, err, "PostgreSQL");
@@ -147,8 +282,9 @@ static void close_cursor(struct sql *q)
         return;
     char sql[48];
     snprintf(sql, sizeof(sql), "CLOSE %s", q->cursor);
-    /* fails only in an aborted transaction, whose end closes the cursor anyway */
-    PQclear(PQexec(q->s->conn, sql));
+    /* sent ahead (its answer comes with the next statement's); fails only in an aborted
+     * transaction, whose end closes the cursor anyway */
+    run_ahead(q->s, sql, NULL);
     q->cursor[0] = '\0';
 }
 
@@ -231,7 +367,37 @@ static int fetch(struct sql *q, struct lf_err *err)
     snprintf(sql, sizeof(sql), "FETCH %d FROM %s", FETCH_ROWS, q->cursor);
     PQclear(q->res);
     q->res = NULL;
+    if (drain(q->s, err) < 0)
+        return -1;
     return take(q, PQexec(q->s->conn, sql), err);
+}
+
+static int pg_step(struct sql *q, struct lf_err *err);
+
+/* Prepares q on the connection unless it is: at once, or sent ahead in the pipeline. */
+static int prepare_named(struct sql *q, bool ahead, struct lf_err *err)
+{
+    struct store_pg *s = q->s;
+    if (q->name[0] && q->generation == s->generation)
+        return 0;
+    char name[24];
+    snprintf(name, sizeof(name), "lf_s%u", s->next_name++);
+    if (ahead) {
+        if (PQsendPrepare(s->conn, name, q->text, q->nparams, NULL) != 1)
+            return fail(s, NULL, err, "cannot prepare a statement");
+        queue_slot(s, SLOT_NONE);
+    } else {
+        PGresult *res = PQprepare(s->conn, name, q->text, q->nparams, NULL);
+        if (PQresultStatus(res) != PGRES_COMMAND_OK) {
+            int rc = fail(s, res, err, "cannot prepare a statement");
+            PQclear(res);
+            return rc;
+        }
+        PQclear(res);
+    }
+    memcpy(q->name, name, sizeof(name));
+    q->generation = s->generation;
+    return 0;
 }
 
 /* Runs q: a prepared statement answering every row, or, for a scan inside a transaction, a
@@ -241,38 +407,68 @@ static int execute(struct sql *q, struct lf_err *err)
     struct store_pg *s = q->s;
     const char *const *vals = (const char *const *)q->val;
     if (q->stream && s->in_tx) {
+        /* the cursor and its first batch in one exchange, with what was sent ahead */
         snprintf(q->cursor, sizeof(q->cursor), "lf_c%u", s->next_name++);
         struct buf decl = BUF_INIT;
+        char sql[64];
         buf_addf(&decl, "DECLARE %s NO SCROLL CURSOR FOR %s", q->cursor, q->text);
-        PGresult *res = PQexecParams(s->conn, buf_str(&decl), q->nparams, NULL, vals, NULL,
-                                     NULL, 0);
+        snprintf(sql, sizeof(sql), "FETCH %d FROM %s", FETCH_ROWS, q->cursor);
+        int rc = enter_pipeline(s, err);
+        if (rc == 0 && PQsendQueryParams(s->conn, buf_str(&decl), q->nparams, NULL, vals, NULL,
+                                         NULL, 0) != 1)
+            rc = fail(s, NULL, err, "a scan failed");
+        if (rc == 0)
+            queue_slot(s, SLOT_NONE);
+        if (rc == 0 && PQsendQueryParams(s->conn, sql, 0, NULL, NULL, NULL, NULL, 0) != 1)
+            rc = fail(s, NULL, err, "a scan failed");
         buf_release(&decl);
-        if (PQresultStatus(res) != PGRES_COMMAND_OK) {
-            q->cursor[0] = '\0';
-            int rc = fail(s, res, err, "a scan failed");
-            PQclear(res);
-            return rc;
+        if (rc == 0)
+            queue_slot(s, SLOT_KEEP);
+        PGresult *res = rc == 0 ? answer(s, err) : NULL;
+        if (!res) {
+            q->cursor[0] = '\0'; /* gone with the transaction, which failed */
+            return -1;
         }
-        PQclear(res);
-        return fetch(q, err);
+        return take(q, res, err);
     }
     if (q->stream) /* outside a transaction: no cursor, every row at once */
-        return take(q, PQexecParams(s->conn, q->text, q->nparams, NULL, vals, NULL, NULL, 0),
-                    err);
-    if (!q->name[0] || q->generation != s->generation) {
-        char name[24];
-        snprintf(name, sizeof(name), "lf_s%u", s->next_name++);
-        PGresult *res = PQprepare(s->conn, name, q->text, q->nparams, NULL);
-        if (PQresultStatus(res) != PGRES_COMMAND_OK) {
-            int rc = fail(s, res, err, "cannot prepare a statement");
-            PQclear(res);
-            return rc;
-        }
-        PQclear(res);
-        memcpy(q->name, name, sizeof(name));
-        q->generation = s->generation;
+        return drain(s, err) < 0 ? -1
+                                 : take(q, PQexecParams(s->conn, q->text, q->nparams, NULL, vals,
+                                                        NULL, NULL, 0),
+                                        err);
+    if (s->queued) {
+        /* answered together with the statements sent ahead of it: one exchange */
+        if (prepare_named(q, true, err) < 0)
+            return -1;
+        if (PQsendQueryPrepared(s->conn, q->name, q->nparams, vals, NULL, NULL, 0) != 1)
+            return fail(s, NULL, err, "cannot send a statement");
+        queue_slot(s, SLOT_KEEP);
+        PGresult *res = answer(s, err);
+        return res ? take(q, res, err) : -1;
     }
+    if (prepare_named(q, false, err) < 0)
+        return -1;
     return take(q, PQexecPrepared(s->conn, q->name, q->nparams, vals, NULL, NULL, 0), err);
+}
+
+/* A statement without rows whose answer nobody reads, sent ahead in a write transaction. */
+static int pg_run_later(struct sql *q, struct lf_err *err)
+{
+    struct store_pg *s = q->s;
+    int rc = 0;
+    if (!s->in_tx || q->stream) {
+        while ((rc = pg_step(q, err)) > 0)
+            ;
+    } else if (enter_pipeline(s, err) < 0 || prepare_named(q, true, err) < 0) {
+        rc = -1;
+    } else if (PQsendQueryPrepared(s->conn, q->name, q->nparams, (const char *const *)q->val,
+                                   NULL, NULL, 0) != 1) {
+        rc = fail(s, NULL, err, "cannot send a statement");
+    } else {
+        queue_slot(s, SLOT_NONE);
+    }
+    pg_reset(q);
+    return rc;
 }
 
 static int pg_step(struct sql *q, struct lf_err *err)
@@ -343,27 +539,43 @@ static int pg_begin(struct store *st, bool write, struct lf_err *err)
         strmap_release(&s->months);
         strmap_init(&s->months);
     }
-    /* a read sees one snapshot throughout, as SQLite's read transaction does */
-    char sql[128];
-    snprintf(sql, sizeof(sql), "%s", write ? "BEGIN" : "BEGIN ISOLATION LEVEL REPEATABLE READ");
-    if (run(s, sql, err) < 0)
-        return -1;
+    /* a read sees one snapshot throughout, as SQLite's read transaction does; a write takes
+     * the lock in the same exchange */
+    char sql[160];
+    if (write)
+        snprintf(sql, sizeof(sql), "BEGIN; SELECT pg_advisory_xact_lock(%lld)",
+                 (long long)WRITE_LOCK);
+    else
+        snprintf(sql, sizeof(sql), "BEGIN ISOLATION LEVEL REPEATABLE READ");
     s->in_tx = true;
-    if (write) {
-        snprintf(sql, sizeof(sql), "SELECT pg_advisory_xact_lock(%lld)", (long long)WRITE_LOCK);
-        if (run(s, sql, err) < 0) {
-            run(s, "ROLLBACK", NULL);
-            s->in_tx = false;
-            return -1;
-        }
+    if (run(s, sql, err) < 0) {
+        run(s, "ROLLBACK", NULL);
+        s->in_tx = false;
+        return -1;
     }
     return 0;
 }
 
+static void pg_rollback(struct store *st);
+
 static int pg_commit(struct store *st, struct lf_err *err)
 {
     struct store_pg *s = P(st);
-    PGresult *res = PQexec(s->conn, "COMMIT");
+    PGresult *res;
+    if (s->queued) { /* the commit answered with what was sent ahead: one exchange */
+        if (PQsendQueryParams(s->conn, "COMMIT", 0, NULL, NULL, NULL, NULL, 0) != 1) {
+            fail(s, NULL, err, "cannot commit");
+            pg_rollback(st);
+            return -1;
+        }
+        queue_slot(s, SLOT_KEEP);
+        if (!(res = answer(s, err))) {
+            pg_rollback(st);
+            return -1;
+        }
+    } else {
+        res = PQexec(s->conn, "COMMIT");
+    }
     /* a transaction that failed earlier answers COMMIT with ROLLBACK: nothing was written */
     int rc = PQresultStatus(res) != PGRES_COMMAND_OK ? fail(s, res, err, "cannot commit")
              : strcmp(PQcmdStatus(res), "COMMIT") != 0
@@ -377,6 +589,7 @@ static int pg_commit(struct store *st, struct lf_err *err)
 static void pg_rollback(struct store *st)
 {
     struct store_pg *s = P(st);
+    drain(s, NULL);
     if (s->in_tx)
         run(s, "ROLLBACK", NULL);
     s->in_tx = false;
@@ -426,20 +639,234 @@ static void pg_close(struct store *st)
     store_base_release(st);
     PQfinish(s->conn);
     strmap_release(&s->months);
+    free(s->slot);
+    PQclear(s->kept);
     free(s->url);
     free(s);
 }
 
 static const char *const pg_extra_tables[] = {"event_messages", NULL};
 
+/* ---- COPY: many rows of one shape, in the text format, a megabyte at a time ---- */
+
+#define CHUNK (1 << 20)
+
+/* A text value in COPY's text format: backslash, tab, newline and return escaped. */
+static void add_text(struct buf *b, const char *s)
+{
+    const char *run_start = s;
+    for (; *s; s++) {
+        const char *esc = *s == '\\' ? "\\\\" : *s == '\t' ? "\\t" : *s == '\n' ? "\\n"
+                          : *s == '\r' ? "\\r" : NULL;
+        if (!esc)
+            continue;
+        buf_add(b, run_start, (size_t)(s - run_start));
+        buf_adds(b, esc);
+        run_start = s + 1;
+    }
+    buf_add(b, run_start, (size_t)(s - run_start));
+}
+
+static void add_value(struct buf *b, char type, const struct value *v)
+{
+    if (v->null || (type == 'r' && !isfinite(v->r)) || (type == 't' && !v->s)) {
+        buf_adds(b, "\\N");
+    } else if (type == 't') {
+        add_text(b, v->s);
+    } else if (type == 'r') {
+        char s[32];
+        snprintf(s, sizeof(s), "%.17g", v->r);
+        buf_adds(b, s);
+    } else {
+        char s[24];
+        snprintf(s, sizeof(s), "%" PRId64, v->i);
+        buf_adds(b, s);
+    }
+}
+
+static int put(struct store_pg *s, struct buf *b, struct lf_err *err)
+{
+    if (b->len && PQputCopyData(s->conn, b->ptr, (int)b->len) != 1)
+        return fail(s, NULL, err, "COPY failed");
+    buf_reset(b);
+    return 0;
+}
+
+/* COPY target(columns) FROM STDIN of b's rows, each preceded by its number when `ordinal`. */
+static int copy_rows(struct store_pg *s, const char *target, const struct store_bulk *b, bool ordinal,
+                     struct lf_err *err)
+{
+    struct buf sql = BUF_INIT, data = BUF_INIT;
+    buf_addf(&sql, "COPY %s (%s", target, ordinal ? "lf_ord, " : "");
+    for (int c = 0; c < b->ncols; c++)
+        buf_addf(&sql, "%s%s", c ? ", " : "", b->cols[c]);
+    buf_adds(&sql, ") FROM STDIN");
+    PGresult *res = PQexec(s->conn, buf_str(&sql));
+    buf_release(&sql);
+    if (PQresultStatus(res) != PGRES_COPY_IN) {
+        fail(s, res, err, "cannot COPY");
+        PQclear(res);
+        return -1;
+    }
+    PQclear(res);
+    int rc = 0;
+    for (size_t r = 0; r < b->nr && rc == 0; r++) {
+        const struct value *row = b->v + r * (size_t)b->ncols;
+        if (ordinal)
+            buf_addf(&data, "%zu\t", r);
+        for (int c = 0; c < b->ncols; c++) {
+            if (c)
+                buf_addc(&data, '\t');
+            add_value(&data, b->types[c], &row[c]);
+        }
+        buf_addc(&data, '\n');
+        if (data.len >= CHUNK)
+            rc = put(s, &data, err);
+    }
+    if (rc == 0)
+        rc = put(s, &data, err);
+    buf_release(&data);
+    /* the end of the data, or (after a failure) an abandoned COPY: the server's answer says
+     * which, and why */
+    if (PQputCopyEnd(s->conn, rc == 0 ? NULL : "landfall stopped") != 1 && rc == 0)
+        rc = fail(s, NULL, err, "COPY failed");
+    while ((res = PQgetResult(s->conn)) != NULL) {
+        if (PQresultStatus(res) != PGRES_COMMAND_OK && rc == 0)
+            rc = fail(s, res, err, "COPY failed");
+        PQclear(res);
+    }
+    return rc;
+}
+
+/* The key of row r as the RETURNING clause answers it: its key columns' text, separated. */
+static void row_key(const struct store_bulk *b, size_t r, struct buf *out)
+{
+    const struct value *row = b->v + r * (size_t)b->ncols;
+    buf_reset(out);
+    for (int k = 0; k < b->nkeys; k++) {
+        if (k)
+            buf_addc(out, '\x1f');
+        const struct value *v = &row[b->keys[k]];
+        if (v->null)
+            continue;
+        if (b->types[b->keys[k]] == 't')
+            buf_adds(out, v->s ? v->s : "");
+        else
+            buf_addf(out, "%" PRId64, v->i);
+    }
+}
+
+/* The rows through a temporary table: what was new is what RETURNING answers. */
+static int copy_skipping(struct store_pg *s, const struct store_bulk *b, struct lf_err *err)
+{
+    struct buf sql = BUF_INIT, cols = BUF_INIT, key = BUF_INIT;
+    for (int c = 0; c < b->ncols; c++)
+        buf_addf(&cols, "%s%s", c ? ", " : "", b->cols[c]);
+    /* one table per shape and connection, made once and emptied before each use */
+    char stage[96];
+    snprintf(stage, sizeof(stage), "lf_stage_%s_%08" PRIx64, b->table,
+             hash_bytes(cols.ptr, cols.len) & 0xffffffffu);
+    /* events keyed by message id: their trigger's rule, set-based (migration 011) */
+    bool events = strcmp(b->table, "events") == 0 && b->nkeys == 2 &&
+                  strcmp(b->cols[b->keys[0]], "workspace_id") == 0 &&
+                  strcmp(b->cols[b->keys[1]], "message_id") == 0;
+    buf_addf(&sql,
+             "CREATE TEMP TABLE IF NOT EXISTS %s AS SELECT 0::bigint AS lf_ord, %s FROM %s "
+             "WITH NO DATA; TRUNCATE %s%s",
+             stage, buf_str(&cols), b->table, stage,
+             events ? "; SELECT set_config('landfall.events_checked', 'on', true)" : "");
+    int rc = run(s, buf_str(&sql), err);
+    if (rc == 0)
+        rc = copy_rows(s, stage, b, true, err);
+    PGresult *res = NULL;
+    if (rc == 0) {
+        buf_reset(&sql);
+        if (events) {
+            /* the first row of each message id that event_messages did not hold: as the
+             * trigger would keep, one row at a time, in the rows' order */
+            struct buf picked = BUF_INIT;
+            for (int c = 0; c < b->ncols; c++)
+                buf_addf(&picked, "%sf.%s", c ? ", " : "", b->cols[c]);
+            buf_addf(&sql,
+                     "WITH firsts AS (SELECT DISTINCT ON (workspace_id, message_id) * FROM %s "
+                     "ORDER BY workspace_id, message_id, lf_ord), fresh AS (INSERT INTO "
+                     "event_messages (workspace_id, message_id) SELECT workspace_id, "
+                     "message_id FROM firsts ON CONFLICT DO NOTHING RETURNING workspace_id, "
+                     "message_id) INSERT INTO events (%s) SELECT %s FROM firsts f JOIN fresh n "
+                     "ON n.workspace_id = f.workspace_id AND n.message_id = f.message_id "
+                     "ORDER BY f.lf_ord ON CONFLICT DO NOTHING RETURNING ",
+                     stage, buf_str(&cols), buf_str(&picked));
+            buf_release(&picked);
+        } else {
+            buf_addf(&sql, "INSERT INTO %s (%s) SELECT %s FROM %s ORDER BY lf_ord ON CONFLICT "
+                           "DO NOTHING RETURNING ",
+                     b->table, buf_str(&cols), buf_str(&cols), stage);
+        }
+        for (int k = 0; k < b->nkeys; k++)
+            buf_addf(&sql, "%s%s", k ? ", " : "", b->cols[b->keys[k]]);
+        res = PQexec(s->conn, buf_str(&sql));
+        if (PQresultStatus(res) != PGRES_TUPLES_OK) {
+            rc = fail(s, res, err, "cannot write the rows");
+            PQclear(res);
+            res = NULL;
+        }
+    }
+    /* every other insert of the transaction goes through the trigger again (sent ahead) */
+    if (rc == 0 && events)
+        rc = run_ahead(s, "SELECT set_config('landfall.events_checked', 'off', true)", err);
+    if (rc == 0 && b->inserted) {
+        /* the first row of each returned key is the one written: later ones were skipped */
+        struct strmap returned;
+        strmap_init(&returned);
+        for (int i = 0; i < PQntuples(res); i++) {
+            buf_reset(&key);
+            for (int k = 0; k < b->nkeys; k++) {
+                if (k)
+                    buf_addc(&key, '\x1f');
+                buf_adds(&key, PQgetvalue(res, i, k));
+            }
+            strmap_put(&returned, key.ptr ? key.ptr : "", key.len, 1);
+        }
+        for (size_t r = 0; r < b->nr; r++) {
+            int64_t left = 0;
+            row_key(b, r, &key);
+            const char *k = key.ptr ? key.ptr : "";
+            b->inserted[r] = strmap_get(&returned, k, key.len, &left) && left;
+            if (b->inserted[r])
+                strmap_put(&returned, k, key.len, 0);
+        }
+        strmap_release(&returned);
+    }
+    PQclear(res);
+    buf_release(&sql);
+    buf_release(&cols);
+    buf_release(&key);
+    return rc;
+}
+
+static int copy_insert(struct store_pg *s, const struct store_bulk *b, struct lf_err *err)
+{
+    if (b->nr == 0)
+        return 0;
+    if (b->skip_known)
+        return copy_skipping(s, b, err);
+    if (copy_rows(s, b->table, b, false, err) < 0)
+        return -1;
+    if (b->inserted)
+        memset(b->inserted, 1, b->nr * sizeof(*b->inserted));
+    return 0;
+}
+
 /* ---- bulk writes and the nodes' change notices ---- */
 
 /* Rows fewer than this are inserted one by one rather than copied. */
 #define PG_COPY_MIN_ROWS 16
 
-/* Many rows through COPY (pg_copy.c); events' months get their partitions first. */
+/* Many rows through COPY; events' months get their partitions first. */
 static int pg_insert_many(struct store *st, const struct store_bulk *b, struct lf_err *err)
 {
+    if (drain(P(st), err) < 0)
+        return -1;
     if (strcmp(b->table, "events") == 0) {
         int ts = -1;
         for (int c = 0; c < b->ncols; c++)
@@ -456,14 +883,15 @@ static int pg_insert_many(struct store *st, const struct store_bulk *b, struct l
      * staging table: measured, one event a request was 1.8 times as fast so */
     if (b->nr < PG_COPY_MIN_ROWS)
         return store_insert_rows(st, b, err);
-    return pg_copy_insert(P(st)->conn, b, err);
+    return copy_insert(P(st), b, err);
 }
 
 /* Every write transaction tells the nodes' followers, at its commit (NOTIFY is delivered
  * then, once per transaction however often it was sent). */
 static int pg_notify(struct store *st, struct lf_err *err)
 {
-    return run(P(st), "NOTIFY landfall_feed", err);
+    /* sent ahead: the commit reads its answer */
+    return run_ahead(P(st), "NOTIFY landfall_feed", err);
 }
 
 /* Waits for a notice of another connection's commit on this connection's socket. LISTEN is
@@ -471,6 +899,8 @@ static int pg_notify(struct store *st, struct lf_err *err)
 static int pg_wait(struct store *st, int timeout_ms, struct lf_err *err)
 {
     struct store_pg *s = P(st);
+    if (drain(s, err) < 0)
+        return -1;
     if (PQstatus(s->conn) != CONNECTION_OK) {
         PQreset(s->conn);
         if (PQstatus(s->conn) != CONNECTION_OK)
@@ -513,6 +943,8 @@ static int pg_job_lock(struct store *st, int64_t key, bool take, struct lf_err *
              take ? "" : "un", (long long)key);
     if (PQstatus(s->conn) != CONNECTION_OK)
         return take ? fail(s, NULL, err, "cannot reach PostgreSQL") : 0;
+    if (drain(s, err) < 0)
+        return -1;
     PGresult *res = PQexec(s->conn, sql);
     if (PQresultStatus(res) != PGRES_TUPLES_OK) {
         int rc = fail(s, res, err, "cannot lock the job");
@@ -542,6 +974,7 @@ static const struct store_ops pg_ops = {
     .col_real = pg_col_real,
     .col_text = pg_col_text,
     .changes = pg_changes,
+    .run_later = pg_run_later,
     .inserted_id = NULL, /* INSERT … RETURNING id */
     .begin = pg_begin,
     .commit = pg_commit,

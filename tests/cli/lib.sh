@@ -52,12 +52,48 @@ if [ "$TEST_DB" = pg ] && [ ! -S "${LANDFALL_TEST_PG:-/nonexistent}/.s.PGSQL.543
     exit 1
 fi
 
+# _pg_template: the name of a database of the server migrated to this landfall's schema, which
+# each test's database copies: lf_template_VERSION, made once per server and version (by the
+# first test that needs it; a rename makes it appear whole, so that tests running at once never
+# copy a half-migrated one); nothing when it cannot be made. Nothing ever connects to it after
+# (CREATE DATABASE … TEMPLATE refuses a template in use). Remembered in $SCRATCH.
+_pg_template() {
+    local latest t tmp admin="postgresql:///postgres?host=$LANDFALL_TEST_PG&user=landfall"
+    if [ -f "$SCRATCH/.pg_template" ]; then
+        cat "$SCRATCH/.pg_template"
+        return
+    fi
+    latest=$("$LANDFALL" --db "$admin" migrate --status --json 2>/dev/null |
+        sed -n 's/.*"latest": *\([0-9][0-9]*\).*/\1/p')
+    [ -n "$latest" ] || return 0
+    t="lf_template_$latest"
+    if [ "$(_pg_bin psql -X -q -A -t -d "$admin" \
+        -c "SELECT 1 FROM pg_database WHERE datname = '$t'")" != 1 ]; then
+        tmp="lf_tpl_${SCRATCH##*.}"
+        if _pg_bin createdb -h "$LANDFALL_TEST_PG" -U landfall "$tmp" 2>/dev/null &&
+            "$LANDFALL" --db "postgresql:///$tmp?host=$LANDFALL_TEST_PG&user=landfall" migrate \
+                >/dev/null 2>&1 &&
+            _pg_bin psql -X -q -d "$admin" -c "ALTER DATABASE $tmp RENAME TO $t" \
+                >/dev/null 2>&1; then
+            :
+        else # another test made it meanwhile, or it cannot be made: the tests go without
+            _pg_bin dropdb --force -h "$LANDFALL_TEST_PG" -U landfall "$tmp" >/dev/null 2>&1
+        fi
+    fi
+    echo "$t" >"$SCRATCH/.pg_template"
+    echo "$t"
+}
+
 # scratch_store NAME: the address of a new, empty store named NAME: $SCRATCH/NAME.db on SQLite
 # (not created: landfall makes it), a new database on PostgreSQL.
 scratch_store() {
     if [ "$TEST_DB" = pg ]; then
-        local d="lft_${SCRATCH##*.}_$1"
-        _pg_bin createdb -h "$LANDFALL_TEST_PG" -U landfall "$d" || return 1
+        local d="lft_${SCRATCH##*.}_$1" t
+        t=$(_pg_template)
+        # a copy of the migrated template (a file copy, where a new database would run every
+        # migration at its first open); a plain database when there is none
+        { [ -n "$t" ] && _pg_bin createdb -h "$LANDFALL_TEST_PG" -U landfall -T "$t" "$d" \
+            2>/dev/null; } || _pg_bin createdb -h "$LANDFALL_TEST_PG" -U landfall "$d" || return 1
         echo "$d" >>"$SCRATCH/.pg_dbs" # a file: scratch_store often runs in a $(subshell)
         echo "postgresql:///$d?host=$LANDFALL_TEST_PG&user=landfall"
     else

@@ -56,6 +56,28 @@ static inline void scratch_db_admin(const char *sql)
     PQfinish(c);
 }
 
+/* Runs one command on the server's `postgres` database: true when it succeeded. */
+static inline bool scratch_db_admin_try(const char *sql)
+{
+    const char *dir = getenv("LANDFALL_TEST_PG");
+    char url[SCRATCH_DB_MAX];
+    snprintf(url, sizeof(url), "postgresql:///postgres?host=%s&user=landfall", dir ? dir : "");
+    PGconn *c = PQconnectdb(url);
+    bool ok = PQstatus(c) == CONNECTION_OK;
+    if (ok) {
+        PQsetNoticeProcessor(c, scratch_db_quiet, NULL);
+        PGresult *r = PQexec(c, sql);
+        ok = PQresultStatus(r) == PGRES_COMMAND_OK;
+        PQclear(r);
+    }
+    PQfinish(c);
+    return ok;
+}
+
+/* The store's number of PostgreSQL migrations, when the test links the store (weak: a test
+ * that does not reads NULL). */
+extern const int store_pg_migrations_nr __attribute__((weak));
+
 /* The database name of a PostgreSQL address made by scratch_db_name (between "///" and "?"). */
 static inline void scratch_db_pg_name(const char *url, char *name, size_t n)
 {
@@ -80,6 +102,15 @@ static inline void scratch_db_name(char *path, size_t n, const char *what)
         snprintf(sql, sizeof(sql), "DROP DATABASE IF EXISTS lfu_%s_%d WITH (FORCE)", what,
                  (int)getpid());
         scratch_db_admin(sql);
+        /* a copy of the migrated template of the CLI tests (tests/cli/lib.sh, _pg_template)
+         * when there is one for this schema: a file copy, where a new database runs every
+         * migration at its first open; else a plain one */
+        if (&store_pg_migrations_nr) {
+            snprintf(sql, sizeof(sql), "CREATE DATABASE lfu_%s_%d TEMPLATE lf_template_%d",
+                     what, (int)getpid(), store_pg_migrations_nr);
+            if (scratch_db_admin_try(sql))
+                return;
+        }
         snprintf(sql, sizeof(sql), "CREATE DATABASE lfu_%s_%d", what, (int)getpid());
         scratch_db_admin(sql);
         return;

@@ -2,7 +2,7 @@
 # migrate.sh - `landfall migrate` on both engines: --status reads where the schema stands without
 # changing it, a run applies what is missing and names it, a second run has nothing to do, and a
 # store one migration behind (the last migration's tables dropped, version set back) gets exactly
-# that one. (The last migration is expected to create tables only.)
+# that one. (The last migration is expected to create tables, columns or indexes.)
 source "$(dirname "$0")/pg_lib.sh"
 pg_start
 PG=$(pg_db migrate)
@@ -38,8 +38,9 @@ last=$(ls "$dir/sqlite" | tail -1 | sed 's/\.sql$//')
 # (a migration that only adds columns has them dropped: both engines have ALTER TABLE DROP COLUMN)
 drops=$(grep -o 'CREATE TABLE [a-z_]*' "$dir/sqlite/$last.sql" | awk '{ printf "DROP TABLE %s; ", $3 }'
         grep -o 'ALTER TABLE [a-z_]* ADD COLUMN [a-z_]*' "$dir/sqlite/$last.sql" |
-            awk '{ printf "ALTER TABLE %s DROP COLUMN %s; ", $3, $6 }')
-check "the last migration ($last) creates tables or columns" test -n "$drops"
+            awk '{ printf "ALTER TABLE %s DROP COLUMN %s; ", $3, $6 }'
+        grep -o 'CREATE INDEX [a-z_]*' "$dir/sqlite/$last.sql" | awk '{ printf "DROP INDEX %s; ", $3 }')
+check "the last migration ($last) creates tables, columns or indexes" test -n "$drops"
 psql_q "$PG" "$drops UPDATE landfall_schema SET version = $((latest - 1))"
 sqlite3 "$SQ" "$drops PRAGMA user_version = $((latest - 1))"
 for db in "$PG" "$SQ"; do

@@ -1,4 +1,4 @@
--- 011_loop_rules.sql - the closed loop's rules as data (docs/surveys.md "The closed loop"): the
+-- 012_loop_rules.sql - the closed loop's rules as data (docs/surveys.md "The closed loop"): the
 -- playbooks' `rules` table gains what an event-driven rule needs — what triggers it (a survey
 -- response written), its order, and the SLA of the task it opens — so the loop's built-in rules
 -- (nps_detractor, csat_low, negative_comment) are rows a playbook engine can read, edit and run.
