@@ -193,8 +193,8 @@ static int put_account(void *ctx, const struct account *a, struct lf_err *err)
         memmove(&b->rows[at + 1], &b->rows[at], (b->nr - at) * sizeof(*b->rows));
         b->nr++;
         r = &b->rows[at];
-        *r = (struct brow){.id = a->id, .nps = LF_UNSET, .csat = LF_UNSET, .users = LF_UNSET,
-                           .last_seen = LF_UNSET, .trend = NAN, .breadth = NAN,
+        *r = (struct brow){.id = a->id, .nps = LF_UNSET, .csat = LF_UNSET, .nps_at = LF_UNSET,
+                           .csat_at = LF_UNSET, .users = LF_UNSET, .last_seen = LF_UNSET, .trend = NAN, .breadth = NAN,
                            .health = LF_UNSET, .health_before = LF_UNSET, .risk = NAN};
         /* a new row has no health yet: read the history again (cheap); its churn risk waits
          * for the next scoring (scoring every account is not) */

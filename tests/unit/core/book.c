@@ -135,6 +135,8 @@ Test(book, every_figure_of_an_account)
     json_t *bolt = row(d, 1);
     cr_assert_str_eq(text(bolt, "account"), "bolt");
     cr_assert(null(bolt, "nps_last") && null(bolt, "csat_last"), "a CES answer is neither");
+    cr_assert(null(bolt, "nps_last_at") && null(bolt, "csat_last_at"),
+              "no answer: no time either (not 1970-01-01)");
     cr_assert_eq(num(bolt, "open_tickets"), 0);
     cr_assert_eq(num(bolt, "renewal_days"), 14); /* 2026-02-15 to 2026-03-01 */
     json_t *cask = row(d, 2);
