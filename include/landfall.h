@@ -559,7 +559,8 @@ LF_API int lf_churn_explain(struct lf *lf, const char *account,
  * both measured on them: the risk is the model's probability, and 100 − score for the
  * scorecard. Rows: method ("churn model", "scorecard NAME"), version (the scorecard's; 0 for
  * the model and a built-in scorecard), snapshots, observations, churned, churn_rate, auc,
- * pr_auc, top_decile_churn, lift (of the top decile of risk). */
+ * pr_auc, top_decile_churn, lift (of the top decile of risk). The same as lf_metric(lf,
+ * "churn-backtest", …) with these as its arguments (a seed above 2^53 − 1 is refused). */
 struct lf_churn_backtest_opts {
     int64_t now;           /* as lf_churn_train_opts */
     int64_t horizon_ms;
@@ -570,7 +571,8 @@ struct lf_churn_backtest_opts {
 LF_API int lf_churn_backtest(struct lf *lf, const struct lf_churn_backtest_opts *opts,
                              struct lf_table **out, struct lf_err *err);
 /* The stored versions, newest first: version, created, as_of, horizon_days, features, rows,
- * trees, test_auc, test_pr_auc, test_brier. */
+ * trees, test_auc, test_pr_auc, test_brier. A version's calibration table is the metric
+ * "churn-calibration" (lf_metric). */
 LF_API int lf_churn_models(struct lf *lf, struct lf_table **out, struct lf_err *err);
 /* ---- text analytics (docs/text.md) ----
  * What each text says, computed in the library with nothing sent anywhere: its sentiment

@@ -1,10 +1,12 @@
 // page_health.js - health, risk and value: the scorecards (GET /v1/scorecards) and, for admins,
 // an editor that stores a scorecard through POST /v1/scorecards and shows the server's refusal
 // on the field it names; a backtest comparing two scorecards (GET
-// /v1/metrics/health-backtest: AUC, churn by colour, the bottom decile's lift) beside the churn
-// model's test figures (GET /v1/churn/models); the accounts with expansion signals (GET
-// /v1/expansion). The URL holds the two scorecards compared (scorecard, versus) and the one
-// being edited (edit).
+// /v1/metrics/health-backtest: AUC, churn by colour, the bottom decile's lift); the churn
+// model: its versions' test figures (GET /v1/churn/models: AUC, PR AUC, Brier), the latest
+// one's calibration (GET /v1/metrics/churn-calibration) and, on request (it trains a model:
+// seconds), the model beside a scorecard on the same observations (GET
+// /v1/metrics/churn-backtest); the accounts with expansion signals (GET /v1/expansion). The
+// URL holds the two scorecards compared (scorecard, versus) and the one being edited (edit).
 import { api, metric, ApiError } from './api.js';
 import { chart, bars } from './chart.js';
 import { h, clear, field, select, table, message, section, indexed } from './ui.js';
@@ -18,13 +20,15 @@ export async function render(ctx) {
   const q = ctx.query;
   const view = { scorecard: q.get('scorecard') || 'default', versus: q.get('versus') || 'engagement',
     edit: q.get('edit') || '' };
-  const [measures, expansion, models] = await Promise.all([metric('health-measures'),
-    metric('expansion'), api('/v1/churn/models').then((d) => ({ ...d, source: '/v1/churn/models' }))]);
+  const [measures, expansion, models, calibration] = await Promise.all([metric('health-measures'),
+    metric('expansion'), api('/v1/churn/models').then((d) => ({ ...d, source: '/v1/churn/models' })),
+    metric('churn-calibration')]);
   let cards = await metric('scorecards');
 
   const listBox = h('div');
   const editorBox = h('div');
   const backtestBox = h('div');
+  const churnBox = h('div');
   ctx.main.append(
     h('div', { class: 'page-head' }, h('h1', {}, 'Health and risk')),
     section('scorecards', 'Scorecards', h('p', { class: 'muted' },
@@ -33,6 +37,7 @@ export async function render(ctx) {
     admin ? section('editor', 'Scorecard editor', editorBox)
       : h('p', { class: 'muted', id: 'editor-note' }, 'Only admins change scorecards.'),
     section('backtest', 'Backtest: which scorecard ranks churn better', backtestBox),
+    section('churn-model', 'Churn model', churnBox),
     section('expansion', 'Expansion signals', h('p', { class: 'muted', id: 'expansion-count' },
       expansion.rows.length > EXPANSION_SHOWN
         ? `The ${EXPANSION_SHOWN} with the most points of ${expansion.rows.length} accounts with a signal.`
@@ -109,20 +114,6 @@ export async function render(ctx) {
           { key: 'green_churn', label: 'Green: churn', kind: 'pct' }],
         rows, source: bt.source,
       });
-      grid.append(h('div', {}, h('h3', {}, 'The churn model beside them'),
-        h('p', { class: 'muted' }, 'Its figures are on its own held-out test rows (the latest ',
-          'snapshots), not the backtest\'s observations.'),
-        table({ id: 'churn-models-table', caption: 'Churn model versions, newest first',
-          rows: models.rows, source: models.source,
-          empty: 'No churn model yet (landfall churn train, or POST /v1/churn/models).', columns: [
-            { key: 'version', label: 'Version', kind: 'int' },
-            { key: 'created', label: 'Trained', kind: 'time' },
-            { key: 'horizon_days', label: 'Horizon (days)', kind: 'int' },
-            { key: 'rows', label: 'Rows', kind: 'int' },
-            { key: 'test_auc', label: 'AUC', kind: 'num3' },
-            { key: 'test_pr_auc', label: 'PR-AUC', kind: 'num3' },
-            { key: 'test_brier', label: 'Brier', kind: 'num3' },
-          ] })));
     }
     form.addEventListener('submit', async (e) => {
       e.preventDefault();
@@ -139,6 +130,77 @@ export async function render(ctx) {
       ctx.main.dataset.ready = 'true';
     });
     await load();
+  }
+
+  // ---- the churn model: its versions, the latest one's calibration, beside a scorecard ----
+  function showChurn() {
+    const card = select('scorecard', names(), view.scorecard, { id: 'cb-scorecard' });
+    const note = h('div', { id: 'churn-backtest-message' });
+    const out = h('div', { id: 'churn-backtest-result' });
+    const form = h('form', { class: 'filters', id: 'churn-backtest-form',
+      'aria-label': 'The churn model beside a scorecard' }, field('Scorecard', card),
+    h('button', { type: 'submit', class: 'primary' }, 'Compare with the model'));
+    form.addEventListener('submit', async (e) => {
+      e.preventDefault();
+      delete ctx.main.dataset.ready;
+      out.setAttribute('aria-busy', 'true');
+      message(note, 'Training the model on the earlier snapshots…');
+      try {
+        const bt = await metric('churn-backtest', { scorecard: card.value });
+        clear(out, table({ id: 'churn-backtest-table', caption: 'The model and the scorecard on the same observations',
+          rows: bt.rows, source: bt.source, columns: [
+            { key: 'method', label: 'Method' },
+            { key: 'snapshots', label: 'Month starts', kind: 'int' },
+            { key: 'observations', label: 'Observations', kind: 'int' },
+            { key: 'churned', label: 'Churned', kind: 'int' },
+            { key: 'churn_rate', label: 'Churn rate', kind: 'pct' },
+            { key: 'auc', label: 'AUC', kind: 'num3' },
+            { key: 'pr_auc', label: 'PR-AUC', kind: 'num3' },
+            { key: 'top_decile_churn', label: 'Riskiest tenth: churn', kind: 'pct' },
+            { key: 'lift', label: 'Lift', kind: 'num' },
+          ] }));
+        message(note, '');
+      } catch (err) {
+        clear(out);
+        message(note, err.message, 'error');
+      }
+      out.removeAttribute('aria-busy');
+      ctx.main.dataset.ready = 'true';
+    });
+    const latest = models.rows[0];
+    clear(churnBox, h('p', { class: 'muted' },
+      'Gradient-boosted trees trained on the accounts as of monthly snapshots (docs/churn.md). ',
+      'Each version\'s figures are on its held-out test rows, the latest snapshots, which its ',
+      'training never saw: AUC is the chance that a churner got a higher risk than a stayer ',
+      '(0.5 is chance), PR-AUC the average precision, Brier the mean squared error of the risk.'),
+    table({ id: 'churn-models-table', caption: 'Churn model versions, newest first',
+      rows: models.rows, source: models.source,
+      empty: 'No churn model yet (landfall churn train, or POST /v1/churn/models).', columns: [
+        { key: 'version', label: 'Version', kind: 'int' },
+        { key: 'created', label: 'Trained', kind: 'time' },
+        { key: 'horizon_days', label: 'Horizon (days)', kind: 'int' },
+        { key: 'rows', label: 'Rows', kind: 'int' },
+        { key: 'test_auc', label: 'AUC', kind: 'num3' },
+        { key: 'test_pr_auc', label: 'PR-AUC', kind: 'num3' },
+        { key: 'test_brier', label: 'Brier', kind: 'num3' },
+      ] }),
+    latest ? [h('h3', {}, `Calibration of version ${latest.version}`),
+      h('p', { class: 'muted' }, 'Its test rows in tenths by predicted risk, from the lowest: ',
+        'a calibrated model\'s predicted risk is the churn that followed.'),
+      table({ id: 'churn-calibration-table', caption: 'Predicted risk against observed churn',
+        rows: calibration.rows, source: calibration.source, columns: [
+          { key: 'decile', label: 'Tenth', kind: 'int' },
+          { key: 'rows', label: 'Rows', kind: 'int' },
+          { key: 'lowest', label: 'Lowest risk', kind: 'pct' },
+          { key: 'highest', label: 'Highest risk', kind: 'pct' },
+          { key: 'predicted', label: 'Predicted', kind: 'pct' },
+          { key: 'observed', label: 'Observed', kind: 'pct' },
+        ] })] : null,
+    h('h3', {}, 'The model beside a scorecard'),
+    h('p', { class: 'muted' }, 'The model trained as a new version would be (nothing is stored) ',
+      'and a scorecard, scored at the same month starts with only the data before them: the ',
+      'model\'s test rows that the scorecard scores. The scorecard\'s risk is 100 minus its score.'),
+    form, note, out);
   }
 
   // ---- the editor ----
@@ -244,6 +306,7 @@ export async function render(ctx) {
         message(document.getElementById('editor-message'), r.changed
           ? `Saved “${r.name}” as version ${r.version}.`
           : `“${r.name}” is unchanged: version ${r.version} is in force.`);
+        showChurn();
         await showBacktest();
       } catch (err) {
         message(note, err.message, 'error');
@@ -264,5 +327,6 @@ export async function render(ctx) {
 
   showList();
   if (admin) showEditor();
+  showChurn();
   await showBacktest();
 }

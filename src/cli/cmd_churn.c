@@ -1,5 +1,6 @@
-/* cmd_churn.c - `landfall churn train|score|explain|models|fit-csv`: the churn model of the
- * workspace's accounts (trained, stored, scoring them) and one trained on a CSV of features. */
+/* cmd_churn.c - `landfall churn train|score|explain|models|calibration|backtest|fit-csv`: the
+ * churn model of the workspace's accounts (trained, stored, scoring them, measured beside a
+ * scorecard) and one trained on a CSV of features. */
 #include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
@@ -15,6 +16,7 @@ static const char help_text[] =
     "                            [--json | --csv]\n"
     "       landfall churn explain ACCOUNT [--model V] [--now DATE] [--json | --csv]\n"
     "       landfall churn models [--json | --csv]\n"
+    "       landfall churn calibration [--model V] [--json | --csv]\n"
     "       landfall churn backtest [--scorecard NAME] [--horizon DAYS] [--snapshots N]\n"
     "                               [--seed N] [--now DATE] [--json | --csv]\n"
     "       landfall churn fit-csv FILE --label COLUMN [--id COLUMN] [--date COLUMN]\n"
@@ -30,11 +32,17 @@ static const char help_text[] =
     "lift in the top decile, Brier score, calibration) and stores the model as the next version.\n"
     "score lists every paying account, riskiest first, with the features that raised its risk\n"
     "most; explain shows one account's every feature and its part in the risk; models lists\n"
-    "the stored versions with their test figures. backtest trains the model as train does\n"
-    "(storing nothing) and measures it beside a health scorecard (--scorecard, default\n"
-    "'default') on the same observations: the accounts paying at the latest labelled month\n"
-    "starts (the model's test rows) that the scorecard scores, the same horizon: AUC, PR AUC,\n"
-    "the churn of the riskiest tenth and its lift.\n"
+    "the stored versions with their test figures (AUC, PR AUC, Brier score); calibration a\n"
+    "version's test rows in deciles of predicted risk against the churn observed. backtest\n"
+    "trains the model as train does (storing nothing) and measures it beside a health\n"
+    "scorecard (--scorecard, default 'default') on the same observations: the accounts paying\n"
+    "at the latest labelled month starts (the model's test rows) that the scorecard scores,\n"
+    "the same horizon: AUC, PR AUC, the churn of the riskiest tenth and its lift.\n"
+    "\n"
+    "Over HTTP (docs/api.md): POST /v1/churn/models (train; an admin key, or an admin's or a\n"
+    "lead's session), GET /v1/churn/models, /v1/churn/scores, /v1/accounts/ID/churn,\n"
+    "/v1/metrics/churn-calibration and /v1/metrics/churn-backtest (the metrics of the same\n"
+    "names: 'landfall metric churn-backtest --help').\n"
     "\n"
     "options of train, score, explain, backtest:\n"
     "  --horizon DAYS    the label's horizon: churned within DAYS days (default 90; 90d works)\n"
@@ -43,7 +51,7 @@ static const char help_text[] =
     "  --now DATE        what is known ends here (default: now): features as of this date\n"
     "  --min-churners N  refuse to train on fewer churners (default 10)\n"
     "  --top N           train: held-out rows shown with their drivers (default 10)\n"
-    "  --model V         score with version V (default: the latest)\n"
+    "  --model V         score, explain, calibration: version V (default: the latest)\n"
     "  --drivers K       score: drivers per account (default 3)\n"
     "  --scorecard NAME  backtest: the scorecard beside the model (default 'default')\n"
     "  --limit N         score: the riskiest N accounts only\n"
@@ -339,15 +347,18 @@ int cmd_churn(int argc, char **argv, const struct cli_env *env)
 {
     static const char *const subs[] = {"train", "score", "explain", "models", "backtest", NULL};
     if (argc < 2)
-        return cli_usage("churn",
-                         "'churn' needs train, score, explain, models, backtest or fit-csv");
+        return cli_usage("churn", "'churn' needs train, score, explain, models, calibration, "
+                                  "backtest or fit-csv");
     if (strcmp(argv[1], "fit-csv") == 0)
         return fit_csv(argc - 1, argv + 1);
+    /* a metric of the registry: its options, checks and formats are the registry's */
+    if (strcmp(argv[1], "calibration") == 0)
+        return cli_metric_run("churn calibration", "churn-calibration", argc, argv, 2, env);
     for (int i = 0; subs[i]; i++)
         if (!strcmp(argv[1], subs[i]))
             return workspace(subs[i], argc - 1, argv + 1, env);
     return cli_usage("churn",
                      "'%s' is not a churn command (train, score, explain, models, "
-                     "backtest, fit-csv)",
+                     "calibration, backtest, fit-csv)",
                      argv[1]);
 }

@@ -9,12 +9,10 @@
 
 #include "base/err.h"
 #include "base/mem.h"
-#include "base/strmap.h"
 #include "base/time.h"
 #include "core.h"
 #include "cs/churn.h"
 #include "cs/churn_features.h"
-#include "cs/health.h"
 #include "landfall.h"
 #include "metrics/metrics.h"
 #include "model/resource.h"
@@ -244,16 +242,6 @@ static int base64_decode(const char *s, struct buf *out)
     return 0;
 }
 
-/* The month starts of the last n months up to now's (now's own when now is past it). */
-static int64_t *snapshot_dates(const struct tz *tz, int64_t now, int n)
-{
-    int64_t *d = xmalloc((size_t)n * sizeof(*d));
-    int64_t last = tz_period_start(tz, TZ_MONTH, now);
-    for (int i = 0; i < n; i++)
-        d[i] = tz_period_add(tz, TZ_MONTH, last, -i);
-    return d;
-}
-
 static void put_num(json_t *o, const char *k, double v)
 {
     json_object_set_new(o, k, isfinite(v) ? json_real(v) : json_null());
@@ -299,6 +287,8 @@ static char *metrics_json(const struct lf_churn_train_opts *o, int64_t horizon, 
     for (size_t b = 0; b < e->bins_nr; b++) {
         json_t *bin = json_object();
         put_int(bin, "rows", (int64_t)e->bins[b].n);
+        put_num(bin, "lowest", e->bins[b].lo);
+        put_num(bin, "highest", e->bins[b].hi);
         put_num(bin, "predicted", e->bins[b].predicted);
         put_num(bin, "observed", e->bins[b].observed);
         json_array_append_new(cal, bin);
@@ -356,7 +346,7 @@ int lf_churn_train(struct lf *lf, const struct lf_churn_train_opts *opts,
     *out = (struct lf_churn_report){0};
     if (horizon < DAY_MS)
         return err_set_field(err, "horizon", LF_EINVAL, "the horizon must be at least a day");
-    int64_t *dates = snapshot_dates(tz, now, snapshots);
+    int64_t *dates = churn_snapshot_dates(tz, now, snapshots);
     int rc = -1;
     struct store *st;
     if (build_rows(lf, dates, snapshots, horizon, now, &m, err) < 0)
@@ -742,143 +732,38 @@ int lf_churn_models(struct lf *lf, struct lf_table **out, struct lf_err *err)
 
 /* ---- the model beside a scorecard, on the same observations ---- */
 
-/* One side's figures on the observations into row r of t. */
-static void side_row(struct lf_table *t, const char *method, int64_t version, const float *risk,
-                     const float *label, size_t n, size_t dates)
-{
-    struct eval_report e;
-    eval_report_compute(risk, label, n, 0, &e);
-    size_t r = table_add_row(t), j = 0;
-    table_set_text(t, r, j++, method);
-    table_set_int(t, r, j++, version);
-    table_set_int(t, r, j++, (int64_t)dates);
-    table_set_int(t, r, j++, (int64_t)e.n);
-    table_set_int(t, r, j++, (int64_t)e.positives);
-    table_set_real(t, r, j++, e.base_rate);
-    table_set_real(t, r, j++, e.auc);
-    table_set_real(t, r, j++, e.average_precision);
-    table_set_real(t, r, j++, e.precision_at_k);
-    table_set_real(t, r, j, e.lift_at_k);
-}
-
+/* The metric churn-backtest (src/metrics/churn.c), so that the library, `landfall churn
+ * backtest`, `landfall metric churn-backtest` and GET /v1/metrics/churn-backtest answer the
+ * same. */
 int lf_churn_backtest(struct lf *lf, const struct lf_churn_backtest_opts *opts,
                       struct lf_table **out, struct lf_err *err)
 {
-    struct churn_matrix m = {0};
-    struct churn_split s = {0};
-    struct churn_model cm = {0};
-    struct health_cards cards = {0};
-    struct health_data *data = NULL;
-    struct gbm_params p;
-    struct engine *e;
-    int64_t now = opts->now ? opts->now : time_now_ms();
-    int64_t horizon = opts->horizon_ms ? opts->horizon_ms : 90 * DAY_MS;
-    int snapshots = opts->snapshots > 0 ? opts->snapshots : 24;
-    const char *card = opts->scorecard ? opts->scorecard : "default";
-    const struct tz *tz = core_tz(lf);
-    float *risk = NULL, *score = NULL, *label = NULL;
-    size_t *rows = NULL, kept = 0, dates = 0;
-    int rc = -1;
+    struct lf_args *args = lf_args_new();
+    char v[32];
     *out = NULL;
-    if (horizon < DAY_MS)
+    if (opts->horizon_ms && opts->horizon_ms < DAY_MS) {
+        lf_args_free(args);
         return err_set_field(err, "horizon", LF_EINVAL, "the horizon must be at least a day");
-    int64_t *at = snapshot_dates(tz, now, snapshots);
-    struct store *st = core_read_begin(lf, err);
-    if (!st)
-        goto out;
-    struct churn_features_opts fo = {
-        .dates = at, .dates_nr = (size_t)snapshots, .horizon_ms = horizon, .now = now, .tz = tz};
-    const struct health_scorecard *sc = NULL;
-    if (core_engine(lf, st, &e, err) < 0 ||
-        churn_features_build(st, lf->w->info.id, e, &fo, &m, err) < 0 ||
-        health_cards_load(st, lf->w->info.id, &cards, err) < 0 ||
-        health_data_load(st, lf->w->info.id, tz, &data, err) < 0) {
-        core_read_end(lf, st);
-        goto out;
     }
-    if (!(sc = health_cards_find(&cards, card))) {
-        core_read_end(lf, st);
-        err_set_field(err, "scorecard", LF_EINVAL, "no scorecard '%s'", card);
-        goto out;
+    if (opts->now) {
+        time_format_iso(opts->now, v);
+        lf_args_add(args, "now", v);
     }
-    /* the model as `churn train` makes it: trained on the earlier snapshots, its test rows are
-     * the observations (none of which, nor their horizon, its training saw) */
-    gbm_params_default(&p);
-    p.seed = opts->seed;
-    if (churn_split_time(&m, horizon, 0.2, 0.3, &s, err) < 0 ||
-        churn_train(&m, &s, &p, true, 10, &cm, err) < 0) {
-        core_read_end(lf, st);
-        goto out;
+    if (opts->horizon_ms) {
+        snprintf(v, sizeof(v), "%lld", (long long)(opts->horizon_ms / DAY_MS));
+        lf_args_add(args, "horizon", v);
     }
-    size_t n = s.test_nr;
-    rows = xmalloc((n ? n : 1) * sizeof(*rows));
-    score = xmalloc((n ? n : 1) * sizeof(*score));
-    /* the scorecard at each test date, from the same reading of the store: a row is kept when
-     * the scorecard scores its account then (one with no measure has no score) */
-    for (size_t i = 0; i < n;) {
-        int64_t d = m.date[s.test[i]];
-        struct health_set hs;
-        if (health_measures_at(data, e, d, &hs, err) < 0) {
-            core_read_end(lf, st);
-            goto out;
-        }
-        dates++;
-        struct strmap of;
-        strmap_init(&of);
-        for (size_t k = 0; k < hs.nr; k++)
-            if (hs.rows[k].ext_id)
-                strmap_put(&of, hs.rows[k].ext_id, strlen(hs.rows[k].ext_id), (int64_t)k);
-        for (; i < n && m.date[s.test[i]] == d; i++) {
-            size_t r = s.test[i];
-            const char *key = m.keys[m.entity[r]];
-            int64_t k;
-            struct health_score hsc;
-            if (!strmap_get(&of, key, strlen(key), &k))
-                continue;
-            health_score(sc, &hs.rows[k], &hsc);
-            if (hsc.score >= 0) {
-                rows[kept] = r;
-                /* a lower score is a higher risk */
-                score[kept++] = (float)(100 - hsc.score) / 100.0f;
-            }
-        }
-        strmap_release(&of);
-        health_set_release(&hs);
+    if (opts->snapshots > 0) {
+        snprintf(v, sizeof(v), "%d", opts->snapshots);
+        lf_args_add(args, "snapshots", v);
     }
-    core_read_end(lf, st);
-    risk = xmalloc((kept ? kept : 1) * sizeof(*risk));
-    label = xmalloc((kept ? kept : 1) * sizeof(*label));
-    for (size_t i = 0; i < kept; i++)
-        label[i] = m.label[rows[i]];
-    if (churn_score(cm.gbm, &m, rows, kept, 0, risk, NULL, err) < 0)
-        goto out;
-    struct lf_table *t = table_new("churn-backtest");
-    table_add_column(t, "method", LF_COL_TEXT);
-    table_add_column(t, "version", LF_COL_INT);
-    table_add_column(t, "snapshots", LF_COL_INT);
-    table_add_column(t, "observations", LF_COL_INT);
-    table_add_column(t, "churned", LF_COL_INT);
-    table_add_column(t, "churn_rate", LF_COL_PERCENT);
-    table_add_column(t, "auc", LF_COL_REAL);
-    table_add_column(t, "pr_auc", LF_COL_REAL);
-    table_add_column(t, "top_decile_churn", LF_COL_PERCENT);
-    table_add_column(t, "lift", LF_COL_REAL);
-    side_row(t, "churn model", 0, risk, label, kept, dates);
-    char name[96];
-    snprintf(name, sizeof(name), "scorecard %s", sc->name);
-    side_row(t, name, sc->version, score, label, kept, dates);
-    *out = t;
-    rc = 0;
-out:
-    free(at);
-    free(rows);
-    free(risk);
-    free(score);
-    free(label);
-    health_data_free(data);
-    health_cards_release(&cards);
-    churn_model_release(&cm);
-    churn_split_release(&s);
-    churn_matrix_release(&m);
+    if (opts->seed) {
+        snprintf(v, sizeof(v), "%llu", (unsigned long long)opts->seed);
+        lf_args_add(args, "seed", v);
+    }
+    if (opts->scorecard)
+        lf_args_add(args, "scorecard", opts->scorecard);
+    int rc = lf_metric(lf, "churn-backtest", args, out, err);
+    lf_args_free(args);
     return rc;
 }

@@ -754,3 +754,12 @@ out:
     load_release(&l);
     return rc;
 }
+
+int64_t *churn_snapshot_dates(const struct tz *tz, int64_t now, int n)
+{
+    int64_t *d = xmalloc((size_t)(n > 0 ? n : 1) * sizeof(*d));
+    int64_t last = tz_period_start(tz, TZ_MONTH, now);
+    for (int i = 0; i < n; i++)
+        d[i] = tz_period_add(tz, TZ_MONTH, last, -i);
+    return d;
+}

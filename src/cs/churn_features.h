@@ -38,6 +38,11 @@ struct churn_features_opts {
     size_t names_nr;
 };
 
+/* The snapshot dates of `landfall churn train` and its backtest: the month starts (in tz) of
+ * the last n months up to now's (now's own when now is past it), newest first; the caller
+ * frees. */
+int64_t *churn_snapshot_dates(const struct tz *tz, int64_t now, int n);
+
 /* Builds the rows of every paying account at every date into *out (the caller's:
  * churn_matrix_release()); entity i is out->keys[i], the account's external id. Reads the store
  * through st (accounts, MRR history, responses, touchpoints) and usage through e. */

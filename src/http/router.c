@@ -42,7 +42,7 @@ const struct route http_routes[] = {
     {"GET", "/v1/survival", api_survival, AUTH_READ, BODY_NONE},
     {"GET", "/v1/keys", api_keys_list, AUTH_ADMIN, BODY_NONE},
     {"GET", "/v1/churn/models", api_churn_models_list, AUTH_READ, BODY_NONE},
-    {"POST", "/v1/churn/models", api_churn_train, AUTH_ADMIN, BODY_NONE},
+    {"POST", "/v1/churn/models", api_churn_train, AUTH_LEAD, BODY_NONE},
     {"GET", "/v1/churn/scores", api_churn_scores, AUTH_READ, BODY_NONE},
     {"GET", "/v1/accounts/:id/churn", api_churn_explain, AUTH_READ, BODY_NONE},
     {"POST", "/v1/text/analyze", api_text_analyze, AUTH_READ, BODY_JSON},

@@ -208,5 +208,7 @@ extern const struct metric_def metric_health, metric_health_explain, metric_heal
     metric_scorecards, metric_health_backtest, metric_expansion, metric_health_measures;
 extern const struct metric_def metric_book, metric_account_values, metric_feature_usage,
     metric_scores;
+/* the churn model's (churn.c) */
+extern const struct metric_def metric_churn_backtest, metric_churn_calibration;
 
 #endif

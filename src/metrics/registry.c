@@ -21,7 +21,7 @@ const struct metric_def *const metric_defs[] = {
     &metric_text_emotions,
     &metric_health, &metric_health_explain, &metric_health_history, &metric_scorecards,
     &metric_health_backtest, &metric_expansion, &metric_health_measures, &metric_book,
-    &metric_account_values, NULL};
+    &metric_account_values, &metric_churn_backtest, &metric_churn_calibration, NULL};
 
 #define METRICS_NR (sizeof(metric_defs) / sizeof(metric_defs[0]) - 1)
 

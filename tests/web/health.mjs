@@ -8,8 +8,10 @@
 // risk and drivers against the same; the explanation sorted by the points each measure cost.
 // The portfolio sorts and filters by health (colour=red in the URL) and exports it in its CSV;
 // the scorecard editor shows the server's refusal on the field it names and then saves a
-// version; the backtest compares two scorecards; a viewer is offered no editor and the API
-// refuses the viewer's scorecard. axe-core on every page, no console error or failed request,
+// version; the backtest compares two scorecards; the churn model's section shows its versions'
+// test figures, the latest one's calibration and, on request, the model beside a scorecard on
+// the same observations; a viewer is offered no editor and the API refuses the viewer's
+// scorecard. axe-core on every page, no console error or failed request,
 // screenshots in $SCREENSHOTS (health-*.png).
 //
 //   node health.mjs URL   env: SCREENSHOTS (a folder), CHROMIUM (default /usr/bin/chromium)
@@ -326,6 +328,37 @@ await check('health page: one scorecard alone, the choice in the URL', async () 
   await ready(p);
   await p.waitForFunction(() => document.querySelectorAll('#backtest-table tbody tr').length === 1);
   await figuresMatchApi(admin);
+});
+await check('health page: the churn model\'s versions, calibration, and the model beside a scorecard', async () => {
+  // the versions and the latest one's calibration (figuresMatchApi above checked each cell
+  // against GET /v1/churn/models and /v1/metrics/churn-calibration)
+  const models = await apiGet(admin, '/v1/churn/models');
+  assert.equal(await p.textContent('#churn-model h3'), `Calibration of version ${models.rows[0].version}`);
+  const dec = await p.locator('#churn-calibration-table tbody tr').evaluateAll((trs) => trs.map((tr) =>
+    Object.fromEntries([...tr.querySelectorAll('td[data-col]')].map((td) => [td.dataset.col, Number(td.dataset.value)]))));
+  assert.deepEqual(dec.map((d) => d.decile), [1, 2, 3, 4, 5, 6, 7, 8, 9, 10], 'ten tenths');
+  // the tenths are cut from the test rows sorted by predicted risk: each one's mean risk lies
+  // within its lowest and highest, and neither goes down from one tenth to the next
+  for (const [i, d] of dec.entries()) {
+    assert.ok(d.lowest <= d.predicted && d.predicted <= d.highest, `tenth ${i + 1}: lowest ≤ mean ≤ highest`);
+    if (i) assert.ok(dec[i - 1].highest <= d.lowest && dec[i - 1].predicted <= d.predicted, `tenth ${i + 1} after ${i}`);
+  }
+  // on request: the model trained on the earlier snapshots beside the default scorecard
+  await p.selectOption('#cb-scorecard', 'default');
+  await p.click('#churn-backtest-form button[type=submit]');
+  await p.waitForSelector('#churn-backtest-table');
+  await ready(p);
+  const rows = await p.locator('#churn-backtest-table tbody tr').evaluateAll((trs) => trs.map((tr) =>
+    Object.fromEntries([...tr.querySelectorAll('td[data-col]')].map((td) => [td.dataset.col, td.dataset.value]))));
+  assert.deepEqual(rows.map((r) => r.method), ['churn model', 'scorecard default']);
+  assert.equal(rows[0].observations, rows[1].observations, 'the same observations on both rows');
+  assert.equal(rows[0].churned, rows[1].churned, 'and the same churners');
+  assert.ok(Number(rows[0].observations) > 0, `${rows[0].observations} observations`);
+  // every figure of the section is GET /v1/metrics/churn-backtest?scorecard=default's
+  assert.ok(await figuresMatchApi(admin, '#churn-model') > 18, 'the section\'s figures');
+  await axe(admin, 'the churn model section', '#churn-model');
+  await p.screenshot({ path: `${shots}/health-churn-model.png` });
+  clean(admin, 'the churn model section');
 });
 await check('health page: the editor shows the server\'s refusal on the field, then saves', async () => {
   await open(admin, '/health');
