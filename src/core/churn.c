@@ -330,8 +330,8 @@ static int build_rows(struct lf *lf, const int64_t *dates, int n, int64_t horizo
     return rc;
 }
 
-int lf_churn_train(struct lf *lf, const struct lf_churn_train_opts *opts,
-                   struct lf_churn_report *out, struct lf_err *err)
+static int train_and_store(struct lf *lf, const struct lf_churn_train_opts *opts,
+                           struct lf_churn_report *out, struct lf_err *err)
 {
     struct churn_matrix m = {0};
     struct churn_split s = {0};
@@ -391,6 +391,17 @@ out:
     churn_model_release(&cm);
     churn_split_release(&s);
     churn_matrix_release(&m);
+    return rc;
+}
+
+int lf_churn_train(struct lf *lf, const struct lf_churn_train_opts *opts,
+                   struct lf_churn_report *out, struct lf_err *err)
+{
+    *out = (struct lf_churn_report){0};
+    if (core_long_begin(lf, "churn train", err) < 0)
+        return -1;
+    int rc = train_and_store(lf, opts, out, err);
+    core_long_end(lf);
     return rc;
 }
 

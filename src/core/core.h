@@ -25,6 +25,7 @@ struct core {
     size_t readers_idle, readers_open, readers_max;
     struct store *writer;       /* the one write connection */
     pthread_mutex_t write_mu;   /* one write transaction at a time */
+    pthread_mutex_t long_mu;    /* one long computation at a time (core_long_begin) */
 };
 
 struct feed_sub {
@@ -68,6 +69,12 @@ struct lf {
  * back. NULL with err when the store failed. */
 struct store *core_read_begin(struct lf *lf, struct lf_err *err);
 void core_read_end(struct lf *lf, struct store *st);
+
+/* A long computation (training a model, a backtest): one at a time per process, so that they
+ * cannot take every server thread from the other requests. 0, or -1 with LF_ELIMIT when another
+ * runs (what names the refused work); core_long_end() after a 0. */
+int core_long_begin(struct lf *lf, const char *what, struct lf_err *err);
+void core_long_end(struct lf *lf);
 /* The end of a call that made table t: *out = t when rc is 0, else t is freed (and *out NULL).
  * Returns 0, or -1 when rc was not 0. */
 int core_table_out(struct lf_table *t, int rc, struct lf_table **out);

@@ -26,6 +26,7 @@ static void core_free(struct core *c)
     free(c->readers);
     store_free(c->writer);
     pthread_mutex_destroy(&c->write_mu);
+    pthread_mutex_destroy(&c->long_mu);
     pthread_cond_destroy(&c->cv);
     pthread_mutex_destroy(&c->mu);
     free((char *)c->opts.snapshot);
@@ -48,6 +49,7 @@ static int core_new(const struct lf_open_opts *o, const char *url, struct core *
     pthread_mutex_init(&c->mu, NULL);
     pthread_cond_init(&c->cv, NULL);
     pthread_mutex_init(&c->write_mu, NULL);
+    pthread_mutex_init(&c->long_mu, NULL);
     if (store_open(url, &so, &c->writer, err) < 0) {
         core_free(c);
         return -1;
@@ -343,4 +345,19 @@ int core_ws_reload(struct ws *w, struct store *st, struct lf_err *err)
     snprintf(w->info.time_zone, sizeof(w->info.time_zone), "%s", info.time_zone);
     w->engine_stale = true; /* its accounts start at local midnights of the old zone */
     return 0;
+}
+
+/* ---- long computations ---- */
+
+int core_long_begin(struct lf *lf, const char *what, struct lf_err *err)
+{
+    if (pthread_mutex_trylock(&lf->w->core->long_mu) == 0)
+        return 0;
+    return err_set(err, LF_ELIMIT,
+                   "%s: another model training or backtest is running; retry when it ends", what);
+}
+
+void core_long_end(struct lf *lf)
+{
+    pthread_mutex_unlock(&lf->w->core->long_mu);
 }

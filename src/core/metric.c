@@ -55,9 +55,14 @@ int lf_metric(struct lf *lf, const char *name, const struct lf_args *args, struc
         c.cache = &lf->w->caches[metric_index(def->cache_of ? def->cache_of : def)];
     c.churn_risks = core_churn_risks;
     c.core = lf;
+    if ((def->needs & LONG) && core_long_begin(lf, def->name, err) < 0)
+        goto out;
     t = table_new(def->name);
     table_set_time_zone(t, tz_name(c.tz));
-    if (def->compute(&c, t, err) < 0)
+    int computed = def->compute(&c, t, err);
+    if (def->needs & LONG)
+        core_long_end(lf);
+    if (computed < 0)
         goto out;
     *out = t;
     t = NULL;

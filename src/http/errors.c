@@ -27,8 +27,8 @@ static const struct {
                        "Content-Encoding"},
     [HE_INVALID] = {422, "invalid", "well-formed, but a value is invalid (`field` names it)"},
     [HE_RATE_LIMITED] = {429, "rate_limited",
-                         "the key is over its rate limit; retry after the Retry-After header's "
-                         "seconds"},
+                         "the key is over its rate limit, or a model training or backtest is "
+                         "already running; retry after the Retry-After header's seconds"},
     [HE_INTERNAL] = {500, "internal", "a bug"},
     [HE_UNAVAILABLE] = {503, "unavailable",
                         "the store failed or the server is stopping; nothing was written, retry"},
@@ -122,5 +122,8 @@ void http_fail(struct http_req *r, int he, const char *field, const char *fmt, .
 
 void http_fail_err(struct http_req *r, const struct lf_err *err, const char *field)
 {
+    /* the library's limits (a long computation already running) pass in seconds, not minutes */
+    if (err->code == LF_ELIMIT && !r->retry_after)
+        r->retry_after = 5;
     http_fail(r, http_error_of(err->code), field, "%s", err->msg);
 }

@@ -176,7 +176,7 @@ const struct metric_def metric_churn_backtest = {
             "churn of the riskiest tenth and its lift. Refused (invalid) when the snapshots hold "
             "fewer than 10 churners or stayers to train on.",
     .common = COMMON_NOW, .own = backtest_params, .own_nr = 4, .dims = no_dims,
-    .filters = no_dims, COLS(backtest_cols), .needs = NEEDS_ENGINE,
+    .filters = no_dims, COLS(backtest_cols), .needs = NEEDS_ENGINE | LONG,
     .compute = compute_backtest};
 
 /* ---- churn-calibration ---- */

@@ -760,7 +760,7 @@ const struct metric_def metric_health_backtest = {
             "it, and compares with the churns of the horizon after it: AUC, churn by band, the "
             "bottom decile's lift; with versus, a second scorecard on the same observations.",
     .common = COMMON_WINDOW | COMMON_NOW | COMMON_WHERE, .own = backtest_params, .own_nr = 3,
-    .dims = no_dims, .filters = account_dims, COLS(backtest_cols), .needs = NEEDS_ENGINE,
+    .dims = no_dims, .filters = account_dims, COLS(backtest_cols), .needs = NEEDS_ENGINE | LONG,
     .compute = compute_backtest};
 
 static const struct lf_param_info expansion_params[] = {

@@ -66,6 +66,9 @@ enum {
     NEEDS_ENGINE = 1 << 0,
     NEEDS_CACHE = 1 << 1, /* keeps figures between calls in its metric_cache (ctx->cache) */
     PAGED = 1 << 2,       /* answers a page of its rows and their total (lf_table_total) */
+    /* trains a model or replays history (seconds of CPU): one such call at a time per process
+     * (core_long_begin), so that callers cannot hold every server thread with them */
+    LONG = 1 << 3,
 };
 
 struct metric_def;
