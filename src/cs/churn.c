@@ -192,8 +192,9 @@ static int by_id(const void *a, const void *b)
     return x < y ? -1 : x > y;
 }
 
-int churn_split_random(const struct churn_matrix *m, uint64_t seed, double valid_share,
-                       double test_share, struct churn_split *out, struct lf_err *err)
+static int split_random(const struct churn_matrix *m, uint64_t seed, double valid_share,
+                        double test_share, bool stratified, struct churn_split *out,
+                        struct lf_err *err)
 {
     if (!(test_share > 0 && valid_share > 0 && test_share < 1 && valid_share < 1))
         return err_set(err, LF_EINVAL,
@@ -221,12 +222,28 @@ int churn_split_random(const struct churn_matrix *m, uint64_t seed, double valid
         place[i - 1] = place[j];
         place[j] = t;
     }
-    size_t n_test = (size_t)llround(test_share * (double)e);
-    size_t n_valid = (size_t)llround(valid_share * (double)(e - n_test));
-    unsigned char *set = xmalloc(e ? e : 1); /* 0 train, 1 valid, 2 test */
+    /* an entity's class: 1 when one of its rows churned; without stratification one class */
+    unsigned char *cls = xcalloc(e ? e : 1, 1);
+    if (stratified)
+        for (size_t r = 0; r < m->rows_nr; r++)
+            if (m->label[r] == 1) {
+                int64_t *at = bsearch(&m->entity[r], ids, e, sizeof(*ids), by_id);
+                cls[at - ids] = 1;
+            }
+    size_t total[2] = {0, 0}, seen[2] = {0, 0};
     for (size_t i = 0; i < e; i++)
-        set[place[i]] = i < n_test ? 2 : i < n_test + n_valid ? 1 : 0;
+        total[cls[i]]++;
+    unsigned char *set = xmalloc(e ? e : 1); /* 0 train, 1 valid, 2 test */
+    for (size_t i = 0; i < e; i++) {
+        /* the shuffled entities of each class in turn: the first shares of them to test and
+         * validation, so each set holds the class's share (of churners, when stratified) */
+        size_t id = place[i], c = cls[id], k = seen[c]++;
+        size_t n_test = (size_t)llround(test_share * (double)total[c]);
+        size_t n_valid = (size_t)llround(valid_share * (double)(total[c] - n_test));
+        set[id] = k < n_test ? 2 : k < n_test + n_valid ? 1 : 0;
+    }
     free(place);
+    free(cls);
 
     split_alloc(out, m->rows_nr);
     for (size_t r = 0; r < m->rows_nr; r++) {
@@ -248,6 +265,18 @@ int churn_split_random(const struct churn_matrix *m, uint64_t seed, double valid
     if (!out->train_nr || !out->valid_nr || !out->test_nr)
         return empty_set(out, err, "too few entities for the shares asked");
     return 0;
+}
+
+int churn_split_random(const struct churn_matrix *m, uint64_t seed, double valid_share,
+                       double test_share, struct churn_split *out, struct lf_err *err)
+{
+    return split_random(m, seed, valid_share, test_share, false, out, err);
+}
+
+int churn_split_stratified(const struct churn_matrix *m, uint64_t seed, double valid_share,
+                           double test_share, struct churn_split *out, struct lf_err *err)
+{
+    return split_random(m, seed, valid_share, test_share, true, out, err);
 }
 
 /* The rows rows[nr] of m gathered into one dense block (x and label are the caller's). */
@@ -292,10 +321,19 @@ int churn_train(const struct churn_matrix *m, const struct churn_split *s,
                 const struct gbm_params *p, bool refit, size_t min_positives,
                 struct churn_model *out, struct lf_err *err)
 {
+    return churn_train_grid(m, s, p, 1, refit, min_positives, out, err);
+}
+
+int churn_train_grid(const struct churn_matrix *m, const struct churn_split *s,
+                     const struct gbm_params *grid, size_t grid_nr, bool refit,
+                     size_t min_positives, struct churn_model *out, struct lf_err *err)
+{
     struct gbm_data train = {0}, valid = {0}, test = {0}, all = {0};
     struct gbm *g = NULL;
     int rc = -1;
-    *out = (struct churn_model){.params = *p, .refit = refit};
+    if (grid_nr == 0)
+        return err_set(err, LF_EINVAL, "no hyper-parameters to train with");
+    *out = (struct churn_model){.params = grid[0], .refit = refit, .candidates = grid_nr};
     gather(m, s->train, s->train_nr, &train);
     gather(m, s->valid, s->valid_nr, &valid);
     gather(m, s->test, s->test_nr, &test);
@@ -313,13 +351,31 @@ int churn_train(const struct churn_matrix *m, const struct churn_split *s,
     out->train_positives = pos;
     out->valid_nr = valid.rows_nr;
     out->test_nr = test.rows_nr;
-    if (gbm_train(p, &train, &valid, &g, &out->fit, err) < 0 ||
-        evaluate(g, &valid, &out->valid, err) < 0)
-        goto out;
+    /* each candidate early-stopped on the validation rows; the one that ranks them best is
+     * kept (the first of equals): the test rows take no part in the choice */
+    for (size_t k = 0; k < grid_nr; k++) {
+        struct gbm *c = NULL;
+        struct gbm_fit fit;
+        struct eval_report rep;
+        if (gbm_train(&grid[k], &train, &valid, &c, &fit, err) < 0 ||
+            evaluate(c, &valid, &rep, err) < 0) {
+            gbm_free(c);
+            goto out;
+        }
+        if (!g || rep.auc > out->valid.auc) {
+            gbm_free(g);
+            g = c;
+            out->params = grid[k];
+            out->fit = fit;
+            out->valid = rep;
+        } else {
+            gbm_free(c);
+        }
+    }
     if (refit) {
         /* the same trees' count on train + valid: early stopping chose it, the recent rows
          * refine it */
-        struct gbm_params again = *p;
+        struct gbm_params again = out->params;
         again.rounds = out->fit.rounds;
         again.early_stop = 0;
         gather(m, s->refit, s->refit_nr, &all);
@@ -340,6 +396,17 @@ out:
     data_release(&test);
     data_release(&all);
     return rc;
+}
+
+size_t churn_grid_default(const struct gbm_params *base, struct gbm_params *out)
+{
+    static const int depths[] = {1, 2, 3, 4};
+    size_t n = 0;
+    for (size_t d = 0; d < sizeof(depths) / sizeof(*depths); d++) {
+        out[n] = *base;
+        out[n++].max_depth = depths[d];
+    }
+    return n;
 }
 
 int churn_score(struct gbm *g, const struct churn_matrix *m, const size_t *rows, size_t nr,

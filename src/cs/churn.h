@@ -84,10 +84,17 @@ int churn_split_time(const struct churn_matrix *m, int64_t horizon_ms, double va
 int churn_split_random(const struct churn_matrix *m, uint64_t seed, double valid_share,
                        double test_share, struct churn_split *out, struct lf_err *err);
 
+/* As churn_split_random, stratified: the churners (entities with a row labelled 1) and the others
+ * are shuffled and shared out apart, so each set holds the same share of churners (up to
+ * rounding) and a split's figures vary less from seed to seed. */
+int churn_split_stratified(const struct churn_matrix *m, uint64_t seed, double valid_share,
+                           double test_share, struct churn_split *out, struct lf_err *err);
+
 /* A trained churn model, with how it was made and how it did on rows it never saw. */
 struct churn_model {
     struct gbm *gbm;
-    struct gbm_params params;
+    struct gbm_params params;   /* the hyper-parameters trained with (the chosen ones) */
+    size_t candidates;          /* how many sets of hyper-parameters were tried */
     struct gbm_fit fit;         /* of the early-stopped training */
     bool refit;                 /* the final model was retrained on train + valid */
     size_t train_nr, train_positives, valid_nr, test_nr;
@@ -103,6 +110,17 @@ struct churn_model {
 int churn_train(const struct churn_matrix *m, const struct churn_split *s,
                 const struct gbm_params *p, bool refit, size_t min_positives,
                 struct churn_model *out, struct lf_err *err);
+/* As churn_train, choosing the hyper-parameters among grid[grid_nr]: each candidate is trained
+ * on s->train with early stopping on s->valid, and the one whose early-stopped model has the
+ * highest validation AUC (the first of equals) is kept, refitted and evaluated on s->test, which
+ * takes no part in the choice. out->params is the chosen candidate. */
+int churn_train_grid(const struct churn_matrix *m, const struct churn_split *s,
+                     const struct gbm_params *grid, size_t grid_nr, bool refit,
+                     size_t min_positives, struct churn_model *out, struct lf_err *err);
+/* The candidates churn_train_grid is given by default: base with each depth of 1..4 (at most
+ * CHURN_GRID_MAX of them) into out; returns their count. */
+#define CHURN_GRID_MAX 16
+size_t churn_grid_default(const struct gbm_params *base, struct gbm_params *out);
 void churn_model_release(struct churn_model *cm); /* safe on a zeroed model */
 
 /* Scores rows[nr] of m (all rows when rows is NULL, nr = m->rows_nr): risk[nr] the probability of

@@ -396,13 +396,18 @@ static int64_t mrr_at(const struct acct *a, int64_t t)
     return v;
 }
 
-/* 1 when the MRR went to 0 in [d, d + h), 0 when it did not and d + h <= now, else NaN. */
+/* 1 when the MRR went to 0 in [d, d + h), 0 when it did not, NaN when d + h > now: a row whose
+ * horizon has not passed is unknown even when the account has churned already, or the latest
+ * dates would hold churners only (the stayers' labels are not known yet) and a test set reaching
+ * them would count churners picked because they churned. */
 static float label_of(const struct acct *a, int64_t d, int64_t h, int64_t now)
 {
+    if (d + h > now)
+        return NAN;
     for (size_t k = 0; k < a->mrr_nr; k++)
         if (a->mrr[k].date >= d && a->mrr[k].date < d + h && a->mrr[k].mrr == 0)
             return 1;
-    return d + h <= now ? 0.0f : NAN;
+    return 0;
 }
 
 /* How a column is made: a feature of the table, a one-hot value, or nothing (missing). */

@@ -376,3 +376,67 @@ Test(churn, csv_refusals)
     cr_expect_eq(churn_matrix_from_csv("/nonexistent/x.csv", &o, &m, &err), -1);
     cr_expect_eq(err.code, LF_ENOENT);
 }
+
+/* A stratified split shares the churners out apart: 300 entities, 60 of them churners (every
+ * 5th). Test: round(0.3 × 60) = 18 churners and round(0.3 × 240) = 72 others (90); validation:
+ * round(0.2 × 42) = 8 and round(0.2 × 168) = 34 (42); training the other 34 and 134 (168). */
+Test(churn, stratified_split_keeps_the_churn_share)
+{
+    struct churn_matrix m;
+    static const char *const names[] = {"x"};
+    churn_matrix_init(&m, 1, names);
+    for (int r = 0; r < 300; r++)
+        churn_matrix_add(&m, r, 0, r % 5 == 0);
+    struct churn_split s;
+    struct lf_err err = {0};
+    cr_assert_eq(churn_split_stratified(&m, 3, 0.2, 0.3, &s, &err), 0, "%s", err.msg);
+    const size_t *rows[] = {s.train, s.valid, s.test};
+    size_t nr[] = {s.train_nr, s.valid_nr, s.test_nr}, want_nr[] = {168, 42, 90},
+           want_pos[] = {34, 8, 18};
+    for (int k = 0; k < 3; k++) {
+        size_t pos = 0;
+        for (size_t i = 0; i < nr[k]; i++)
+            pos += m.label[rows[k][i]] == 1;
+        cr_expect_eq(nr[k], want_nr[k], "set %d: %zu rows", k, nr[k]);
+        cr_expect_eq(pos, want_pos[k], "set %d: %zu churners", k, pos);
+    }
+    churn_split_release(&s);
+    churn_matrix_release(&m);
+}
+
+/* Choosing among hyper-parameters: each depth of 1..4 trained alone gives a validation AUC; the
+ * grid keeps the depth of the highest (the first of equals), and its model is that depth's own
+ * (the same test AUC, the test rows taking no part in the choice). */
+Test(churn, grid_keeps_the_best_validation_auc)
+{
+    struct churn_matrix m;
+    panel(&m, 300, 24, 3, 6, NULL);
+    struct churn_split s;
+    struct gbm_params p, grid[CHURN_GRID_MAX];
+    struct lf_err err = {0};
+    gbm_params_default(&p);
+    p.threads = 1;
+    p.seed = 6;
+    cr_assert_eq(churn_split_time(&m, 90 * DAY, 0.2, 0.2, &s, &err), 0, "%s", err.msg);
+    size_t n = churn_grid_default(&p, grid);
+    cr_assert_eq(n, 4);
+    double best = -1, best_test = 0;
+    int best_depth = 0;
+    for (size_t k = 0; k < n; k++) {
+        struct churn_model one;
+        cr_expect_eq(grid[k].max_depth, (int)k + 1);
+        cr_assert_eq(churn_train(&m, &s, &grid[k], true, 10, &one, &err), 0, "%s", err.msg);
+        if (one.valid.auc > best)
+            best = one.valid.auc, best_test = one.test.auc, best_depth = grid[k].max_depth;
+        churn_model_release(&one);
+    }
+    struct churn_model cm;
+    cr_assert_eq(churn_train_grid(&m, &s, grid, n, true, 10, &cm, &err), 0, "%s", err.msg);
+    cr_expect_eq(cm.candidates, 4);
+    cr_expect_eq(cm.params.max_depth, best_depth);
+    cr_expect_eq(cm.valid.auc, best);
+    cr_expect_eq(cm.test.auc, best_test);
+    churn_model_release(&cm);
+    churn_split_release(&s);
+    churn_matrix_release(&m);
+}
