@@ -505,6 +505,8 @@ struct lf_churn_csv_opts {
     double valid_share;    /* of the rest, to stop the boosting; 0 means 0.2 */
     const char *save;      /* write the model there (XGBoost's UBJSON), or NULL */
     int top;               /* the riskiest held-out rows shown with their drivers: 0 means 10 */
+    bool stratify;         /* without date: each set holds the same share of churners */
+    bool choose_depth;     /* the trees' depth (1-4) chosen by the validation rows' AUC */
 };
 struct lf_churn_report {
     struct lf_table *summary;     /* figure, count, value: the sets, the trees, the hold-out

@@ -21,7 +21,7 @@ static const char help_text[] =
     "                               [--seed N] [--now DATE] [--json | --csv]\n"
     "       landfall churn fit-csv FILE --label COLUMN [--id COLUMN] [--date COLUMN]\n"
     "                              [--horizon DAYS] [--seed N] [--test-share S] [--save PATH]\n"
-    "                              [--top N] [--json]\n"
+    "                              [--top N] [--stratify] [--choose-depth] [--json]\n"
     "\n"
     "train builds the churn model of the workspace's accounts: a row per account paying on each\n"
     "of the last N month starts (--snapshots, default 24), its features as of that date\n"
@@ -81,6 +81,10 @@ static const char help_text[] =
     "  --save PATH       write the trained model there (XGBoost's UBJSON, with the features'\n"
     "                    names; Python's xgboost.Booster(model_file=PATH) reads it)\n"
     "  --top N           held-out rows shown with their drivers (default 10)\n"
+    "  --stratify        without --date: each set holds the same share of churners\n"
+    "  --choose-depth    train trees of depth 1 to 4 and keep the depth whose validation AUC\n"
+    "                    is highest (the test rows take no part; docs/churn.md: on Telco it\n"
+    "                    gains nothing beyond a split's noise, so it is not the default)\n"
     "  --json            the three tables as JSON documents, one after the other\n"
     "\n"
     "The engine's options (score, explain, train):\n";
@@ -132,7 +136,8 @@ static int fit_csv(int argc, char **argv)
         {"date", required_argument, NULL, 'd'},  {"horizon", required_argument, NULL, 'h'},
         {"seed", required_argument, NULL, 's'},  {"test-share", required_argument, NULL, 't'},
         {"save", required_argument, NULL, 'o'},  {"top", required_argument, NULL, 'k'},
-        {"json", no_argument, NULL, 'j'},        {NULL, 0, NULL, 0}};
+        {"json", no_argument, NULL, 'j'},        {"stratify", no_argument, NULL, 'S'},
+        {"choose-depth", no_argument, NULL, 'D'}, {NULL, 0, NULL, 0}};
     struct lf_churn_csv_opts o = {0};
     bool json = false;
     long long v;
@@ -152,6 +157,12 @@ static int fit_csv(int argc, char **argv)
             break;
         case 'j':
             json = true;
+            break;
+        case 'S':
+            o.stratify = true;
+            break;
+        case 'D':
+            o.choose_depth = true;
             break;
         case 'o':
             o.save = optarg;
@@ -190,6 +201,8 @@ static int fit_csv(int argc, char **argv)
         return cli_usage("churn", "'churn fit-csv' needs --label COLUMN");
     if (o.horizon_ms && !o.date)
         return cli_usage("churn", "--horizon goes with --date");
+    if (o.stratify && o.date)
+        return cli_usage("churn", "--stratify is for a random split, not with --date");
     struct lf_churn_report r;
     struct lf_err err = {0};
     if (lf_churn_fit_csv(argv[optind], &o, &r, &err) < 0)

@@ -3,6 +3,7 @@
  * every account (docs/churn.md). */
 #include <jansson.h>
 #include <math.h>
+#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -189,9 +190,16 @@ int lf_churn_fit_csv(const char *path, const struct lf_churn_csv_opts *opts,
     p.seed = opts->seed;
     if (churn_matrix_from_csv(path, &co, &m, err) < 0)
         goto out;
-    if ((opts->date ? churn_split_time(&m, horizon, valid_share, test_share, &s, err)
-                    : churn_split_random(&m, opts->seed, valid_share, test_share, &s, err)) < 0 ||
-        churn_train(&m, &s, &p, true, 10, &cm, err) < 0)
+    struct gbm_params grid[CHURN_GRID_MAX];
+    size_t grid_nr = opts->choose_depth ? churn_grid_default(&p, grid) : 1;
+    if (!opts->choose_depth)
+        grid[0] = p;
+    int split = opts->date       ? churn_split_time(&m, horizon, valid_share, test_share, &s, err)
+                : opts->stratify ? churn_split_stratified(&m, opts->seed, valid_share, test_share,
+                                                          &s, err)
+                                 : churn_split_random(&m, opts->seed, valid_share, test_share, &s,
+                                                      err);
+    if (split < 0 || churn_train_grid(&m, &s, grid, grid_nr, true, 10, &cm, err) < 0)
         goto out;
     out->summary = summary(&m, &s, &cm);
     out->calibration = calibration(&cm.test);
@@ -210,36 +218,26 @@ out:
 
 /* ---- the workspace's model: trained on its accounts, stored, scoring them ---- */
 
-static const char b64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-
+/* The model's bytes as text for the store (standard base64, libsodium's). */
 static void base64_encode(const unsigned char *p, size_t n, struct buf *out)
 {
-    for (size_t i = 0; i < n; i += 3) {
-        uint32_t v = (uint32_t)p[i] << 16 | (i + 1 < n ? (uint32_t)p[i + 1] << 8 : 0) |
-                     (i + 2 < n ? p[i + 2] : 0);
-        buf_addc(out, b64[v >> 18 & 63]);
-        buf_addc(out, b64[v >> 12 & 63]);
-        buf_addc(out, i + 1 < n ? b64[v >> 6 & 63] : '=');
-        buf_addc(out, i + 2 < n ? b64[v & 63] : '=');
-    }
+    size_t len = sodium_base64_ENCODED_LEN(n, sodium_base64_VARIANT_ORIGINAL);
+    char *text = xmalloc(len);
+    sodium_bin2base64(text, len, p, n, sodium_base64_VARIANT_ORIGINAL);
+    buf_adds(out, text);
+    free(text);
 }
 
 static int base64_decode(const char *s, struct buf *out)
 {
-    uint32_t v = 0;
-    int bits = 0;
-    for (; *s && *s != '='; s++) {
-        const char *at = strchr(b64, *s);
-        if (!at || !*s)
-            return -1;
-        v = v << 6 | (uint32_t)(at - b64);
-        bits += 6;
-        if (bits >= 8) {
-            bits -= 8;
-            buf_addc(out, (char)(v >> bits & 255));
-        }
-    }
-    return 0;
+    size_t len = strlen(s), bin_len = 0;
+    unsigned char *bin = xmalloc(len / 4 * 3 + 3);
+    int rc = sodium_base642bin(bin, len / 4 * 3 + 3, s, len, NULL, &bin_len, NULL,
+                               sodium_base64_VARIANT_ORIGINAL);
+    if (rc == 0)
+        buf_add(out, bin, bin_len);
+    free(bin);
+    return rc;
 }
 
 static void put_num(json_t *o, const char *k, double v)
