@@ -138,7 +138,7 @@ static int person_load_id(struct store *st, int64_t ws, int64_t id, struct perso
 /* ---- settings ---- */
 
 /* The workspace's settings, made with a fresh key on first use. */
-static int settings_load(struct lf *lf, struct survey_settings *s, struct lf_err *err)
+int survey_settings_ensure(struct lf *lf, struct survey_settings *s, struct lf_err *err)
 {
     int64_t ws = lf->w->info.id;
     struct store *st = core_read_begin(lf, err);
@@ -165,7 +165,12 @@ static int settings_load(struct lf *lf, struct survey_settings *s, struct lf_err
 int lf_survey_settings_get(struct lf *lf, struct lf_survey_settings *out, struct lf_err *err)
 {
     struct survey_settings s;
-    if (settings_load(lf, &s, err) < 0)
+    /* a read: settings never stored are the defaults a first use will store (showing them is
+     * no use of surveys, and a GET writes nothing) */
+    struct store *st = core_read_begin(lf, err);
+    int rc = st ? store_survey_settings_get(st, lf->w->info.id, &s, err) : -1;
+    core_read_end(lf, st);
+    if (rc < 0)
         return -1;
     memset(out, 0, sizeof(*out));
     out->contact_days = s.contact_days;
@@ -205,7 +210,7 @@ int lf_survey_settings_set(struct lf *lf, const struct lf_survey_settings *in,
         strncmp(in->smtp_url, "smtps://", 8) != 0)
         return err_set(err, LF_EINVAL, "the relay '%s' is not an smtp:// or smtps:// URL",
                        in->smtp_url);
-    if (settings_load(lf, &s, err) < 0 || core_tx_begin_lf(lf, &st, err) < 0)
+    if (survey_settings_ensure(lf, &s, err) < 0 || core_tx_begin_lf(lf, &st, err) < 0)
         return -1;
     s.contact_days = in->contact_days;
     s.account_max = in->account_max;
@@ -393,7 +398,7 @@ int lf_survey_send(struct lf *lf, const struct lf_survey_send_opts *o,
         return err_set(err, LF_EUSAGE, "a survey and a contact are needed");
     if (o->channel && !channel_known(o->channel))
         return err_set(err, LF_EINVAL, "channel '%s' is not link, email or in-app", o->channel);
-    if (settings_load(lf, &cfg, err) < 0 || core_tx_begin_lf(lf, &st, err) < 0)
+    if (survey_settings_ensure(lf, &cfg, err) < 0 || core_tx_begin_lf(lf, &st, err) < 0)
         return -1;
     int rc = survey_load(st, ws, o->survey, &s, err);
     if (rc == 0)
@@ -580,7 +585,7 @@ int lf_surveys_retry(struct lf *lf, int64_t now, size_t *sent, size_t *failed,
     struct due u = {.now = now ? now : time_now_ms()};
     int rc = -1;
     *sent = *failed = 0;
-    if (settings_load(lf, &cfg, err) < 0)
+    if (survey_settings_ensure(lf, &cfg, err) < 0)
         return -1;
     struct store *st = core_read_begin(lf, err);
     int scan = st ? store_survey_sends_scan(st, lf->w->info.id, 0, "failed", due_row, &u, err)
@@ -938,7 +943,7 @@ int lf_survey_eligible(struct lf *lf, const char *contact, int64_t now, char **j
         now = time_now_ms();
     if (!contact || !*contact)
         return err_set(err, LF_EUSAGE, "a contact is needed (?contact=ID)");
-    if (settings_load(lf, &cfg, err) < 0 || core_tx_begin_lf(lf, &st, err) < 0)
+    if (survey_settings_ensure(lf, &cfg, err) < 0 || core_tx_begin_lf(lf, &st, err) < 0)
         return -1;
     int found = person_load(st, ws, contact, &p, err);
     if (found == 0)
@@ -1406,7 +1411,7 @@ int lf_surveys_trigger(struct lf *lf, int64_t now, size_t *sent, size_t *skipped
     *sent = *skipped = 0;
     if (!now)
         now = time_now_ms();
-    if (settings_load(lf, &cfg, err) < 0 || core_tx_begin_lf(lf, &st, err) < 0)
+    if (survey_settings_ensure(lf, &cfg, err) < 0 || core_tx_begin_lf(lf, &st, err) < 0)
         return -1;
     struct store_query q = {0};
     /* inside the write transaction: two runs at once read one position after the other */

@@ -21,8 +21,12 @@ int store_survey_settings_get(struct store *st, int64_t ws, struct survey_settin
         return -1;
     sql_bind_int(st, q, 1, ws);
     int rc = sql_step(st, q, err);
+    /* the DEFAULTs of the migrations' survey_settings (009_surveys.sql), which a first use
+     * stores: tests/cli/surveys/loop.sh compares them with a stored row on both engines */
+    *out = (struct survey_settings){.contact_days = 30, .account_max = 3, .account_days = 30,
+                                    .quiet_days = 14, .link_days = 30, .sla_days = 2,
+                                    .trigger_seq = -1, .trigger_event = -1};
     if (rc == 1) {
-        memset(out, 0, sizeof(*out));
         copy_text(out->token_key, sizeof(out->token_key), sql_text(st, q, 0));
         out->contact_days = sql_int(st, q, 1);
         out->account_max = sql_int(st, q, 2);
