@@ -10,6 +10,7 @@
 
 #include "base/buf.h"
 #include "base/mem.h"
+#include "cs/churn.h"
 #include "http_int.h"
 #include "metrics/metrics.h"
 #include "model/resource.h"
@@ -1686,29 +1687,23 @@ static void survey_rule_set_more(struct doc *d, const struct op_decl *o, const s
 
 /* ---- the churn model (api_churn.c) ---- */
 
-struct col_doc {
-    const char *name;
-    int type; /* enum lf_coltype */
-    const char *help;
-};
-
-/* components/schemas `name`: a table as `landfall … --json` writes it, {"metric", "rows"}, its
- * rows' columns cols[nr]; returns a reference to it. */
-static json_t *table_schema(struct doc *d, const char *name, const char *metric,
-                            const struct col_doc *cols, size_t nr)
+/* components/schemas `name`: a table as `landfall … --json` writes it, {"metric", "rows"}, of the
+ * churn model's table `id` (cs/churn.h declares its columns); returns a reference to it. */
+static json_t *table_schema(struct doc *d, const char *name, enum churn_table_id id)
 {
+    const struct churn_table *ct = &churn_tables[id];
     if (!json_object_get(d->schemas, name)) {
         json_t *props = json_object(), *req = json_array();
-        for (size_t i = 0; i < nr; i++) {
-            set(props, cols[i].name, column_schema(cols[i].type, cols[i].help));
-            push(req, str(cols[i].name));
+        for (size_t i = 0; i < ct->nr; i++) {
+            set(props, ct->cols[i].name, column_schema(ct->cols[i].type, ct->cols[i].help));
+            push(req, str(ct->cols[i].name));
         }
         json_t *row = json_object();
         set(row, "type", str("object"));
         set(row, "properties", props);
         set(row, "required", req);
         json_t *t = json_pack("{s:s, s:{s:{s:s, s:s}, s:{s:s, s:o}}, s:[s,s]}", "type", "object",
-                              "properties", "metric", "type", "string", "const", metric, "rows",
+                              "properties", "metric", "type", "string", "const", ct->name, "rows",
                               "type", "array", "items", row, "required", "metric", "rows");
         set(d->schemas, name, t);
     }
@@ -1738,48 +1733,18 @@ static void churn_params(json_t *op, bool model, bool scores)
     }
 }
 
-static const struct col_doc model_cols[] = {
-    {"version", LF_COL_INT, "1, 2, … within the workspace"},
-    {"created", LF_COL_TEXT, "when it was trained"},
-    {"as_of", LF_COL_TEXT, "the end of the data it was trained on"},
-    {"horizon_days", LF_COL_INT, "the label: churned within this many days"},
-    {"features", LF_COL_INT, "features it reads"},
-    {"rows", LF_COL_INT, "(account, snapshot) rows built"},
-    {"trees", LF_COL_INT, "trees in the model"},
-    {"test_auc", LF_COL_REAL, "ROC AUC on the latest labelled snapshots, which it never saw"},
-    {"test_pr_auc", LF_COL_REAL, "average precision on them"},
-    {"test_brier", LF_COL_REAL, "Brier score on them"},
-};
-
 static void churn_models_answer(struct doc *d, const struct op_decl *o, const struct route *rt,
                                 json_t *op)
 {
     (void)o, (void)rt;
     set(responses_of(op), "200",
-        answer_of("the versions", table_schema(d, "ChurnModels", "churn-models", model_cols,
-                                               sizeof(model_cols) / sizeof(*model_cols))));
+        answer_of("the versions", table_schema(d, "ChurnModels", CHURN_MODELS)));
 }
 
 static void churn_train_more(struct doc *d, const struct op_decl *o, const struct route *rt,
                              json_t *op)
 {
     (void)o, (void)rt;
-    static const struct col_doc summary[] = {
-        {"figure", LF_COL_TEXT, "rows of each set, trees, and the figures on the test rows"},
-        {"count", LF_COL_INT, "a count, or null"},
-        {"value", LF_COL_REAL, "a figure, or null"}};
-    static const struct col_doc calibration[] = {
-        {"decile", LF_COL_INT, "1 the least risky tenth of the test rows"},
-        {"rows", LF_COL_INT, ""},
-        {"lowest", LF_COL_PERCENT, "lowest predicted risk"},
-        {"highest", LF_COL_PERCENT, "highest predicted risk"},
-        {"predicted", LF_COL_PERCENT, "mean predicted risk"},
-        {"observed", LF_COL_PERCENT, "share that churned"}};
-    static const struct col_doc riskiest[] = {
-        {"id", LF_COL_TEXT, "the account"},
-        {"risk", LF_COL_PERCENT, "predicted risk at its snapshot"},
-        {"churned", LF_COL_TEXT, "yes or no: what followed"},
-        {"drivers", LF_COL_TEXT, "the features that raised the risk most, with their log-odds"}};
     json_t *list = params_of(op);
     json_t *h = typed("integer"), *n = typed("integer"), *seed = typed("integer"),
            *min = typed("integer");
@@ -1803,10 +1768,9 @@ static void churn_train_more(struct doc *d, const struct op_decl *o, const struc
     json_t *body = json_object(), *props = json_object();
     set(body, "type", str("object"));
     set(props, "version", typed("integer"));
-    set(props, "summary", table_schema(d, "ChurnFit", "churn-fit", summary, 3));
-    set(props, "calibration",
-        table_schema(d, "ChurnCalibration", "churn-calibration", calibration, 6));
-    set(props, "riskiest_held_out", table_schema(d, "ChurnDrivers", "churn-drivers", riskiest, 4));
+    set(props, "summary", table_schema(d, "ChurnFit", CHURN_FIT));
+    set(props, "calibration", table_schema(d, "ChurnCalibration", CHURN_CALIBRATION));
+    set(props, "riskiest_held_out", table_schema(d, "ChurnDrivers", CHURN_DRIVERS));
     set(body, "properties", props);
     set(body, "required", json_pack("[s,s,s,s]", "version", "summary", "calibration",
                                     "riskiest_held_out"));
@@ -1817,33 +1781,22 @@ static void churn_scores_more(struct doc *d, const struct op_decl *o, const stru
                               json_t *op)
 {
     (void)o, (void)rt;
-    static const struct col_doc cols[] = {
-        {"account", LF_COL_TEXT, "the account's id"},
-        {"risk", LF_COL_PERCENT, "the probability of churning within the model's horizon"},
-        {"drivers", LF_COL_TEXT, "the features that raised it most, in plain words, with their "
-                                 "log-odds"},
-        {"model", LF_COL_INT, "the version that scored"}};
     churn_params(op, true, true);
     set(responses_of(op), "200",
-        answer_of("the scores", table_schema(d, "ChurnScores", "churn-scores", cols, 4)));
+        answer_of("the scores", table_schema(d, "ChurnScores", CHURN_SCORES)));
 }
 
 static void churn_explain_more(struct doc *d, const struct op_decl *o, const struct route *rt,
                                json_t *op)
 {
     (void)o, (void)rt;
-    static const struct col_doc cols[] = {
-        {"feature", LF_COL_TEXT, "the feature's name; (base) the model's starting point"},
-        {"value", LF_COL_REAL, "its value, null when missing"},
-        {"contribution", LF_COL_REAL, "its part in the risk, in log-odds (TreeSHAP)"},
-        {"description", LF_COL_TEXT, "in plain words"}};
     churn_params(op, true, false);
     json_t *body = json_object(), *props = json_object();
     set(body, "type", str("object"));
     set(props, "account", typed("string"));
     set(props, "risk", typed("number"));
     set(props, "model", typed("integer"));
-    set(props, "features", table_schema(d, "ChurnExplain", "churn-explain", cols, 4));
+    set(props, "features", table_schema(d, "ChurnExplain", CHURN_EXPLAIN));
     set(body, "properties", props);
     set(body, "required", json_pack("[s,s,s,s]", "account", "risk", "model", "features"));
     set(responses_of(op), "200", answer_of("the explanation", body));
