@@ -22,10 +22,7 @@ struct ids {
 
 static void ids_add(struct ids *ids, int64_t id)
 {
-    if (ids->nr == ids->cap) {
-        ids->cap = ids->cap ? 2 * ids->cap : 16;
-        ids->v = xrealloc(ids->v, ids->cap * sizeof(*ids->v));
-    }
+    ids->v = xgrow(ids->v, sizeof(*ids->v), ids->nr + 1, &ids->cap);
     ids->v[ids->nr++] = id;
 }
 
