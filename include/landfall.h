@@ -787,6 +787,8 @@ struct lf_survey_settings {
     char mail_from[256];
     char base_url[256];     /* where `landfall serve` is reached: links are BASE/s/TOKEN */
 };
+/* The settings as stored, or the defaults (above) when surveys were never used: a read, which
+ * writes nothing. lf_survey_settings_set stores them, as any use of surveys does. */
 LF_API int lf_survey_settings_get(struct lf *lf, struct lf_survey_settings *out,
                                   struct lf_err *err);
 LF_API int lf_survey_settings_set(struct lf *lf, const struct lf_survey_settings *s,

@@ -245,15 +245,21 @@ static int send_to(int argc, char **argv, const struct cli_env *env)
 
 /* ---- results, skips, followups ---- */
 
-static int results(int argc, char **argv, const struct cli_env *env)
+/* A table of the workspace's that takes one more argument than cli_list's formats: `opt` VALUE,
+ * or with opt NULL a bare VALUE (both optional). */
+static int table_with(int argc, char **argv, const struct cli_env *env, const char *opt,
+                      int (*fn)(struct lf *lf, const char *arg, struct lf_table **out,
+                                struct lf_err *err))
 {
     int format = LF_FORMAT_TABLE, rc;
-    const char *survey = NULL;
+    const char *arg = NULL;
     for (int i = 1; i < argc; i++) {
         if (cli_format_arg(argv[i]) >= 0)
             format = cli_format_arg(argv[i]);
-        else if (argv[i][0] != '-' && !survey)
-            survey = argv[i];
+        else if (opt && !strcmp(argv[i], opt) && i + 1 < argc)
+            arg = argv[++i];
+        else if (!opt && argv[i][0] != '-' && !arg)
+            arg = argv[i];
         else
             return cli_usage("surveys", "unexpected argument '%s'", argv[i]);
     }
@@ -262,29 +268,18 @@ static int results(int argc, char **argv, const struct cli_env *env)
     struct lf_err err = {0};
     if ((rc = cli_open(env, true, NULL, &lf)) != 0)
         return rc;
-    rc = lf_survey_results(lf, survey, &t, &err);
+    rc = fn(lf, arg, &t, &err);
     return cli_table_out(rc, t, format, lf, &err);
+}
+
+static int results(int argc, char **argv, const struct cli_env *env)
+{
+    return table_with(argc, argv, env, NULL, lf_survey_results);
 }
 
 static int skips(int argc, char **argv, const struct cli_env *env)
 {
-    int format = LF_FORMAT_TABLE, rc;
-    const char *contact = NULL;
-    for (int i = 1; i < argc; i++) {
-        if (cli_format_arg(argv[i]) >= 0)
-            format = cli_format_arg(argv[i]);
-        else if (!strcmp(argv[i], "--contact") && i + 1 < argc)
-            contact = argv[++i];
-        else
-            return cli_usage("surveys", "unexpected argument '%s'", argv[i]);
-    }
-    struct lf *lf;
-    struct lf_table *t = NULL;
-    struct lf_err err = {0};
-    if ((rc = cli_open(env, true, NULL, &lf)) != 0)
-        return rc;
-    rc = lf_survey_skips(lf, contact, &t, &err);
-    return cli_table_out(rc, t, format, lf, &err);
+    return table_with(argc, argv, env, "--contact", lf_survey_skips);
 }
 
 static int followups(int argc, char **argv, const struct cli_env *env)
@@ -370,6 +365,21 @@ static int timed(int argc, char **argv, const struct cli_env *env, int what)
     return EXIT_OK;
 }
 
+static int retry(int argc, char **argv, const struct cli_env *env)
+{
+    return timed(argc, argv, env, RETRY);
+}
+
+static int loop(int argc, char **argv, const struct cli_env *env)
+{
+    return timed(argc, argv, env, LOOP);
+}
+
+static int trigger(int argc, char **argv, const struct cli_env *env)
+{
+    return timed(argc, argv, env, TRIGGER);
+}
+
 /* ---- settings ---- */
 
 static int settings(int argc, char **argv, const struct cli_env *env)
@@ -431,35 +441,11 @@ static int settings(int argc, char **argv, const struct cli_env *env)
 
 int cmd_surveys(int argc, char **argv, const struct cli_env *env)
 {
-    if (argc < 2)
-        return cli_usage("surveys", "a subcommand is needed");
-    const char *sub = argv[1];
-    argc--, argv++;
-    if (!strcmp(sub, "create"))
-        return create(argc, argv, env);
-    if (!strcmp(sub, "list"))
-        return list(argc, argv, env);
-    if (!strcmp(sub, "send"))
-        return send_to(argc, argv, env);
-    if (!strcmp(sub, "results"))
-        return results(argc, argv, env);
-    if (!strcmp(sub, "skips"))
-        return skips(argc, argv, env);
-    if (!strcmp(sub, "followups"))
-        return followups(argc, argv, env);
-    if (!strcmp(sub, "recovery"))
-        return recovery(argc, argv, env);
-    if (!strcmp(sub, "rules"))
-        return rules(argc, argv, env);
-    if (!strcmp(sub, "rule"))
-        return rule(argc, argv, env);
-    if (!strcmp(sub, "retry"))
-        return timed(argc, argv, env, RETRY);
-    if (!strcmp(sub, "loop"))
-        return timed(argc, argv, env, LOOP);
-    if (!strcmp(sub, "trigger"))
-        return timed(argc, argv, env, TRIGGER);
-    if (!strcmp(sub, "settings"))
-        return settings(argc, argv, env);
-    return cli_usage("surveys", "unknown subcommand '%s'", sub);
+    static const struct cli_sub subs[] = {
+        {"create", create},     {"list", list},         {"send", send_to},
+        {"results", results},   {"skips", skips},       {"followups", followups},
+        {"recovery", recovery}, {"rules", rules},       {"rule", rule},
+        {"retry", retry},       {"loop", loop},         {"trigger", trigger},
+        {"settings", settings}, {NULL, NULL}};
+    return cli_sub_run("surveys", subs, argc, argv, env);
 }

@@ -29,6 +29,12 @@ void lf_churn_report_release(struct lf_churn_report *r)
     *r = (struct lf_churn_report){0};
 }
 
+/* A new, empty table of the churn model (cs/churn.h declares their columns). */
+static struct lf_table *table_of(enum churn_table_id id)
+{
+    return table_new_with(churn_tables[id].name, churn_tables[id].cols, churn_tables[id].nr);
+}
+
 static void count(struct lf_table *t, const char *name, size_t n)
 {
     size_t r = table_add_row(t);
@@ -46,9 +52,7 @@ static void figure(struct lf_table *t, const char *name, double v)
 static struct lf_table *summary(const struct churn_matrix *m, const struct churn_split *s,
                                 const struct churn_model *cm)
 {
-    static const struct lf_column_info cols[] = {
-        {"figure", LF_COL_TEXT}, {"count", LF_COL_INT}, {"value", LF_COL_REAL}};
-    struct lf_table *t = table_new_with("churn-fit", cols, sizeof(cols) / sizeof(*cols));
+    struct lf_table *t = table_of(CHURN_FIT);
     const struct eval_report *v = &cm->valid, *e = &cm->test;
     char k[64];
     snprintf(k, sizeof(k), "test precision at %zu", e->k);
@@ -79,10 +83,7 @@ static struct lf_table *summary(const struct churn_matrix *m, const struct churn
 
 static struct lf_table *calibration(const struct eval_report *e)
 {
-    static const struct lf_column_info cols[] = {
-        {"decile", LF_COL_INT},      {"rows", LF_COL_INT},          {"lowest", LF_COL_PERCENT},
-        {"highest", LF_COL_PERCENT}, {"predicted", LF_COL_PERCENT}, {"observed", LF_COL_PERCENT}};
-    struct lf_table *t = table_new_with("churn-calibration", cols, sizeof(cols) / sizeof(*cols));
+    struct lf_table *t = table_of(CHURN_CALIBRATION);
     for (size_t b = 0; b < e->bins_nr; b++) {
         size_t r = table_add_row(t);
         table_set_int(t, r, 0, (int64_t)b + 1);
@@ -108,52 +109,86 @@ static int by_risk(const void *a, const void *b)
     return x->i < y->i ? -1 : x->i > y->i;
 }
 
+/* Rows of a matrix scored and ranked riskiest first, with what their drivers are written from. */
+struct ranking {
+    const struct churn_matrix *m;
+    const size_t *rows;   /* the rows of m scored (NULL: all of them, in order) */
+    size_t n;
+    float *risk, *c;      /* risk[n]; c[n × (features + 1)], each row's contributions */
+    struct ranked *rank;  /* [n], riskiest first: rank[k].i indexes risk and c */
+    const struct driver_text **texts; /* each feature's description template */
+    struct driver_text *storage;
+};
+
+/* Scores rows[n] of m (NULL: every row) with g and ranks them into *r, the caller's:
+ * ranking_release(), also on failure. */
+static int ranking_make(struct gbm *g, const struct churn_matrix *m, const size_t *rows, size_t n,
+                        struct ranking *r, struct lf_err *err)
+{
+    size_t w = m->cols_nr + 1, f = m->cols_nr ? m->cols_nr : 1;
+    *r = (struct ranking){.m = m, .rows = rows, .n = n};
+    r->risk = xmalloc((n ? n : 1) * sizeof(*r->risk));
+    r->c = xmalloc((n ? n : 1) * w * sizeof(*r->c));
+    r->rank = xmalloc((n ? n : 1) * sizeof(*r->rank));
+    r->texts = xmalloc(f * sizeof(*r->texts));
+    r->storage = xmalloc(f * sizeof(*r->storage));
+    if (n && churn_score(g, m, rows, n, 0, r->risk, r->c, err) < 0)
+        return -1;
+    for (size_t i = 0; i < n; i++)
+        r->rank[i] = (struct ranked){r->risk[i], i};
+    qsort(r->rank, n, sizeof(*r->rank), by_risk);
+    for (size_t k = 0; k < m->cols_nr; k++)
+        r->texts[k] = churn_matrix_text(m, k, &r->storage[k]);
+    return 0;
+}
+
+/* The row of m that the k-th riskiest is, its risk and (into b, emptied first) its `top`
+ * drivers. */
+static size_t ranking_row(const struct ranking *r, size_t k, size_t top, float *risk,
+                          struct buf *b)
+{
+    size_t i = r->rank[k].i, row = r->rows ? r->rows[i] : i;
+    *risk = r->risk[i];
+    buf_reset(b);
+    drivers_explain((const char *const *)r->m->names, r->texts, churn_matrix_row(r->m, row),
+                    r->c + i * (r->m->cols_nr + 1), r->m->cols_nr, top, b);
+    return row;
+}
+
+static void ranking_release(struct ranking *r)
+{
+    free(r->risk);
+    free(r->c);
+    free(r->rank);
+    free(r->texts);
+    free(r->storage);
+}
+
 /* The `top` riskiest test rows with their drivers. */
 static int drivers(struct gbm *g, const struct churn_matrix *m, const struct churn_split *s,
                    size_t top, struct lf_table **out, struct lf_err *err)
 {
-    size_t n = s->test_nr, w = m->cols_nr + 1;
-    float *risk = xmalloc((n ? n : 1) * sizeof(*risk));
-    float *c = xmalloc((n ? n : 1) * w * sizeof(*c));
-    struct ranked *rank = xmalloc((n ? n : 1) * sizeof(*rank));
-    const struct driver_text **texts = xmalloc((m->cols_nr ? m->cols_nr : 1) * sizeof(*texts));
-    struct driver_text *storage = xmalloc((m->cols_nr ? m->cols_nr : 1) * sizeof(*storage));
+    struct ranking rk;
     struct buf b = BUF_INIT;
     int rc = -1;
-    if (churn_score(g, m, s->test, n, 0, risk, c, err) < 0)
+    if (ranking_make(g, m, s->test, s->test_nr, &rk, err) < 0)
         goto out;
-    for (size_t i = 0; i < n; i++)
-        rank[i] = (struct ranked){risk[i], i};
-    qsort(rank, n, sizeof(*rank), by_risk);
-    for (size_t f = 0; f < m->cols_nr; f++)
-        texts[f] = churn_matrix_text(m, f, &storage[f]);
-    static const struct lf_column_info cols[] = {{"id", LF_COL_TEXT},
-                                                 {"risk", LF_COL_PERCENT},
-                                                 {"churned", LF_COL_TEXT},
-                                                 {"drivers", LF_COL_TEXT}};
-    struct lf_table *t = table_new_with("churn-drivers", cols, sizeof(cols) / sizeof(*cols));
-    for (size_t k = 0; k < top && k < n; k++) {
-        size_t i = rank[k].i, row = s->test[i];
-        size_t r = table_add_row(t);
+    struct lf_table *t = table_of(CHURN_DRIVERS);
+    for (size_t k = 0; k < top && k < rk.n; k++) {
+        float risk;
+        size_t row = ranking_row(&rk, k, 3, &risk, &b), r = table_add_row(t);
         int64_t e = m->entity[row];
         if (m->keys && e >= 0 && (size_t)e < m->keys_nr)
             table_set_text(t, r, 0, m->keys[e]);
-        table_set_real(t, r, 1, risk[i]);
+        table_set_real(t, r, 1, risk);
         table_set_text(t, r, 2, m->label[row] == 1 ? "yes" : "no");
-        buf_reset(&b);
-        drivers_explain((const char *const *)m->names, texts, churn_matrix_row(m, row), c + i * w,
-                        m->cols_nr, 3, &b);
         table_set_text(t, r, 3, buf_str(&b));
     }
     *out = t;
     rc = 0;
 out:
     buf_release(&b);
-    free(risk);
-    free(c);
-    free(rank);
-    free(texts);
-    free(storage);
+    ranking_release(&rk);
     return rc;
 }
 
@@ -452,6 +487,21 @@ out:
     return rc;
 }
 
+/* How the features of stored model l are built as of *now, for its horizon and its features in
+ * its order: of every account paying then, or of `account` (0: every one). */
+static struct churn_features_opts now_opts(const struct loaded *l, const int64_t *now,
+                                           int64_t account, const struct tz *tz)
+{
+    return (struct churn_features_opts){.dates = now,
+                                        .dates_nr = 1,
+                                        .now = *now,
+                                        .horizon_ms = l->horizon_days * DAY_MS,
+                                        .account = account,
+                                        .tz = tz,
+                                        .names = (const char *const *)l->names,
+                                        .names_nr = l->names_nr};
+}
+
 /* The model and the features as of now of every paying account (or of one) into *m. */
 static int score_rows(struct lf *lf, const struct lf_churn_score_opts *o, int64_t account,
                       int64_t now, struct loaded *l, struct churn_matrix *m, struct lf_err *err)
@@ -472,14 +522,7 @@ static int score_rows(struct lf *lf, const struct lf_churn_score_opts *o, int64_
             err_set(err, LF_ENOENT, "no churn model yet: train one (landfall churn train)");
         goto out;
     }
-    struct churn_features_opts fo = {.dates = &now,
-                                     .dates_nr = 1,
-                                     .now = now,
-                                     .horizon_ms = l->horizon_days * DAY_MS,
-                                     .account = account,
-                                     .tz = core_tz(lf),
-                                     .names = (const char *const *)l->names,
-                                     .names_nr = l->names_nr};
+    struct churn_features_opts fo = now_opts(l, &now, account, core_tz(lf));
     if (core_engine(lf, st, &e, err) < 0 ||
         churn_features_build(st, lf->w->info.id, e, &fo, m, err) < 0)
         goto out;
@@ -516,13 +559,7 @@ int core_churn_risks(const struct metric_ctx *c, bool model_only, int64_t *versi
     }
     struct lf *lf = c->core;
     int64_t now = c->now;
-    struct churn_features_opts fo = {.dates = &now,
-                                     .dates_nr = 1,
-                                     .now = now,
-                                     .horizon_ms = l.horizon_days * DAY_MS,
-                                     .tz = core_tz(lf),
-                                     .names = (const char *const *)l.names,
-                                     .names_nr = l.names_nr};
+    struct churn_features_opts fo = now_opts(&l, &now, 0, core_tz(lf));
     if (churn_features_build(c->st, c->ws, c->e, &fo, &m, err) < 0)
         goto out;
     size_t n = m.rows_nr;
@@ -549,44 +586,24 @@ int lf_churn_score(struct lf *lf, const struct lf_churn_score_opts *opts, struct
 {
     struct loaded l = {0};
     struct churn_matrix m = {0};
+    struct ranking rk = {0};
     struct buf b = BUF_INIT;
-    float *risk = NULL, *c = NULL;
-    struct ranked *rank = NULL;
-    const struct driver_text **texts = NULL;
-    struct driver_text *storage = NULL;
     int64_t now = opts->now ? opts->now : time_now_ms();
     size_t k = opts->drivers > 0 ? (size_t)opts->drivers : 3;
     int rc = -1;
     *out = NULL;
-    if (score_rows(lf, opts, 0, now, &l, &m, err) < 0)
+    if (score_rows(lf, opts, 0, now, &l, &m, err) < 0 ||
+        ranking_make(l.gbm, &m, NULL, m.rows_nr, &rk, err) < 0)
         goto out;
-    size_t n = m.rows_nr, w = m.cols_nr + 1;
-    risk = xmalloc((n ? n : 1) * sizeof(*risk));
-    c = xmalloc((n ? n : 1) * w * sizeof(*c));
-    rank = xmalloc((n ? n : 1) * sizeof(*rank));
-    texts = xmalloc((m.cols_nr ? m.cols_nr : 1) * sizeof(*texts));
-    storage = xmalloc((m.cols_nr ? m.cols_nr : 1) * sizeof(*storage));
-    if (n && churn_score(l.gbm, &m, NULL, n, 0, risk, c, err) < 0)
-        goto out;
-    for (size_t i = 0; i < n; i++)
-        rank[i] = (struct ranked){risk[i], i};
-    qsort(rank, n, sizeof(*rank), by_risk);
-    for (size_t f = 0; f < m.cols_nr; f++)
-        texts[f] = churn_matrix_text(&m, f, &storage[f]);
-    static const struct lf_column_info cols[] = {{"account", LF_COL_TEXT},
-                                                 {"risk", LF_COL_PERCENT},
-                                                 {"drivers", LF_COL_TEXT},
-                                                 {"model", LF_COL_INT}};
-    struct lf_table *t = table_new_with("churn-scores", cols, sizeof(cols) / sizeof(*cols));
+    struct lf_table *t = table_of(CHURN_SCORES);
+    size_t n = rk.n;
     if (opts->limit > 0 && (uint64_t)opts->limit < n)
         n = (size_t)opts->limit;
     for (size_t i = 0; i < n; i++) {
-        size_t row = rank[i].i, r = table_add_row(t);
+        float risk;
+        size_t row = ranking_row(&rk, i, k, &risk, &b), r = table_add_row(t);
         table_set_text(t, r, 0, m.keys[m.entity[row]]);
-        table_set_real(t, r, 1, risk[row]);
-        buf_reset(&b);
-        drivers_explain((const char *const *)m.names, texts, churn_matrix_row(&m, row), c + row * w,
-                        m.cols_nr, k, &b);
+        table_set_real(t, r, 1, risk);
         table_set_text(t, r, 2, buf_str(&b));
         table_set_int(t, r, 3, l.version);
     }
@@ -594,11 +611,7 @@ int lf_churn_score(struct lf *lf, const struct lf_churn_score_opts *opts, struct
     rc = 0;
 out:
     buf_release(&b);
-    free(risk);
-    free(c);
-    free(rank);
-    free(texts);
-    free(storage);
+    ranking_release(&rk);
     churn_matrix_release(&m);
     loaded_release(&l);
     return rc;
@@ -656,11 +669,7 @@ int lf_churn_explain(struct lf *lf, const char *account, const struct lf_churn_s
     for (size_t f = 0; f < m.cols_nr; f++)
         parts[f] = (struct part){c[f], f};
     qsort(parts, m.cols_nr, sizeof(*parts), by_part);
-    static const struct lf_column_info cols[] = {{"feature", LF_COL_TEXT},
-                                                 {"value", LF_COL_REAL},
-                                                 {"contribution", LF_COL_REAL},
-                                                 {"description", LF_COL_TEXT}};
-    struct lf_table *t = table_new_with("churn-explain", cols, sizeof(cols) / sizeof(*cols));
+    struct lf_table *t = table_of(CHURN_EXPLAIN);
     const float *x = churn_matrix_row(&m, 0);
     for (size_t i = 0; i < m.cols_nr; i++) {
         size_t f = parts[i].f, r = table_add_row(t);
@@ -727,12 +736,7 @@ static int on_version(void *ctx, const struct store_churn_model *sm, struct lf_e
 
 int lf_churn_models(struct lf *lf, struct lf_table **out, struct lf_err *err)
 {
-    static const struct lf_column_info cols[] = {
-        {"version", LF_COL_INT},      {"created", LF_COL_TEXT},  {"as_of", LF_COL_TEXT},
-        {"horizon_days", LF_COL_INT}, {"features", LF_COL_INT},  {"rows", LF_COL_INT},
-        {"trees", LF_COL_INT},        {"test_auc", LF_COL_REAL}, {"test_pr_auc", LF_COL_REAL},
-        {"test_brier", LF_COL_REAL}};
-    struct lf_table *t = table_new_with("churn-models", cols, sizeof(cols) / sizeof(*cols));
+    struct lf_table *t = table_of(CHURN_MODELS);
     struct store *st = core_read_begin(lf, err);
     int rc = st ? store_churn_models_scan(st, lf->w->info.id, on_version, t, err) : -1;
     core_read_end(lf, st);

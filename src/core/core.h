@@ -139,6 +139,12 @@ void core_text_emotions(const struct text_result *r, struct buf *out);
 void core_text_topics(const struct text_analyzer *a, const struct text_result *r,
                       struct buf *out);
 
+/* The workspace's survey settings, stored on first use with a fresh key that signs links, the
+ * closed loop and the triggers starting where the change log ends: for whoever uses surveys
+ * (sends, the loop, the triggers, a change of settings). Only showing them is no use:
+ * lf_survey_settings_get reads, and answers the defaults without writing. (surveys.c) */
+int survey_settings_ensure(struct lf *lf, struct survey_settings *s, struct lf_err *err);
+
 /* ---- rule conditions (rule_cond.c): the text of rules.condition, for the closed loop now and
  * the playbooks later ---- */
 

@@ -22,10 +22,7 @@ struct ids {
 
 static void ids_add(struct ids *ids, int64_t id)
 {
-    if (ids->nr == ids->cap) {
-        ids->cap = ids->cap ? 2 * ids->cap : 16;
-        ids->v = xrealloc(ids->v, ids->cap * sizeof(*ids->v));
-    }
+    ids->v = xgrow(ids->v, sizeof(*ids->v), ids->nr + 1, &ids->cap);
     ids->v[ids->nr++] = id;
 }
 
@@ -313,11 +310,10 @@ int lf_surveys_loop(struct lf *lf, int64_t now, size_t *opened, struct lf_err *e
     struct rules rs = {0};
     struct store *st;
     int64_t ws = lf->w->info.id, seq, events;
-    struct lf_survey_settings ensure;
     *opened = 0;
     if (!now)
         now = time_now_ms();
-    if (lf_survey_settings_get(lf, &ensure, err) < 0 || core_tx_begin_lf(lf, &st, err) < 0)
+    if (survey_settings_ensure(lf, &cfg, err) < 0 || core_tx_begin_lf(lf, &st, err) < 0)
         return -1;
     /* inside the write transaction: two loops at once read one position after the other */
     if (store_survey_settings_get(st, ws, &cfg, err) < 0 ||

@@ -138,7 +138,7 @@ static int person_load_id(struct store *st, int64_t ws, int64_t id, struct perso
 /* ---- settings ---- */
 
 /* The workspace's settings, made with a fresh key on first use. */
-static int settings_load(struct lf *lf, struct survey_settings *s, struct lf_err *err)
+int survey_settings_ensure(struct lf *lf, struct survey_settings *s, struct lf_err *err)
 {
     int64_t ws = lf->w->info.id;
     struct store *st = core_read_begin(lf, err);
@@ -165,7 +165,12 @@ static int settings_load(struct lf *lf, struct survey_settings *s, struct lf_err
 int lf_survey_settings_get(struct lf *lf, struct lf_survey_settings *out, struct lf_err *err)
 {
     struct survey_settings s;
-    if (settings_load(lf, &s, err) < 0)
+    /* a read: settings never stored are the defaults a first use will store (showing them is
+     * no use of surveys, and a GET writes nothing) */
+    struct store *st = core_read_begin(lf, err);
+    int rc = st ? store_survey_settings_get(st, lf->w->info.id, &s, err) : -1;
+    core_read_end(lf, st);
+    if (rc < 0)
         return -1;
     memset(out, 0, sizeof(*out));
     out->contact_days = s.contact_days;
@@ -205,7 +210,7 @@ int lf_survey_settings_set(struct lf *lf, const struct lf_survey_settings *in,
         strncmp(in->smtp_url, "smtps://", 8) != 0)
         return err_set(err, LF_EINVAL, "the relay '%s' is not an smtp:// or smtps:// URL",
                        in->smtp_url);
-    if (settings_load(lf, &s, err) < 0 || core_tx_begin_lf(lf, &st, err) < 0)
+    if (survey_settings_ensure(lf, &s, err) < 0 || core_tx_begin_lf(lf, &st, err) < 0)
         return -1;
     s.contact_days = in->contact_days;
     s.account_max = in->account_max;
@@ -393,7 +398,7 @@ int lf_survey_send(struct lf *lf, const struct lf_survey_send_opts *o,
         return err_set(err, LF_EUSAGE, "a survey and a contact are needed");
     if (o->channel && !channel_known(o->channel))
         return err_set(err, LF_EINVAL, "channel '%s' is not link, email or in-app", o->channel);
-    if (settings_load(lf, &cfg, err) < 0 || core_tx_begin_lf(lf, &st, err) < 0)
+    if (survey_settings_ensure(lf, &cfg, err) < 0 || core_tx_begin_lf(lf, &st, err) < 0)
         return -1;
     int rc = survey_load(st, ws, o->survey, &s, err);
     if (rc == 0)
@@ -565,10 +570,7 @@ static int due_row(void *ctx, const struct survey_send *d, struct lf_err *err)
     if (strcmp(d->channel, "email") != 0 || d->next_attempt_at == LF_UNSET ||
         d->next_attempt_at > u->now || d->expires_at <= u->now)
         return 0;
-    if (u->nr == u->cap) {
-        u->cap = u->cap ? 2 * u->cap : 16;
-        u->v = xrealloc(u->v, u->cap * sizeof(*u->v));
-    }
+    u->v = xgrow(u->v, sizeof(*u->v), u->nr + 1, &u->cap);
     u->v[u->nr++] = *d;
     return 0;
 }
@@ -580,7 +582,7 @@ int lf_surveys_retry(struct lf *lf, int64_t now, size_t *sent, size_t *failed,
     struct due u = {.now = now ? now : time_now_ms()};
     int rc = -1;
     *sent = *failed = 0;
-    if (settings_load(lf, &cfg, err) < 0)
+    if (survey_settings_ensure(lf, &cfg, err) < 0)
         return -1;
     struct store *st = core_read_begin(lf, err);
     int scan = st ? store_survey_sends_scan(st, lf->w->info.id, 0, "failed", due_row, &u, err)
@@ -904,10 +906,7 @@ struct pick {
 static int pick_row_any(void *ctx, int64_t id, const struct value *v, struct lf_err *err)
 {
     struct pick *p = ctx;
-    if (p->nr == p->cap) {
-        p->cap = p->cap ? 2 * p->cap : 4;
-        p->v = xrealloc(p->v, p->cap * sizeof(*p->v));
-    }
+    p->v = xgrow(p->v, sizeof(*p->v), p->nr + 1, &p->cap);
     memset(&p->v[p->nr], 0, sizeof(*p->v));
     return survey_row(&p->v[p->nr++], id, v, err);
 }
@@ -938,7 +937,7 @@ int lf_survey_eligible(struct lf *lf, const char *contact, int64_t now, char **j
         now = time_now_ms();
     if (!contact || !*contact)
         return err_set(err, LF_EUSAGE, "a contact is needed (?contact=ID)");
-    if (settings_load(lf, &cfg, err) < 0 || core_tx_begin_lf(lf, &st, err) < 0)
+    if (survey_settings_ensure(lf, &cfg, err) < 0 || core_tx_begin_lf(lf, &st, err) < 0)
         return -1;
     int found = person_load(st, ws, contact, &p, err);
     if (found == 0)
@@ -1098,10 +1097,7 @@ static int tp_change(void *ctx, const struct store_change_rec *c, struct lf_err 
     if (c->resource != resource_touchpoints.code ||
         (c->op != STORE_INSERTED && c->op != STORE_UPDATED))
         return 0;
-    if (t->nr == t->cap) {
-        t->cap = t->cap ? 2 * t->cap : 16;
-        t->v = xrealloc(t->v, t->cap * sizeof(*t->v));
-    }
+    t->v = xgrow(t->v, sizeof(*t->v), t->nr + 1, &t->cap);
     t->v[t->nr++] = c->row_id;
     return 0;
 }
@@ -1133,21 +1129,35 @@ static int contact_id_row(void *ctx, const struct contact *c, struct lf_err *err
 {
     (void)err;
     struct tp_ids *t = ctx;
-    if (t->nr == t->cap) {
-        t->cap = t->cap ? 2 * t->cap : 64;
-        t->v = xrealloc(t->v, t->cap * sizeof(*t->v));
-    }
+    t->v = xgrow(t->v, sizeof(*t->v), t->nr + 1, &t->cap);
     t->v[t->nr++] = c->id;
     return 0;
 }
 
 static void mail_add(struct due *mails, const struct survey_send *d)
 {
-    if (mails->nr == mails->cap) {
-        mails->cap = mails->cap ? 2 * mails->cap : 16;
-        mails->v = xrealloc(mails->v, mails->cap * sizeof(*mails->v));
-    }
+    mails->v = xgrow(mails->v, sizeof(*mails->v), mails->nr + 1, &mails->cap);
     mails->v[mails->nr++] = *d;
+}
+
+/* Offers survey s, as a trigger found it due, to p through the survey's channel: counted in
+ * *sent or *skipped, its mail queued in mails to go after the commit. */
+static int offer_due(struct store *st, int64_t ws, const struct survey_settings *cfg,
+                     const struct srv *s, const struct person *p, int64_t touchpoint, int64_t now,
+                     struct due *mails, size_t *sent, size_t *skipped, struct lf_err *err)
+{
+    struct lf_survey_send_result res = {0};
+    struct survey_send d;
+    if (offer(st, ws, cfg, s, p, s->channel, touchpoint, now, &d, &res, err) < 0)
+        return -1;
+    if (!res.sent) {
+        (*skipped)++;
+        return 0;
+    }
+    (*sent)++;
+    if (!strcmp(d.channel, "email"))
+        mail_add(mails, &d);
+    return 0;
 }
 
 /* Periodic surveys: every contact of the audience not offered the survey in its last
@@ -1181,18 +1191,8 @@ static int periodic(struct store *st, int64_t ws, const struct survey_settings *
                 goto out;
             if (!found || !audience_fits(s, &p, why, sizeof(why)))
                 continue;
-            struct lf_survey_send_result res;
-            struct survey_send d;
-            memset(&res, 0, sizeof(res));
-            if (offer(st, ws, cfg, s, &p, s->channel, 0, now, &d, &res, err) < 0)
+            if (offer_due(st, ws, cfg, s, &p, 0, now, mails, sent, skipped, err) < 0)
                 goto out;
-            if (!res.sent) {
-                (*skipped)++;
-                continue;
-            }
-            (*sent)++;
-            if (!strcmp(d.channel, "email"))
-                mail_add(mails, &d);
         }
     }
     rc = 0;
@@ -1234,18 +1234,8 @@ static int trigger_one(struct store *st, int64_t ws, const struct survey_setting
             return rc < 0 ? -1 : 0; /* offered for this touchpoint already */
         if ((rc = person_load_id(st, ws, t.contact_id, &p, err)) <= 0)
             return rc;
-        struct lf_survey_send_result res;
-        struct survey_send d;
-        memset(&res, 0, sizeof(res));
-        if (offer(st, ws, cfg, s, &p, s->channel, tp_id, now, &d, &res, err) < 0)
+        if (offer_due(st, ws, cfg, s, &p, tp_id, now, mails, sent, skipped, err) < 0)
             return -1;
-        if (!res.sent) {
-            (*skipped)++;
-            continue;
-        }
-        (*sent)++;
-        if (!strcmp(d.channel, "email"))
-            mail_add(mails, &d);
     }
     return 0;
 }
@@ -1285,10 +1275,7 @@ static int ms_event_row(void *ctx, const struct event *e, struct lf_err *err)
         i++;
     if (i == m->pk->nr || (!e->contact_id && !e->account_id))
         return 0;
-    if (m->nr == m->cap) {
-        m->cap = m->cap ? 2 * m->cap : 16;
-        m->v = xrealloc(m->v, m->cap * sizeof(*m->v));
-    }
+    m->v = xgrow(m->v, sizeof(*m->v), m->nr + 1, &m->cap);
     m->v[m->nr++] = (struct ms_event){e->ts, e->contact_id, e->account_id, i};
     return 0;
 }
@@ -1335,18 +1322,8 @@ static int milestone_one(struct store *st, int64_t ws, const struct survey_setti
                 goto out;
             if (!found)
                 continue;
-            struct lf_survey_send_result res;
-            struct survey_send d;
-            memset(&res, 0, sizeof(res));
-            if (offer(st, ws, cfg, s, &p, s->channel, 0, now, &d, &res, err) < 0)
+            if (offer_due(st, ws, cfg, s, &p, 0, now, mails, sent, skipped, err) < 0)
                 goto out;
-            if (!res.sent) {
-                (*skipped)++;
-                continue;
-            }
-            (*sent)++;
-            if (!strcmp(d.channel, "email"))
-                mail_add(mails, &d);
         }
     }
     rc = 0;
@@ -1373,10 +1350,7 @@ static int milestones(struct store *st, int64_t ws, const struct survey_settings
         goto out;
     for (size_t i = 0; i < all.nr; i++) /* a paused one is not even a skip: it is not due */
         if (!strcmp(all.v[i].status, "active")) {
-            if (pk.nr == pk.cap) {
-                pk.cap = pk.cap ? 2 * pk.cap : 4;
-                pk.v = xrealloc(pk.v, pk.cap * sizeof(*pk.v));
-            }
+            pk.v = xgrow(pk.v, sizeof(*pk.v), pk.nr + 1, &pk.cap);
             pk.v[pk.nr++] = all.v[i];
         }
     if (pk.nr &&
@@ -1406,7 +1380,7 @@ int lf_surveys_trigger(struct lf *lf, int64_t now, size_t *sent, size_t *skipped
     *sent = *skipped = 0;
     if (!now)
         now = time_now_ms();
-    if (settings_load(lf, &cfg, err) < 0 || core_tx_begin_lf(lf, &st, err) < 0)
+    if (survey_settings_ensure(lf, &cfg, err) < 0 || core_tx_begin_lf(lf, &st, err) < 0)
         return -1;
     struct store_query q = {0};
     /* inside the write transaction: two runs at once read one position after the other */

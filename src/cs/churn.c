@@ -432,3 +432,55 @@ int churn_score(struct gbm *g, const struct churn_matrix *m, const size_t *rows,
         data_release(&d);
     return rc;
 }
+
+/* ---- the tables it answers ---- */
+
+#define NR(a) (sizeof(a) / sizeof(*(a)))
+
+static const struct lf_column_info fit_cols[] = {
+    {"figure", LF_COL_TEXT, "rows of each set, trees, and the figures on the test rows"},
+    {"count", LF_COL_INT, "a count, or null"},
+    {"value", LF_COL_REAL, "a figure, or null"}};
+static const struct lf_column_info calibration_cols[] = {
+    {"decile", LF_COL_INT, "1 the least risky tenth of the test rows"},
+    {"rows", LF_COL_INT, ""},
+    {"lowest", LF_COL_PERCENT, "lowest predicted risk"},
+    {"highest", LF_COL_PERCENT, "highest predicted risk"},
+    {"predicted", LF_COL_PERCENT, "mean predicted risk"},
+    {"observed", LF_COL_PERCENT, "share that churned"}};
+static const struct lf_column_info drivers_cols[] = {
+    {"id", LF_COL_TEXT, "the account"},
+    {"risk", LF_COL_PERCENT, "predicted risk at its snapshot"},
+    {"churned", LF_COL_TEXT, "yes or no: what followed"},
+    {"drivers", LF_COL_TEXT, "the features that raised the risk most, with their log-odds"}};
+static const struct lf_column_info scores_cols[] = {
+    {"account", LF_COL_TEXT, "the account's id"},
+    {"risk", LF_COL_PERCENT, "the probability of churning within the model's horizon"},
+    {"drivers", LF_COL_TEXT, "the features that raised it most, in plain words, with their "
+                             "log-odds"},
+    {"model", LF_COL_INT, "the version that scored"}};
+static const struct lf_column_info explain_cols[] = {
+    {"feature", LF_COL_TEXT, "the feature's name; (base) the model's starting point"},
+    {"value", LF_COL_REAL, "its value, null when missing"},
+    {"contribution", LF_COL_REAL, "its part in the risk, in log-odds (TreeSHAP)"},
+    {"description", LF_COL_TEXT, "in plain words"}};
+static const struct lf_column_info models_cols[] = {
+    {"version", LF_COL_INT, "1, 2, … within the workspace"},
+    {"created", LF_COL_TEXT, "when it was trained"},
+    {"as_of", LF_COL_TEXT, "the end of the data it was trained on"},
+    {"horizon_days", LF_COL_INT, "the label: churned within this many days"},
+    {"features", LF_COL_INT, "features it reads"},
+    {"rows", LF_COL_INT, "(account, snapshot) rows built"},
+    {"trees", LF_COL_INT, "trees in the model"},
+    {"test_auc", LF_COL_REAL, "ROC AUC on the latest labelled snapshots, which it never saw"},
+    {"test_pr_auc", LF_COL_REAL, "average precision on them"},
+    {"test_brier", LF_COL_REAL, "Brier score on them"}};
+
+const struct churn_table churn_tables[CHURN_TABLES_NR] = {
+    [CHURN_FIT] = {"churn-fit", fit_cols, NR(fit_cols)},
+    [CHURN_CALIBRATION] = {"churn-calibration", calibration_cols, NR(calibration_cols)},
+    [CHURN_DRIVERS] = {"churn-drivers", drivers_cols, NR(drivers_cols)},
+    [CHURN_SCORES] = {"churn-scores", scores_cols, NR(scores_cols)},
+    [CHURN_EXPLAIN] = {"churn-explain", explain_cols, NR(explain_cols)},
+    [CHURN_MODELS] = {"churn-models", models_cols, NR(models_cols)},
+};

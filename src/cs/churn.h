@@ -129,6 +129,26 @@ void churn_model_release(struct churn_model *cm); /* safe on a zeroed model */
 int churn_score(struct gbm *g, const struct churn_matrix *m, const size_t *rows, size_t nr,
                 int threads, float *risk, float *contribs, struct lf_err *err);
 
+/* ---- the tables the churn model answers (churn.c) ---- */
+
+/* A table of `landfall churn …` and /v1/churn/…: its name and its columns with what each holds,
+ * declared once for the tables core/churn.c makes and the OpenAPI document's schemas of them. */
+struct churn_table {
+    const char *name;
+    const struct lf_column_info *cols;
+    size_t nr;
+};
+enum churn_table_id {
+    CHURN_FIT,         /* the training's figures */
+    CHURN_CALIBRATION, /* predicted and observed risk by decile of the test rows */
+    CHURN_DRIVERS,     /* the riskiest held-out rows */
+    CHURN_SCORES,      /* every paying account's risk */
+    CHURN_EXPLAIN,     /* one account's features and their parts in its risk */
+    CHURN_MODELS,      /* the stored versions */
+    CHURN_TABLES_NR
+};
+extern const struct churn_table churn_tables[CHURN_TABLES_NR];
+
 /* ---- churn_csv.c: a CSV of features ---- */
 
 struct churn_csv_opts {

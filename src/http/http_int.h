@@ -230,6 +230,22 @@ void http_page_cursor(int64_t after, char out[32]);
 /* Decodes a cursor: 0 and *after, or -1. */
 int http_page_decode(const char *cursor, int64_t *after);
 
+/* ---- the query parameters each route takes (openapi.c; docs/api.md) ---- */
+/* The server holds every request to what the OpenAPI document declares of its route's query
+ * parameters: a route that takes a key or a session refuses one it does not declare, or one
+ * given twice, with a 400 naming it (a typo is not silently a default). The metrics' routes
+ * check theirs against the registry, where any dimension may filter; the routes without a key
+ * or a session (health checks, ingestion, survey links and the in-app snippet, the dashboard's
+ * pages and files) ignore what they do not read: others' code calls them and adds its own
+ * (a mail's utm_ tags, posthog-js's ip, ver and _). */
+struct http_queries;
+/* The routes' declarations, from the document; *out is the caller's: http_queries_free(). -1
+ * (and *out NULL) as http_openapi() fails. */
+int http_queries_new(struct http_queries **out, struct lf_err *err);
+void http_queries_free(struct http_queries *q); /* NULL is a no-op */
+/* Checks r's query against its route's declaration: 0, or -1 with the 400 answer set. */
+int http_queries_check(const struct http_queries *q, struct http_req *r);
+
 /* ---- metrics (metrics.c) ---- */
 struct metrics;
 struct metrics *metrics_new(size_t routes);

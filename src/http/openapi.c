@@ -9,6 +9,8 @@
 #include <string.h>
 
 #include "base/buf.h"
+#include "base/mem.h"
+#include "cs/churn.h"
 #include "http_int.h"
 #include "metrics/metrics.h"
 #include "model/resource.h"
@@ -1685,29 +1687,23 @@ static void survey_rule_set_more(struct doc *d, const struct op_decl *o, const s
 
 /* ---- the churn model (api_churn.c) ---- */
 
-struct col_doc {
-    const char *name;
-    int type; /* enum lf_coltype */
-    const char *help;
-};
-
-/* components/schemas `name`: a table as `landfall … --json` writes it, {"metric", "rows"}, its
- * rows' columns cols[nr]; returns a reference to it. */
-static json_t *table_schema(struct doc *d, const char *name, const char *metric,
-                            const struct col_doc *cols, size_t nr)
+/* components/schemas `name`: a table as `landfall … --json` writes it, {"metric", "rows"}, of the
+ * churn model's table `id` (cs/churn.h declares its columns); returns a reference to it. */
+static json_t *table_schema(struct doc *d, const char *name, enum churn_table_id id)
 {
+    const struct churn_table *ct = &churn_tables[id];
     if (!json_object_get(d->schemas, name)) {
         json_t *props = json_object(), *req = json_array();
-        for (size_t i = 0; i < nr; i++) {
-            set(props, cols[i].name, column_schema(cols[i].type, cols[i].help));
-            push(req, str(cols[i].name));
+        for (size_t i = 0; i < ct->nr; i++) {
+            set(props, ct->cols[i].name, column_schema(ct->cols[i].type, ct->cols[i].help));
+            push(req, str(ct->cols[i].name));
         }
         json_t *row = json_object();
         set(row, "type", str("object"));
         set(row, "properties", props);
         set(row, "required", req);
         json_t *t = json_pack("{s:s, s:{s:{s:s, s:s}, s:{s:s, s:o}}, s:[s,s]}", "type", "object",
-                              "properties", "metric", "type", "string", "const", metric, "rows",
+                              "properties", "metric", "type", "string", "const", ct->name, "rows",
                               "type", "array", "items", row, "required", "metric", "rows");
         set(d->schemas, name, t);
     }
@@ -1737,48 +1733,18 @@ static void churn_params(json_t *op, bool model, bool scores)
     }
 }
 
-static const struct col_doc model_cols[] = {
-    {"version", LF_COL_INT, "1, 2, … within the workspace"},
-    {"created", LF_COL_TEXT, "when it was trained"},
-    {"as_of", LF_COL_TEXT, "the end of the data it was trained on"},
-    {"horizon_days", LF_COL_INT, "the label: churned within this many days"},
-    {"features", LF_COL_INT, "features it reads"},
-    {"rows", LF_COL_INT, "(account, snapshot) rows built"},
-    {"trees", LF_COL_INT, "trees in the model"},
-    {"test_auc", LF_COL_REAL, "ROC AUC on the latest labelled snapshots, which it never saw"},
-    {"test_pr_auc", LF_COL_REAL, "average precision on them"},
-    {"test_brier", LF_COL_REAL, "Brier score on them"},
-};
-
 static void churn_models_answer(struct doc *d, const struct op_decl *o, const struct route *rt,
                                 json_t *op)
 {
     (void)o, (void)rt;
     set(responses_of(op), "200",
-        answer_of("the versions", table_schema(d, "ChurnModels", "churn-models", model_cols,
-                                               sizeof(model_cols) / sizeof(*model_cols))));
+        answer_of("the versions", table_schema(d, "ChurnModels", CHURN_MODELS)));
 }
 
 static void churn_train_more(struct doc *d, const struct op_decl *o, const struct route *rt,
                              json_t *op)
 {
     (void)o, (void)rt;
-    static const struct col_doc summary[] = {
-        {"figure", LF_COL_TEXT, "rows of each set, trees, and the figures on the test rows"},
-        {"count", LF_COL_INT, "a count, or null"},
-        {"value", LF_COL_REAL, "a figure, or null"}};
-    static const struct col_doc calibration[] = {
-        {"decile", LF_COL_INT, "1 the least risky tenth of the test rows"},
-        {"rows", LF_COL_INT, ""},
-        {"lowest", LF_COL_PERCENT, "lowest predicted risk"},
-        {"highest", LF_COL_PERCENT, "highest predicted risk"},
-        {"predicted", LF_COL_PERCENT, "mean predicted risk"},
-        {"observed", LF_COL_PERCENT, "share that churned"}};
-    static const struct col_doc riskiest[] = {
-        {"id", LF_COL_TEXT, "the account"},
-        {"risk", LF_COL_PERCENT, "predicted risk at its snapshot"},
-        {"churned", LF_COL_TEXT, "yes or no: what followed"},
-        {"drivers", LF_COL_TEXT, "the features that raised the risk most, with their log-odds"}};
     json_t *list = params_of(op);
     json_t *h = typed("integer"), *n = typed("integer"), *seed = typed("integer"),
            *min = typed("integer");
@@ -1802,10 +1768,9 @@ static void churn_train_more(struct doc *d, const struct op_decl *o, const struc
     json_t *body = json_object(), *props = json_object();
     set(body, "type", str("object"));
     set(props, "version", typed("integer"));
-    set(props, "summary", table_schema(d, "ChurnFit", "churn-fit", summary, 3));
-    set(props, "calibration",
-        table_schema(d, "ChurnCalibration", "churn-calibration", calibration, 6));
-    set(props, "riskiest_held_out", table_schema(d, "ChurnDrivers", "churn-drivers", riskiest, 4));
+    set(props, "summary", table_schema(d, "ChurnFit", CHURN_FIT));
+    set(props, "calibration", table_schema(d, "ChurnCalibration", CHURN_CALIBRATION));
+    set(props, "riskiest_held_out", table_schema(d, "ChurnDrivers", CHURN_DRIVERS));
     set(body, "properties", props);
     set(body, "required", json_pack("[s,s,s,s]", "version", "summary", "calibration",
                                     "riskiest_held_out"));
@@ -1816,33 +1781,22 @@ static void churn_scores_more(struct doc *d, const struct op_decl *o, const stru
                               json_t *op)
 {
     (void)o, (void)rt;
-    static const struct col_doc cols[] = {
-        {"account", LF_COL_TEXT, "the account's id"},
-        {"risk", LF_COL_PERCENT, "the probability of churning within the model's horizon"},
-        {"drivers", LF_COL_TEXT, "the features that raised it most, in plain words, with their "
-                                 "log-odds"},
-        {"model", LF_COL_INT, "the version that scored"}};
     churn_params(op, true, true);
     set(responses_of(op), "200",
-        answer_of("the scores", table_schema(d, "ChurnScores", "churn-scores", cols, 4)));
+        answer_of("the scores", table_schema(d, "ChurnScores", CHURN_SCORES)));
 }
 
 static void churn_explain_more(struct doc *d, const struct op_decl *o, const struct route *rt,
                                json_t *op)
 {
     (void)o, (void)rt;
-    static const struct col_doc cols[] = {
-        {"feature", LF_COL_TEXT, "the feature's name; (base) the model's starting point"},
-        {"value", LF_COL_REAL, "its value, null when missing"},
-        {"contribution", LF_COL_REAL, "its part in the risk, in log-odds (TreeSHAP)"},
-        {"description", LF_COL_TEXT, "in plain words"}};
     churn_params(op, true, false);
     json_t *body = json_object(), *props = json_object();
     set(body, "type", str("object"));
     set(props, "account", typed("string"));
     set(props, "risk", typed("number"));
     set(props, "model", typed("integer"));
-    set(props, "features", table_schema(d, "ChurnExplain", "churn-explain", cols, 4));
+    set(props, "features", table_schema(d, "ChurnExplain", CHURN_EXPLAIN));
     set(body, "properties", props);
     set(body, "required", json_pack("[s,s,s,s]", "account", "risk", "model", "features"));
     set(responses_of(op), "200", answer_of("the explanation", body));
@@ -2105,6 +2059,23 @@ static const struct op_decl described[] = {
      .errors = ERR(HE_BAD_REQUEST) | ERR(HE_NOT_FOUND)},
 };
 
+/* The declaration of handler fn, or NULL. */
+static const struct op_decl *decl_of(http_handler fn)
+{
+    for (size_t i = 0; i < sizeof(described) / sizeof(*described); i++)
+        if (described[i].fn == fn)
+            return &described[i];
+    return NULL;
+}
+
+/* The routes that take any parameter (http_int.h says why): those without a key or a session,
+ * and the metrics', whose own declarations check them. */
+static bool open_route(const struct route *rt, const struct op_decl *o)
+{
+    return rt->auth == AUTH_NONE || rt->auth == AUTH_INGEST || o->metric || o->more == by_name ||
+           o->more == op_metric_get;
+}
+
 /* A body's or an answer's content, by its declaration. */
 static json_t *answer_decl(const struct op_answer *a)
 {
@@ -2245,6 +2216,8 @@ static void path_of(const char *pattern, char out[256])
 /* What every operation of route rt has: who may call it, and the answer to any other failure. */
 static void finish(struct doc *d, const struct route *rt, json_t *op)
 {
+    if (!open_route(rt, decl_of(rt->fn))) /* a parameter it does not declare */
+        error_answer(d, op, HE_BAD_REQUEST);
     security(d, rt, op);
     if (!json_object_get(d->responses, http_error_code(HE_INTERNAL)))
         set(d->responses, http_error_code(HE_INTERNAL),
@@ -2254,29 +2227,36 @@ static void finish(struct doc *d, const struct route *rt, json_t *op)
     set(responses_of(op), "default", ref("responses", http_error_code(HE_INTERNAL)));
 }
 
+/* The operation of route rt in d->paths, made empty when it is not there. */
+static json_t *operation(struct doc *d, const struct route *rt)
+{
+    char path[256], method[16];
+    path_of(rt->pattern, path);
+    size_t i = 0;
+    for (; rt->method[i] && i + 1 < sizeof(method); i++)
+        method[i] = (char)(rt->method[i] - 'A' + 'a');
+    method[i] = '\0';
+    json_t *item = json_object_get(d->paths, path), *op;
+    if (!item) {
+        item = json_object();
+        set(d->paths, path, item);
+    }
+    if (!(op = json_object_get(item, method))) {
+        op = json_object();
+        set(item, method, op);
+    }
+    return op;
+}
+
 static int describe_routes(struct doc *d)
 {
     for (const struct route *rt = http_routes; rt->method; rt++) {
-        const struct op_decl *o = NULL;
-        for (size_t i = 0; i < sizeof(described) / sizeof(*described) && !o; i++)
-            if (described[i].fn == rt->fn)
-                o = &described[i];
+        const struct op_decl *o = decl_of(rt->fn);
         if (!o)
             return err_set(d->err, LF_EINTERNAL,
                            "route '%s %s' has no description in http/openapi.c", rt->method,
                            rt->pattern);
-        char path[256], method[16];
-        path_of(rt->pattern, path);
-        size_t i = 0;
-        for (; rt->method[i] && i + 1 < sizeof(method); i++)
-            method[i] = (char)(rt->method[i] - 'A' + 'a');
-        method[i] = '\0';
-        json_t *item = json_object_get(d->paths, path), *op = json_object();
-        if (!item) {
-            item = json_object();
-            set(d->paths, path, item);
-        }
-        set(item, method, op);
+        json_t *op = operation(d, rt);
         describe(d, o, rt, op);
         if (d->err->code)
             return -1;
@@ -2299,60 +2279,180 @@ static void segment_calls(const char *out[16])
     out[n] = NULL;
 }
 
-int http_openapi(char **out, struct lf_err *err)
+/* The document into *d: 0, or -1 with err. d->root is the caller's either way: json_decref. */
+static int doc_build(struct doc *d, struct lf_err *err)
 {
-    struct doc d = {.root = json_object(),
-                    .paths = json_object(),
-                    .schemas = json_object(),
-                    .responses = json_object(),
-                    .tags = json_array(),
-                    .err = err};
+    *d = (struct doc){.root = json_object(),
+                      .paths = json_object(),
+                      .schemas = json_object(),
+                      .responses = json_object(),
+                      .tags = json_array(),
+                      .err = err};
     const char *calls[16];
-    int ret = -1;
-    *out = NULL;
     err_clear(err);
 
-    set(d.root, "openapi", str(OPENAPI_VERSION));
-    set(d.root, "info",
+    set(d->root, "openapi", str(OPENAPI_VERSION));
+    set(d->root, "info",
         json_pack("{s:s, s:s, s:s, s:{s:s, s:s}}", "title", "landfall", "version", LANDFALL_VERSION,
                   "description",
                   "The HTTP API of `landfall serve`: Segment- and PostHog-compatible ingestion, "
                   "the metrics of the registry, the REST resources, API keys, health. Generated "
                   "from landfall's declarations (the route table, the metric registry, the "
                   "resource definitions): GET /openapi.json serves it and docs/openapi.json is "
-                  "its copy. A trailing slash of a path is ignored. Errors are "
+                  "its copy. A trailing slash of a path is ignored. An operation that takes a "
+                  "key or a session takes the query parameters declared here and no other: one "
+                  "it does not declare, or one given twice, is a 400 naming it. Errors are "
                   "{\"error\": {\"code\", \"message\", \"field\"}}.",
                   "license", "name", "MIT", "identifier", "MIT"));
-    set(d.root, "servers",
+    set(d->root, "servers",
         json_pack("[{s:s, s:s, s:{s:{s:s, s:s}}}]", "url", "http://{listen}", "description",
                   "landfall serve --listen HOST:PORT", "variables", "listen", "default",
                   "127.0.0.1:8080", "description", "the address the server listens on"));
-    set(d.root, "tags", d.tags);
-    set(d.root, "paths", d.paths);
+    set(d->root, "tags", d->tags);
+    set(d->root, "paths", d->paths);
     json_t *components = json_object();
-    set(components, "schemas", d.schemas);
-    set(components, "responses", d.responses);
+    set(components, "schemas", d->schemas);
+    set(components, "responses", d->responses);
     security_schemes(components);
-    set(d.root, "components", components);
+    set(d->root, "components", components);
 
-    error_schemas(&d);
+    error_schemas(d);
     segment_calls(calls);
-    ingest_schemas(&d, calls);
-    metric_schemas(&d);
-    set(d.schemas, "Deleted",
+    ingest_schemas(d, calls);
+    metric_schemas(d);
+    set(d->schemas, "Deleted",
         json_pack("{s:s, s:{s:{s:s, s:b}}, s:[s]}", "type", "object", "properties", "deleted",
                   "type", "boolean", "const", 1, "required", "deleted"));
-    if (describe_routes(&d) < 0)
-        goto out;
-    /* jansson's buffer is malloc'ed (its default allocator): free() releases it */
-    char *text = json_dumps(d.root, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
-    if (!text)
-        abort(); /* only out of memory makes jansson fail here */
-    *out = text;
-    ret = 0;
-out:
+    return describe_routes(d);
+}
+
+int http_openapi(char **out, struct lf_err *err)
+{
+    struct doc d;
+    *out = NULL;
+    if (doc_build(&d, err) == 0) {
+        /* jansson's buffer is malloc'ed (its default allocator): free() releases it */
+        *out = json_dumps(d.root, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+        if (!*out)
+            abort(); /* only out of memory makes jansson fail here */
+    }
     json_decref(d.root);
-    return ret;
+    return *out ? 0 : -1;
+}
+
+/* ---- the query parameters each route takes (http_int.h) ---- */
+
+/* The description of one route's parameters. */
+struct route_query {
+    bool open;     /* takes any: checks its own, or ignores what it does not read */
+    char **names;  /* those it declares */
+    size_t nr;
+    char takes[320]; /* "takes limit, cursor", for the refusal */
+};
+
+struct http_queries {
+    struct route_query *routes; /* in http_routes' order */
+    size_t nr;
+};
+
+#define QUERY_MAX 128 /* parameters a route may declare (a resource's fields and its paging) */
+
+static int route_query(struct doc *d, const struct route *rt, struct route_query *rq)
+{
+    rq->open = open_route(rt, decl_of(rt->fn));
+    if (rq->open)
+        return 0;
+    size_t i, len = 0;
+    json_t *p, *ps = json_object_get(operation(d, rt), "parameters");
+    rq->names = xcalloc(json_array_size(ps) + 1, sizeof(*rq->names));
+    json_array_foreach(ps, i, p) {
+        if (strcmp(json_string_value(json_object_get(p, "in")), "query") != 0)
+            continue;
+        const char *name = json_string_value(json_object_get(p, "name"));
+        if (rq->nr == QUERY_MAX)
+            return err_set(d->err, LF_EINTERNAL, "route '%s %s' declares over %d parameters",
+                           rt->method, rt->pattern, QUERY_MAX);
+        rq->names[rq->nr++] = xstrdup(name);
+        len += strlen(name) + 2;
+    }
+    if (!rq->nr)
+        snprintf(rq->takes, sizeof(rq->takes), "takes no query parameter");
+    else if (len + 8 > sizeof(rq->takes))
+        snprintf(rq->takes, sizeof(rq->takes), "takes those GET /openapi.json lists");
+    else
+        for (size_t k = 0, n = 0; k < rq->nr; k++)
+            n += (size_t)snprintf(rq->takes + n, sizeof(rq->takes) - n, "%s%s",
+                                  k ? ", " : "takes ", rq->names[k]);
+    return 0;
+}
+
+int http_queries_new(struct http_queries **out, struct lf_err *err)
+{
+    struct doc d;
+    struct http_queries *q = xcalloc(1, sizeof(*q));
+    int rc = doc_build(&d, err);
+    q->nr = router_count();
+    q->routes = xcalloc(q->nr, sizeof(*q->routes));
+    for (size_t i = 0; i < q->nr && rc == 0; i++)
+        rc = route_query(&d, &http_routes[i], &q->routes[i]);
+    json_decref(d.root);
+    if (rc < 0) {
+        http_queries_free(q);
+        q = NULL;
+    }
+    *out = q;
+    return rc;
+}
+
+void http_queries_free(struct http_queries *q)
+{
+    if (!q)
+        return;
+    for (size_t i = 0; i < q->nr; i++) {
+        for (size_t k = 0; k < q->routes[i].nr; k++)
+            free(q->routes[i].names[k]);
+        free(q->routes[i].names);
+    }
+    free(q->routes);
+    free(q);
+}
+
+struct given {
+    const struct route_query *rq;
+    bool seen[QUERY_MAX];
+    const char *bad; /* the first parameter refused */
+    bool twice;
+};
+
+static int given_param(void *ctx, const char *name, const char *value)
+{
+    (void)value;
+    struct given *g = ctx;
+    for (size_t i = 0; i < g->rq->nr; i++)
+        if (strcmp(g->rq->names[i], name) == 0) {
+            g->twice = g->seen[i];
+            g->seen[i] = true;
+            g->bad = g->twice ? name : NULL;
+            return g->twice;
+        }
+    g->bad = name;
+    return 1;
+}
+
+int http_queries_check(const struct http_queries *q, struct http_req *r)
+{
+    struct given g = {.rq = &q->routes[r->route - http_routes]};
+    if (g.rq->open)
+        return 0;
+    http_query_each(r, given_param, &g);
+    if (!g.bad)
+        return 0;
+    if (g.twice)
+        http_fail(r, HE_BAD_REQUEST, g.bad, "'%.64s' is given twice", g.bad);
+    else
+        http_fail(r, HE_BAD_REQUEST, g.bad, "'%.64s' is not a parameter of %s %s, which %s",
+                  g.bad, r->route->method, r->route->pattern, g.rq->takes);
+    return -1;
 }
 
 void api_openapi(struct http_req *r)

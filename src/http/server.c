@@ -50,6 +50,7 @@ struct http_server {
     struct lf_follower *follower; /* publishes other nodes' commits */
     struct metrics *metrics;
     struct ratelimit *rl;
+    struct http_queries *queries; /* the query parameters each route takes */
     pthread_mutex_t mu; /* guards the workspaces and the in-flight count */
     pthread_cond_t cv;  /* the last request ended */
     struct lf **workspaces; /* the handles of the workspaces keys have named, kept open */
@@ -448,7 +449,7 @@ static void start(struct conn *c, const char *method)
         }
         return;
     }
-    if (authorize(r) && r->route->body)
+    if (authorize(r) && http_queries_check(r->srv->queries, r) == 0 && r->route->body)
         check_body_headers(c);
 }
 
@@ -770,7 +771,7 @@ int http_server_new(const struct http_config *cfg, struct http_server **out, str
     s->metrics = metrics_new(router_count());
     s->rl = ratelimit_new(s->cfg.rate, s->cfg.rate_period);
     s->fb = failbudget_new(s->cfg.auth_failures, s->cfg.auth_failure_period);
-    if (lf_engine_load(cfg->lf, err) < 0)
+    if (http_queries_new(&s->queries, err) < 0 || lf_engine_load(cfg->lf, err) < 0)
         goto fail;
     struct lf_ingest_opts io = {.on_commit = on_commit, .ctx = s};
     if (lf_ingest_start(cfg->lf, &io, &s->ing, err) < 0)
@@ -856,6 +857,7 @@ void http_server_free(struct http_server *s)
     free(s->workspaces);
     ratelimit_free(s->rl);
     failbudget_free(s->fb);
+    http_queries_free(s->queries);
     metrics_free(s->metrics);
     pthread_cond_destroy(&s->socks_cv);
     pthread_mutex_destroy(&s->socks_mu);

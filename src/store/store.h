@@ -484,7 +484,8 @@ struct survey_settings {
     int64_t trigger_event;   /* the event id the milestone triggers have read to (-1: not
                               * started) */
 };
-/* The settings of ws: 1 with *out, 0 when the workspace has none yet, -1 on error. */
+/* The settings of ws: 1 with *out, 0 when the workspace has none yet (*out then the defaults a
+ * first use stores, without a key), -1 on error. */
 int store_survey_settings_get(struct store *st, int64_t ws, struct survey_settings *out,
                               struct lf_err *err);
 /* Creates ws's settings with the defaults, `token_key` and the closed loop and the triggers

@@ -8,6 +8,19 @@ static void copy_text(char *out, size_t size, const char *s)
     snprintf(out, size, "%s", s ? s : "");
 }
 
+/* What a scan hands its rows to: the caller's function (of the scan's kind) and context, as
+ * sql_each passes them to the row functions below. */
+struct sink {
+    union {
+        store_survey_send_fn send;
+        store_survey_skip_fn skip;
+        store_followup_fn followup;
+        store_survey_rate_fn rate;
+        store_rule_fn rule;
+    } fn;
+    void *ctx;
+};
+
 #define SETTINGS_COLUMNS                                                                       \
     "token_key, contact_days, account_max, account_days, quiet_days, link_days, sla_days, "    \
     "smtp_url, mail_from, base_url, loop_seq, trigger_seq, trigger_event"
@@ -21,8 +34,12 @@ int store_survey_settings_get(struct store *st, int64_t ws, struct survey_settin
         return -1;
     sql_bind_int(st, q, 1, ws);
     int rc = sql_step(st, q, err);
+    /* the DEFAULTs of the migrations' survey_settings (009_surveys.sql), which a first use
+     * stores: tests/cli/surveys/loop.sh compares them with a stored row on both engines */
+    *out = (struct survey_settings){.contact_days = 30, .account_max = 3, .account_days = 30,
+                                    .quiet_days = 14, .link_days = 30, .sla_days = 2,
+                                    .trigger_seq = -1, .trigger_event = -1};
     if (rc == 1) {
-        memset(out, 0, sizeof(*out));
         copy_text(out->token_key, sizeof(out->token_key), sql_text(st, q, 0));
         out->contact_days = sql_int(st, q, 1);
         out->account_max = sql_int(st, q, 2);
@@ -189,17 +206,12 @@ int store_survey_send_update(struct store *st, int64_t ws, const struct survey_s
     return sql_run(st, q, err);
 }
 
-struct send_sink {
-    store_survey_send_fn fn;
-    void *ctx;
-};
-
 static int send_row(void *arg, struct store *st, struct sql *q, struct lf_err *err)
 {
-    const struct send_sink *k = arg;
+    const struct sink *k = arg;
     struct survey_send s;
     send_of(st, q, &s);
-    return k->fn(k->ctx, &s, err);
+    return k->fn.send(k->ctx, &s, err);
 }
 
 int store_survey_sends_scan(struct store *st, int64_t ws, int64_t survey_id, const char *status,
@@ -213,7 +225,7 @@ int store_survey_sends_scan(struct store *st, int64_t ws, int64_t survey_id, con
     sql_bind_int(st, q, 1, ws);
     sql_bind_int(st, q, 2, survey_id);
     sql_bind_text(st, q, 3, status ? status : "");
-    return sql_each(st, q, SQL_NEW, send_row, &(struct send_sink){fn, ctx}, err);
+    return sql_each(st, q, SQL_NEW, send_row, &(struct sink){.fn.send = fn, .ctx = ctx}, err);
 }
 
 static int lookup_opt(struct store *st, struct sql *q, int64_t *out, struct lf_err *err)
@@ -283,14 +295,9 @@ int store_survey_skip_insert(struct store *st, int64_t ws, const struct survey_s
     return sql_run(st, q, err);
 }
 
-struct skip_sink {
-    store_survey_skip_fn fn;
-    void *ctx;
-};
-
 static int skip_row(void *arg, struct store *st, struct sql *q, struct lf_err *err)
 {
-    const struct skip_sink *k = arg;
+    const struct sink *k = arg;
     struct survey_skip s = {0};
     s.id = sql_id(st, q, 0);
     s.survey_id = sql_id(st, q, 1);
@@ -302,7 +309,7 @@ static int skip_row(void *arg, struct store *st, struct sql *q, struct lf_err *e
     copy_text(s.detail, sizeof(s.detail), sql_text(st, q, 7));
     copy_text(s.survey_ext, sizeof(s.survey_ext), sql_text(st, q, 8));
     copy_text(s.contact_ext, sizeof(s.contact_ext), sql_text(st, q, 9));
-    return k->fn(k->ctx, &s, err);
+    return k->fn.skip(k->ctx, &s, err);
 }
 
 int store_survey_skips_scan(struct store *st, int64_t ws, int64_t contact_id,
@@ -317,7 +324,7 @@ int store_survey_skips_scan(struct store *st, int64_t ws, int64_t contact_id,
         return -1;
     sql_bind_int(st, q, 1, ws);
     sql_bind_int(st, q, 2, contact_id);
-    return sql_each(st, q, SQL_NEW, skip_row, &(struct skip_sink){fn, ctx}, err);
+    return sql_each(st, q, SQL_NEW, skip_row, &(struct sink){.fn.skip = fn, .ctx = ctx}, err);
 }
 
 /* ---- the closed loop ---- */
@@ -338,14 +345,9 @@ int store_followup_insert(struct store *st, int64_t ws, struct followup *f, stru
     return sql_lookup(st, q, &f->id, err);
 }
 
-struct followup_sink {
-    store_followup_fn fn;
-    void *ctx;
-};
-
 static int followup_row(void *arg, struct store *st, struct sql *q, struct lf_err *err)
 {
-    const struct followup_sink *k = arg;
+    const struct sink *k = arg;
     struct followup f = {0};
     f.id = sql_id(st, q, 0);
     f.response_id = sql_id(st, q, 1);
@@ -356,7 +358,7 @@ static int followup_row(void *arg, struct store *st, struct sql *q, struct lf_er
     copy_text(f.outcome, sizeof(f.outcome), sql_text(st, q, 6));
     f.closed_at = sql_int(st, q, 7);
     copy_text(f.note, sizeof(f.note), sql_text(st, q, 8));
-    return k->fn(k->ctx, &f, err);
+    return k->fn.followup(k->ctx, &f, err);
 }
 
 int store_followups_scan(struct store *st, int64_t ws, store_followup_fn fn, void *ctx,
@@ -371,7 +373,8 @@ int store_followups_scan(struct store *st, int64_t ws, store_followup_fn fn, voi
     if (!q)
         return -1;
     sql_bind_int(st, q, 1, ws);
-    return sql_each(st, q, SQL_NEW, followup_row, &(struct followup_sink){fn, ctx}, err);
+    return sql_each(st, q, SQL_NEW, followup_row,
+                    &(struct sink){.fn.followup = fn, .ctx = ctx}, err);
 }
 
 int store_followup_set_task(struct store *st, int64_t ws, int64_t id, int64_t task_id,
@@ -399,6 +402,22 @@ int store_followup_set_task(struct store *st, int64_t ws, int64_t id, int64_t ta
 
 /* ---- rules (the playbooks' table) that the closed loop runs ---- */
 
+static int rule_row(void *arg, struct store *st, struct sql *q, struct lf_err *err)
+{
+    const struct sink *k = arg;
+    struct store_rule r = {0};
+    r.id = sql_id(st, q, 0);
+    copy_text(r.name, sizeof(r.name), sql_text(st, q, 1));
+    copy_text(r.trigger, sizeof(r.trigger), sql_text(st, q, 2));
+    copy_text(r.condition, sizeof(r.condition), sql_text(st, q, 3));
+    copy_text(r.task_kind, sizeof(r.task_kind), sql_text(st, q, 4));
+    copy_text(r.task_title, sizeof(r.task_title), sql_text(st, q, 5));
+    r.enabled = sql_int(st, q, 6) != 0;
+    r.position = sql_int(st, q, 7);
+    r.sla_days = sql_int(st, q, 8);
+    return k->fn.rule(k->ctx, &r, err);
+}
+
 int store_rules_scan(struct store *st, int64_t ws, const char *trigger, store_rule_fn fn,
                      void *ctx, struct lf_err *err)
 {
@@ -406,31 +425,11 @@ int store_rules_scan(struct store *st, int64_t ws, const char *trigger, store_ru
                                 "task_kind, task_title, enabled, position, sla_days FROM rules "
                                 "WHERE workspace_id = ?1 AND (?2 = '' OR trigger_kind = ?2) "
                                 "ORDER BY position, id", err);
-    int rc, ret = 0;
     if (!q)
         return -1;
     sql_bind_int(st, q, 1, ws);
     sql_bind_text(st, q, 2, trigger ? trigger : "");
-    while ((rc = sql_step(st, q, err)) == 1) {
-        struct store_rule r = {0};
-        r.id = sql_id(st, q, 0);
-        copy_text(r.name, sizeof(r.name), sql_text(st, q, 1));
-        copy_text(r.trigger, sizeof(r.trigger), sql_text(st, q, 2));
-        copy_text(r.condition, sizeof(r.condition), sql_text(st, q, 3));
-        copy_text(r.task_kind, sizeof(r.task_kind), sql_text(st, q, 4));
-        copy_text(r.task_title, sizeof(r.task_title), sql_text(st, q, 5));
-        r.enabled = sql_int(st, q, 6) != 0;
-        r.position = sql_int(st, q, 7);
-        r.sla_days = sql_int(st, q, 8);
-        if (fn(ctx, &r, err) < 0) {
-            ret = -1;
-            break;
-        }
-    }
-    if (rc < 0)
-        ret = -1;
-    sql_free(st, q);
-    return ret;
+    return sql_each(st, q, SQL_NEW, rule_row, &(struct sink){.fn.rule = fn, .ctx = ctx}, err);
 }
 
 int store_rule_seed(struct store *st, int64_t ws, const struct store_rule *r, struct lf_err *err)
@@ -519,15 +518,10 @@ int store_key_of(struct store *st, int64_t ws, const struct resource_def *def, i
     return rc;
 }
 
-struct rate_sink {
-    store_survey_rate_fn fn;
-    void *ctx;
-};
-
 static int rate_row(void *arg, struct store *st, struct sql *q, struct lf_err *err)
 {
-    const struct rate_sink *k = arg;
-    return k->fn(k->ctx, sql_text(st, q, 0), sql_text(st, q, 1), sql_text(st, q, 2),
+    const struct sink *k = arg;
+    return k->fn.rate(k->ctx, sql_text(st, q, 0), sql_text(st, q, 1), sql_text(st, q, 2),
                  sql_int(st, q, 3), sql_int(st, q, 4), sql_int(st, q, 5), err);
 }
 
@@ -547,7 +541,7 @@ int store_survey_rates(struct store *st, int64_t ws, const char *survey, store_s
         return -1;
     sql_bind_int(st, q, 1, ws);
     sql_bind_text(st, q, 2, survey ? survey : "");
-    return sql_each(st, q, SQL_NEW, rate_row, &(struct rate_sink){fn, ctx}, err);
+    return sql_each(st, q, SQL_NEW, rate_row, &(struct sink){.fn.rate = fn, .ctx = ctx}, err);
 }
 
 int store_survey_trigger_seq(struct store *st, int64_t ws, int64_t seq, struct lf_err *err)

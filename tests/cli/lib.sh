@@ -53,27 +53,33 @@ if [ "$TEST_DB" = pg ] && [ ! -S "${LANDFALL_TEST_PG:-/nonexistent}/.s.PGSQL.543
 fi
 
 # _pg_template: the name of a database of the server migrated to this landfall's schema, which
-# each test's database copies: lf_template_VERSION, made once per server and version (by the
+# each test's database copies: lf_template_VERSION_SUM, made once per server and schema (by the
 # first test that needs it; a rename makes it appear whole, so that tests running at once never
 # copy a half-migrated one); nothing when it cannot be made. Nothing ever connects to it after
-# (CREATE DATABASE … TEMPLATE refuses a template in use). Remembered in $SCRATCH.
+# (CREATE DATABASE … TEMPLATE refuses a template in use). Remembered in $SCRATCH. SUM is the
+# POSIX cksum of the PostgreSQL migrations' text, one after the other, in hex: an edited
+# migration is another schema, never a stale template (tests/unit/scratch_db.h computes the same
+# of the binary's copy of them).
+PG_MIGRATIONS=${LANDFALL_PG_MIGRATIONS:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../../src/store/migrations/pg" \
+    2>/dev/null && pwd)}
 _pg_template() {
-    local latest t tmp admin="postgresql:///postgres?host=$LANDFALL_TEST_PG&user=landfall"
+    local latest sum t tmp admin="postgresql:///postgres?host=$LANDFALL_TEST_PG&user=landfall"
     if [ -f "$SCRATCH/.pg_template" ]; then
         cat "$SCRATCH/.pg_template"
         return
     fi
     latest=$("$LANDFALL" --db "$admin" migrate --status --json 2>/dev/null |
         sed -n 's/.*"latest": *\([0-9][0-9]*\).*/\1/p')
-    [ -n "$latest" ] || return 0
-    t="lf_template_$latest"
+    sum=$(cat "$PG_MIGRATIONS"/[0-9]*.sql 2>/dev/null | cksum | cut -d' ' -f1)
+    [ -n "$latest" ] && [ -n "$PG_MIGRATIONS" ] || return 0
+    t=$(printf 'lf_template_%s_%08x' "$latest" "$sum")
     if [ "$(_pg_bin psql -X -q -A -t -d "$admin" \
         -c "SELECT 1 FROM pg_database WHERE datname = '$t'")" != 1 ]; then
         tmp="lf_tpl_${SCRATCH##*.}"
         if _pg_bin createdb -h "$LANDFALL_TEST_PG" -U landfall "$tmp" 2>/dev/null &&
             "$LANDFALL" --db "postgresql:///$tmp?host=$LANDFALL_TEST_PG&user=landfall" migrate \
                 >/dev/null 2>&1 &&
-            _pg_bin psql -X -q -d "$admin" -c "ALTER DATABASE $tmp RENAME TO $t" \
+            _pg_bin psql -X -q -d "$admin" -c "ALTER DATABASE \"$tmp\" RENAME TO \"$t\"" \
                 >/dev/null 2>&1; then
             :
         else # another test made it meanwhile, or it cannot be made: the tests go without

@@ -74,9 +74,37 @@ static inline bool scratch_db_admin_try(const char *sql)
     return ok;
 }
 
-/* The store's number of PostgreSQL migrations, when the test links the store (weak: a test
- * that does not reads NULL). */
+/* The store's PostgreSQL migrations and their number, when the test links the store (weak: a
+ * test that does not reads NULL). */
 extern const int store_pg_migrations_nr __attribute__((weak));
+extern const char *const store_pg_migrations[] __attribute__((weak));
+
+/* One byte into a CRC-32 of POSIX cksum (polynomial 0x04C11DB7, the high bit first). */
+static inline uint32_t scratch_db_crc(uint32_t crc, unsigned char c)
+{
+    crc ^= (uint32_t)c << 24;
+    for (int k = 0; k < 8; k++)
+        crc = crc & 0x80000000u ? (crc << 1) ^ 0x04C11DB7u : crc << 1;
+    return crc;
+}
+
+/* What `cat MIGRATIONS | cksum` prints of the migrations' text, one after the other (the
+ * length's bytes follow the text, the lowest first; the sum is complemented): the key of the
+ * CLI tests' template (tests/cli/lib.sh, _pg_template), so that an edited migration is another
+ * template, never a stale one. */
+static inline uint32_t scratch_db_migrations_sum(void)
+{
+    uint32_t crc = 0;
+    uint64_t len = 0;
+    for (int i = 0; i < store_pg_migrations_nr; i++)
+        for (const unsigned char *p = (const unsigned char *)store_pg_migrations[i]; *p; p++) {
+            crc = scratch_db_crc(crc, *p);
+            len++;
+        }
+    for (; len; len >>= 8)
+        crc = scratch_db_crc(crc, (unsigned char)(len & 0xff));
+    return ~crc;
+}
 
 /* The database name of a PostgreSQL address made by scratch_db_name (between "///" and "?"). */
 static inline void scratch_db_pg_name(const char *url, char *name, size_t n)
@@ -105,9 +133,10 @@ static inline void scratch_db_name(char *path, size_t n, const char *what)
         /* a copy of the migrated template of the CLI tests (tests/cli/lib.sh, _pg_template)
          * when there is one for this schema: a file copy, where a new database runs every
          * migration at its first open; else a plain one */
-        if (&store_pg_migrations_nr) {
-            snprintf(sql, sizeof(sql), "CREATE DATABASE lfu_%s_%d TEMPLATE lf_template_%d",
-                     what, (int)getpid(), store_pg_migrations_nr);
+        if (&store_pg_migrations_nr && store_pg_migrations) {
+            snprintf(sql, sizeof(sql), "CREATE DATABASE lfu_%s_%d TEMPLATE lf_template_%d_%08x",
+                     what, (int)getpid(), store_pg_migrations_nr,
+                     (unsigned)scratch_db_migrations_sum());
             if (scratch_db_admin_try(sql))
                 return;
         }

@@ -21,7 +21,20 @@ check_eq "before the loop ever ran, the built-in rules are listed, and nothing i
 "$LANDFALL" surveys create sup --kind csat >/dev/null
 printf 'id,ts,contact_id,survey,score\nold,2026-02-01T10:00:00Z,c1,rel,0\n' >old.csv
 "$LANDFALL" import responses old.csv >/dev/null 2>&1
-"$LANDFALL" surveys settings >/dev/null   # surveys start here: 'old' is history
+# Showing the settings is no use of surveys: it answers the defaults and writes nothing (the
+# dashboard's GET /v1/survey-settings reads the same way: tests/cli/server/query.sh)
+defaults=$("$LANDFALL" surveys settings)
+check_eq "settings never stored show the defaults (docs/surveys.md)" "30 3 30 14 30 2" \
+    "$(cut -f2 <<<"$defaults" | head -6 | tr '\n' ' ' | sed 's/ $//')"
+# (store_exec: the store itself; survey_settings is not in the change log, which store_sql's
+# copy of a PostgreSQL store watches)
+check_eq "... and are not written" 0 \
+    "$(store_exec "$LANDFALL_DB" "SELECT count(*) FROM survey_settings")"
+check_eq "the loop's first run stores them, starting where the change log ends: 'old' is history" \
+    "0 follow-ups opened" "$("$LANDFALL" surveys loop --now 2026-03-01T00:00:00Z)"
+check_eq "the stored row holds the defaults shown before (the engine's DEFAULTs are landfall's)" \
+    "1 $defaults" \
+    "$(store_exec "$LANDFALL_DB" "SELECT count(*) FROM survey_settings") $("$LANDFALL" surveys settings)"
 cat >responses.csv <<'CSV'
 id,ts,contact_id,survey,score
 r1,2026-03-05T10:00:00Z,c1,rel,3

@@ -67,7 +67,7 @@ check "gratitude shows in r8" grep -q '^gratitude,[1-9]' "$SCRATCH/out"
 
 # the closed loop, as tests/cli/surveys/loop.sh opens it: r10 (NPS 2) after surveys started
 "$LANDFALL" surveys create rel --kind nps >/dev/null
-"$LANDFALL" surveys settings >/dev/null
+"$LANDFALL" surveys loop >/dev/null # its first run: surveys start here
 printf 'id,ts,contact_id,survey,score\nr10,2026-03-05T10:00:00Z,c1,rel,2\n' >late.csv
 "$LANDFALL" import responses late.csv >/dev/null 2>&1
 check_eq "one follow-up" "1 follow-ups opened" \
