@@ -71,39 +71,55 @@ out:
     return changed;
 }
 
-/* Whether ts[lo, end) (sorted) holds a time in [a, b). */
-static bool holds(const uint32_t *ts, size_t lo, size_t end, uint32_t a, uint32_t b)
+/* The first index of ts[lo, hi) (sorted) with ts[i] >= t. */
+static size_t lower(const uint32_t *ts, size_t lo, size_t hi, uint32_t t)
 {
-    size_t hi = end;
-    while (lo < hi) { /* the first time >= a */
+    while (lo < hi) {
         size_t mid = lo + (hi - lo) / 2;
-        if (ts[mid] < a)
+        if (ts[mid] < t)
             lo = mid + 1;
         else
             hi = mid;
     }
-    return lo < end && ts[lo] < b;
+    return lo;
 }
 
-bool engine_has_events(struct engine *e, int64_t from, int64_t to)
+/* Narrows [*last, *first] to the times of ts[0..nr) around second s: the last below it and
+ * the first at or above it. */
+static void around(const uint32_t *ts, size_t nr, uint32_t s, int64_t *last, int64_t *first)
 {
-    uint32_t a = eng_sec(from), b = eng_sec(to);
-    bool found = false;
-    if (a >= b)
-        return false;
+    size_t i = lower(ts, 0, nr, s);
+    if (i > 0 && (int64_t)ts[i - 1] > *last)
+        *last = ts[i - 1];
+    if (i < nr && (int64_t)ts[i] < *first)
+        *first = ts[i];
+}
+
+void engine_events_around(struct engine *e, int64_t t, int64_t *before, int64_t *after)
+{
+    uint32_t s = eng_sec(t);
+    int64_t last = -1, first = INT64_MAX; /* in seconds */
     pthread_rwlock_rdlock(&e->lock);
-    for (size_t k = 0; k < e->acc_nr && !found; k++) {
+    for (size_t k = 0; k < e->acc_nr; k++) {
         const struct eng_span sp = e->span[k];
-        if (sp.min > sp.max || sp.max < a || sp.min >= b)
+        if (sp.min > sp.max)
             continue;
-        if (sp.min >= a || sp.max < b) { /* an end of the span is inside the window */
-            found = true;
-            break;
+        if (sp.min >= s) { /* all of it at or after t */
+            if (sp.min < first)
+                first = sp.min;
+            continue;
         }
-        size_t lo = e->off[k], hi = e->off[k + 1];
-        const struct eng_tail *t = e->acc[k].tail;
-        found = holds(e->ts, lo, hi, a, b) || (t && holds(t->ts, 0, t->nr, a, b));
+        if (sp.max < s) { /* all of it before t */
+            if (sp.max > last)
+                last = sp.max;
+            continue;
+        }
+        const struct eng_tail *tl = e->acc[k].tail;
+        around(e->ts + e->off[k], e->off[k + 1] - e->off[k], s, &last, &first);
+        if (tl)
+            around(tl->ts, tl->nr, s, &last, &first);
     }
     pthread_rwlock_unlock(&e->lock);
-    return found;
+    *before = last < 0 ? INT64_MIN : last * 1000;
+    *after = first == INT64_MAX ? INT64_MAX : first * 1000;
 }

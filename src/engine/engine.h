@@ -129,10 +129,12 @@ void engine_state(struct engine *e, struct engine_state *out);
  * dimensions changed or event names were added since s. Takes the read lock. */
 bool engine_changed(struct engine *e, const struct engine_state *s, int64_t from, int64_t to,
                     bool dims);
-/* Whether the engine holds an event (with or without an account) with a time in [from, to)
- * (ms); exact. One look at every account's span, a binary search in those that meet the
- * window. Takes the read lock. */
-bool engine_has_events(struct engine *e, int64_t from, int64_t to);
+/* The events nearest instant t (ms), with or without an account: *before the time of the last
+ * one before t, *after of the first at or after t (INT64_MIN, INT64_MAX when none), as the
+ * start of their second (an event at second s is at or after t when s * 1000 >= t), so that
+ * "no event in [t, u)" is *after >= u and "none in [u, t)" is *before < u. One look at every
+ * account's span, a binary search in those that hold t. Takes the read lock. */
+void engine_events_around(struct engine *e, int64_t t, int64_t *before, int64_t *after);
 
 /* ---- queries ----
  * Every query fills a result the caller frees with the matching _free (NULL is a no-op).

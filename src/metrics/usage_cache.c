@@ -7,8 +7,9 @@
  * takes the periods whose events did not change since (engine_changed over the period) and
  * computes the others, in runs of neighbours, with one engine_activity each. A period the
  * window cuts (the first, from a `from` in its middle; the last, at a `to` of now) is taken
- * when the kept one was cut at the same instants, or when the engine holds no event between
- * the kept cut and the asked one (engine_has_events): the same events, the same figures.
+ * when the kept one was cut at the same instants, or when the engine held no event between the
+ * kept cut and the asked one (the events nearest the cut, engine_events_around, kept with it)
+ * and none was added there since: the same events, the same figures.
  * Feature usage is kept whole the same way (its window as one period); adoption curves with the
  * range of `now` they hold for (engine_curves' valid_from, valid_until) and the engine's state.
  *
@@ -33,10 +34,18 @@ struct cell {
     int64_t users, accounts, events;
 };
 
+/* The events nearest the ends of a window when an answer over it was computed
+ * (engine_events_around), for a window cut elsewhere: unknown ends serve only the same cut. */
+struct ends {
+    bool lo_known, hi_known;
+    int64_t lo_before, lo_after, hi_before, hi_after;
+};
+
 /* One period of an activity series: its events in [lo, hi) as of engine state st. */
 struct period {
     int64_t start, lo, hi;
     struct engine_state st;
+    struct ends ends;
     struct cell *cells; /* by group */
     size_t nr;
 };
@@ -53,6 +62,7 @@ struct entry {
      * in [lo, hi) (curves) */
     struct engine_state st;
     int64_t lo, hi;
+    struct ends ends;
     struct engine_names names;   /* names' strings owned */
     struct engine_curves curves; /* features' strings owned */
 };
@@ -185,17 +195,17 @@ static void resize(struct cache *k, struct entry *x, size_t bytes)
         drop(k, k->tail);
 }
 
-/* Whether what was computed over [lo, hi) at state st is what [from, to) reads now: the
- * events of both ranges did not change since, and the engine holds none where they differ. */
+/* Whether what was computed over [lo, hi) at state st (with the events nearest its ends) is
+ * what [from, to) reads now: no event was added in either range since, and none was between
+ * the two windows' ends when it was computed. */
 static bool same_events(struct engine *e, const struct engine_state *st, int64_t lo, int64_t hi,
-                        int64_t from, int64_t to)
+                        const struct ends *n, int64_t from, int64_t to)
 {
-    int64_t a = lo < from ? lo : from, b = hi > to ? hi : to;
-    if (engine_changed(e, st, a, b, false))
+    if (lo != from && (!n->lo_known || (from > lo ? n->lo_after < from : n->lo_before >= from)))
         return false;
-    if (lo != from && engine_has_events(e, lo < from ? lo : from, lo < from ? from : lo))
+    if (hi != to && (!n->hi_known || (to > hi ? n->hi_after < to : n->hi_before >= to)))
         return false;
-    return hi == to || !engine_has_events(e, hi < to ? hi : to, hi < to ? to : hi);
+    return !engine_changed(e, st, lo < from ? lo : from, hi > to ? hi : to, false);
 }
 
 void usage_cache_stats(struct metric_cache *cache, struct usage_cache_stats *out)
@@ -259,10 +269,12 @@ static struct cell *copy_cells(const struct cell *cells, size_t nr)
     return out;
 }
 
-/* Computes the periods per[i..j] (their cut [from, to) as the request asks) into got[]. */
+/* Computes the periods per[i..j] of per[0..P) (their cut [from, to) as the request asks) into
+ * got[]; the first period of the request, when cut, and its last one keep the events nearest
+ * their ends (their windows move with the clock). */
 static int compute_run(struct metric_ctx *c, const struct engine_query *q, int period,
-                       size_t groups, const struct metric_period *per, size_t i, size_t j,
-                       struct period *got, struct lf_err *err)
+                       size_t groups, const struct metric_period *per, size_t P_all, size_t i,
+                       size_t j, struct period *got, struct lf_err *err)
 {
     struct engine_query r = *q;
     struct engine_activity a;
@@ -276,6 +288,14 @@ static int compute_run(struct metric_ctx *c, const struct engine_query *q, int p
     for (size_t k = i; k <= j; k++)
         got[k] = (struct period){.start = per[k].start, .lo = per[k].from, .hi = per[k].to,
                                  .st = st};
+    if (i == 0 && per[0].from != per[0].start) {
+        got[0].ends.lo_known = true;
+        engine_events_around(c->e, per[0].from, &got[0].ends.lo_before, &got[0].ends.lo_after);
+    }
+    if (j == P_all - 1) {
+        got[j].ends.hi_known = true;
+        engine_events_around(c->e, per[j].to, &got[j].ends.hi_before, &got[j].ends.hi_after);
+    }
     size_t *cap = xcalloc(P, sizeof(*cap));
     int ret = 0;
     /* rows: every period of a group with activity, in order (engine_activity) */
@@ -348,7 +368,7 @@ int usage_activity(struct metric_ctx *c, const struct usage_groups *u,
     struct entry *x = entry_of(k, key, K_ACTIVITY);
     for (int i = 0; i < P; i++) {
         struct period *p = find_period(x, per[i].start);
-        if (p && same_events(c->e, &p->st, p->lo, p->hi, per[i].from, per[i].to)) {
+        if (p && same_events(c->e, &p->st, p->lo, p->hi, &p->ends, per[i].from, per[i].to)) {
             got[i] = *p;
             got[i].cells = copy_cells(p->cells, p->nr);
             have[i] = true;
@@ -366,7 +386,7 @@ int usage_activity(struct metric_ctx *c, const struct usage_groups *u,
         int j = i;
         while (j + 1 < P && !have[j + 1])
             j++;
-        if (compute_run(c, q, period, u->nr, per, (size_t)i, (size_t)j, got, err) < 0)
+        if (compute_run(c, q, period, u->nr, per, (size_t)P, (size_t)i, (size_t)j, got, err) < 0)
             goto out;
         k = cache_lock(c);
         x = entry_of(k, key, K_ACTIVITY);
@@ -446,7 +466,7 @@ int usage_names(struct metric_ctx *c, const struct usage_groups *u, const struct
     snprintf(key, sizeof(key), "names %lld %lld %s", (long long)(q->from / MS_PER_DAY),
              (long long)(q->to / MS_PER_DAY), u->key);
     struct entry *x = entry_of(k, key, K_NAMES);
-    if (x->names.rows && same_events(c->e, &x->st, x->lo, x->hi, q->from, q->to)) {
+    if (x->names.rows && same_events(c->e, &x->st, x->lo, x->hi, &x->ends, q->from, q->to)) {
         names_copy(&x->names, out);
         k->stats.answers_kept++;
         cache_unlock(c);
@@ -456,6 +476,9 @@ int usage_names(struct metric_ctx *c, const struct usage_groups *u, const struct
     engine_state(c->e, &st);
     if (engine_names(c->e, q, out, err) < 0)
         return -1;
+    struct ends ends = {.lo_known = true, .hi_known = true};
+    engine_events_around(c->e, q->from, &ends.lo_before, &ends.lo_after);
+    engine_events_around(c->e, q->to, &ends.hi_before, &ends.hi_after);
     k = cache_lock(c);
     x = entry_of(k, key, K_NAMES);
     size_t bytes = x->bytes - names_bytes(&x->names);
@@ -464,6 +487,7 @@ int usage_names(struct metric_ctx *c, const struct usage_groups *u, const struct
     x->st = st;
     x->lo = q->from;
     x->hi = q->to;
+    x->ends = ends;
     k->stats.answers_computed++;
     resize(k, x, bytes + names_bytes(&x->names));
     cache_unlock(c);

@@ -160,6 +160,26 @@ Test(usage_cache, kept_answers_follow_every_write)
     cr_expect_eq(s1.periods_computed - s0.periods_computed, 1, "the late event's day only");
     expect_all_fresh("after a late event");
 
+    /* a window whose cut ends move (as the page's move with the clock): kept while no event
+     * lies between the old and the new cut, computed again when one does (e1, 2026-01-05 10:00,
+     * leaves the first week when `from` passes it) */
+    static const char *const cut[][3] = { /* the first week: Monday 2026-01-05 */
+        {"from=2026-01-05T08:00:00Z", "to=2026-02-10T08:30:00Z", NULL},
+        {"from=2026-01-05T09:00:00Z", "to=2026-02-11T08:30:00Z", NULL},
+        {"from=2026-01-05T11:00:00Z", "to=2026-02-11T09:30:00Z", NULL}};
+    uint64_t computed[3];
+    for (size_t i = 0; i < 3; i++) {
+        lf_usage_cache_stats(lf, &s0);
+        char *kept = answer("wau", cut[i], false), *fresh = answer("wau", cut[i], true);
+        lf_usage_cache_stats(lf, &s1);
+        computed[i] = s1.periods_computed - s0.periods_computed;
+        cr_expect_str_eq(kept, fresh, "wau %s %s", cut[i][0], cut[i][1]);
+        free(kept);
+        free(fresh);
+    }
+    cr_expect_eq(computed[1], 0, "no event between the cuts: every week kept");
+    cr_expect_eq(computed[2], 1, "e1 between the cuts: its week computed again");
+
     /* bolt moves to pro, acme's start moves to 2026-01-01: groups and curves change */
     write_row("accounts", "bolt", "{\"plan\": \"pro\"}", LF_WRITE_MERGE);
     write_row("accounts", "acme", "{\"customer_since\": \"2026-01-01\"}", LF_WRITE_MERGE);

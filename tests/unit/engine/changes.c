@@ -1,5 +1,5 @@
 /* changes.c - what the caches of the engine's answers ask it (engine_state, engine_changed,
- * engine_has_events, engine_curves' valid range), on a small hand-made store: an event late in
+ * engine_events_around, engine_curves' valid range), on a small hand-made store: an event late in
  * the past changes its own second's range and no other, a retried batch changes nothing, an
  * account's change or a new event name changes the dimensions, another engine differs in
  * everything, a full change log reports changes wider, never narrower, and the times are exact. */
@@ -193,23 +193,30 @@ Test(changes, a_full_log_reports_wider_never_narrower)
     engine_free(e);
 }
 
-Test(changes, has_events_is_exact)
+/* The events nearest t, and what they tell of a window [u, t) or [t, u). */
+static void expect_around(struct engine *e, int64_t t, int64_t before, int64_t after)
+{
+    int64_t b, a;
+    engine_events_around(e, t, &b, &a);
+    cr_expect_eq(b, before, "before %lld", (long long)t);
+    cr_expect_eq(a, after, "after %lld", (long long)t);
+}
+
+Test(changes, the_events_around_an_instant_are_exact)
 {
     struct engine *e = build();
-    int64_t t1 = T0 + DAY + 10 * HOUR, t2 = T0 + 2 * DAY + 10 * HOUR;
-    cr_expect(engine_has_events(e, t1, t1 + 1000), "acme's first event");
-    cr_expect(engine_has_events(e, t1 - 999, t1 + 1), "its second, from a cut one");
-    cr_expect_not(engine_has_events(e, t1 - HOUR, t1), "the hour before it");
-    cr_expect_not(engine_has_events(e, t1 + 1000, t2), "between acme's two (bolt's later)");
-    cr_expect(engine_has_events(e, t1 + 1000, t2 + 1), "up to acme's second one");
-    cr_expect_not(engine_has_events(e, T0 + 7 * DAY, INT64_MAX), "after every event");
-    cr_expect_not(engine_has_events(e, T0, T0), "an empty window");
-    /* an appended event, inside acme's span: found in its tail */
+    int64_t t1 = T0 + DAY + 10 * HOUR, t2 = T0 + 2 * DAY + 10 * HOUR, t3 = T0 + 6 * DAY + 10 * HOUR;
+    expect_around(e, t1, INT64_MIN, t1);          /* acme's first event is at t1 */
+    expect_around(e, t1 - 999, INT64_MIN, t1);    /* its second is at or after t1 - 999 ms */
+    expect_around(e, t1 + 1, t1, t2);             /* … and before t1 + 1 ms */
+    expect_around(e, t2 + HOUR, t2, t3);          /* acme's second one, then bolt's */
+    expect_around(e, T0 + 7 * DAY, t3, INT64_MAX); /* after every event */
+    /* an appended event inside acme's span: found in its tail */
     int64_t t = T0 + DAY + 15 * HOUR;
-    cr_expect_not(engine_has_events(e, t, t + 1000));
+    expect_around(e, t, t1, t2);
     append(e, acme, ana, "login", t);
-    cr_expect(engine_has_events(e, t, t + 1000), "the appended event");
-    cr_expect_not(engine_has_events(e, t + 1000, t2), "and nothing after it before acme's");
+    expect_around(e, t, t1, t);
+    expect_around(e, t + 1, t, t2);
     engine_free(e);
 }
 
