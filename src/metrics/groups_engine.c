@@ -17,6 +17,17 @@ static uint32_t group_of(void *ctx, int64_t id)
         return 0;
     if (!id) /* events without an account: only an unfiltered, ungrouped query has them */
         return u->with_unknown ? 0 : ENGINE_NO_GROUP;
+    if (u->ids) {
+        size_t lo = 0, hi = u->ids_nr;
+        while (lo < hi) {
+            size_t mid = lo + (hi - lo) / 2;
+            if (u->ids[mid] < id)
+                lo = mid + 1;
+            else
+                hi = mid;
+        }
+        return lo < u->ids_nr && u->ids[lo] == id ? u->ids_group[lo] : ENGINE_NO_GROUP;
+    }
     const struct metric_account *a = metric_account(u->c, id);
     return a ? u->of[a - u->c->acc] : ENGINE_NO_GROUP;
 }
@@ -43,6 +54,13 @@ int usage_groups_make(struct usage_groups *u, struct metric_ctx *c, bool per_acc
         snprintf(u->key, sizeof(u->key), "all");
         u->custom = (struct engine_custom_groups){
             .group_of = group_of, .ctx = u, .nr = 1, .labels = (const char *const *)u->labels};
+        return 0;
+    }
+    if (!per_account && usage_groups_recall(u, c)) {
+        u->custom = (struct engine_custom_groups){.group_of = group_of,
+                                                  .ctx = u,
+                                                  .nr = u->nr,
+                                                  .labels = (const char *const *)u->labels};
         return 0;
     }
     if (metric_accounts(c, err) < 0)
@@ -126,6 +144,8 @@ int usage_groups_make(struct usage_groups *u, struct metric_ctx *c, bool per_acc
         h = hash_bytes(mix, sizeof(mix));
     }
     snprintf(u->key, sizeof(u->key), "%zu:%016llx", u->nr, (unsigned long long)h);
+    if (!per_account)
+        usage_groups_remember(u, c);
     u->custom = (struct engine_custom_groups){.group_of = group_of,
                                               .ctx = u,
                                               .nr = u->nr,
@@ -141,6 +161,8 @@ void usage_groups_release(struct usage_groups *u)
     free(u->labels);
     free(u->account_ids);
     free(u->of);
+    free(u->ids);
+    free(u->ids_group);
     memset(u, 0, sizeof(*u));
 }
 

@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/buf.h"
 #include "base/mem.h"
 #include "base/time.h"
 #include "usage_int.h"
@@ -67,10 +68,28 @@ struct entry {
     struct engine_curves curves; /* features' strings owned */
 };
 
+/* A grouping (usage_groups_recall): of `spec` (by and where), made from the accounts of
+ * change-log position seq. */
+#define GROUPINGS_KEPT 8
+struct grouping {
+    char *spec;
+    int64_t seq;
+    char **labels;
+    size_t nr;
+    bool with_unknown;
+    char key[64];
+    int64_t *ids;
+    uint32_t *ids_group;
+    size_t ids_nr;
+    uint64_t used; /* the cache's clock when last used */
+};
+
 struct cache {
     struct entry *head, *tail;
     size_t nr, bytes;
     struct usage_cache_stats stats;
+    struct grouping groupings[GROUPINGS_KEPT]; /* spec NULL: free */
+    uint64_t clock;
 };
 
 static void period_release(struct period *p)
@@ -91,9 +110,22 @@ static void entry_free(struct entry *x)
     free(x);
 }
 
+static void grouping_release(struct grouping *g)
+{
+    for (size_t i = 0; i < g->nr; i++)
+        free(g->labels[i]);
+    free(g->labels);
+    free(g->ids);
+    free(g->ids_group);
+    free(g->spec);
+    *g = (struct grouping){0};
+}
+
 static void cache_free(void *p)
 {
     struct cache *k = p;
+    for (size_t i = 0; i < GROUPINGS_KEPT; i++)
+        grouping_release(&k->groupings[i]);
     for (struct entry *x = k->head, *next; x; x = next) {
         next = x->next;
         entry_free(x);
@@ -219,6 +251,116 @@ void usage_cache_stats(struct metric_cache *cache, struct usage_cache_stats *out
         out->bytes = k->bytes;
     }
     pthread_mutex_unlock(&cache->mu);
+}
+
+/* ---- groupings ---- */
+
+/* `by` and `where` as text: the spec of a grouping. */
+static char *spec_of(const struct metric_ctx *c)
+{
+    struct buf b = BUF_INIT;
+    for (size_t i = 0; i < c->by_nr; i++)
+        buf_addf(&b, "by %d\x1f", c->by[i]);
+    for (size_t i = 0; i < c->where_nr; i++)
+        buf_addf(&b, "where %d %s\x1f", c->where[i].dim, c->where[i].value);
+    return buf_detach(&b);
+}
+
+static int on_change(void *ctx, const struct store_change_rec *r, struct lf_err *err)
+{
+    (void)err;
+    bool *accounts = ctx;
+    if (r->resource == 0 || r->resource == resource_accounts.code) /* a reset, an account */
+        *accounts = true;
+    return 0;
+}
+
+bool usage_groups_recall(struct usage_groups *u, struct metric_ctx *c)
+{
+    int64_t seq, events;
+    struct lf_err err = {0};
+    if (!cache_on(c) || store_feed_position(c->st, c->ws, &seq, &events, &err) < 0)
+        return false;
+    char *spec = spec_of(c);
+    struct cache *k = cache_lock(c);
+    struct grouping *g = NULL;
+    for (size_t i = 0; i < GROUPINGS_KEPT && !g; i++)
+        if (k->groupings[i].spec && !strcmp(k->groupings[i].spec, spec))
+            g = &k->groupings[i];
+    bool ok = false;
+    if (g && g->seq <= seq) {
+        bool accounts = false;
+        /* the changes since it was made: no account among them, it is this snapshot's too */
+        if (g->seq == seq ||
+            (store_changes_scan(c->st, c->ws, g->seq, seq, on_change, &accounts, &err) == 0 &&
+             !accounts)) {
+            g->seq = seq;
+            ok = true;
+        } else if (accounts) {
+            grouping_release(g);
+        }
+    }
+    if (ok) {
+        g->used = ++k->clock;
+        u->labels = xmalloc((g->nr ? g->nr : 1) * sizeof(*u->labels));
+        for (size_t i = 0; i < g->nr; i++)
+            u->labels[i] = xstrdup(g->labels[i]);
+        u->nr = g->nr;
+        u->with_unknown = g->with_unknown;
+        memcpy(u->key, g->key, sizeof(u->key));
+        u->ids = xmalloc((g->ids_nr ? g->ids_nr : 1) * sizeof(*u->ids));
+        u->ids_group = xmalloc((g->ids_nr ? g->ids_nr : 1) * sizeof(*u->ids_group));
+        if (g->ids_nr) {
+            memcpy(u->ids, g->ids, g->ids_nr * sizeof(*u->ids));
+            memcpy(u->ids_group, g->ids_group, g->ids_nr * sizeof(*u->ids_group));
+        }
+        u->ids_nr = g->ids_nr;
+    }
+    cache_unlock(c);
+    free(spec);
+    return ok;
+}
+
+void usage_groups_remember(const struct usage_groups *u, struct metric_ctx *c)
+{
+    int64_t seq, events;
+    struct lf_err err = {0};
+    if (!cache_on(c) || !u->of || store_feed_position(c->st, c->ws, &seq, &events, &err) < 0)
+        return;
+    struct grouping g = {.spec = spec_of(c), .seq = seq, .nr = u->nr,
+                         .with_unknown = u->with_unknown};
+    memcpy(g.key, u->key, sizeof(g.key));
+    g.labels = xmalloc((u->nr ? u->nr : 1) * sizeof(*g.labels));
+    for (size_t i = 0; i < u->nr; i++)
+        g.labels[i] = xstrdup(u->labels[i]);
+    g.ids = xmalloc((c->acc_nr ? c->acc_nr : 1) * sizeof(*g.ids));
+    g.ids_group = xmalloc((c->acc_nr ? c->acc_nr : 1) * sizeof(*g.ids_group));
+    for (size_t i = 0; i < c->acc_nr; i++) /* c->acc is by id */
+        if (u->of[i] != ENGINE_NO_GROUP) {
+            g.ids[g.ids_nr] = c->acc[i].id;
+            g.ids_group[g.ids_nr++] = u->of[i];
+        }
+    struct cache *k = cache_lock(c);
+    /* in place of the one of the same spec, else of a free or the least recently used slot */
+    size_t at = 0;
+    for (size_t i = 0; i < GROUPINGS_KEPT; i++) {
+        const struct grouping *h = &k->groupings[i];
+        if (h->spec && !strcmp(h->spec, g.spec)) {
+            at = i;
+            break;
+        }
+        if (!h->spec || (k->groupings[at].spec && h->used < k->groupings[at].used))
+            at = i;
+    }
+    if (k->groupings[at].spec && k->groupings[at].seq > seq) { /* a newer one stays */
+        cache_unlock(c);
+        grouping_release(&g);
+        return;
+    }
+    grouping_release(&k->groupings[at]);
+    g.used = ++k->clock;
+    k->groupings[at] = g;
+    cache_unlock(c);
 }
 
 /* ---- activity ---- */

@@ -15,6 +15,11 @@ struct usage_groups {
                             * accounts were not read */
     char key[64];          /* names the grouping (the same key: the same groups, labels and
                             * members) for the cache of answers (usage_cache.c) */
+    /* a grouping recalled from the cache (usage_groups_recall): the accounts that have a group,
+     * by id, and theirs (of is then NULL) */
+    int64_t *ids;
+    uint32_t *ids_group;
+    size_t ids_nr;
     struct engine_custom_groups custom;
 };
 
@@ -30,6 +35,14 @@ void usage_groups_release(struct usage_groups *u);
  * (engine_changed), so that a kept answer is always the one the engine would compute now.
  * Without c->cache, or with LANDFALL_USAGE_CACHE=0 in the environment, they compute afresh.
  * Each returns 0, or -1 with err (the engine's). */
+
+/* A grouping of `by` and `where` made from the accounts of a change-log position is kept (at
+ * most GROUPINGS_KEPT, the least recently used out) while the change log holds no change of an
+ * account since: usage_groups_recall fills u from it (true) when c's snapshot is at that
+ * position or after it with no account changed between; usage_groups_remember keeps u, made
+ * from c's snapshot. Reading 100 000 accounts is most of a filtered request's time. */
+bool usage_groups_recall(struct usage_groups *u, struct metric_ctx *c);
+void usage_groups_remember(const struct usage_groups *u, struct metric_ctx *c);
 
 /* Activity per period of q's window (engine_activity's rows, labels u->labels): every period
  * of every group with an event, one group always. Periods are kept one by one: a request

@@ -180,8 +180,8 @@ Test(usage_cache, kept_answers_follow_every_write)
     cr_expect_eq(computed[1], 0, "no event between the cuts: every week kept");
     cr_expect_eq(computed[2], 1, "e1 between the cuts: its week computed again");
 
-    /* bolt moves to pro, acme's start moves to 2026-01-01: groups and curves change */
-    write_row("accounts", "bolt", "{\"plan\": \"pro\"}", LF_WRITE_MERGE);
+    /* bolt moves to pro and smb, acme's start moves to 2026-01-01: groups and curves change */
+    write_row("accounts", "bolt", "{\"plan\": \"pro\", \"segment\": \"smb\"}", LF_WRITE_MERGE);
     write_row("accounts", "acme", "{\"customer_since\": \"2026-01-01\"}", LF_WRITE_MERGE);
     expect_all_fresh("after the accounts' changes");
 
