@@ -13,8 +13,12 @@
  * Feature usage is kept whole the same way (its window as one period); adoption curves with the
  * range of `now` they hold for (engine_curves' valid_from, valid_until) and the engine's state.
  *
+ * The groupings of `by` and `where` are kept too (usage_groups_recall), while the change log
+ * holds no account's change since their accounts were read.
+ *
  * Bounds: at most CACHE_ENTRIES answers (an activity series is one) and CACHE_BYTES bytes; the
- * least recently used go first, and an answer bigger than the bound alone is not kept. */
+ * least recently used go first, and an answer bigger than the bound alone is not kept. And
+ * GROUPINGS_KEPT groupings (12 bytes an account with a group: 1.2 MB at 100 000). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
