@@ -131,6 +131,16 @@ LF_API int lf_follow_start(struct lf *lf, int poll_ms, struct lf_follower **out,
 LF_API void lf_follow_stats(struct lf_follower *f, struct lf_follow_stats *out);
 LF_API void lf_follow_free(struct lf_follower *f); /* NULL is a no-op */
 
+/* What the usage page's answers kept between calls (docs/engine.md, "Answers kept") did since
+ * the workspace was opened in this process: periods of activity series and whole answers
+ * (feature usage, adoption curves) served as kept or computed, and what is kept now. */
+struct lf_usage_cache_stats {
+    uint64_t periods_kept, periods_computed;
+    uint64_t answers_kept, answers_computed;
+    uint64_t entries, bytes;
+};
+LF_API void lf_usage_cache_stats(struct lf *lf, struct lf_usage_cache_stats *out);
+
 /* ---- scheduled jobs ----
  * A periodic job (a daily health snapshot, a playbook, a survey send) that every node of a
  * cluster schedules runs once per slot: lf_job_run claims (workspace, job, slot) in the store

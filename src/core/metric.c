@@ -74,6 +74,14 @@ out:
     return ret;
 }
 
+void lf_usage_cache_stats(struct lf *lf, struct lf_usage_cache_stats *out)
+{
+    struct usage_cache_stats s;
+    usage_cache_stats(&lf->w->caches[metric_index(&metric_dau)], &s);
+    *out = (struct lf_usage_cache_stats){s.periods_kept, s.periods_computed, s.answers_kept,
+                                         s.answers_computed, s.entries, s.bytes};
+}
+
 /* ---- the registry as JSON (GET /v1/metrics, landfall metric --json) ---- */
 
 static const char *const param_types[] = {

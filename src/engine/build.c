@@ -111,6 +111,7 @@ int engine_refresh(struct engine *e, struct store *st, struct lf_err *err)
 {
     pthread_rwlock_wrlock(&e->lock);
     int rc = eng_load_dims(e, st, err);
+    eng_changes_note(e, true); /* even half loaded: what caches read is gone */
     pthread_rwlock_unlock(&e->lock);
     return rc;
 }
@@ -143,6 +144,7 @@ int engine_accounts_put(struct engine *e, const struct engine_account_in *in, si
         }
         lifetime(a);
     }
+    eng_changes_note(e, nr > 0);
     pthread_rwlock_unlock(&e->lock);
     return 0;
 }
@@ -225,6 +227,7 @@ int engine_append(struct engine *e, const struct event *ev, size_t nr, struct lf
         if (ev[i].id == 0 || ev[i].id > e->high_water)
             eng_add_event(e, &ev[i]);
     eng_maybe_compact(e);
+    eng_changes_note(e, false);
     pthread_rwlock_unlock(&e->lock);
     return 0;
 }
@@ -251,6 +254,7 @@ int engine_sync(struct engine *e, struct store *st, size_t *added, struct lf_err
     struct sync_ctx c = {e, 0};
     int rc = store_events_scan_brief(st, e->ws, e->high_water, INT64_MAX, on_sync_event, &c, err);
     eng_maybe_compact(e);
+    eng_changes_note(e, false); /* what it added, even when the scan failed half way */
     pthread_rwlock_unlock(&e->lock);
     if (added)
         *added = c.added;

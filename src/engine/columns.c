@@ -85,6 +85,7 @@ struct engine *eng_new(int64_t ws, int threads)
         threads = n > 0 ? (int)n : 1;
     }
     e->threads = threads > 64 ? 64 : threads;
+    eng_changes_init(e);
     strmap_init(&e->name_codes);
     strmap_init(&e->strings);
     pthread_mutex_init(&e->scratch_lock, NULL);
@@ -285,6 +286,7 @@ void eng_tail_add(struct engine *e, uint32_t account, uint32_t ts, uint32_t user
     t->value[i] = value;
     t->nr++;
     e->tail_nr++;
+    eng_changes_event(e, ts);
     struct eng_span *sp = &e->span[account];
     if (ts < sp->min)
         sp->min = ts;

@@ -16,6 +16,8 @@ struct curve_ctx {
     int64_t now;
     int64_t eligible[64][32];  /* per worker, per k */
     int64_t *adopted[64];      /* per worker: names × days_nr */
+    /* per worker: the latest start + k days at or before now, the first after it */
+    int64_t valid_from[64], valid_until[64];
 };
 
 static void curve_work(void *p, int wi, struct eng_scratch *s, uint32_t first, uint32_t end)
@@ -28,7 +30,18 @@ static void curve_work(void *p, int wi, struct eng_scratch *s, uint32_t first, u
     uint32_t now_s = eng_sec(c->now);
     for (uint32_t a = first ? first : 1; a < end; a++) {
         const struct eng_account *ac = &e->acc[a];
-        if (c->g->of[a] == UINT32_MAX || !eng_started(ac, c->now))
+        if (c->g->of[a] == UINT32_MAX || ac->start == LF_UNSET)
+            continue;
+        /* the answer changes when now reaches an account's start + k days (it becomes
+         * eligible for k): the instants around now bound the now it holds for */
+        for (size_t k = 0; k < K; k++) {
+            int64_t at = ac->start + (int64_t)c->days[k] * MS_PER_DAY;
+            if (at <= c->now && at > c->valid_from[wi])
+                c->valid_from[wi] = at;
+            else if (at > c->now && at < c->valid_until[wi])
+                c->valid_until[wi] = at;
+        }
+        if (!eng_started(ac, c->now))
             continue;
         size_t eligible_k = 0; /* the k of days[] (ascending) this account is observed for */
         while (eligible_k < K && ac->start + (int64_t)c->days[eligible_k] * MS_PER_DAY <= c->now)
@@ -91,10 +104,19 @@ int engine_curves(struct engine *e, const struct engine_query *q, const int *day
     if (rc < 0)
         goto out;
     c->g = &g;
-    for (int w = 0; w < workers; w++)
+    for (int w = 0; w < workers; w++) {
         c->adopted[w] = xcalloc((e->names_nr + 1) * days_nr, sizeof(int64_t));
+        c->valid_from[w] = INT64_MIN;
+        c->valid_until[w] = INT64_MAX;
+    }
     int used = eng_parallel(e, workers, curve_work, c);
+    out->valid_from = c->valid_from[0];
+    out->valid_until = c->valid_until[0];
     for (int w = 1; w < used; w++) {
+        if (c->valid_from[w] > out->valid_from)
+            out->valid_from = c->valid_from[w];
+        if (c->valid_until[w] < out->valid_until)
+            out->valid_until = c->valid_until[w];
         for (size_t k = 0; k < days_nr; k++)
             c->eligible[0][k] += c->eligible[w][k];
         for (size_t i = 0; i < (e->names_nr + 1) * days_nr; i++)

@@ -111,6 +111,31 @@ struct engine_info {
 };
 void engine_info(struct engine *e, struct engine_info *out);
 
+/* ---- what caches of the answers need (changes.c) ----
+ * The engine only grows between builds: events are added, never taken away, and accounts'
+ * dimensions are replaced. A cache of answers keeps the engine's state when it computed one and
+ * asks later whether what the answer read has changed since. */
+struct engine_state {
+    uint64_t uid;     /* the engine's: no other engine of the process has it */
+    uint64_t version; /* moved by every change of its events or accounts */
+    size_t names;     /* event names it knew */
+};
+/* The engine's state now (takes the read lock). */
+void engine_state(struct engine *e, struct engine_state *out);
+/* Whether an answer computed at state s may differ now in what it read of the events with a
+ * time in [from, to) (ms; an event's time truncated to the second): true when e is not the
+ * engine of s, or events in that range were added since s (a change keeps a few ranges of the
+ * times it added: it may be reported wider than it was, never narrower). With dims, also when accounts'
+ * dimensions changed or event names were added since s. Takes the read lock. */
+bool engine_changed(struct engine *e, const struct engine_state *s, int64_t from, int64_t to,
+                    bool dims);
+/* The events nearest instant t (ms), with or without an account: *before the time of the last
+ * one before t, *after of the first at or after t (INT64_MIN, INT64_MAX when none), as the
+ * start of their second (an event at second s is at or after t when s * 1000 >= t), so that
+ * "no event in [t, u)" is *after >= u and "none in [u, t)" is *before < u. One look at every
+ * account's span, a binary search in those that hold t. Takes the read lock. */
+void engine_events_around(struct engine *e, int64_t t, int64_t *before, int64_t *after);
+
 /* ---- queries ----
  * Every query fills a result the caller frees with the matching _free (NULL is a no-op).
  * Group labels, external ids, segments, plans and event names are borrowed from the engine: they
@@ -222,6 +247,11 @@ struct engine_curve_row {
 struct engine_curves {
     struct engine_curve_row *rows;
     size_t nr;
+    /* the answer is the same for any now in [valid_from, valid_until) (INT64_MIN, INT64_MAX
+     * when unbounded) while the engine holds the same events before valid_from, the same
+     * accounts and names: no account's start + k days lies between (its eligibility for k
+     * changes there) */
+    int64_t valid_from, valid_until;
 };
 int engine_curves(struct engine *e, const struct engine_query *q, const int *days,
                   size_t days_nr, struct engine_curves *out, struct lf_err *err);

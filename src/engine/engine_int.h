@@ -68,6 +68,48 @@ struct eng_ustate {
     uint16_t flags; /* what it was counted in already (scan-specific bits) */
 };
 
+/* A change of the engine's content, for the caches of its answers (changes.c): events with
+ * times in its ranges were added, or (dims) accounts' dimensions changed. A change keeps up to
+ * ENG_CHANGE_RANGES ranges of seconds (events less than a day apart share one; when they are
+ * more, the new one widens the nearest), so that a batch of today's events with one of last
+ * month touches those two days, not the month between. The log keeps ENG_CHANGES changes;
+ * when full, the two oldest become one covering both, so a cache may throw away more than it
+ * had to, never less. */
+#define ENG_CHANGES 256
+#define ENG_CHANGE_RANGES 8
+struct eng_range {
+    uint32_t min, max;
+};
+struct eng_change {
+    uint64_t version; /* the engine's version once it was made */
+    struct eng_range r[ENG_CHANGE_RANGES];
+    uint8_t nr;       /* ranges */
+    bool dims;
+};
+/* Adds [min, max] to the ranges r[0..*nr) (see struct eng_change). */
+static inline void eng_ranges_add(struct eng_range *r, uint8_t *nr, uint32_t min, uint32_t max)
+{
+    const uint64_t near = 86400;
+    size_t best = 0;
+    uint64_t gap = UINT64_MAX;
+    for (size_t i = 0; i < *nr; i++) {
+        uint64_t g = min > r[i].max ? (uint64_t)min - r[i].max
+                     : r[i].min > max ? (uint64_t)r[i].min - max : 0;
+        if (g < gap) {
+            gap = g;
+            best = i;
+        }
+    }
+    if (gap > near && *nr < ENG_CHANGE_RANGES) {
+        r[(*nr)++] = (struct eng_range){min, max};
+        return;
+    }
+    if (min < r[best].min)
+        r[best].min = min;
+    if (max > r[best].max)
+        r[best].max = max;
+}
+
 /* One worker's scratch, kept by the engine between queries (eng_scratch_get/put). */
 struct eng_scratch {
     uint32_t gen;                 /* the last stamp handed out */
@@ -129,6 +171,13 @@ struct engine {
     uint64_t high_water_hash; /* hash of that event's message id: the snapshot's fingerprint */
     int64_t users_stamp;    /* store_users_stamp when built: merges since make it stale */
     const struct tz *tz;    /* engine_opts.tz: the zone of the stored dates */
+
+    /* what caches of its answers ask (changes.c): a number no other engine of the process has,
+     * a version moved by every change of the content, and the log of the changes */
+    uint64_t uid, version;
+    struct eng_change changes[ENG_CHANGES]; /* oldest first */
+    size_t changes_nr;
+    struct eng_change pend; /* the events added since the last eng_changes_note */
 };
 
 /* ---- columns.c ---- */
@@ -166,6 +215,23 @@ size_t eng_bytes(const struct engine *e);
 uint32_t eng_idmap_get(const struct eng_idmap *m, int64_t id);
 void eng_idmap_set(struct eng_idmap *m, int64_t id, uint32_t v);
 void eng_idmap_release(struct eng_idmap *m);
+
+/* ---- changes.c ---- */
+/* Takes the engine's number (eng_new). */
+void eng_changes_init(struct engine *e);
+/* Notes an event added at second ts (eng_tail_add), for the next eng_changes_note. */
+static inline void eng_changes_event(struct engine *e, uint32_t ts)
+{
+    struct eng_change *p = &e->pend;
+    /* mostly in the range of the event before */
+    if (p->nr && ts >= p->r[p->nr - 1].min && ts <= p->r[p->nr - 1].max)
+        return;
+    eng_ranges_add(p->r, &p->nr, ts, ts);
+}
+/* Closes a change (the write lock held): the events noted since the last one, and with dims a
+ * change of the accounts' dimensions, move the version and go into the log. Nothing noted and
+ * no dims: nothing. */
+void eng_changes_note(struct engine *e, bool dims);
 
 /* ---- build.c ---- */
 /* Adds one store event (mapping its ids and name); returns false when its time is out of range. */

@@ -34,4 +34,23 @@ void api_metrics(struct http_req *r)
              "landfall_feed_follow_errors_total %llu\n",
              (unsigned long long)fs.changes, (unsigned long long)fs.events,
              (unsigned long long)fs.errors);
+    struct lf_usage_cache_stats us;
+    lf_usage_cache_stats(http_lf(r), &us);
+    buf_addf(&r->resp,
+             "# HELP landfall_usage_cache_periods_total Periods of the usage page's activity "
+             "series served as kept or computed.\n"
+             "# TYPE landfall_usage_cache_periods_total counter\n"
+             "landfall_usage_cache_periods_total{from=\"kept\"} %llu\n"
+             "landfall_usage_cache_periods_total{from=\"computed\"} %llu\n"
+             "# HELP landfall_usage_cache_answers_total Feature usage and adoption curves "
+             "served as kept or computed.\n"
+             "# TYPE landfall_usage_cache_answers_total counter\n"
+             "landfall_usage_cache_answers_total{from=\"kept\"} %llu\n"
+             "landfall_usage_cache_answers_total{from=\"computed\"} %llu\n"
+             "# HELP landfall_usage_cache_bytes Bytes the usage answers kept hold.\n"
+             "# TYPE landfall_usage_cache_bytes gauge\n"
+             "landfall_usage_cache_bytes %llu\n",
+             (unsigned long long)us.periods_kept, (unsigned long long)us.periods_computed,
+             (unsigned long long)us.answers_kept, (unsigned long long)us.answers_computed,
+             (unsigned long long)us.bytes);
 }

@@ -17,7 +17,7 @@ static int compute(struct metric_ctx *c, struct lf_table *t, struct lf_err *err)
     if (usage_groups_make(&u, c, false, err) < 0)
         return -1;
     q.custom = &u.custom;
-    int rc = engine_names(c->e, &q, &n, err);
+    int rc = usage_names(c, &u, &q, &n, err);
     usage_groups_release(&u);
     if (rc < 0)
         return -1;
@@ -57,6 +57,7 @@ const struct metric_def metric_feature_usage = {
     .filters = account_dims,
     .columns = cols,
     .columns_nr = sizeof(cols) / sizeof(*cols),
-    .needs = NEEDS_ENGINE,
+    .needs = NEEDS_ENGINE | NEEDS_CACHE,
+    .cache_of = &metric_dau,
     .compute = compute,
 };

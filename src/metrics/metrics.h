@@ -86,6 +86,15 @@ struct metric_cache *metric_caches_new(void);
 void metric_caches_free(struct metric_cache *c);
 size_t metric_index(const struct metric_def *def);
 
+/* What the usage metrics' cache did (usage_cache.c), from the running system's cache of
+ * metric_dau (which they share): zeros when it has kept nothing yet. */
+struct usage_cache_stats {
+    uint64_t periods_kept, periods_computed; /* periods of activity series */
+    uint64_t answers_kept, answers_computed; /* feature usage and adoption curves */
+    uint64_t entries, bytes;                 /* kept now */
+};
+void usage_cache_stats(struct metric_cache *cache, struct usage_cache_stats *out);
+
 struct metric_ctx;
 
 struct metric_def {

@@ -95,21 +95,23 @@ static int active(struct metric_ctx *c, struct lf_table *t, int period, struct l
 {
     static const int64_t default_days[] = {30, 7 * 12, 365};
     struct engine_query q = {0};
-    struct engine_activity a;
+    struct engine_activity_row *rows;
+    size_t nr;
     struct usage_groups u;
     window(c, default_days[period], &q);
     if (usage_groups_make(&u, c, false, err) < 0)
         return -1;
     q.custom = &u.custom;
-    if (bounded(&q, period, u.nr, err) < 0 || engine_activity(c->e, &q, period, &a, err) < 0) {
+    if (bounded(&q, period, u.nr, err) < 0 ||
+        usage_activity(c, &u, &q, period, &rows, &nr, err) < 0) {
         usage_groups_release(&u);
         return -1;
     }
     metric_dim_columns(c, t);
     size_t cp = metric_columns(c, t), first = cp + 1; /* the period, then the figures */
-    for (size_t i = 0; i < a.nr; i++) {
-        const struct engine_activity_row *r = &a.rows[i];
-        size_t row = group_row(c, t, a.groups.labels[r->group]);
+    for (size_t i = 0; i < nr; i++) {
+        const struct engine_activity_row *r = &rows[i];
+        size_t row = group_row(c, t, u.labels[r->group]);
         if (period == ENGINE_MONTH)
             set_month(c, t, row, cp, r->period);
         else
@@ -118,7 +120,7 @@ static int active(struct metric_ctx *c, struct lf_table *t, int period, struct l
         table_set_int(t, row, first + 1, r->accounts);
         table_set_int(t, row, first + 2, r->events);
     }
-    engine_activity_free(&a);
+    free(rows);
     usage_groups_release(&u);
     return 0;
 }
@@ -142,7 +144,8 @@ static int compute_mau(struct metric_ctx *c, struct lf_table *t, struct lf_err *
 static int compute_stickiness(struct metric_ctx *c, struct lf_table *t, struct lf_err *err)
 {
     struct engine_query q = {0};
-    struct engine_activity days, months;
+    struct engine_activity_row *days = NULL, *months = NULL;
+    size_t days_nr, months_nr;
     struct usage_groups u;
     window(c, 90, &q);
     if (c->from == LF_UNSET)
@@ -151,37 +154,34 @@ static int compute_stickiness(struct metric_ctx *c, struct lf_table *t, struct l
         return -1;
     q.custom = &u.custom;
     if (bounded(&q, ENGINE_DAY, u.nr, err) < 0 ||
-        engine_activity(c->e, &q, ENGINE_DAY, &days, err) < 0) {
-        usage_groups_release(&u);
-        return -1;
-    }
-    if (engine_activity(c->e, &q, ENGINE_MONTH, &months, err) < 0) {
-        engine_activity_free(&days);
+        usage_activity(c, &u, &q, ENGINE_DAY, &days, &days_nr, err) < 0 ||
+        usage_activity(c, &u, &q, ENGINE_MONTH, &months, &months_nr, err) < 0) {
+        free(days);
         usage_groups_release(&u);
         return -1;
     }
     metric_dim_columns(c, t);
     size_t cm = metric_columns(c, t), first = cm + 1; /* the month, then the figures */
     size_t d = 0;
-    for (size_t i = 0; i < months.nr; i++) {
-        const struct engine_activity_row *m = &months.rows[i];
+    for (size_t i = 0; i < months_nr; i++) {
+        const struct engine_activity_row *m = &months[i];
         int64_t next = time_add_months(time_month_start(m->period), 1);
         double sum = 0;
         int64_t n = 0;
         /* both results list the same groups and every period, in order */
-        for (; d < days.nr && days.rows[d].group == m->group && days.rows[d].period < next; d++) {
-            sum += (double)days.rows[d].users;
+        for (; d < days_nr && days[d].group == m->group && days[d].period < next; d++) {
+            sum += (double)days[d].users;
             n++;
         }
-        size_t row = group_row(c, t, months.groups.labels[m->group]);
+        size_t row = group_row(c, t, u.labels[m->group]);
         set_month(c, t, row, cm, m->period);
         double dau = n ? sum / (double)n : NAN;
         table_set_real(t, row, first, dau);
         table_set_int(t, row, first + 1, m->users);
         table_set_real(t, row, first + 2, m->users ? dau / (double)m->users : NAN);
     }
-    engine_activity_free(&days);
-    engine_activity_free(&months);
+    free(days);
+    free(months);
     usage_groups_release(&u);
     return 0;
 }
@@ -433,7 +433,7 @@ static int compute_features(struct metric_ctx *c, struct lf_table *t, struct lf_
     if (usage_groups_make(&u, c, false, err) < 0)
         return -1;
     q.custom = &u.custom;
-    int rc = engine_curves(c->e, &q, days, days_nr, &cv, err);
+    int rc = usage_curves(c, &u, &q, days, days_nr, &cv, err);
     usage_groups_release(&u); /* the curves are per feature: no group label of u in them */
     if (rc < 0)
         return -1;
@@ -446,7 +446,7 @@ static int compute_features(struct metric_ctx *c, struct lf_table *t, struct lf_
         table_set_int(t, row, first + 3, cv.rows[k].adopted);
         table_set_real(t, row, first + 4, cv.rows[k].share);
     }
-    engine_curves_free(&cv);
+    usage_curves_free(&cv);
     return 0;
 }
 
@@ -669,26 +669,27 @@ const struct metric_def metric_dau = {
     .help = "Per day of the window and group: distinct users with an event, distinct "
             "accounts, events.",
     .common = USAGE_COMMON, .dims = account_dims, .filters = account_dims, COLS(dau_cols),
-    .needs = NEEDS_ENGINE, .compute = compute_dau};
+    .needs = NEEDS_ENGINE | NEEDS_CACHE, .compute = compute_dau};
 const struct metric_def metric_wau = {
     .name = "wau", .group = "usage",
     .summary = "weekly active users, accounts and events (default: the last 12 weeks)",
     .help = "Per Monday week of the window and group, as dau.",
     .common = USAGE_COMMON, .dims = account_dims, .filters = account_dims, COLS(wau_cols),
-    .needs = NEEDS_ENGINE, .compute = compute_wau};
+    .needs = NEEDS_ENGINE | NEEDS_CACHE, .cache_of = &metric_dau, .compute = compute_wau};
 const struct metric_def metric_mau = {
     .name = "mau", .group = "usage",
     .summary = "monthly active users, accounts and events (default: the last 12 months)",
     .help = "Per calendar month of the window and group, as dau.",
     .common = USAGE_COMMON, .dims = account_dims, .filters = account_dims, COLS(mau_cols),
-    .needs = NEEDS_ENGINE, .compute = compute_mau};
+    .needs = NEEDS_ENGINE | NEEDS_CACHE, .cache_of = &metric_dau, .compute = compute_mau};
 const struct metric_def metric_stickiness = {
     .name = "stickiness", .group = "usage",
     .summary = "DAU / MAU per month: mean daily users over monthly users",
     .help = "Per month (default: this one and the two before): the mean of its daily users "
             "over its days in the window, its users, and their ratio.",
     .common = USAGE_COMMON, .dims = account_dims, .filters = account_dims,
-    COLS(stickiness_cols), .needs = NEEDS_ENGINE, .compute = compute_stickiness};
+    COLS(stickiness_cols), .needs = NEEDS_ENGINE | NEEDS_CACHE, .cache_of = &metric_dau,
+    .compute = compute_stickiness};
 const struct metric_def metric_portfolio = {
     .name = "portfolio", .group = "usage",
     .summary = "per account: DAU, WAU, MAU, stickiness, seats, adoption, last seen, trend",
@@ -707,8 +708,8 @@ const struct metric_def metric_features = {
     .help = "For each event name and k of days: among the customers whose start is at least "
             "k days before now, the share whose first such event came within k days of it.",
     .common = USAGE_COMMON & ~COMMON_BY, .own = features_params, .own_nr = 1, .dims = no_dims,
-    .filters = account_dims, COLS(features_cols), .needs = NEEDS_ENGINE,
-    .compute = compute_features};
+    .filters = account_dims, COLS(features_cols), .needs = NEEDS_ENGINE | NEEDS_CACHE,
+    .cache_of = &metric_dau, .compute = compute_features};
 const struct metric_def metric_seats = {
     .name = "seats", .group = "usage",
     .summary = "seat utilisation: users active in the window / seats purchased",
