@@ -222,8 +222,12 @@ export default async function cx(h) {
     // a change keeps the rest: manual again, and paused
     await p.selectOption('#survey-form select[name=trigger]', 'manual');
     await p.click('#survey-form button[type=submit]');
+    // the page shows the saved survey again once its PATCH is answered (data-ready was already
+    // true before the click: waiting for it alone raced with the new rendering)
+    await p.waitForFunction(() => [...document.querySelectorAll('#surveys-table tbody tr[data-row]')]
+      .some((r) => r.querySelector('[data-col=id]')?.dataset.value === 'rel-nps-ui'
+        && r.querySelector('[data-col=trigger]')?.dataset.value === 'manual'));
     await ready(p);
-    await p.waitForFunction(async () => true);
     const again = await apiGet(admin, '/v1/surveys/rel-nps-ui');
     assert.equal(again.trigger, 'manual');
     assert.equal(again.name, 'Relationship NPS');
