@@ -107,6 +107,44 @@ scratch_store() {
     fi
 }
 
+# store_copy STORE NAME: the address of a new store named NAME holding what STORE (of the suite's
+# engine, with no process using it) holds: on SQLite the file copied by SQLite's backup (the
+# write-ahead log's pages with it), on PostgreSQL a new database with STORE's as its template (a
+# file copy, which CREATE DATABASE makes only of a database nobody is connected to). For a test
+# whose parts each change a store built once.
+store_copy() {
+    if [ "$TEST_DB" = pg ]; then
+        local src=${1#postgresql:///} d="lft_${SCRATCH##*.}_$2"
+        _pg_bin createdb -h "$LANDFALL_TEST_PG" -U landfall -T "${src%%\?*}" "$d" || return 1
+        echo "$d" >>"$SCRATCH/.pg_dbs"
+        echo "postgresql:///$d?host=$LANDFALL_TEST_PG&user=landfall"
+    else
+        sqlite3 "$1" ".backup '$SCRATCH/$2.db'" || return 1
+        echo "$SCRATCH/$2.db"
+    fi
+}
+
+# store_demo ARGS...: `landfall demo ARGS` into the store $LANDFALL_DB, as run_lf runs it ($rc,
+# $out, $errout are the demo's). On PostgreSQL the demo is made in a SQLite file and copied into
+# $LANDFALL_DB, which must be empty, with `landfall migrate` (COPY in one transaction, every table
+# read back and compared), several times faster than the demo writing to PostgreSQL row by row;
+# for tests whose subject is not the demo's writing (tests/cli/demo and tests/cli/pg keep that
+# on PostgreSQL). A failed copy leaves $rc non-zero and migrate's message in $errout.
+store_demo() {
+    if [ "$TEST_DB" != pg ]; then
+        run_lf demo "$@"
+        return
+    fi
+    local db o e
+    db=$(mktemp -u "$SCRATCH/demo.XXXXXX.db")
+    LANDFALL_DB=$db run_lf demo "$@"
+    [ "$rc" = 0 ] || return
+    o=$out e=$errout
+    run_lf migrate --from "$db" --to "$LANDFALL_DB" --quiet
+    [ "$rc" = 0 ] && out=$o errout=$e
+    rm -f "$db" "$db"-wal "$db"-shm
+}
+
 # store_sql [-separator S | -csv] DB SQL: runs SQL (SQLite's dialect) on the store DB and prints
 # its rows as sqlite3 does. DB is a file, or a postgresql:// URL: then SQL runs on a SQLite copy
 # of that database (_pg_mirror), so that a test's checks are written once, in one dialect, and

@@ -1,523 +1,384 @@
 // cx.mjs - the voice of the customer's pages in a real browser (playwright-core driving
 // Debian's chromium against a `landfall serve` on 127.0.0.1 with the demo data:
-// tests/cli/web/cx.sh): the CX overview's sentiment, emotions and topic lift, the comments
+// tests/cli/web/browser.sh): the CX overview's sentiment, emotions and topic lift, the comments
 // explorer (filters against an independent count of the API's unfiltered texts, paging, a
 // comment holding HTML and script shown as text), the surveys page (the editor showing the
 // server's error on the field it names, the fatigue budget, send, the skip log, a link answered
 // as a detractor, its follow-up with its SLA, closed with its outcome, the recovery report);
 // every figure against the API answer it names, axe-core, 1280×800 and a tablet, screenshots;
-// a viewer and a CSM change nothing. Its helpers are those of dashboard.mjs (kept there as
-// they are: that file is shared with other pages' work).
+// a viewer and a CSM change nothing. Its helpers are harness.mjs's.
 //
-//   node cx.mjs URL   env: SCREENSHOTS (a folder), CHROMIUM (default /usr/bin/chromium)
+//   a part of tests/web/run.mjs: node run.mjs cx=URL (tests/cli/web/browser.sh)
 import assert from 'node:assert/strict';
-import { mkdirSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { chromium } from 'playwright-core';
 
-const base = process.argv[2];
-const shots = process.env.SCREENSHOTS || 'screenshots';
 const users = { admin: 'ana', lead: 'lee', csm: 'maria.lopez', viewer: 'vic' };
-const password = (name) => `password-of-${name}`;
-const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
-mkdirSync(shots, { recursive: true });
 
-let passed = 0;
-const failures = [];
-async function check(what, fn) {
-  try {
-    await fn();
-    passed++;
-  } catch (e) {
-    failures.push(`${what}: ${e.message}`);
-    console.log(`FAIL: ${what}\n  ${e.message.split('\n').join('\n  ')}`);
+export default async function cx(h) {
+  const { base, shots, check, newSession, ready, signIn, open, apiGet, apiSend, figuresMatchApi,
+    chartsDrawn, axe, clean } = h;
+
+  // The data-source of an element.
+  const sourceOf = (s, sel) => s.page.getAttribute(sel, 'data-source');
+
+  // ---- the admin: every page, every figure ----
+  const admin = await newSession();
+  await check('signing in', () => signIn(admin, users.admin));
+  const p = admin.page;
+  const pages = [['cx-experience', '/experience'], ['comments', '/comments'], ['surveys', '/surveys']];
+  for (const [name, url] of pages) {
+    await check(`${name}: opens, every figure is the API's`, async () => {
+      await open(admin, url);
+      const n = await figuresMatchApi(admin);
+      assert.ok(n > 5, `${n} figures`);
+    });
+    await check(`${name}: every chart is drawn from its data`, async () => {
+      for (const c of await chartsDrawn(admin)) {
+        assert.ok(c.drawn, `${c.id} is drawn`);
+        assert.ok(c.rows === 0 || c.points > 0, `${c.id} has points (${c.rows} rows)`);
+      }
+    });
+    await check(`${name}: accessible (axe-core)`, () => axe(admin, name));
+    await check(`${name}: fits 1280 px`, async () => {
+      const w = await p.evaluate(() => document.documentElement.scrollWidth);
+      assert.ok(w <= 1280, `${w} px`);
+    });
+    await p.screenshot({ path: `${shots}/${name}.png`, fullPage: true });
+    await check(`${name}: no console error or failed request`, () => clean(admin, name));
   }
-}
 
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-  args: ['--no-sandbox', '--disable-dev-shm-usage'],
-});
-
-async function newSession(viewport = { width: 1280, height: 800 }) {
-  const context = await browser.newContext({ viewport });
-  const page = await context.newPage();
-  const s = { context, page, problems: [], expected: [] };
-  page.on('console', (m) => {
-    // a refused request the test provokes is logged by chromium as a console error too
-    if (m.type() === 'error' && !s.expected.some((x) => m.text().includes(x)
-      || m.text().includes('status of 4'))) s.problems.push(`console: ${m.text()}`);
-  });
-  page.on('pageerror', (e) => s.problems.push(`exception: ${e.message}`));
-  page.on('requestfailed', (r) => s.problems.push(`failed: ${r.url()} ${r.failure()?.errorText}`));
-  page.on('response', (r) => {
-    if (r.status() >= 400 && !s.expected.some((x) => r.url().includes(x))) {
-      s.problems.push(`HTTP ${r.status()}: ${r.url()}`);
+  // ---- the CX overview ----
+  await check('experience: sentiment by month, emotions and topic lift are the API\'s rows', async () => {
+    await open(admin, '/experience');
+    for (const [id, want] of [['sentiment-trend', 'text-summary'], ['emotions', 'text-emotions'],
+      ['topic-lift', 'text-topics']]) {
+      const src = await sourceOf(admin, `#${id} [data-source]`);
+      assert.match(src, new RegExp(`^/v1/metrics/${want}\\?`), `${id} comes from ${want}`);
+      const answer = await apiGet(admin, src);
+      const shown = await p.locator(`#${id}-data tbody tr[data-row]`).count();
+      assert.equal(shown, answer.rows.length, `${id}: a row per API row`);
+      assert.ok(shown > 0, `${id} has rows on the demo data`);
+    }
+    // the eight emotions, in the order docs/text.md gives
+    const emotions = await p.locator('#emotions-data tbody td[data-col=emotion]').allTextContents();
+    assert.deepEqual(emotions, ['delight', 'gratitude', 'trust', 'frustration', 'anger', 'confusion',
+      'anxiety', 'disappointment']);
+    // lift = detractor share / promoter share, each row (an independent division)
+    const topics = await apiGet(admin, await sourceOf(admin, '#topic-lift [data-source]'));
+    for (const r of topics.rows) {
+      if (r.lift === null) assert.equal(r.promoter_comments, 0, `${r.topic}: no lift without promoters`);
+      else assert.ok(Math.abs(r.lift - r.detractor_share / r.promoter_share) < 1e-6, r.topic);
     }
   });
-  return s;
-}
+  await check('experience: a team and a touchpoint kind filter the text figures, in the URL', async () => {
+    await open(admin, '/experience');
+    const teams = await p.locator('select[name=team] option').evaluateAll((o) => o.map((x) => x.value));
+    assert.ok(teams.length > 2, 'teams to choose from');
+    await p.selectOption('select[name=team]', teams[1]);
+    await p.waitForURL(new RegExp(`team=${encodeURIComponent(teams[1])}`));
+    await ready(p);
+    const src = await sourceOf(admin, '#sentiment-trend [data-source]');
+    assert.ok(src.includes(`where=team%3D${encodeURIComponent(teams[1])}`), src);
+    await figuresMatchApi(admin);
+    // the same URL opened afresh shows the same view
+    const url = p.url();
+    await p.goto(url);
+    await ready(p);
+    assert.equal(await p.inputValue('select[name=team]'), teams[1]);
+    const kinds = await p.locator('select[name=touchpoint] option').evaluateAll((o) => o.map((x) => x.value));
+    await p.selectOption('select[name=touchpoint]', kinds[1]);
+    await p.waitForURL(/touchpoint=/);
+    await ready(p);
+    await figuresMatchApi(admin);
+    clean(admin, 'the experience filters');
+  });
 
-const ready = (page) => page.waitForSelector('main[data-ready="true"]', { timeout: 60000 });
-
-async function signIn(s, name) {
-  await s.page.goto(`${base}/`);
-  await s.page.waitForURL(/\/signin/);
-  await ready(s.page);
-  await s.page.keyboard.type(name);
-  await s.page.keyboard.press('Tab');
-  await s.page.keyboard.type(password(name));
-  await s.page.keyboard.press('Enter');
-  await s.page.waitForURL(/\/portfolio/);
-  await ready(s.page);
-}
-
-async function open(s, url) {
-  await s.page.goto(`${base}${url}`);
-  await ready(s.page);
-}
-
-const csrf = async (s) => (await s.context.cookies()).find((c) => c.name === 'lf_csrf')?.value;
-async function apiGet(s, path) {
-  const res = await s.context.request.get(`${base}${path}`, { headers: { 'X-CSRF-Token': await csrf(s) } });
-  assert.equal(res.status(), 200, `GET ${path}`);
-  return res.json();
-}
-async function apiSend(s, method, path, data) {
-  return s.context.request[method](`${base}${path}`, { data, headers: { 'X-CSRF-Token': await csrf(s) } });
-}
-
-// Every figure of the page against the API (as dashboard.mjs checks it).
-async function figuresMatchApi(s) {
-  const cells = await s.page.evaluate(async () => {
+  // ---- the comments explorer ----
+  const from = await p.evaluate(async () => {
     const build = document.querySelector('script[type=module]').src.replace(/\/app\.js$/, '');
-    const { format } = await import(`${build}/format.js`);
-    return [...document.querySelectorAll('main [data-col][data-value]')].map((el) => {
-      const src = el.closest('[data-source]');
-      const pathEl = el.closest('[data-path]');
-      const rowEl = el.closest('[data-row]');
-      const control = el.querySelector('select, input, button');
-      const kind = el.dataset.kind;
-      const raw = el.dataset.value;
-      const numeric = ['int', 'num', 'pct', 'money', 'days'].includes(kind);
-      const value = raw === '' ? null : numeric ? Number(raw) : raw;
-      return {
-        source: src?.dataset.source,
-        path: pathEl && src.contains(pathEl) ? pathEl.dataset.path : 'rows',
-        row: rowEl && src.contains(rowEl) ? Number(rowEl.dataset.row) : null,
-        col: el.dataset.col,
-        value: raw,
-        text: control ? null : el.textContent,
-        expectText: format(kind, value, { currency: el.dataset.currency }),
-      };
-    });
+    return (await import(`${build}/page_experience.js`)).fromOf(12);
   });
-  const answers = new Map();
-  for (const c of cells) {
-    assert.ok(c.source, `a figure (${c.col}) says where it comes from`);
-    if (!answers.has(c.source)) answers.set(c.source, await apiGet(s, c.source));
-    let at = answers.get(c.source);
-    for (const k of c.path ? c.path.split('.') : []) at = at?.[k];
-    if (c.row !== null) at = at?.[c.row];
-    assert.ok(at && typeof at === 'object', `${c.source} has ${c.path}[${c.row}]`);
-    const expected = at[c.col];
-    assert.equal(c.value, expected === null || expected === undefined ? '' : String(expected),
-      `${c.source} ${c.path}[${c.row}].${c.col}`);
-    if (c.text !== null) assert.equal(c.text, c.expectText, `the text of ${c.col} = ${c.value}`);
-  }
-  return cells.length;
-}
-
-async function chartsDrawn(s) {
-  return s.page.evaluate(async () => {
-    const build = document.querySelector('script[type=module]').src.replace(/\/app\.js$/, '');
-    const echarts = await import(`${build}/echarts.esm.min.js`);
-    return [...document.querySelectorAll('figure.chart')].map((f) => {
-      const c = echarts.getInstanceByDom(f.querySelector('.plot'));
-      const series = c?.getOption().series || [];
-      return { id: f.id, drawn: !!c, points: Math.max(0, ...series.map((x) => x.data?.length || 0)),
-        rows: f.querySelectorAll('tbody tr[data-row]').length };
-    });
+  const everything = await apiGet(admin, `/v1/metrics/text-comments?from=${from}&limit=100000`);
+  await check('comments: the unfiltered total is every text of the period', async () => {
+    await open(admin, '/comments');
+    const total = Number(await p.getAttribute('#summary [data-col=total]', 'data-value'));
+    assert.equal(total, everything.rows.length);
+    assert.equal(await p.locator('#comments-table tbody tr[data-row]').count(), Math.min(50, total));
   });
-}
-
-async function axe(s, what) {
-  if (!(await s.page.evaluate(() => typeof window.axe !== 'undefined'))) {
-    await s.page.evaluate(axeSource);
-  }
-  const r = await s.page.evaluate(() => window.axe.run(document, {
-    runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } }));
-  const bad = r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-  assert.deepEqual(bad.map((v) => `${v.id} (${v.impact}): ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(', ')}`), [],
-    `axe-core on ${what}`);
-}
-
-function clean(s, what) {
-  assert.deepEqual(s.problems, [], `no console error or failed request on ${what}`);
-  s.problems.length = 0;
-}
-
-// The data-source of an element, and the API's answer to it.
-const sourceOf = (s, sel) => s.page.getAttribute(sel, 'data-source');
-
-// ---- the admin: every page, every figure ----
-const admin = await newSession();
-await check('signing in', () => signIn(admin, users.admin));
-const p = admin.page;
-const pages = [['cx-experience', '/experience'], ['comments', '/comments'], ['surveys', '/surveys']];
-for (const [name, url] of pages) {
-  await check(`${name}: opens, every figure is the API's`, async () => {
-    await open(admin, url);
-    const n = await figuresMatchApi(admin);
-    assert.ok(n > 5, `${n} figures`);
+  await check('comments: survey, score range and topic filter as an independent count says', async () => {
+    await open(admin, '/comments?survey=nps&score=0-6&topic=pricing');
+    const want = everything.rows.filter((r) => r.survey === 'nps' && r.score <= 6
+      && r.topics.split(',').includes('pricing'));
+    assert.ok(want.length > 0, 'detractors mention pricing in the demo');
+    const total = Number(await p.getAttribute('#summary [data-col=total]', 'data-value'));
+    assert.equal(total, want.length);
+    const ids = await p.locator('#comments-table tbody td[data-col=id]').evaluateAll((c) => c.map((x) => x.dataset.value));
+    assert.deepEqual(ids, want.slice(0, 50).map((r) => r.id), 'the same texts, latest first');
+    await figuresMatchApi(admin);
   });
-  await check(`${name}: every chart is drawn from its data`, async () => {
-    for (const c of await chartsDrawn(admin)) {
-      assert.ok(c.drawn, `${c.id} is drawn`);
-      assert.ok(c.rows === 0 || c.points > 0, `${c.id} has points (${c.rows} rows)`);
+  await check('comments: sentiment, emotion, segment and search, chosen in the form', async () => {
+    await open(admin, '/comments');
+    await p.selectOption('select[name=emotion]', 'disappointment');
+    await p.waitForURL(/emotion=disappointment/);
+    await ready(p);
+    await p.selectOption('select[name=sentiment]', 'negative');
+    await p.waitForURL(/sentiment=negative/);
+    await ready(p);
+    const want = everything.rows.filter((r) => r.emotions.split(',').includes('disappointment')
+      && r.sentiment === 'negative');
+    assert.equal(Number(await p.getAttribute('#summary [data-col=total]', 'data-value')), want.length);
+    await p.fill('input[name=q]', 'MONEY');
+    await p.press('input[name=q]', 'Enter');
+    await p.waitForURL(/q=MONEY/);
+    await ready(p);
+    const money = want.filter((r) => r.text.toLowerCase().includes('money'));
+    assert.equal(Number(await p.getAttribute('#summary [data-col=total]', 'data-value') || 0), money.length);
+    const segments = await p.locator('select[name=segment] option').evaluateAll((o) => o.map((x) => x.value));
+    await p.selectOption('select[name=segment]', segments[1]);
+    await p.waitForURL(/segment=/);
+    await ready(p);
+    const src = await sourceOf(admin, '#summary');
+    assert.ok(src.includes(`where=segment%3D${segments[1]}`) && src.includes('emotion=disappointment')
+      && src.includes('q=MONEY'), src);
+    await figuresMatchApi(admin);
+  });
+  await check('comments: pages of 50', async () => {
+    await open(admin, '/comments?source=touchpoint');
+    const total = Number(await p.getAttribute('#summary [data-col=total]', 'data-value'));
+    assert.equal(total, everything.rows.filter((r) => r.source === 'touchpoint').length);
+    assert.ok(total > 50, `${total} ticket texts: more than a page`);
+    await p.click('#next');
+    await p.waitForURL(/page=2/);
+    await ready(p);
+    assert.match(await p.textContent('#summary'), /^Texts 51–/);
+    const ids = await p.locator('#comments-table tbody td[data-col=id]').evaluateAll((c) => c.map((x) => x.dataset.value));
+    assert.deepEqual(ids, everything.rows.filter((r) => r.source === 'touchpoint').slice(50, 100).map((r) => r.id));
+    await figuresMatchApi(admin);
+    clean(admin, 'the comments filters');
+  });
+  await check('comments: a score range the API cannot read is shown on its field', async () => {
+    admin.expected.push('/v1/metrics/text-comments');
+    await open(admin, '/comments?score=six');
+    assert.match(await p.textContent('#comments-note'), /^score: /);
+    assert.equal(await p.getAttribute('input[name=score]', 'aria-invalid'), 'true');
+    admin.expected.pop();
+    admin.problems.length = 0;
+  });
+  const evil = '<img src=x onerror="window.__xss=1"><script>window.__xss=2</script>Billing is <b>broken</b> & slow';
+  await check('comments: a comment holding HTML and script shows as text', async () => {
+    const contact = (await apiGet(admin, '/v1/contacts?limit=1')).data[0];
+    const r = await apiSend(admin, 'post', '/v1/responses', { id: 'xss-1', ts: new Date().toISOString(),
+      account_id: contact.account_id, contact_id: contact.id, survey: 'csat', score: 4, comment: evil });
+    assert.equal(r.status(), 201, await r.text());
+    for (const url of ['/comments?q=onerror', '/experience']) {
+      await open(admin, url);
+      const cells = await p.evaluate((text) => [...document.querySelectorAll(
+        '#comments-table td[data-col=text]')].filter((td) => td.dataset.value === text).map((td) =>
+        ({ shown: td.textContent, elements: td.querySelectorAll('*').length })), evil);
+      assert.deepEqual(cells, [{ shown: evil, elements: 0 }], `${url}: the text as written, no element made of it`);
+      assert.equal(await p.evaluate(() => window.__xss), undefined, `${url}: nothing of it ran`);
     }
+    clean(admin, 'the escaped comment');
   });
-  await check(`${name}: accessible (axe-core)`, () => axe(admin, name));
-  await check(`${name}: fits 1280 px`, async () => {
-    const w = await p.evaluate(() => document.documentElement.scrollWidth);
-    assert.ok(w <= 1280, `${w} px`);
+
+  // ---- surveys: editor, budget, send, skips, the closed loop ----
+  const contacts = (await apiGet(admin, '/v1/contacts?limit=3')).data;
+  const [c1, c2] = contacts;
+  let link = null;
+  await check('surveys: the editor shows the server\'s error on the field it names', async () => {
+    admin.expected.push('/v1/surveys');
+    await open(admin, '/surveys');
+    await p.fill('#survey-form input[name=id]', 'rel-nps-ui');
+    await p.selectOption('#survey-form select[name=kind]', 'nps');
+    await p.fill('#survey-form input[name=scale_min]', '10');
+    await p.fill('#survey-form input[name=scale_max]', '5');
+    await p.click('#survey-form button[type=submit]');
+    await p.waitForSelector('#editor-note .msg.error');
+    assert.match(await p.textContent('#editor-note'), /^scale_max: 'scale_max' must be greater/);
+    assert.equal(await p.getAttribute('#survey-form input[name=scale_max]', 'aria-invalid'), 'true');
+    assert.equal(await p.evaluate(() => document.activeElement.name), 'scale_max', 'the field has the focus');
+    await p.fill('#survey-form input[name=every_days]', 'soon');
+    await p.fill('#survey-form input[name=scale_min]', '0');
+    await p.fill('#survey-form input[name=scale_max]', '10');
+    await p.click('#survey-form button[type=submit]');
+    await p.waitForFunction(() => document.querySelector('#editor-note')?.textContent.startsWith('every_days:'));
+    assert.equal(await p.getAttribute('#survey-form input[name=every_days]', 'aria-invalid'), 'true');
+    admin.expected.pop();
+    admin.problems.length = 0;
   });
-  await p.screenshot({ path: `${shots}/${name}.png`, fullPage: true });
-  await check(`${name}: no console error or failed request`, () => clean(admin, name));
+  await check('surveys: the editor saves a survey through the REST API', async () => {
+    await p.fill('#survey-form input[name=every_days]', '90');
+    await p.fill('#survey-form input[name=name]', 'Relationship NPS');
+    await p.fill('#survey-form input[name=comment_question]', 'What is the main reason?');
+    await p.fill('#survey-form input[name=audience_role]', '');
+    await p.selectOption('#survey-form select[name=trigger]', 'periodic');
+    await p.click('#survey-form button[type=submit]');
+    await p.waitForURL(/edit=rel-nps-ui/);
+    await ready(p);
+    const s = await apiGet(admin, '/v1/surveys/rel-nps-ui');
+    assert.deepEqual([s.kind, s.scale_min, s.scale_max, s.name, s.trigger, s.every_days, s.channel,
+      s.comment_question], ['nps', 0, 10, 'Relationship NPS', 'periodic', 90, 'link',
+      'What is the main reason?']);
+    assert.equal(await p.textContent('#editor h2'), 'Edit survey “rel-nps-ui”');
+    // a change keeps the rest: manual again, and paused
+    await p.selectOption('#survey-form select[name=trigger]', 'manual');
+    await p.click('#survey-form button[type=submit]');
+    // the page shows the saved survey again once its PATCH is answered (data-ready was already
+    // true before the click: waiting for it alone raced with the new rendering)
+    await p.waitForFunction(() => [...document.querySelectorAll('#surveys-table tbody tr[data-row]')]
+      .some((r) => r.querySelector('[data-col=id]')?.dataset.value === 'rel-nps-ui'
+        && r.querySelector('[data-col=trigger]')?.dataset.value === 'manual'));
+    await ready(p);
+    const again = await apiGet(admin, '/v1/surveys/rel-nps-ui');
+    assert.equal(again.trigger, 'manual');
+    assert.equal(again.name, 'Relationship NPS');
+    await figuresMatchApi(admin);
+    await p.screenshot({ path: `${shots}/surveys-editor.png`, fullPage: true });
+    clean(admin, 'the editor');
+  });
+  await check('surveys: the fatigue budget, with the field the server refuses', async () => {
+    admin.expected.push('/v1/survey-settings');
+    await open(admin, '/surveys');
+    await p.fill('#budget-form input[name=account_max]', '5000000');
+    await p.click('#budget-form button[type=submit]');
+    await p.waitForSelector('#budget-note .msg.error');
+    assert.match(await p.textContent('#budget-note'), /^account_max: the account budget must lie/);
+    assert.equal(await p.getAttribute('#budget-form input[name=account_max]', 'aria-invalid'), 'true');
+    admin.expected.pop();
+    admin.problems.length = 0;
+    await p.fill('#budget-form input[name=account_max]', '4');
+    await p.click('#budget-form button[type=submit]');
+    await p.waitForSelector('#budget-note .msg.info');
+    const s = await apiGet(admin, '/v1/survey-settings');
+    assert.equal(s.account_max, 4);
+    assert.equal(s.contact_days, 30, 'the others as they were');
+    clean(admin, 'the budget');
+  });
+  await check('surveys: send, then the budget stops a second ask', async () => {
+    await p.selectOption('#send-form select[name=survey]', 'rel-nps-ui');
+    await p.fill('#send-form input[name=contact]', c1.id);
+    await p.click('#send-form button[type=submit]');
+    link = await p.textContent('#send-url', { timeout: 10000 });
+    assert.match(link, /\/s\/[0-9.]+[A-Za-z0-9_-]{43}$/);
+    await p.click('#send-form button[type=submit]');
+    await p.waitForSelector('#send-skip');
+    assert.equal(await p.getAttribute('#send-skip [data-skip]', 'data-skip'), 'contact_budget');
+    clean(admin, 'sending');
+  });
+  await check('surveys: the skip log answers why the contact was not surveyed', async () => {
+    await p.fill('#skips-form input[name=contact]', c1.id);
+    await p.click('#skips-form button[type=submit]');
+    await p.waitForURL(new RegExp(`contact=${encodeURIComponent(c1.id)}`));
+    await ready(p);
+    const reasons = await p.locator('#skips-table tbody td[data-col=reason]').allTextContents();
+    assert.deepEqual(reasons, ['contact_budget']);
+    const who = await p.locator('#skips-table tbody td[data-col=contact]').allTextContents();
+    assert.deepEqual(who, [c1.id]);
+    await figuresMatchApi(admin);
+  });
+  let followup = null;
+  await check('surveys: a detractor\'s answer opens a follow-up due in 2 business days', async () => {
+    const path = new URL(link, base).pathname;
+    const r = await admin.context.request.post(`${base}${path}`, { form: { score: '2', comment: 'Too slow, and support never answered.' } });
+    assert.equal(r.status(), 200, 'the link page takes the answer');
+    const tasks = await apiGet(admin, '/v1/tasks?kind=follow-up&limit=1000');
+    const task = tasks.data.find((t) => t.account_id === c1.account_id && t.status === 'open');
+    assert.ok(task, 'a follow-up task for the contact\'s account');
+    await open(admin, '/surveys');
+    const rows = (await apiGet(admin, '/v1/followups')).rows;
+    followup = rows.find((f) => f.task === task.id);
+    assert.ok(followup, 'the follow-up of that task');
+    // due: 2 business days (Monday to Friday, UTC days) after the day it opened
+    const d = new Date(`${followup.opened.slice(0, 10)}T00:00:00Z`);
+    for (let left = 2; left > 0;) {
+      d.setUTCDate(d.getUTCDate() + 1);
+      if (d.getUTCDay() !== 0 && d.getUTCDay() !== 6) left--;
+    }
+    assert.equal(followup.due, d.toISOString().slice(0, 10));
+    const row = p.locator(`#followups-table tbody tr:has(form[data-close="${followup.id}"])`);
+    assert.equal(await row.locator('td[data-col=due]').getAttribute('data-value'), followup.due);
+    assert.equal(await row.locator('td[data-col=account_id]').textContent(), c1.account_id);
+    const rates = (await apiGet(admin, '/v1/survey-results')).rows.filter((x) => x.survey === 'rel-nps-ui');
+    assert.deepEqual(rates.map((x) => [x.delivered, x.answered, x.response_rate]), [[1, 1, 100]]);
+    await figuresMatchApi(admin);
+    clean(admin, 'the follow-up');
+  });
+
+  // ---- a lead sends and closes; a CSM and a viewer do not ----
+  const lead = await newSession();
+  await check('a lead: sends, has no editor, closes a follow-up with its outcome', async () => {
+    await signIn(lead, users.lead);
+    await open(lead, '/surveys');
+    assert.equal(await lead.page.locator('#survey-form, #budget-form').count(), 0, 'no editor');
+    await lead.page.selectOption('#send-form select[name=survey]', 'rel-nps-ui');
+    await lead.page.fill('#send-form input[name=contact]', c2.id);
+    await lead.page.click('#send-form button[type=submit]');
+    await lead.page.waitForSelector('#send-url, #send-skip');
+    const form = lead.page.locator(`form[data-close="${followup.id}"]`);
+    await form.locator('select').selectOption('done');
+    await form.locator('input').fill('called them: <i>fixed</i>');
+    await form.locator('button').click();
+    await lead.page.waitForSelector(`form[data-close="${followup.id}"]`, { state: 'detached' });
+    await ready(lead.page);
+    const f = (await apiGet(lead, '/v1/followups')).rows.find((x) => x.id === followup.id);
+    assert.equal(f.status, 'done');
+    assert.ok(f.closed, 'closed, with its time');
+    const task = await apiGet(lead, `/v1/tasks/${followup.task}`);
+    assert.deepEqual([task.status, task.note], ['done', 'called them: <i>fixed</i>']);
+    const rec = (await apiGet(lead, '/v1/followups/recovery')).rows.find((x) => x.rule === 'nps_detractor');
+    assert.ok(rec.closed >= 1 && rec.opened >= rec.closed, JSON.stringify(rec));
+    assert.ok(Math.abs(rec.follow_up_rate - 100 * rec.closed / rec.opened) < 1e-6, 'rate = closed / opened');
+    const shown = await lead.page.locator('#recovery-table tbody td[data-col=closed]').first().getAttribute('data-value');
+    assert.equal(Number(shown), rec.closed);
+    await figuresMatchApi(lead);
+    await lead.page.screenshot({ path: `${shots}/surveys-lead.png`, fullPage: true });
+    clean(lead, "the lead's surveys");
+  });
+  const csm = await newSession();
+  await check('a CSM: reads, may not send', async () => {
+    await signIn(csm, users.csm);
+    await open(csm, '/surveys');
+    assert.equal(await csm.page.locator('#survey-form, #budget-form, #send-form, form[data-close]').count(), 0);
+    await figuresMatchApi(csm);
+    const r = await apiSend(csm, 'post', '/v1/surveys/rel-nps-ui/send', { contact: c2.id });
+    assert.equal(r.status(), 403);
+    clean(csm, "the CSM's surveys");
+  });
+  const viewer = await newSession();
+  await check('a viewer: no control to change anything', async () => {
+    await signIn(viewer, users.viewer);
+    for (const url of ['/surveys', '/comments', '/experience']) {
+      await open(viewer, url);
+      assert.equal(await viewer.page.locator('#survey-form, #budget-form, #send-form, form[data-close]').count(), 0, url);
+      await figuresMatchApi(viewer);
+    }
+    await axe(viewer, "the viewer's surveys");
+    clean(viewer, "the viewer's pages");
+  });
+  await check('a viewer: the API refuses every change', async () => {
+    for (const [method, path, data] of [
+      ['post', '/v1/surveys', { id: 'vic', kind: 'nps', scale_min: 0, scale_max: 10, higher_is_better: true }],
+      ['patch', '/v1/surveys/rel-nps-ui', { status: 'paused' }],
+      ['patch', '/v1/survey-settings', { contact_days: 1 }],
+      ['post', '/v1/surveys/rel-nps-ui/send', { contact: c2.id }],
+      ['post', `/v1/followups/${followup?.id ?? 1}/close`, { outcome: 'dismissed' }],
+      ['post', '/v1/responses', { id: 'vic-1', ts: '2026-01-01T00:00:00Z', survey: 'nps', score: 0 }],
+    ]) {
+      const r = await apiSend(viewer, method, path, data);
+      assert.equal(r.status(), 403, `${method} ${path}`);
+    }
+    assert.equal((await apiGet(admin, '/v1/surveys/rel-nps-ui')).status, 'active');
+  });
+
+  // ---- a tablet ----
+  const tablet = await newSession({ width: 820, height: 1180 });
+  await check('tablet: signing in', () => signIn(tablet, users.admin));
+  for (const [name, url] of pages) {
+    await check(`tablet: ${name} fits`, async () => {
+      await open(tablet, url);
+      const w = await tablet.page.evaluate(() => document.documentElement.scrollWidth);
+      assert.ok(w <= 820, `${w} px wide`);
+      await tablet.page.screenshot({ path: `${shots}/tablet-${name}.png` });
+      clean(tablet, `the tablet's ${name}`);
+    });
+  }
 }
-
-// ---- the CX overview ----
-await check('experience: sentiment by month, emotions and topic lift are the API\'s rows', async () => {
-  await open(admin, '/experience');
-  for (const [id, want] of [['sentiment-trend', 'text-summary'], ['emotions', 'text-emotions'],
-    ['topic-lift', 'text-topics']]) {
-    const src = await sourceOf(admin, `#${id} [data-source]`);
-    assert.match(src, new RegExp(`^/v1/metrics/${want}\\?`), `${id} comes from ${want}`);
-    const answer = await apiGet(admin, src);
-    const shown = await p.locator(`#${id}-data tbody tr[data-row]`).count();
-    assert.equal(shown, answer.rows.length, `${id}: a row per API row`);
-    assert.ok(shown > 0, `${id} has rows on the demo data`);
-  }
-  // the eight emotions, in the order docs/text.md gives
-  const emotions = await p.locator('#emotions-data tbody td[data-col=emotion]').allTextContents();
-  assert.deepEqual(emotions, ['delight', 'gratitude', 'trust', 'frustration', 'anger', 'confusion',
-    'anxiety', 'disappointment']);
-  // lift = detractor share / promoter share, each row (an independent division)
-  const topics = await apiGet(admin, await sourceOf(admin, '#topic-lift [data-source]'));
-  for (const r of topics.rows) {
-    if (r.lift === null) assert.equal(r.promoter_comments, 0, `${r.topic}: no lift without promoters`);
-    else assert.ok(Math.abs(r.lift - r.detractor_share / r.promoter_share) < 1e-6, r.topic);
-  }
-});
-await check('experience: a team and a touchpoint kind filter the text figures, in the URL', async () => {
-  await open(admin, '/experience');
-  const teams = await p.locator('select[name=team] option').evaluateAll((o) => o.map((x) => x.value));
-  assert.ok(teams.length > 2, 'teams to choose from');
-  await p.selectOption('select[name=team]', teams[1]);
-  await p.waitForURL(new RegExp(`team=${encodeURIComponent(teams[1])}`));
-  await ready(p);
-  const src = await sourceOf(admin, '#sentiment-trend [data-source]');
-  assert.ok(src.includes(`where=team%3D${encodeURIComponent(teams[1])}`), src);
-  await figuresMatchApi(admin);
-  // the same URL opened afresh shows the same view
-  const url = p.url();
-  await p.goto(url);
-  await ready(p);
-  assert.equal(await p.inputValue('select[name=team]'), teams[1]);
-  const kinds = await p.locator('select[name=touchpoint] option').evaluateAll((o) => o.map((x) => x.value));
-  await p.selectOption('select[name=touchpoint]', kinds[1]);
-  await p.waitForURL(/touchpoint=/);
-  await ready(p);
-  await figuresMatchApi(admin);
-  clean(admin, 'the experience filters');
-});
-
-// ---- the comments explorer ----
-const from = await p.evaluate(async () => {
-  const build = document.querySelector('script[type=module]').src.replace(/\/app\.js$/, '');
-  return (await import(`${build}/page_experience.js`)).fromOf(12);
-});
-const everything = await apiGet(admin, `/v1/metrics/text-comments?from=${from}&limit=100000`);
-await check('comments: the unfiltered total is every text of the period', async () => {
-  await open(admin, '/comments');
-  const total = Number(await p.getAttribute('#summary [data-col=total]', 'data-value'));
-  assert.equal(total, everything.rows.length);
-  assert.equal(await p.locator('#comments-table tbody tr[data-row]').count(), Math.min(50, total));
-});
-await check('comments: survey, score range and topic filter as an independent count says', async () => {
-  await open(admin, '/comments?survey=nps&score=0-6&topic=pricing');
-  const want = everything.rows.filter((r) => r.survey === 'nps' && r.score <= 6
-    && r.topics.split(',').includes('pricing'));
-  assert.ok(want.length > 0, 'detractors mention pricing in the demo');
-  const total = Number(await p.getAttribute('#summary [data-col=total]', 'data-value'));
-  assert.equal(total, want.length);
-  const ids = await p.locator('#comments-table tbody td[data-col=id]').evaluateAll((c) => c.map((x) => x.dataset.value));
-  assert.deepEqual(ids, want.slice(0, 50).map((r) => r.id), 'the same texts, latest first');
-  await figuresMatchApi(admin);
-});
-await check('comments: sentiment, emotion, segment and search, chosen in the form', async () => {
-  await open(admin, '/comments');
-  await p.selectOption('select[name=emotion]', 'disappointment');
-  await p.waitForURL(/emotion=disappointment/);
-  await ready(p);
-  await p.selectOption('select[name=sentiment]', 'negative');
-  await p.waitForURL(/sentiment=negative/);
-  await ready(p);
-  const want = everything.rows.filter((r) => r.emotions.split(',').includes('disappointment')
-    && r.sentiment === 'negative');
-  assert.equal(Number(await p.getAttribute('#summary [data-col=total]', 'data-value')), want.length);
-  await p.fill('input[name=q]', 'MONEY');
-  await p.press('input[name=q]', 'Enter');
-  await p.waitForURL(/q=MONEY/);
-  await ready(p);
-  const money = want.filter((r) => r.text.toLowerCase().includes('money'));
-  assert.equal(Number(await p.getAttribute('#summary [data-col=total]', 'data-value') || 0), money.length);
-  const segments = await p.locator('select[name=segment] option').evaluateAll((o) => o.map((x) => x.value));
-  await p.selectOption('select[name=segment]', segments[1]);
-  await p.waitForURL(/segment=/);
-  await ready(p);
-  const src = await sourceOf(admin, '#summary');
-  assert.ok(src.includes(`where=segment%3D${segments[1]}`) && src.includes('emotion=disappointment')
-    && src.includes('q=MONEY'), src);
-  await figuresMatchApi(admin);
-});
-await check('comments: pages of 50', async () => {
-  await open(admin, '/comments?source=touchpoint');
-  const total = Number(await p.getAttribute('#summary [data-col=total]', 'data-value'));
-  assert.equal(total, everything.rows.filter((r) => r.source === 'touchpoint').length);
-  assert.ok(total > 50, `${total} ticket texts: more than a page`);
-  await p.click('#next');
-  await p.waitForURL(/page=2/);
-  await ready(p);
-  assert.match(await p.textContent('#summary'), /^Texts 51–/);
-  const ids = await p.locator('#comments-table tbody td[data-col=id]').evaluateAll((c) => c.map((x) => x.dataset.value));
-  assert.deepEqual(ids, everything.rows.filter((r) => r.source === 'touchpoint').slice(50, 100).map((r) => r.id));
-  await figuresMatchApi(admin);
-  clean(admin, 'the comments filters');
-});
-await check('comments: a score range the API cannot read is shown on its field', async () => {
-  admin.expected.push('/v1/metrics/text-comments');
-  await open(admin, '/comments?score=six');
-  assert.match(await p.textContent('#comments-note'), /^score: /);
-  assert.equal(await p.getAttribute('input[name=score]', 'aria-invalid'), 'true');
-  admin.expected.pop();
-  admin.problems.length = 0;
-});
-const evil = '<img src=x onerror="window.__xss=1"><script>window.__xss=2</script>Billing is <b>broken</b> & slow';
-await check('comments: a comment holding HTML and script shows as text', async () => {
-  const contact = (await apiGet(admin, '/v1/contacts?limit=1')).data[0];
-  const r = await apiSend(admin, 'post', '/v1/responses', { id: 'xss-1', ts: new Date().toISOString(),
-    account_id: contact.account_id, contact_id: contact.id, survey: 'csat', score: 4, comment: evil });
-  assert.equal(r.status(), 201, await r.text());
-  for (const url of ['/comments?q=onerror', '/experience']) {
-    await open(admin, url);
-    const cells = await p.evaluate((text) => [...document.querySelectorAll(
-      '#comments-table td[data-col=text]')].filter((td) => td.dataset.value === text).map((td) =>
-      ({ shown: td.textContent, elements: td.querySelectorAll('*').length })), evil);
-    assert.deepEqual(cells, [{ shown: evil, elements: 0 }], `${url}: the text as written, no element made of it`);
-    assert.equal(await p.evaluate(() => window.__xss), undefined, `${url}: nothing of it ran`);
-  }
-  clean(admin, 'the escaped comment');
-});
-
-// ---- surveys: editor, budget, send, skips, the closed loop ----
-const contacts = (await apiGet(admin, '/v1/contacts?limit=3')).data;
-const [c1, c2] = contacts;
-let link = null;
-await check('surveys: the editor shows the server\'s error on the field it names', async () => {
-  admin.expected.push('/v1/surveys');
-  await open(admin, '/surveys');
-  await p.fill('#survey-form input[name=id]', 'rel-nps-ui');
-  await p.selectOption('#survey-form select[name=kind]', 'nps');
-  await p.fill('#survey-form input[name=scale_min]', '10');
-  await p.fill('#survey-form input[name=scale_max]', '5');
-  await p.click('#survey-form button[type=submit]');
-  await p.waitForSelector('#editor-note .msg.error');
-  assert.match(await p.textContent('#editor-note'), /^scale_max: 'scale_max' must be greater/);
-  assert.equal(await p.getAttribute('#survey-form input[name=scale_max]', 'aria-invalid'), 'true');
-  assert.equal(await p.evaluate(() => document.activeElement.name), 'scale_max', 'the field has the focus');
-  await p.fill('#survey-form input[name=every_days]', 'soon');
-  await p.fill('#survey-form input[name=scale_min]', '0');
-  await p.fill('#survey-form input[name=scale_max]', '10');
-  await p.click('#survey-form button[type=submit]');
-  await p.waitForFunction(() => document.querySelector('#editor-note')?.textContent.startsWith('every_days:'));
-  assert.equal(await p.getAttribute('#survey-form input[name=every_days]', 'aria-invalid'), 'true');
-  admin.expected.pop();
-  admin.problems.length = 0;
-});
-await check('surveys: the editor saves a survey through the REST API', async () => {
-  await p.fill('#survey-form input[name=every_days]', '90');
-  await p.fill('#survey-form input[name=name]', 'Relationship NPS');
-  await p.fill('#survey-form input[name=comment_question]', 'What is the main reason?');
-  await p.fill('#survey-form input[name=audience_role]', '');
-  await p.selectOption('#survey-form select[name=trigger]', 'periodic');
-  await p.click('#survey-form button[type=submit]');
-  await p.waitForURL(/edit=rel-nps-ui/);
-  await ready(p);
-  const s = await apiGet(admin, '/v1/surveys/rel-nps-ui');
-  assert.deepEqual([s.kind, s.scale_min, s.scale_max, s.name, s.trigger, s.every_days, s.channel,
-    s.comment_question], ['nps', 0, 10, 'Relationship NPS', 'periodic', 90, 'link',
-    'What is the main reason?']);
-  assert.equal(await p.textContent('#editor h2'), 'Edit survey “rel-nps-ui”');
-  // a change keeps the rest: manual again, and paused
-  await p.selectOption('#survey-form select[name=trigger]', 'manual');
-  await p.click('#survey-form button[type=submit]');
-  await ready(p);
-  await p.waitForFunction(async () => true);
-  const again = await apiGet(admin, '/v1/surveys/rel-nps-ui');
-  assert.equal(again.trigger, 'manual');
-  assert.equal(again.name, 'Relationship NPS');
-  await figuresMatchApi(admin);
-  await p.screenshot({ path: `${shots}/surveys-editor.png`, fullPage: true });
-  clean(admin, 'the editor');
-});
-await check('surveys: the fatigue budget, with the field the server refuses', async () => {
-  admin.expected.push('/v1/survey-settings');
-  await open(admin, '/surveys');
-  await p.fill('#budget-form input[name=account_max]', '5000000');
-  await p.click('#budget-form button[type=submit]');
-  await p.waitForSelector('#budget-note .msg.error');
-  assert.match(await p.textContent('#budget-note'), /^account_max: the account budget must lie/);
-  assert.equal(await p.getAttribute('#budget-form input[name=account_max]', 'aria-invalid'), 'true');
-  admin.expected.pop();
-  admin.problems.length = 0;
-  await p.fill('#budget-form input[name=account_max]', '4');
-  await p.click('#budget-form button[type=submit]');
-  await p.waitForSelector('#budget-note .msg.info');
-  const s = await apiGet(admin, '/v1/survey-settings');
-  assert.equal(s.account_max, 4);
-  assert.equal(s.contact_days, 30, 'the others as they were');
-  clean(admin, 'the budget');
-});
-await check('surveys: send, then the budget stops a second ask', async () => {
-  await p.selectOption('#send-form select[name=survey]', 'rel-nps-ui');
-  await p.fill('#send-form input[name=contact]', c1.id);
-  await p.click('#send-form button[type=submit]');
-  link = await p.textContent('#send-url', { timeout: 10000 });
-  assert.match(link, /\/s\/[0-9.]+[A-Za-z0-9_-]{43}$/);
-  await p.click('#send-form button[type=submit]');
-  await p.waitForSelector('#send-skip');
-  assert.equal(await p.getAttribute('#send-skip [data-skip]', 'data-skip'), 'contact_budget');
-  clean(admin, 'sending');
-});
-await check('surveys: the skip log answers why the contact was not surveyed', async () => {
-  await p.fill('#skips-form input[name=contact]', c1.id);
-  await p.click('#skips-form button[type=submit]');
-  await p.waitForURL(new RegExp(`contact=${encodeURIComponent(c1.id)}`));
-  await ready(p);
-  const reasons = await p.locator('#skips-table tbody td[data-col=reason]').allTextContents();
-  assert.deepEqual(reasons, ['contact_budget']);
-  const who = await p.locator('#skips-table tbody td[data-col=contact]').allTextContents();
-  assert.deepEqual(who, [c1.id]);
-  await figuresMatchApi(admin);
-});
-let followup = null;
-await check('surveys: a detractor\'s answer opens a follow-up due in 2 business days', async () => {
-  const path = new URL(link, base).pathname;
-  const r = await admin.context.request.post(`${base}${path}`, { form: { score: '2', comment: 'Too slow, and support never answered.' } });
-  assert.equal(r.status(), 200, 'the link page takes the answer');
-  const tasks = await apiGet(admin, '/v1/tasks?kind=follow-up&limit=1000');
-  const task = tasks.data.find((t) => t.account_id === c1.account_id && t.status === 'open');
-  assert.ok(task, 'a follow-up task for the contact\'s account');
-  await open(admin, '/surveys');
-  const rows = (await apiGet(admin, '/v1/followups')).rows;
-  followup = rows.find((f) => f.task === task.id);
-  assert.ok(followup, 'the follow-up of that task');
-  // due: 2 business days (Monday to Friday, UTC days) after the day it opened
-  const d = new Date(`${followup.opened.slice(0, 10)}T00:00:00Z`);
-  for (let left = 2; left > 0;) {
-    d.setUTCDate(d.getUTCDate() + 1);
-    if (d.getUTCDay() !== 0 && d.getUTCDay() !== 6) left--;
-  }
-  assert.equal(followup.due, d.toISOString().slice(0, 10));
-  const row = p.locator(`#followups-table tbody tr:has(form[data-close="${followup.id}"])`);
-  assert.equal(await row.locator('td[data-col=due]').getAttribute('data-value'), followup.due);
-  assert.equal(await row.locator('td[data-col=account_id]').textContent(), c1.account_id);
-  const rates = (await apiGet(admin, '/v1/survey-results')).rows.filter((x) => x.survey === 'rel-nps-ui');
-  assert.deepEqual(rates.map((x) => [x.delivered, x.answered, x.response_rate]), [[1, 1, 100]]);
-  await figuresMatchApi(admin);
-  clean(admin, 'the follow-up');
-});
-
-// ---- a lead sends and closes; a CSM and a viewer do not ----
-const lead = await newSession();
-await check('a lead: sends, has no editor, closes a follow-up with its outcome', async () => {
-  await signIn(lead, users.lead);
-  await open(lead, '/surveys');
-  assert.equal(await lead.page.locator('#survey-form, #budget-form').count(), 0, 'no editor');
-  await lead.page.selectOption('#send-form select[name=survey]', 'rel-nps-ui');
-  await lead.page.fill('#send-form input[name=contact]', c2.id);
-  await lead.page.click('#send-form button[type=submit]');
-  await lead.page.waitForSelector('#send-url, #send-skip');
-  const form = lead.page.locator(`form[data-close="${followup.id}"]`);
-  await form.locator('select').selectOption('done');
-  await form.locator('input').fill('called them: <i>fixed</i>');
-  await form.locator('button').click();
-  await lead.page.waitForSelector(`form[data-close="${followup.id}"]`, { state: 'detached' });
-  await ready(lead.page);
-  const f = (await apiGet(lead, '/v1/followups')).rows.find((x) => x.id === followup.id);
-  assert.equal(f.status, 'done');
-  assert.ok(f.closed, 'closed, with its time');
-  const task = await apiGet(lead, `/v1/tasks/${followup.task}`);
-  assert.deepEqual([task.status, task.note], ['done', 'called them: <i>fixed</i>']);
-  const rec = (await apiGet(lead, '/v1/followups/recovery')).rows.find((x) => x.rule === 'nps_detractor');
-  assert.ok(rec.closed >= 1 && rec.opened >= rec.closed, JSON.stringify(rec));
-  assert.ok(Math.abs(rec.follow_up_rate - 100 * rec.closed / rec.opened) < 1e-6, 'rate = closed / opened');
-  const shown = await lead.page.locator('#recovery-table tbody td[data-col=closed]').first().getAttribute('data-value');
-  assert.equal(Number(shown), rec.closed);
-  await figuresMatchApi(lead);
-  await lead.page.screenshot({ path: `${shots}/surveys-lead.png`, fullPage: true });
-  clean(lead, "the lead's surveys");
-});
-const csm = await newSession();
-await check('a CSM: reads, may not send', async () => {
-  await signIn(csm, users.csm);
-  await open(csm, '/surveys');
-  assert.equal(await csm.page.locator('#survey-form, #budget-form, #send-form, form[data-close]').count(), 0);
-  await figuresMatchApi(csm);
-  const r = await apiSend(csm, 'post', '/v1/surveys/rel-nps-ui/send', { contact: c2.id });
-  assert.equal(r.status(), 403);
-  clean(csm, "the CSM's surveys");
-});
-const viewer = await newSession();
-await check('a viewer: no control to change anything', async () => {
-  await signIn(viewer, users.viewer);
-  for (const url of ['/surveys', '/comments', '/experience']) {
-    await open(viewer, url);
-    assert.equal(await viewer.page.locator('#survey-form, #budget-form, #send-form, form[data-close]').count(), 0, url);
-    await figuresMatchApi(viewer);
-  }
-  await axe(viewer, "the viewer's surveys");
-  clean(viewer, "the viewer's pages");
-});
-await check('a viewer: the API refuses every change', async () => {
-  for (const [method, path, data] of [
-    ['post', '/v1/surveys', { id: 'vic', kind: 'nps', scale_min: 0, scale_max: 10, higher_is_better: true }],
-    ['patch', '/v1/surveys/rel-nps-ui', { status: 'paused' }],
-    ['patch', '/v1/survey-settings', { contact_days: 1 }],
-    ['post', '/v1/surveys/rel-nps-ui/send', { contact: c2.id }],
-    ['post', `/v1/followups/${followup?.id ?? 1}/close`, { outcome: 'dismissed' }],
-    ['post', '/v1/responses', { id: 'vic-1', ts: '2026-01-01T00:00:00Z', survey: 'nps', score: 0 }],
-  ]) {
-    const r = await apiSend(viewer, method, path, data);
-    assert.equal(r.status(), 403, `${method} ${path}`);
-  }
-  assert.equal((await apiGet(admin, '/v1/surveys/rel-nps-ui')).status, 'active');
-});
-
-// ---- a tablet ----
-const tablet = await newSession({ width: 820, height: 1180 });
-await check('tablet: signing in', () => signIn(tablet, users.admin));
-for (const [name, url] of pages) {
-  await check(`tablet: ${name} fits`, async () => {
-    await open(tablet, url);
-    const w = await tablet.page.evaluate(() => document.documentElement.scrollWidth);
-    assert.ok(w <= 820, `${w} px wide`);
-    await tablet.page.screenshot({ path: `${shots}/tablet-${name}.png` });
-    clean(tablet, `the tablet's ${name}`);
-  });
-}
-
-await browser.close();
-console.log(`${passed} passed, ${failures.length} failed`);
-process.exit(failures.length ? 1 : 0);

@@ -1,5 +1,5 @@
 // dashboard.mjs - the dashboard in a real browser: playwright-core drives Debian's chromium
-// against a `landfall serve` on 127.0.0.1 (tests/cli/web/dashboard.sh starts it with demo data
+// against a `landfall serve` on 127.0.0.1 (tests/cli/web/browser.sh starts it with demo data
 // and users). It signs in by keyboard, opens every page at 1280×800 and at a tablet's size,
 // checks that every figure shown is the API's value for the same view (each figure carries
 // the API URL it came from, data-source, and its value, data-value; its text must be that
@@ -9,398 +9,254 @@
 // change anything and that a request without the CSRF token is refused, signs out; and fails
 // on any console error or failed request. A screenshot of every page goes to $SCREENSHOTS.
 //
-//   node dashboard.mjs URL   env: SCREENSHOTS (a folder), CHROMIUM (default /usr/bin/chromium)
+//   a part of tests/web/run.mjs: node run.mjs dashboard=URL (tests/cli/web/browser.sh)
 import assert from 'node:assert/strict';
-import { mkdirSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { chromium } from 'playwright-core';
+import { readFileSync } from 'node:fs';
 
-const base = process.argv[2];
-const shots = process.env.SCREENSHOTS || 'screenshots';
 const users = { admin: 'ana', csm: 'maria.lopez', viewer: 'vic' };
-const password = (name) => `password-of-${name}`;
-const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
-mkdirSync(shots, { recursive: true });
 
-let passed = 0;
-const failures = [];
-async function check(what, fn) {
-  try {
-    await fn();
-    passed++;
-  } catch (e) {
-    failures.push(`${what}: ${e.message}`);
-    console.log(`FAIL: ${what}\n  ${e.message.split('\n').join('\n  ')}`);
-  }
-}
+export default async function dashboard(h) {
+  const { base, shots, check, newSession, ready, signIn, csrf, apiGet, figuresMatchApi, chartsDrawn,
+    axe, clean } = h;
 
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-  args: ['--no-sandbox', '--disable-dev-shm-usage'],
-});
-
-// A browser context of its own (its cookies: one user's session), that fails the test on any
-// console error, uncaught exception, failed request or HTTP error (but those a test expects).
-async function newSession(viewport = { width: 1280, height: 800 }) {
-  const context = await browser.newContext({ viewport, acceptDownloads: true });
-  const page = await context.newPage();
-  const s = { context, page, problems: [], expected: [] };
-  page.on('console', (m) => {
-    if (m.type() === 'error') s.problems.push(`console: ${m.text()}`);
-  });
-  page.on('pageerror', (e) => s.problems.push(`exception: ${e.message}`));
-  page.on('requestfailed', (r) => {
-    // a download's blob: URL is no request to the server
-    if (!r.url().startsWith('blob:')) s.problems.push(`failed: ${r.url()} ${r.failure()?.errorText}`);
-  });
-  page.on('response', (r) => {
-    if (r.status() >= 400 && !s.expected.some((x) => r.url().includes(x))) {
-      s.problems.push(`HTTP ${r.status()}: ${r.url()}`);
-    }
-  });
-  return s;
-}
-
-const ready = (page) => page.waitForSelector('main[data-ready="true"]', { timeout: 60000 });
-
-// Signs in by keyboard only: tab to each field, type, Enter.
-async function signIn(s, name) {
-  await s.page.goto(`${base}/`);
-  await s.page.waitForURL(/\/signin/);
-  await ready(s.page);
-  await s.page.keyboard.type(name); // the user name field has the focus
-  await s.page.keyboard.press('Tab');
-  await s.page.keyboard.type(password(name));
-  await s.page.keyboard.press('Enter');
-  await s.page.waitForURL(/\/portfolio/);
-  await ready(s.page);
-}
-
-// The session's CSRF token, and a GET of the API as the page makes it.
-async function csrf(s) {
-  return (await s.context.cookies()).find((c) => c.name === 'lf_csrf')?.value;
-}
-async function apiGet(s, path) {
-  const res = await s.context.request.get(`${base}${path}`, { headers: { 'X-CSRF-Token': await csrf(s) } });
-  assert.equal(res.status(), 200, `GET ${path}`);
-  return res.json();
-}
-
-// Every figure of the page against the API: the value each cell shows (data-value) is the
-// field data-col of the row (data-row) at data-path of the answer of data-source, and its text
-// is that value formatted by the page's format.js. Returns the number of figures checked.
-async function figuresMatchApi(s) {
-  const cells = await s.page.evaluate(async () => {
-    const build = document.querySelector('script[type=module]').src.replace(/\/app\.js$/, '');
-    const { format } = await import(`${build}/format.js`);
-    return [...document.querySelectorAll('main [data-col][data-value]')].map((el) => {
-      const src = el.closest('[data-source]');
-      const pathEl = el.closest('[data-path]');
-      const rowEl = el.closest('[data-row]');
-      const control = el.querySelector('select, input, button');
-      const kind = el.dataset.kind;
-      const raw = el.dataset.value;
-      const numeric = ['int', 'num', 'pct', 'money', 'days'].includes(kind);
-      const value = raw === '' ? null : numeric ? Number(raw) : raw;
-      return {
-        source: src?.dataset.source,
-        path: pathEl && src.contains(pathEl) ? pathEl.dataset.path : 'rows',
-        row: rowEl && src.contains(rowEl) ? Number(rowEl.dataset.row) : null,
-        col: el.dataset.col,
-        value: raw,
-        text: control ? null : el.textContent,
-        expectText: format(kind, value, { currency: el.dataset.currency }),
-      };
+  // ---- an admin: every page, every figure ----
+  const admin = await newSession();
+  await check('signing in by keyboard', () => signIn(admin, users.admin));
+  const pages = [
+    ['portfolio', '/portfolio'],
+    ['account', null], // the first account of the portfolio, by clicking it
+    ['experience', '/experience'],
+    ['revenue', '/revenue'],
+    ['usage', '/usage'],
+    ['settings', '/settings'],
+  ];
+  const firstAccount = await admin.page.locator('#accounts tbody a').first().getAttribute('href');
+  for (const [name, url] of pages) {
+    await check(`${name}: opens`, async () => {
+      if (url) await admin.page.goto(`${base}${url}`);
+      else {
+        await admin.page.click('#accounts tbody a >> nth=0');
+        await admin.page.waitForURL(/\/accounts\//);
+      }
+      await ready(admin.page);
     });
-  });
-  const answers = new Map();
-  for (const c of cells) {
-    assert.ok(c.source, `a figure (${c.col}) says where it comes from`);
-    if (!answers.has(c.source)) answers.set(c.source, await apiGet(s, c.source));
-    let at = answers.get(c.source);
-    for (const k of c.path ? c.path.split('.') : []) at = at?.[k];
-    if (c.row !== null) at = at?.[c.row];
-    assert.ok(at && typeof at === 'object', `${c.source} has ${c.path}[${c.row}]`);
-    const expected = at[c.col];
-    assert.equal(c.value, expected === null || expected === undefined ? '' : String(expected),
-      `${c.source} ${c.path}[${c.row}].${c.col}`);
-    if (c.text !== null) assert.equal(c.text, c.expectText, `the text of ${c.col} = ${c.value}`);
-  }
-  return cells.length;
-}
-
-// Every chart drawn, from as many points as its data table has rows.
-async function chartsDrawn(s) {
-  return s.page.evaluate(async () => {
-    const build = document.querySelector('script[type=module]').src.replace(/\/app\.js$/, '');
-    const echarts = await import(`${build}/echarts.esm.min.js`);
-    return [...document.querySelectorAll('figure.chart')].map((f) => {
-      const c = echarts.getInstanceByDom(f.querySelector('.plot'));
-      const series = c?.getOption().series || [];
-      return { id: f.id, drawn: !!c, points: Math.max(0, ...series.map((x) => x.data?.length || 0)),
-        rows: f.querySelectorAll('tbody tr[data-row]').length };
+    await check(`${name}: every figure is the API's`, async () => {
+      const n = await figuresMatchApi(admin);
+      assert.ok(n > 5, `${n} figures`);
     });
-  });
-}
-
-async function axe(s, what) {
-  // evaluated through the DevTools protocol: the page's CSP would refuse an inline script tag
-  if (!(await s.page.evaluate(() => typeof window.axe !== 'undefined'))) {
-    await s.page.evaluate(axeSource);
+    await check(`${name}: every chart is drawn from its data`, async () => {
+      for (const c of await chartsDrawn(admin)) {
+        assert.ok(c.drawn, `${c.id} is drawn`);
+        assert.ok(c.rows === 0 || c.points > 0, `${c.id} has points (${c.rows} rows)`);
+      }
+    });
+    await check(`${name}: accessible (axe-core)`, () => axe(admin, name));
+    await check(`${name}: fits 1280 px without scrolling sideways`, async () => {
+      const w = await admin.page.evaluate(() => document.documentElement.scrollWidth);
+      assert.ok(w <= 1280, `${w} px`);
+    });
+    await admin.page.screenshot({ path: `${shots}/${name}.png` });
+    await check(`${name}: no console error or failed request`, () => clean(admin, name));
   }
-  const r = await s.page.evaluate(() => window.axe.run(document, {
-    runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } }));
-  const bad = r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-  assert.deepEqual(bad.map((v) => `${v.id} (${v.impact}): ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(', ')}`), [],
-    `axe-core on ${what}`);
-}
 
-function clean(s, what) {
-  assert.deepEqual(s.problems, [], `no console error or failed request on ${what}`);
-  s.problems.length = 0;
-}
-
-// ---- an admin: every page, every figure ----
-const admin = await newSession();
-await check('signing in by keyboard', () => signIn(admin, users.admin));
-const pages = [
-  ['portfolio', '/portfolio'],
-  ['account', null], // the first account of the portfolio, by clicking it
-  ['experience', '/experience'],
-  ['revenue', '/revenue'],
-  ['usage', '/usage'],
-  ['settings', '/settings'],
-];
-const firstAccount = await admin.page.locator('#accounts tbody a').first().getAttribute('href');
-for (const [name, url] of pages) {
-  await check(`${name}: opens`, async () => {
-    if (url) await admin.page.goto(`${base}${url}`);
-    else {
-      await admin.page.click('#accounts tbody a >> nth=0');
-      await admin.page.waitForURL(/\/accounts\//);
+  // ---- the account page's outcomes and tasks (the demo business has none): one of each, made
+  // over the API, shown in their tables, each figure the overview's ----
+  await check('account: shows its outcomes and tasks', async () => {
+    const id = decodeURIComponent(firstAccount.split('/').pop());
+    const headers = { 'X-CSRF-Token': await csrf(admin) };
+    for (const [path, data] of [
+      ['/v1/outcomes', { account_id: id, statement: 'Onboard every team in two weeks',
+        metric: 'days to first value', baseline: 30, target: 14, due_date: '2027-01-31',
+        status: 'on_track' }],
+      ['/v1/tasks', { account_id: id, kind: 'follow-up', title: 'Review the onboarding plan',
+        owner: users.admin, due_date: '2027-01-15' }],
+    ]) {
+      const r = await admin.context.request.post(`${base}${path}`, { data, headers });
+      assert.equal(r.status(), 201, `POST ${path}: ${await r.text()}`);
     }
+    await admin.page.goto(`${base}${firstAccount}`);
     await ready(admin.page);
-  });
-  await check(`${name}: every figure is the API's`, async () => {
-    const n = await figuresMatchApi(admin);
+    const outcome = await admin.page.locator('#outcomes-table tbody tr[data-row]').allTextContents();
+    assert.equal(outcome.length, 1, 'the outcome made');
+    assert.match(outcome[0], /Onboard every team in two weeks/);
+    const task = await admin.page.locator('#tasks-table tbody tr[data-row]').allTextContents();
+    assert.equal(task.length, 1, 'the task made');
+    assert.match(task[0], /Review the onboarding plan/);
+    for (const [table, cols] of [['outcomes-table', ['statement', 'status', 'baseline', 'target', 'due_date']],
+      ['tasks-table', ['title', 'kind', 'status', 'owner', 'due_date']]]) {
+      const shown = await admin.page.locator(`#${table} tbody td[data-col]`).evaluateAll(
+        (tds) => tds.map((td) => td.dataset.col));
+      for (const c of cols) assert.ok(shown.includes(c), `${table} shows ${c}`);
+    }
+    const n = await figuresMatchApi(admin); // the new rows' cells among them
     assert.ok(n > 5, `${n} figures`);
+    await axe(admin, 'the account with outcomes and tasks');
+    await admin.page.screenshot({ path: `${shots}/account-outcomes-tasks.png`, fullPage: true });
+    clean(admin, 'the account with outcomes and tasks');
   });
-  await check(`${name}: every chart is drawn from its data`, async () => {
-    for (const c of await chartsDrawn(admin)) {
-      assert.ok(c.drawn, `${c.id} is drawn`);
-      assert.ok(c.rows === 0 || c.points > 0, `${c.id} has points (${c.rows} rows)`);
+
+  // ---- the portfolio: filter, sort, search, page, saved views, CSV ----
+  const p = admin.page;
+  await check('portfolio: filter by plan', async () => {
+    await p.goto(`${base}/portfolio`);
+    await ready(p);
+    const plans = await p.locator('select[name=plan] option').evaluateAll((o) => o.map((x) => x.value));
+    await p.selectOption('select[name=plan]', plans[plans.length - 1]);
+    await p.waitForURL(new RegExp(`plan=${encodeURIComponent(plans[plans.length - 1])}`));
+    await ready(p);
+    const api = await apiGet(admin, `/v1/metrics/book?where=plan%3D${encodeURIComponent(plans[plans.length - 1])}&sort=-mrr&limit=50&offset=0`);
+    const shown = await p.locator('#accounts tbody td[data-col=plan]').allTextContents();
+    assert.equal(shown.length, Math.min(50, api.total));
+    assert.ok(shown.every((x) => x === plans[plans.length - 1]), 'every row of the plan');
+    assert.equal(await figuresMatchApi(admin) > 0, true);
+  });
+  await check('portfolio: sort by a header, by keyboard', async () => {
+    await p.goto(`${base}/portfolio`);
+    await ready(p);
+    await p.focus('button[data-sort=users]');
+    await p.keyboard.press('Enter');
+    await p.waitForURL(/sort=users/);
+    await ready(p);
+    assert.equal(await p.getAttribute('th:has(button[data-sort=users])', 'aria-sort'), 'ascending');
+    const users = (await p.locator('#accounts tbody td[data-col=users]').evaluateAll(
+      (c) => c.map((x) => x.dataset.value))).filter((x) => x !== '').map(Number);
+    assert.deepEqual(users, [...users].sort((a, b) => a - b), 'ascending');
+    await p.keyboard.press('Enter');
+    await p.waitForURL(/sort=-users/);
+    await ready(p);
+    assert.equal(await p.getAttribute('th:has(button[data-sort=users])', 'aria-sort'), 'descending');
+    await figuresMatchApi(admin);
+  });
+  await check('portfolio: search and page', async () => {
+    await p.goto(`${base}/portfolio?q=a`);
+    await ready(p);
+    await figuresMatchApi(admin);
+    const total = Number(await p.getAttribute('#summary [data-col=total]', 'data-value'));
+    assert.ok(total > 50, `${total} accounts match "a": more than a page`);
+    await p.click('#next');
+    await p.waitForURL(/page=2/);
+    await ready(p);
+    await figuresMatchApi(admin);
+    assert.match(await p.textContent('#summary'), /^Accounts 51–/);
+  });
+  await check('portfolio: a shared URL opens the same view', async () => {
+    const url = `${base}/portfolio?segment=enterprise&sort=name`;
+    await p.goto(url);
+    await ready(p);
+    assert.equal(await p.inputValue('select[name=segment]'), 'enterprise');
+    await figuresMatchApi(admin);
+    clean(admin, 'the portfolio views');
+  });
+  await check('portfolio: a saved view', async () => {
+    await p.fill('#view-name', 'enterprise by name');
+    await p.click('text=Save view');
+    await p.waitForSelector('#view-choose option:has-text("enterprise by name")', { state: 'attached' });
+    await p.goto(`${base}/portfolio`);
+    await ready(p);
+    const id = await p.locator('#view-choose option:has-text("enterprise by name")').getAttribute('value');
+    await p.selectOption('#view-choose', id);
+    await p.waitForURL(/segment=enterprise&sort=name/);
+    await ready(p);
+  });
+  await check('portfolio: CSV export of the view', async () => {
+    const [download] = await Promise.all([p.waitForEvent('download'), p.click('#export')]);
+    const csv = readFileSync(await download.path(), 'utf8').trim().split('\n');
+    const api = await apiGet(admin, '/v1/metrics/book?where=segment%3Denterprise&sort=name&limit=1');
+    assert.match(csv[0], /^account,name,owner,plan,segment/);
+    assert.equal(csv.length - 1, api.total, 'a line per account of the view');
+  });
+
+  // ---- settings: a key created and revoked ----
+  await check('settings: create and revoke a key', async () => {
+    await p.goto(`${base}/settings`);
+    await ready(p);
+    await p.fill('#key-form input[name=name]', 'browser test');
+    await p.selectOption('#key-form select[name=scope]', 'read');
+    await p.click('#key-form button[type=submit]');
+    const key = await p.textContent('#new-key', { timeout: 10000 });
+    assert.match(key, /^lf_[A-Za-z0-9_-]{43}$/);
+    const ok = await admin.context.request.get(`${base}/v1/metrics/nps`, { headers: { Authorization: `Bearer ${key}` } });
+    assert.equal(ok.status(), 200, 'the new key reads');
+    await p.click(`button[data-revoke="${key.slice(0, 11)}"]`);
+    await p.waitForSelector(`#key-note:has-text("Revoked ${key.slice(0, 11)}")`);
+    const gone = await admin.context.request.get(`${base}/v1/metrics/nps`, { headers: { Authorization: `Bearer ${key}` } });
+    assert.equal(gone.status(), 401, 'the revoked key does not');
+    await figuresMatchApi(admin);
+    clean(admin, 'the settings');
+  });
+
+  // ---- a tablet: every page still fits ----
+  const tablet = await newSession({ width: 820, height: 1180 });
+  await check('tablet: signing in', () => signIn(tablet, users.admin));
+  for (const [name, url] of pages.filter(([, u]) => u)) {
+    await check(`tablet: ${name}`, async () => {
+      await tablet.page.goto(`${base}${url}`);
+      await ready(tablet.page);
+      const w = await tablet.page.evaluate(() => document.documentElement.scrollWidth);
+      assert.ok(w <= 820, `${w} px wide`);
+      await tablet.page.screenshot({ path: `${shots}/tablet-${name}.png` });
+      clean(tablet, `the tablet's ${name}`);
+    });
+  }
+
+  // ---- a CSM: their own book by default ----
+  const csm = await newSession();
+  await check('a CSM sees their book', async () => {
+    await signIn(csm, users.csm);
+    assert.equal(await csm.page.textContent('h1'), 'My book');
+    const owners = await csm.page.locator('#accounts tbody td[data-col=owner]').allTextContents();
+    assert.ok(owners.length > 0 && owners.every((o) => o === users.csm), 'only their accounts');
+    await figuresMatchApi(csm);
+    await csm.page.selectOption('select[name=owner]', '*');
+    await csm.page.waitForURL(/owner=\*/);
+    await ready(csm.page);
+    const all = await csm.page.locator('#accounts tbody td[data-col=owner]').allTextContents();
+    assert.ok(new Set(all).size > 1, 'and can switch to all');
+    clean(csm, "the CSM's book");
+  });
+
+  // ---- a viewer changes nothing; the CSRF token is required ----
+  const viewer = await newSession();
+  await check('a viewer: no control to change anything', async () => {
+    await signIn(viewer, users.viewer);
+    assert.equal(await viewer.page.locator('#view-name').count(), 0, 'no saving of views');
+    await viewer.page.goto(`${base}/settings`);
+    await ready(viewer.page);
+    assert.equal(await viewer.page.locator('#keys, #users, #workspace-form').count(), 0);
+    clean(viewer, "the viewer's pages");
+  });
+  await check('a viewer: the API refuses every change', async () => {
+    const token = await csrf(viewer);
+    for (const [method, path, data] of [
+      ['post', '/v1/views', { page: 'portfolio', name: 'x', query: '' }],
+      ['post', '/v1/keys', { scope: 'admin' }],
+      ['patch', '/v1/workspace', { locale: 'fr-FR' }],
+      ['post', '/v1/accounts', { id: 'vic-was-here' }],
+      ['post', '/v1/users', { name: 'eve', role: 'admin', password: 'long enough' }],
+    ]) {
+      const r = await viewer.context.request[method](`${base}${path}`, { data, headers: { 'X-CSRF-Token': token } });
+      assert.equal(r.status(), 403, `${method} ${path}`);
     }
   });
-  await check(`${name}: accessible (axe-core)`, () => axe(admin, name));
-  await check(`${name}: fits 1280 px without scrolling sideways`, async () => {
-    const w = await admin.page.evaluate(() => document.documentElement.scrollWidth);
-    assert.ok(w <= 1280, `${w} px`);
+  await check('the session without its CSRF token is refused', async () => {
+    const r = await viewer.context.request.get(`${base}/v1/metrics/nps`);
+    assert.equal(r.status(), 403);
+    const w = await admin.context.request.post(`${base}/v1/keys`, { data: { scope: 'admin' } });
+    assert.equal(w.status(), 403, "even an admin's");
   });
-  await admin.page.screenshot({ path: `${shots}/${name}.png` });
-  await check(`${name}: no console error or failed request`, () => clean(admin, name));
-}
 
-// ---- the account page's outcomes and tasks (the demo business has none): one of each, made
-// over the API, shown in their tables, each figure the overview's ----
-await check('account: shows its outcomes and tasks', async () => {
-  const id = decodeURIComponent(firstAccount.split('/').pop());
-  const headers = { 'X-CSRF-Token': await csrf(admin) };
-  for (const [path, data] of [
-    ['/v1/outcomes', { account_id: id, statement: 'Onboard every team in two weeks',
-      metric: 'days to first value', baseline: 30, target: 14, due_date: '2027-01-31',
-      status: 'on_track' }],
-    ['/v1/tasks', { account_id: id, kind: 'follow-up', title: 'Review the onboarding plan',
-      owner: users.admin, due_date: '2027-01-15' }],
-  ]) {
-    const r = await admin.context.request.post(`${base}${path}`, { data, headers });
-    assert.equal(r.status(), 201, `POST ${path}: ${await r.text()}`);
-  }
-  await admin.page.goto(`${base}${firstAccount}`);
-  await ready(admin.page);
-  const outcome = await admin.page.locator('#outcomes-table tbody tr[data-row]').allTextContents();
-  assert.equal(outcome.length, 1, 'the outcome made');
-  assert.match(outcome[0], /Onboard every team in two weeks/);
-  const task = await admin.page.locator('#tasks-table tbody tr[data-row]').allTextContents();
-  assert.equal(task.length, 1, 'the task made');
-  assert.match(task[0], /Review the onboarding plan/);
-  for (const [table, cols] of [['outcomes-table', ['statement', 'status', 'baseline', 'target', 'due_date']],
-    ['tasks-table', ['title', 'kind', 'status', 'owner', 'due_date']]]) {
-    const shown = await admin.page.locator(`#${table} tbody td[data-col]`).evaluateAll(
-      (tds) => tds.map((td) => td.dataset.col));
-    for (const c of cols) assert.ok(shown.includes(c), `${table} shows ${c}`);
-  }
-  const n = await figuresMatchApi(admin); // the new rows' cells among them
-  assert.ok(n > 5, `${n} figures`);
-  await axe(admin, 'the account with outcomes and tasks');
-  await admin.page.screenshot({ path: `${shots}/account-outcomes-tasks.png`, fullPage: true });
-  clean(admin, 'the account with outcomes and tasks');
-});
-
-// ---- the portfolio: filter, sort, search, page, saved views, CSV ----
-const p = admin.page;
-await check('portfolio: filter by plan', async () => {
-  await p.goto(`${base}/portfolio`);
-  await ready(p);
-  const plans = await p.locator('select[name=plan] option').evaluateAll((o) => o.map((x) => x.value));
-  await p.selectOption('select[name=plan]', plans[plans.length - 1]);
-  await p.waitForURL(new RegExp(`plan=${encodeURIComponent(plans[plans.length - 1])}`));
-  await ready(p);
-  const api = await apiGet(admin, `/v1/metrics/book?where=plan%3D${encodeURIComponent(plans[plans.length - 1])}&sort=-mrr&limit=50&offset=0`);
-  const shown = await p.locator('#accounts tbody td[data-col=plan]').allTextContents();
-  assert.equal(shown.length, Math.min(50, api.total));
-  assert.ok(shown.every((x) => x === plans[plans.length - 1]), 'every row of the plan');
-  assert.equal(await figuresMatchApi(admin) > 0, true);
-});
-await check('portfolio: sort by a header, by keyboard', async () => {
-  await p.goto(`${base}/portfolio`);
-  await ready(p);
-  await p.focus('button[data-sort=users]');
-  await p.keyboard.press('Enter');
-  await p.waitForURL(/sort=users/);
-  await ready(p);
-  assert.equal(await p.getAttribute('th:has(button[data-sort=users])', 'aria-sort'), 'ascending');
-  const users = (await p.locator('#accounts tbody td[data-col=users]').evaluateAll(
-    (c) => c.map((x) => x.dataset.value))).filter((x) => x !== '').map(Number);
-  assert.deepEqual(users, [...users].sort((a, b) => a - b), 'ascending');
-  await p.keyboard.press('Enter');
-  await p.waitForURL(/sort=-users/);
-  await ready(p);
-  assert.equal(await p.getAttribute('th:has(button[data-sort=users])', 'aria-sort'), 'descending');
-  await figuresMatchApi(admin);
-});
-await check('portfolio: search and page', async () => {
-  await p.goto(`${base}/portfolio?q=a`);
-  await ready(p);
-  await figuresMatchApi(admin);
-  const total = Number(await p.getAttribute('#summary [data-col=total]', 'data-value'));
-  assert.ok(total > 50, `${total} accounts match "a": more than a page`);
-  await p.click('#next');
-  await p.waitForURL(/page=2/);
-  await ready(p);
-  await figuresMatchApi(admin);
-  assert.match(await p.textContent('#summary'), /^Accounts 51–/);
-});
-await check('portfolio: a shared URL opens the same view', async () => {
-  const url = `${base}/portfolio?segment=enterprise&sort=name`;
-  await p.goto(url);
-  await ready(p);
-  assert.equal(await p.inputValue('select[name=segment]'), 'enterprise');
-  await figuresMatchApi(admin);
-  clean(admin, 'the portfolio views');
-});
-await check('portfolio: a saved view', async () => {
-  await p.fill('#view-name', 'enterprise by name');
-  await p.click('text=Save view');
-  await p.waitForSelector('#view-choose option:has-text("enterprise by name")', { state: 'attached' });
-  await p.goto(`${base}/portfolio`);
-  await ready(p);
-  const id = await p.locator('#view-choose option:has-text("enterprise by name")').getAttribute('value');
-  await p.selectOption('#view-choose', id);
-  await p.waitForURL(/segment=enterprise&sort=name/);
-  await ready(p);
-});
-await check('portfolio: CSV export of the view', async () => {
-  const [download] = await Promise.all([p.waitForEvent('download'), p.click('#export')]);
-  const csv = readFileSync(await download.path(), 'utf8').trim().split('\n');
-  const api = await apiGet(admin, '/v1/metrics/book?where=segment%3Denterprise&sort=name&limit=1');
-  assert.match(csv[0], /^account,name,owner,plan,segment/);
-  assert.equal(csv.length - 1, api.total, 'a line per account of the view');
-});
-
-// ---- settings: a key created and revoked ----
-await check('settings: create and revoke a key', async () => {
-  await p.goto(`${base}/settings`);
-  await ready(p);
-  await p.fill('#key-form input[name=name]', 'browser test');
-  await p.selectOption('#key-form select[name=scope]', 'read');
-  await p.click('#key-form button[type=submit]');
-  const key = await p.textContent('#new-key', { timeout: 10000 });
-  assert.match(key, /^lf_[A-Za-z0-9_-]{43}$/);
-  const ok = await admin.context.request.get(`${base}/v1/metrics/nps`, { headers: { Authorization: `Bearer ${key}` } });
-  assert.equal(ok.status(), 200, 'the new key reads');
-  await p.click(`button[data-revoke="${key.slice(0, 11)}"]`);
-  await p.waitForSelector(`#key-note:has-text("Revoked ${key.slice(0, 11)}")`);
-  const gone = await admin.context.request.get(`${base}/v1/metrics/nps`, { headers: { Authorization: `Bearer ${key}` } });
-  assert.equal(gone.status(), 401, 'the revoked key does not');
-  await figuresMatchApi(admin);
-  clean(admin, 'the settings');
-});
-
-// ---- a tablet: every page still fits ----
-const tablet = await newSession({ width: 820, height: 1180 });
-await check('tablet: signing in', () => signIn(tablet, users.admin));
-for (const [name, url] of pages.filter(([, u]) => u)) {
-  await check(`tablet: ${name}`, async () => {
-    await tablet.page.goto(`${base}${url}`);
-    await ready(tablet.page);
-    const w = await tablet.page.evaluate(() => document.documentElement.scrollWidth);
-    assert.ok(w <= 820, `${w} px wide`);
-    await tablet.page.screenshot({ path: `${shots}/tablet-${name}.png` });
-    clean(tablet, `the tablet's ${name}`);
+  // ---- signing out ----
+  await check('signing out', async () => {
+    await admin.page.goto(`${base}/portfolio`);
+    await ready(admin.page);
+    await admin.page.click('#signout');
+    await admin.page.waitForURL(/\/signin/);
+    await ready(admin.page);
+    admin.expected.push('/v1/session');
+    const r = await admin.context.request.get(`${base}/v1/session`, { headers: { 'X-CSRF-Token': 'x' } });
+    assert.equal(r.status(), 401, 'the session is over');
+    await admin.page.goto(`${base}/portfolio`);
+    await admin.page.waitForURL(/\/signin/);
+    clean(admin, 'signing out');
   });
 }
-
-// ---- a CSM: their own book by default ----
-const csm = await newSession();
-await check('a CSM sees their book', async () => {
-  await signIn(csm, users.csm);
-  assert.equal(await csm.page.textContent('h1'), 'My book');
-  const owners = await csm.page.locator('#accounts tbody td[data-col=owner]').allTextContents();
-  assert.ok(owners.length > 0 && owners.every((o) => o === users.csm), 'only their accounts');
-  await figuresMatchApi(csm);
-  await csm.page.selectOption('select[name=owner]', '*');
-  await csm.page.waitForURL(/owner=\*/);
-  await ready(csm.page);
-  const all = await csm.page.locator('#accounts tbody td[data-col=owner]').allTextContents();
-  assert.ok(new Set(all).size > 1, 'and can switch to all');
-  clean(csm, "the CSM's book");
-});
-
-// ---- a viewer changes nothing; the CSRF token is required ----
-const viewer = await newSession();
-await check('a viewer: no control to change anything', async () => {
-  await signIn(viewer, users.viewer);
-  assert.equal(await viewer.page.locator('#view-name').count(), 0, 'no saving of views');
-  await viewer.page.goto(`${base}/settings`);
-  await ready(viewer.page);
-  assert.equal(await viewer.page.locator('#keys, #users, #workspace-form').count(), 0);
-  clean(viewer, "the viewer's pages");
-});
-await check('a viewer: the API refuses every change', async () => {
-  const token = await csrf(viewer);
-  for (const [method, path, data] of [
-    ['post', '/v1/views', { page: 'portfolio', name: 'x', query: '' }],
-    ['post', '/v1/keys', { scope: 'admin' }],
-    ['patch', '/v1/workspace', { locale: 'fr-FR' }],
-    ['post', '/v1/accounts', { id: 'vic-was-here' }],
-    ['post', '/v1/users', { name: 'eve', role: 'admin', password: 'long enough' }],
-  ]) {
-    const r = await viewer.context.request[method](`${base}${path}`, { data, headers: { 'X-CSRF-Token': token } });
-    assert.equal(r.status(), 403, `${method} ${path}`);
-  }
-});
-await check('the session without its CSRF token is refused', async () => {
-  const r = await viewer.context.request.get(`${base}/v1/metrics/nps`);
-  assert.equal(r.status(), 403);
-  const w = await admin.context.request.post(`${base}/v1/keys`, { data: { scope: 'admin' } });
-  assert.equal(w.status(), 403, "even an admin's");
-});
-
-// ---- signing out ----
-await check('signing out', async () => {
-  await admin.page.goto(`${base}/portfolio`);
-  await ready(admin.page);
-  await admin.page.click('#signout');
-  await admin.page.waitForURL(/\/signin/);
-  await ready(admin.page);
-  admin.expected.push('/v1/session');
-  const r = await admin.context.request.get(`${base}/v1/session`, { headers: { 'X-CSRF-Token': 'x' } });
-  assert.equal(r.status(), 401, 'the session is over');
-  await admin.page.goto(`${base}/portfolio`);
-  await admin.page.waitForURL(/\/signin/);
-  clean(admin, 'signing out');
-});
-
-await browser.close();
-console.log(`${passed} passed, ${failures.length} failed`);
-process.exit(failures.length ? 1 : 0);

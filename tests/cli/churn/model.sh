@@ -24,8 +24,10 @@ check "and says why" grep -q "split by time needs labelled rows" <<<"$errout"
 run_lf churn models --json
 check_eq "a refused training stores nothing" 0 "$(jq_sql "$SCRATCH/out" "SELECT json_array_length(j, '\$.rows') FROM d")"
 
-# ---- demo data: 400 accounts over 24 months ----
-run_lf demo --accounts 400 --months 24 --end "$NOW" --seed 3 --replace
+# ---- demo data: 400 accounts over 24 months (on PostgreSQL into a store of its own: store_demo
+# copies into an empty one) ----
+on_sqlite || { LANDFALL_DB=$(scratch_store demo) || exit 1; }
+store_demo --accounts 400 --months 24 --end "$NOW" --seed 3 --replace
 check_eq "demo data" 0 "$rc"
 run_lf churn train --now "$NOW" --min-churners 100000
 check_eq "too few churners for the minimum asked: refused (1)" 1 "$rc"

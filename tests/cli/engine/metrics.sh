@@ -16,7 +16,7 @@ DAY=86400000
 sql() { store_sql -separator , "$DB" "$1"; }
 lf() { "$LANDFALL" "$@" --now $NOW --csv --no-snapshot 2>"$SCRATCH/err" | tail -n +2; }
 
-run_lf demo --accounts 200 --seed 5 --end $NOW
+store_demo --accounts 200 --seed 5 --end $NOW
 check_eq "demo data generated" 0 "$rc"
 check "the demo has events" test "$(sql 'SELECT COUNT(*) FROM events')" -gt 10000
 

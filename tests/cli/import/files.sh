@@ -4,12 +4,14 @@
 # case what was stored before stays exactly as it was.
 source "$(dirname "$0")/../lib.sh"
 
-# dump: every imported table, row by row
+# dump: every imported table, row by row, in one store_sql (on PostgreSQL one copy of the
+# store, not one a table)
 dump() {
-    local t
+    local t q=""
     for t in accounts contacts mrr_changes orders events touchpoints responses; do
-        store_sql "$LANDFALL_DB" "SELECT '$t', * FROM $t ORDER BY id"
+        q+="SELECT '$t', * FROM $t ORDER BY id; "
     done
+    store_sql "$LANDFALL_DB" "$q"
 }
 cp "$TESTDATA"/import/*.csv "$SCRATCH"/
 cd "$SCRATCH" || exit 1

@@ -4,12 +4,14 @@
 # orders) get derived ids, so they match too.
 source "$(dirname "$0")/../lib.sh"
 
+# dump: every table's rows, in one store_sql (on PostgreSQL one copy of the store, not one a table)
 dump() {
-    local t
+    local t q=""
     for t in accounts contacts mrr_changes orders event_names events touchpoints surveys \
         responses; do
-        store_sql "$LANDFALL_DB" "SELECT '$t', * FROM $t ORDER BY id"
+        q+="SELECT '$t', * FROM $t ORDER BY id; "
     done
+    store_sql "$LANDFALL_DB" "$q"
 }
 cp "$TESTDATA"/import/* "$SCRATCH"/
 cd "$SCRATCH" || exit 1

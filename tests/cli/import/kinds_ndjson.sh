@@ -4,13 +4,14 @@
 source "$(dirname "$0")/../lib.sh"
 
 ms() { sqlite3 :memory: "SELECT CAST(strftime('%s', '$1') AS INTEGER) * 1000"; }
-# dump DB: every imported table, row by row in id order (internal ids included)
+# dump DB: every imported table, row by row in id order (internal ids included), in one
+# store_sql (on PostgreSQL one copy of the store, not one a table)
 dump() {
-    local t
+    local t q=""
     for t in accounts contacts mrr_changes orders event_names events touchpoints responses; do
-        echo "== $t"
-        store_sql "$1" "SELECT * FROM $t ORDER BY id"
+        q+="SELECT '== $t'; SELECT * FROM $t ORDER BY id; "
     done
+    store_sql "$1" "$q"
 }
 
 cp "$TESTDATA"/import/*.csv "$TESTDATA"/import/*.ndjson "$SCRATCH"/

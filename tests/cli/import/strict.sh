@@ -3,11 +3,13 @@
 # no row of the file written (not even the stub accounts made before the error), no rejects file.
 source "$(dirname "$0")/../lib.sh"
 
+# dump: every table's rows, in one store_sql (on PostgreSQL one copy of the store, not one a table)
 dump() {
-    local t
+    local t q=""
     for t in accounts contacts mrr_changes orders events touchpoints responses; do
-        store_sql "$LANDFALL_DB" "SELECT '$t', * FROM $t ORDER BY id"
+        q+="SELECT '$t', * FROM $t ORDER BY id; "
     done
+    store_sql "$LANDFALL_DB" "$q"
 }
 cp "$TESTDATA"/import/*.csv "$SCRATCH"/
 cd "$SCRATCH" || exit 1

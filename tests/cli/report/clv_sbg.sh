@@ -102,7 +102,7 @@ check_num "CLV = 10000 × 12 months × 0.5 × DERL (cents)" \
 # ---- the lifetimes are survival's: the demo business ----
 LANDFALL_DB=$(scratch_store demo) || exit 1 # a new store (a database on PostgreSQL)
 export LANDFALL_DB
-run_lf demo --accounts 300 --seed 7 --end 2026-06-30
+store_demo --accounts 300 --seed 7 --end 2026-06-30
 check_eq "demo" 0 "$rc"
 run_lf clv --model sbg --by segment --now 2026-06-30 --csv
 sbg=$(tail -n +2 <<<"$out" | cut -d, -f1,3,4 | sort)

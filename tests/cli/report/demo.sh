@@ -4,7 +4,7 @@
 source "$(dirname "$0")/../lib.sh"
 source "$(dirname "$0")/crosscheck.sh"
 
-run_lf demo --accounts 300 --seed 7 --end 2026-06-30
+store_demo --accounts 300 --seed 7 --end 2026-06-30
 check_eq "demo: exit" 0 "$rc"
 
 crosscheck 2025-07-01 2026-07-01

@@ -7,7 +7,7 @@
 source "$(dirname "$0")/server_lib.sh"
 
 NOW=2026-11-01
-run_lf demo --accounts 300 --seed 5 --months 24 --end "$NOW"
+store_demo --accounts 300 --seed 5 --months 24 --end "$NOW"
 check_eq "demo data" 0 "$rc"
 r=$(new_key read)
 a=$(new_key admin)

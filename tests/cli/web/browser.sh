@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# browser.sh - the dashboard in a real browser: the parts tests/web/dashboard.mjs (every page,
+# the portfolio's views, keys, roles), cx.mjs (the CX overview, comments, surveys and the closed
+# loop) and health.mjs (health, risk and value), run by tests/web/run.mjs in one Chromium
+# (playwright-core and axe-core from npm, tests/web/package-lock.json, driving Debian's
+# chromium). The store is built once: the demo business up to today, a churn model trained on it,
+# a day of the health history a week before today (each server writes today's when it starts)
+# and a user of each role; each part gets a copy of it (they change it: outcomes, tasks, keys,
+# surveys, scorecards) and a `landfall serve` of its own on 127.0.0.1. A failure is named
+# "FAIL: PART: check". Screenshots go to $LANDFALL_SCREENSHOTS.
+source "$(dirname "$0")/../server/server_lib.sh"
+
+root=$(cd "$(dirname "$0")/../../.." && pwd)
+web="$root/tests/web"
+if [ ! -f "$web/node_modules/.package-lock.json" ]; then
+    (cd "$web" && npm ci --no-audit --no-fund --loglevel=error) >/dev/null ||
+        { echo "FAIL: npm ci in tests/web failed"; exit 1; }
+fi
+chromium=${CHROMIUM:-/usr/bin/chromium}
+[ -x "$chromium" ] || { echo "FAIL: no $chromium (scripts/setup installs Debian's chromium)"; exit 1; }
+
+# the demo business up to today (the pages show the clock's figures), smaller than the default
+store_demo --accounts 300 --seed 1
+check_eq "demo data" 0 "$rc"
+run_lf churn train
+check_eq "a churn model" 0 "$rc"
+run_lf health snapshot --date "$(date -u -d '7 days ago' +%F)"
+check_eq "the history of a week ago" 0 "$rc"
+for u in ana:admin lee:lead maria.lopez:csm vic:viewer; do
+    echo "password-of-${u%%:*}" | "$LANDFALL" users create "${u%%:*}" --role "${u#*:}" \
+        --password-stdin 2>/dev/null
+    check_eq "user ${u%%:*}" 0 $?
+done
+
+# LANDFALL_BROWSER_PARTS="cx health" runs only those parts
+read -r -a parts <<<"${LANDFALL_BROWSER_PARTS:-dashboard cx health}"
+urls=()
+pids=()
+for part in "${parts[@]}"; do
+    db=$(store_copy "$LANDFALL_DB" "$part")
+    check_eq "$part: a copy of the store" 0 $?
+    LANDFALL_DB=$db serve_start
+    urls+=("$part=$URL")
+    pids+=("$SERVER_PID")
+done
+SCREENSHOTS=${LANDFALL_SCREENSHOTS:-$SCRATCH/screenshots} CHROMIUM=$chromium \
+    node "$web/run.mjs" "${urls[@]}"
+check_eq "the browser tests pass" 0 $?
+for i in "${!parts[@]}"; do
+    SERVER_PID=${pids[$i]}
+    serve_stop
+    check_eq "${parts[$i]}: the server stopped cleanly" 0 "$stop_rc"
+done
+finish

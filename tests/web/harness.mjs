@@ -1,0 +1,187 @@
+// harness.mjs - what the browser tests share (tests/web/run.mjs runs them as parts: dashboard,
+// cx, health): the browser, a part's checks and their count, browser sessions that fail on any
+// console error or failed request, signing in, the API as the page asks it, every figure of a
+// page against the API answer it names, charts drawn from their data, axe-core. One Chromium
+// serves every part; each part's sessions are browser contexts of their own (cookies, storage),
+// closed when the part ends, so a part sees nothing another did in the browser.
+import assert from 'node:assert/strict';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { chromium } from 'playwright-core';
+
+const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+// The browser every part shares: Debian's chromium (CHROMIUM), headless.
+export function launch() {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-dev-shm-usage'],
+  });
+}
+
+// The figures' kinds that are numbers (the page's format.js formats the number, not its text).
+const NUMERIC = ['int', 'num', 'num3', 'pct', 'money', 'days'];
+
+// harness({ browser, base, part, shots }): the helpers of one part, against the server at base
+// (http://127.0.0.1:PORT); screenshots go to shots. A failed check prints "FAIL: PART: what" and
+// its reason, and the part goes on with its next check.
+export function harness({ browser, base, part, shots }) {
+  mkdirSync(shots, { recursive: true });
+  const contexts = [];
+  const h = { base, part, shots, passed: 0, failures: [] };
+
+  h.password = (name) => `password-of-${name}`;
+
+  // check(what, fn): one check; TIMES=1 in the environment prints how long each took.
+  h.check = async (what, fn) => {
+    const t0 = Date.now();
+    try {
+      await fn();
+      if (process.env.TIMES) console.log(`${part}: ${what}: ${Date.now() - t0} ms`);
+      h.passed++;
+    } catch (e) {
+      h.failures.push(`${what}: ${e.message}`);
+      console.log(`FAIL: ${part}: ${what}\n  ${e.message.split('\n').join('\n  ')}`);
+    }
+  };
+
+  // A browser context of its own (its cookies: one user's session), that records any console
+  // error, uncaught exception, failed request or HTTP error but those the test expects (an URL,
+  // or a console text, containing one of s.expected). Chromium also logs every 4xx answer to a
+  // page's request as a console error ("... status of 4NN"), with no URL in its text: that one is
+  // left to the response handler, which judges it by its URL.
+  h.newSession = async (viewport = { width: 1280, height: 800 }) => {
+    const context = await browser.newContext({ viewport, acceptDownloads: true });
+    contexts.push(context);
+    const page = await context.newPage();
+    const s = { context, page, problems: [], expected: [] };
+    page.on('console', (m) => {
+      if (m.type() !== 'error') return;
+      const t = m.text();
+      if (s.expected.some((x) => t.includes(x)) || /status of 4\d\d/.test(t)) return;
+      s.problems.push(`console: ${t}`);
+    });
+    page.on('pageerror', (e) => s.problems.push(`exception: ${e.message}`));
+    page.on('requestfailed', (r) => {
+      // a download's blob: URL is no request to the server
+      if (!r.url().startsWith('blob:')) s.problems.push(`failed: ${r.url()} ${r.failure()?.errorText}`);
+    });
+    page.on('response', (r) => {
+      if (r.status() >= 400 && !s.expected.some((x) => r.url().includes(x))) {
+        s.problems.push(`HTTP ${r.status()}: ${r.url()}`);
+      }
+    });
+    return s;
+  };
+
+  h.ready = (page) => page.waitForSelector('main[data-ready="true"]', { timeout: 120000 });
+
+  // Signs in by keyboard only: / sends to the sign-in page, whose user name field has the focus;
+  // type, Tab, type, Enter.
+  h.signIn = async (s, name) => {
+    await s.page.goto(`${base}/`);
+    await s.page.waitForURL(/\/signin/);
+    await h.ready(s.page);
+    await s.page.keyboard.type(name);
+    await s.page.keyboard.press('Tab');
+    await s.page.keyboard.type(h.password(name));
+    await s.page.keyboard.press('Enter');
+    await s.page.waitForURL(/\/portfolio/);
+    await h.ready(s.page);
+  };
+
+  h.open = async (s, path) => {
+    await s.page.goto(`${base}${path}`);
+    await h.ready(s.page);
+  };
+
+  // The session's CSRF token, and the API as the page asks it.
+  h.csrf = async (s) => (await s.context.cookies()).find((c) => c.name === 'lf_csrf')?.value;
+  h.apiGet = async (s, path) => {
+    const res = await s.context.request.get(`${base}${path}`, { headers: { 'X-CSRF-Token': await h.csrf(s) } });
+    assert.equal(res.status(), 200, `GET ${path}`);
+    return res.json();
+  };
+  h.apiSend = async (s, method, path, data) =>
+    s.context.request[method](`${base}${path}`, { data, headers: { 'X-CSRF-Token': await h.csrf(s) } });
+
+  // Every figure of the page (or of its part `scope`, a selector) against the API: the value each
+  // cell shows (data-value) is the field data-col of the row (data-row) at data-path of the
+  // answer of data-source, and its text is that value formatted by the page's format.js.
+  // Returns the number of figures checked.
+  h.figuresMatchApi = async (s, scope = 'main') => {
+    const cells = await s.page.evaluate(async ({ scope, numeric }) => {
+      const build = document.querySelector('script[type=module]').src.replace(/\/app\.js$/, '');
+      const { format } = await import(`${build}/format.js`);
+      return [...document.querySelectorAll(`${scope} [data-col][data-value]`)].map((el) => {
+        const src = el.closest('[data-source]');
+        const pathEl = el.closest('[data-path]');
+        const rowEl = el.closest('[data-row]');
+        const kind = el.dataset.kind;
+        const raw = el.dataset.value;
+        const value = raw === '' ? null : numeric.includes(kind) ? Number(raw) : raw;
+        return {
+          source: src?.dataset.source,
+          path: pathEl && src.contains(pathEl) ? pathEl.dataset.path : 'rows',
+          row: rowEl && src.contains(rowEl) ? Number(rowEl.dataset.row) : null,
+          col: el.dataset.col,
+          value: raw,
+          text: el.querySelector('select, input, button') ? null : el.textContent,
+          expectText: format(kind, value, { currency: el.dataset.currency }),
+        };
+      });
+    }, { scope, numeric: NUMERIC });
+    const answers = new Map();
+    for (const c of cells) {
+      assert.ok(c.source, `a figure (${c.col}) says where it comes from`);
+      if (!answers.has(c.source)) answers.set(c.source, await h.apiGet(s, c.source));
+      let at = answers.get(c.source);
+      for (const k of c.path ? c.path.split('.') : []) at = at?.[k];
+      if (c.row !== null) at = at?.[c.row];
+      assert.ok(at && typeof at === 'object', `${c.source} has ${c.path}[${c.row}]`);
+      const expected = at[c.col];
+      assert.equal(c.value, expected === null || expected === undefined ? '' : String(expected),
+        `${c.source} ${c.path}[${c.row}].${c.col}`);
+      if (c.text !== null) assert.equal(c.text, c.expectText, `the text of ${c.col} = ${c.value}`);
+    }
+    return cells.length;
+  };
+
+  // Every chart of the page: drawn, its points (the longest series), the rows of its data table.
+  h.chartsDrawn = (s) => s.page.evaluate(async () => {
+    const build = document.querySelector('script[type=module]').src.replace(/\/app\.js$/, '');
+    const echarts = await import(`${build}/echarts.esm.min.js`);
+    return [...document.querySelectorAll('figure.chart')].map((f) => {
+      const c = echarts.getInstanceByDom(f.querySelector('.plot'));
+      const series = c?.getOption().series || [];
+      return { id: f.id, drawn: !!c, points: Math.max(0, ...series.map((x) => x.data?.length || 0)),
+        rows: f.querySelectorAll('tbody tr[data-row]').length };
+    });
+  });
+
+  // axe-core on the page, or on its part `scope` (a selector): no serious or critical violation
+  // of WCAG 2.1 A and AA.
+  h.axe = async (s, what, scope = 'document') => {
+    // evaluated through the DevTools protocol: the page's CSP would refuse an inline script tag
+    if (!(await s.page.evaluate(() => typeof window.axe !== 'undefined'))) {
+      await s.page.evaluate(axeSource);
+    }
+    const r = await s.page.evaluate((scope) => window.axe.run(scope === 'document' ? document : scope, {
+      runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } }), scope);
+    const bad = r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+    assert.deepEqual(bad.map((v) => `${v.id} (${v.impact}): ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(', ')}`), [],
+      `axe-core on ${what}`);
+  };
+
+  // No problem recorded by the session since the last call.
+  h.clean = (s, what) => {
+    assert.deepEqual(s.problems, [], `no console error or failed request on ${what}`);
+    s.problems.length = 0;
+  };
+
+  // The part's end: its browser contexts closed.
+  h.close = async () => {
+    for (const c of contexts.splice(0)) await c.close().catch(() => {});
+  };
+  return h;
+}
