@@ -39,15 +39,7 @@ static const char *or_empty(const char *s)
 /* The first index of r's events at or after t. */
 static size_t run_lower(const struct eng_run *r, uint32_t t)
 {
-    size_t lo = 0, hi = r->nr;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (r->ts[mid] < t)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return lo;
+    return eng_ts_lower(r->ts, 0, r->nr, t);
 }
 
 /* Events [i, n) of the window (all at or after wau_s when `week`): distinct users, and with

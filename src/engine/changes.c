@@ -71,24 +71,11 @@ out:
     return changed;
 }
 
-/* The first index of ts[lo, hi) (sorted) with ts[i] >= t. */
-static size_t lower(const uint32_t *ts, size_t lo, size_t hi, uint32_t t)
-{
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (ts[mid] < t)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return lo;
-}
-
 /* Narrows [*last, *first] to the times of ts[0..nr) around second s: the last below it and
  * the first at or above it. */
 static void around(const uint32_t *ts, size_t nr, uint32_t s, int64_t *last, int64_t *first)
 {
-    size_t i = lower(ts, 0, nr, s);
+    size_t i = eng_ts_lower(ts, 0, nr, s);
     if (i > 0 && (int64_t)ts[i - 1] > *last)
         *last = ts[i - 1];
     if (i < nr && (int64_t)ts[i] < *first)

@@ -86,6 +86,19 @@ struct eng_change {
     uint8_t nr;       /* ranges */
     bool dims;
 };
+/* The first index of ts[lo, hi) (sorted) with ts[i] >= t: the binary search of every scan. */
+static inline size_t eng_ts_lower(const uint32_t *ts, size_t lo, size_t hi, uint32_t t)
+{
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (ts[mid] < t)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
 /* Adds [min, max] to the ranges r[0..*nr) (see struct eng_change). */
 static inline void eng_ranges_add(struct eng_range *r, uint8_t *nr, uint32_t min, uint32_t max)
 {

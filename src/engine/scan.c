@@ -7,20 +7,7 @@
 #include "base/time.h"
 #include "engine_int.h"
 
-/* The first index of [lo, hi) of ts with ts[i] >= t. */
-static size_t lower(const uint32_t *ts, size_t lo, size_t hi, uint32_t t)
-{
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (ts[mid] < t)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return lo;
-}
-
-/* The same, searching from the end: windows are mostly recent, so the answer is mostly among
+/* eng_ts_lower, searching from the end: windows are mostly recent, so the answer is mostly among
  * the last events, whose cache lines a scan has asked for ahead of time (a plain binary search
  * would begin in the middle of the run, with a miss a probe). */
 static size_t lower_from_end(const uint32_t *ts, size_t lo, size_t hi, uint32_t t)
@@ -31,7 +18,7 @@ static size_t lower_from_end(const uint32_t *ts, size_t lo, size_t hi, uint32_t 
         step *= 2;
     }
     size_t bottom = top - lo > step ? top - step : lo;
-    return lower(ts, bottom, top, t);
+    return eng_ts_lower(ts, bottom, top, t);
 }
 
 static void scratch_fit(struct eng_scratch *s, size_t n)
@@ -58,8 +45,8 @@ void eng_run_window(const struct engine *e, uint32_t a, uint32_t lo, uint32_t hi
     const struct eng_tail *t = e->acc[a].tail;
     size_t ti = 0, tj = 0;
     if (t && t->nr) {
-        ti = lower(t->ts, 0, t->nr, lo);
-        tj = lower(t->ts, ti, t->nr, hi);
+        ti = eng_ts_lower(t->ts, 0, t->nr, lo);
+        tj = eng_ts_lower(t->ts, ti, t->nr, hi);
     }
     if (ti == tj) {
         *r = (struct eng_run){e->ts + i, e->user + i, e->name + i, j - i};
@@ -100,7 +87,7 @@ bool eng_last_before(const struct engine *e, uint32_t a, uint32_t hi, uint32_t *
     }
     const struct eng_tail *t = e->acc[a].tail;
     if (t && t->nr) {
-        size_t tj = lower(t->ts, 0, t->nr, hi);
+        size_t tj = eng_ts_lower(t->ts, 0, t->nr, hi);
         if (tj > 0 && (!found || t->ts[tj - 1] > *out)) {
             *out = t->ts[tj - 1];
             found = true;
