@@ -16,7 +16,7 @@ import { readFileSync } from 'node:fs';
 const users = { admin: 'ana', csm: 'maria.lopez', viewer: 'vic' };
 
 export default async function dashboard(h) {
-  const { base, shots, check, newSession, ready, signIn, csrf, apiGet, figuresMatchApi, chartsDrawn,
+  const { base, shots, check, newSession, ready, signIn, csrf, apiGet, figuresMatchApi, pageChecks,
     axe, clean } = h;
 
   // ---- an admin: every page, every figure ----
@@ -40,21 +40,7 @@ export default async function dashboard(h) {
       }
       await ready(admin.page);
     });
-    await check(`${name}: every figure is the API's`, async () => {
-      const n = await figuresMatchApi(admin);
-      assert.ok(n > 5, `${n} figures`);
-    });
-    await check(`${name}: every chart is drawn from its data`, async () => {
-      for (const c of await chartsDrawn(admin)) {
-        assert.ok(c.drawn, `${c.id} is drawn`);
-        assert.ok(c.rows === 0 || c.points > 0, `${c.id} has points (${c.rows} rows)`);
-      }
-    });
-    await check(`${name}: accessible (axe-core)`, () => axe(admin, name));
-    await check(`${name}: fits 1280 px without scrolling sideways`, async () => {
-      const w = await admin.page.evaluate(() => document.documentElement.scrollWidth);
-      assert.ok(w <= 1280, `${w} px`);
-    });
+    await pageChecks(admin, name);
     await admin.page.screenshot({ path: `${shots}/${name}.png` });
     await check(`${name}: no console error or failed request`, () => clean(admin, name));
   }

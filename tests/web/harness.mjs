@@ -173,6 +173,27 @@ export function harness({ browser, base, part, shots }) {
       `axe-core on ${what}`);
   };
 
+  // The checks every page passes, each its own check named after the page: every figure is the
+  // API's (more than 5 of them), every chart is drawn from its data, axe-core, and the page fits
+  // 1280 px without scrolling sideways.
+  h.pageChecks = async (s, name) => {
+    await h.check(`${name}: every figure is the API's`, async () => {
+      const n = await h.figuresMatchApi(s);
+      assert.ok(n > 5, `${n} figures`);
+    });
+    await h.check(`${name}: every chart is drawn from its data`, async () => {
+      for (const c of await h.chartsDrawn(s)) {
+        assert.ok(c.drawn, `${c.id} is drawn`);
+        assert.ok(c.rows === 0 || c.points > 0, `${c.id} has points (${c.rows} rows)`);
+      }
+    });
+    await h.check(`${name}: accessible (axe-core)`, () => h.axe(s, name));
+    await h.check(`${name}: fits 1280 px without scrolling sideways`, async () => {
+      const w = await s.page.evaluate(() => document.documentElement.scrollWidth);
+      assert.ok(w <= 1280, `${w} px`);
+    });
+  };
+
   // No problem recorded by the session since the last call.
   h.clean = (s, what) => {
     assert.deepEqual(s.problems, [], `no console error or failed request on ${what}`);
