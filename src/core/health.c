@@ -126,7 +126,7 @@ int lf_health_snapshot(struct lf *lf, int64_t day, size_t *scored, struct lf_err
     int64_t at = tz_day_start(tz, tz_local_day(tz, day == 0 ? time_now_ms() : day));
     if (core_feed_publish(lf->w, st, err) < 0 || core_engine(lf, st, &e, err) < 0 ||
         health_cards_load(st, lf->w->info.id, &cards, err) < 0 ||
-        health_measures(st, e, lf->w->info.id, tz, at, &s, err) < 0) {
+        health_measures(st, e, lf->w->info.id, 0, tz, at, &s, err) < 0) {
         core_read_end(lf, st);
         goto out;
     }

@@ -61,16 +61,18 @@ struct health_set {
 };
 /* The measures of every account of ws as of `at`, from what the store and the engine hold of
  * the time before it (docs/metrics.md says what has no history: seats, segment, plan, owner, a
- * ticket's status other than through its time to resolution). `e` may be NULL: no usage
+ * ticket's status other than through its time to resolution). `account` non-zero: only that
+ * account's row (none when it does not exist), read from its own rows only, and equal to its
+ * row in the set of every account (no measure compares accounts). `e` may be NULL: no usage
  * measures. tz cuts the days of stored dates. *out is the caller's: health_set_release(). */
-int health_measures(struct store *st, struct engine *e, int64_t ws, const struct tz *tz,
-                    int64_t at, struct health_set *out, struct lf_err *err);
+int health_measures(struct store *st, struct engine *e, int64_t ws, int64_t account,
+                    const struct tz *tz, int64_t at, struct health_set *out, struct lf_err *err);
 void health_set_release(struct health_set *s);
 /* The same in two steps, for many instants over one reading of the store: the data (accounts,
  * MRR histories, responses, tickets, touchpoints) read once, the measures at each instant from
  * it. Sets made by health_measures_at borrow d's strings: free d after them. */
-int health_data_load(struct store *st, int64_t ws, const struct tz *tz, struct health_data **out,
-                     struct lf_err *err);
+int health_data_load(struct store *st, int64_t ws, int64_t account, const struct tz *tz,
+                     struct health_data **out, struct lf_err *err);
 void health_data_free(struct health_data *d); /* NULL is a no-op */
 int health_measures_at(const struct health_data *d, struct engine *e, int64_t at,
                        struct health_set *out, struct lf_err *err);

@@ -79,7 +79,7 @@ struct load {
     struct survey *surveys;
     size_t surveys_nr, surveys_cap;
     int64_t at;
-    bool any_ticket; /* the workspace had a ticket before `at` */
+    int64_t account; /* the one account read, 0: all */
     /* the account being read by a scan, and its lists */
     struct cx_score *nps, *csat, *ces;
     size_t nps_nr, csat_nr, ces_nr, cap_scores;
@@ -303,7 +303,6 @@ static int on_touch(void *ctx, const struct store_touch *t, struct lf_err *err)
     }
     if (!t->ticket)
         return 0;
-    l->any_ticket = true;
     for (int k = HM_OPEN_TICKETS; k <= HM_TICKETS_30D; k++)
         if (isnan(r->v[k]))
             r->v[k] = 0;
@@ -337,9 +336,14 @@ static int usage(struct load *l, struct engine *e, struct lf_err *err)
                              .to = l->at,
                              .now = l->at,
                              .by = ENGINE_BY_ACCOUNT,
+                             .account = l->account,
                              .tz = l->tz};
-    if (engine_accounts(e, &q, ENGINE_ACC_ALL, &a, err) < 0)
-        return -1;
+    if (engine_accounts(e, &q, ENGINE_ACC_ALL, &a, err) < 0) {
+        if (!l->account || err->code != LF_ENOENT)
+            return -1;
+        *err = (struct lf_err){0}; /* no events at all: as absent from the pass over all */
+        return 0;
+    }
     for (size_t i = 0; i < a.nr; i++) {
         const struct engine_account_row *u = &a.rows[i];
         struct health_row *r = row_of(l, u->account_id, NULL);
@@ -361,6 +365,8 @@ static int usage(struct load *l, struct engine *e, struct lf_err *err)
 
 struct health_data {
     const struct tz *tz;
+    int64_t account;        /* the one account read, 0: every account */
+    int64_t first_ticket;   /* the workspace's first ticket (any account), LF_UNSET: none */
     struct health_set tmpl; /* the accounts, their strings owned here; measures unset */
     struct acc *acc;        /* beside tmpl.rows */
     struct survey *surveys;
@@ -395,25 +401,30 @@ static int keep_touch(void *ctx, const struct store_touch *t, struct lf_err *err
     return 0;
 }
 
-int health_data_load(struct store *st, int64_t ws, const struct tz *tz, struct health_data **out,
-                     struct lf_err *err)
+int health_data_load(struct store *st, int64_t ws, int64_t account, const struct tz *tz,
+                     struct health_data **out, struct lf_err *err)
 {
     struct health_data *d = xcalloc(1, sizeof(*d));
     struct load l = {.s = &d->tmpl, .tz = tz ? tz : tz_utc()};
     d->tz = l.tz;
+    d->account = account;
     *out = NULL;
-    int rc = store_accounts_scan(st, ws, on_account, &l, err);
+    /* every read below is of that one account's rows (through their indexes) but the surveys
+     * (a handful, shared) and whether the workspace tracks tickets (one indexed step) */
+    int rc = account ? store_accounts_some(st, ws, &account, 1, on_account, &l, err)
+                     : store_accounts_scan(st, ws, on_account, &l, err);
     d->acc = l.acc;
-    if (rc < 0 || store_mrr_changes_scan(st, ws, 0, on_mrr, &l, err) < 0 ||
-        store_surveys_scan(st, ws, on_survey, &l, err) < 0) {
+    if (rc < 0 || store_mrr_changes_scan(st, ws, account, on_mrr, &l, err) < 0 ||
+        store_surveys_scan(st, ws, on_survey, &l, err) < 0 ||
+        store_tickets_first(st, ws, &d->first_ticket, err) < 0) {
         d->surveys = l.surveys;
         health_data_free(d);
         return -1;
     }
     d->surveys = l.surveys;
     d->surveys_nr = l.surveys_nr;
-    if (store_scores_scan(st, ws, keep_score, d, err) < 0 ||
-        store_touches_scan(st, ws, keep_touch, d, err) < 0) {
+    if (store_scores_scan(st, ws, account, keep_score, d, err) < 0 ||
+        store_touches_scan(st, ws, account, keep_touch, d, err) < 0) {
         health_data_free(d);
         return -1;
     }
@@ -451,7 +462,7 @@ int health_measures_at(const struct health_data *d, struct engine *e, int64_t at
         for (int k = 0; k < HM_NR; k++)
             out->rows[i].v[k] = NAN;
     }
-    struct load l = {.s = out, .acc = d->acc, .tz = d->tz, .at = at,
+    struct load l = {.s = out, .acc = d->acc, .tz = d->tz, .at = at, .account = d->account,
                      .surveys = d->surveys, .surveys_nr = d->surveys_nr};
     int ret = -1;
     for (size_t i = 0; i < out->nr; i++)
@@ -463,7 +474,9 @@ int health_measures_at(const struct health_data *d, struct engine *e, int64_t at
     for (size_t i = 0; i < d->touches_nr; i++)
         on_touch(&l, &d->touches[i], err);
     flush_touches(&l);
-    if (l.any_ticket) /* tickets are tracked: an account without one has none open */
+    /* tickets are tracked (the workspace had one before `at`, whichever account's): an account
+     * without one has none open */
+    if (d->first_ticket != LF_UNSET && d->first_ticket < at)
         for (size_t i = 0; i < out->nr; i++)
             for (int k = HM_OPEN_TICKETS; k <= HM_TICKETS_30D; k++)
                 if (isnan(out->rows[i].v[k]))
@@ -481,12 +494,12 @@ out:
     return ret;
 }
 
-int health_measures(struct store *st, struct engine *e, int64_t ws, const struct tz *tz,
-                    int64_t at, struct health_set *out, struct lf_err *err)
+int health_measures(struct store *st, struct engine *e, int64_t ws, int64_t account,
+                    const struct tz *tz, int64_t at, struct health_set *out, struct lf_err *err)
 {
     struct health_data *d;
     *out = (struct health_set){.at = at};
-    if (health_data_load(st, ws, tz, &d, err) < 0)
+    if (health_data_load(st, ws, account, tz, &d, err) < 0)
         return -1;
     if (health_measures_at(d, e, at, out, err) < 0) {
         health_data_free(d);

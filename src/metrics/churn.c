@@ -79,7 +79,7 @@ static int compute_backtest(struct metric_ctx *c, struct lf_table *t, struct lf_
         goto out;
     }
     if (churn_features_build(c->st, c->ws, c->e, &fo, &m, err) < 0 ||
-        health_data_load(c->st, c->ws, c->tz, &data, err) < 0)
+        health_data_load(c->st, c->ws, 0, c->tz, &data, err) < 0)
         goto out;
     /* the model as `churn train` makes it: trained on the earlier snapshots, its test rows are
      * the observations (none of which, nor their horizon, its training saw) */

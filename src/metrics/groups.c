@@ -106,6 +106,20 @@ int metric_accounts(struct metric_ctx *c, struct lf_err *err)
     return store_accounts_scan(c->st, c->ws, on_account, &l, err);
 }
 
+int64_t metric_account_only(const struct metric_ctx *c)
+{
+    for (size_t i = 0; i < c->where_nr; i++) {
+        if (c->where[i].dim != DIM_ACCOUNT)
+            continue;
+        /* c->acc holds it alone when it exists (metric_accounts) */
+        for (size_t k = 0; k < c->acc_nr; k++)
+            if (c->acc[k].ext_id && strcmp(c->acc[k].ext_id, c->where[i].value) == 0)
+                return c->acc[k].id;
+        return -1;
+    }
+    return 0;
+}
+
 const struct metric_account *metric_account(const struct metric_ctx *c, int64_t id)
 {
     size_t lo = 0, hi = c->acc_nr;

@@ -35,8 +35,9 @@ static int load(struct metric_ctx *c, struct health_set *s, struct health_cards 
                              "no scorecard '%s' ('landfall health scorecard list' lists them)",
                              c->p[i].s);
     }
-    if (metric_accounts(c, err) < 0 ||
-        health_measures(c->st, c->e, c->ws, c->tz, c->now, s, err) < 0) {
+    /* where account=ID (the account page): only its rows are read, its row is the same */
+    if (metric_accounts(c, err) < 0 || health_measures(c->st, c->e, c->ws, metric_account_only(c),
+                                                       c->tz, c->now, s, err) < 0) {
         health_cards_release(cards);
         return -1;
     }
@@ -316,15 +317,10 @@ static int on_history(void *ctx, const struct store_health_score *s, struct lf_e
 
 static int compute_history(struct metric_ctx *c, struct lf_table *t, struct lf_err *err)
 {
-    int64_t account = 0;
     struct history h = {c, t, 0, 0, 0, ""};
     if (metric_accounts(c, err) < 0)
         return -1;
-    for (size_t i = 0; i < c->where_nr; i++)
-        if (c->where[i].dim == DIM_ACCOUNT)
-            for (size_t k = 0; k < c->acc_nr && !account; k++)
-                if (c->acc[k].ext_id && strcmp(c->acc[k].ext_id, c->where[i].value) == 0)
-                    account = c->acc[k].id;
+    int64_t account = metric_account_only(c);
     /* stored days are local dates as UTC midnights: the window in the same terms */
     int64_t to = c->to != LF_UNSET ? c->to : c->now;
     int64_t to_day = (tz_local_day(c->tz, to - 1) + 1) * MS_PER_DAY;
@@ -423,7 +419,7 @@ static int compute_backtest(struct metric_ctx *c, struct lf_table *t, struct lf_
     }
     if (metric_accounts(c, err) < 0 ||
         store_mrr_changes_scan(c->st, c->ws, 0, on_churn, &ch, err) < 0 ||
-        health_data_load(c->st, c->ws, c->tz, &data, err) < 0)
+        health_data_load(c->st, c->ws, 0, c->tz, &data, err) < 0)
         goto out;
     /* month starts in [from, to) whose horizon has passed by now: the outcome is known */
     int64_t now_day = tz_local_day(c->tz, c->now);
@@ -536,7 +532,11 @@ static int compute_expansion(struct metric_ctx *c, struct lf_table *t, struct lf
     int64_t day = tz_local_day(c->tz, c->now);
     int64_t month_ago = tz_day_start(c->tz, day - 30) + (c->now - tz_day_start(c->tz, day));
     struct engine_query q = {.now = c->now, .to = c->now, .tz = metric_engine_tz(c)};
-    if (metric_accounts(c, err) < 0 || health_data_load(c->st, c->ws, c->tz, &data, err) < 0 ||
+    if (metric_accounts(c, err) < 0)
+        goto out;
+    /* where account=ID (the account page): only its rows are read, its row is the same */
+    q.account = metric_account_only(c);
+    if (health_data_load(c->st, c->ws, q.account, c->tz, &data, err) < 0 ||
         health_measures_at(data, c->e, c->now, &now, err) < 0 ||
         health_measures_at(data, c->e, month_ago, &before, err) < 0)
         goto out;

@@ -170,6 +170,10 @@ int metric_param(const struct metric_ctx *c, const char *name);
 /* Loads the workspace's accounts into c->acc (once). */
 int metric_accounts(struct metric_ctx *c, struct lf_err *err);
 const struct metric_account *metric_account(const struct metric_ctx *c, int64_t id);
+/* The store id of the one account `where` names (account=ID), whose own rows are then all a
+ * metric needs to read: 0 when it names none (every account), -1 when that account does not
+ * exist (no id is -1: a read of its rows reads nothing). After metric_accounts(). */
+int64_t metric_account_only(const struct metric_ctx *c);
 /* Whether account a (NULL: a row without one) passes the account filters of `where`. */
 bool metric_account_passes(const struct metric_ctx *c, const struct metric_account *a);
 /* The value of an account dim for a (NULL: "(none)"). Borrowed. */

@@ -137,17 +137,23 @@ static int health_row(void *arg, struct store *st, struct sql *q, struct lf_err 
 int store_health_scan(struct store *st, int64_t ws, int64_t account_id, int64_t from,
                       int64_t to, store_health_fn fn, void *ctx, struct lf_err *err)
 {
-    /* ?4 = 0 reads every account: one statement for both */
-    struct sql *q = sql_new(st, "SELECT account_id, day, score, band, scorecard, version, "
-                                "measures_used, measures_total, components FROM health_scores "
-                                "WHERE workspace_id = ?1 AND day >= ?2 AND day < ?3 AND "
-                                "(?4 = 0 OR account_id = ?4) ORDER BY account_id, day", err);
+    /* two statements, not "(?4 = 0 OR account_id = ?4)": a plan made before the binding cannot
+     * use the primary key (workspace_id, account_id, day) for that, and read every account's
+     * days of the window to keep one account's */
+#define HEALTH_SELECT                                                                          \
+    "SELECT account_id, day, score, band, scorecard, version, measures_used, measures_total, " \
+    "components FROM health_scores WHERE workspace_id = ?1 AND day >= ?2 AND day < ?3"
+    struct sql *q = account_id
+                        ? sql_new(st, HEALTH_SELECT " AND account_id = ?4 ORDER BY day", err)
+                        : sql_new(st, HEALTH_SELECT " ORDER BY account_id, day", err);
+#undef HEALTH_SELECT
     if (!q)
         return -1;
     sql_bind_int(st, q, 1, ws);
     sql_bind_int(st, q, 2, from);
     sql_bind_int(st, q, 3, to);
-    sql_bind_int(st, q, 4, account_id);
+    if (account_id)
+        sql_bind_int(st, q, 4, account_id);
     return sql_each(st, q, SQL_NEW, health_row, &(struct health_sink){fn, ctx}, err);
 }
 
@@ -189,20 +195,43 @@ static int touch_row(void *arg, struct store *st, struct sql *q, struct lf_err *
     return k->fn(k->ctx, &t, err);
 }
 
-int store_touches_scan(struct store *st, int64_t ws, store_touch_fn fn, void *ctx,
-                       struct lf_err *err)
+int store_touches_scan(struct store *st, int64_t ws, int64_t account_id, store_touch_fn fn,
+                       void *ctx, struct lf_err *err)
 {
-    /* tickets (a status, or the kind 'ticket') and the success team's touchpoints: no text */
-    struct sql *q = sql_scan(st, "SELECT account_id, ts, status, duration_minutes, "
-                                 "CASE WHEN status IS NOT NULL OR kind = 'ticket' THEN 1 ELSE 0 "
-                                 "END, CASE WHEN team = 'success' THEN 1 ELSE 0 END FROM "
-                                 "touchpoints WHERE workspace_id = ?1 AND account_id IS NOT NULL "
-                                 "AND (status IS NOT NULL OR kind = 'ticket' OR team = "
-                                 "'success') ORDER BY account_id, ts, id", err);
+    /* tickets (a status, or the kind 'ticket') and the success team's touchpoints: no text;
+     * one account walks its slice of touchpoints_account (account_id, ts) */
+#define TOUCH_SELECT                                                                           \
+    "SELECT account_id, ts, status, duration_minutes, CASE WHEN status IS NOT NULL OR kind = "  \
+    "'ticket' THEN 1 ELSE 0 END, CASE WHEN team = 'success' THEN 1 ELSE 0 END FROM "           \
+    "touchpoints WHERE workspace_id = ?1 AND (status IS NOT NULL OR kind = 'ticket' OR team = " \
+    "'success') AND "
+    struct sql *q = account_id
+                        ? sql_scan(st, TOUCH_SELECT "account_id = ?2 ORDER BY ts, id", err)
+                        : sql_scan(st, TOUCH_SELECT "account_id IS NOT NULL ORDER BY account_id, "
+                                                    "ts, id", err);
+#undef TOUCH_SELECT
     if (!q)
         return -1;
     sql_bind_int(st, q, 1, ws);
+    if (account_id)
+        sql_bind_int(st, q, 2, account_id);
     return sql_each(st, q, SQL_CACHED, touch_row, &(struct touch_sink){fn, ctx}, err);
+}
+
+int store_tickets_first(struct store *st, int64_t ws, int64_t *out, struct lf_err *err)
+{
+    /* the partial index touchpoints_tickets (migration 014) holds exactly these rows by time:
+     * the first is one step, whatever the number of touchpoints */
+    struct sql *q = sql_static(st, "SELECT ts FROM touchpoints WHERE workspace_id = ?1 AND "
+                                   "account_id IS NOT NULL AND (status IS NOT NULL OR kind = "
+                                   "'ticket') ORDER BY ts LIMIT 1", err);
+    if (!q)
+        return -1;
+    sql_bind_int(st, q, 1, ws);
+    int rc = sql_step(st, q, err);
+    *out = rc == 1 ? sql_int(st, q, 0) : LF_UNSET;
+    sql_done(st, q);
+    return rc < 0 ? -1 : 0;
 }
 
 struct score_sink {
@@ -220,14 +249,21 @@ static int score_row(void *arg, struct store *st, struct sql *q, struct lf_err *
     return k->fn(k->ctx, &s, err);
 }
 
-int store_scores_scan(struct store *st, int64_t ws, store_score_fn fn, void *ctx,
-                      struct lf_err *err)
+int store_scores_scan(struct store *st, int64_t ws, int64_t account_id, store_score_fn fn,
+                      void *ctx, struct lf_err *err)
 {
-    struct sql *q = sql_scan(st, "SELECT account_id, ts, survey_id, score FROM responses WHERE "
-                                 "workspace_id = ?1 AND account_id IS NOT NULL ORDER BY "
-                                 "account_id, ts, id", err);
+    /* one account walks its slice of responses_account (account_id, ts) */
+    struct sql *q = account_id
+                        ? sql_scan(st, "SELECT account_id, ts, survey_id, score FROM responses "
+                                       "WHERE workspace_id = ?1 AND account_id = ?2 ORDER BY ts, "
+                                       "id", err)
+                        : sql_scan(st, "SELECT account_id, ts, survey_id, score FROM responses "
+                                       "WHERE workspace_id = ?1 AND account_id IS NOT NULL ORDER "
+                                       "BY account_id, ts, id", err);
     if (!q)
         return -1;
     sql_bind_int(st, q, 1, ws);
+    if (account_id)
+        sql_bind_int(st, q, 2, account_id);
     return sql_each(st, q, SQL_CACHED, score_row, &(struct score_sink){fn, ctx}, err);
 }

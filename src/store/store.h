@@ -383,18 +383,24 @@ struct store_touch {
     double duration_minutes;  /* NAN when not given; for a ticket, its time to resolution */
 };
 typedef int (*store_touch_fn)(void *ctx, const struct store_touch *t, struct lf_err *err);
-/* Those touchpoints of ws that have an account, by account, time. */
-int store_touches_scan(struct store *st, int64_t ws, store_touch_fn fn, void *ctx,
-                       struct lf_err *err);
+/* Those touchpoints of ws that have an account, by account, time; account_id 0 = every
+ * account, else only that account's (through its index). */
+int store_touches_scan(struct store *st, int64_t ws, int64_t account_id, store_touch_fn fn,
+                       void *ctx, struct lf_err *err);
+/* The time of the workspace's first ticket with an account (a touchpoint with a status, or of
+ * kind 'ticket'), LF_UNSET when it has none: whether tickets are tracked at all, which a read
+ * of one account's touchpoints cannot tell. */
+int store_tickets_first(struct store *st, int64_t ws, int64_t *out, struct lf_err *err);
 /* A survey response with an account, without its comment. */
 struct store_score {
     int64_t account_id, ts, survey_id;
     int score;
 };
 typedef int (*store_score_fn)(void *ctx, const struct store_score *s, struct lf_err *err);
-/* The responses of ws that have an account, by account, time. */
-int store_scores_scan(struct store *st, int64_t ws, store_score_fn fn, void *ctx,
-                      struct lf_err *err);
+/* The responses of ws that have an account, by account, time; account_id 0 = every account,
+ * else only that account's (through its index). */
+int store_scores_scan(struct store *st, int64_t ws, int64_t account_id, store_score_fn fn,
+                      void *ctx, struct lf_err *err);
 
 /* ---- API keys: only a hash of each key is stored, found by the key's public prefix ---- */
 struct api_key {
