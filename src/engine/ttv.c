@@ -55,7 +55,18 @@ int engine_ttv(struct engine *e, const struct engine_query *q, const char *miles
     c.first = xmalloc(e->acc_nr * sizeof(*c.first));
     for (size_t a = 0; a < e->acc_nr; a++)
         c.first[a] = LF_UNSET;
-    eng_parallel(e, eng_workers(e), ttv_work, &c);
+    if (q->account) {
+        /* one account (the account page's expansion signals): its run alone, not every
+         * account's history; an account the engine does not know has no row either way */
+        uint32_t a = eng_idmap_get(&e->acc_map, q->account);
+        if (a) {
+            struct eng_scratch *s = eng_scratch_get(e);
+            ttv_work(&c, 0, s, a - 1, a);
+            eng_scratch_put(e, s);
+        }
+    } else {
+        eng_parallel(e, eng_workers(e), ttv_work, &c);
+    }
     out->rows = xcalloc(e->acc_nr, sizeof(*out->rows));
     for (size_t a = 1; a < e->acc_nr; a++) {
         const struct eng_account *ac = &e->acc[a];
