@@ -318,30 +318,48 @@ out:
     return rc;
 }
 
-/* Adds one row's contributions into acc[cols + 1]. */
-static void row_add(const struct treeshap *ts, const float *x, double *acc)
+/* Rows explained together, tree by tree: a tree's tables stay in the cache for all of them,
+ * and their additions do not wait on one another as one row's into the same feature do. */
+enum { BLOCK = 32 };
+
+/* Adds the contributions of rows x[0..nr) (nr <= BLOCK) into acc[nr × (cols + 1)]. Each row's
+ * sums run over the trees in order, whatever the block: the same row gives the same bits. */
+static void block_add(const struct treeshap *ts, const float *x, size_t nr, double *acc)
 {
+    size_t cols = ts->cols;
+    uint64_t left[BLOCK];
     for (size_t t = 0; t < ts->trees_nr; t++) {
         const struct tree *tr = &ts->trees[t];
         const struct split *s = ts->splits + tr->split0;
-        uint64_t left = 0;
-        for (size_t k = 0; k < tr->splits_nr; k++) {
-            float v = x[s[k].feature];
-            /* as XGBoost: missing takes the default side, else left when x < cond */
-            uint64_t l = isnan(v) ? (uint64_t)s[k].default_left : (uint64_t)(v < s[k].cond);
-            left |= l << k;
+        for (size_t r = 0; r < nr; r++) {
+            const float *xr = x + r * cols;
+            uint64_t bits = 0;
+            for (size_t k = 0; k < tr->splits_nr; k++) {
+                float v = xr[s[k].feature];
+                /* as XGBoost: missing takes the default side, else left when x < cond (false
+                 * for NaN); without a branch, which missing values would mispredict */
+                uint64_t l = (uint64_t)(v < s[k].cond) | ((uint64_t)(v != v) & s[k].default_left);
+                bits |= l << k;
+            }
+            left[r] = bits;
         }
         if (tr->leaves_nr == 0) {
-            const float *row = ts->vals + tr->table + left * tr->uniq;
-            for (size_t u = 0; u < tr->uniq; u++)
-                acc[tr->feat[u]] += row[u];
+            for (size_t r = 0; r < nr; r++) {
+                const float *row = ts->vals + tr->table + left[r] * tr->uniq;
+                double *a = acc + r * (cols + 1);
+                for (size_t u = 0; u < tr->uniq; u++)
+                    a[tr->feat[u]] += row[u];
+            }
             continue;
         }
-        for (size_t li = 0; li < tr->leaves_nr; li++) {
-            const struct leaf *l = &ts->leaves[tr->leaf0 + li];
-            const float *row = ts->vals + l->table + (size_t)pattern(l, left) * l->uniq;
-            for (int u = 0; u < l->uniq; u++)
-                acc[l->feat[u]] += row[u];
+        for (size_t r = 0; r < nr; r++) {
+            double *a = acc + r * (cols + 1);
+            for (size_t li = 0; li < tr->leaves_nr; li++) {
+                const struct leaf *l = &ts->leaves[tr->leaf0 + li];
+                const float *row = ts->vals + l->table + (size_t)pattern(l, left[r]) * l->uniq;
+                for (int u = 0; u < l->uniq; u++)
+                    a[l->feat[u]] += row[u];
+            }
         }
     }
 }
@@ -357,13 +375,15 @@ static void *chunk_run(void *arg)
 {
     const struct chunk *c = arg;
     size_t cols = c->ts->cols;
-    double *acc = xmalloc((cols + 1) * sizeof(*acc));
-    for (size_t r = c->from; r < c->to; r++) {
-        memset(acc, 0, cols * sizeof(*acc));
-        acc[cols] = c->ts->bias;
-        row_add(c->ts, c->x + r * cols, acc);
-        float *o = c->out + r * (cols + 1);
-        for (size_t j = 0; j <= cols; j++)
+    double *acc = xmalloc(BLOCK * (cols + 1) * sizeof(*acc));
+    for (size_t r0 = c->from; r0 < c->to; r0 += BLOCK) {
+        size_t nr = c->to - r0 < BLOCK ? c->to - r0 : BLOCK;
+        memset(acc, 0, nr * (cols + 1) * sizeof(*acc));
+        for (size_t r = 0; r < nr; r++)
+            acc[r * (cols + 1) + cols] = c->ts->bias;
+        block_add(c->ts, c->x + r0 * cols, nr, acc);
+        float *o = c->out + r0 * (cols + 1);
+        for (size_t j = 0; j < nr * (cols + 1); j++)
             o[j] = (float)acc[j];
     }
     free(acc);
