@@ -67,17 +67,18 @@ int gbm_predict(struct gbm *m, const struct gbm_data *d, float *out, struct lf_e
 /* Each row's contributions (TreeSHAP: exact Shapley values of the trees) into
  * out[rows_nr × (cols_nr + 1)]: column j is feature j's, the last the bias. They are in log-odds:
  * a row's sum is the logit of its probability. threads: 0 for all cores (a row's contributions do
- * not depend on the count). The first call builds the model's tables (treeshap.h), once even
- * when several threads ask; models the tables do not cover (trees deeper than
- * TREESHAP_MAX_DEPTH) are explained by gbm_contribs_ref() instead. */
+ * not depend on the count). The first call of 256 rows or more builds the model's tables
+ * (treeshap.h), once even when several threads ask; fewer rows before that, and models the
+ * tables do not cover (trees deeper than TREESHAP_MAX_DEPTH), are explained by
+ * gbm_contribs_ref() (the same values within 1e-5 of the row's scale, not the same bits). */
 int gbm_contribs(struct gbm *m, const struct gbm_data *d, int threads, float *out,
                  struct lf_err *err);
 /* The same contributions computed by the library itself (XGBoost's pred_contribs), slower: the
  * independent computation tests and the benchmark check gbm_contribs() against. */
 int gbm_contribs_ref(struct gbm *m, const struct gbm_data *d, int threads, float *out,
                      struct lf_err *err);
-/* 1 when gbm_contribs() answers m from its tables, 0 when from gbm_contribs_ref(), -1 with err
- * set when the model's trees cannot be read. */
+/* 1 when gbm_contribs() answers m from its tables (building them now if need be), 0 when from
+ * gbm_contribs_ref(), -1 with err set when the model's trees cannot be read. */
 int gbm_contribs_tabled(struct gbm *m, struct lf_err *err);
 
 /* The model as bytes (XGBoost's Universal Binary JSON, with its feature names), appended to out,

@@ -501,32 +501,40 @@ out:
     return rc;
 }
 
-/* Builds m's tables once, whichever thread asks first. */
-static int shap_ready(struct gbm *m, struct lf_err *err)
+/* m's tables into *out (NULL when XGBoost explains m), building them once, whichever thread
+ * asks first; with build false, only the ones already built. */
+static int shap_get(struct gbm *m, bool build, const struct treeshap **out, struct lf_err *err)
 {
     int rc = 0;
     pthread_mutex_lock(&m->lock);
-    if (!m->shap_tried) {
+    if (!m->shap_tried && build) {
         rc = shap_build(m, err);
         m->shap_tried = rc == 0;
     }
+    *out = m->shap;
     pthread_mutex_unlock(&m->lock);
     return rc;
 }
 
+/* Rows below which a model's tables are not built for: reading the trees costs about what
+ * XGBoost takes to explain a few hundred rows of 200 trees (docs/churn.md), and a model loaded
+ * to explain one account would pay it for one row. */
+#define TABLE_ROWS 256
+
 int gbm_contribs(struct gbm *m, const struct gbm_data *d, int threads, float *out,
                  struct lf_err *err)
 {
-    if (shap_ready(m, err) < 0)
+    const struct treeshap *ts;
+    if (shap_get(m, d->rows_nr >= TABLE_ROWS, &ts, err) < 0)
         return -1;
-    if (!m->shap)
+    if (!ts)
         return gbm_contribs_ref(m, d, threads, out, err);
     if (d->cols_nr != m->cols)
         return err_set(err, LF_EINVAL, "the rows have %zu features; the model takes %zu",
                        d->cols_nr, m->cols);
     if (d->rows_nr == 0)
         return err_set(err, LF_EINVAL, "the scored rows are none");
-    treeshap_contribs(m->shap, d->x, d->rows_nr, threads, out);
+    treeshap_contribs(ts, d->x, d->rows_nr, threads, out);
     return 0;
 }
 
@@ -538,9 +546,10 @@ int gbm_contribs_ref(struct gbm *m, const struct gbm_data *d, int threads, float
 
 int gbm_contribs_tabled(struct gbm *m, struct lf_err *err)
 {
-    if (shap_ready(m, err) < 0)
+    const struct treeshap *ts;
+    if (shap_get(m, true, &ts, err) < 0)
         return -1;
-    return m->shap != NULL;
+    return ts != NULL;
 }
 
 int gbm_save(struct gbm *m, struct buf *out, struct lf_err *err)

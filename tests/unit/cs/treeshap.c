@@ -326,7 +326,18 @@ Test(treeshap_xgb, loaded_model_matches_xgboost)
     struct lf_err err = {0};
     cr_assert_eq(gbm_save(m, &b, &err), 0, "%s", err.msg);
     cr_assert_eq(gbm_load(b.ptr, b.len, &back, &err), 0, "%s", err.msg);
+    /* a first call of a few rows (one account's explanation) is not worth building the tables
+     * for: XGBoost answers it, to the bit */
+    struct gbm_data few = {x, 10, COLS, NULL, NULL};
+    float c[10 * (COLS + 1)], ref[10 * (COLS + 1)];
+    cr_assert_eq(gbm_contribs(back, &few, 1, c, &err), 0, "%s", err.msg);
+    cr_assert_eq(gbm_contribs_ref(back, &few, 1, ref, &err), 0, "%s", err.msg);
+    cr_expect_eq(memcmp(c, ref, sizeof(c)), 0);
     cr_expect_eq(check(back, "loaded"), 1);
+    /* once built, the tables answer few rows too */
+    cr_assert_eq(gbm_contribs(back, &few, 1, c, &err), 0, "%s", err.msg);
+    for (size_t i = 0; i < 10 * (COLS + 1); i++)
+        cr_expect_float_eq(c[i], ref[i], 1e-5, "value %zu: %g, xgboost %g", i, c[i], ref[i]);
     buf_release(&b);
     gbm_free(m);
     gbm_free(back);
