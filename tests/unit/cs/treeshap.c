@@ -3,6 +3,7 @@
  * (gbm_contribs_ref), on any thread count the same bits. */
 #include <criterion/criterion.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
@@ -338,6 +339,52 @@ Test(treeshap_xgb, loaded_model_matches_xgboost)
     cr_assert_eq(gbm_contribs(back, &few, 1, c, &err), 0, "%s", err.msg);
     for (size_t i = 0; i < 10 * (COLS + 1); i++)
         cr_expect_float_eq(c[i], ref[i], 1e-5, "value %zu: %g, xgboost %g", i, c[i], ref[i]);
+    buf_release(&b);
+    gbm_free(m);
+    gbm_free(back);
+}
+
+/* Two threads explaining on one fresh model: the first to ask builds the tables, once, under the
+ * model's lock; both get the values one thread gets alone. */
+struct asker {
+    struct gbm *m;
+    float *out;
+    int rc;
+};
+
+static void *ask(void *arg)
+{
+    struct asker *a = arg;
+    struct gbm_data d = {x + 4500 * COLS, 1500, COLS, NULL, NULL};
+    struct lf_err err = {0};
+    a->rc = gbm_contribs(a->m, &d, 1, a->out, &err);
+    return NULL;
+}
+
+Test(treeshap_xgb, threads_on_one_model_build_once)
+{
+    struct gbm *m = trained(3, 40, false), *back;
+    struct buf b = BUF_INIT;
+    struct lf_err err = {0};
+    cr_assert_eq(gbm_save(m, &b, &err), 0, "%s", err.msg);
+    cr_assert_eq(gbm_load(b.ptr, b.len, &back, &err), 0, "%s", err.msg);
+    size_t len = 1500 * (COLS + 1);
+    struct asker a[2] = {{back, malloc(len * sizeof(float)), -1},
+                         {back, malloc(len * sizeof(float)), -1}};
+    pthread_t t;
+    cr_assert_eq(pthread_create(&t, NULL, ask, &a[1]), 0);
+    ask(&a[0]);
+    pthread_join(t, NULL);
+    cr_expect_eq(a[0].rc, 0);
+    cr_expect_eq(a[1].rc, 0);
+    float *alone = malloc(len * sizeof(float));
+    struct asker one = {m, alone, -1};
+    ask(&one);
+    cr_expect_eq(memcmp(a[0].out, alone, len * sizeof(float)), 0);
+    cr_expect_eq(memcmp(a[1].out, alone, len * sizeof(float)), 0);
+    free(alone);
+    free(a[0].out);
+    free(a[1].out);
     buf_release(&b);
     gbm_free(m);
     gbm_free(back);
