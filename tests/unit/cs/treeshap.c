@@ -162,6 +162,114 @@ Test(treeshap, random_trees_match_the_definition)
     treeshap_free(ts);
 }
 
+/* The hand-made tree as an XGBoost 1.7 model (its JSON, base_score 0.3): XGBoost reads it the
+ * way the definition above does (left when x < cond, missing to the default side, covers as
+ * sum_hessian), and gbm's tables add base_score to the bias as XGBoost does, as a margin:
+ * logit(0.3). */
+static void xgb_json(const struct treeshap_node *n, size_t nr, struct buf *b)
+{
+    static const char *const arrays[] = {
+        "left_children", "right_children", "parents",     "split_indices", "split_conditions",
+        "default_left",  "split_type",     "sum_hessian", "base_weights",  "loss_changes"};
+    buf_adds(b, "{\"version\":[1,7,4],\"learner\":{\"attributes\":{},\"feature_names\":[],"
+                "\"feature_types\":[],\"gradient_booster\":{\"name\":\"gbtree\",\"model\":{"
+                "\"gbtree_model_param\":{\"num_parallel_tree\":\"1\",\"num_trees\":\"1\","
+                "\"size_leaf_vector\":\"0\"},\"tree_info\":[0],\"trees\":[{\"id\":0,"
+                "\"categories\":[],\"categories_nodes\":[],\"categories_segments\":[],"
+                "\"categories_sizes\":[],");
+    buf_addf(b,
+             "\"tree_param\":{\"num_deleted\":\"0\",\"num_feature\":\"3\",\"num_nodes\":\"%zu\","
+             "\"size_leaf_vector\":\"0\"}",
+             nr);
+    for (size_t a = 0; a < sizeof(arrays) / sizeof(*arrays); a++) {
+        buf_addf(b, ",\"%s\":[", arrays[a]);
+        for (size_t i = 0; i < nr; i++) {
+            int parent = 2147483647;
+            for (size_t j = 0; j < nr; j++)
+                if (n[j].left == (int)i || n[j].right == (int)i)
+                    parent = (int)j;
+            const char *sep = i ? "," : "";
+            bool leaf = n[i].left < 0;
+            switch (a) {
+            case 0:
+                buf_addf(b, "%s%d", sep, n[i].left);
+                break;
+            case 1:
+                buf_addf(b, "%s%d", sep, n[i].right);
+                break;
+            case 2:
+                buf_addf(b, "%s%d", sep, parent);
+                break;
+            case 3:
+                buf_addf(b, "%s%d", sep, leaf ? 0 : n[i].feature);
+                break;
+            case 4:
+                buf_addf(b, "%s%.9e", sep, (double)n[i].cond);
+                break;
+            case 5:
+                buf_addf(b, "%s%d", sep, leaf ? 0 : n[i].default_left);
+                break;
+            case 6:
+                buf_addf(b, "%s0", sep);
+                break;
+            case 7:
+                buf_addf(b, "%s%.9e", sep, n[i].cover);
+                break;
+            case 8:
+                buf_addf(b, "%s%.9e", sep, leaf ? (double)n[i].cond : 0.0);
+                break;
+            default:
+                buf_addf(b, "%s0.0e0", sep);
+                break;
+            }
+        }
+        buf_adds(b, "]");
+    }
+    buf_adds(b, "}]}},\"learner_model_param\":{\"base_score\":\"3E-1\",\"boost_from_average\":"
+                "\"1\",\"num_class\":\"0\",\"num_feature\":\"3\",\"num_target\":\"1\"},"
+                "\"objective\":{\"name\":\"binary:logistic\",\"reg_loss_param\":{"
+                "\"scale_pos_weight\":\"1\"}}}}");
+}
+
+Test(treeshap, hand_made_tree_through_xgboost)
+{
+    struct buf b = BUF_INIT;
+    struct gbm *m;
+    struct lf_err err = {0};
+    xgb_json(repeated, sizeof(repeated) / sizeof(*repeated), &b);
+    cr_assert_eq(gbm_load(b.ptr, b.len, &m, &err), 0, "%s", err.msg);
+    cr_assert_eq(gbm_contribs_tabled(m, &err), 1, "%s", err.msg);
+    static const float v0[] = {0.5f, 1.5f, 3.0f, 7.0f, NAN};
+    static const float v1[] = {-2.0f, 0.0f, 1.0f, NAN};
+    static const float v2[] = {-1.0f, 1.0f, NAN};
+    enum { N = 5 * 4 * 3 };
+    float x[N * 3], ours[N * 4], ref[N * 4];
+    size_t r = 0;
+    for (int a = 0; a < 5; a++)
+        for (int c1 = 0; c1 < 4; c1++)
+            for (int c2 = 0; c2 < 3; c2++, r++) {
+                x[r * 3] = v0[a];
+                x[r * 3 + 1] = v1[c1];
+                x[r * 3 + 2] = v2[c2];
+            }
+    struct gbm_data d = {x, N, 3, NULL, NULL};
+    cr_assert_eq(gbm_contribs(m, &d, 1, ours, &err), 0, "%s", err.msg);
+    cr_assert_eq(gbm_contribs_ref(m, &d, 1, ref, &err), 0, "%s", err.msg);
+    for (r = 0; r < N; r++) {
+        double phi[4];
+        shapley(repeated, 3, x + r * 3, phi);
+        phi[3] += log(0.3 / 0.7);
+        for (int j = 0; j < 4; j++) {
+            cr_expect_float_eq(ref[r * 4 + j], phi[j], 1e-6, "xgboost row %zu column %d: %g, %g", r,
+                               j, ref[r * 4 + j], phi[j]);
+            cr_expect_float_eq(ours[r * 4 + j], phi[j], 1e-6, "row %zu column %d: %g, %g", r, j,
+                               ours[r * 4 + j], phi[j]);
+        }
+    }
+    buf_release(&b);
+    gbm_free(m);
+}
+
 /* Trees deeper than TREESHAP_MAX_DEPTH are refused (the caller explains another way); a
  * child outside the tree is an error. */
 Test(treeshap, refusals)
