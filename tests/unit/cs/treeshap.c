@@ -68,7 +68,24 @@ static const struct treeshap_node repeated[] = {
     /* 12 */ {-1, -1, 0, -0.25f, 0, 18},
 };
 
-/* Every combination of each feature's sides (and missing), against the definition. */
+/* Rows of every combination of each feature's sides of the hand-made tree's splits, and missing:
+ * GRID rows of 3 features into x. */
+enum { GRID = 5 * 4 * 3 };
+static void grid(float *x)
+{
+    static const float v0[] = {0.5f, 1.5f, 3.0f, 7.0f, NAN};
+    static const float v1[] = {-2.0f, 0.0f, 1.0f, NAN};
+    static const float v2[] = {-1.0f, 1.0f, NAN};
+    for (int a = 0, r = 0; a < 5; a++)
+        for (int b = 0; b < 4; b++)
+            for (int c = 0; c < 3; c++, r++) {
+                x[r * 3] = v0[a];
+                x[r * 3 + 1] = v1[b];
+                x[r * 3 + 2] = v2[c];
+            }
+}
+
+/* The grid against the definition. */
 Test(treeshap, hand_made_tree_matches_the_definition)
 {
     const size_t first[] = {0, sizeof(repeated) / sizeof(*repeated)};
@@ -76,21 +93,11 @@ Test(treeshap, hand_made_tree_matches_the_definition)
     struct lf_err err = {0};
     const double base = -0.5;
     cr_assert_eq(treeshap_new(repeated, first, 1, 3, base, &ts, &err), 0, "%s", err.msg);
-    static const float v0[] = {0.5f, 1.5f, 3.0f, 7.0f, NAN};
-    static const float v1[] = {-2.0f, 0.0f, 1.0f, NAN};
-    static const float v2[] = {-1.0f, 1.0f, NAN};
-    enum { N = 5 * 4 * 3 };
-    float x[N * 3], out[N * 4];
-    size_t r = 0;
-    for (int a = 0; a < 5; a++)
-        for (int b = 0; b < 4; b++)
-            for (int c = 0; c < 3; c++, r++) {
-                x[r * 3] = v0[a];
-                x[r * 3 + 1] = v1[b];
-                x[r * 3 + 2] = v2[c];
-            }
-    treeshap_contribs(ts, x, N, 1, out);
-    for (r = 0; r < N; r++) {
+    float x[GRID * 3], out[GRID * 4];
+    grid(x);
+    size_t r;
+    treeshap_contribs(ts, x, GRID, 1, out);
+    for (r = 0; r < GRID; r++) {
         double phi[4];
         shapley(repeated, 3, x + r * 3, phi);
         phi[3] += base;
@@ -239,23 +246,13 @@ Test(treeshap, hand_made_tree_through_xgboost)
     xgb_json(repeated, sizeof(repeated) / sizeof(*repeated), &b);
     cr_assert_eq(gbm_load(b.ptr, b.len, &m, &err), 0, "%s", err.msg);
     cr_assert_eq(gbm_contribs_tabled(m, &err), 1, "%s", err.msg);
-    static const float v0[] = {0.5f, 1.5f, 3.0f, 7.0f, NAN};
-    static const float v1[] = {-2.0f, 0.0f, 1.0f, NAN};
-    static const float v2[] = {-1.0f, 1.0f, NAN};
-    enum { N = 5 * 4 * 3 };
-    float x[N * 3], ours[N * 4], ref[N * 4];
-    size_t r = 0;
-    for (int a = 0; a < 5; a++)
-        for (int c1 = 0; c1 < 4; c1++)
-            for (int c2 = 0; c2 < 3; c2++, r++) {
-                x[r * 3] = v0[a];
-                x[r * 3 + 1] = v1[c1];
-                x[r * 3 + 2] = v2[c2];
-            }
-    struct gbm_data d = {x, N, 3, NULL, NULL};
+    float x[GRID * 3], ours[GRID * 4], ref[GRID * 4];
+    grid(x);
+    size_t r;
+    struct gbm_data d = {x, GRID, 3, NULL, NULL};
     cr_assert_eq(gbm_contribs(m, &d, 1, ours, &err), 0, "%s", err.msg);
     cr_assert_eq(gbm_contribs_ref(m, &d, 1, ref, &err), 0, "%s", err.msg);
-    for (r = 0; r < N; r++) {
+    for (r = 0; r < GRID; r++) {
         double phi[4];
         shapley(repeated, 3, x + r * 3, phi);
         phi[3] += log(0.3 / 0.7);
