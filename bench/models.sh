@@ -6,12 +6,13 @@
 #     some missing; bench/churn_bench.c), through liblandfall's gbm.h vs Debian's
 #     python3-xgboost (bench/churn_bench.py), the fit alone;
 #   - churn, score + explain: the risk and every feature's TreeSHAP contribution of the last
-#     snapshot's ACCOUNTS rows, each side with the model it trained;
+#     snapshot's ACCOUNTS rows, each side with the model it trained (landfall from its own
+#     tables, src/cs/treeshap.c; the peer with XGBoost's pred_contribs);
 #   - BG/NBD: bench/clv.sh's fits on CDNOW and on CUSTOMERS synthetic customers (landfall's GSL
 #     fit vs NumPy/SciPy), run by that script.
 # Rounds interleave the two sides (the order alternates); the table gives medians of each side's
-# seconds and of the per-round ratios peer / landfall. Both churn sides call the same libxgboost,
-# so their ratio is the cost of the path around it.
+# seconds and of the per-round ratios peer / landfall. Both churn sides train with the same
+# libxgboost, so the training ratio is the cost of the path around it.
 # Usage: bench/models.sh   env: ACCOUNTS (100000), SNAPSHOTS (12), CUSTOMERS (1000000),
 #        ROUNDS (5), BUILD_DIR (build), PYTHON (/usr/bin/python3, with python3-xgboost and
 #        python3-scipy: scripts/setup installs them for the benchmarks only).

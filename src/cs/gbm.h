@@ -4,7 +4,8 @@
  *
  * Rows are dense float arrays, row-major, NaN for a missing value (the trees learn which way a
  * missing value goes). Probabilities are of the label being 1. A model is used by one thread at a
- * time: the calls that take a `struct gbm *` are not safe to make concurrently on one model. */
+ * time: the calls that take a `struct gbm *` are not safe to make concurrently on one model,
+ * except gbm_contribs() on a model gbm_contribs_tabled() answers 1 for. */
 #ifndef CS_GBM_H
 #define CS_GBM_H
 
@@ -66,9 +67,19 @@ int gbm_predict(struct gbm *m, const struct gbm_data *d, float *out, struct lf_e
 /* Each row's contributions (TreeSHAP: exact Shapley values of the trees) into
  * out[rows_nr × (cols_nr + 1)]: column j is feature j's, the last the bias. They are in log-odds:
  * a row's sum is the logit of its probability. threads: 0 for all cores (a row's contributions do
- * not depend on the count). */
+ * not depend on the count). The first call of 256 rows or more builds the model's tables
+ * (treeshap.h), once even when several threads ask; fewer rows before that, and models the
+ * tables do not cover (trees deeper than TREESHAP_MAX_DEPTH), are explained by
+ * gbm_contribs_ref() (the same values within 1e-5 of the row's scale, not the same bits). */
 int gbm_contribs(struct gbm *m, const struct gbm_data *d, int threads, float *out,
                  struct lf_err *err);
+/* The same contributions computed by the library itself (XGBoost's pred_contribs), slower: the
+ * independent computation tests and the benchmark check gbm_contribs() against. */
+int gbm_contribs_ref(struct gbm *m, const struct gbm_data *d, int threads, float *out,
+                     struct lf_err *err);
+/* 1 when gbm_contribs() answers m from its tables (building them now if need be), 0 when from
+ * gbm_contribs_ref(), -1 with err set when the model's trees cannot be read. */
+int gbm_contribs_tabled(struct gbm *m, struct lf_err *err);
 
 /* The model as bytes (XGBoost's Universal Binary JSON, with its feature names), appended to out,
  * for storing; gbm_load() reads them back into a model that predicts identically. */

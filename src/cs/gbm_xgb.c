@@ -2,8 +2,10 @@
  * includes it). */
 #include "gbm.h"
 
+#include <jansson.h>
 #include <math.h>
 #include <pthread.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -15,13 +17,26 @@
 
 #include "base/err.h"
 #include "base/mem.h"
+#include "cs/treeshap.h"
 
 struct gbm {
     BoosterHandle h;
     size_t cols;
     int rounds;
     char **names; /* cols of them, or NULL */
+    /* the contributions' tables, made by the first gbm_contribs() (under lock, so that threads
+     * scoring on one model build them once); shap_tried set and shap NULL: XGBoost explains */
+    pthread_mutex_t lock;
+    bool shap_tried;
+    struct treeshap *shap;
 };
+
+static struct gbm *gbm_alloc(void)
+{
+    struct gbm *m = xcalloc(1, sizeof(*m));
+    pthread_mutex_init(&m->lock, NULL);
+    return m;
+}
 
 void gbm_params_default(struct gbm_params *p)
 {
@@ -85,6 +100,8 @@ void gbm_free(struct gbm *m)
     if (m->h)
         XGBoosterFree(m->h);
     names_free(m->names, m->cols);
+    treeshap_free(m->shap);
+    pthread_mutex_destroy(&m->lock);
     free(m);
 }
 
@@ -294,7 +311,7 @@ int gbm_train(const struct gbm_params *p, const struct gbm_data *train,
         xerr(err, "feature names");
         goto out;
     }
-    m = xcalloc(1, sizeof(*m));
+    m = gbm_alloc();
     m->h = h;
     h = NULL;
     m->cols = train->cols_nr;
@@ -367,10 +384,172 @@ int gbm_predict(struct gbm *m, const struct gbm_data *d, float *out, struct lf_e
     return predict(m, d, 0, 0, out, d->rows_nr, err);
 }
 
+/* A JSON array's numbers (or booleans) into v[nr]; -1 when it is not an array of nr of them. */
+static int numbers(json_t *a, size_t nr, double *v)
+{
+    if (!json_is_array(a) || json_array_size(a) != nr)
+        return -1;
+    for (size_t i = 0; i < nr; i++) {
+        json_t *e = json_array_get(a, i);
+        if (json_is_number(e))
+            v[i] = json_number_value(e);
+        else if (json_is_boolean(e))
+            v[i] = json_is_true(e);
+        else
+            return -1;
+    }
+    return 0;
+}
+
+/* The number in a JSON string such as learner_model_param's "base_score": "5E-1". */
+static int string_number(json_t *s, double *v)
+{
+    const char *p = json_string_value(s);
+    char *end;
+    if (!p || !*p)
+        return -1;
+    *v = strtod(p, &end);
+    return *end ? -1 : 0;
+}
+
+/* Builds m's TreeSHAP tables from the model's JSON (its trees' splits, covers and leaf values,
+ * and base_score). Leaves m->shap NULL, for XGBoost to explain, when the model is one the
+ * tables do not cover: another objective or booster, categorical splits, several outputs,
+ * trees too deep (treeshap.h). Every tree in the model is kept: it is what prediction with
+ * iteration_end 0 uses (gbm_train slices the best rounds off before keeping a model). */
+static int shap_build(struct gbm *m, struct lf_err *err)
+{
+    bst_ulong len;
+    const char *p;
+    json_error_t jerr;
+    json_t *root = NULL;
+    struct treeshap_node *nodes = NULL;
+    size_t *first = NULL, nodes_nr = 0;
+    double *v[6] = {NULL};
+    int rc = -1;
+    if (XGBoosterSaveModelToBuffer(m->h, "{\"format\": \"json\"}", &len, &p) != 0)
+        return xerr(err, "reading the trees");
+    root = json_loadb(p, len, 0, &jerr);
+    if (!root) {
+        err_set(err, LF_EINVAL, "xgboost: the model's json: %s", jerr.text);
+        goto out;
+    }
+    json_t *learner = json_object_get(root, "learner");
+    json_t *booster = json_object_get(learner, "gradient_booster");
+    json_t *param = json_object_get(learner, "learner_model_param");
+    json_t *trees = json_object_get(json_object_get(booster, "model"), "trees");
+    const char *objective = json_string_value(
+        json_object_get(json_object_get(learner, "objective"), "name"));
+    const char *name = json_string_value(json_object_get(booster, "name"));
+    double base, classes = 0, targets = 1;
+    if (!objective || strcmp(objective, "binary:logistic") != 0 || !name ||
+        strcmp(name, "gbtree") != 0 || !json_is_array(trees) ||
+        string_number(json_object_get(param, "base_score"), &base) < 0 || !(base > 0 && base < 1) ||
+        (json_object_get(param, "num_class") &&
+         string_number(json_object_get(param, "num_class"), &classes) < 0) ||
+        (json_object_get(param, "num_target") &&
+         string_number(json_object_get(param, "num_target"), &targets) < 0) ||
+        classes > 1 || targets != 1) {
+        rc = 0;
+        goto out;
+    }
+    size_t trees_nr = json_array_size(trees);
+    first = xcalloc(trees_nr + 1, sizeof(*first));
+    for (size_t t = 0; t < trees_nr; t++) {
+        json_t *tree = json_array_get(trees, t);
+        json_t *lc = json_object_get(tree, "left_children");
+        size_t nr = json_array_size(lc);
+        static const char *const fields[6] = {"left_children",    "right_children",
+                                              "split_indices",    "split_conditions",
+                                              "default_left",     "sum_hessian"};
+        for (int f = 0; f < 6; f++) {
+            v[f] = xrealloc(v[f], (nr ? nr : 1) * sizeof(double));
+            if (numbers(json_object_get(tree, fields[f]), nr, v[f]) < 0) {
+                err_set(err, LF_EINVAL, "xgboost: tree %zu: no '%s' of %zu nodes", t, fields[f],
+                        nr);
+                goto out;
+            }
+        }
+        /* categorical splits test membership, not x < cond: XGBoost explains those */
+        json_t *types = json_object_get(tree, "split_type");
+        for (size_t i = 0; i < json_array_size(types); i++)
+            if (json_integer_value(json_array_get(types, i)) != 0) {
+                rc = 0;
+                goto out;
+            }
+        nodes = xrealloc(nodes, (nodes_nr + nr + 1) * sizeof(*nodes));
+        for (size_t i = 0; i < nr; i++)
+            nodes[nodes_nr + i] = (struct treeshap_node){.left = (int)v[0][i],
+                                                         .right = (int)v[1][i],
+                                                         .feature = (int)v[2][i],
+                                                         .cond = (float)v[3][i],
+                                                         .default_left = v[4][i] != 0,
+                                                         .cover = v[5][i]};
+        nodes_nr += nr;
+        first[t + 1] = nodes_nr;
+    }
+    /* XGBoost adds base_score to the bias column as a margin: its logit for binary:logistic */
+    if (treeshap_new(nodes, first, trees_nr, m->cols, log(base / (1 - base)), &m->shap, err) < 0)
+        goto out;
+    rc = 0;
+out:
+    json_decref(root);
+    free(nodes);
+    free(first);
+    for (int f = 0; f < 6; f++)
+        free(v[f]);
+    return rc;
+}
+
+/* m's tables into *out (NULL when XGBoost explains m), building them once, whichever thread
+ * asks first; with build false, only the ones already built. */
+static int shap_get(struct gbm *m, bool build, const struct treeshap **out, struct lf_err *err)
+{
+    int rc = 0;
+    pthread_mutex_lock(&m->lock);
+    if (!m->shap_tried && build) {
+        rc = shap_build(m, err);
+        m->shap_tried = rc == 0;
+    }
+    *out = m->shap;
+    pthread_mutex_unlock(&m->lock);
+    return rc;
+}
+
+/* Rows below which a model's tables are not built for: reading the trees costs about what
+ * XGBoost takes to explain a few hundred rows of 200 trees (docs/churn.md), and a model loaded
+ * to explain one account would pay it for one row. */
+#define TABLE_ROWS 256
+
 int gbm_contribs(struct gbm *m, const struct gbm_data *d, int threads, float *out,
                  struct lf_err *err)
 {
+    const struct treeshap *ts;
+    if (shap_get(m, d->rows_nr >= TABLE_ROWS, &ts, err) < 0)
+        return -1;
+    if (!ts)
+        return gbm_contribs_ref(m, d, threads, out, err);
+    if (d->cols_nr != m->cols)
+        return err_set(err, LF_EINVAL, "the rows have %zu features; the model takes %zu",
+                       d->cols_nr, m->cols);
+    if (d->rows_nr == 0)
+        return err_set(err, LF_EINVAL, "the scored rows are none");
+    treeshap_contribs(ts, d->x, d->rows_nr, threads, out);
+    return 0;
+}
+
+int gbm_contribs_ref(struct gbm *m, const struct gbm_data *d, int threads, float *out,
+                     struct lf_err *err)
+{
     return predict(m, d, 2, threads, out, d->rows_nr * (m->cols + 1), err);
+}
+
+int gbm_contribs_tabled(struct gbm *m, struct lf_err *err)
+{
+    const struct treeshap *ts;
+    if (shap_get(m, true, &ts, err) < 0)
+        return -1;
+    return ts != NULL;
 }
 
 int gbm_save(struct gbm *m, struct buf *out, struct lf_err *err)
@@ -385,7 +564,7 @@ int gbm_save(struct gbm *m, struct buf *out, struct lf_err *err)
 
 int gbm_load(const void *bytes, size_t len, struct gbm **out, struct lf_err *err)
 {
-    struct gbm *m = xcalloc(1, sizeof(*m));
+    struct gbm *m = gbm_alloc();
     bst_ulong cols;
     int rounds, rc = -1;
     *out = NULL;
