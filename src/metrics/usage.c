@@ -509,7 +509,10 @@ static int ttv_rows(struct metric_ctx *c, struct engine_ttv *v,
         return err_set_field(err, "milestone", LF_EINVAL,
                              "%s needs a milestone: the event that marks value", c->def->name);
     window(c, 30, &q);
-    if (metric_accounts(c, err) < 0 || engine_ttv(c->e, &q, c->p[i].s, v, err) < 0)
+    if (metric_accounts(c, err) < 0)
+        return -1;
+    q.account = metric_account_only(c); /* where account=ID: its events alone are read */
+    if (engine_ttv(c->e, &q, c->p[i].s, v, err) < 0)
         return -1;
     *rows = xmalloc((v->nr ? v->nr : 1) * sizeof(**rows));
     *n = 0;

@@ -257,6 +257,13 @@ actual=$(lf usage ttv --milestone report_shared |
     awk -F, '{ printf "%s,%s,%s,%s,%s,%.4f\n", $1, $2, $3, $7, $9, ($6 == "") ? -1 : $6 }' |
     sort)
 check_eq "time to value by cohort = SQL" "$expected" "$actual"
+# one account's time to value (the engine reads its events alone) is its row of everyone's
+all_ttv=$(lf usage ttv-accounts --milestone report_shared)
+for a in $(cut -d, -f1 <<<"$all_ttv" | sed -n '1p;7p'); do
+    check_eq "ttv-accounts where account=$a = its row of every account's" \
+        "$(grep "^$a," <<<"$all_ttv")" \
+        "$(lf usage ttv-accounts --milestone report_shared --where "account=$a")"
+done
 
 # ---- usage errors
 run_lf usage nosuch --now $NOW
