@@ -47,16 +47,22 @@ struct route {
 };
 
 #define ROUTE_PARAMS 2
-#define ROUTE_PARAM_MAX 128
+/* A ':' segment's bytes and its NUL: the store's ids are up to 256 bytes (src/model/resource.c),
+ * so that every id the store takes can be named in a path. */
+#define ROUTE_PARAM_MAX 1024
 
 /* The route table (router.c), terminated by a row with a NULL method. */
 extern const struct route http_routes[];
 size_t router_count(void);
 /* The route for method and path (a trailing slash is ignored), with the ':' segments copied
- * into params. NULL when none: *path_known then tells whether another method has the path
- * (405) or not (404). */
+ * into params; HEAD takes the GET route (the server sends its headers only). NULL when none:
+ * *path_known then tells whether another method has the path (405) or not (404). */
 const struct route *router_match(const char *method, const char *path,
                                  char params[ROUTE_PARAMS][ROUTE_PARAM_MAX], bool *path_known);
+/* The methods the routes of path take, for a 405's Allow header ("GET, HEAD, PATCH"), into
+ * out (ROUTE_ALLOW_MAX bytes). */
+#define ROUTE_ALLOW_MAX 64
+void router_allow(const char *path, char out[ROUTE_ALLOW_MAX]);
 
 /* ---- the request a handler sees ---- */
 struct http_req {
@@ -80,7 +86,7 @@ struct http_req {
     struct buf resp;          /* a JSON document, unless content_type says otherwise */
     const char *content_type; /* NULL = application/json */
     unsigned retry_after;     /* seconds; 0 = no Retry-After header */
-    const char *allow;        /* the Allow header of a 405 */
+    char allow[ROUTE_ALLOW_MAX]; /* the Allow header of a 405; "" for none */
     struct buf headers;       /* more headers: "Name: value\n" lines (http_add_header) */
     /* a body that outlives the request (an embedded file), sent as it is instead of resp */
     const unsigned char *static_body;

@@ -157,6 +157,9 @@ const struct route *router_match(const char *method, const char *path,
     size_t len = strlen(path);
     if (len > 1 && path[len - 1] == '/')
         len--;
+    /* HTTP asks every server to take HEAD wherever it takes GET (RFC 9110, 9.1) */
+    if (strcmp(method, "HEAD") == 0)
+        method = "GET";
     *path_known = false;
     for (const struct route *rt = http_routes; rt->method; rt++) {
         if (!match(rt->pattern, path, len, params))
@@ -166,4 +169,26 @@ const struct route *router_match(const char *method, const char *path,
         *path_known = true;
     }
     return NULL;
+}
+
+void router_allow(const char *path, char out[ROUTE_ALLOW_MAX])
+{
+    static const char *const methods[] = {"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"};
+    char params[ROUTE_PARAMS][ROUTE_PARAM_MAX];
+    size_t n = 0;
+    out[0] = '\0';
+    for (size_t i = 0; i < sizeof(methods) / sizeof(methods[0]); i++) {
+        bool known;
+        if (!router_match(methods[i], path, params, &known))
+            continue;
+        size_t len = strlen(methods[i]);
+        if (n + len + 3 > ROUTE_ALLOW_MAX)
+            break;
+        if (n) {
+            memcpy(out + n, ", ", 2);
+            n += 2;
+        }
+        memcpy(out + n, methods[i], len + 1);
+        n += len;
+    }
 }

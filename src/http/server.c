@@ -256,7 +256,7 @@ static enum MHD_Result send_answer(struct conn *c)
         snprintf(v, sizeof(v), "%u", r->retry_after);
         MHD_add_response_header(resp, MHD_HTTP_HEADER_RETRY_AFTER, v);
     }
-    if (r->allow)
+    if (r->allow[0])
         MHD_add_response_header(resp, MHD_HTTP_HEADER_ALLOW, r->allow);
     if (r->cors)
         MHD_add_response_header(resp, MHD_HTTP_HEADER_ACCESS_CONTROL_ALLOW_ORIGIN, "*");
@@ -264,16 +264,6 @@ static enum MHD_Result send_answer(struct conn *c)
     MHD_destroy_response(resp);
     c->answered = true;
     return ret;
-}
-
-/* The Allow header of a path no route takes with this method. */
-static void set_allow(struct http_req *r, const char *path)
-{
-    static char allow[3][32] = {"GET", "POST", "GET, POST"};
-    char params[ROUTE_PARAMS][ROUTE_PARAM_MAX];
-    bool known, get = router_match("GET", path, params, &known) != NULL,
-                post = router_match("POST", path, params, &known) != NULL;
-    r->allow = get && post ? allow[2] : post ? allow[1] : allow[0];
 }
 
 /* Undoes the body's Content-Encoding (checked by start()); false with the answer set. */
@@ -442,7 +432,7 @@ static void start(struct conn *c, const char *method)
     r->route = router_match(method, c->path, r->params, &known);
     if (!r->route) {
         if (known) {
-            set_allow(r, c->path);
+            router_allow(c->path, r->allow);
             http_fail(r, HE_METHOD, NULL, "%s is not allowed on '%s'", method, c->path);
         } else {
             http_fail(r, HE_NOT_FOUND, NULL, "no endpoint '%s'", c->path);

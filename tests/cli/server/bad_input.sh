@@ -116,6 +116,25 @@ http DELETE /v1/reports/nps -H "Authorization: Bearer $r"
 expect 405 method_not_allowed "DELETE on a report"
 http GET /v1/reports/nothing -H "Authorization: Bearer $r"
 expect 404 not_found "an unknown report"
+# HEAD wherever GET (RFC 9110, 9.1): the GET's status and headers, no body
+head=$(curl -s -I "$URL/healthz" | tr -d '\r')
+check_eq "HEAD /healthz: GET's status" "HTTP/1.1 200 OK" "$(head -1 <<<"$head")"
+check_eq "... and GET's length ({\"status\": \"ok\", \"version\": \"...\"})" \
+    "Content-Length: $(curl -s "$URL/healthz" | wc -c)" "$(grep '^Content-Length:' <<<"$head")"
+check_eq "... no body" 0 "$(curl -s -X HEAD --max-time 5 "$URL/healthz" | wc -c)"
+check_eq "HEAD of a report: with its key's check" 401 "$(curl -s -o /dev/null -w '%{http_code}' -I "$URL/v1/reports/nps")"
+# a 405's Allow lists every method of the path (RFC 9110, 15.5.6)
+allow() { curl -s -o /dev/null -D - -X "$1" -H "Authorization: Bearer $a" "$URL$2" | tr -d '\r' | grep '^Allow:'; }
+check_eq "Allow of an account" "Allow: GET, HEAD, PUT, PATCH, DELETE" "$(allow POST /v1/accounts/x)"
+check_eq "Allow of a route that takes PATCH only" "Allow: PATCH" "$(allow GET /v1/followups/rules/x)"
+# an id of 256 bytes (the store's limit) is a path segment like any other
+long=$(printf 'L%.0s' $(seq 256))
+http POST /v1/accounts -H "Authorization: Bearer $a" "${JSON[@]}" -d "{\"id\": \"$long\", \"name\": \"Long\"}"
+check_eq "an account of a 256-byte id is created" 201 "$status"
+http GET "/v1/accounts/$long" -H "Authorization: Bearer $a"
+check_eq "... and found by its path (was 404 'no endpoint' past 127 bytes)" "200 Long" "$status $(jfield '$.name')"
+http GET "/v1/accounts/${long}L" -H "Authorization: Bearer $a"
+check_eq "an id past the limit is no account" "404 not_found" "$status $(jfield '$.error.code')"
 
 # after all that, a good call still works and is stored once
 http POST /v1/track -u "$w:" "${JSON[@]}" -d "$body_ok"
