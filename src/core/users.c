@@ -548,7 +548,12 @@ static const char *member(json_t *o, const char *name, size_t max, struct lf_err
 static json_t *parse_object(const char *body, size_t len, struct lf_err *err)
 {
     json_error_t je;
-    json_t *o = json_loadb(body ? body : "", len, 0, &je);
+    json_t *o = json_loadb(body ? body : "", len, JSON_REJECT_DUPLICATES, &je);
+    if (!o) {
+        err_set(err, LF_EUSAGE, "the body is not JSON: %s (line %d, column %d)", je.text, je.line,
+                je.column);
+        return NULL;
+    }
     if (!json_is_object(o)) {
         json_decref(o);
         err_set(err, LF_EUSAGE, "the body must be a JSON object");

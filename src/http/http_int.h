@@ -143,6 +143,10 @@ bool http_media_type_is(const char *ct, const char *const *types);
  * 0, or -1 (corrupt), -2 (over max), -3 (over the ratio). */
 #define HTTP_INFLATE_RATIO 100
 int http_inflate(const char *in, size_t len, size_t max, struct buf *out);
+/* The body as a JSON object, the caller's (json_decref); NULL with the 400 set when it is not
+ * JSON (with where), holds a key twice (which of the two would count is a guess a proxy may
+ * make otherwise) or is not an object. */
+struct json_t *http_body_object(struct http_req *r);
 /* Decodes base64 (standard or URL-safe, padding optional, a space read as '+', as form
  * decoding turns it) into out (appended); -1 when s is not base64. */
 int http_base64_decode(const char *s, size_t len, struct buf *out);

@@ -84,6 +84,27 @@ http GET /v1/accounts/a%00b -H "Authorization: Bearer $a"
 expect 400 bad_request "a NUL byte in the path (not account 'a')"
 check_eq "... said so" "the URL holds a NUL byte (%00)" "$(jfield '$.error.message')"
 
+# a key given twice is refused on every JSON body: which of the two counts is a guess a proxy or
+# a WAF in front may make otherwise ({"scope": "read", "scope": "admin"} made an admin key)
+keys_before=$(sql "SELECT count(*) FROM api_keys")
+http POST /v1/keys -H "Authorization: Bearer $a" "${JSON[@]}" -d '{"scope": "read", "scope": "admin"}'
+expect 400 bad_request "a key's scope given twice"
+check_eq "... says so, and where" "the body is not JSON: duplicate object key near '\"scope\"' (line 1, column 25)" \
+    "$(jfield '$.error.message')"
+check_eq "... and made no key" "$keys_before" "$(sql "SELECT count(*) FROM api_keys")"
+http POST /v1/users -H "Authorization: Bearer $a" "${JSON[@]}" \
+    -d '{"name": "dup", "role": "viewer", "role": "admin", "password": "long enough"}'
+expect 400 bad_request "a user's role given twice"
+check_eq "... and made no user" 0 "$(sql "SELECT count(*) FROM users WHERE name = 'dup'")"
+http PATCH /v1/workspace -H "Authorization: Bearer $a" "${JSON[@]}" \
+    -d '{"time_zone": "UTC", "time_zone": "Europe/Paris"}'
+expect 400 bad_request "a setting given twice"
+http POST /v1/session "${JSON[@]}" -d '{"user": "a", "user": "b", "password": "long enough"}'
+expect 400 bad_request "a sign-in's user given twice"
+http POST /v1/keys -H "Authorization: Bearer $a" "${JSON[@]}" -d '{"scope": "read",'
+expect 400 bad_request "a key's body cut short"
+check "... says where (was: 'the body must be a JSON object')" grep -q "line 1, column" <<<"$(jfield '$.error.message')"
+
 # keys
 body_ok='{"userId": "u", "event": "e", "messageId": "ok-1"}'
 http POST /v1/track "${JSON[@]}" -d "$body_ok"
