@@ -87,6 +87,14 @@ check "the actor is the admin key's prefix" grep -q "^key:${a:0:11}$" <(sql "SEL
 http POST /v1/accounts "${admin[@]}" -d '{"id":"quiet"}'
 http POST /v1/track -u "$w:" "${JSON[@]}" -d '{"anonymousId":"anon-1","event":"login","messageId":"q-1","context":{"groupId":"quiet"}}'
 check_eq "an event of account quiet" 200 "$status"
+# a number filter is a finite number: NaN is bound as NULL, so ?value=nan listed the events
+# without a value, and ?value=inf listed none, both as if answered
+for v in nan inf -inf; do
+    http GET "/v1/events?value=$v" "${read[@]}"
+    check_eq "?value=$v: 400 naming the field" "400 value" "$status $(jfield '$.error.field')"
+done
+http GET "/v1/events?value=1.5" "${read[@]}"
+check_eq "?value=1.5 is a filter (no event has it)" "200 0" "$status $(jlen '$.data')"
 http DELETE /v1/accounts/quiet "${admin[@]}"
 check_eq "an account with events cannot go: 409 naming them" \
     "409 account 'quiet' is still referred to by events; delete those first" \
