@@ -275,6 +275,8 @@ struct lf_follower *http_follower(struct http_req *r); /* (server.c) */
 void api_healthz(struct http_req *r);
 void api_metrics(struct http_req *r);
 void api_segment(struct http_req *r);
+/* The Segment call a Segment route's pattern names: "track" of "/v1/track" and of "/v1/t". */
+const char *http_segment_call(const char *pattern);
 void api_posthog(struct http_req *r);
 void api_keys_list(struct http_req *r);
 /* Answers 200 with t as `landfall … --json` writes it, and frees t. (api_metrics.c) */

@@ -25,6 +25,14 @@ const struct route http_routes[] = {
     {"POST", "/v1/page", api_segment, AUTH_INGEST, BODY_JSON},
     {"POST", "/v1/screen", api_segment, AUTH_INGEST, BODY_JSON},
     {"POST", "/v1/alias", api_segment, AUTH_INGEST, BODY_JSON},
+    /* ... as analytics.js, Segment's browser library, sends it: the type's first letter */
+    {"POST", "/v1/t", api_segment, AUTH_INGEST, BODY_JSON},
+    {"POST", "/v1/i", api_segment, AUTH_INGEST, BODY_JSON},
+    {"POST", "/v1/g", api_segment, AUTH_INGEST, BODY_JSON},
+    {"POST", "/v1/p", api_segment, AUTH_INGEST, BODY_JSON},
+    {"POST", "/v1/s", api_segment, AUTH_INGEST, BODY_JSON},
+    {"POST", "/v1/a", api_segment, AUTH_INGEST, BODY_JSON},
+    {"POST", "/v1/b", api_segment, AUTH_INGEST, BODY_JSON},
     /* PostHog's capture endpoints (posthog-js posts to /e/, posthog-node and -python to /batch/) */
     {"POST", "/i/v0/e", api_posthog, AUTH_INGEST, BODY_POSTHOG},
     {"POST", "/e", api_posthog, AUTH_INGEST, BODY_POSTHOG},
