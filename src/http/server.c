@@ -266,6 +266,25 @@ static enum MHD_Result send_answer(struct conn *c)
     return ret;
 }
 
+/* A browser asks before it posts JSON from another origin (a CORS preflight, an OPTIONS): the
+ * ingestion routes, which browsers' libraries call from the customer's site (posthog-js sends
+ * application/json), say yes; true when the answer is set. */
+static bool preflight(struct http_req *r, const char *path)
+{
+    char params[ROUTE_PARAMS][ROUTE_PARAM_MAX];
+    bool known;
+    const struct route *rt = router_match("POST", path, params, &known);
+    if (!rt || rt->auth != AUTH_INGEST)
+        return false;
+    r->status = 204;
+    r->cors = true;
+    http_add_header(r, "Access-Control-Allow-Methods", "POST");
+    http_add_header(r, "Access-Control-Allow-Headers",
+                    "Content-Type, Content-Encoding, Authorization");
+    http_add_header(r, "Access-Control-Max-Age", "86400");
+    return true;
+}
+
 /* Undoes the body's Content-Encoding (checked by start()); false with the answer set. */
 static bool prepare_body(struct conn *c)
 {
@@ -431,6 +450,8 @@ static void start(struct conn *c, const char *method)
     }
     r->route = router_match(method, c->path, r->params, &known);
     if (!r->route) {
+        if (strcmp(method, "OPTIONS") == 0 && preflight(r, c->path))
+            return;
         if (known) {
             router_allow(c->path, r->allow);
             http_fail(r, HE_METHOD, NULL, "%s is not allowed on '%s'", method, c->path);

@@ -117,6 +117,17 @@ check_eq "... stored: the three events of br-u in acme (a page call is the event
     "$(sql "SELECT e.message_id, n.name, c.ext_id, a.ext_id FROM events e
             JOIN event_names n ON n.id = e.name_id JOIN contacts c ON c.id = e.contact_id
             JOIN accounts a ON a.id = e.account_id WHERE e.message_id LIKE 'br-%' ORDER BY 1" | tr '\n' ' ' | sed 's/ $//')"
+# posthog-js posts application/json from the customer's site: the browser asks first (a CORS
+# preflight), which was a 405, so the browser never sent the events
+curl -s -o /dev/null -D "$SCRATCH/headers" -w '%{http_code}' -X OPTIONS -H 'Origin: https://app.example.test' \
+    -H 'Access-Control-Request-Method: POST' -H 'Access-Control-Request-Headers: content-type' \
+    "$URL/e/" >"$SCRATCH/status"
+check_eq "a preflight of /e/: 204" 204 "$(cat "$SCRATCH/status")"
+check "... allowing any origin" grep -qi '^Access-Control-Allow-Origin: \*' "$SCRATCH/headers"
+check "... to post JSON" grep -qi '^Access-Control-Allow-Headers: .*Content-Type' "$SCRATCH/headers"
+http OPTIONS /v1/accounts
+check_eq "no preflight elsewhere: the API is not for other sites' scripts" "405 method_not_allowed" \
+    "$status $(jfield '$.error.code')"
 serve_stop
 check_eq "clean stop" 0 "$stop_rc"
 check_eq "integrity" ok "$(store_intact "$LANDFALL_DB")"
