@@ -80,6 +80,8 @@ struct conn {
     pthread_mutex_t mu; /* deferred answers: done vs. suspended */
     double start;
     char *path; /* as sent until the request line is decoded, then decoded */
+    char *raw;  /* the path as sent, still %-encoded: what is routed, so that an id with a '/'
+                 * (%2F) is one segment; each ':' segment is decoded once matched */
 };
 
 static double mono_seconds(void)
@@ -448,18 +450,20 @@ static void start(struct conn *c, const char *method)
         http_fail(r, HE_BAD_REQUEST, NULL, "the path '%s' is not UTF-8", c->path);
         return;
     }
-    r->route = router_match(method, c->path, r->params, &known);
+    r->route = router_match(method, c->raw, r->params, &known);
     if (!r->route) {
-        if (strcmp(method, "OPTIONS") == 0 && preflight(r, c->path))
+        if (strcmp(method, "OPTIONS") == 0 && preflight(r, c->raw))
             return;
         if (known) {
-            router_allow(c->path, r->allow);
+            router_allow(c->raw, r->allow);
             http_fail(r, HE_METHOD, NULL, "%s is not allowed on '%s'", method, c->path);
         } else {
             http_fail(r, HE_NOT_FOUND, NULL, "no endpoint '%s'", c->path);
         }
         return;
     }
+    for (int i = 0; i < ROUTE_PARAMS; i++)
+        MHD_http_unescape(r->params[i]);
     if (authorize(r) && http_queries_check(r->srv->queries, r) == 0 && r->route->body)
         check_body_headers(c);
 }
@@ -500,6 +504,7 @@ static void *on_uri(void *cls, const char *uri, struct MHD_Connection *mc)
     c->start = mono_seconds();
     c->r.received_ms = time_now_ms();
     c->path = xstrdup(uri);
+    c->raw = xstrndup(uri, strcspn(uri, "?"));
     c->r.path = c->path;
     c->nul_in_url = strstr(uri, "%00") != NULL;
     remote_address(mc, c->r.remote);
@@ -630,6 +635,7 @@ static void on_completed(void *cls, struct MHD_Connection *mc, void **con_cls,
     buf_release(&c->body);
     pthread_mutex_destroy(&c->mu);
     free(c->path);
+    free(c->raw);
     free(c);
     pthread_mutex_lock(&s->mu);
     if (--s->inflight == 0)
