@@ -10,8 +10,8 @@ const char *http_segment_call(const char *pattern)
 {
     /* analytics.js (@segment/analytics-next), Segment's browser library, posts each call to the
      * first letter of its type and its batches to /v1/b */
-    static const char *const calls[] = {"track", "identify", "group", "page",
-                                        "screen", "alias", "batch"};
+    static const char *const calls[] = {"track",  "identify", "group", "page",
+                                        "screen", "alias",    "batch"};
     const char *call = pattern + strlen("/v1/");
     if (call[0] && !call[1])
         for (size_t i = 0; i < sizeof(calls) / sizeof(calls[0]); i++)

@@ -1,9 +1,9 @@
 /* body.c - request bodies as clients encode them: media types, gzip and deflate with bounds on
  * what they may inflate to, base64, and application/x-www-form-urlencoded fields. */
 #include <jansson.h>
+#include <sodium.h>
 #include <string.h>
 #include <strings.h>
-#include <sodium.h>
 #include <zlib.h>
 
 #include "http_int.h"

@@ -1068,8 +1068,8 @@ static void op_segment(struct doc *d, const struct op_decl *o, const struct rout
     set(op, "operationId", str(id));
     bool batch = !strcmp(call, "batch");
     const char *how = brief ? ", as analytics.js (the browser library) sends it" : "";
-    set(op, "summary", batch ? strf("Segment: a batch of calls%s", how)
-                             : strf("Segment: a %s call%s", call, how));
+    set(op, "summary",
+        batch ? strf("Segment: a batch of calls%s", how) : strf("Segment: a %s call%s", call, how));
     ingest_op(d, op, ref("schemas", batch ? "SegmentBatch" : "SegmentCall"));
 }
 
