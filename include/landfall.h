@@ -765,7 +765,8 @@ LF_API int lf_session_end(struct lf *lf, const char *token, struct lf_err *err);
 LF_API int lf_views_list(struct lf *lf, int64_t user_id, const char *page, char **json_out,
                          struct lf_err *err); /* {"data": [rows]}; page NULL: every page */
 LF_API int lf_view_create(struct lf *lf, int64_t user_id, const char *body, size_t len,
-                          char **json_out, struct lf_err *err); /* body {"page", "name", "query"} */
+                          char **json_out, struct lf_err *err); /* body {"page", "name", "query"};
+                                                                 * LF_ECONFLICT past 100 views */
 LF_API int lf_view_delete(struct lf *lf, int64_t user_id, int64_t id, struct lf_err *err);
 
 /* ---- the workspace's settings for people ----

@@ -41,7 +41,8 @@ static const char help_text[] =
     "  --no-snapshot        build the engine from the store, write no snapshot\n"
     "\n"
     "Endpoints (docs/api.md): POST /v1/batch, /v1/track, /v1/identify, /v1/group, /v1/page,\n"
-    "/v1/screen (Segment, write key as basic-auth user); POST /batch/, /capture/, /e/,\n"
+    "/v1/screen, /v1/alias, and /v1/b, /v1/t… as analytics.js sends them (Segment, write key\n"
+    "as basic-auth user or the body's writeKey); POST /batch/, /capture/, /e/,\n"
     "/i/v0/e/, /engage/ (PostHog, api_key in the body); GET /v1/reports/NAME,\n"
     "/v1/usage/NAME, /v1/cohorts, /v1/survival and the resources /v1/accounts, /v1/contacts…\n"
     "(Bearer key); GET /healthz; GET /metrics (Prometheus). Keys: 'landfall keys create'.\n";

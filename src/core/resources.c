@@ -3,6 +3,7 @@
  * page by keyset cursors. */
 #include <errno.h>
 #include <jansson.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -135,7 +136,8 @@ static int text_value(struct lf *lf, struct store *st, const struct field_def *f
     case FIELD_REAL: {
         char *end;
         v->r = strtod(s, &end);
-        if (end == s || *end)
+        /* "nan" and "inf" parse, but no stored value equals them: NaN is bound as NULL */
+        if (end == s || *end || !isfinite(v->r))
             goto bad;
         return 0;
     }

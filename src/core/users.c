@@ -548,7 +548,12 @@ static const char *member(json_t *o, const char *name, size_t max, struct lf_err
 static json_t *parse_object(const char *body, size_t len, struct lf_err *err)
 {
     json_error_t je;
-    json_t *o = json_loadb(body ? body : "", len, 0, &je);
+    json_t *o = json_loadb(body ? body : "", len, JSON_REJECT_DUPLICATES, &je);
+    if (!o) {
+        err_set(err, LF_EUSAGE, "the body is not JSON: %s (line %d, column %d)", je.text, je.line,
+                je.column);
+        return NULL;
+    }
     if (!json_is_object(o)) {
         json_decref(o);
         err_set(err, LF_EUSAGE, "the body must be a JSON object");
@@ -557,9 +562,21 @@ static json_t *parse_object(const char *body, size_t len, struct lf_err *err)
     return o;
 }
 
+/* The views a user may keep: each is up to 4 KB, and GET /v1/views lists them all. */
+#define VIEWS_MAX 100
+
+static int count_view(void *ctx, const struct store_view *v, struct lf_err *err)
+{
+    (void)v;
+    (void)err;
+    ++*(size_t *)ctx;
+    return 0;
+}
+
 int lf_view_create(struct lf *lf, int64_t user_id, const char *body, size_t len,
                    char **json_out, struct lf_err *err)
 {
+    size_t kept = 0;
     json_t *o = parse_object(body, len, err);
     struct store *st;
     int ret = -1;
@@ -576,7 +593,11 @@ int lf_view_create(struct lf *lf, int64_t user_id, const char *body, size_t len,
     }
     if (core_tx_begin_lf(lf, &st, err) < 0)
         goto out;
-    if (store_view_insert(st, lf->w->info.id, &v, &v.id, err) < 0) {
+    int rc = store_views_scan(st, user_id, NULL, count_view, &kept, err);
+    if (rc == 0 && kept >= VIEWS_MAX)
+        rc = err_set(err, LF_ECONFLICT, "a user keeps at most %d saved views: delete one first",
+                     VIEWS_MAX);
+    if (rc < 0 || store_view_insert(st, lf->w->info.id, &v, &v.id, err) < 0) {
         core_tx_abort(lf->w->core);
         goto out;
     }

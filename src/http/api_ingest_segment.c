@@ -6,9 +6,23 @@
 
 #include "http_int.h"
 
+const char *http_segment_call(const char *pattern)
+{
+    /* analytics.js (@segment/analytics-next), Segment's browser library, posts each call to the
+     * first letter of its type and its batches to /v1/b */
+    static const char *const calls[] = {"track",  "identify", "group", "page",
+                                        "screen", "alias",    "batch"};
+    const char *call = pattern + strlen("/v1/");
+    if (call[0] && !call[1])
+        for (size_t i = 0; i < sizeof(calls) / sizeof(calls[0]); i++)
+            if (calls[i][0] == call[0])
+                return calls[i];
+    return call;
+}
+
 void api_segment(struct http_req *r)
 {
-    api_ingest(r, LF_INGEST_SEGMENT, r->route->pattern + strlen("/v1/"), NULL);
+    api_ingest(r, LF_INGEST_SEGMENT, http_segment_call(r->route->pattern), NULL);
 }
 
 static void add_rejects(struct buf *out, const struct lf_ingest_req *ir)
@@ -89,6 +103,9 @@ void api_ingest(struct http_req *r, int format, const char *call, const char *fo
 {
     struct lf_ingest_req *ir = NULL;
     struct lf_err err = {0};
+    /* browsers' libraries (analytics.js, posthog-js) post from the customer's site: without this
+     * their script cannot read the answer, takes it for a failure and sends the batch again */
+    r->cors = true;
     /* The key comes first, so that only key holders learn what the server makes of a body, and
      * so that a body without a valid key costs a scan, not a parse. A key in the header was
      * checked before the body was read (server.c). */

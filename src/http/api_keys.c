@@ -73,13 +73,9 @@ void api_keys_create(struct http_req *r)
     char key[LF_KEY_SIZE], created[32];
     struct lf_key info;
     struct lf_err err = {0};
-    json_error_t je;
-    json_t *o = json_loadb(r->body ? r->body : "", r->body_len, 0, &je);
-    if (!json_is_object(o)) {
-        json_decref(o);
-        http_fail(r, HE_BAD_REQUEST, NULL, "the body must be a JSON object");
+    json_t *o = http_body_object(r);
+    if (!o)
         return;
-    }
     json_t *s = json_object_get(o, "scope"), *n = json_object_get(o, "name");
     int scope = json_is_string(s) ? lf_scope_parse(json_string_value(s)) : -1;
     if (scope < 0) {

@@ -139,12 +139,9 @@ void api_survey_send(struct http_req *r)
     struct lf_err err = {0};
     struct lf_survey_send_opts o = {.survey = r->params[0]};
     struct lf_survey_send_result res;
-    json_error_t jerr;
-    json_t *body = json_loadb(r->body ? r->body : "", r->body_len, JSON_REJECT_DUPLICATES, &jerr);
-    if (!json_is_object(body)) {
-        http_fail(r, HE_BAD_REQUEST, NULL, "the body must be a JSON object");
+    json_t *body = http_body_object(r);
+    if (!body)
         goto out;
-    }
     const char *names_in[] = {"contact", "channel", "touchpoint"};
     const char **slots[] = {&o.contact, &o.channel, &o.touchpoint};
     for (size_t i = 0; i < 3; i++) {
@@ -278,12 +275,9 @@ void api_survey_settings_patch(struct http_req *r)
 {
     struct lf_err err = {0};
     struct lf_survey_settings s;
-    json_error_t jerr;
-    json_t *body = json_loadb(r->body ? r->body : "", r->body_len, JSON_REJECT_DUPLICATES, &jerr);
-    if (!json_is_object(body)) {
-        http_fail(r, HE_BAD_REQUEST, NULL, "the body must be a JSON object");
+    json_t *body = http_body_object(r);
+    if (!body)
         goto out;
-    }
     if (lf_survey_settings_get(r->lf, &s, &err) < 0) {
         http_fail_err(r, &err, NULL);
         goto out;
@@ -319,18 +313,15 @@ out:
 void api_survey_followup_close(struct http_req *r)
 {
     struct lf_err err = {0};
-    json_error_t jerr;
     char *end;
     long long id = strtoll(r->params[0], &end, 10);
-    json_t *body = json_loadb(r->body ? r->body : "", r->body_len, JSON_REJECT_DUPLICATES, &jerr);
+    json_t *body = NULL;
     if (*end || id <= 0) {
         http_fail(r, HE_NOT_FOUND, NULL, "no follow-up '%s'", r->params[0]);
         goto out;
     }
-    if (!json_is_object(body)) {
-        http_fail(r, HE_BAD_REQUEST, NULL, "the body must be a JSON object");
+    if (!(body = http_body_object(r)))
         goto out;
-    }
     json_t *o = json_object_get(body, "outcome"), *n = json_object_get(body, "note");
     if (!json_is_string(o)) {
         http_fail(r, HE_INVALID, "outcome", "'outcome' is required: done or dismissed");
@@ -372,12 +363,9 @@ void api_survey_rule_set(struct http_req *r)
     const char *condition = NULL;
     int64_t sla = -1;
     int enabled = -1;
-    json_error_t jerr;
-    json_t *body = json_loadb(r->body ? r->body : "", r->body_len, JSON_REJECT_DUPLICATES, &jerr);
-    if (!json_is_object(body)) {
-        http_fail(r, HE_BAD_REQUEST, NULL, "the body must be a JSON object");
+    json_t *body = http_body_object(r);
+    if (!body)
         goto out;
-    }
     const char *key;
     json_t *v;
     json_object_foreach(body, key, v) {

@@ -20,18 +20,6 @@ static void fail(struct http_req *r, const struct lf_err *err)
     http_fail_err(r, err, err->field[0] ? err->field : NULL);
 }
 
-static json_t *body_object(struct http_req *r)
-{
-    json_error_t je;
-    json_t *o = json_loadb(r->body ? r->body : "", r->body_len, 0, &je);
-    if (!json_is_object(o)) {
-        json_decref(o);
-        http_fail(r, HE_BAD_REQUEST, NULL, "the body must be a JSON object");
-        return NULL;
-    }
-    return o;
-}
-
 /* Member `name` of o: its text, NULL when absent; *bad when it is there but not a string. */
 static const char *text_member(json_t *o, const char *name, bool *bad)
 {
@@ -127,7 +115,7 @@ void api_session_create(struct http_req *r)
                   "too many failed sign-ins from this address; retry in %u s", wait);
         return;
     }
-    json_t *o = body_object(r);
+    json_t *o = http_body_object(r);
     if (!o)
         return;
     const char *user = text_member(o, "user", &bad), *password = text_member(o, "password", &bad),
@@ -261,7 +249,7 @@ static void write_user(struct http_req *r, bool create)
     struct lf_user_fields f;
     struct lf_user u;
     struct lf_err err = {0};
-    json_t *o = body_object(r);
+    json_t *o = http_body_object(r);
     if (!o)
         return;
     if (user_fields(r, o, create, &name, &f)) {

@@ -1,8 +1,9 @@
 /* body.c - request bodies as clients encode them: media types, gzip and deflate with bounds on
  * what they may inflate to, base64, and application/x-www-form-urlencoded fields. */
+#include <jansson.h>
+#include <sodium.h>
 #include <string.h>
 #include <strings.h>
-#include <sodium.h>
 #include <zlib.h>
 
 #include "http_int.h"
@@ -135,4 +136,21 @@ bool http_form_value(const char *body, size_t len, const char *name, struct buf 
         p = field_end + 1;
     }
     return false;
+}
+
+json_t *http_body_object(struct http_req *r)
+{
+    json_error_t je;
+    json_t *o = json_loadb(r->body ? r->body : "", r->body_len, JSON_REJECT_DUPLICATES, &je);
+    if (!o) {
+        http_fail(r, HE_BAD_REQUEST, NULL, "the body is not JSON: %s (line %d, column %d)", je.text,
+                  je.line, je.column);
+        return NULL;
+    }
+    if (!json_is_object(o)) {
+        json_decref(o);
+        http_fail(r, HE_BAD_REQUEST, NULL, "the body must be a JSON object");
+        return NULL;
+    }
+    return o;
 }

@@ -47,16 +47,22 @@ struct route {
 };
 
 #define ROUTE_PARAMS 2
-#define ROUTE_PARAM_MAX 128
+/* A ':' segment's bytes and its NUL: the store's ids are up to 256 bytes (src/model/resource.c),
+ * so that every id the store takes can be named in a path. */
+#define ROUTE_PARAM_MAX 1024
 
 /* The route table (router.c), terminated by a row with a NULL method. */
 extern const struct route http_routes[];
 size_t router_count(void);
 /* The route for method and path (a trailing slash is ignored), with the ':' segments copied
- * into params. NULL when none: *path_known then tells whether another method has the path
- * (405) or not (404). */
+ * into params; HEAD takes the GET route (the server sends its headers only). NULL when none:
+ * *path_known then tells whether another method has the path (405) or not (404). */
 const struct route *router_match(const char *method, const char *path,
                                  char params[ROUTE_PARAMS][ROUTE_PARAM_MAX], bool *path_known);
+/* The methods the routes of path take, for a 405's Allow header ("GET, HEAD, PATCH"), into
+ * out (ROUTE_ALLOW_MAX bytes). */
+#define ROUTE_ALLOW_MAX 64
+void router_allow(const char *path, char out[ROUTE_ALLOW_MAX]);
 
 /* ---- the request a handler sees ---- */
 struct http_req {
@@ -80,7 +86,7 @@ struct http_req {
     struct buf resp;          /* a JSON document, unless content_type says otherwise */
     const char *content_type; /* NULL = application/json */
     unsigned retry_after;     /* seconds; 0 = no Retry-After header */
-    const char *allow;        /* the Allow header of a 405 */
+    char allow[ROUTE_ALLOW_MAX]; /* the Allow header of a 405; "" for none */
     struct buf headers;       /* more headers: "Name: value\n" lines (http_add_header) */
     /* a body that outlives the request (an embedded file), sent as it is instead of resp */
     const unsigned char *static_body;
@@ -137,6 +143,10 @@ bool http_media_type_is(const char *ct, const char *const *types);
  * 0, or -1 (corrupt), -2 (over max), -3 (over the ratio). */
 #define HTTP_INFLATE_RATIO 100
 int http_inflate(const char *in, size_t len, size_t max, struct buf *out);
+/* The body as a JSON object, the caller's (json_decref); NULL with the 400 set when it is not
+ * JSON (with where), holds a key twice (which of the two would count is a guess a proxy may
+ * make otherwise) or is not an object. */
+struct json_t *http_body_object(struct http_req *r);
 /* Decodes base64 (standard or URL-safe, padding optional, a space read as '+', as form
  * decoding turns it) into out (appended); -1 when s is not base64. */
 int http_base64_decode(const char *s, size_t len, struct buf *out);
@@ -265,6 +275,8 @@ struct lf_follower *http_follower(struct http_req *r); /* (server.c) */
 void api_healthz(struct http_req *r);
 void api_metrics(struct http_req *r);
 void api_segment(struct http_req *r);
+/* The Segment call a Segment route's pattern names: "track" of "/v1/track" and of "/v1/t". */
+const char *http_segment_call(const char *pattern);
 void api_posthog(struct http_req *r);
 void api_keys_list(struct http_req *r);
 /* Answers 200 with t as `landfall … --json` writes it, and frees t. (api_metrics.c) */

@@ -1060,13 +1060,16 @@ static void ingest_op(struct doc *d, json_t *op, json_t *body_schema)
 static void op_segment(struct doc *d, const struct op_decl *o, const struct route *rt, json_t *op)
 {
     (void)o;
-    const char *call = rt->pattern + strlen("/v1/");
+    const char *call = http_segment_call(rt->pattern);
+    bool brief = strcmp(call, rt->pattern + strlen("/v1/")) != 0; /* analytics.js's /v1/t… */
     char id[64];
     tag(d, op, "ingestion", NULL);
-    snprintf(id, sizeof(id), "segment_%s", call);
+    snprintf(id, sizeof(id), "segment_%s%s", call, brief ? "_browser" : "");
     set(op, "operationId", str(id));
     bool batch = !strcmp(call, "batch");
-    set(op, "summary", batch ? str("Segment: a batch of calls") : strf("Segment: a %s call", call));
+    const char *how = brief ? ", as analytics.js (the browser library) sends it" : "";
+    set(op, "summary",
+        batch ? strf("Segment: a batch of calls%s", how) : strf("Segment: a %s call%s", call, how));
     ingest_op(d, op, ref("schemas", batch ? "SegmentBatch" : "SegmentCall"));
 }
 
@@ -2274,7 +2277,8 @@ static void segment_calls(const char *out[16])
 {
     size_t n = 0;
     for (const struct route *rt = http_routes; rt->method && n + 1 < 16; rt++)
-        if (rt->fn == api_segment && strcmp(rt->pattern, "/v1/batch") != 0)
+        if (rt->fn == api_segment && strcmp(rt->pattern, "/v1/batch") != 0 &&
+            !strcmp(http_segment_call(rt->pattern), rt->pattern + strlen("/v1/")))
             out[n++] = rt->pattern + strlen("/v1/");
     out[n] = NULL;
 }

@@ -25,6 +25,14 @@ const struct route http_routes[] = {
     {"POST", "/v1/page", api_segment, AUTH_INGEST, BODY_JSON},
     {"POST", "/v1/screen", api_segment, AUTH_INGEST, BODY_JSON},
     {"POST", "/v1/alias", api_segment, AUTH_INGEST, BODY_JSON},
+    /* ... as analytics.js, Segment's browser library, sends it: the type's first letter */
+    {"POST", "/v1/t", api_segment, AUTH_INGEST, BODY_JSON},
+    {"POST", "/v1/i", api_segment, AUTH_INGEST, BODY_JSON},
+    {"POST", "/v1/g", api_segment, AUTH_INGEST, BODY_JSON},
+    {"POST", "/v1/p", api_segment, AUTH_INGEST, BODY_JSON},
+    {"POST", "/v1/s", api_segment, AUTH_INGEST, BODY_JSON},
+    {"POST", "/v1/a", api_segment, AUTH_INGEST, BODY_JSON},
+    {"POST", "/v1/b", api_segment, AUTH_INGEST, BODY_JSON},
     /* PostHog's capture endpoints (posthog-js posts to /e/, posthog-node and -python to /batch/) */
     {"POST", "/i/v0/e", api_posthog, AUTH_INGEST, BODY_POSTHOG},
     {"POST", "/e", api_posthog, AUTH_INGEST, BODY_POSTHOG},
@@ -157,6 +165,9 @@ const struct route *router_match(const char *method, const char *path,
     size_t len = strlen(path);
     if (len > 1 && path[len - 1] == '/')
         len--;
+    /* HTTP asks every server to take HEAD wherever it takes GET (RFC 9110, 9.1) */
+    if (strcmp(method, "HEAD") == 0)
+        method = "GET";
     *path_known = false;
     for (const struct route *rt = http_routes; rt->method; rt++) {
         if (!match(rt->pattern, path, len, params))
@@ -166,4 +177,26 @@ const struct route *router_match(const char *method, const char *path,
         *path_known = true;
     }
     return NULL;
+}
+
+void router_allow(const char *path, char out[ROUTE_ALLOW_MAX])
+{
+    static const char *const methods[] = {"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"};
+    char params[ROUTE_PARAMS][ROUTE_PARAM_MAX];
+    size_t n = 0;
+    out[0] = '\0';
+    for (size_t i = 0; i < sizeof(methods) / sizeof(methods[0]); i++) {
+        bool known;
+        if (!router_match(methods[i], path, params, &known))
+            continue;
+        size_t len = strlen(methods[i]);
+        if (n + len + 3 > ROUTE_ALLOW_MAX)
+            break;
+        if (n) {
+            memcpy(out + n, ", ", 2);
+            n += 2;
+        }
+        memcpy(out + n, methods[i], len + 1);
+        n += len;
+    }
 }

@@ -80,6 +80,8 @@ struct conn {
     pthread_mutex_t mu; /* deferred answers: done vs. suspended */
     double start;
     char *path; /* as sent until the request line is decoded, then decoded */
+    char *raw;  /* the path as sent, still %-encoded: what is routed, so that an id with a '/'
+                 * (%2F) is one segment; each ':' segment is decoded once matched */
 };
 
 static double mono_seconds(void)
@@ -256,7 +258,7 @@ static enum MHD_Result send_answer(struct conn *c)
         snprintf(v, sizeof(v), "%u", r->retry_after);
         MHD_add_response_header(resp, MHD_HTTP_HEADER_RETRY_AFTER, v);
     }
-    if (r->allow)
+    if (r->allow[0])
         MHD_add_response_header(resp, MHD_HTTP_HEADER_ALLOW, r->allow);
     if (r->cors)
         MHD_add_response_header(resp, MHD_HTTP_HEADER_ACCESS_CONTROL_ALLOW_ORIGIN, "*");
@@ -266,14 +268,23 @@ static enum MHD_Result send_answer(struct conn *c)
     return ret;
 }
 
-/* The Allow header of a path no route takes with this method. */
-static void set_allow(struct http_req *r, const char *path)
+/* A browser asks before it posts JSON from another origin (a CORS preflight, an OPTIONS): the
+ * ingestion routes, which browsers' libraries call from the customer's site (posthog-js sends
+ * application/json), say yes; true when the answer is set. */
+static bool preflight(struct http_req *r, const char *path)
 {
-    static char allow[3][32] = {"GET", "POST", "GET, POST"};
     char params[ROUTE_PARAMS][ROUTE_PARAM_MAX];
-    bool known, get = router_match("GET", path, params, &known) != NULL,
-                post = router_match("POST", path, params, &known) != NULL;
-    r->allow = get && post ? allow[2] : post ? allow[1] : allow[0];
+    bool known;
+    const struct route *rt = router_match("POST", path, params, &known);
+    if (!rt || rt->auth != AUTH_INGEST)
+        return false;
+    r->status = 204;
+    r->cors = true;
+    http_add_header(r, "Access-Control-Allow-Methods", "POST");
+    http_add_header(r, "Access-Control-Allow-Headers",
+                    "Content-Type, Content-Encoding, Authorization");
+    http_add_header(r, "Access-Control-Max-Age", "86400");
+    return true;
 }
 
 /* Undoes the body's Content-Encoding (checked by start()); false with the answer set. */
@@ -439,16 +450,20 @@ static void start(struct conn *c, const char *method)
         http_fail(r, HE_BAD_REQUEST, NULL, "the path '%s' is not UTF-8", c->path);
         return;
     }
-    r->route = router_match(method, c->path, r->params, &known);
+    r->route = router_match(method, c->raw, r->params, &known);
     if (!r->route) {
+        if (strcmp(method, "OPTIONS") == 0 && preflight(r, c->raw))
+            return;
         if (known) {
-            set_allow(r, c->path);
+            router_allow(c->raw, r->allow);
             http_fail(r, HE_METHOD, NULL, "%s is not allowed on '%s'", method, c->path);
         } else {
             http_fail(r, HE_NOT_FOUND, NULL, "no endpoint '%s'", c->path);
         }
         return;
     }
+    for (int i = 0; i < ROUTE_PARAMS; i++)
+        MHD_http_unescape(r->params[i]);
     if (authorize(r) && http_queries_check(r->srv->queries, r) == 0 && r->route->body)
         check_body_headers(c);
 }
@@ -489,6 +504,7 @@ static void *on_uri(void *cls, const char *uri, struct MHD_Connection *mc)
     c->start = mono_seconds();
     c->r.received_ms = time_now_ms();
     c->path = xstrdup(uri);
+    c->raw = xstrndup(uri, strcspn(uri, "?"));
     c->r.path = c->path;
     c->nul_in_url = strstr(uri, "%00") != NULL;
     remote_address(mc, c->r.remote);
@@ -619,6 +635,7 @@ static void on_completed(void *cls, struct MHD_Connection *mc, void **con_cls,
     buf_release(&c->body);
     pthread_mutex_destroy(&c->mu);
     free(c->path);
+    free(c->raw);
     free(c);
     pthread_mutex_lock(&s->mu);
     if (--s->inflight == 0)

@@ -101,6 +101,9 @@ bool model_in_vocab(const char *const *vocab, const char *s);
 /* Parses a decimal amount ("1234.5", "-3", "1,234.56" is refused) into minor units of currency
  * (2 decimals unless the ISO 4217 currency has 0 or 3). Returns 0, or -1 with *why set. */
 int model_money_parse(const char *s, const char *currency, int64_t *out, const char **why);
+/* The largest amount, in minor units, of any money field (10^13: 100 billion in a currency of
+ * cents), so that a sum over 900 000 accounts cannot overflow int64 in the reports. */
+#define MODEL_MONEY_MAX INT64_C(10000000000000)
 int model_currency_exponent(const char *currency);
 /* True for three upper-case ASCII letters. */
 bool model_currency_valid(const char *s);

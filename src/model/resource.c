@@ -430,6 +430,10 @@ static int check_field(const struct field_def *f, const struct value *v, int64_t
             return err_set_field(err, f->name, LF_EINVAL, "'%s' must be true or false", f->name);
         return 0;
     default: /* INT, MONEY */
+        if (f->type == FIELD_MONEY && (v->i > MODEL_MONEY_MAX || v->i < -MODEL_MONEY_MAX))
+            return err_set_field(err, f->name, LF_EINVAL,
+                                 "'%s' is %lld minor units, over the largest amount, %lld", f->name,
+                                 (long long)v->i, (long long)MODEL_MONEY_MAX);
         if (f->check == CHECK_NONNEG && v->i < 0)
             return err_set_field(err, f->name, LF_EINVAL, "'%s' must not be negative", f->name);
         if (f->check == CHECK_RANGE && (v->i < f->min || v->i > f->max))

@@ -84,6 +84,27 @@ http GET /v1/accounts/a%00b -H "Authorization: Bearer $a"
 expect 400 bad_request "a NUL byte in the path (not account 'a')"
 check_eq "... said so" "the URL holds a NUL byte (%00)" "$(jfield '$.error.message')"
 
+# a key given twice is refused on every JSON body: which of the two counts is a guess a proxy or
+# a WAF in front may make otherwise ({"scope": "read", "scope": "admin"} made an admin key)
+keys_before=$(sql "SELECT count(*) FROM api_keys")
+http POST /v1/keys -H "Authorization: Bearer $a" "${JSON[@]}" -d '{"scope": "read", "scope": "admin"}'
+expect 400 bad_request "a key's scope given twice"
+check_eq "... says so, and where" "the body is not JSON: duplicate object key near '\"scope\"' (line 1, column 25)" \
+    "$(jfield '$.error.message')"
+check_eq "... and made no key" "$keys_before" "$(sql "SELECT count(*) FROM api_keys")"
+http POST /v1/users -H "Authorization: Bearer $a" "${JSON[@]}" \
+    -d '{"name": "dup", "role": "viewer", "role": "admin", "password": "long enough"}'
+expect 400 bad_request "a user's role given twice"
+check_eq "... and made no user" 0 "$(sql "SELECT count(*) FROM users WHERE name = 'dup'")"
+http PATCH /v1/workspace -H "Authorization: Bearer $a" "${JSON[@]}" \
+    -d '{"time_zone": "UTC", "time_zone": "Europe/Paris"}'
+expect 400 bad_request "a setting given twice"
+http POST /v1/session "${JSON[@]}" -d '{"user": "a", "user": "b", "password": "long enough"}'
+expect 400 bad_request "a sign-in's user given twice"
+http POST /v1/keys -H "Authorization: Bearer $a" "${JSON[@]}" -d '{"scope": "read",'
+expect 400 bad_request "a key's body cut short"
+check "... says where (was: 'the body must be a JSON object')" grep -q "line 1, column" <<<"$(jfield '$.error.message')"
+
 # keys
 body_ok='{"userId": "u", "event": "e", "messageId": "ok-1"}'
 http POST /v1/track "${JSON[@]}" -d "$body_ok"
@@ -116,6 +137,25 @@ http DELETE /v1/reports/nps -H "Authorization: Bearer $r"
 expect 405 method_not_allowed "DELETE on a report"
 http GET /v1/reports/nothing -H "Authorization: Bearer $r"
 expect 404 not_found "an unknown report"
+# HEAD wherever GET (RFC 9110, 9.1): the GET's status and headers, no body
+head=$(curl -s -I "$URL/healthz" | tr -d '\r')
+check_eq "HEAD /healthz: GET's status" "HTTP/1.1 200 OK" "$(head -1 <<<"$head")"
+check_eq "... and GET's length ({\"status\": \"ok\", \"version\": \"...\"})" \
+    "Content-Length: $(curl -s "$URL/healthz" | wc -c)" "$(grep '^Content-Length:' <<<"$head")"
+check_eq "... no body" 0 "$(curl -s -X HEAD --max-time 5 "$URL/healthz" | wc -c)"
+check_eq "HEAD of a report: with its key's check" 401 "$(curl -s -o /dev/null -w '%{http_code}' -I "$URL/v1/reports/nps")"
+# a 405's Allow lists every method of the path (RFC 9110, 15.5.6)
+allow() { curl -s -o /dev/null -D - -X "$1" -H "Authorization: Bearer $a" "$URL$2" | tr -d '\r' | grep '^Allow:'; }
+check_eq "Allow of an account" "Allow: GET, HEAD, PUT, PATCH, DELETE" "$(allow POST /v1/accounts/x)"
+check_eq "Allow of a route that takes PATCH only" "Allow: PATCH" "$(allow GET /v1/followups/rules/x)"
+# an id of 256 bytes (the store's limit) is a path segment like any other
+long=$(printf 'L%.0s' $(seq 256))
+http POST /v1/accounts -H "Authorization: Bearer $a" "${JSON[@]}" -d "{\"id\": \"$long\", \"name\": \"Long\"}"
+check_eq "an account of a 256-byte id is created" 201 "$status"
+http GET "/v1/accounts/$long" -H "Authorization: Bearer $a"
+check_eq "... and found by its path (was 404 'no endpoint' past 127 bytes)" "200 Long" "$status $(jfield '$.name')"
+http GET "/v1/accounts/${long}L" -H "Authorization: Bearer $a"
+check_eq "an id past the limit is no account" "404 not_found" "$status $(jfield '$.error.code')"
 
 # after all that, a good call still works and is stored once
 http POST /v1/track -u "$w:" "${JSON[@]}" -d "$body_ok"

@@ -95,6 +95,39 @@ check_eq "metrics: rejected items" "landfall_items_rejected_total 2" "$(grep '^l
 check "metrics: requests by route and status" grep -q '^landfall_http_requests_total{route="/v1/batch",method="POST",status="200"} 2$' "$SCRATCH/metrics"
 check "metrics: commit latency histogram" grep -q '^landfall_store_commit_duration_seconds_count [1-9]' "$SCRATCH/metrics"
 check_eq "events in the store" 8 "$(sql "SELECT count(*) FROM events")"
+
+# analytics.js (@segment/analytics-next, Segment's browser library) posts each call to the first
+# letter of its type (plugins/segmentio/index.ts: `${remote}/${path}`, path = type.charAt(0)) and
+# its batches to /b (batched-dispatcher.ts), as text/plain with the write key in the body, from
+# the customer's site: these were 404, and the answers had no Access-Control-Allow-Origin
+TEXT=(-H 'Content-Type: text/plain' -H 'Origin: https://app.example.test')
+http POST /v1/t "${TEXT[@]}" -D "$SCRATCH/headers" -d "{\"type\": \"track\", \"event\": \"Clicked\",
+  \"userId\": \"br-u\", \"messageId\": \"br-1\", \"writeKey\": \"$w\", \"context\": {\"groupId\": \"acme\"}}"
+check_eq "analytics.js: /v1/t is a track call" "200 1" "$status $(jfield '$.inserted')"
+check "... its answer readable from another origin" grep -qi '^Access-Control-Allow-Origin: \*' "$SCRATCH/headers"
+http POST /v1/i "${TEXT[@]}" -d "{\"type\": \"identify\", \"userId\": \"br-u\", \"messageId\": \"br-2\",
+  \"traits\": {\"email\": \"br@acme.test\"}, \"writeKey\": \"$w\"}"
+check_eq "analytics.js: /v1/i is an identify call" "200 br@acme.test" "$status $(sql "SELECT email FROM contacts WHERE ext_id = 'br-u'")"
+http POST /v1/b "${TEXT[@]}" -d "{\"writeKey\": \"$w\", \"batch\": [
+  {\"type\": \"page\", \"userId\": \"br-u\", \"name\": \"Home\", \"messageId\": \"br-3\"},
+  {\"type\": \"track\", \"userId\": \"br-u\", \"event\": \"Left\", \"messageId\": \"br-4\"}]}"
+check_eq "analytics.js: /v1/b is a batch" "200 2" "$status $(jfield '$.inserted')"
+check_eq "... stored: the three events of br-u in acme (a page call is the event 'page')" \
+    "br-1|Clicked|br-u|acme br-3|page|br-u|acme br-4|Left|br-u|acme" \
+    "$(sql "SELECT e.message_id, n.name, c.ext_id, a.ext_id FROM events e
+            JOIN event_names n ON n.id = e.name_id JOIN contacts c ON c.id = e.contact_id
+            JOIN accounts a ON a.id = e.account_id WHERE e.message_id LIKE 'br-%' ORDER BY 1" | tr '\n' ' ' | sed 's/ $//')"
+# posthog-js posts application/json from the customer's site: the browser asks first (a CORS
+# preflight), which was a 405, so the browser never sent the events
+curl -s -o /dev/null -D "$SCRATCH/headers" -w '%{http_code}' -X OPTIONS -H 'Origin: https://app.example.test' \
+    -H 'Access-Control-Request-Method: POST' -H 'Access-Control-Request-Headers: content-type' \
+    "$URL/e/" >"$SCRATCH/status"
+check_eq "a preflight of /e/: 204" 204 "$(cat "$SCRATCH/status")"
+check "... allowing any origin" grep -qi '^Access-Control-Allow-Origin: \*' "$SCRATCH/headers"
+check "... to post JSON" grep -qi '^Access-Control-Allow-Headers: .*Content-Type' "$SCRATCH/headers"
+http OPTIONS /v1/accounts
+check_eq "no preflight elsewhere: the API is not for other sites' scripts" "405 method_not_allowed" \
+    "$status $(jfield '$.error.code')"
 serve_stop
 check_eq "clean stop" 0 "$stop_rc"
 check_eq "integrity" ok "$(store_intact "$LANDFALL_DB")"

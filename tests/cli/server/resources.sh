@@ -35,6 +35,21 @@ check_eq "an unknown filter: 400 naming it" "400 colour" "$status $(jfield '$.er
 http GET "/v1/accounts?limit=0" "${read[@]}"
 check_eq "a bad limit: 400" "400 limit" "$status $(jfield '$.error.field')"
 
+# an id is any text: one with a '/' (%2F) or '?' (%3F) is one path segment, decoded once
+# routed; the router matched the decoded path, so org/7 was "no endpoint '/v1/accounts/org/7'"
+http POST /v1/accounts "${admin[@]}" -d '{"id":"org/7","name":"Slash"}'
+check_eq "an account 'org/7'" 201 "$status"
+http GET /v1/accounts/org%2F7 "${read[@]}"
+check_eq "... is found at /v1/accounts/org%2F7" "200 org/7 Slash" "$status $(jfield '$.id') $(jfield '$.name')"
+http PATCH /v1/accounts/org%2f7 "${admin[@]}" -d '{"plan":"pro"}'
+check_eq "... changed there (lowercase %2f)" "200 pro" "$status $(jfield '$.plan')"
+http POST /v1/accounts "${admin[@]}" -d '{"id":"q?a b","name":"Query"}'
+http GET "/v1/accounts/q%3Fa%20b" "${read[@]}"
+check_eq "an account 'q?a b' at /v1/accounts/q%3Fa%20b" "200 q?a b" "$status $(jfield '$.id')"
+http GET /v1/accounts/org/7 "${read[@]}"
+check_eq "a '/' as sent still separates segments" "404 no endpoint '/v1/accounts/org/7'" \
+    "$status $(jfield '$.error.message')"
+
 http PATCH /v1/accounts/acme "${admin[@]}" -d '{"plan":"business"}'
 check_eq "PATCH merges" "200 Acme business" "$status $(jfield '$.name') $(jfield '$.plan')"
 http PUT /v1/accounts/acme "${admin[@]}" -d '{"plan":"enterprise"}'
@@ -87,6 +102,14 @@ check "the actor is the admin key's prefix" grep -q "^key:${a:0:11}$" <(sql "SEL
 http POST /v1/accounts "${admin[@]}" -d '{"id":"quiet"}'
 http POST /v1/track -u "$w:" "${JSON[@]}" -d '{"anonymousId":"anon-1","event":"login","messageId":"q-1","context":{"groupId":"quiet"}}'
 check_eq "an event of account quiet" 200 "$status"
+# a number filter is a finite number: NaN is bound as NULL, so ?value=nan listed the events
+# without a value, and ?value=inf listed none, both as if answered
+for v in nan inf -inf; do
+    http GET "/v1/events?value=$v" "${read[@]}"
+    check_eq "?value=$v: 400 naming the field" "400 value" "$status $(jfield '$.error.field')"
+done
+http GET "/v1/events?value=1.5" "${read[@]}"
+check_eq "?value=1.5 is a filter (no event has it)" "200 0" "$status $(jlen '$.data')"
 http DELETE /v1/accounts/quiet "${admin[@]}"
 check_eq "an account with events cannot go: 409 naming them" \
     "409 account 'quiet' is still referred to by events; delete those first" \

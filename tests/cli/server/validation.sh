@@ -89,6 +89,28 @@ check_eq "... each by index and field" "1 timestamp 2 traits.email" \
     "$(jfield '$.rejected[0].index') $(jfield '$.rejected[0].field') $(jfield '$.rejected[1].index') $(jfield '$.rejected[1].field')"
 check_eq "... only the good ones stored" "b-0 b-3" \
     "$(sql "SELECT group_concat(message_id, ' ') FROM (SELECT message_id FROM events WHERE message_id LIKE 'b-%' ORDER BY 1)")"
+
+# money: at most 10^13 minor units (model.h), on every path. The REST API took an MRR of
+# 9223372036854775807 cents, and the MRR report summed two of them into -9223372036853020109
+a=$(new_key admin)
+admin=(-H "Authorization: Bearer $a" "${JSON[@]}")
+http POST /v1/accounts "${admin[@]}" -d '{"id": "huge", "mrr": 9223372036854775807}'
+check_eq "REST: an MRR of INT64_MAX cents: 422 naming it" "422 mrr" "$status $(jfield '$.error.field')"
+check_eq "... saying the limit" "'mrr' is 9223372036854775807 minor units, over the largest amount, 10000000000000" \
+    "$(jfield '$.error.message')"
+http POST /v1/accounts "${admin[@]}" -d '{"id": "most", "mrr": 10000000000000}'
+check_eq "REST: an MRR of 10^13 cents is taken" "201 10000000000000" "$status $(jfield '$.mrr')"
+http POST /v1/mrr_changes "${admin[@]}" -d '{"account_id": "most", "date": "2025-01-01", "mrr": 10000000000001}'
+check_eq "REST: an MRR change of 10^13 + 1 cents: 422" "422 mrr" "$status $(jfield '$.error.field')"
+http POST /v1/orders "${admin[@]}" -d '{"id": "o-huge", "account_id": "most", "ts": "2025-01-01", "amount": -10000000000001}'
+check_eq "REST: an order of -(10^13 + 1) cents: 422" "422 amount" "$status $(jfield '$.error.field')"
+reject "Segment: an MRR of 10^11 dollars and a cent (10^13 + 1 cents)" /v1/group \
+    '{"userId": "u", "groupId": "g2", "traits": {"mrr": "100000000000.01"}}' traits.mrr
+printf 'id,mrr\nc-huge,100000000000.01\nc-most,100000000000\n' >"$SCRATCH/huge.csv"
+"$LANDFALL" import accounts "$SCRATCH/huge.csv" >/dev/null 2>"$SCRATCH/import.err"
+check_eq "import: the same bound (rows rejected: exit 1)" 1 "$?"
+check_eq "... the amount over it rejected, the one at it taken" "c-most|10000000000000" \
+    "$(sql "SELECT ext_id, mrr FROM accounts WHERE ext_id LIKE 'c-%'")"
 serve_stop
 check_eq "clean stop" 0 "$stop_rc"
 finish

@@ -256,6 +256,41 @@ Test(users, saved_views_are_their_users)
     cr_assert_str_eq(err.field, "name");
 }
 
+/* Every size a caller chooses has a bound: a user keeps at most 100 views (of up to 4 KB each,
+ * all listed by GET /v1/views); a CSM could save views without end */
+Test(users, saved_views_are_bounded)
+{
+    char *json = NULL, body[128];
+    struct lf_user cy, di;
+    struct lf_user_fields f = {.role = LF_ROLE_CSM, .password = "password one"};
+    cr_assert_eq(lf_user_create(lf, "cy", &f, &cy, &err), 0);
+    cr_assert_eq(lf_user_create(lf, "di", &f, &di, &err), 0);
+    int64_t first = 0;
+    for (int i = 0; i < 100; i++) {
+        snprintf(body, sizeof(body), "{\"page\": \"%s\", \"name\": \"v%d\", \"query\": \"\"}",
+                 i % 2 ? "portfolio" : "health", i);
+        cr_assert_eq(lf_view_create(lf, cy.id, body, strlen(body), &json, &err), 0, "%d: %s", i,
+                     err.msg);
+        if (!first) {
+            json_t *v = json_loads(json, 0, NULL);
+            first = json_integer_value(json_object_get(v, "id"));
+            json_decref(v);
+        }
+        free(json);
+    }
+    const char *more = "{\"page\": \"portfolio\", \"name\": \"one more\", \"query\": \"\"}";
+    cr_assert_eq(lf_view_create(lf, cy.id, more, strlen(more), &json, &err), -1, "the 101st");
+    cr_assert_eq(err.code, LF_ECONFLICT);
+    cr_assert_str_eq(err.msg, "a user keeps at most 100 saved views: delete one first");
+    cr_assert_eq(lf_view_create(lf, di.id, more, strlen(more), &json, &err), 0,
+                 "another user's count is their own: %s", err.msg);
+    free(json);
+    cr_assert_eq(lf_view_delete(lf, cy.id, first, &err), 0, "%s", err.msg);
+    cr_assert_eq(lf_view_create(lf, cy.id, more, strlen(more), &json, &err), 0,
+                 "one deleted, one more: %s", err.msg);
+    free(json);
+}
+
 Test(users, workspace_settings)
 {
     char *json = NULL;

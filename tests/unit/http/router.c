@@ -52,6 +52,54 @@ Test(router, not_found_versus_method)
     cr_assert_null(find("POST", "", &known, p));
 }
 
+/* HTTP asks every server to take HEAD wherever it takes GET (RFC 9110, 9.1): a monitor's HEAD /
+ * or HEAD /healthz was a 405 */
+Test(router, head_is_get)
+{
+    char p[ROUTE_PARAMS][ROUTE_PARAM_MAX];
+    bool known;
+    const struct route *rt = find("HEAD", "/healthz", &known, p);
+    cr_assert(rt && rt->fn == api_healthz);
+    rt = find("HEAD", "/v1/accounts/a-1", &known, p);
+    cr_assert(rt && rt->fn == api_resource_get && strcmp(rt->method, "GET") == 0);
+    cr_assert_str_eq(p[0], "a-1");
+    cr_assert_null(find("HEAD", "/v1/batch", &known, p), "no GET route, no HEAD");
+    cr_assert(known);
+}
+
+/* A 405's Allow lists every method the path takes (RFC 9110, 15.5.6): it said "GET" of
+ * /v1/followups/rules/x, which takes only PATCH, and "GET" of /v1/accounts/x, which also takes
+ * PUT, PATCH and DELETE */
+Test(router, allow)
+{
+    char allow[ROUTE_ALLOW_MAX];
+    router_allow("/v1/followups/rules/x", allow);
+    cr_assert_str_eq(allow, "PATCH");
+    router_allow("/v1/accounts/x", allow);
+    cr_assert_str_eq(allow, "GET, HEAD, PUT, PATCH, DELETE");
+    router_allow("/v1/accounts", allow);
+    cr_assert_str_eq(allow, "GET, HEAD, POST");
+    router_allow("/v1/batch", allow);
+    cr_assert_str_eq(allow, "POST");
+    router_allow("/v1/session", allow);
+    cr_assert_str_eq(allow, "GET, HEAD, POST, DELETE");
+    router_allow("/v2/nothing", allow);
+    cr_assert_str_eq(allow, "");
+}
+
+/* Every id the store takes (256 bytes, src/model/resource.c) can be named in a path: an
+ * account of a 200-byte id was "no endpoint" when a segment held at most 127 bytes */
+Test(router, long_ids)
+{
+    char p[ROUTE_PARAMS][ROUTE_PARAM_MAX], path[300] = "/v1/accounts/";
+    bool known;
+    memset(path + 13, 'L', 256);
+    path[13 + 256] = '\0';
+    const struct route *rt = find("GET", path, &known, p);
+    cr_assert(rt && rt->fn == api_resource_get);
+    cr_assert_eq(strlen(p[0]), 256);
+}
+
 Test(router, every_row_reachable)
 {
     char p[ROUTE_PARAMS][ROUTE_PARAM_MAX];
