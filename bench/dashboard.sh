@@ -6,7 +6,9 @@
 #     active users, filtered by plan (second page), with a search, one page of 50 each; the
 #     filters' values (account-values);
 #   - the account page of the largest account (the most events): its overview in one call
-#     (header, usage, experience, tickets, MRR history, contacts, touchpoints, outcomes, tasks);
+#     (header, usage, experience, tickets, MRR history, contacts, touchpoints, outcomes, tasks),
+#     and its health panel's two computed calls: the account's health (measures, points) and
+#     its expansion signals (expansion where account=ID);
 # over a signed-in session (cookie and CSRF token, as the pages send them), after one untimed
 # request of each (the first fills the book's cache: reported apart, with the time to start).
 # ROUNDS rounds of REQUESTS requests of each call, interleaved (book, values, overview, book…)
@@ -89,27 +91,35 @@ views=(
 )
 values="/v1/metrics/account-values"
 overview="/v1/accounts/$largest/overview?now=$NOW"
+health="/v1/accounts/$largest/health?now=$NOW"
+expansion="/v1/metrics/expansion?where=account%3D$largest&now=$NOW"
 
 at=$(lines)
 get "${views[0]}"
 cold=$(tail -n +"$((at + 1))" "$work/access.log" | jq -r '.ms' | head -1)
 get "$values"
 get "$overview"
+get "$health"
+get "$expansion"
 
-# the rounds: book (a view in turn), values, overview, book, …
-for c in book values account; do : >"$work/$c.rounds"; : >"$work/$c.all"; done
+# the rounds: book (a view in turn), values, overview, health, expansion, book, …
+for c in book values account health expansion; do : >"$work/$c.rounds"; : >"$work/$c.all"; done
 for ((r = 0; r < ROUNDS; r++)); do
     at=$(lines)
     for ((i = 0; i < REQUESTS; i++)); do
         get "${views[$(((i + r) % ${#views[@]}))]}"
         get "$values"
         get "$overview"
+        get "$health"
+        get "$expansion"
     done
     tail -n +"$((at + 1))" "$work/access.log" >"$work/round.log"
     jq -r 'select(.path == "/v1/metrics/book") | .ms' "$work/round.log" >"$work/book.ms"
     jq -r 'select(.path == "/v1/metrics/account-values") | .ms' "$work/round.log" >"$work/values.ms"
     jq -r 'select(.route == "/v1/accounts/:id/overview") | .ms' "$work/round.log" >"$work/account.ms"
-    for c in book values account; do
+    jq -r 'select(.route == "/v1/accounts/:id/health") | .ms' "$work/round.log" >"$work/health.ms"
+    jq -r 'select(.path == "/v1/metrics/expansion") | .ms' "$work/round.log" >"$work/expansion.ms"
+    for c in book values account health expansion; do
         stats <"$work/$c.ms" >>"$work/$c.rounds"
         cat "$work/$c.ms" >>"$work/$c.all"
     done
@@ -133,6 +143,8 @@ cpu_of() {
 cpu_book=$(for v in "${views[@]}"; do cpu_of "$v"; done | median)
 cpu_values=$(cpu_of "$values")
 cpu_account=$(cpu_of "$overview")
+cpu_health=$(cpu_of "$health")
+cpu_expansion=$(cpu_of "$expansion")
 events=$(sqlite3 "$DB" "SELECT count(*) FROM events e JOIN accounts a ON a.id = e.account_id
                         WHERE a.ext_id = '$largest'")
 
@@ -213,6 +225,10 @@ printf '%-52s %s %8s\n' "portfolio: the filters' values (account-values)" "$(sum
     "$cpu_values"
 printf '%-52s %s %8s\n' "account page: overview of $largest ($events events)" \
     "$(summary account)" "$cpu_account"
+printf '%-52s %s %8s\n' "account page: its health (measures, points)" "$(summary health)" \
+    "$cpu_health"
+printf '%-52s %s %8s\n' "account page: its expansion signals" "$(summary expansion)" \
+    "$cpu_expansion"
 printf '\n%-52s %8s\n' "the peer: the same page as SQL (sqlite3), ms" fastest
 printf '%-52s %8s\n' "  the book of $csm by MRR (store's figures)" "$peer_owner"
 printf '%-52s %8s\n' "  everyone by active users (30 days)" "$peer_users"
