@@ -52,8 +52,8 @@ struct route {
 /* The route table (router.c), terminated by a row with a NULL method. */
 extern const struct route http_routes[];
 size_t router_count(void);
-/* The route for method and path (a trailing slash is ignored), with the ':' segments copied
- * into params. NULL when none: *path_known then tells whether another method has the path
+/* The route for method and path as sent (percent-encoded; a trailing slash is ignored), with
+ * the ':' segments decoded into params ("a%2Fb" is the one parameter "a/b"). NULL when none: *path_known then tells whether another method has the path
  * (405) or not (404). */
 const struct route *router_match(const char *method, const char *path,
                                  char params[ROUTE_PARAMS][ROUTE_PARAM_MAX], bool *path_known);

@@ -123,7 +123,34 @@ size_t router_count(void)
     return n;
 }
 
-/* Matches path against pattern segment by segment; fills params from ':' segments. */
+static int hexval(char c)
+{
+    return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10
+                                         : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+}
+
+/* Percent-decodes the segment s..s+n into out (a '%' not followed by two hex digits stays as it
+ * is); its length, or -1 when it does not fit in cap bytes with the NUL. */
+static long decode_segment(const char *s, size_t n, char *out, size_t cap)
+{
+    size_t o = 0;
+    for (size_t i = 0; i < n; i++) {
+        char c = s[i];
+        if (c == '%' && i + 2 < n && hexval(s[i + 1]) >= 0 && hexval(s[i + 2]) >= 0) {
+            c = (char)(hexval(s[i + 1]) * 16 + hexval(s[i + 2]));
+            i += 2;
+        }
+        if (o + 1 >= cap)
+            return -1;
+        out[o++] = c;
+    }
+    out[o] = '\0';
+    return (long)o;
+}
+
+/* Matches path (as sent: percent-encoded) against pattern segment by segment, each segment
+ * decoded on its own, so that an id holding a '/' (sent as %2F) is one parameter; fills params
+ * from ':' segments. */
 static bool match(const char *pattern, const char *path, size_t path_len,
                   char params[ROUTE_PARAMS][ROUTE_PARAM_MAX])
 {
@@ -138,13 +165,14 @@ static bool match(const char *pattern, const char *path, size_t path_len,
             p++;
         while (s < end && *s != '/')
             s++;
-        size_t plen = (size_t)(p - pseg), slen = (size_t)(s - sseg);
+        size_t plen = (size_t)(p - pseg);
+        char seg[ROUTE_PARAM_MAX];
+        long slen = decode_segment(sseg, (size_t)(s - sseg), seg, sizeof(seg));
         if (pseg[0] == ':') {
-            if (slen == 0 || slen >= ROUTE_PARAM_MAX || np == ROUTE_PARAMS)
+            if (slen <= 0 || np == ROUTE_PARAMS)
                 return false;
-            memcpy(params[np], sseg, slen);
-            params[np++][slen] = '\0';
-        } else if (plen != slen || memcmp(pseg, sseg, slen) != 0) {
+            memcpy(params[np++], seg, (size_t)slen + 1);
+        } else if (slen < 0 || plen != (size_t)slen || memcmp(pseg, seg, plen) != 0) {
             return false;
         }
     }

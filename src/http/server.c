@@ -80,6 +80,7 @@ struct conn {
     pthread_mutex_t mu; /* deferred answers: done vs. suspended */
     double start;
     char *path; /* as sent until the request line is decoded, then decoded */
+    char *raw;  /* the path as sent (percent-encoded, without the query): what is routed */
 };
 
 static double mono_seconds(void)
@@ -439,10 +440,10 @@ static void start(struct conn *c, const char *method)
         http_fail(r, HE_BAD_REQUEST, NULL, "the path '%s' is not UTF-8", c->path);
         return;
     }
-    r->route = router_match(method, c->path, r->params, &known);
+    r->route = router_match(method, c->raw, r->params, &known);
     if (!r->route) {
         if (known) {
-            set_allow(r, c->path);
+            set_allow(r, c->raw);
             http_fail(r, HE_METHOD, NULL, "%s is not allowed on '%s'", method, c->path);
         } else {
             http_fail(r, HE_NOT_FOUND, NULL, "no endpoint '%s'", c->path);
@@ -490,6 +491,7 @@ static void *on_uri(void *cls, const char *uri, struct MHD_Connection *mc)
     c->r.received_ms = time_now_ms();
     c->path = xstrdup(uri);
     c->r.path = c->path;
+    c->raw = xstrndup(uri, strcspn(uri, "?#"));
     c->nul_in_url = strstr(uri, "%00") != NULL;
     remote_address(mc, c->r.remote);
     const union MHD_ConnectionInfo *ci =
@@ -619,6 +621,7 @@ static void on_completed(void *cls, struct MHD_Connection *mc, void **con_cls,
     buf_release(&c->body);
     pthread_mutex_destroy(&c->mu);
     free(c->path);
+    free(c->raw);
     free(c);
     pthread_mutex_lock(&s->mu);
     if (--s->inflight == 0)

@@ -107,3 +107,29 @@ Test(errors, json_shape)
                      "{\"error\": {\"code\": \"not_found\", \"message\": \"gone\"}}");
     buf_release(&r.resp);
 }
+
+/* A path is routed as sent: an account id holding a '/' (sent as %2F, as the dashboard's
+ * encodeURIComponent writes it) is one parameter, decoded; so are other escapes; a '%' not
+ * followed by two hex digits stays as it is; a static segment may come escaped too. */
+Test(router, parameters_are_decoded_after_splitting)
+{
+    char p[ROUTE_PARAMS][ROUTE_PARAM_MAX];
+    bool known;
+    const struct route *rt = find("GET", "/v1/accounts/acme%2Femea/overview", &known, p);
+    cr_assert(rt && strcmp(rt->pattern, "/v1/accounts/:id/overview") == 0);
+    cr_assert_str_eq(p[0], "acme/emea");
+    rt = find("GET", "/v1/accounts/a%20b%3Cc%3E", &known, p);
+    cr_assert(rt && strcmp(rt->pattern, "/v1/accounts/:id") == 0);
+    cr_assert_str_eq(p[0], "a b<c>");
+    rt = find("GET", "/v1/accounts/100%25%zz%4", &known, p);
+    cr_assert(rt);
+    cr_assert_str_eq(p[0], "100%%zz%4");
+    rt = find("GET", "/v1/%61ccounts/x", &known, p);
+    cr_assert(rt && strcmp(rt->pattern, "/v1/accounts/:id") == 0);
+    /* a parameter of ROUTE_PARAM_MAX bytes or more, decoded, matches nothing */
+    char longp[3 * ROUTE_PARAM_MAX + 32] = "/v1/accounts/";
+    size_t at = strlen(longp);
+    for (size_t i = 0; i < ROUTE_PARAM_MAX; i++, at += 3)
+        memcpy(longp + at, "%41", 4);
+    cr_assert_null(find("GET", longp, &known, p));
+}
