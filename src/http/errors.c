@@ -125,5 +125,9 @@ void http_fail_err(struct http_req *r, const struct lf_err *err, const char *fie
     /* the library's limits (a long computation already running) pass in seconds, not minutes */
     if (err->code == LF_ELIMIT && !r->retry_after)
         r->retry_after = 5;
+    /* the store away (PostgreSQL restarting): each request tries to connect again, so a client
+     * may come back at once; Segment's and PostHog's libraries wait what Retry-After says */
+    if (err->code == LF_ESTORE && !r->retry_after)
+        r->retry_after = 1;
     http_fail(r, http_error_of(err->code), field, "%s", err->msg);
 }

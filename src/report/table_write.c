@@ -144,6 +144,27 @@ static void write_json(const struct lf_table *t, struct buf *b)
     buf_adds(b, nr ? "\n]}\n" : "]}\n");
 }
 
+/* Whether a text cell would be read by a spreadsheet as a formula: it starts with '=', '+', '-',
+ * '@', a tab or a carriage return (OWASP's "CSV injection") and is not a plain number such as
+ * "-3" or "+1.5", which a spreadsheet reads as that number and which must stay one. */
+static bool formula_like(const char *s, size_t n)
+{
+    if (n == 0 || !strchr("=+-@\t\r", s[0]))
+        return false;
+    if (s[0] != '+' && s[0] != '-')
+        return true;
+    size_t i = 1, digits = 0;
+    while (i < n && s[i] >= '0' && s[i] <= '9')
+        i++, digits++;
+    if (i < n && s[i] == '.')
+        for (i++; i < n && s[i] >= '0' && s[i] <= '9'; i++)
+            digits++;
+    return i < n || digits == 0;
+}
+
+/* CSV for spreadsheets as much as for programs: a text cell that a spreadsheet would evaluate
+ * (an account named "=HYPERLINK(…)", imported from anywhere) is written with a leading
+ * apostrophe, which shows it as the text it is; numbers and times are never text cells. */
 static void write_csv(const struct lf_table *t, struct buf *b)
 {
     size_t nc = lf_table_columns(t), nr = lf_table_rows(t);
@@ -160,6 +181,9 @@ static void write_csv(const struct lf_table *t, struct buf *b)
             if (c)
                 buf_addc(b, ',');
             buf_reset(&cell);
+            if (!lf_table_is_null(t, r, c) && lf_table_column_type(t, c) == LF_COL_TEXT &&
+                formula_like(lf_table_text(t, r, c), strlen(lf_table_text(t, r, c))))
+                buf_addc(&cell, '\'');
             cell_text(t, r, c, false, -1, &cell);
             buf_add_csv_field(b, buf_str(&cell), cell.len);
         }

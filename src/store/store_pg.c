@@ -531,14 +531,6 @@ static int64_t pg_changes(struct sql *q)
 static int pg_begin(struct store *st, bool write, struct lf_err *err)
 {
     struct store_pg *s = P(st);
-    if (PQstatus(s->conn) != CONNECTION_OK) { /* the server restarted: connect again */
-        PQreset(s->conn);
-        if (PQstatus(s->conn) != CONNECTION_OK)
-            return fail(s, NULL, err, "cannot reach PostgreSQL");
-        s->generation++;
-        strmap_release(&s->months);
-        strmap_init(&s->months);
-    }
     /* a read sees one snapshot throughout, as SQLite's read transaction does; a write takes
      * the lock in the same exchange */
     char sql[160];
@@ -547,13 +539,26 @@ static int pg_begin(struct store *st, bool write, struct lf_err *err)
                  (long long)WRITE_LOCK);
     else
         snprintf(sql, sizeof(sql), "BEGIN ISOLATION LEVEL REPEATABLE READ");
-    s->in_tx = true;
-    if (run(s, sql, err) < 0) {
+    /* A connection idle while the server restarted looks fine until it is used: its BEGIN
+     * finds it dead. Nothing of the transaction has happened then, so it is begun once more
+     * on a new connection, and the first request after a restart succeeds. */
+    for (int attempt = 0;; attempt++) {
+        if (PQstatus(s->conn) != CONNECTION_OK) { /* the server restarted: connect again */
+            PQreset(s->conn);
+            if (PQstatus(s->conn) != CONNECTION_OK)
+                return fail(s, NULL, err, "cannot reach PostgreSQL");
+            s->generation++;
+            strmap_release(&s->months);
+            strmap_init(&s->months);
+        }
+        s->in_tx = true;
+        if (run(s, sql, err) == 0)
+            return 0;
         run(s, "ROLLBACK", NULL);
         s->in_tx = false;
-        return -1;
+        if (attempt > 0 || PQstatus(s->conn) == CONNECTION_OK)
+            return -1;
     }
-    return 0;
 }
 
 static void pg_rollback(struct store *st);

@@ -171,6 +171,42 @@ export default async function dashboard(h) {
     clean(admin, 'the settings');
   });
 
+  // ---- hostile strings where users can put them (an account's name, plan, segment, owner and
+  // id, a key's name, a saved view's name) are shown as text: no element is made of them,
+  // nothing runs (no dialog, no console error: the CSP would report an inline handler) ----
+  await check('hostile strings are shown as text, never run', async () => {
+    const evil = '<img src=x onerror=alert(1)>"><script>alert(2)</script>';
+    const id = 'hx-<b>1';
+    const dialogs = [];
+    p.on('dialog', (d) => { dialogs.push(d.message()); d.dismiss(); });
+    const headers = { 'X-CSRF-Token': await csrf(admin) };
+    for (const [path, data] of [
+      ['/v1/accounts', { id, name: evil, plan: evil, segment: `javascript:alert(3)`, owner: evil,
+        mrr: 100 }],
+      ['/v1/keys', { name: evil, scope: 'read' }],
+      ['/v1/views', { name: evil, page: 'portfolio', query: `q=${encodeURIComponent(id)}` }],
+    ]) {
+      const r = await admin.context.request.post(`${base}${path}`, { data, headers });
+      assert.equal(r.status(), 201, `POST ${path}: ${await r.text()}`);
+    }
+    for (const url of [`/portfolio?q=${encodeURIComponent(id)}`, `/accounts/${encodeURIComponent(id)}`,
+      '/settings', `/portfolio?owner=${encodeURIComponent(evil)}&q=${encodeURIComponent(evil)}`]) {
+      await p.goto(`${base}${url}`);
+      await ready(p);
+      const seen = await p.evaluate(() => ({
+        made: document.querySelectorAll('img[src="x"], main script, main b').length,
+        handlers: [...document.querySelectorAll('*')].filter((el) =>
+          [...el.attributes].some((a) => /^on/i.test(a.name))).length,
+        links: [...document.querySelectorAll('a[href]')].filter((a) => /^\s*javascript:/i.test(a.getAttribute('href'))).length,
+        text: document.querySelector('main').innerText,
+      }));
+      assert.deepEqual([seen.made, seen.handlers, seen.links], [0, 0, 0], `${url}: nothing made of the strings`);
+      if (!url.includes('owner=')) assert.ok(seen.text.includes('<img src=x onerror=alert(1)>'), `${url}: the string is shown as text`);
+      clean(admin, url);
+    }
+    assert.deepEqual(dialogs, [], 'no dialog opened');
+  });
+
   // ---- a tablet: every page still fits ----
   const tablet = await newSession({ width: 820, height: 1180 });
   await check('tablet: signing in', () => signIn(tablet, users.admin));
