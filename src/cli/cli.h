@@ -14,7 +14,7 @@ enum {
     EXIT_PARTIAL = 1,   /* import: some rows were rejected */
     EXIT_USAGE = 2,     /* bad command line */
     EXIT_NOTHING = 3,   /* import: nothing was imported */
-    EXIT_FAILURE_ = 4,  /* the store, a file or the system failed */
+    EXIT_FAILURE_ = 4,  /* not found (the API's 404), or the store, a file or the system failed */
 };
 
 /* The global options, taken from anywhere on the command line by main.c. */

@@ -30,7 +30,8 @@ static void overview(void)
            "  --version    print the version\n"
            "\n"
            "exit codes: 0 success, 1 some input rows rejected, 2 usage error,\n"
-           "            3 nothing imported, 4 store, file or system failure\n"
+           "            3 nothing imported, 4 not found (an account, a model, a file: the\n"
+           "            API's 404) or a store or system failure\n"
            "\n"
            "'landfall help COMMAND' shows a command's options.\n");
 }
