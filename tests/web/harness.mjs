@@ -52,6 +52,10 @@ export function harness({ browser, base, part, shots }) {
   // left to the response handler, which judges it by its URL.
   h.newSession = async (viewport = { width: 1280, height: 800 }) => {
     const context = await browser.newContext({ viewport, acceptDownloads: true });
+    // a wait (for an element, a response, a navigation) may last as long as h.ready's: the parts
+    // run at once, beside other tests, on a machine that may be loaded (Playwright's default is
+    // 30 s); a wait that never ends still fails
+    context.setDefaultTimeout(120000);
     contexts.push(context);
     const page = await context.newPage();
     const s = { context, page, problems: [], expected: [] };
