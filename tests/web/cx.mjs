@@ -302,7 +302,15 @@ export default async function cx(h) {
     const form = lead.page.locator(`form[data-close="${followup.id}"]`);
     await form.locator('select').selectOption('done');
     await form.locator('input').fill('called them: <i>fixed</i>');
+    // the page shows the report it reads after the close: on a loaded machine the form could be
+    // gone and the page ready (the send's render) before the close's render had read it
+    let closedSeen = false;
+    const reread = lead.page.waitForResponse((r) => {
+      if (r.url().endsWith(`/v1/followups/${followup.id}/close`)) closedSeen = true;
+      return closedSeen && r.url().endsWith('/v1/followups/recovery');
+    });
     await form.locator('button').click();
+    await reread;
     await lead.page.waitForSelector(`form[data-close="${followup.id}"]`, { state: 'detached' });
     await ready(lead.page);
     const f = (await apiGet(lead, '/v1/followups')).rows.find((x) => x.id === followup.id);

@@ -52,6 +52,10 @@ export function harness({ browser, base, part, shots }) {
   // left to the response handler, which judges it by its URL.
   h.newSession = async (viewport = { width: 1280, height: 800 }) => {
     const context = await browser.newContext({ viewport, acceptDownloads: true });
+    // a wait (for an element, a response, a navigation) may last as long as h.ready's: the parts
+    // run at once, beside other tests, on a machine that may be loaded (Playwright's default is
+    // 30 s); a wait that never ends still fails
+    context.setDefaultTimeout(120000);
     contexts.push(context);
     const page = await context.newPage();
     const s = { context, page, problems: [], expected: [] };
@@ -97,8 +101,15 @@ export function harness({ browser, base, part, shots }) {
 
   // The session's CSRF token, and the API as the page asks it.
   h.csrf = async (s) => (await s.context.cookies()).find((c) => c.name === 'lf_csrf')?.value;
+  // A GET sent on a kept-alive connection just as the server closes it (it closes one idle for
+  // 10 s: header_timeout in src/http/server.c) fails with "socket hang up" before the server saw
+  // it; a browser sends such a request again on a new connection, and so does this, once.
   h.apiGet = async (s, path) => {
-    const res = await s.context.request.get(`${base}${path}`, { headers: { 'X-CSRF-Token': await h.csrf(s) } });
+    const get = async () => s.context.request.get(`${base}${path}`, { headers: { 'X-CSRF-Token': await h.csrf(s) } });
+    const res = await get().catch((e) => {
+      if (!/socket hang up|ECONNRESET/.test(e.message)) throw e;
+      return get();
+    });
     assert.equal(res.status(), 200, `GET ${path}`);
     return res.json();
   };

@@ -1,24 +1,16 @@
 #!/bin/bash
 # clv_pg.sh - the lifetime value models on the PostgreSQL engine: the same data imported into a
-# SQLite store and a PostgreSQL database (a throwaway server of scripts/pg on a Unix socket)
+# SQLite store and a PostgreSQL database (the suite's server, or a throwaway one of scripts/pg on
+# a Unix socket: tests/cli/pg/pg_lib.sh)
 # give the same documents byte for byte, and on PostgreSQL the published figures come back:
 # Fader, Hardie & Lee (2005) on CDNOW, Fader & Hardie (2007) on their survivors. Both stores
 # are in a zone other than UTC, so the local days and dates are those of the workspace's zone
 # on both engines. Skipped (77) where PostgreSQL is not installed (scripts/setup installs it).
-source "$(dirname "$0")/../lib.sh"
-
-pg="$(cd "$(dirname "$0")/../../.." && pwd)/scripts/pg"
-if ! ls -d /usr/lib/postgresql/*/bin >/dev/null 2>&1; then
-    echo "SKIP: $(basename "$0") needs PostgreSQL's server (scripts/setup installs it)"
-    exit 77
-fi
-# the server's directory is its own: scripts/pg gives it to the postgres user when we are root
-pgdir=$(mktemp -d "${TMPDIR:-/tmp}/landfall-pg.XXXXXX")
-trap '"$pg" stop "$pgdir"; _cleanup' EXIT
-"$pg" start "$pgdir" >/dev/null || { echo "FAIL: scripts/pg start"; exit 1; }
-newdb() { "$pg" createdb "$pgdir" "$1"; } # NAME → its URL
+source "$(dirname "$0")/../pg/pg_lib.sh"
+pg_start
+newdb() { pg_db "$1"; } # NAME → its URL
 # a throwaway server's commits need not wait for the disk (libpq passes PGOPTIONS to the
-# session): a commit per imported row is the time of this test
+# session): a commit per imported row is the time of this test (the suite's server has it off)
 export PGOPTIONS="-c synchronous_commit=off"
 
 # same TITLE ARGS...: the command's output on PostgreSQL ($PG) equals SQLite's ($SQ); leaves

@@ -1,20 +1,14 @@
 #!/usr/bin/env bash
 # dashboard_pg.sh - the dashboard's tables on PostgreSQL (migration 007's twin, pg/007_users.sql):
 # users and roles, sessions (sign-in, the CSRF token, sign-out, expiry, the lock), saved views,
-# workspace settings and the book, over HTTP against a server on a throwaway PostgreSQL
-# (scripts/pg, a Unix socket). dashboard.sh tests the same on SQLite, and more.
+# workspace settings and the book, over HTTP against a server on PostgreSQL
+# (the suite's server, or a throwaway one of scripts/pg on a Unix socket: tests/cli/pg/pg_lib.sh).
+# dashboard.sh tests the same on SQLite, and more.
 source "$(dirname "$0")/server_lib.sh"
-
-root=$(cd "$(dirname "$0")/../../.." && pwd)
-ls -d /usr/lib/postgresql/*/bin >/dev/null 2>&1 ||
-    { echo "SKIP: PostgreSQL is not installed (scripts/setup installs it)"; exit 77; }
-# not under $SCRATCH: the cluster's owner (postgres when we are root) must reach it
-pgdir=$(mktemp -d "${TMPDIR:-/tmp}/landfall-pg.XXXXXX")
-trap '"$root/scripts/pg" stop "$pgdir"; _cleanup' EXIT
-"$root/scripts/pg" start "$pgdir" >/dev/null || { echo "FAIL: scripts/pg start"; exit 1; }
-"$root/scripts/pg" createdb "$pgdir" dash >/dev/null
+source "$(dirname "$0")/../pg/pg_lib.sh"
+pg_start
 export LANDFALL_DB
-LANDFALL_DB=$("$root/scripts/pg" url "$pgdir" dash)
+LANDFALL_DB=$(pg_db dash) || { echo "FAIL: a database on PostgreSQL"; exit 1; }
 psql_q() { psql -qtA "$LANDFALL_DB" -c "$1"; }
 
 run_lf demo --accounts 20 --seed 3 --months 12 --end 2026-01-01

@@ -2,20 +2,11 @@
 # pg.sh - stored texts on PostgreSQL: the comments, ticket texts and reviews of an import are
 # analysed in the transaction that stores them, and text summary, comments and topics answer on
 # a PostgreSQL store the documents they answer on SQLite. Skipped when PostgreSQL is not
-# installed (scripts/setup installs it); the server is a throwaway one on a Unix socket.
-source "$(dirname "$0")/../lib.sh"
-
-pg="$(cd "$(dirname "$0")/../../.." && pwd)/scripts/pg"
-if ! ls -d /usr/lib/postgresql/*/bin >/dev/null 2>&1; then
-    echo "SKIP: $(basename "$0") needs PostgreSQL (scripts/setup installs it)"
-    exit 77
-fi
-# outside $SCRATCH: the server runs as the user postgres, who cannot enter it
-PGDIR=$(mktemp -d "${TMPDIR:-/tmp}/landfall-pg.XXXXXX")
-trap '"$pg" stop "$PGDIR"; _cleanup' EXIT
-"$pg" start "$PGDIR" >/dev/null
-"$pg" createdb "$PGDIR" texts >/dev/null
-PGURL=$("$pg" url "$PGDIR" texts)
+# installed (scripts/setup installs it); the server is the suite's, or a throwaway one on a
+# Unix socket (tests/cli/pg/pg_lib.sh).
+source "$(dirname "$0")/../pg/pg_lib.sh"
+pg_start
+PGURL=$(pg_db texts) || { echo "FAIL: a database on PostgreSQL"; exit 1; }
 
 cat >"$SCRATCH/responses.csv" <<'CSV'
 id,ts,account_id,survey,score,comment
