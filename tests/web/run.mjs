@@ -22,9 +22,11 @@ const shots = process.env.SCREENSHOTS || 'screenshots';
 const browser = await launch();
 // The parts run one after the other. PARALLEL=1 runs them at once (each has its own server, store
 // and browser contexts, so they share nothing but the browser process): on a loaded machine that
-// cut the test's wall time by a third (3 min 7 s → 2 min 10 s), but on a server still warming up
-// it made a race of the server's visible (the account page's usage_trend read twice a few seconds
-// apart, two values: 0.03206 on the page, 0.03316 from the API after), so it is not the default.
+// cut the test's wall time by a third (3 min 7 s → 2 min 10 s), but it widens the seconds between
+// a page's answer and the API answer the checks compare it with, and a page without `now` in its
+// URL reads the clock: the account page's usage_trend (distinct users per block of days cut at
+// `now`) moved from 0.03206 on the page to 0.03316 from the API after, a user crossing a block's
+// edge meanwhile (seen once with one part too). So it is not the default.
 async function runPart({ part, base }) {
   const t0 = Date.now();
   const h = harness({ browser, base, part, shots });
