@@ -9,13 +9,14 @@ PG_SCRIPT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../../../scripts" && pwd)/pg
 # running one (an initdb and a start less per test: seconds each), else a new one, outside
 # $SCRATCH (the server runs as `postgres`, which may not enter a root's scratch directory),
 # stopped on exit. What the tests do is per database (LISTEN/NOTIFY, advisory locks, sequences),
-# so tests running at once on one server do not see each other.
+# so tests running at once on one server do not see each other. PG_OWN=1: a server of the
+# test's own whatever the suite has (a test that stops and starts its server).
 pg_start() {
     if ! ls -d /usr/lib/postgresql/*/bin >/dev/null 2>&1; then
         echo "SKIP: $(basename "$0") needs PostgreSQL (scripts/setup installs it)"
         exit 77
     fi
-    if [ -S "${LANDFALL_TEST_PG:-/nonexistent}/.s.PGSQL.5432" ]; then
+    if [ -z "${PG_OWN:-}" ] && [ -S "${LANDFALL_TEST_PG:-/nonexistent}/.s.PGSQL.5432" ]; then
         PG_DIR=$LANDFALL_TEST_PG
         PG_SHARED=1
         return

@@ -5,7 +5,7 @@
 # itself (each request connects again), and the store holds exactly the acknowledged batches.
 source "$(dirname "$0")/../server/server_lib.sh"
 source "$(dirname "$0")/pg_lib.sh"
-pg_start
+PG_OWN=1 pg_start # it stops and starts its server: never the one the suite's other tests use
 export LANDFALL_DB=$(pg_db restart)
 sql() { psql_q "$LANDFALL_DB" "$1"; }
 bin=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)
