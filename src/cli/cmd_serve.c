@@ -14,11 +14,13 @@ static const char help_text[] =
     "                      [--rate-limit N/s|N/min|N/h] [--access-log PATH|-|off]\n"
     "                      [--snapshot PATH | --no-snapshot] [--max-connections N]\n"
     "                      [--max-per-address N] [--header-timeout S] [--body-timeout S]\n"
-    "                      [--bad-key-limit N/s|N/min|N/h]\n"
+    "                      [--bad-key-limit N/s|N/min|N/h] [--compute-threads N]\n"
+    "                      [--compute-queue N] [--compute-per-caller N]\n"
     "\n"
     "Serves the store over HTTP until SIGINT or SIGTERM, then finishes the requests in flight\n"
-    "and closes the store. Loads the analytics engine first (from its snapshot when intact),\n"
-    "appends every ingested batch to it, and prints the URL once it listens.\n"
+    "(the computations still queued are answered 503) and closes the store. Loads the analytics\n"
+    "engine first (from its snapshot when intact), appends every ingested batch to it, and\n"
+    "prints the URL once it listens.\n"
     "\n"
     "  --listen HOST:PORT   the address (default 127.0.0.1:8080; port 0 picks a free one)\n"
     "  --threads N          request threads (default 4)\n"
@@ -37,6 +39,13 @@ static const char help_text[] =
     "  --bad-key-limit RATE requests with a missing or bad key one address may make (default\n"
     "                       20/min; 0 = none); past it, its ingestion requests without a key\n"
     "                       in the header are answered 429 before their body is read\n"
+    "  --compute-threads N  threads for the requests that compute (metrics, reports, health,\n"
+    "                       an account's overview): they queue for these, so that the request\n"
+    "                       threads stay free for cheap requests (default: the cores, at least 2)\n"
+    "  --compute-queue N    such requests waiting at most (default 64 per compute thread);\n"
+    "                       past it, 503 with Retry-After\n"
+    "  --compute-per-caller N  such requests one key or signed-in user may have queued or\n"
+    "                       running (default 16); past it, 429 with Retry-After\n"
     "  --snapshot PATH      the engine's snapshot (default: the store's path + .engine)\n"
     "  --no-snapshot        build the engine from the store, write no snapshot\n"
     "\n"
@@ -101,6 +110,9 @@ int cmd_serve(int argc, char **argv, const struct cli_env *env)
                                          {"header-timeout", required_argument, NULL, 'H'},
                                          {"body-timeout", required_argument, NULL, 'B'},
                                          {"bad-key-limit", required_argument, NULL, 'K'},
+                                         {"compute-threads", required_argument, NULL, 'T'},
+                                         {"compute-queue", required_argument, NULL, 'Q'},
+                                         {"compute-per-caller", required_argument, NULL, 'c'},
                                          {NULL, 0, NULL, 0}};
     struct http_config cfg = {.listen = "127.0.0.1:8080",
                               .rate = 100,
@@ -160,6 +172,21 @@ int cmd_serve(int argc, char **argv, const struct cli_env *env)
         case 'K':
             if (http_rate_parse(optarg, &cfg.auth_failures, &cfg.auth_failure_period, &err) < 0)
                 return cli_usage("serve", "--bad-key-limit %s", err.msg);
+            break;
+        case 'T':
+            if (count_arg(optarg, 1, 256, &cfg.compute_threads) < 0)
+                return cli_usage("serve", "--compute-threads wants a number from 1 to 256");
+            break;
+        case 'Q': {
+            unsigned n;
+            if (count_arg(optarg, 1, 1000000, &n) < 0)
+                return cli_usage("serve", "--compute-queue wants a number from 1 to 1000000");
+            cfg.compute_queue = n;
+            break;
+        }
+        case 'c':
+            if (count_arg(optarg, 1, 1000000, &cfg.compute_per_caller) < 0)
+                return cli_usage("serve", "--compute-per-caller wants a number from 1 to 1000000");
             break;
         case 's':
             engine.snapshot = optarg;

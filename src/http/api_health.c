@@ -53,4 +53,15 @@ void api_metrics(struct http_req *r)
              (unsigned long long)us.periods_kept, (unsigned long long)us.periods_computed,
              (unsigned long long)us.answers_kept, (unsigned long long)us.answers_computed,
              (unsigned long long)us.bytes);
+    size_t queued, running;
+    compute_stats(http_compute(r), &queued, &running);
+    buf_addf(&r->resp,
+             "# HELP landfall_http_compute_queued Requests that compute waiting for a compute "
+             "thread.\n"
+             "# TYPE landfall_http_compute_queued gauge\n"
+             "landfall_http_compute_queued %zu\n"
+             "# HELP landfall_http_compute_running Requests that compute running.\n"
+             "# TYPE landfall_http_compute_running gauge\n"
+             "landfall_http_compute_running %zu\n",
+             queued, running);
 }

@@ -26,6 +26,10 @@ struct http_config {
                                * connection or its previous answer; 0 = 10 */
     unsigned body_timeout;    /* seconds its body may take after its headers; 0 = 60 */
     FILE *access_log;   /* one JSON object per request, or NULL */
+    /* the routes that compute (metrics, reports, health) run on threads of their own */
+    unsigned compute_threads;    /* 0 = the machine's cores, at least 2 */
+    size_t compute_queue;        /* requests waiting for them; 0 = 64 per thread; past it, 503 */
+    unsigned compute_per_caller; /* queued or running for one key or user; 0 = 16; past it, 429 */
 };
 
 struct http_server;

@@ -44,6 +44,9 @@ struct route {
     http_handler fn;
     int auth; /* enum http_auth */
     int body; /* enum http_body */
+    /* it computes (a metric, a report, an account's health): it runs on the compute pool's
+     * threads, not the connection's (compute.c) */
+    bool compute;
 };
 
 #define ROUTE_PARAMS 2
@@ -127,6 +130,30 @@ struct lf_ingest *http_ingest(struct http_req *r);
  * calls http_resume(). (server.c) */
 void http_defer(struct http_req *r);
 void http_resume(struct http_req *r);
+
+/* ---- the compute pool (compute.c) ---- */
+/* The routes marked compute run on `threads` threads of their own, first in first out, so that
+ * libmicrohttpd's stay free for the cheap requests. */
+struct compute;
+struct compute_opts {
+    unsigned threads;    /* at least 1 */
+    size_t queue;        /* requests waiting at most; past it, 503 */
+    unsigned per_caller; /* requests one key or user may have queued or running; past it, 429 */
+};
+/* Starts the threads. *out is the caller's: compute_free(). -1 with LF_EINTERNAL when a thread
+ * cannot start. */
+int compute_new(const struct compute_opts *o, struct compute **out, struct lf_err *err);
+/* Queues r's route to run on a compute thread, which answers and resumes it (r is deferred);
+ * or answers at once 429 (its caller holds per_caller) or 503 (the queue is full, the pool is
+ * stopping), with Retry-After. */
+void compute_submit(struct compute *cp, struct http_req *r);
+/* Answers the queued requests 503, waits for the running ones and stops the threads; later
+ * submissions are answered 503. Before the connections stop: it resumes them. */
+void compute_stop(struct compute *cp);
+void compute_free(struct compute *cp); /* stops it first; NULL is a no-op */
+/* The requests waiting and running now, for /metrics. */
+void compute_stats(struct compute *cp, size_t *queued, size_t *running);
+struct compute *http_compute(struct http_req *r); /* (server.c) */
 
 /* A JSON answer: status and the document in r->resp. */
 void http_json(struct http_req *r, int status, const char *json);

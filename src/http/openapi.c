@@ -225,9 +225,13 @@ static void error_answer(struct doc *d, json_t *op, int he)
     snprintf(status, sizeof(status), "%d", http_error_status(he));
     if (!json_object_get(d->responses, code)) {
         json_t *resp = answer_of(http_error_doc(he), ref("schemas", "Error"));
-        if (he == HE_RATE_LIMITED) {
+        if (he == HE_RATE_LIMITED || he == HE_UNAVAILABLE) {
             json_t *headers = json_object(), *h = json_object();
-            set(h, "description", str("seconds to wait before the next request"));
+            set(h, "description",
+                str(he == HE_RATE_LIMITED
+                        ? "seconds to wait before the next request"
+                        : "seconds to wait before the next request, when the server is busy "
+                          "or stopping (a failed store sends none)"));
             set(h, "schema", typed("integer"));
             set(headers, "Retry-After", h);
             set(resp, "headers", headers);
@@ -2222,6 +2226,10 @@ static void finish(struct doc *d, const struct route *rt, json_t *op)
     if (!open_route(rt, decl_of(rt->fn))) /* a parameter it does not declare */
         error_answer(d, op, HE_BAD_REQUEST);
     security(d, rt, op);
+    /* it waits for a compute thread: a full queue or a stopping server answers 503 (and the
+     * caller's share of the queue 429, which security() declared) */
+    if (rt->compute)
+        error_answer(d, op, HE_UNAVAILABLE);
     if (!json_object_get(d->responses, http_error_code(HE_INTERNAL)))
         set(d->responses, http_error_code(HE_INTERNAL),
             answer_of("any other failure: 500 internal (a bug) or 503 unavailable (the store "

@@ -13,6 +13,8 @@
     {"PATCH", "/v1/" name "/:id", api_resource_merge, AUTH_ADMIN, BODY_JSON},                       \
     {"DELETE", "/v1/" name "/:id", api_resource_delete, AUTH_ADMIN, BODY_NONE}
 
+/* A row's last field, true, marks a route that computes: it runs on the compute pool
+ * (compute.c), off the request threads. */
 const struct route http_routes[] = {
     {"GET", "/healthz", api_healthz, AUTH_NONE, BODY_NONE},
     {"GET", "/metrics", api_metrics, AUTH_NONE, BODY_NONE},
@@ -41,24 +43,24 @@ const struct route http_routes[] = {
     {"POST", "/batch", api_posthog, AUTH_INGEST, BODY_POSTHOG},
     /* the REST API */
     {"GET", "/v1/metrics", api_metrics_list, AUTH_READ, BODY_NONE},
-    {"GET", "/v1/metrics/:name", api_metrics_get, AUTH_READ, BODY_NONE},
+    {"GET", "/v1/metrics/:name", api_metrics_get, AUTH_READ, BODY_NONE, true},
     {"GET", "/v1/reports", api_reports_list, AUTH_READ, BODY_NONE},
-    {"GET", "/v1/reports/:name", api_reports_get, AUTH_READ, BODY_NONE},
+    {"GET", "/v1/reports/:name", api_reports_get, AUTH_READ, BODY_NONE, true},
     {"GET", "/v1/usage", api_usage_list, AUTH_READ, BODY_NONE},
-    {"GET", "/v1/usage/:name", api_usage_get, AUTH_READ, BODY_NONE},
-    {"GET", "/v1/cohorts", api_cohorts, AUTH_READ, BODY_NONE},
-    {"GET", "/v1/survival", api_survival, AUTH_READ, BODY_NONE},
+    {"GET", "/v1/usage/:name", api_usage_get, AUTH_READ, BODY_NONE, true},
+    {"GET", "/v1/cohorts", api_cohorts, AUTH_READ, BODY_NONE, true},
+    {"GET", "/v1/survival", api_survival, AUTH_READ, BODY_NONE, true},
     {"GET", "/v1/keys", api_keys_list, AUTH_ADMIN, BODY_NONE},
     {"GET", "/v1/churn/models", api_churn_models_list, AUTH_READ, BODY_NONE},
-    {"POST", "/v1/churn/models", api_churn_train, AUTH_LEAD, BODY_NONE},
-    {"GET", "/v1/churn/scores", api_churn_scores, AUTH_READ, BODY_NONE},
-    {"GET", "/v1/accounts/:id/churn", api_churn_explain, AUTH_READ, BODY_NONE},
+    {"POST", "/v1/churn/models", api_churn_train, AUTH_LEAD, BODY_NONE, true},
+    {"GET", "/v1/churn/scores", api_churn_scores, AUTH_READ, BODY_NONE, true},
+    {"GET", "/v1/accounts/:id/churn", api_churn_explain, AUTH_READ, BODY_NONE, true},
     {"POST", "/v1/text/analyze", api_text_analyze, AUTH_READ, BODY_JSON},
-    {"GET", "/v1/health", api_health_list, AUTH_READ, BODY_NONE},
+    {"GET", "/v1/health", api_health_list, AUTH_READ, BODY_NONE, true},
     {"GET", "/v1/health/history", api_health_history, AUTH_READ, BODY_NONE},
     {"POST", "/v1/health/snapshot", api_health_snapshot, AUTH_ADMIN, BODY_NONE},
-    {"GET", "/v1/accounts/:id/health", api_health_account, AUTH_READ, BODY_NONE},
-    {"GET", "/v1/expansion", api_expansion, AUTH_READ, BODY_NONE},
+    {"GET", "/v1/accounts/:id/health", api_health_account, AUTH_READ, BODY_NONE, true},
+    {"GET", "/v1/expansion", api_expansion, AUTH_READ, BODY_NONE, true},
     {"GET", "/v1/scorecards", api_scorecards_list, AUTH_READ, BODY_NONE},
     {"POST", "/v1/scorecards", api_scorecards_apply, AUTH_ADMIN, BODY_JSON},
     {"DELETE", "/v1/scorecards/:name", api_scorecards_retire, AUTH_ADMIN, BODY_NONE},
@@ -90,7 +92,7 @@ const struct route http_routes[] = {
     RESOURCE_ROUTES("responses"),
     RESOURCE_ROUTES("tasks"),
     RESOURCE_ROUTES("outcomes"),
-    {"GET", "/v1/accounts/:id/overview", api_account_overview, AUTH_READ, BODY_NONE},
+    {"GET", "/v1/accounts/:id/overview", api_account_overview, AUTH_READ, BODY_NONE, true},
     /* keys, users, sessions, saved views and settings: what the dashboard manages */
     {"POST", "/v1/keys", api_keys_create, AUTH_ADMIN, BODY_JSON},
     {"DELETE", "/v1/keys/:prefix", api_keys_revoke, AUTH_ADMIN, BODY_NONE},

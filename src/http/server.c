@@ -27,6 +27,9 @@
 #define DEFAULT_HEADER_TIMEOUT 10
 #define DEFAULT_BODY_TIMEOUT 60
 #define SHUTDOWN_GRACE_SECONDS 30
+#define DEFAULT_COMPUTE_QUEUE_PER_THREAD 64
+/* a dashboard page asks up to a dozen computed panels at once (web/page_experience.js) */
+#define DEFAULT_COMPUTE_PER_CALLER 16
 
 /* Where a connection is in its request, for its deadlines. */
 enum { SOCK_HEADERS, SOCK_BODY, SOCK_BUSY };
@@ -51,6 +54,7 @@ struct http_server {
     struct metrics *metrics;
     struct ratelimit *rl;
     struct http_queries *queries; /* the query parameters each route takes */
+    struct compute *compute;      /* where the routes that compute run */
     pthread_mutex_t mu; /* guards the workspaces and the in-flight count */
     pthread_cond_t cv;  /* the last request ended */
     struct lf **workspaces; /* the handles of the workspaces keys have named, kept open */
@@ -179,6 +183,11 @@ struct metrics *http_metrics(struct http_req *r)
 struct lf_follower *http_follower(struct http_req *r)
 {
     return r->srv->follower;
+}
+
+struct compute *http_compute(struct http_req *r)
+{
+    return r->srv->compute;
 }
 
 struct ratelimit *http_ratelimit(struct http_req *r)
@@ -551,7 +560,11 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *mc, const ch
         return MHD_YES;
     if (!c->deferred) {
         sock_phase(s, c->sock, SOCK_BUSY);
-        if (!c->r.route->body || prepare_body(c))
+        if (c->r.route->body && !prepare_body(c))
+            ;
+        else if (c->r.route->compute)
+            compute_submit(s->compute, &c->r); /* deferred, or refused at once */
+        else
             c->r.route->fn(&c->r);
         if (!c->deferred)
             return send_answer(c);
@@ -775,6 +788,14 @@ int http_server_new(const struct http_config *cfg, struct http_server **out, str
         s->cfg.header_timeout = DEFAULT_HEADER_TIMEOUT;
     if (!s->cfg.body_timeout)
         s->cfg.body_timeout = DEFAULT_BODY_TIMEOUT;
+    if (!s->cfg.compute_threads) {
+        long cores = sysconf(_SC_NPROCESSORS_ONLN);
+        s->cfg.compute_threads = cores > 2 ? (unsigned)(cores < 256 ? cores : 256) : 2;
+    }
+    if (!s->cfg.compute_queue)
+        s->cfg.compute_queue = (size_t)s->cfg.compute_threads * DEFAULT_COMPUTE_QUEUE_PER_THREAD;
+    if (!s->cfg.compute_per_caller)
+        s->cfg.compute_per_caller = DEFAULT_COMPUTE_PER_CALLER;
     pthread_mutex_init(&s->mu, NULL);
     pthread_cond_init(&s->cv, NULL);
     pthread_mutex_init(&s->log_mu, NULL);
@@ -789,6 +810,11 @@ int http_server_new(const struct http_config *cfg, struct http_server **out, str
     s->rl = ratelimit_new(s->cfg.rate, s->cfg.rate_period);
     s->fb = failbudget_new(s->cfg.auth_failures, s->cfg.auth_failure_period);
     if (http_queries_new(&s->queries, err) < 0 || lf_engine_load(cfg->lf, err) < 0)
+        goto fail;
+    struct compute_opts co = {.threads = s->cfg.compute_threads,
+                              .queue = s->cfg.compute_queue,
+                              .per_caller = s->cfg.compute_per_caller};
+    if (compute_new(&co, &s->compute, err) < 0)
         goto fail;
     struct lf_ingest_opts io = {.on_commit = on_commit, .ctx = s};
     if (lf_ingest_start(cfg->lf, &io, &s->ing, err) < 0)
@@ -845,6 +871,9 @@ void http_server_free(struct http_server *s)
         if (fd != MHD_INVALID_SOCKET)
             close(fd);
         s->listen_fd = -1;
+        /* the computations queued are answered 503 at once (the grace period could not hold
+         * a full queue's), the running ones finish */
+        compute_stop(s->compute);
         struct timespec until;
         clock_gettime(CLOCK_REALTIME, &until);
         until.tv_sec += SHUTDOWN_GRACE_SECONDS;
@@ -872,6 +901,7 @@ void http_server_free(struct http_server *s)
     for (size_t i = 0; i < s->workspaces_nr; i++)
         lf_close(s->workspaces[i]);
     free(s->workspaces);
+    compute_free(s->compute);
     ratelimit_free(s->rl);
     failbudget_free(s->fb);
     http_queries_free(s->queries);
