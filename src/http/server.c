@@ -560,12 +560,12 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *mc, const ch
         return MHD_YES;
     if (!c->deferred) {
         sock_phase(s, c->sock, SOCK_BUSY);
-        if (c->r.route->body && !prepare_body(c))
-            ;
-        else if (c->r.route->compute)
-            compute_submit(s->compute, &c->r); /* deferred, or refused at once */
-        else
-            c->r.route->fn(&c->r);
+        if (!c->r.route->body || prepare_body(c)) {
+            if (c->r.route->compute)
+                compute_submit(s->compute, &c->r); /* deferred, or refused at once */
+            else
+                c->r.route->fn(&c->r);
+        }
         if (!c->deferred)
             return send_answer(c);
     }
