@@ -164,9 +164,9 @@ static void ranking_release(struct ranking *r)
     free(r->storage);
 }
 
-/* The `top` riskiest test rows with their drivers. */
+/* The `top` riskiest test rows with their drivers; dated rows' dates are days in tz. */
 static int drivers(struct gbm *g, const struct churn_matrix *m, const struct churn_split *s,
-                   size_t top, struct lf_table **out, struct lf_err *err)
+                   const struct tz *tz, size_t top, struct lf_table **out, struct lf_err *err)
 {
     struct ranking rk;
     struct buf b = BUF_INIT;
@@ -180,9 +180,14 @@ static int drivers(struct gbm *g, const struct churn_matrix *m, const struct chu
         int64_t e = m->entity[row];
         if (m->keys && e >= 0 && (size_t)e < m->keys_nr)
             table_set_text(t, r, 0, m->keys[e]);
-        table_set_real(t, r, 1, risk);
-        table_set_text(t, r, 2, m->label[row] == 1 ? "yes" : "no");
-        table_set_text(t, r, 3, buf_str(&b));
+        if (m->date[row]) {
+            char day[16];
+            tz_format_period(tz, TZ_DAY, m->date[row], day);
+            table_set_text(t, r, 1, day);
+        }
+        table_set_real(t, r, 2, risk);
+        table_set_text(t, r, 3, m->label[row] == 1 ? "yes" : "no");
+        table_set_text(t, r, 4, buf_str(&b));
     }
     *out = t;
     rc = 0;
@@ -238,7 +243,8 @@ int lf_churn_fit_csv(const char *path, const struct lf_churn_csv_opts *opts,
         goto out;
     out->summary = summary(&m, &s, &cm);
     out->calibration = calibration(&cm.test);
-    if (drivers(cm.gbm, &m, &s, opts->top > 0 ? (size_t)opts->top : 10, &out->drivers, err) < 0 ||
+    if (drivers(cm.gbm, &m, &s, NULL, opts->top > 0 ? (size_t)opts->top : 10, &out->drivers,
+                err) < 0 ||
         (opts->save && save(cm.gbm, opts->save, err) < 0)) {
         lf_churn_report_release(out);
         goto out;
@@ -410,7 +416,8 @@ static int train_and_store(struct lf *lf, const struct lf_churn_train_opts *opts
         goto out;
     out->summary = summary(&m, &s, &cm);
     out->calibration = calibration(&cm.test);
-    if (drivers(cm.gbm, &m, &s, opts->top > 0 ? (size_t)opts->top : 10, &out->drivers, err) < 0) {
+    if (drivers(cm.gbm, &m, &s, core_tz(lf), opts->top > 0 ? (size_t)opts->top : 10,
+                &out->drivers, err) < 0) {
         lf_churn_report_release(out);
         goto out;
     }

@@ -450,6 +450,8 @@ static const struct lf_column_info calibration_cols[] = {
     {"observed", LF_COL_PERCENT, "share that churned"}};
 static const struct lf_column_info drivers_cols[] = {
     {"id", LF_COL_TEXT, "the account"},
+    {"date", LF_COL_TEXT, "its snapshot's date (an account has a row per snapshot); null for "
+                          "undated rows (a CSV's)"},
     {"risk", LF_COL_PERCENT, "predicted risk at its snapshot"},
     {"churned", LF_COL_TEXT, "yes or no: what followed"},
     {"drivers", LF_COL_TEXT, "the features that raised the risk most, with their log-odds"}};

@@ -28,8 +28,8 @@ static void percent(struct buf *out, double v)
         buf_addf(out, "%.1f %%", p);
 }
 
-enum { P_VALUE, P_ABS, P_PCT, P_ABS_PCT, P_NAME, P_NONE };
-static const char *const placeholders[] = {"value", "abs", "pct", "abs_pct", "name"};
+enum { P_VALUE, P_ABS, P_PCT, P_ABS_PCT, P_NAME, P_PLURAL, P_NONE };
+static const char *const placeholders[] = {"value", "abs", "pct", "abs_pct", "name", "s"};
 
 static int placeholder(const char *s, size_t len)
 {
@@ -76,6 +76,8 @@ static int walk(const char *tpl, const char *name, double v, int missing, struct
                 continue;
             if (ph == P_NAME)
                 buf_adds(out, name);
+            else if (ph == P_PLURAL)
+                buf_adds(out, !missing && fabs(v) == 1 ? "" : "s");
             else if (missing)
                 buf_adds(out, "unknown");
             else if (ph == P_VALUE || ph == P_ABS)

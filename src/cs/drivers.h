@@ -8,11 +8,12 @@
  *   {pct}       100 v as a percentage, whole when |100 v| ≥ 10 ("-42 %", "4.5 %")
  *   {abs_pct}   |100 v| likewise ("42 %")
  *   {name}      the feature's name
+ *   {s}         "s" unless |v| is 1: a plural ("{value} ticket{s} open": "1 ticket open")
  *   {A|B}       A when v ≤ 0, B when v > 0 (a flag: "{is not|is} on a monthly contract")
  *   {A|B|C}     A when v < 0, B when v = 0, C when v > 0 ("{fell|held|rose} {abs_pct}")
  *   {{ and }}   a brace
  * A missing value (NaN) is described by the `missing` template instead; its placeholders other
- * than {name} write "unknown". The measures bring one description per feature they compute;
+ * than {name} and {s} write "unknown". The measures bring one description per feature they compute;
  * a feature without one reads "NAME = VALUE" ("NAME unknown" when missing). */
 #ifndef CS_DRIVERS_H
 #define CS_DRIVERS_H

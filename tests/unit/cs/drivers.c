@@ -3,7 +3,9 @@
 #include <criterion/criterion.h>
 #include <math.h>
 #include <stdlib.h>
+#include <string.h>
 
+#include "cs/churn_features.h"
 #include "cs/drivers.h"
 
 static char *describe(const char *text, const char *missing, double v)
@@ -61,6 +63,47 @@ Test(drivers, numbers)
     EXPECT_TEXT(describe("{name} = {value}", NULL, 7), "active_users_30d_change = 7");
     /* a literal brace is written twice */
     EXPECT_TEXT(describe("{{x}} {value}", NULL, 1), "{x} 1");
+}
+
+/* {s} makes a plural: "s" unless the value is 1 or -1; a missing value reads "unknown …s". */
+Test(drivers, plurals)
+{
+    const char *tpl = "{value} ticket{s} open";
+    EXPECT_TEXT(describe(tpl, NULL, 1), "1 ticket open");
+    EXPECT_TEXT(describe(tpl, NULL, 0), "0 tickets open");
+    EXPECT_TEXT(describe(tpl, NULL, 2), "2 tickets open");
+    EXPECT_TEXT(describe(tpl, NULL, 1.5), "1.5 tickets open");
+    EXPECT_TEXT(describe("{abs} day{s} earlier", NULL, -1), "1 day earlier");
+    EXPECT_TEXT(describe("{value} ticket{s}", "{value} ticket{s}", NAN), "unknown tickets");
+}
+
+/* Every template of the churn model's features is one the walker accepts (a refused one would
+ * be shown raw, braces and all), and reads in the singular for 1. */
+Test(drivers, every_churn_feature_template_is_valid)
+{
+    struct lf_err err = {0};
+    for (size_t i = 0; i < churn_features_nr; i++) {
+        const struct driver_text *t = churn_feature(i);
+        cr_expect_eq(driver_template_check(t->text, &err), 0, "%s: %s", t->feature, err.msg);
+        if (t->missing)
+            cr_expect_eq(driver_template_check(t->missing, &err), 0, "%s (missing): %s",
+                         t->feature, err.msg);
+        struct buf b = BUF_INIT;
+        driver_describe(t, t->feature, 1, &b);
+        cr_expect(!strchr(buf_str(&b), '{'), "%s: %s", t->feature, buf_str(&b));
+        buf_release(&b);
+    }
+    struct buf b = BUF_INIT;
+    for (size_t i = 0; i < churn_features_nr; i++)
+        if (!strcmp(churn_feature(i)->feature, "open_tickets_14d"))
+            driver_describe(churn_feature(i), "open_tickets_14d", 1, &b);
+    cr_expect_str_eq(buf_str(&b), "1 ticket open for 14 days or more");
+    buf_release(&b);
+    for (size_t i = 0; i < churn_features_nr; i++)
+        if (!strcmp(churn_feature(i)->feature, "checkins_45d"))
+            driver_describe(churn_feature(i), "checkins_45d", 0, &b);
+    cr_expect_str_eq(buf_str(&b), "0 check-ins in 45 days");
+    buf_release(&b);
 }
 
 /* A missing value: the missing template; placeholders other than {name} say "unknown", and the
