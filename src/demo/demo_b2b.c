@@ -282,7 +282,7 @@ static void decide(struct b2b *b, int64_t from)
         return;
     struct drivers dr;
     double h = demo_sigmoid(hazard_logit(b, from, &dr));
-    /* 52 weekly draws a year (annual: 13 before a renewal) for 12 monthly ones. */
+    /* 52 weekly draws a year (annual: 13 or 14 before a renewal) for 12 monthly ones. */
     double q = 1.0 - pow(1.0 - h, pl->annual ? 12.0 / 13.0 : 12.0 / 52.0);
     if (!rng_bernoulli(r, q))
         return;
