@@ -105,7 +105,7 @@ static void signup(struct b2b *b)
     b->fit = rng_normal(r, 0.0, 1.0);
     b->drift = rng_normal(r, -0.004, 0.012);
     b->issue = demo_lognormal(r, 1.0, 0.5);
-    b->budget = rng_normal(r, 0.0, 0.5);
+    b->budget = rng_normal(r, 0.0, 0.3);
     b->growth = rng_normal(r, 0.01, 0.02);
     b->headcount = (double)b->seats * (0.8 + 0.5 * rng_uniform(r));
     b->will_stall = rng_bernoulli(r, demo_sigmoid(-1.0 - 1.2 * b->fit - 0.4 * b->plan));
@@ -185,6 +185,9 @@ static void champion_week(struct b2b *b, int64_t from, int64_t to)
     }
 }
 
+/* How far an account that has decided to leave pulls its engagement target down. */
+#define DISENGAGE 1.6
+
 static void engage(struct b2b *b, int64_t from)
 {
     double weeks = (double)(from - b->a->customer_since) / WEEK_MS;
@@ -201,6 +204,8 @@ static void engage(struct b2b *b, int64_t from)
         target -= 0.3;
     if (b->last_checkin && from - b->last_checkin <= 56 * MS_PER_DAY)
         target += 0.15;
+    if (b->decided_at)
+        target -= DISENGAGE;
     b->z = 0.75 * b->z + 0.25 * target + rng_normal(b->r, 0.0, 0.3);
     b->e = demo_sigmoid(b->z);
     b->hist = xgrow(b->hist, sizeof(*b->hist), b->hist_nr + 1, &b->hist_cap);
@@ -256,6 +261,38 @@ static void set_seats(struct b2b *b, int64_t d, int64_t seats, const char *reaso
     sim_add_mrr(b->a, d, mrr_of(b), reason);
 }
 
+/* The next renewal of an annual contract after the billing date bill_k - 1. */
+static int64_t next_renewal(const struct b2b *b)
+{
+    return demo_add_months(b->bill_anchor, (b->bill_k + 11) / 12 * 12);
+}
+
+/* Each week an account may decide to leave, with the hazard of docs/demo-data.md spread over the
+ * weeks so that a year holds the same churn as twelve monthly draws; it then cancels at the
+ * first billing date 3 to 8 weeks on (an annual contract: at its renewal, deciding only in the
+ * 16 weeks before it). The cause is the driver that weighed on the decision. */
+static void decide(struct b2b *b, int64_t from)
+{
+    struct rng *r = b->r;
+    const struct demo_plan *pl = &demo_plans[b->plan];
+    if (b->decided_at || from - b->a->customer_since < 2 * WEEK_MS)
+        return;
+    int64_t renewal = pl->annual ? next_renewal(b) : 0;
+    if (pl->annual && (renewal - from > 16 * WEEK_MS || renewal - from < 3 * WEEK_MS))
+        return;
+    struct drivers dr;
+    double h = demo_sigmoid(hazard_logit(b, from, &dr));
+    /* 52 weekly draws a year (annual: 13 or 14 before a renewal) for 12 monthly ones. */
+    double q = 1.0 - pow(1.0 - h, pl->annual ? 12.0 / 13.0 : 12.0 / 52.0);
+    if (!rng_bernoulli(r, q))
+        return;
+    b->decided_at = from + demo_between(r, 0, WEEK_MS);
+    b->leave_at = pl->annual ? renewal : b->decided_at + demo_between(r, 21, 57) * MS_PER_DAY;
+    b->leave_cause = churn_cause(r, &dr);
+    b->offboard_at =
+        rng_bernoulli(r, 0.5) ? b->decided_at + demo_between(r, 3, 29) * MS_PER_DAY : 0;
+}
+
 static void billing(struct b2b *b, int64_t d)
 {
     struct rng *r = b->r;
@@ -264,16 +301,16 @@ static void billing(struct b2b *b, int64_t d)
     bool renewal = !pl->annual || k % 12 == 0;
     if (pl->annual && k % 12 == 10)
         journey_renewal_call(b, d + demo_between(r, 0, 14) * MS_PER_DAY);
-    struct drivers dr;
-    double eta = hazard_logit(b, d, &dr);
-    if (renewal) {
-        double h = demo_sigmoid(eta), p = pl->annual ? 1.0 - pow(1.0 - h, 12.0) : h;
-        if (rng_bernoulli(r, p)) {
-            sim_add_mrr(b->a, d, 0, demo_churn_reason(r, churn_cause(r, &dr)));
-            b->alive = false;
-            b->churned_at = d;
-            return;
-        }
+    if (renewal && b->decided_at && d >= b->leave_at) {
+        int cause = b->leave_cause;
+        /* A ticket that weighed on the decision may have been resolved since. */
+        if (cause == CAUSE_SUPPORT && support_open_old(b, d) == 0)
+            cause = CAUSE_PRODUCT;
+        sim_add_mrr(b->a, d, 0, demo_churn_reason(r, cause));
+        b->alive = false;
+        b->churned_at = d;
+        b->decided_at = b->leave_at = b->offboard_at = 0;
+        return;
     }
     int active = usage_active_users(b, d);
     double util = (double)active / (double)b->seats;
@@ -344,6 +381,9 @@ static void live_week(struct b2b *b, int64_t from, int64_t to)
     }
     if (limit <= from)
         return;
+    decide(b, from);
+    if (b->offboard_at && b->offboard_at >= from && b->offboard_at < limit)
+        support_offboarding(b, b->offboard_at);
     staff(b, from, limit);
     champion_week(b, from, limit);
     engage(b, from);

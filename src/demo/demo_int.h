@@ -109,6 +109,7 @@ enum demo_topic {
     TOPIC_PERFORMANCE,
     TOPIC_BUG,
     TOPIC_HOWTO,
+    TOPIC_OFFBOARDING, /* asked by an account that has decided to leave */
     TOPIC_ORDER,
     TOPIC_NR
 };
@@ -276,6 +277,11 @@ struct b2b {
     bool reactivated;
     int64_t bill_anchor;
     int bill_k; /* months since bill_anchor of the next billing date */
+    /* The decision to leave, taken weeks before the cancellation (0 while none is pending): the
+     * account disengages from decided_at and cancels at the first billing date on or after
+     * leave_at, unless a check-in saves it. */
+    int64_t decided_at, leave_at, offboard_at;
+    int leave_cause; /* CAUSE_* drawn when deciding */
 };
 
 void b2b_init(struct b2b *b);
@@ -301,6 +307,8 @@ int support_open_old(const struct b2b *b, int64_t t);
 int support_open_topic(const struct b2b *b, int64_t t);
 /* A CSM escalates the oldest ticket open at t: it gets resolved within days. */
 void support_escalate(struct b2b *b, int64_t t);
+/* The ticket of an account leaving: how to export its data or cancel, at t. */
+void support_offboarding(struct b2b *b, int64_t t);
 
 /* demo_survey.c: NPS waves and the CES after onboarding. */
 void survey_nps_wave(struct b2b *b, int64_t t, int64_t limit);

@@ -109,6 +109,9 @@ void journey_onboarding_review(struct b2b *b, int64_t t)
                  : "Onboarding complete: the team is live on projects and reports");
 }
 
+/* The chance that a check-in or QBR saves an account that has decided to leave. */
+#define SAVE 0.4
+
 static void checkin(struct b2b *b, int64_t from, int64_t to)
 {
     static const char *const channels[] = {"meeting", "phone", "email"};
@@ -121,8 +124,15 @@ static void checkin(struct b2b *b, int64_t from, int64_t to)
                  "success", "proactive check-in", minutes[c]);
     if (tp < 0)
         return;
-    /* What the CSM finds is what the CSM works on. */
-    if (b->onboarding == ONB_STALLED) {
+    /* What the CSM finds is what the CSM works on: first a customer about to leave. */
+    if (b->decided_at && b->decided_at <= t) {
+        bool saved = rng_bernoulli(r, SAVE);
+        text(b, tp,
+             saved ? "Check-in: the customer was planning to leave; agreed on a recovery plan"
+                   : "Check-in: the customer is planning to leave; could not change their mind");
+        if (saved)
+            b->decided_at = b->leave_at = b->offboard_at = 0;
+    } else if (b->onboarding == ONB_STALLED) {
         text(b, tp, "Check-in: restarted the stalled onboarding with a new plan");
         if (rng_bernoulli(r, 0.2))
             b->onboarding = ONB_DONE;
@@ -151,13 +161,18 @@ void journey_week(struct b2b *b, int64_t from, int64_t to)
     if (b->covered && b->plan == PLAN_ENTERPRISE && from >= b->next_qbr) {
         int64_t t = at_work(b, demo_between(r, from, to));
         bool low = b2b_engagement(b, 0, 4) < 0.45;
+        bool leaving = b->decided_at && b->decided_at <= t;
         int tp = add(b, t, someone(b), "meeting", renewal_near(b, t) ? "renewal" : "adoption",
                      "success", "qbr", 60);
         text(b, tp,
-             low ? "Quarterly business review: adoption below plan, agreed actions"
-                 : "Quarterly business review: outcomes on track");
-        if (tp >= 0)
+             leaving ? "Quarterly business review: the customer is weighing leaving, agreed actions"
+             : low   ? "Quarterly business review: adoption below plan, agreed actions"
+                     : "Quarterly business review: outcomes on track");
+        if (tp >= 0) {
             b->last_checkin = t;
+            if (leaving && rng_bernoulli(r, SAVE))
+                b->decided_at = b->leave_at = b->offboard_at = 0;
+        }
         b->next_qbr = from + 13 * WEEK_MS;
     }
     if (!b->covered && from >= b->next_newsletter) {

@@ -57,48 +57,62 @@ static void csat(struct b2b *b, int tp, int topic, double hours, int64_t resolve
         b->bad_csat_at = ts;
 }
 
-void support_week(struct b2b *b, int64_t from, int64_t to)
+/* Opens a ticket on `topic` at ts: its resolution (or none), its touchpoint, maybe a CSAT. */
+static void ticket(struct b2b *b, int64_t ts, int topic)
 {
     struct rng *r = b->r;
     struct sim_account *a = b->a;
     const struct demo_plan *pl = &demo_plans[b->plan];
+    bool hard = topic == TOPIC_BUG || topic == TOPIC_EXPORT || topic == TOPIC_INTEGRATION ||
+                topic == TOPIC_PERFORMANCE;
+    double p_never = 0.04 + (hard ? 0.08 * fmin(b->issue, 2.0) : 0.0);
+    double scale = topic == TOPIC_HOWTO || topic == TOPIC_OFFBOARDING ? 0.5
+                   : topic == TOPIC_BILLING                          ? 0.8
+                   : hard                                            ? 1.6
+                                                                     : 1.0;
+    double hours = demo_lognormal(r, pl->resolve_hours * scale, 1.1);
+    int64_t resolved =
+        rng_bernoulli(r, p_never) ? INT64_MAX : ts + (int64_t)(hours * (double)HOUR_MS);
+    static const char *const channels[] = {"chat", "email", "phone"};
+    double cw[3] = {0.45, 0.40, b->plan == PLAN_ENTERPRISE ? 0.35 : 0.15};
+    const char *stage = b->onboarding == ONB_RUNNING                          ? "onboarding"
+                        : topic == TOPIC_BILLING || topic == TOPIC_OFFBOARDING ? "renewal"
+                                                                               : "adoption";
+    int tp = sim_add_touchpoint(a, ts, reporter(b, ts), channels[rng_pick(r, cw, 3)], stage,
+                                topic == TOPIC_BILLING ? "billing" : "support", "ticket");
+    struct sim_touchpoint *t = &a->tps[tp];
+    size_t start = a->text.len;
+    demo_text_ticket(r, topic, &a->text);
+    t->text = sim_text_end(a, start);
+    t->attrs = sim_textf(a, "{\"topic\":\"%s\"}", demo_topic_name(topic));
+    if (resolved < b->end) {
+        t->status = "resolved";
+        t->duration = floor(hours * 60.0 + 0.5);
+    } else {
+        t->status = "open";
+    }
+    b->tickets = xgrow(b->tickets, sizeof(*b->tickets), b->tickets_nr + 1, &b->tickets_cap);
+    b->tickets[b->tickets_nr++] =
+        (struct ticket){.ts = ts, .resolved = resolved, .topic = topic, .tp = tp};
+    if (resolved < b->end && rng_bernoulli(r, 0.45))
+        csat(b, tp, topic, hours, resolved);
+}
+
+void support_week(struct b2b *b, int64_t from, int64_t to)
+{
     double lambda = 0.03 * sqrt(b->users + 1.0) * (0.4 + 1.6 * (1.0 - b->e)) * b->issue *
                     (b->onboarding == ONB_RUNNING ? 1.5 : 1.0);
-    int n = rng_poisson(r, lambda);
+    int n = rng_poisson(b->r, lambda);
     for (int k = 0; k < n; k++) {
-        int64_t ts = demo_between(r, from, to);
-        int topic = pick_topic(b);
-        bool hard = topic == TOPIC_BUG || topic == TOPIC_EXPORT || topic == TOPIC_INTEGRATION ||
-                    topic == TOPIC_PERFORMANCE;
-        double p_never = 0.04 + (hard ? 0.08 * fmin(b->issue, 2.0) : 0.0);
-        double scale = topic == TOPIC_HOWTO ? 0.5 : topic == TOPIC_BILLING ? 0.8 : hard ? 1.6 : 1.0;
-        double hours = demo_lognormal(r, pl->resolve_hours * scale, 1.1);
-        int64_t resolved =
-            rng_bernoulli(r, p_never) ? INT64_MAX : ts + (int64_t)(hours * (double)HOUR_MS);
-        static const char *const channels[] = {"chat", "email", "phone"};
-        double cw[3] = {0.45, 0.40, b->plan == PLAN_ENTERPRISE ? 0.35 : 0.15};
-        const char *stage = b->onboarding == ONB_RUNNING ? "onboarding"
-                            : topic == TOPIC_BILLING     ? "renewal"
-                                                         : "adoption";
-        int tp = sim_add_touchpoint(a, ts, reporter(b, ts), channels[rng_pick(r, cw, 3)], stage,
-                                    topic == TOPIC_BILLING ? "billing" : "support", "ticket");
-        struct sim_touchpoint *t = &a->tps[tp];
-        size_t start = a->text.len;
-        demo_text_ticket(r, topic, &a->text);
-        t->text = sim_text_end(a, start);
-        t->attrs = sim_textf(a, "{\"topic\":\"%s\"}", demo_topic_name(topic));
-        if (resolved < b->end) {
-            t->status = "resolved";
-            t->duration = floor(hours * 60.0 + 0.5);
-        } else {
-            t->status = "open";
-        }
-        b->tickets = xgrow(b->tickets, sizeof(*b->tickets), b->tickets_nr + 1, &b->tickets_cap);
-        b->tickets[b->tickets_nr++] =
-            (struct ticket){.ts = ts, .resolved = resolved, .topic = topic, .tp = tp};
-        if (resolved < b->end && rng_bernoulli(r, 0.45))
-            csat(b, tp, topic, hours, resolved);
+        int64_t ts = demo_between(b->r, from, to);
+        ticket(b, ts, pick_topic(b));
     }
+}
+
+void support_offboarding(struct b2b *b, int64_t t)
+{
+    if (t < b->end)
+        ticket(b, t, TOPIC_OFFBOARDING);
 }
 
 int support_open_old(const struct b2b *b, int64_t t)

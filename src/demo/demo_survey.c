@@ -31,6 +31,9 @@ void survey_nps_wave(struct b2b *b, int64_t t, int64_t limit)
     pull[CAUSE_SUPPORT] = 1.1 * (open < 3 ? open : 3) + (bad_csat ? 0.8 : 0.0);
     pull[CAUSE_CHAMPION] = b->champion < 0 ? 1.3 : 0.0;
     pull[CAUSE_PRICE] = 0.5 * fmax(0.0, b->budget);
+    /* An account that has decided to leave says so, about what made it decide. */
+    double leaving = b->decided_at && b->decided_at <= t ? 2.5 : 0.0;
+    int leave_cause = b->leave_cause == CAUSE_NONE ? CAUSE_PRODUCT : b->leave_cause;
     double sum = 0;
     int n = 0;
     for (size_t i = 0; i < a->contacts_nr && n < 4; i++) {
@@ -45,13 +48,13 @@ void survey_nps_wave(struct b2b *b, int64_t t, int64_t limit)
             continue;
         double price = dm ? 1.2 * fmax(0.0, b->budget) : pull[CAUSE_PRICE];
         double x = 8.0 + 6.0 * (e4 - 0.6) - 1.1 * (open < 3 ? open : 3) - pull[CAUSE_ONBOARDING] -
-                   pull[CAUSE_CHAMPION] - (bad_csat ? 0.8 : 0.0) - price + (checkin ? 0.5 : 0.0) +
-                   rng_normal(r, 0.0, 1.3);
+                   pull[CAUSE_CHAMPION] - (bad_csat ? 0.8 : 0.0) - price + (checkin ? 0.5 : 0.0) -
+                   leaving + rng_normal(r, 0.0, 1.3);
         int score = demo_score(x, 0, 10);
         int cause = CAUSE_PRODUCT;
         double worst = 0.3;
         for (int k = CAUSE_ADOPTION; k < CAUSE_NR; k++) {
-            double p = k == CAUSE_PRICE ? price : pull[k];
+            double p = (k == CAUSE_PRICE ? price : pull[k]) + (k == leave_cause ? leaving : 0.0);
             if (p > worst) {
                 worst = p;
                 cause = k;

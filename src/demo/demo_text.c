@@ -16,6 +16,7 @@ static const char *const topic_names[TOPIC_NR] = {
     [TOPIC_PERFORMANCE] = "performance",
     [TOPIC_BUG] = "bug",
     [TOPIC_HOWTO] = "how-to",
+    [TOPIC_OFFBOARDING] = "offboarding",
     [TOPIC_ORDER] = "order",
 };
 
@@ -28,6 +29,7 @@ static const char *const topic_phrases[TOPIC_NR] = {
     [TOPIC_PERFORMANCE] = "the dashboard speed",
     [TOPIC_BUG] = "the missing tasks",
     [TOPIC_HOWTO] = "the setup question",
+    [TOPIC_OFFBOARDING] = "the data export",
     [TOPIC_ORDER] = "my order",
 };
 
@@ -47,6 +49,9 @@ static const char *const tickets[TOPIC_NR][3] = {
                    "Attachments cannot be opened"},
     [TOPIC_HOWTO] = {"How do I set up an automation?", "How can I invite my team?",
                      "How do we import our old projects?"},
+    [TOPIC_OFFBOARDING] = {"How do I export all our projects and files?",
+                           "Can we get a full copy of our data?",
+                           "How do we cancel our subscription?"},
     [TOPIC_ORDER] = {"My order has not arrived yet", "I received the wrong item",
                      "I would like to return my order"},
 };

@@ -46,6 +46,9 @@ void usage_week(struct b2b *b, int64_t from, int64_t to)
         if (c->created_at >= until || until <= from)
             continue;
         double p = c->activity * (0.045 + 0.5 * b->e) * crowd;
+        /* The champion of an account that has decided to leave goes quiet first. */
+        if (b->decided_at && (int)i == b->champion)
+            p *= 0.3;
         if (!rng_bernoulli(r, p < 0.97 ? p : 0.97))
             continue;
         int days = 1 + demo_binomial(r, 2, 0.55 * b->e);

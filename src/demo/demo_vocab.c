@@ -6,10 +6,10 @@
 const struct demo_plan demo_plans[PLAN_NR] = {
     /* name, seats, seat price, share, coverage, hazard intercept, resolve hours, onboarding,
      * annual */
-    {"starter", 1, 4, 1900, 0.45, 0.15, -3.7, 20.0, 3, false},
-    {"growth", 4, 14, 2900, 0.35, 0.45, -4.0, 14.0, 5, false},
-    {"business", 12, 50, 4500, 0.15, 0.80, -4.3, 8.0, 7, false},
-    {"enterprise", 30, 150, 6500, 0.05, 1.00, -4.6, 4.0, 10, true},
+    {"starter", 1, 4, 1900, 0.45, 0.15, -3.75, 20.0, 3, false},
+    {"growth", 4, 14, 2900, 0.35, 0.45, -3.7, 14.0, 5, false},
+    {"business", 12, 50, 4500, 0.15, 0.80, -3.85, 8.0, 7, false},
+    {"enterprise", 30, 150, 6500, 0.05, 1.00, -4.2, 4.0, 10, true},
 };
 
 const struct demo_feature demo_features[FEAT_NR] = {

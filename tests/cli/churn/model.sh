@@ -45,9 +45,9 @@ trainrows=$(figure "train rows")
 run_lf churn train --now "$NOW" --seed 7
 check "version 2 stored" grep -q "churn model version 2 stored" <<<"$errout"
 check_eq "the same data and seed give the same model (test AUC)" "$auc1" "$(figure "test auc")"
-# the model ranks better than chance on snapshots it never saw (measured 0.7166 on this data;
-# 0.5 is a coin)
-check "test AUC above 0.6: $auc1" awk -v a="$auc1" 'BEGIN { exit !(a > 0.6) }'
+# the model ranks better than chance on snapshots it never saw (measured 0.8046 on this data;
+# 0.5 is a coin; 0.75 leaves twice the standard error of an AUC on 82 churners among 806 rows)
+check "test AUC above 0.75: $auc1" awk -v a="$auc1" 'BEGIN { exit !(a > 0.75) }'
 check "rows to train on: $trainrows" test "$trainrows" -gt 100
 
 run_lf churn models --json
@@ -60,8 +60,10 @@ check_num "the stored test AUC is the trained one" "$auc1" \
 # ---- the model beside the default scorecard on the same backtest: the observations are the
 # model's test rows (the latest labelled month starts, none of which its training saw) that the
 # scorecard scores, so both sides count the same rows and churners; the model's AUC is the one
-# train reported (the same split, seed and trees), and on this data it ranks better than the
-# scorecard ----
+# train reported (the same split, seed and trees). Which ranks better is not asserted here: on
+# 400 accounts (82 churners) the two differ by less than a split's noise, and the scorecard
+# reads the signals the demo's churn shows (docs/demo-data.md); tests/cli/churn/goal.sh asserts
+# the model ranks better on 1,000 accounts ----
 run_lf churn backtest --now "$NOW" --seed 7 --json
 check_eq "backtest" 0 "$rc"
 echo "$out" >"$SCRATCH/bt.json"
@@ -71,15 +73,13 @@ check_eq "the same observations" "$(bt 0 observations) $(bt 0 churned)" "$(bt 1 
 check "observations: $(bt 0 observations)" test "$(bt 0 observations)" -gt 100
 BT_MODEL_AUC=$(bt 0 auc)
 BT_CARD_AUC=$(bt 1 auc)
-check "the model ranks better than the scorecard: $BT_MODEL_AUC vs $BT_CARD_AUC" \
-    awk -v a="$BT_MODEL_AUC" -v b="$BT_CARD_AUC" 'BEGIN { exit !(a > b) }'
+check_num "the backtest's model AUC is train's" "$auc1" "$BT_MODEL_AUC" 1e-4
 # the figures measured on this data and seed (deterministic: the same data and seed give the same
-# trees; a margin for another platform's floating point): model 0.7166, scorecard 0.6654 on 775
-# observations of 4 month starts, 85 churned. (They were 0.7145 and 0.6858 on 801 observations,
-# 111 churned, while the rows whose horizon had not passed were labelled when the account had
-# churned already: 26 churners picked because they churned, at 2 more month starts.)
-check_num "the model's backtest AUC" 0.7166 "$BT_MODEL_AUC" 0.005
-check_num "the scorecard's backtest AUC" 0.6654 "$BT_CARD_AUC" 0.005
+# trees; a margin for another platform's floating point): model 0.8046, scorecard 0.8264 on 806
+# observations of 4 month starts, 82 churned. (Before the demo's churn was decided weeks ahead
+# (2026-11-30) they were 0.7166 and 0.6654 on 775 observations, 85 churned.)
+check_num "the model's backtest AUC" 0.8046 "$BT_MODEL_AUC" 0.005
+check_num "the scorecard's backtest AUC" 0.8264 "$BT_CARD_AUC" 0.005
 # and counted from the store: the test rows are the accounts paying at the latest month starts
 # whose 90 days have passed by NOW (05-01..08-01: 08-01 + 90 days is 10-30; 09-01's horizon ends
 # after NOW, so its rows are unknown, churned or not), the churners those whose MRR went to 0
@@ -93,7 +93,7 @@ for m in 05 06 07 08; do
 done
 check_eq "observations and churners, counted from the store" "$rows $churners" \
     "$(bt 0 observations) $(bt 0 churned)"
-check_eq "as measured" "775 85" "$rows $churners"
+check_eq "as measured" "806 82" "$rows $churners"
 run_lf churn backtest --now "$NOW" --scorecard nosuch
 check_eq "an unknown scorecard is refused (1)" 1 "$rc"
 check "and named" grep -q "no scorecard 'nosuch'" <<<"$errout"
