@@ -1148,9 +1148,9 @@ static int pg_notify(struct store *st, struct lf_err *err)
 static int pg_wait(struct store *st, int timeout_ms, struct lf_err *err)
 {
     struct store_pg *s = P(st);
-    if (drain(s, err) < 0)
+    if (!up(s) && reconnect(s, err) < 0) /* broken, or given up after no answer */
         return -1;
-    if (!up(s) && reconnect(s, err) < 0)
+    if (drain(s, err) < 0)
         return -1;
     int changed = 0;
     if (st->wait_mark != PQbackendPID(s->conn)) {

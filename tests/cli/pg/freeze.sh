@@ -1,0 +1,102 @@
+#!/usr/bin/env bash
+# freeze.sh - PostgreSQL frozen (SIGSTOP on its postmaster and every backend: what a stuck disk or
+# a network cut without a reset looks like to a client) under a running `landfall serve` whose
+# store URL sets timeout=1 and connect_timeout=1: a read, a metric (the compute pool), an
+# ingestion batch and /healthz are each answered 503 `unavailable` with Retry-After and a JSON
+# body instead of hanging, a request that needs no store is answered 200, a CLI command exits 4
+# naming the database and the timeout; after SIGCONT the same server answers 200 by itself, the
+# store holds exactly the acknowledged batches (nothing of the refused one), its follower still
+# follows another process's commits, and it stops cleanly.
+source "$(dirname "$0")/../server/server_lib.sh"
+source "$(dirname "$0")/pg_lib.sh"
+PG_OWN=1 pg_start # it freezes its server: never the one the suite's other tests use
+DB=$(pg_db freeze)
+sql() { psql_q "$DB" "$1"; } # psql refuses landfall's own URL parameter, timeout
+export LANDFALL_DB="$DB&timeout=1&connect_timeout=1"
+
+w=$(new_key write)
+r=$(new_key read)
+serve_start --no-snapshot
+batch() { # batch N: a Segment batch of two events, message ids fz-N-1 and fz-N-2
+    http POST /v1/batch -u "$w:" "${JSON[@]}" --max-time 60 -d "{\"batch\": [
+        {\"type\": \"track\", \"userId\": \"u1\", \"event\": \"E\", \"messageId\": \"fz-$1-1\", \"context\": {\"groupId\": \"a1\"}},
+        {\"type\": \"track\", \"userId\": \"u2\", \"event\": \"E\", \"messageId\": \"fz-$1-2\", \"context\": {\"groupId\": \"a1\"}}]}"
+}
+batch 1
+check_eq "a batch before the freeze" 200 "$status"
+http GET /v1/accounts/a1 -H "Authorization: Bearer $r"
+check_eq "a read before the freeze (the reader connection is made)" "200 a1" \
+    "$status $(jfield '$.id')"
+
+# every process of the server: the postmaster (postmaster.pid's first line) and its children
+pm=$(head -1 "$PG_DIR/data/postmaster.pid")
+frozen="$pm $(pgrep -P "$pm" | paste -sd' ')"
+kill -STOP $frozen
+
+# timed: each answer within the bound and a little. A hang would be cut by curl's --max-time
+# (60 times the bound); the elapsed time is compared to it, never to a tight threshold.
+timed() { # timed DESCRIPTION METHOD PATH [CURL ARGS...]: $status, $body, $ms, and the checks
+    local what=$1 t0
+    shift
+    t0=$(date +%s%N)
+    http "$@" --max-time 60 -D "$SCRATCH/h"
+    ms=$((($(date +%s%N) - t0) / 1000000))
+    echo "$what during the freeze: $status in $ms ms"
+    check_eq "$what during the freeze: 503 unavailable" "503 unavailable" \
+        "$status $(jfield '$.error.code')"
+    check_eq "$what: Retry-After" 1 "$(awk 'tolower($1) == "retry-after:" { print $2 + 0 }' \
+        "$SCRATCH/h")"
+    check "$what: answered ($ms ms), not left hanging until curl gave up (60 s)" \
+        test "$ms" -lt 30000
+}
+timed "a read" GET /v1/accounts/a1 -H "Authorization: Bearer $r"
+check_eq "its message names the database" 1 "$(jfield '$.error.message' | grep -c "'freeze'")"
+timed "a metric (the compute pool)" GET /v1/metrics/nps -H "Authorization: Bearer $r"
+timed "/healthz" GET /healthz
+t0=$(date +%s%N)
+batch 2
+ms=$((($(date +%s%N) - t0) / 1000000))
+echo "an ingestion batch during the freeze: $status in $ms ms"
+check_eq "an ingestion batch during the freeze: 503 unavailable" "503 unavailable" \
+    "$status $(jfield '$.error.code')"
+check "an ingestion batch: answered ($ms ms)" test "$ms" -lt 30000
+http GET /openapi.json --max-time 60
+check_eq "a request that needs no store is answered during the freeze" 200 "$status"
+
+t0=$(date +%s%N)
+timeout 60 "$LANDFALL" keys list >"$SCRATCH/out" 2>"$SCRATCH/err"
+rc=$?
+echo "a CLI command during the freeze: exit $rc in $((($(date +%s%N) - t0) / 1000000)) ms: $(cat "$SCRATCH/err")"
+check_eq "a CLI command during the freeze: exit 4 (the store failed)" 4 "$rc"
+check_eq "its message names the database and the bound" 1 \
+    "$(grep -c "database 'freeze'.*within 1 s.*connect_timeout" "$SCRATCH/err")"
+check "the server is still running" kill -0 "$SERVER_PID"
+
+kill -CONT $frozen
+batch 3
+check_eq "a batch after SIGCONT, on the same server" 200 "$status"
+http GET /v1/accounts/a1 -H "Authorization: Bearer $r"
+check_eq "a read after SIGCONT" "200 a1" "$status $(jfield '$.id')"
+http GET /healthz
+check_eq "/healthz after SIGCONT" 200 "$status"
+check_eq "stored: batches 1 and 3 whole, nothing of the refused 2" \
+    "fz-1-1 fz-1-2 fz-3-1 fz-3-2" \
+    "$(sql "SELECT message_id FROM events ORDER BY message_id" | paste -sd' ')"
+
+# the follower lived through its failed looks: another process's commit reaches the server
+printf '{"type": "track", "userId": "u3", "event": "E", "messageId": "fz-cli-1", "timestamp": "%s", "context": {"groupId": "a1"}}\n' "$(date -u +%FT%TZ)" \
+    >"$SCRATCH/ev.ndjson"
+run_lf import events "$SCRATCH/ev.ndjson"
+check_eq "the CLI imports after the freeze" 0 "$rc"
+followed=0
+for _ in $(seq 100); do # the follower looks at least every 500 ms
+    followed=$(curl -s --max-time 10 "$URL/metrics" |
+        awk '$1 == "landfall_feed_followed_events_total" { print $2 }')
+    [ "${followed:-0}" -ge 1 ] && break
+    sleep 0.1
+done
+check_eq "the follower published the CLI's event after the freeze" 1 "$followed"
+
+serve_stop
+check_eq "the server stops cleanly" 0 "$stop_rc"
+finish
