@@ -79,6 +79,8 @@ http GET /v1/accounts/a1 -H "Authorization: Bearer $r"
 check_eq "a read after SIGCONT" "200 a1" "$status $(jfield '$.id')"
 http GET /healthz
 check_eq "/healthz after SIGCONT" 200 "$status"
+http GET /v1/metrics/nps -H "Authorization: Bearer $r"
+check_eq "a metric after SIGCONT (the compute pool went on)" 200 "$status"
 check_eq "stored: batches 1 and 3 whole, nothing of the refused 2" \
     "fz-1-1 fz-1-2 fz-3-1 fz-3-2" \
     "$(sql "SELECT message_id FROM events ORDER BY message_id" | paste -sd' ')"
