@@ -30,6 +30,7 @@
 #include <math.h>
 #include <limits.h>
 #include <poll.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -55,8 +56,23 @@ extern const int store_pg_migrations_nr;
 #define DEFAULT_TIMEOUT_MS 30000
 #define DEFAULT_CONNECT_MS 5000
 
+/* What the connections of one store (the writer, the readers, the followers: store_clone) know
+ * together of the server: once one got no answer, one transaction at a time tries it again (the
+ * probe), at most once a second, and the others fail at once, rather than each waiting its own
+ * timeout in turn (the requests queued for the readers, or behind another on a server thread,
+ * would wait one timeout per request ahead of them). */
+#define PROBE_EVERY_MS 1000
+
+struct pg_gate {
+    atomic_int refs;
+    atomic_int down;          /* a connection got no answer, and none has since */
+    atomic_int probing;       /* a transaction is trying the server */
+    atomic_llong next_probe;  /* mono_ms() before which none tries it */
+};
+
 struct store_pg {
     struct store base;
+    struct pg_gate *gate;
     PGconn *conn;
     char *url;
     char *conninfo;          /* the URL without landfall's own parameters, for libpq */
@@ -184,6 +200,8 @@ static int wait_socket(struct store_pg *s, short events, int64_t *deadline, int 
 /* The round trip gave up: the connection is dropped, err says so. */
 static int timed_out(struct store_pg *s, struct lf_err *err)
 {
+    atomic_store(&s->gate->next_probe, mono_ms() + PROBE_EVERY_MS);
+    atomic_store(&s->gate->down, 1);
     drop(s);
     return usable(s, err);
 }
@@ -748,9 +766,43 @@ static int64_t pg_changes(struct sql *q)
 
 static int reconnect(struct store_pg *s, struct lf_err *err);
 
+/* 0 when a transaction may try the server (*probe: it is the one trying it after no answer);
+ * -1 with err when another is trying it. */
+static int gate_enter(struct store_pg *s, bool *probe, struct lf_err *err)
+{
+    int no = 0;
+    *probe = false;
+    if (!atomic_load(&s->gate->down))
+        return 0;
+    if (mono_ms() >= atomic_load(&s->gate->next_probe) &&
+        atomic_compare_exchange_strong(&s->gate->probing, &no, 1)) {
+        *probe = true;
+        return 0;
+    }
+    return err_set(err, LF_ESTORE,
+                   "PostgreSQL (%s) did not answer within %s; it is tried again at most once a "
+                   "second",
+                   s->where, s->timeout_text);
+}
+
+static int begin(struct store_pg *s, bool write, struct lf_err *err);
+
 static int pg_begin(struct store *st, bool write, struct lf_err *err)
 {
     struct store_pg *s = P(st);
+    bool probe;
+    if (gate_enter(s, &probe, err) < 0)
+        return -1;
+    int rc = begin(s, write, err);
+    if (rc == 0)
+        atomic_store(&s->gate->down, 0);
+    if (probe)
+        atomic_store(&s->gate->probing, 0);
+    return rc;
+}
+
+static int begin(struct store_pg *s, bool write, struct lf_err *err)
+{
     /* a read sees one snapshot throughout, as SQLite's read transaction does; a write takes
      * the lock in the same exchange */
     char sql[160];
@@ -856,7 +908,14 @@ static int pg_before_insert(struct store *st, const struct resource_def *def,
 
 static int pg_clone(struct store *st, struct store **out, struct lf_err *err)
 {
-    return store_pg_open(P(st)->url, false, out, err);
+    if (store_pg_open(P(st)->url, false, out, err) < 0)
+        return -1;
+    /* the clone shares what its store knows of the server */
+    struct store_pg *c = P(*out);
+    free(c->gate);
+    c->gate = P(st)->gate;
+    atomic_fetch_add(&c->gate->refs, 1);
+    return 0;
 }
 
 static void pg_close(struct store *st)
@@ -867,6 +926,8 @@ static void pg_close(struct store *st)
         PQsetnonblocking(s->conn, 1); /* its goodbye must not wait for a frozen server */
     PQfinish(s->conn);
     free(s->conninfo);
+    if (s->gate && atomic_fetch_sub(&s->gate->refs, 1) == 1)
+        free(s->gate);
     strmap_release(&s->months);
     free(s->slot);
     PQclear(s->kept);
@@ -1417,6 +1478,8 @@ static int reconnect(struct store_pg *s, struct lf_err *err)
         if (rc < 0)
             return -1;
         if (rc > 0) {
+            atomic_store(&s->gate->next_probe, mono_ms() + PROBE_EVERY_MS);
+            atomic_store(&s->gate->down, 1);
             drop(s);
             return err_set(err, LF_ESTORE,
                            "cannot connect to PostgreSQL (%s): no answer within %.3g s (the "
@@ -1441,7 +1504,10 @@ static int reconnect(struct store_pg *s, struct lf_err *err)
      * again, rather than at its end (PostgreSQL 14 or later; an older one keeps its default) */
     if (s->timeout_ms)
         run(s, "SET client_connection_check_interval = 1000", NULL);
-    return up(s) ? 0 : usable(s, err);
+    if (!up(s))
+        return usable(s, err);
+    atomic_store(&s->gate->down, 0); /* the server answers */
+    return 0;
 }
 
 /* A connection to url, not migrated: *out is the caller's (pg_close). */
@@ -1451,6 +1517,8 @@ static int pg_connect(const char *url, struct store_pg **out, struct lf_err *err
     store_base_init(&s->base, &pg_ops, url);
     s->url = xstrdup(url);
     strmap_init(&s->months);
+    s->gate = xcalloc(1, sizeof(*s->gate));
+    atomic_init(&s->gate->refs, 1);
     *out = s;
     if (bounds(s, url, err) < 0 || reconnect(s, err) < 0)
         return -1;

@@ -49,17 +49,31 @@ timed() { # timed DESCRIPTION METHOD PATH [CURL ARGS...]: $status, $body, $ms, a
     check "$what: answered ($ms ms), not left hanging until curl gave up (60 s)" \
         test "$ms" -lt 30000
 }
-timed "a read" GET /v1/accounts/a1 -H "Authorization: Bearer $r"
-check_eq "its message names the database" 1 "$(jfield '$.error.message' | grep -c "'freeze'")"
-timed "a metric (the compute pool)" GET /v1/metrics/nps -H "Authorization: Bearer $r"
-timed "/healthz" GET /healthz
+# the first request waits for the bound (the writer's BEGIN gets no answer); the others, for a
+# second after, fail at once: one request at a time tries the server, at most once a second
 t0=$(date +%s%N)
 batch 2
 ms=$((($(date +%s%N) - t0) / 1000000))
 echo "an ingestion batch during the freeze: $status in $ms ms"
 check_eq "an ingestion batch during the freeze: 503 unavailable" "503 unavailable" \
     "$status $(jfield '$.error.code')"
+check_eq "with Retry-After" 1 "$(curl -s -D - -o /dev/null -u "$w:" "${JSON[@]}" -d '{"batch": []}' --max-time 60 "$URL/v1/batch" |
+    awk 'tolower($1) == "retry-after:" { print $2 + 0 }')"
 check "an ingestion batch: answered ($ms ms)" test "$ms" -lt 30000
+timed "a read" GET /v1/accounts/a1 -H "Authorization: Bearer $r"
+check_eq "its message names the database" 1 "$(jfield '$.error.message' | grep -c "'freeze'")"
+# more reads at once than the server has read connections (4): those queued behind a reader
+# that waits fail at once once one got no answer, rather than each waiting a bound in turn
+for i in $(seq 12); do
+    curl -s -o /dev/null --max-time 60 -w '%{http_code} %{time_total}\n' \
+        -H "Authorization: Bearer $r" "$URL/v1/accounts/a1" >"$SCRATCH/par.$i" &
+done
+wait $(jobs -p | grep -v "^$SERVER_PID\$")
+echo "12 reads at once during the freeze: $(cat "$SCRATCH"/par.* | sort -k2 -n | awk '{ s = s $1 " " $2 "s, " } END { print s }')"
+check_eq "12 reads at once during the freeze: each 503" "12" \
+    "$(cat "$SCRATCH"/par.* | awk '$1 == 503' | wc -l)"
+timed "a metric (the compute pool)" GET /v1/metrics/nps -H "Authorization: Bearer $r"
+timed "/healthz" GET /healthz
 http GET /openapi.json --max-time 60
 check_eq "a request that needs no store is answered during the freeze" 200 "$status"
 
@@ -73,6 +87,11 @@ check_eq "its message names the database and the bound" 1 \
 check "the server is still running" kill -0 "$SERVER_PID"
 
 kill -CONT $frozen
+# a client honouring Retry-After: the server is tried again at most once a second
+for _ in $(seq 30); do
+    [ "$(curl -s -o /dev/null -w '%{http_code}' --max-time 60 "$URL/healthz")" = 200 ] && break
+    sleep 1
+done
 batch 3
 check_eq "a batch after SIGCONT, on the same server" 200 "$status"
 http GET /v1/accounts/a1 -H "Authorization: Bearer $r"
