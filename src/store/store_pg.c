@@ -127,6 +127,11 @@ static int fail(struct store_pg *s, const PGresult *res, struct lf_err *err, con
     while (n && (msg[n - 1] == '\n' || msg[n - 1] == ' '))
         n--;
     int code = state && strncmp(state, "23", 2) == 0 ? LF_ECONFLICT : LF_ESTORE;
+    if (state && strcmp(state, "55P03") == 0) /* lock_timeout: see begin */
+        return err_set(err, code,
+                       "%s: another transaction held the write lock too long (a long import?); "
+                       "retry",
+                       what);
     return err_set(err, code, "%s: %.*s", what, (int)n, msg);
 }
 
@@ -806,7 +811,15 @@ static int begin(struct store_pg *s, bool write, struct lf_err *err)
     /* a read sees one snapshot throughout, as SQLite's read transaction does; a write takes
      * the lock in the same exchange */
     char sql[160];
-    if (write)
+    /* Waiting for the write lock while another writer holds it (an import of millions of events
+     * in one transaction) is no frozen server: PostgreSQL ends the wait itself before the
+     * round trip's bound, with an error, and the connection stays. */
+    if (write && s->timeout_ms)
+        snprintf(sql, sizeof(sql),
+                 "BEGIN; SET LOCAL lock_timeout = %d; SELECT pg_advisory_xact_lock(%lld)",
+                 s->timeout_ms > 2000 ? s->timeout_ms - 1000 : s->timeout_ms / 2,
+                 (long long)WRITE_LOCK);
+    else if (write)
         snprintf(sql, sizeof(sql), "BEGIN; SELECT pg_advisory_xact_lock(%lld)",
                  (long long)WRITE_LOCK);
     else
