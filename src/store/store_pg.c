@@ -27,8 +27,8 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <libpq-fe.h>
-#include <math.h>
 #include <limits.h>
+#include <math.h>
 #include <poll.h>
 #include <stdatomic.h>
 #include <stdlib.h>
@@ -65,9 +65,9 @@ extern const int store_pg_migrations_nr;
 
 struct pg_gate {
     atomic_int refs;
-    atomic_int down;          /* a connection got no answer, and none has since */
-    atomic_int probing;       /* a transaction is trying the server */
-    atomic_llong next_probe;  /* mono_ms() before which none tries it */
+    atomic_int down;         /* a connection got no answer, and none has since */
+    atomic_int probing;      /* a transaction is trying the server */
+    atomic_llong next_probe; /* mono_ms() before which none tries it */
 };
 
 struct store_pg {
@@ -75,13 +75,13 @@ struct store_pg {
     struct pg_gate *gate;
     PGconn *conn;
     char *url;
-    char *conninfo;          /* the URL without landfall's own parameters, for libpq */
-    char where[160];         /* "database 'x' on host", for messages (no password) */
-    int timeout_ms;          /* a round trip without progress; 0: no bound */
-    int connect_ms;          /* making a connection; 0: no bound */
-    char timeout_text[16];   /* the URL's timeout as written, for messages */
-    bool dropped;            /* the connection was given up (no answer): made again at the next
-                              * transaction */
+    char *conninfo;        /* the URL without landfall's own parameters, for libpq */
+    char where[160];       /* "database 'x' on host", for messages (no password) */
+    int timeout_ms;        /* a round trip without progress; 0: no bound */
+    int connect_ms;        /* making a connection; 0: no bound */
+    char timeout_text[16]; /* the URL's timeout as written, for messages */
+    bool dropped;          /* the connection was given up (no answer): made again at the next
+                            * transaction */
     bool in_tx;
     unsigned next_name;      /* names of prepared statements and cursors */
     unsigned generation;     /* grows when the connection is made again: its statements are
@@ -225,8 +225,8 @@ static int await(struct store_pg *s, struct lf_err *err)
             return fail(s, NULL, err, "PostgreSQL");
         if (!pending && !PQisBusy(s->conn))
             return 0;
-        int rc = wait_socket(s, POLLIN | (pending ? POLLOUT : 0), &deadline, s->timeout_ms, true,
-                             err);
+        int rc =
+            wait_socket(s, POLLIN | (pending ? POLLOUT : 0), &deadline, s->timeout_ms, true, err);
         if (rc != 0)
             return rc < 0 ? -1 : timed_out(s, err);
     }
@@ -295,16 +295,16 @@ static PGresult *exec(struct store_pg *s, const char *sql, struct lf_err *err)
     return finish(s, PQsendQuery(s->conn, sql), err);
 }
 
-static PGresult *exec_params(struct store_pg *s, const char *sql, int n,
-                             const char *const *vals, struct lf_err *err)
+static PGresult *exec_params(struct store_pg *s, const char *sql, int n, const char *const *vals,
+                             struct lf_err *err)
 {
     if (usable(s, err) < 0)
         return NULL;
     return finish(s, PQsendQueryParams(s->conn, sql, n, NULL, vals, NULL, NULL, 0), err);
 }
 
-static PGresult *exec_prepared(struct store_pg *s, const char *name, int n,
-                               const char *const *vals, struct lf_err *err)
+static PGresult *exec_prepared(struct store_pg *s, const char *name, int n, const char *const *vals,
+                               struct lf_err *err)
 {
     if (usable(s, err) < 0)
         return NULL;
@@ -1440,7 +1440,7 @@ static int bounds(struct store_pg *s, const char *url, struct lf_err *err)
     }
     /* making a connection: the URL's connect_timeout (libpq's, which applies it only to its own
      * blocking connect), else 5 s, or the round trips' bound if shorter */
-    s->connect_ms = connect >= 0 ? connect
+    s->connect_ms = connect >= 0                                          ? connect
                     : s->timeout_ms && s->timeout_ms < DEFAULT_CONNECT_MS ? s->timeout_ms
                                                                           : DEFAULT_CONNECT_MS;
     if (given)
@@ -1506,8 +1506,8 @@ static int reconnect(struct store_pg *s, struct lf_err *err)
         size_t n = strlen(msg);
         while (n && msg[n - 1] == '\n')
             n--;
-        return err_set(err, LF_ESTORE, "cannot connect to PostgreSQL (%s): %.*s", s->where,
-                       (int)n, msg);
+        return err_set(err, LF_ESTORE, "cannot connect to PostgreSQL (%s): %.*s", s->where, (int)n,
+                       msg);
     }
     PQsetnonblocking(s->conn, 1);
     PQsetNoticeProcessor(s->conn, quiet, NULL);
