@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # freeze.sh - PostgreSQL frozen (SIGSTOP on its postmaster and every backend: what a stuck disk or
 # a network cut without a reset looks like to a client) under a running `landfall serve` whose
-# store URL sets timeout=1 and connect_timeout=1: a read, a metric (the compute pool), an
+# store URL sets timeout=2 and connect_timeout=1: a read, a metric (the compute pool), an
 # ingestion batch and /healthz are each answered 503 `unavailable` with Retry-After and a JSON
 # body instead of hanging, a request that needs no store is answered 200, a CLI command exits 4
 # naming the database and the timeout; after SIGCONT the same server answers 200 by itself, the
@@ -12,7 +12,7 @@ source "$(dirname "$0")/pg_lib.sh"
 PG_OWN=1 pg_start # it freezes its server: never the one the suite's other tests use
 DB=$(pg_db freeze)
 sql() { psql_q "$DB" "$1"; } # psql refuses landfall's own URL parameter, timeout
-export LANDFALL_DB="$DB&timeout=1&connect_timeout=1"
+export LANDFALL_DB="$DB&timeout=2&connect_timeout=1"
 
 w=$(new_key write)
 r=$(new_key read)
@@ -52,7 +52,7 @@ frozen="$pm $(pgrep -P "$pm" | paste -sd' ')"
 kill -STOP $frozen
 
 # timed: each answer within the bound and a little. A hang would be cut by curl's --max-time
-# (60 times the bound); the elapsed time is compared to it, never to a tight threshold.
+# (60 s, 30 times the bound); the elapsed time is compared to it, never to a tight threshold.
 timed() { # timed DESCRIPTION METHOD PATH [CURL ARGS...]: $status, $body, $ms, and the checks
     local what=$1 t0
     shift
