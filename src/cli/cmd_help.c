@@ -24,7 +24,10 @@ static void overview(void)
         printf("  %-10s %s\n", c->name, c->summary);
     printf("\n"
            "global options:\n"
-           "  --db PATH         the store (default ./landfall.db, or $LANDFALL_DB)\n"
+           "  --db PATH         the store (default ./landfall.db, or $LANDFALL_DB); or\n"
+           "                    postgresql://…?timeout=S&connect_timeout=S: no exchange with\n"
+           "                    PostgreSQL waits longer (default 30 s without a byte, 5 s to\n"
+           "                    connect; docs/scale-out.md)\n"
            "  --workspace NAME  the workspace (default \"default\", or $LANDFALL_WORKSPACE)\n"
            "                    both also accepted after the command\n"
            "  --version    print the version\n"

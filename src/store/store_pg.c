@@ -16,14 +16,25 @@
  *
  * A write transaction takes one cluster-wide advisory lock at its start, as SQLite's BEGIN
  * IMMEDIATE takes the file's: writers of every landfall node follow one another, so ids (events,
- * the change log) grow in commit order and a node tailing them by id misses nothing. */
+ * the change log) grow in commit order and a node tailing them by id misses nothing.
+ *
+ * No call waits on PostgreSQL without a bound: the connection is non-blocking, every exchange
+ * (connect, statement, pipeline, COPY, commit) sends and then polls the socket until libpq holds
+ * the whole answer, and gives up after the URL's `timeout` seconds without a byte either way
+ * (libpq's own calls would wait forever on a frozen server or a lost network). A connection that
+ * gave up is dropped at once (shut down, not cancelled: PQcancel connects to the postmaster, which
+ * may be as frozen), and the next transaction connects again. */
 #include <errno.h>
 #include <inttypes.h>
 #include <libpq-fe.h>
+#include <limits.h>
 #include <math.h>
 #include <poll.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <time.h>
 
 #include "base/mem.h"
 #include "base/strmap.h"
@@ -39,10 +50,38 @@ extern const int store_pg_migrations_nr;
 #define WRITE_LOCK 0x6c616e6466616c6cLL
 #define MIGRATE_LOCK 0x6c616e646d696772LL
 
+/* The bounds when the URL sets none: a round trip with no byte either way for this long is a
+ * server that is not answering (the longest statement of the write path or a scan's batch at the
+ * benchmark's size takes seconds: docs/scale-out.md, "Timeouts"); making a connection, this long */
+#define DEFAULT_TIMEOUT_MS 30000
+#define DEFAULT_CONNECT_MS 5000
+
+/* What the connections of one store (the writer, the readers, the followers: store_clone) know
+ * together of the server: once one got no answer, one transaction at a time tries it again (the
+ * probe), at most once a second, and the others fail at once, rather than each waiting its own
+ * timeout in turn (the requests queued for the readers, or behind another on a server thread,
+ * would wait one timeout per request ahead of them). */
+#define PROBE_EVERY_MS 1000
+
+struct pg_gate {
+    atomic_int refs;
+    atomic_int down;         /* a connection got no answer, and none has since */
+    atomic_int probing;      /* a transaction is trying the server */
+    atomic_llong next_probe; /* mono_ms() before which none tries it */
+};
+
 struct store_pg {
     struct store base;
+    struct pg_gate *gate;
     PGconn *conn;
     char *url;
+    char *conninfo;        /* the URL without landfall's own parameters, for libpq */
+    char where[160];       /* "database 'x' on host", for messages (no password) */
+    int timeout_ms;        /* a round trip without progress; 0: no bound */
+    int connect_ms;        /* making a connection; 0: no bound */
+    char timeout_text[16]; /* the URL's timeout as written, for messages */
+    bool dropped;          /* the connection was given up (no answer): made again at the next
+                            * transaction */
     bool in_tx;
     unsigned next_name;      /* names of prepared statements and cursors */
     unsigned generation;     /* grows when the connection is made again: its statements are
@@ -88,7 +127,196 @@ static int fail(struct store_pg *s, const PGresult *res, struct lf_err *err, con
     while (n && (msg[n - 1] == '\n' || msg[n - 1] == ' '))
         n--;
     int code = state && strncmp(state, "23", 2) == 0 ? LF_ECONFLICT : LF_ESTORE;
+    if (state && strcmp(state, "55P03") == 0) /* lock_timeout: see begin */
+        return err_set(err, code,
+                       "%s: another transaction held the write lock too long (a long import?); "
+                       "retry",
+                       what);
     return err_set(err, code, "%s: %.*s", what, (int)n, msg);
+}
+
+/* ---- waiting for PostgreSQL, bounded ----
+ *
+ * libpq's synchronous calls (PQexec, PQconnectdb, PQgetResult while busy) wait for as long as the
+ * server takes: forever when it is frozen (SIGSTOP, a stuck disk) or the network is cut without a
+ * reset. Every exchange here is libpq's asynchronous processing instead, as its documentation
+ * lays it out: send, then poll PQsocket, PQconsumeInput, until PQisBusy says the answer is whole
+ * (PQflush first: the connection is non-blocking, so a large COPY cannot block in a send). */
+
+static int64_t mono_ms(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (int64_t)t.tv_sec * 1000 + t.tv_nsec / 1000000;
+}
+
+/* Whether the connection may be used: made, and neither broken nor given up. */
+static bool up(const struct store_pg *s)
+{
+    return s->conn && !s->dropped && PQstatus(s->conn) == CONNECTION_OK;
+}
+
+/* Gives the connection up without a word to the server: its socket is shut down at once (the
+ * backend finds the end of its input when it runs again, and rolls back what it was in).
+ * PQcancel is no way out: it connects to the postmaster, which may be as frozen. */
+static void drop(struct store_pg *s)
+{
+    if (s->conn && PQsocket(s->conn) >= 0)
+        shutdown(PQsocket(s->conn), SHUT_RDWR);
+    s->dropped = true;
+    s->in_tx = false;
+    s->queued = 0;
+}
+
+/* 0 when the connection may be used; else -1 with err saying why not. */
+static int usable(struct store_pg *s, struct lf_err *err)
+{
+    if (up(s))
+        return 0;
+    if (s->dropped)
+        return err_set(err, LF_ESTORE,
+                       "PostgreSQL (%s) did not answer within %s: its connection was dropped",
+                       s->where, s->timeout_text);
+    return fail(s, NULL, err, "PostgreSQL");
+}
+
+/* One wait for the socket to be ready for `events`, until *deadline (0: none). Returns 0 when
+ * ready (then, when `progress`, the deadline moves on: a byte came or can go, so the server is
+ * working), 1 when the deadline passed, -1 with err when poll failed. */
+static int wait_socket(struct store_pg *s, short events, int64_t *deadline, int bound,
+                       bool progress, struct lf_err *err)
+{
+    int wait = -1;
+    if (*deadline) {
+        int64_t left = *deadline - mono_ms();
+        if (left <= 0)
+            return 1;
+        wait = left < INT_MAX ? (int)left : INT_MAX;
+    }
+    struct pollfd pfd = {.fd = PQsocket(s->conn), .events = events};
+    int ready = poll(&pfd, 1, wait);
+    if (ready < 0 && errno != EINTR)
+        return err_set(err, LF_ESTORE, "cannot wait for PostgreSQL: %s", strerror(errno));
+    if (ready > 0 && progress && *deadline)
+        *deadline = mono_ms() + bound;
+    return 0;
+}
+
+/* The round trip gave up: the connection is dropped, err says so. */
+static int timed_out(struct store_pg *s, struct lf_err *err)
+{
+    atomic_store(&s->gate->next_probe, mono_ms() + PROBE_EVERY_MS);
+    atomic_store(&s->gate->down, 1);
+    drop(s);
+    return usable(s, err);
+}
+
+/* Sends what libpq holds and waits until it holds the whole next answer (PQgetResult will not
+ * block): 0, or -1 with err when the connection broke or the server neither took nor sent a
+ * byte for timeout_ms (the connection is dropped then). */
+static int await(struct store_pg *s, struct lf_err *err)
+{
+    if (usable(s, err) < 0)
+        return -1;
+    int64_t deadline = s->timeout_ms ? mono_ms() + s->timeout_ms : 0;
+    for (;;) {
+        int pending = PQflush(s->conn);
+        if (pending < 0 || !PQconsumeInput(s->conn))
+            return fail(s, NULL, err, "PostgreSQL");
+        if (!pending && !PQisBusy(s->conn))
+            return 0;
+        int rc =
+            wait_socket(s, POLLIN | (pending ? POLLOUT : 0), &deadline, s->timeout_ms, true, err);
+        if (rc != 0)
+            return rc < 0 ? -1 : timed_out(s, err);
+    }
+}
+
+/* Sends all that libpq holds (COPY's data): 0, or -1 with err as await. */
+static int flush_out(struct store_pg *s, struct lf_err *err)
+{
+    if (usable(s, err) < 0)
+        return -1;
+    int64_t deadline = s->timeout_ms ? mono_ms() + s->timeout_ms : 0;
+    int pending;
+    while ((pending = PQflush(s->conn)) > 0) {
+        int rc = wait_socket(s, POLLOUT, &deadline, s->timeout_ms, true, err);
+        if (rc != 0)
+            return rc < 0 ? -1 : timed_out(s, err);
+    }
+    return pending < 0 ? fail(s, NULL, err, "PostgreSQL") : 0;
+}
+
+/* The connection's next answer into *res (NULL once the statement's are all read): 0, or -1
+ * with err. */
+static int next(struct store_pg *s, PGresult **res, struct lf_err *err)
+{
+    *res = NULL;
+    if (await(s, err) < 0)
+        return -1;
+    *res = PQgetResult(s->conn);
+    return 0;
+}
+
+/* What PQexec does once the statement is sent, bounded: its last answer (stopping at a COPY's);
+ * NULL with err when the statement could not be sent (sent != 1), or the connection broke or
+ * was given up. The answer is the caller's: PQclear(). */
+static PGresult *finish(struct store_pg *s, int sent, struct lf_err *err)
+{
+    if (sent != 1) {
+        if (usable(s, err) == 0)
+            fail(s, NULL, err, "cannot send a statement to PostgreSQL");
+        return NULL;
+    }
+    PGresult *last = NULL, *res;
+    for (;;) {
+        if (next(s, &res, err) < 0) {
+            PQclear(last);
+            return NULL;
+        }
+        if (!res)
+            break;
+        PQclear(last);
+        last = res;
+        ExecStatusType st = PQresultStatus(res);
+        if (st == PGRES_COPY_IN || st == PGRES_COPY_OUT || st == PGRES_COPY_BOTH)
+            break;
+    }
+    if (!last)
+        err_set(err, LF_ESTORE, "PostgreSQL: no answer");
+    return last;
+}
+
+/* PQexec, PQexecParams, PQexecPrepared and PQprepare, bounded (finish). */
+static PGresult *exec(struct store_pg *s, const char *sql, struct lf_err *err)
+{
+    if (usable(s, err) < 0)
+        return NULL;
+    return finish(s, PQsendQuery(s->conn, sql), err);
+}
+
+static PGresult *exec_params(struct store_pg *s, const char *sql, int n, const char *const *vals,
+                             struct lf_err *err)
+{
+    if (usable(s, err) < 0)
+        return NULL;
+    return finish(s, PQsendQueryParams(s->conn, sql, n, NULL, vals, NULL, NULL, 0), err);
+}
+
+static PGresult *exec_prepared(struct store_pg *s, const char *name, int n, const char *const *vals,
+                               struct lf_err *err)
+{
+    if (usable(s, err) < 0)
+        return NULL;
+    return finish(s, PQsendQueryPrepared(s->conn, name, n, vals, NULL, NULL, 0), err);
+}
+
+static PGresult *prepare_now(struct store_pg *s, const char *name, const char *sql, int n,
+                             struct lf_err *err)
+{
+    if (usable(s, err) < 0)
+        return NULL;
+    return finish(s, PQsendPrepare(s->conn, name, sql, n, NULL), err);
 }
 
 /* ---- the pipeline ----
@@ -120,6 +348,10 @@ static void queue_slot(struct store_pg *s, int slot)
  * been waited for). */
 static int drain(struct store_pg *s, struct lf_err *err)
 {
+    if (s->dropped) { /* what was sent ahead went with the connection */
+        s->queued = 0;
+        return usable(s, err);
+    }
     if (PQpipelineStatus(s->conn) == PQ_PIPELINE_OFF)
         return 0;
     int rc = 0;
@@ -130,8 +362,12 @@ static int drain(struct store_pg *s, struct lf_err *err)
         rc = fail(s, NULL, err, "cannot reach PostgreSQL");
     /* each statement's answers end with NULL, the pipeline's with PGRES_PIPELINE_SYNC; a
      * broken connection answers NULLs, which end the loop */
-    while (rc == 0 || PQstatus(s->conn) == CONNECTION_OK) {
-        PGresult *res = PQgetResult(s->conn);
+    while (rc == 0 || up(s)) {
+        PGresult *res;
+        if (next(s, &res, rc == 0 ? err : NULL) < 0) {
+            rc = -1;
+            break;
+        }
         if (!res) {
             if (k >= owed)
                 break;
@@ -162,8 +398,7 @@ static int drain(struct store_pg *s, struct lf_err *err)
         /* the exchange broke off: the transaction is lost, and the connection is made again */
         if (rc == 0)
             rc = err_set(err, LF_ESTORE, "PostgreSQL: the connection broke");
-        PQreset(s->conn);
-        s->in_tx = false;
+        drop(s); /* made again by the next transaction (pg_begin) */
         s->generation++;
         strmap_release(&s->months);
         strmap_init(&s->months);
@@ -176,6 +411,8 @@ static int drain(struct store_pg *s, struct lf_err *err)
 
 static int enter_pipeline(struct store_pg *s, struct lf_err *err)
 {
+    if (usable(s, err) < 0)
+        return -1;
     if (s->queued >= PIPELINE_MAX && drain(s, err) < 0)
         return -1;
     if (PQpipelineStatus(s->conn) == PQ_PIPELINE_OFF && PQenterPipelineMode(s->conn) != 1)
@@ -217,7 +454,9 @@ static int run(struct store_pg *s, const char *sql, struct lf_err *err)
 {
     if (drain(s, err) < 0)
         return -1;
-    PGresult *res = PQexec(s->conn, sql);
+    PGresult *res = exec(s, sql, err);
+    if (!res)
+        return -1;
     ExecStatusType st = PQresultStatus(res);
     int rc = st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK ? 0 : fail(s, res, err, "PostgreSQL");
     PQclear(res);
@@ -309,7 +548,7 @@ static void pg_finalize(struct sql *q)
     free(q);
 }
 
-static void bind(struct sql *q, int i, char *v)
+static void bind_value(struct sql *q, int i, char *v)
 {
     if (i < 1 || i > q->nparams) {
         free(v);
@@ -321,31 +560,33 @@ static void bind(struct sql *q, int i, char *v)
 
 static void pg_bind_null(struct sql *q, int i)
 {
-    bind(q, i, NULL);
+    bind_value(q, i, NULL);
 }
 
 static void pg_bind_int(struct sql *q, int i, int64_t v)
 {
     char s[24];
     snprintf(s, sizeof(s), "%" PRId64, v);
-    bind(q, i, xstrdup(s));
+    bind_value(q, i, xstrdup(s));
 }
 
 static void pg_bind_real(struct sql *q, int i, double v)
 {
     char s[32];
     snprintf(s, sizeof(s), "%.17g", v);
-    bind(q, i, xstrdup(s));
+    bind_value(q, i, xstrdup(s));
 }
 
 static void pg_bind_text(struct sql *q, int i, const char *v)
 {
-    bind(q, i, v ? xstrdup(v) : NULL);
+    bind_value(q, i, v ? xstrdup(v) : NULL);
 }
 
 /* Keeps res as q's rows; 0, or -1 with err. */
 static int take(struct sql *q, PGresult *res, struct lf_err *err)
 {
+    if (!res) /* no answer: err says why */
+        return -1;
     ExecStatusType st = PQresultStatus(res);
     if (st != PGRES_TUPLES_OK && st != PGRES_COMMAND_OK) {
         int rc = fail(q->s, res, err, "a statement failed");
@@ -369,7 +610,7 @@ static int fetch(struct sql *q, struct lf_err *err)
     q->res = NULL;
     if (drain(q->s, err) < 0)
         return -1;
-    return take(q, PQexec(q->s->conn, sql), err);
+    return take(q, exec(q->s, sql, err), err);
 }
 
 static int pg_step(struct sql *q, struct lf_err *err);
@@ -387,7 +628,9 @@ static int prepare_named(struct sql *q, bool ahead, struct lf_err *err)
             return fail(s, NULL, err, "cannot prepare a statement");
         queue_slot(s, SLOT_NONE);
     } else {
-        PGresult *res = PQprepare(s->conn, name, q->text, q->nparams, NULL);
+        PGresult *res = prepare_now(s, name, q->text, q->nparams, err);
+        if (!res)
+            return -1;
         if (PQresultStatus(res) != PGRES_COMMAND_OK) {
             int rc = fail(s, res, err, "cannot prepare a statement");
             PQclear(res);
@@ -433,9 +676,7 @@ static int execute(struct sql *q, struct lf_err *err)
     }
     if (q->stream) /* outside a transaction: no cursor, every row at once */
         return drain(s, err) < 0 ? -1
-                                 : take(q, PQexecParams(s->conn, q->text, q->nparams, NULL, vals,
-                                                        NULL, NULL, 0),
-                                        err);
+                                 : take(q, exec_params(s, q->text, q->nparams, vals, err), err);
     if (s->queued) {
         /* answered together with the statements sent ahead of it: one exchange */
         if (prepare_named(q, true, err) < 0)
@@ -448,7 +689,7 @@ static int execute(struct sql *q, struct lf_err *err)
     }
     if (prepare_named(q, false, err) < 0)
         return -1;
-    return take(q, PQexecPrepared(s->conn, q->name, q->nparams, vals, NULL, NULL, 0), err);
+    return take(q, exec_prepared(s, q->name, q->nparams, vals, err), err);
 }
 
 /* A statement without rows whose answer nobody reads, sent ahead in a write transaction. */
@@ -528,35 +769,77 @@ static int64_t pg_changes(struct sql *q)
 
 /* ---- transactions ---- */
 
+static int reconnect(struct store_pg *s, struct lf_err *err);
+
+/* 0 when a transaction may try the server (*probe: it is the one trying it after no answer);
+ * -1 with err when another is trying it. */
+static int gate_enter(struct store_pg *s, bool *probe, struct lf_err *err)
+{
+    int no = 0;
+    *probe = false;
+    if (!atomic_load(&s->gate->down))
+        return 0;
+    if (mono_ms() >= atomic_load(&s->gate->next_probe) &&
+        atomic_compare_exchange_strong(&s->gate->probing, &no, 1)) {
+        *probe = true;
+        return 0;
+    }
+    return err_set(err, LF_ESTORE,
+                   "PostgreSQL (%s) did not answer within %s; it is tried again at most once a "
+                   "second",
+                   s->where, s->timeout_text);
+}
+
+static int begin(struct store_pg *s, bool write, struct lf_err *err);
+
 static int pg_begin(struct store *st, bool write, struct lf_err *err)
 {
     struct store_pg *s = P(st);
+    bool probe;
+    if (gate_enter(s, &probe, err) < 0)
+        return -1;
+    int rc = begin(s, write, err);
+    if (rc == 0)
+        atomic_store(&s->gate->down, 0);
+    if (probe)
+        atomic_store(&s->gate->probing, 0);
+    return rc;
+}
+
+static int begin(struct store_pg *s, bool write, struct lf_err *err)
+{
     /* a read sees one snapshot throughout, as SQLite's read transaction does; a write takes
      * the lock in the same exchange */
     char sql[160];
-    if (write)
+    /* Waiting for the write lock while another writer holds it (an import of millions of events
+     * in one transaction) is no frozen server: PostgreSQL ends the wait itself before the
+     * round trip's bound, with an error, and the connection stays. */
+    if (write && s->timeout_ms)
+        snprintf(sql, sizeof(sql),
+                 "BEGIN; SET LOCAL lock_timeout = %d; SELECT pg_advisory_xact_lock(%lld)",
+                 s->timeout_ms > 2000 ? s->timeout_ms - 1000 : s->timeout_ms / 2,
+                 (long long)WRITE_LOCK);
+    else if (write)
         snprintf(sql, sizeof(sql), "BEGIN; SELECT pg_advisory_xact_lock(%lld)",
                  (long long)WRITE_LOCK);
     else
         snprintf(sql, sizeof(sql), "BEGIN ISOLATION LEVEL REPEATABLE READ");
     /* A connection idle while the server restarted looks fine until it is used: its BEGIN
      * finds it dead. Nothing of the transaction has happened then, so it is begun once more
-     * on a new connection, and the first request after a restart succeeds. */
+     * on a new connection, and the first request after a restart succeeds. Not when the BEGIN
+     * found no answer at all (the server frozen, the network lost): a second wait would only
+     * double the caller's; the next transaction connects again. */
     for (int attempt = 0;; attempt++) {
-        if (PQstatus(s->conn) != CONNECTION_OK) { /* the server restarted: connect again */
-            PQreset(s->conn);
-            if (PQstatus(s->conn) != CONNECTION_OK)
-                return fail(s, NULL, err, "cannot reach PostgreSQL");
-            s->generation++;
-            strmap_release(&s->months);
-            strmap_init(&s->months);
-        }
+        /* the server restarted, or the connection was given up: connect again */
+        if (!up(s) && reconnect(s, err) < 0)
+            return -1;
         s->in_tx = true;
         if (run(s, sql, err) == 0)
             return 0;
+        bool gave_up = s->dropped;
         run(s, "ROLLBACK", NULL);
         s->in_tx = false;
-        if (attempt > 0 || PQstatus(s->conn) == CONNECTION_OK)
+        if (attempt > 0 || up(s) || gave_up)
             return -1;
     }
 }
@@ -578,8 +861,11 @@ static int pg_commit(struct store *st, struct lf_err *err)
             pg_rollback(st);
             return -1;
         }
-    } else {
-        res = PQexec(s->conn, "COMMIT");
+    } else if (!(res = exec(s, "COMMIT", err))) {
+        /* no answer: whether it committed is unknown (the client retries; its ids make a
+         * retry harmless) */
+        s->in_tx = false;
+        return -1;
     }
     /* a transaction that failed earlier answers COMMIT with ROLLBACK: nothing was written */
     int rc = PQresultStatus(res) != PGRES_COMMAND_OK ? fail(s, res, err, "cannot commit")
@@ -635,14 +921,26 @@ static int pg_before_insert(struct store *st, const struct resource_def *def,
 
 static int pg_clone(struct store *st, struct store **out, struct lf_err *err)
 {
-    return store_pg_open(P(st)->url, false, out, err);
+    if (store_pg_open(P(st)->url, false, out, err) < 0)
+        return -1;
+    /* the clone shares what its store knows of the server */
+    struct store_pg *c = P(*out);
+    free(c->gate);
+    c->gate = P(st)->gate;
+    atomic_fetch_add(&c->gate->refs, 1);
+    return 0;
 }
 
 static void pg_close(struct store *st)
 {
     struct store_pg *s = P(st);
     store_base_release(st);
+    if (s->conn)
+        PQsetnonblocking(s->conn, 1); /* its goodbye must not wait for a frozen server */
     PQfinish(s->conn);
+    free(s->conninfo);
+    if (s->gate && atomic_fetch_sub(&s->gate->refs, 1) == 1)
+        free(s->gate);
     strmap_release(&s->months);
     free(s->slot);
     PQclear(s->kept);
@@ -689,12 +987,18 @@ static void add_value(struct buf *b, char type, const struct value *v)
     }
 }
 
+/* Sends b's rows and empties it. Each chunk leaves before the next is made: the connection is
+ * non-blocking, so libpq would otherwise keep every chunk a frozen server does not take. */
 static int put(struct store_pg *s, struct buf *b, struct lf_err *err)
 {
-    if (b->len && PQputCopyData(s->conn, b->ptr, (int)b->len) != 1)
+    int ok = 1;
+    while (b->len && (ok = PQputCopyData(s->conn, b->ptr, (int)b->len)) == 0)
+        if (flush_out(s, err) < 0) /* libpq's buffer full */
+            return -1;
+    if (ok != 1)
         return fail(s, NULL, err, "COPY failed");
     buf_reset(b);
-    return 0;
+    return flush_out(s, err);
 }
 
 /* COPY target(columns) FROM STDIN of b's rows, each preceded by its number when `ordinal`. */
@@ -706,8 +1010,10 @@ static int copy_rows(struct store_pg *s, const char *target, const struct store_
     for (int c = 0; c < b->ncols; c++)
         buf_addf(&sql, "%s%s", c ? ", " : "", b->cols[c]);
     buf_adds(&sql, ") FROM STDIN");
-    PGresult *res = PQexec(s->conn, buf_str(&sql));
+    PGresult *res = exec(s, buf_str(&sql), err);
     buf_release(&sql);
+    if (!res)
+        return -1;
     if (PQresultStatus(res) != PGRES_COPY_IN) {
         fail(s, res, err, "cannot COPY");
         PQclear(res);
@@ -733,9 +1039,19 @@ static int copy_rows(struct store_pg *s, const char *target, const struct store_
     buf_release(&data);
     /* the end of the data, or (after a failure) an abandoned COPY: the server's answer says
      * which, and why */
-    if (PQputCopyEnd(s->conn, rc == 0 ? NULL : "landfall stopped") != 1 && rc == 0)
+    if (!up(s))
+        return -1; /* given up while sending: nothing more to say to it */
+    int ended;
+    while ((ended = PQputCopyEnd(s->conn, rc == 0 ? NULL : "landfall stopped")) == 0)
+        if (flush_out(s, rc == 0 ? err : NULL) < 0)
+            return -1;
+    if (ended != 1 && rc == 0)
         rc = fail(s, NULL, err, "COPY failed");
-    while ((res = PQgetResult(s->conn)) != NULL) {
+    for (;;) {
+        if (next(s, &res, rc == 0 ? err : NULL) < 0)
+            return -1;
+        if (!res)
+            break;
         if (PQresultStatus(res) != PGRES_COMMAND_OK && rc == 0)
             rc = fail(s, res, err, "COPY failed");
         PQclear(res);
@@ -809,8 +1125,10 @@ static int copy_skipping(struct store_pg *s, const struct store_bulk *b, struct 
         }
         for (int k = 0; k < b->nkeys; k++)
             buf_addf(&sql, "%s%s", k ? ", " : "", b->cols[b->keys[k]]);
-        res = PQexec(s->conn, buf_str(&sql));
-        if (PQresultStatus(res) != PGRES_TUPLES_OK) {
+        res = exec(s, buf_str(&sql), err);
+        if (!res) {
+            rc = -1;
+        } else if (PQresultStatus(res) != PGRES_TUPLES_OK) {
             rc = fail(s, res, err, "cannot write the rows");
             PQclear(res);
             res = NULL;
@@ -904,14 +1222,10 @@ static int pg_notify(struct store *st, struct lf_err *err)
 static int pg_wait(struct store *st, int timeout_ms, struct lf_err *err)
 {
     struct store_pg *s = P(st);
+    if (!up(s) && reconnect(s, err) < 0) /* broken, or given up after no answer */
+        return -1;
     if (drain(s, err) < 0)
         return -1;
-    if (PQstatus(s->conn) != CONNECTION_OK) {
-        PQreset(s->conn);
-        if (PQstatus(s->conn) != CONNECTION_OK)
-            return fail(s, NULL, err, "cannot reach PostgreSQL");
-        s->generation++;
-    }
     int changed = 0;
     if (st->wait_mark != PQbackendPID(s->conn)) {
         if (run(s, "LISTEN landfall_feed", err) < 0)
@@ -946,11 +1260,13 @@ static int pg_job_lock(struct store *st, int64_t key, bool take, struct lf_err *
     char sql[96];
     snprintf(sql, sizeof(sql), "SELECT pg_%sadvisory_%slock(%lld)", take ? "try_" : "",
              take ? "" : "un", (long long)key);
-    if (PQstatus(s->conn) != CONNECTION_OK)
-        return take ? fail(s, NULL, err, "cannot reach PostgreSQL") : 0;
+    if (!up(s))
+        return take ? usable(s, err) : 0;
     if (drain(s, err) < 0)
         return -1;
-    PGresult *res = PQexec(s->conn, sql);
+    PGresult *res = exec(s, sql, err);
+    if (!res)
+        return -1;
     if (PQresultStatus(res) != PGRES_TUPLES_OK) {
         int rc = fail(s, res, err, "cannot lock the job");
         PQclear(res);
@@ -1007,8 +1323,10 @@ static const struct store_ops pg_ops = {
 /* The schema version: the landfall_schema row (0 for a new database). */
 static int schema_version(struct store_pg *s, int *version, struct lf_err *err)
 {
-    PGresult *res = PQexec(s->conn, "SELECT version FROM landfall_schema");
+    PGresult *res = exec(s, "SELECT version FROM landfall_schema", err);
     *version = 0;
+    if (!res)
+        return -1;
     if (PQresultStatus(res) != PGRES_TUPLES_OK) {
         int rc = fail(s, res, err, "cannot read the schema version");
         PQclear(res);
@@ -1065,32 +1383,172 @@ static void quiet(void *arg, const char *message)
     (void)message;
 }
 
-int store_pg_open(const char *url, bool create, struct store **out, struct lf_err *err)
+/* A number of seconds of the URL, "2" or "0.5", into *ms (0: no bound); -1 when it is none. */
+static int seconds(const char *p, size_t n, int *ms)
 {
-    (void)create; /* a database is created by its administrator; landfall makes the tables */
-    *out = NULL;
-    struct store_pg *s = xcalloc(1, sizeof(*s));
-    store_base_init(&s->base, &pg_ops, url);
-    s->url = xstrdup(url);
+    char text[32], *end;
+    if (n == 0 || n >= sizeof(text))
+        return -1;
+    memcpy(text, p, n);
+    text[n] = '\0';
+    double v = strtod(text, &end);
+    if (*end || !(v >= 0 && v <= 86400))
+        return -1;
+    *ms = (int)(v * 1000 + 0.5);
+    return 0;
+}
+
+/* Reads the URL's bounds and takes landfall's own parameter, `timeout`, out of its query: libpq
+ * refuses a parameter it does not know. `connect_timeout` is libpq's and stays. */
+static int bounds(struct store_pg *s, const char *url, struct lf_err *err)
+{
+    const char *q = strchr(url, '?');
+    int connect = -1;
+    bool given = false;
+    s->timeout_ms = DEFAULT_TIMEOUT_MS;
+    if (!q) {
+        s->conninfo = xstrdup(url);
+    } else {
+        struct buf out = BUF_INIT;
+        char sep = '?';
+        buf_add(&out, url, (size_t)(q - url));
+        for (const char *p = q + 1; *p;) {
+            const char *end = strchr(p, '&');
+            if (!end)
+                end = p + strlen(p);
+            size_t n = (size_t)(end - p);
+            if (n >= 8 && strncmp(p, "timeout=", 8) == 0) {
+                if (seconds(p + 8, n - 8, &s->timeout_ms) < 0) {
+                    buf_release(&out);
+                    return err_set(err, LF_EUSAGE,
+                                   "the store URL's timeout '%.*s' is not a number of seconds "
+                                   "(0 to 86400)",
+                                   (int)(n - 8), p + 8);
+                }
+                given = true;
+            } else if (n) {
+                if (n >= 16 && strncmp(p, "connect_timeout=", 16) == 0 &&
+                    seconds(p + 16, n - 16, &connect) < 0)
+                    connect = -1; /* libpq says what is wrong with it */
+                buf_addc(&out, sep);
+                buf_add(&out, p, n);
+                sep = '&';
+            }
+            p = *end ? end + 1 : end;
+        }
+        s->conninfo = buf_detach(&out);
+    }
+    /* making a connection: the URL's connect_timeout (libpq's, which applies it only to its own
+     * blocking connect), else 5 s, or the round trips' bound if shorter */
+    s->connect_ms = connect >= 0                                          ? connect
+                    : s->timeout_ms && s->timeout_ms < DEFAULT_CONNECT_MS ? s->timeout_ms
+                                                                          : DEFAULT_CONNECT_MS;
+    if (given)
+        snprintf(s->timeout_text, sizeof(s->timeout_text), "%.3g s", s->timeout_ms / 1000.0);
+    else
+        snprintf(s->timeout_text, sizeof(s->timeout_text), "%d s", DEFAULT_TIMEOUT_MS / 1000);
+    /* "database 'landfall' on db.internal": the URL without its password, for messages */
+    char *why = NULL;
+    PQconninfoOption *opts = PQconninfoParse(s->conninfo, &why);
+    const char *db = NULL, *host = NULL;
+    for (PQconninfoOption *o = opts; o && o->keyword; o++) {
+        if (strcmp(o->keyword, "dbname") == 0)
+            db = o->val;
+        else if (strcmp(o->keyword, "host") == 0)
+            host = o->val;
+    }
+    snprintf(s->where, sizeof(s->where), "database '%s' on %s", db && *db ? db : "(default)",
+             host && *host ? host : "the local socket");
+    PQconninfoFree(opts);
+    PQfreemem(why);
+    return 0;
+}
+
+/* Makes the connection (again), bounded by connect_ms: the old one, if any, is closed without
+ * waiting. 0, or -1 with err. */
+static int reconnect(struct store_pg *s, struct lf_err *err)
+{
+    if (s->conn) {
+        PQsetnonblocking(s->conn, 1); /* its goodbye must not wait for a frozen server */
+        PQfinish(s->conn);
+    }
+    const char *const keys[] = {"dbname", NULL};
+    const char *const values[] = {s->conninfo, NULL};
+    s->conn = PQconnectStartParams(keys, values, 1);
+    s->dropped = false;
+    s->in_tx = false;
+    s->queued = 0;
+    s->generation++; /* statements are prepared again, partitions looked for again */
+    strmap_release(&s->months);
     strmap_init(&s->months);
-    s->conn = PQconnectdb(url);
+    int64_t deadline = s->connect_ms ? mono_ms() + s->connect_ms : 0;
+    /* libpq's documented loop: poll for what PQconnectPoll last asked, writing first */
+    PostgresPollingStatusType ps = PGRES_POLLING_WRITING;
+    while (s->conn && PQstatus(s->conn) != CONNECTION_BAD && ps != PGRES_POLLING_OK &&
+           ps != PGRES_POLLING_FAILED) {
+        int rc = wait_socket(s, ps == PGRES_POLLING_READING ? POLLIN : POLLOUT, &deadline,
+                             s->connect_ms, false, err);
+        if (rc < 0)
+            return -1;
+        if (rc > 0) {
+            atomic_store(&s->gate->next_probe, mono_ms() + PROBE_EVERY_MS);
+            atomic_store(&s->gate->down, 1);
+            drop(s);
+            return err_set(err, LF_ESTORE,
+                           "cannot connect to PostgreSQL (%s): no answer within %.3g s (the "
+                           "store URL's connect_timeout)",
+                           s->where, s->connect_ms / 1000.0);
+        }
+        ps = PQconnectPoll(s->conn);
+    }
     if (PQstatus(s->conn) != CONNECTION_OK) {
         const char *msg = PQerrorMessage(s->conn);
         size_t n = strlen(msg);
         while (n && msg[n - 1] == '\n')
             n--;
-        err_set(err, LF_ESTORE, "cannot connect to '%s': %.*s", url, (int)n, msg);
-        goto fail;
+        return err_set(err, LF_ESTORE, "cannot connect to PostgreSQL (%s): %.*s", s->where, (int)n,
+                       msg);
     }
+    PQsetnonblocking(s->conn, 1);
     PQsetNoticeProcessor(s->conn, quiet, NULL);
-    if (run(s, "SET client_encoding = 'UTF8'; SET client_min_messages = warning", err) < 0 ||
-        migrate(s, err) < 0)
-        goto fail;
+    if (run(s, "SET client_encoding = 'UTF8'; SET client_min_messages = warning", err) < 0)
+        return -1;
+    /* the backend of a connection given up stops its statement within a second of running
+     * again, rather than at its end (PostgreSQL 14 or later; an older one keeps its default) */
+    if (s->timeout_ms)
+        run(s, "SET client_connection_check_interval = 1000", NULL);
+    if (!up(s))
+        return usable(s, err);
+    atomic_store(&s->gate->down, 0); /* the server answers */
+    return 0;
+}
+
+/* A connection to url, not migrated: *out is the caller's (pg_close). */
+static int pg_connect(const char *url, struct store_pg **out, struct lf_err *err)
+{
+    struct store_pg *s = xcalloc(1, sizeof(*s));
+    store_base_init(&s->base, &pg_ops, url);
+    s->url = xstrdup(url);
+    strmap_init(&s->months);
+    s->gate = xcalloc(1, sizeof(*s->gate));
+    atomic_init(&s->gate->refs, 1);
+    *out = s;
+    if (bounds(s, url, err) < 0 || reconnect(s, err) < 0)
+        return -1;
+    return 0;
+}
+
+int store_pg_open(const char *url, bool create, struct store **out, struct lf_err *err)
+{
+    (void)create; /* a database is created by its administrator; landfall makes the tables */
+    *out = NULL;
+    struct store_pg *s;
+    if (pg_connect(url, &s, err) < 0 || migrate(s, err) < 0) {
+        pg_close(&s->base);
+        return -1;
+    }
     *out = &s->base;
     return 0;
-fail:
-    pg_close(&s->base);
-    return -1;
 }
 
 extern const char *const store_pg_migrations_names[];
@@ -1098,30 +1556,25 @@ extern const char *const store_pg_migrations_names[];
 int store_pg_schema(const char *url, struct store_schema *out, struct lf_err *err)
 {
     *out = (struct store_schema){"postgres", 0, store_pg_migrations_nr, store_pg_migrations_names};
-    PGconn *conn = PQconnectdb(url);
+    struct store_pg *s;
     int rc = -1;
     PGresult *res = NULL;
-    if (PQstatus(conn) != CONNECTION_OK) {
-        const char *msg = PQerrorMessage(conn);
-        size_t n = strlen(msg);
-        while (n && msg[n - 1] == '\n')
-            n--;
-        err_set(err, LF_ESTORE, "cannot connect to '%s': %.*s", url, (int)n, msg);
+    if (pg_connect(url, &s, err) < 0)
         goto out;
-    }
     /* a database landfall never opened has no landfall_schema: version 0 */
     static const char *const steps[] = {"SELECT to_regclass('landfall_schema') IS NOT NULL",
                                         "SELECT version FROM landfall_schema"};
     for (int i = 0; i < 2; i++) {
         PQclear(res);
-        res = PQexec(conn, steps[i]);
+        if (!(res = exec(s, steps[i], err)))
+            goto out;
         if (PQresultStatus(res) != PGRES_TUPLES_OK) {
             const char *msg = PQresultErrorMessage(res);
             size_t n = strlen(msg);
             while (n && (msg[n - 1] == '\n' || msg[n - 1] == ' '))
                 n--;
-            err_set(err, LF_ESTORE, "cannot read the schema version of '%s': %.*s", url,
-                    (int)n, msg);
+            err_set(err, LF_ESTORE, "cannot read the schema version of PostgreSQL (%s): %.*s",
+                    s->where, (int)n, msg);
             goto out;
         }
         if (PQntuples(res) == 0 || PQgetisnull(res, 0, 0) ||
@@ -1133,6 +1586,6 @@ int store_pg_schema(const char *url, struct store_schema *out, struct lf_err *er
     rc = 0;
 out:
     PQclear(res);
-    PQfinish(conn);
+    pg_close(&s->base);
     return rc;
 }
