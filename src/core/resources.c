@@ -113,17 +113,6 @@ static int name_find(struct lf *lf, struct store *st, const char *name, int64_t 
     return store_event_name_find(st, lf->w->info.id, name, code, err);
 }
 
-static int parse_int(const char *s, int64_t *out)
-{
-    char *end;
-    errno = 0;
-    long long v = strtoll(s, &end, 10);
-    if (errno || end == s || *end)
-        return -1;
-    *out = v;
-    return 0;
-}
-
 /* Parses a query-string value for field f; a REF that names nothing becomes id -1 (no row). */
 static int text_value(struct lf *lf, struct store *st, const struct field_def *f, const char *s,
                       struct value *v, struct lf_err *err)
@@ -167,7 +156,7 @@ static int text_value(struct lf *lf, struct store *st, const struct field_def *f
     case FIELD_JSON:
         return err_set_field(err, f->name, LF_EINVAL, "'%s' cannot be filtered on", f->name);
     default:
-        if (parse_int(s, &v->i) < 0)
+        if (text_int(s, &v->i) < 0)
             goto bad;
         return 0;
     }
@@ -180,7 +169,7 @@ static int parse_key(const struct resource_def *def, const char *key, struct val
                      struct lf_err *err)
 {
     *v = (struct value){.s = key};
-    if (!def->ext_key && parse_int(key, &v->i) < 0)
+    if (!def->ext_key && text_int(key, &v->i) < 0)
         return err_set(err, LF_ENOENT, "no %s '%s'", def->singular, key);
     return 0;
 }

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/buf.h"
 #include "base/mem.h"
 #include "base/time.h"
 #include "core.h"
@@ -704,15 +705,7 @@ static bool choice_listed(const char *choices, const char *c)
 /* Reads a score: 0 with *v, or -1 when it is not an integer. */
 static int score_parse(const char *s, int64_t *v)
 {
-    char *end;
-    if (!s || !*s)
-        return -1;
-    errno = 0;
-    long long n = strtoll(s, &end, 10);
-    if (*end || errno)
-        return -1;
-    *v = n;
-    return 0;
+    return s ? text_int(s, v) : -1;
 }
 
 /* Records answer a to invitation d in one transaction, once. 1 recorded, 0 it was answered

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/buf.h"
 #include "http_int.h"
 #include "landfall.h"
 
@@ -313,10 +314,9 @@ out:
 void api_survey_followup_close(struct http_req *r)
 {
     struct lf_err err = {0};
-    char *end;
-    long long id = strtoll(r->params[0], &end, 10);
+    int64_t id = 0;
     json_t *body = NULL;
-    if (*end || id <= 0) {
+    if (text_int(r->params[0], &id) < 0 || id <= 0) {
         http_fail(r, HE_NOT_FOUND, NULL, "no follow-up '%s'", r->params[0]);
         goto out;
     }
@@ -337,7 +337,7 @@ void api_survey_followup_close(struct http_req *r)
         goto out;
     }
     buf_reset(&r->resp);
-    buf_addf(&r->resp, "{\"id\": %lld, \"outcome\": ", id);
+    buf_addf(&r->resp, "{\"id\": %lld, \"outcome\": ", (long long)id);
     buf_add_json_str(&r->resp, json_string_value(o), strlen(json_string_value(o)));
     buf_addc(&r->resp, '}');
     r->status = 200;
