@@ -11,6 +11,7 @@
 #include "base/mem.h"
 #include "base/time.h"
 #include "core.h"
+#include "ingest/ingest.h"
 
 #define MAX_FIELDS RESOURCE_MAX_FIELDS
 #define DEFAULT_LIMIT 50
@@ -450,17 +451,13 @@ int lf_resource_write(struct lf *lf, const char *name, const char *key, const ch
         return err_set(err, LF_ECONFLICT, "%s are never changed once stored", def->name);
     struct store_row r;
     char *json_text[MAX_FIELDS] = {0};
-    json_error_t jerr;
-    json_t *o = json_loadb(body, len, JSON_REJECT_DUPLICATES, &jerr);
+    json_t *o = ingest_json_load(body, len, LF_EUSAGE, err);
     struct value k = {0};
     struct store *st;
     int ret = -1;
     store_row_init(&r, def, store_modes[mode]);
-    if (!o) {
-        err_set(err, LF_EUSAGE, "the body is not JSON: %s (line %d, column %d)", jerr.text,
-                jerr.line, jerr.column);
+    if (!o)
         goto out;
-    }
     if (!json_is_object(o)) {
         err_set(err, LF_EUSAGE, "the body must be a JSON object");
         goto out;
