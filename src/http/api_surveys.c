@@ -40,11 +40,11 @@ void api_survey_answer(struct http_req *r)
     const char *body = r->body ? r->body : "";
     struct lf_survey_answer a = {0};
     if (http_form_value(body, r->body_len, "score", &score))
-        a.score = buf_str(&score);
+        a.score = buf_str(&score), a.score_len = score.len;
     if (http_form_value(body, r->body_len, "comment", &comment))
-        a.comment = buf_str(&comment);
+        a.comment = buf_str(&comment), a.comment_len = comment.len;
     if (http_form_value(body, r->body_len, "choice", &choice))
-        a.choice = buf_str(&choice);
+        a.choice = buf_str(&choice), a.choice_len = choice.len;
     page(r, &a);
     buf_release(&score);
     buf_release(&comment);
