@@ -58,6 +58,10 @@ done
 take "... while digits are taken: ?limit=5" GET "/v1/metrics/text-comments?limit=5"
 refuse "a metric's real number with a leading space (clv-bgnbd's weeks)" GET "/v1/metrics/clv-bgnbd?weeks=%2052" weeks
 refuse "... or in hex" GET "/v1/metrics/clv-bgnbd?weeks=0x34" weeks
+for q in "%200-6" "+0-6" "0-%206" "0-+6"; do
+    refuse "a score range in other than digits: score=$q" GET "/v1/metrics/text-comments?score=$q" score
+done
+take "... score=0-6 is one" GET "/v1/metrics/text-comments?score=0-6"
 refuse "a cursor in hex but with a leading space" GET "/v1/keys?cursor=c%205" cursor
 refuse "... or 0x" GET "/v1/keys?cursor=c0x5" cursor
 refuse "GET /v1/usage (the list) takes none" GET "/v1/usage?group=x" group
