@@ -835,6 +835,9 @@ LF_API int lf_surveys_retry(struct lf *lf, int64_t now, size_t *sent, size_t *fa
 /* An answer from a link page; NULL fields were not given. */
 struct lf_survey_answer {
     const char *score, *comment, *choice;
+    /* their lengths as sent (a form's decoding may yield a NUL, which would cut a C string
+     * short silently: an answer holding one is refused); 0: up to their NUL */
+    size_t score_len, comment_len, choice_len;
 };
 /* The page of link `token` (of any workspace of the store lf opens): the survey's form when
  * answer is NULL (with score `preset` chosen, as a mail's score buttons link to it; NULL for

@@ -130,3 +130,29 @@ bool span_eq(struct span s, const char *lit)
     size_t n = strlen(lit);
     return s.len == n && memcmp(s.ptr, lit, n) == 0;
 }
+
+size_t text_int_prefix(const char *s, int64_t *out)
+{
+    size_t i = s[0] == '-';
+    uint64_t v = 0, max = i ? (uint64_t)INT64_MAX + 1 : (uint64_t)INT64_MAX;
+    if (s[i] < '0' || s[i] > '9')
+        return 0;
+    for (; s[i] >= '0' && s[i] <= '9'; i++) {
+        unsigned d = (unsigned)(s[i] - '0');
+        if (v > (max - d) / 10)
+            return 0;
+        v = v * 10 + d;
+    }
+    *out = s[0] == '-' ? (v == (uint64_t)INT64_MAX + 1 ? INT64_MIN : -(int64_t)v) : (int64_t)v;
+    return i;
+}
+
+int text_int(const char *s, int64_t *out)
+{
+    int64_t v;
+    size_t n = text_int_prefix(s, &v);
+    if (!n || s[n])
+        return -1;
+    *out = v;
+    return 0;
+}

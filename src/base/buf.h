@@ -5,6 +5,7 @@
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 struct buf {
     char *ptr; /* always NUL-terminated once anything was added; NULL when empty and new */
@@ -37,5 +38,13 @@ const char *buf_str(const struct buf *b); /* "" for an empty buf; borrowed */
 char *buf_detach(struct buf *b);          /* the caller frees; b is empty afterwards */
 
 bool span_eq(struct span s, const char *lit);
+
+/* Reads the decimal integer s starts with: an optional '-' and ASCII digits, as a count or an
+ * id is written in a query, a path or a form. No space, '+', "0x" or digit of another script:
+ * strtoll's leniency (" 5", "+5") would let two spellings name one value. Returns the bytes
+ * read, 0 when s starts with no number or it is outside int64_t; *out is set when not 0. */
+size_t text_int_prefix(const char *s, int64_t *out);
+/* The same for the whole of s: 0, or -1 when s is anything but such a number. */
+int text_int(const char *s, int64_t *out);
 
 #endif

@@ -11,6 +11,7 @@
 #include "base/mem.h"
 #include "base/time.h"
 #include "core.h"
+#include "ingest/ingest.h"
 
 #define MAX_FIELDS RESOURCE_MAX_FIELDS
 #define DEFAULT_LIMIT 50
@@ -113,17 +114,6 @@ static int name_find(struct lf *lf, struct store *st, const char *name, int64_t 
     return store_event_name_find(st, lf->w->info.id, name, code, err);
 }
 
-static int parse_int(const char *s, int64_t *out)
-{
-    char *end;
-    errno = 0;
-    long long v = strtoll(s, &end, 10);
-    if (errno || end == s || *end)
-        return -1;
-    *out = v;
-    return 0;
-}
-
 /* Parses a query-string value for field f; a REF that names nothing becomes id -1 (no row). */
 static int text_value(struct lf *lf, struct store *st, const struct field_def *f, const char *s,
                       struct value *v, struct lf_err *err)
@@ -167,7 +157,7 @@ static int text_value(struct lf *lf, struct store *st, const struct field_def *f
     case FIELD_JSON:
         return err_set_field(err, f->name, LF_EINVAL, "'%s' cannot be filtered on", f->name);
     default:
-        if (parse_int(s, &v->i) < 0)
+        if (text_int(s, &v->i) < 0)
             goto bad;
         return 0;
     }
@@ -180,7 +170,7 @@ static int parse_key(const struct resource_def *def, const char *key, struct val
                      struct lf_err *err)
 {
     *v = (struct value){.s = key};
-    if (!def->ext_key && parse_int(key, &v->i) < 0)
+    if (!def->ext_key && text_int(key, &v->i) < 0)
         return err_set(err, LF_ENOENT, "no %s '%s'", def->singular, key);
     return 0;
 }
@@ -461,17 +451,13 @@ int lf_resource_write(struct lf *lf, const char *name, const char *key, const ch
         return err_set(err, LF_ECONFLICT, "%s are never changed once stored", def->name);
     struct store_row r;
     char *json_text[MAX_FIELDS] = {0};
-    json_error_t jerr;
-    json_t *o = json_loadb(body, len, JSON_REJECT_DUPLICATES, &jerr);
+    json_t *o = ingest_json_load(body, len, LF_EUSAGE, err);
     struct value k = {0};
     struct store *st;
     int ret = -1;
     store_row_init(&r, def, store_modes[mode]);
-    if (!o) {
-        err_set(err, LF_EUSAGE, "the body is not JSON: %s (line %d, column %d)", jerr.text,
-                jerr.line, jerr.column);
+    if (!o)
         goto out;
-    }
     if (!json_is_object(o)) {
         err_set(err, LF_EUSAGE, "the body must be a JSON object");
         goto out;

@@ -2,6 +2,7 @@
  * each time a rule runs, so a rule is a row anyone can read and change, not a branch in C. */
 #include <ctype.h>
 #include <errno.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -83,7 +84,9 @@ int rule_cond_parse(const char *s, struct rule_cond *out, struct lf_err *err)
             char *end;
             errno = 0;
             double v = strtod(value, &end);
-            if (*end || errno || v != v)
+            /* a decimal number: strtod also reads "inf" (a rule always true), "nan" and hex */
+            if (*end || errno || !isfinite(v) || !strchr("-.0123456789", value[0]) ||
+                strpbrk(value, "xX"))
                 return err_set(err, LF_EINVAL, "condition '%s': '%s' is not a number", s, value);
             out->t[out->nr].num = v;
         } else if (ops[o].op != RULE_EQ && ops[o].op != RULE_NE) {

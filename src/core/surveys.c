@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/buf.h"
 #include "base/mem.h"
 #include "base/time.h"
 #include "core.h"
@@ -701,18 +702,16 @@ static bool choice_listed(const char *choices, const char *c)
     return false;
 }
 
+/* Whether s, of len bytes as sent (0: up to its NUL), holds a NUL: C would cut it short. */
+static bool cut(const char *s, size_t len)
+{
+    return s && len && strlen(s) != len;
+}
+
 /* Reads a score: 0 with *v, or -1 when it is not an integer. */
 static int score_parse(const char *s, int64_t *v)
 {
-    char *end;
-    if (!s || !*s)
-        return -1;
-    errno = 0;
-    long long n = strtoll(s, &end, 10);
-    if (*end || errno)
-        return -1;
-    *v = n;
-    return 0;
+    return s ? text_int(s, v) : -1;
 }
 
 /* Records answer a to invitation d in one transaction, once. 1 recorded, 0 it was answered
@@ -826,7 +825,11 @@ static int page_ws(struct lf *wl, const char *token, const char *preset,
     }
     const char *problem = NULL;
     char text[300];
-    if (score_parse(a->score, &score) < 0 || score < s.min || score > s.max) {
+    if (cut(a->comment, a->comment_len) || cut(a->choice, a->choice_len)) {
+        problem = "Your answer holds a NUL character (%00), which no text may hold: please "
+                  "remove it.";
+    } else if (cut(a->score, a->score_len) || score_parse(a->score, &score) < 0 || score < s.min ||
+               score > s.max) {
         snprintf(text, sizeof(text), "Please choose a score from %lld to %lld.",
                  (long long)s.min, (long long)s.max);
         problem = text;

@@ -11,6 +11,7 @@
 #include "base/err.h"
 #include "base/mem.h"
 #include "core.h"
+#include "ingest/ingest.h"
 #include "report/table.h"
 #include "text/text.h"
 
@@ -163,15 +164,13 @@ out:
 
 int lf_text_analyze_json(const char *body, size_t len, struct lf_table **out, struct lf_err *err)
 {
-    json_error_t jerr;
-    json_t *doc = json_loadb(body, len, JSON_REJECT_DUPLICATES, &jerr);
+    json_t *doc = ingest_json_load(body, len, LF_EUSAGE, err);
     const char **texts = NULL;
     size_t *lens = NULL;
     int rc = -1;
     *out = NULL;
     if (!doc)
-        return err_set(err, LF_EUSAGE, "the body is not JSON: %s (line %d, column %d)",
-                       jerr.text, jerr.line, jerr.column);
+        return -1;
     json_t *arr = json_is_object(doc) ? json_object_get(doc, "texts") : NULL;
     if (!json_is_array(arr)) {
         err_set_field(err, "texts", LF_EUSAGE,

@@ -12,6 +12,7 @@
 #include "base/time.h"
 #include "base/utf8.h"
 #include "core.h"
+#include "ingest/ingest.h"
 #include "report/table.h"
 #include "store/users.h"
 
@@ -547,13 +548,9 @@ static const char *member(json_t *o, const char *name, size_t max, struct lf_err
 
 static json_t *parse_object(const char *body, size_t len, struct lf_err *err)
 {
-    json_error_t je;
-    json_t *o = json_loadb(body ? body : "", len, JSON_REJECT_DUPLICATES, &je);
-    if (!o) {
-        err_set(err, LF_EUSAGE, "the body is not JSON: %s (line %d, column %d)", je.text, je.line,
-                je.column);
+    json_t *o = ingest_json_load(body, len, LF_EUSAGE, err);
+    if (!o)
         return NULL;
-    }
     if (!json_is_object(o)) {
         json_decref(o);
         err_set(err, LF_EUSAGE, "the body must be a JSON object");

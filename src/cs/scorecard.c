@@ -73,6 +73,13 @@ static bool name_ok(const char *s)
 }
 
 /* The number at key of o: 1 and *out, 0 when absent, -1 (err) when not a finite number. */
+/* The largest threshold or band end, either way: above any measure's value (money is at most
+ * 10^13 minor units), small enough that the score's arithmetic (Σ wᵢ pᵢ, a linear band's
+ * 100 × (v − zero) / (full − zero)) stays finite: with 1e308 it made ∞/∞, a NaN score. */
+#define SCORECARD_VALUE_MAX 1e15
+/* The largest weight: weights are relative (19 measures of 10^6 × 100 points sum finely) */
+#define SCORECARD_WEIGHT_MAX 1e6
+
 static int number(json_t *o, const char *key, const char *field, double *out, struct lf_err *err)
 {
     json_t *v = json_object_get(o, key);
@@ -80,6 +87,9 @@ static int number(json_t *o, const char *key, const char *field, double *out, st
         return 0;
     if (!json_is_number(v) || !isfinite(json_number_value(v)))
         return err_set_field(err, field, LF_EINVAL, "'%s' must be a number", field);
+    if (fabs(json_number_value(v)) > SCORECARD_VALUE_MAX)
+        return err_set_field(err, field, LF_EINVAL, "'%s' must be a number from %g to %g", field,
+                             -SCORECARD_VALUE_MAX, SCORECARD_VALUE_MAX);
     *out = json_number_value(v);
     return 1;
 }
@@ -127,8 +137,9 @@ static int item_parse(json_t *m, size_t i, struct health_item *it, struct lf_err
     int rc = number(m, "weight", f, &it->weight, err);
     if (rc < 0)
         return -1;
-    if (rc == 0 || it->weight <= 0)
-        return err_set_field(err, f, LF_EINVAL, "'%s' must be a number above 0", f);
+    if (rc == 0 || it->weight <= 0 || it->weight > SCORECARD_WEIGHT_MAX)
+        return err_set_field(err, f, LF_EINVAL, "'%s' must be a number above 0, at most %g", f,
+                             SCORECARD_WEIGHT_MAX);
     json_t *lin = json_object_get(m, "linear");
     bool has_c = json_object_get(m, "concerning"), has_h = json_object_get(m, "healthy");
     if (lin) {

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/buf.h"
 #include "http_int.h"
 
 /* ?name= as a whole number in [lo, hi] into *out (unchanged when absent): 0, or -1 with the
@@ -15,10 +16,8 @@ static int whole(struct http_req *r, const char *name, long long lo, long long h
     const char *v = http_query(r, name);
     if (!v)
         return 0;
-    char *end;
-    errno = 0;
-    long long n = strtoll(v, &end, 10);
-    if (errno || end == v || *end || n < lo || n > hi) {
+    int64_t n;
+    if (text_int(v, &n) < 0 || n < lo || n > hi) {
         http_fail(r, HE_BAD_REQUEST, name, "'%s' is not a whole number from %lld to %lld", v, lo,
                   hi);
         return -1;

@@ -54,7 +54,8 @@ void api_metrics(struct http_req *r)
              (unsigned long long)us.answers_kept, (unsigned long long)us.answers_computed,
              (unsigned long long)us.bytes);
     size_t queued, running;
-    compute_stats(http_compute(r), &queued, &running);
+    uint64_t dropped;
+    compute_stats(http_compute(r), &queued, &running, &dropped);
     buf_addf(&r->resp,
              "# HELP landfall_http_compute_queued Requests that compute waiting for a compute "
              "thread.\n"
@@ -62,6 +63,10 @@ void api_metrics(struct http_req *r)
              "landfall_http_compute_queued %zu\n"
              "# HELP landfall_http_compute_running Requests that compute running.\n"
              "# TYPE landfall_http_compute_running gauge\n"
-             "landfall_http_compute_running %zu\n",
-             queued, running);
+             "landfall_http_compute_running %zu\n"
+             "# HELP landfall_http_compute_dropped_total Requests that compute dropped unrun: "
+             "their client closed its connection while they waited.\n"
+             "# TYPE landfall_http_compute_dropped_total counter\n"
+             "landfall_http_compute_dropped_total %llu\n",
+             queued, running, (unsigned long long)dropped);
 }

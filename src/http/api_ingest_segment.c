@@ -116,7 +116,7 @@ void api_ingest(struct http_req *r, int format, const char *call, const char *fo
     }
     if (lf_ingest_parse(format, call, r->body ? r->body : "", r->body_len, r->received_ms, &ir,
                         &err) < 0) {
-        http_fail(r, HE_BAD_REQUEST, NULL, "%s", err.msg);
+        http_fail(r, HE_BAD_REQUEST, err.field[0] ? err.field : NULL, "%s", err.msg);
         return;
     }
     /* the key the body declares (writeKey, api_key, token…) is the one that counts */

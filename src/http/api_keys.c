@@ -80,7 +80,7 @@ void api_keys_create(struct http_req *r)
     int scope = json_is_string(s) ? lf_scope_parse(json_string_value(s)) : -1;
     if (scope < 0) {
         json_decref(o);
-        http_fail(r, HE_INVALID, "scope", "the scope is write, read or admin");
+        http_fail(r, HE_INVALID, "scope", "the scope is write, read, admin or survey");
         return;
     }
     if (n && !json_is_null(n) && (!json_is_string(n) || strlen(json_string_value(n)) > 200)) {

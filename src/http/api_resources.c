@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/buf.h"
 #include "http_int.h"
 
 /* The resource a route serves: the path segment after "/v1/". */
@@ -147,14 +148,14 @@ void api_account_overview(struct http_req *r)
 {
     const char *now_text = http_query(r, "now"), *days_text = http_query(r, "days");
     int64_t now = 0;
-    long days = 0;
-    char *json = NULL, *end;
+    int64_t days = 0;
+    char *json = NULL;
     struct lf_err err = {0};
     if (now_text && lf_time_parse(now_text, &now, &err) < 0) {
         http_fail(r, HE_BAD_REQUEST, "now", "%s", err.msg);
         return;
     }
-    if (days_text && ((days = strtol(days_text, &end, 10)) < 1 || days > 3650 || *end)) {
+    if (days_text && (text_int(days_text, &days) < 0 || days < 1 || days > 3650)) {
         http_fail(r, HE_BAD_REQUEST, "days", "days is a whole number from 1 to 3650");
         return;
     }

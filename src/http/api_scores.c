@@ -2,6 +2,7 @@
  * /v1/accounts/ID/health (one account's explanation), GET /v1/health/history, POST
  * /v1/health/snapshot, and the scorecards: GET and POST /v1/scorecards, DELETE
  * /v1/scorecards/NAME; GET /v1/expansion. The scores are the health metrics of the registry. */
+#include <jansson.h>
 #include <string.h>
 
 #include "http_int.h"
@@ -58,6 +59,12 @@ void api_scorecards_apply(struct http_req *r)
     char name[64];
     int64_t version;
     bool changed;
+    /* the library reads the body as a C string: one that is not a JSON object (a raw NUL would
+     * end it early, leaving what follows unread) is refused here, naming the field */
+    json_t *whole = http_body_object(r);
+    if (!whole)
+        return;
+    json_decref(whole);
     if (lf_health_scorecard_apply(http_lf(r), r->body, name, &version, &changed, &err) < 0) {
         if (err.code == LF_EINVAL)
             http_fail(r, HE_BAD_REQUEST, err.field[0] ? err.field : NULL, "%s", err.msg);

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/buf.h"
 #include "http_int.h"
 #include "landfall.h"
 
@@ -39,11 +40,11 @@ void api_survey_answer(struct http_req *r)
     const char *body = r->body ? r->body : "";
     struct lf_survey_answer a = {0};
     if (http_form_value(body, r->body_len, "score", &score))
-        a.score = buf_str(&score);
+        a.score = buf_str(&score), a.score_len = score.len;
     if (http_form_value(body, r->body_len, "comment", &comment))
-        a.comment = buf_str(&comment);
+        a.comment = buf_str(&comment), a.comment_len = comment.len;
     if (http_form_value(body, r->body_len, "choice", &choice))
-        a.choice = buf_str(&choice);
+        a.choice = buf_str(&choice), a.choice_len = choice.len;
     page(r, &a);
     buf_release(&score);
     buf_release(&comment);
@@ -313,10 +314,9 @@ out:
 void api_survey_followup_close(struct http_req *r)
 {
     struct lf_err err = {0};
-    char *end;
-    long long id = strtoll(r->params[0], &end, 10);
+    int64_t id = 0;
     json_t *body = NULL;
-    if (*end || id <= 0) {
+    if (text_int(r->params[0], &id) < 0 || id <= 0) {
         http_fail(r, HE_NOT_FOUND, NULL, "no follow-up '%s'", r->params[0]);
         goto out;
     }
@@ -337,7 +337,7 @@ void api_survey_followup_close(struct http_req *r)
         goto out;
     }
     buf_reset(&r->resp);
-    buf_addf(&r->resp, "{\"id\": %lld, \"outcome\": ", id);
+    buf_addf(&r->resp, "{\"id\": %lld, \"outcome\": ", (long long)id);
     buf_add_json_str(&r->resp, json_string_value(o), strlen(json_string_value(o)));
     buf_addc(&r->resp, '}');
     r->status = 200;

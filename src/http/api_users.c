@@ -6,6 +6,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "base/buf.h"
 #include "base/time.h"
 #include "http_int.h"
 
@@ -313,10 +314,9 @@ void api_views_create(struct http_req *r)
 
 void api_views_delete(struct http_req *r)
 {
-    char *end;
     struct lf_err err = {0};
-    long long id = strtoll(r->params[0], &end, 10);
-    if (*end || id <= 0) {
+    int64_t id = 0;
+    if (text_int(r->params[0], &id) < 0 || id <= 0) {
         http_fail(r, HE_NOT_FOUND, NULL, "no view '%s'", r->params[0]);
         return;
     }

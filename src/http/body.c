@@ -7,6 +7,7 @@
 #include <zlib.h>
 
 #include "http_int.h"
+#include "ingest/ingest.h"
 
 #define RATIO_FLOOR (64u << 10) /* below this, any ratio: little to inflate either way */
 
@@ -140,11 +141,10 @@ bool http_form_value(const char *body, size_t len, const char *name, struct buf 
 
 json_t *http_body_object(struct http_req *r)
 {
-    json_error_t je;
-    json_t *o = json_loadb(r->body ? r->body : "", r->body_len, JSON_REJECT_DUPLICATES, &je);
+    struct lf_err err = {0};
+    json_t *o = ingest_json_load(r->body, r->body_len, LF_EUSAGE, &err);
     if (!o) {
-        http_fail(r, HE_BAD_REQUEST, NULL, "the body is not JSON: %s (line %d, column %d)", je.text,
-                  je.line, je.column);
+        http_fail_err(r, &err, err.field[0] ? err.field : NULL);
         return NULL;
     }
     if (!json_is_object(o)) {

@@ -1,11 +1,14 @@
 /* compute.c - the compute pool: the routes that compute (metrics, reports, an account's health
  * and churn) run on worker threads of their own behind a bounded queue, off libmicrohttpd's
  * threads, so that a flood of them never keeps a cheap request (/healthz, a listing, a sign-in)
- * waiting; a full queue answers 503, a caller holding too much of it 429. */
+ * waiting; a full queue answers 503, a caller holding too much of it 429. A queued request
+ * whose client has gone is dropped, not computed, and what it held is freed. */
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "base/mem.h"
 #include "http_int.h"
@@ -36,8 +39,48 @@ struct compute {
     struct holder *holders;
     size_t holders_nr;
     unsigned per_caller;
+    uint64_t dropped; /* queued requests whose client went away, never computed */
     bool stopping;
+    /* LANDFALL_TEST_COMPUTE_GATE: a file whose existence holds each computation before it
+     * runs, so that a test can keep requests queued for as long as it checks them, without
+     * a race against the machine's speed (as git's GIT_TEST_ variables); NULL in service */
+    const char *gate;
 };
+
+static void release(struct compute *cp, size_t holder)
+{
+    if (--cp->holders[holder].nr == 0)
+        cp->holders[holder].who[0] = '\0';
+}
+
+/* Drops job j, whose client has gone: it is not computed; its caller's place is freed now and,
+ * once resumed, its connection's (libmicrohttpd closes it), so that a client that gave up and
+ * retries is not refused for what it no longer waits for. Under cp->mu. */
+static void drop(struct compute *cp, struct job j)
+{
+    release(cp, j.holder);
+    cp->dropped++;
+    http_fail(j.r, HE_UNAVAILABLE, NULL,
+              "the client closed its connection before its computation ran");
+    http_abandon(j.r);
+}
+
+/* Drops the queued jobs whose client has gone, keeping the others in order; the number
+ * dropped. libmicrohttpd does not watch a suspended connection, so this looks at each
+ * socket. Under cp->mu. */
+static size_t sweep(struct compute *cp)
+{
+    size_t kept = 0, nr = cp->nr;
+    for (size_t i = 0; i < nr; i++) {
+        struct job j = cp->queue[(cp->head + i) % cp->cap];
+        if (http_gone(j.r))
+            drop(cp, j);
+        else
+            cp->queue[(cp->head + kept++) % cp->cap] = j;
+    }
+    cp->nr = kept;
+    return nr - kept;
+}
 
 static void *work(void *arg)
 {
@@ -51,13 +94,18 @@ static void *work(void *arg)
         struct job j = cp->queue[cp->head];
         cp->head = (cp->head + 1) % cp->cap;
         cp->nr--;
+        if (http_gone(j.r)) { /* it waited for a client that is no more */
+            drop(cp, j);
+            continue;
+        }
         cp->running++;
         pthread_mutex_unlock(&cp->mu);
+        while (cp->gate && access(cp->gate, F_OK) == 0)
+            nanosleep(&(struct timespec){.tv_nsec = 10000000}, NULL);
         j.r->route->fn(j.r);
         pthread_mutex_lock(&cp->mu);
         cp->running--;
-        if (--cp->holders[j.holder].nr == 0)
-            cp->holders[j.holder].who[0] = '\0';
+        release(cp, j.holder);
         pthread_mutex_unlock(&cp->mu);
         /* the connection may be answered and freed from here on: j.r is not touched again */
         http_resume(j.r);
@@ -73,6 +121,7 @@ int compute_new(const struct compute_opts *o, struct compute **out, struct lf_er
     *out = NULL;
     cp->cap = o->queue;
     cp->per_caller = o->per_caller;
+    cp->gate = getenv("LANDFALL_TEST_COMPUTE_GATE");
     cp->queue = xcalloc(cp->cap, sizeof(*cp->queue));
     cp->holders_nr = cp->cap + o->threads;
     cp->holders = xcalloc(cp->holders_nr, sizeof(*cp->holders));
@@ -98,15 +147,23 @@ void compute_submit(struct compute *cp, struct http_req *r)
     else
         snprintf(who, sizeof(who), "addr:%s", r->remote);
     pthread_mutex_lock(&cp->mu);
-    size_t h = cp->holders_nr, free_slot = cp->holders_nr;
-    for (size_t i = 0; i < cp->holders_nr && h == cp->holders_nr; i++) {
-        if (strcmp(cp->holders[i].who, who) == 0 && cp->holders[i].nr)
-            h = i;
-        else if (!cp->holders[i].nr && free_slot == cp->holders_nr)
-            free_slot = i;
+    size_t h, free_slot;
+    bool stopping = cp->stopping, full, over;
+    for (int pass = 0; pass < 2; pass++) {
+        h = free_slot = cp->holders_nr;
+        for (size_t i = 0; i < cp->holders_nr && h == cp->holders_nr; i++) {
+            if (strcmp(cp->holders[i].who, who) == 0 && cp->holders[i].nr)
+                h = i;
+            else if (!cp->holders[i].nr && free_slot == cp->holders_nr)
+                free_slot = i;
+        }
+        full = cp->nr == cp->cap;
+        over = h < cp->holders_nr && cp->holders[h].nr >= cp->per_caller;
+        /* before a refusal, what clients that have gone still hold is let go (the caller's
+         * own earlier attempts, most likely): a second look then */
+        if (stopping || !(full || over) || !sweep(cp))
+            break;
     }
-    bool stopping = cp->stopping, full = cp->nr == cp->cap,
-         over = h < cp->holders_nr && cp->holders[h].nr >= cp->per_caller;
     if (stopping || full || over) {
         pthread_mutex_unlock(&cp->mu);
         r->retry_after = COMPUTE_RETRY_AFTER;
@@ -136,11 +193,19 @@ void compute_submit(struct compute *cp, struct http_req *r)
     pthread_mutex_unlock(&cp->mu);
 }
 
-void compute_stats(struct compute *cp, size_t *queued, size_t *running)
+void compute_stats(struct compute *cp, size_t *queued, size_t *running, uint64_t *dropped)
 {
     pthread_mutex_lock(&cp->mu);
     *queued = cp->nr;
     *running = cp->running;
+    *dropped = cp->dropped;
+    pthread_mutex_unlock(&cp->mu);
+}
+
+void compute_sweep(struct compute *cp)
+{
+    pthread_mutex_lock(&cp->mu);
+    sweep(cp);
     pthread_mutex_unlock(&cp->mu);
 }
 
@@ -158,8 +223,7 @@ void compute_stop(struct compute *cp)
     for (; cp->nr; cp->nr--) {
         struct job j = cp->queue[cp->head];
         cp->head = (cp->head + 1) % cp->cap;
-        if (--cp->holders[j.holder].nr == 0)
-            cp->holders[j.holder].who[0] = '\0';
+        release(cp, j.holder);
         j.r->retry_after = COMPUTE_RETRY_AFTER;
         http_fail(j.r, HE_UNAVAILABLE, NULL, "the server is stopping; retry in %d s",
                   COMPUTE_RETRY_AFTER);

@@ -130,6 +130,11 @@ struct lf_ingest *http_ingest(struct http_req *r);
  * calls http_resume(). (server.c) */
 void http_defer(struct http_req *r);
 void http_resume(struct http_req *r);
+/* Whether the client of a deferred request has closed its connection (or reset it). Only
+ * while the request is deferred and not resumed. (server.c) */
+bool http_gone(struct http_req *r);
+/* Resumes a deferred request whose client has gone: its connection is closed, not answered. */
+void http_abandon(struct http_req *r);
 
 /* ---- the compute pool (compute.c) ---- */
 /* The routes marked compute run on `threads` threads of their own, first in first out, so that
@@ -151,8 +156,13 @@ void compute_submit(struct compute *cp, struct http_req *r);
  * submissions are answered 503. Before the connections stop: it resumes them. */
 void compute_stop(struct compute *cp);
 void compute_free(struct compute *cp); /* stops it first; NULL is a no-op */
-/* The requests waiting and running now, for /metrics. */
-void compute_stats(struct compute *cp, size_t *queued, size_t *running);
+/* The requests waiting and running now, and those dropped since the start, for /metrics. */
+void compute_stats(struct compute *cp, size_t *queued, size_t *running, uint64_t *dropped);
+/* Drops the queued requests whose client has gone (closed its connection): they are not
+ * computed, and what they held (a place of their caller's, their connection) is freed. The
+ * pool also looks before it refuses a request and before it runs one; the server calls this
+ * every second, for the connections' places of --max-per-address. */
+void compute_sweep(struct compute *cp);
 struct compute *http_compute(struct http_req *r); /* (server.c) */
 
 /* A JSON answer: status and the document in r->resp. */

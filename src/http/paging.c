@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/buf.h"
 #include "http_int.h"
 
 /* A cursor is opaque to clients: "c" and the last id in hex, so that it can change later. */
@@ -15,11 +16,13 @@ void http_page_cursor(int64_t after, char out[32])
 int http_page_decode(const char *cursor, int64_t *after)
 {
     char *end;
-    if (cursor[0] != 'c' || !cursor[1] || strlen(cursor) > 17)
+    /* hex digits only: strtoull would take " 5", "+5" and "0x5" too */
+    size_t n = strlen(cursor);
+    if (cursor[0] != 'c' || n < 2 || n > 17 ||
+        strspn(cursor + 1, "0123456789abcdefABCDEF") != n - 1)
         return -1;
-    errno = 0;
     unsigned long long v = strtoull(cursor + 1, &end, 16);
-    if (*end || errno || v > INT64_MAX || cursor[1] == '-' || cursor[1] == '+')
+    if (v > INT64_MAX)
         return -1;
     *after = (int64_t)v;
     return 0;
@@ -31,10 +34,8 @@ int http_page_limit(struct http_req *r, size_t *limit)
     *limit = PAGE_DEFAULT;
     if (!v)
         return 0;
-    char *end;
-    errno = 0;
-    long long n = strtoll(v, &end, 10);
-    if (end == v || *end || errno || n < 1 || n > PAGE_MAX) {
+    int64_t n;
+    if (text_int(v, &n) < 0 || n < 1 || n > PAGE_MAX) {
         http_fail(r, HE_BAD_REQUEST, "limit", "'limit' must be an integer from 1 to %d",
                   PAGE_MAX);
         return -1;

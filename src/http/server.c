@@ -80,6 +80,7 @@ struct conn {
     struct sock *sock;
     struct buf body;
     bool started, too_large, answered, deferred, done, suspended;
+    bool gone;       /* deferred, its client closed the connection: it is closed, not answered */
     bool nul_in_url; /* the URL as sent holds %00, which decoding would cut the path at */
     pthread_mutex_t mu; /* deferred answers: done vs. suspended */
     double start;
@@ -218,6 +219,25 @@ void http_resume(struct http_req *r)
     if (c->suspended)
         MHD_resume_connection(c->mc);
     pthread_mutex_unlock(&c->mu);
+}
+
+bool http_gone(struct http_req *r)
+{
+    struct conn *c = (struct conn *)r;
+    char b;
+    if (!c->sock || c->sock->fd < 0)
+        return false;
+    /* a suspended connection is read by no one: 0 is the client's FIN, an error its RST;
+     * bytes (a request pipelined after this one) or nothing yet mean it still waits. As
+     * libmicrohttpd itself takes a FIN while it reads a request for the client's going. */
+    ssize_t n = recv(c->sock->fd, &b, 1, MSG_PEEK | MSG_DONTWAIT);
+    return n == 0 || (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR);
+}
+
+void http_abandon(struct http_req *r)
+{
+    ((struct conn *)r)->gone = true;
+    http_resume(r);
 }
 
 /* ---- answering ---- */
@@ -577,6 +597,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *mc, const ch
         c->suspended = true;
     }
     pthread_mutex_unlock(&c->mu);
+    if (done && c->gone)
+        return MHD_NO; /* libmicrohttpd closes the connection */
     return done ? send_answer(c) : MHD_YES;
 }
 
@@ -698,12 +720,17 @@ static void on_connection(void *cls, struct MHD_Connection *mc, void **socket_co
 /* Closes the connections whose request has not arrived in time: its headers within
  * header_timeout of the connection (or of its previous answer), its body within body_timeout
  * of the headers, whatever trickles in meanwhile (MHD's own timeout restarts with every byte).
- * shutdown() makes MHD see the end of the stream and close the connection itself. */
+ * shutdown() makes MHD see the end of the stream and close the connection itself. And once a
+ * second, the computations whose clients have gone are dropped (libmicrohttpd does not watch a
+ * suspended connection): their connections' places of --max-per-address are freed. */
 static void *watchdog(void *arg)
 {
     struct http_server *s = arg;
     pthread_mutex_lock(&s->socks_mu);
     while (!s->stopping) {
+        pthread_mutex_unlock(&s->socks_mu);
+        compute_sweep(s->compute);
+        pthread_mutex_lock(&s->socks_mu);
         double now = mono_seconds(), next = now + 1;
         for (struct sock *k = s->socks.next; k != &s->socks; k = k->next) {
             if (k->phase == SOCK_BUSY || k->expired || k->fd < 0)

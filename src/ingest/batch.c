@@ -455,11 +455,9 @@ int ingest_batch_parse(int format, const char *call, const char *body, size_t le
     *out = NULL;
     if (!utf8_valid(body, len, &bad))
         return err_set(err, LF_EINVAL, "the body is not UTF-8: bad byte at offset %zu", bad);
-    json_error_t jerr;
-    json_t *root = json_loadb(body, len, JSON_REJECT_DUPLICATES, &jerr);
+    json_t *root = ingest_json_load(body, len, LF_EINVAL, err);
     if (!root)
-        return err_set(err, LF_EINVAL, "the body is not JSON: %s at line %d, column %d", jerr.text,
-                       jerr.line, jerr.column);
+        return -1;
     struct ingest_batch *b = xcalloc(1, sizeof(*b));
     b->root = root;
     int rc;

@@ -35,6 +35,12 @@ struct ingest_grid {
 int ingest_grid_read(const char *path, struct ingest_grid *out, struct lf_err *err);
 void ingest_grid_release(struct ingest_grid *g); /* safe on a zeroed grid */
 
+/* A request body of len bytes parsed as JSON (duplicate keys refused), the caller's
+ * (json_decref); NULL with err set (code) when it is not JSON, naming the field when the fault
+ * is a NUL character in a string (\u0000 or a raw 0 byte), which no stored text may hold. */
+struct json_t;
+struct json_t *ingest_json_load(const char *body, size_t len, int code, struct lf_err *err);
+
 /* Removes the FILE.rejects.csv an import of `path` wrote (when its transaction did not commit). */
 void ingest_rejects_discard(const char *path);
 

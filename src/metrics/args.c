@@ -80,17 +80,16 @@ static int parse_time(const struct metric_ctx *c, const char *name, const char *
 static int parse_int(const struct lf_param_info *p, const char *v, const char *end_ok,
                      int64_t *out, const char **next, struct lf_err *err)
 {
-    char *end;
-    errno = 0;
-    long long x = strtoll(v, &end, 10);
-    if (end == v || errno || (*end && !strchr(end_ok, *end)))
+    int64_t x;
+    size_t n = text_int_prefix(v, &x);
+    if (!n || (v[n] && !strchr(end_ok, v[n])))
         return bad(p->name, err, "'%s' is not a whole number", v, NULL);
     if ((double)x < p->min || (double)x > p->max)
-        return err_set_field(err, p->name, LF_EINVAL, "%lld is outside %g..%g", x, p->min,
-                             p->max);
+        return err_set_field(err, p->name, LF_EINVAL, "%lld is outside %g..%g", (long long)x,
+                             p->min, p->max);
     *out = x;
     if (next)
-        *next = end;
+        *next = v + n;
     return 0;
 }
 
@@ -165,6 +164,9 @@ static int parse_own(struct metric_ctx *c, const struct lf_param_info *p, const 
         return parse_int(p, v, "", &out->i, NULL, err);
     case LF_PARAM_REAL:
         errno = 0;
+        /* a number as written in a query: strtod would also take " 1", "+1" and "0x1p0" */
+        if (!strchr("-.0123456789", v[0]) || strpbrk(v, "xX"))
+            return bad(p->name, err, "'%s' is not a number", v, NULL);
         out->r = strtod(v, &end);
         if (end == v || *end || errno || !isfinite(out->r))
             return bad(p->name, err, "'%s' is not a number", v, NULL);

@@ -510,20 +510,17 @@ static bool contains(const char *text, const char *q)
     return false;
 }
 
-/* "A-B" or "N" into lo..hi. */
+/* "A-B" or "N" into lo..hi, in plain digits (strtol took " 0-6" and "+0-6" too). */
 static int parse_scores(const char *s, int *lo, int *hi, struct lf_err *err)
 {
-    char *end;
-    long a = strtol(s, &end, 10), b = a;
-    if (end == s)
+    int64_t a, b;
+    size_t n = text_int_prefix(s, &a), m = 0;
+    if (!n)
         goto bad;
-    if (*end == '-') {
-        const char *p = end + 1;
-        b = strtol(p, &end, 10);
-        if (end == p)
-            goto bad;
-    }
-    if (*end || a > b || a < -1000 || b > 1000)
+    b = a;
+    if (s[n] == '-' && !(m = text_int_prefix(s + n + 1, &b)))
+        goto bad;
+    if (s[n + (m ? m + 1 : 0)] || a > b || a < -1000 || b > 1000)
         goto bad;
     *lo = (int)a, *hi = (int)b;
     return 0;

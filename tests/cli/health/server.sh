@@ -46,6 +46,11 @@ http POST /v1/scorecards "${admin[@]}" -H 'Content-Type: application/json' \
     -d '{"name": "x", "measures": [{"measure": "nps", "weight": 0, "concerning": 0, "healthy": 5}]}'
 check_eq "a zero weight: 400 naming the field" "400 measures[0].weight" \
     "$status $(jfield '$.error.field')"
+# weights of 1e308 summed to infinity: the score was ∞/∞, null for every account scored
+http POST /v1/scorecards "${admin[@]}" -H 'Content-Type: application/json' \
+    -d '{"name": "x", "measures": [{"measure": "nps", "weight": 1e308, "concerning": 0, "healthy": 5}, {"measure": "csat", "weight": 1e308, "concerning": 0, "healthy": 5}]}'
+check_eq "a weight of 1e308: 400 naming the field" "400 measures[0].weight" \
+    "$status $(jfield '$.error.field')"
 card='{"name": "x", "measures": [{"measure": "nps", "weight": 1, "concerning": 0, "healthy": 5}]}'
 http POST /v1/scorecards "${admin[@]}" -H 'Content-Type: application/json' -d "$card"
 check_eq "stored: 201" "201 1 1" "$status $(jfield '$.version') $(jfield '$.changed')"

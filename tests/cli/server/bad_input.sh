@@ -84,6 +84,44 @@ http GET /v1/accounts/a%00b -H "Authorization: Bearer $a"
 expect 400 bad_request "a NUL byte in the path (not account 'a')"
 check_eq "... said so" "the URL holds a NUL byte (%00)" "$(jfield '$.error.message')"
 
+# a NUL character in a string, escaped (\u0000) or a raw 0 byte (not JSON at all), is refused
+# on every JSON body naming the field that holds it (jansson's own message named none): no text
+# may hold one (C strings end there; PostgreSQL's text refuses it)
+# nul DESCRIPTION FIELD METHOD PATH BODY-FILE CURL-ARGS...: a 400 naming FIELD and why
+events_before=$(sql "SELECT count(*) FROM events")
+nul() {
+    local d=$1 f=$2 m=$3 p=$4 file=$5
+    shift 5
+    http "$m" "$p" "${JSON[@]}" --data-binary @"$file" "$@"
+    check_eq "$d: 400 naming '$f'" "400 bad_request $f" \
+        "$status $(jfield '$.error.code') $(jfield '$.error.field')"
+    check "... saying why ($(jfield '$.error.message'))" grep -qF "'$f' holds a NUL character" \
+        <<<"$(jfield '$.error.message')"
+}
+printf '{"userId": "u", "event": "e", "properties": {"message": "a\\u0000b"}}' >"$SCRATCH/nul1.json"
+nul "track: an escaped NUL in a property" properties.message POST /v1/track "$SCRATCH/nul1.json" -u "$w:"
+printf '{"batch": [{"type": "track", "userId": "u\0", "event": "e"}]}' >"$SCRATCH/nul2.json"
+nul "batch: a raw NUL in an item's userId" "batch[0].userId" POST /v1/batch "$SCRATCH/nul2.json" -u "$w:"
+printf '{"id": "n1", "name": "a\\u0000b"}' >"$SCRATCH/nul3.json"
+nul "a REST create: an escaped NUL in a name" name POST /v1/accounts "$SCRATCH/nul3.json" -H "Authorization: Bearer $a"
+printf '{"id": "n1", "attributes": {"tags": ["x", "y\0z"]}}' >"$SCRATCH/nul4.json"
+nul "... a raw NUL deep in attributes" "attributes.tags[1]" POST /v1/accounts "$SCRATCH/nul4.json" -H "Authorization: Bearer $a"
+printf '{"texts": ["ok", "a\\u0000"]}' >"$SCRATCH/nul5.json"
+nul "text analysis" "texts[1]" POST /v1/text/analyze "$SCRATCH/nul5.json" -H "Authorization: Bearer $r"
+printf '{"scope": "read", "name": "k\\u0000"}' >"$SCRATCH/nul6.json"
+nul "a key's name" name POST /v1/keys "$SCRATCH/nul6.json" -H "Authorization: Bearer $a"
+printf '{"name": "s\\u0000", "measures": []}' >"$SCRATCH/nul7.json"
+nul "a scorecard's name" name POST /v1/scorecards "$SCRATCH/nul7.json" -H "Authorization: Bearer $a"
+check_eq "none of them stored anything" "$events_before 0" \
+    "$(sql "SELECT count(*) FROM events") $(sql "SELECT count(*) FROM accounts WHERE id = 'n1'")"
+# a raw 0 byte after a whole scorecard: the library reads it as a C string, and took the
+# document before the 0 (what followed unread); the 0 is its 95th byte (offset 94)
+{ printf '{"name": "nul", "measures": [{"measure": "nps", "weight": 1, "concerning": 0, "healthy": 50}]}'; printf '\0{"x": 1}'; } >"$SCRATCH/nul8.json"
+http POST /v1/scorecards "${JSON[@]}" --data-binary @"$SCRATCH/nul8.json" -H "Authorization: Bearer $a"
+expect 400 bad_request "a scorecard followed by a raw 0 byte and more"
+check_eq "... saying where" "the body is not JSON: a raw 0 byte at offset 94, outside any string (line 1, column 95)" \
+    "$(jfield '$.error.message')"
+
 # a key given twice is refused on every JSON body: which of the two counts is a guess a proxy or
 # a WAF in front may make otherwise ({"scope": "read", "scope": "admin"} made an admin key)
 keys_before=$(sql "SELECT count(*) FROM api_keys")

@@ -3,7 +3,8 @@
 # two dozen clients ask for a computed metric, /healthz and a listing still answer quickly (in a
 # fraction of the computation's own time); every computed answer is the one the request gets
 # alone; one key holding more than --compute-per-caller gets 429, a full queue 503, both with
-# Retry-After and the JSON error body; SIGTERM answers the queued ones 503 and exits 0.
+# Retry-After and the JSON error body; SIGTERM answers the queued ones 503 and exits 0; a queued
+# one whose client has gone is dropped, not computed, freeing its caller's and address's places.
 source "$(dirname "$0")/server_lib.sh"
 
 store_demo --accounts 150 --seed 3 --months 12 --end 2026-01-01
@@ -76,6 +77,57 @@ if mode == "flood":
         "heavy_median": heavy_times[len(heavy_times) // 2],
         "queued_min": min(queued),
     }))
+elif mode == "gone":
+    # the compute thread is held (the gate file exists) by keys[1]'s computation; keys[0]
+    # queues 16 behind it, the most it may hold, then closes its 16 connections unanswered, as
+    # an impatient client does, and asks its 16 again; then the gate opens
+    import os, socket
+    gate = sys.argv[5]
+    open(gate, "w").close()
+    def metrics():
+        m = get("/metrics")[2].decode()
+        return {l.split()[0]: int(float(l.split()[1])) for l in m.splitlines()
+                if l.startswith("landfall_http_")}
+    def until(name, want):  # polls /metrics (bounded) until name == want; its last value
+        v = None
+        for _ in range(500):
+            v = metrics().get(name)
+            if v == want:
+                break
+            time.sleep(0.01)
+        return v
+    def ask():
+        s = socket.create_connection((url.hostname, url.port))
+        s.sendall(("GET %s HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer %s\r\n\r\n"
+                   % (heavy, keys[0])).encode())
+        return s
+    held = []
+    filler = threading.Thread(target=lambda: held.append(get(heavy, keys[1])))
+    filler.start()
+    out = {"running": until("landfall_http_compute_running", 1)}
+    socks = [ask() for _ in range(16)]
+    out["queued"] = until("landfall_http_compute_queued", 16)
+    for s in socks: s.close()
+    out["dropped"] = until("landfall_http_compute_dropped_total", 16)
+    out["queued_after"] = metrics().get("landfall_http_compute_queued")
+    # their connections closed too (this poll's own request is the other one in flight)
+    out["in_flight"] = until("landfall_http_requests_in_flight", 2)
+    socks = [ask() for _ in range(16)]
+    out["requeued"] = until("landfall_http_compute_queued", 16)
+    os.remove(gate)
+    answers = []
+    for s in socks:
+        f = s.makefile("rb")
+        r = http.client.HTTPResponse(s)
+        r.begin()
+        answers.append((r.status, r.read()))
+        s.close()
+    filler.join()
+    out["again"] = sorted(set(a[0] for a in answers))
+    out["held"] = held[0][0]
+    out["same"] = all(a[1] == alone[2] for a in answers + [(held[0][0], held[0][2])])
+    out["dropped_after"] = metrics().get("landfall_http_compute_dropped_total")
+    print(json.dumps(out))
 else:  # burst: key index list; every answer's status, Retry-After, error code; and sameness
     jobs = [(heavy, keys[int(k)]) for k in sys.argv[5].split(",")]
     answers = burst(jobs)
@@ -132,6 +184,34 @@ st=$(pyfield "$(cat "$SCRATCH/stopped.json")" statuses)
 check "... which were answered 503 with Retry-After ($st)" grep -q "'503:1:unavailable'" <<<"$st"
 check "... and the others 200, none left unanswered ($st)" python3 -c 'import ast,sys; d=ast.literal_eval(sys.argv[1]); sys.exit(sum(d.values()) != 60 or set(d) - {"200::", "503:1:unavailable"} != set())' "$st"
 check_eq "... each 200 with the bytes it gets alone" True "$(pyfield "$(cat "$SCRATCH/stopped.json")" same)"
+
+# ---- clients that give up: one compute thread, held; 20 connections an address ----
+# A computation waiting for a thread whose client closes its connection is dropped, not
+# computed, and frees its caller's place of --compute-per-caller (16) and its connection's of
+# --max-per-address at once, not when its turn comes: the client that asks again is served.
+# (They were kept, computed at their turn and held both until then: the caller's 16 again were
+# 429, and their connections, over the address's 20, closed at once.) The compute thread is
+# held by a gate file (LANDFALL_TEST_COMPUTE_GATE, src/http/compute.c) while this is checked.
+export LANDFALL_TEST_COMPUTE_GATE="$SCRATCH/gate"
+serve_start --rate-limit 0 --compute-threads 1 --max-per-address 20
+unset LANDFALL_TEST_COMPUTE_GATE
+r=$(python3 "$SCRATCH/flood.py" "$URL" gone "$HEAVY" "$KEYS" "$SCRATCH/gate")
+check_eq "one computation runs, held" 1 "$(pyfield "$r" running)"
+check_eq "a caller's 16 wait behind it" 16 "$(pyfield "$r" queued)"
+check_eq "... their clients close: the 16 are dropped while the thread is still held" 16 \
+    "$(pyfield "$r" dropped)"
+check_eq "... none is left waiting" 0 "$(pyfield "$r" queued_after)"
+check_eq "... and their connections are closed (in flight: the held one and /metrics)" 2 \
+    "$(pyfield "$r" in_flight)"
+check_eq "the same caller's 16 again: taken and queued (not 429, no connection refused)" 16 \
+    "$(pyfield "$r" requeued)"
+check_eq "... once the thread is free, answered 200" "[200]" "$(pyfield "$r" again)"
+check_eq "the held one: 200" 200 "$(pyfield "$r" held)"
+check_eq "... every 200 with the bytes it gets alone" True "$(pyfield "$r" same)"
+check_eq "nothing else was dropped" 16 "$(pyfield "$r" dropped_after)"
+check_eq "the access log: 16 computations aborted with 503, unanswered" 16 \
+    "$(grep -c '"route": "/v1/metrics/:name", "status": 503,.*"aborted": true' "$SCRATCH/access.log")"
+serve_stop
 
 # ---- the bounds: one compute thread, 2 waiting, 2 a caller ----
 serve_start --rate-limit 0 --compute-threads 1 --compute-queue 2 --compute-per-caller 2

@@ -45,6 +45,25 @@ check_eq "... saying what the route takes" \
     "'limt' is not a parameter of GET /v1/keys, which takes limit, cursor" \
     "$(jfield '$.error.message')"
 refuse "a malformed limit (as before)" GET "/v1/keys?limit=many" limit
+# a count is plain decimal digits: strtoll's leniency took " 1" (%20) and "+5" as 1 and 5, so
+# two spellings named one value; each parser of a count (lists' limit, a metric's integer
+# parameter, the overview's days, training's horizon, a cursor's hex) refuses them, naming it
+for q in "%201" "+5" "%2B5" "5%20" "0x5" "%095"; do
+    refuse "GET /v1/keys?limit=$q" GET "/v1/keys?limit=$q" limit
+    refuse "GET /v1/accounts?limit=$q (a resource list)" GET "/v1/accounts?limit=$q" limit
+    refuse "GET /v1/metrics/text-comments?limit=$q (a metric's)" GET "/v1/metrics/text-comments?limit=$q" limit
+    refuse "GET /v1/accounts/A/overview?days=$q" GET "/v1/accounts/A/overview?days=$q" days
+    refuse "POST /v1/churn/models?horizon=$q" POST "/v1/churn/models?horizon=$q" horizon
+done
+take "... while digits are taken: ?limit=5" GET "/v1/metrics/text-comments?limit=5"
+refuse "a metric's real number with a leading space (clv-bgnbd's weeks)" GET "/v1/metrics/clv-bgnbd?weeks=%2052" weeks
+refuse "... or in hex" GET "/v1/metrics/clv-bgnbd?weeks=0x34" weeks
+for q in "%200-6" "+0-6" "0-%206" "0-+6"; do
+    refuse "a score range in other than digits: score=$q" GET "/v1/metrics/text-comments?score=$q" score
+done
+take "... score=0-6 is one" GET "/v1/metrics/text-comments?score=0-6"
+refuse "a cursor in hex but with a leading space" GET "/v1/keys?cursor=c%205" cursor
+refuse "... or 0x" GET "/v1/keys?cursor=c0x5" cursor
 refuse "GET /v1/usage (the list) takes none" GET "/v1/usage?group=x" group
 take "GET /v1/tasks?kind=follow-up&limit= (the surveys page's)" GET "/v1/tasks?kind=follow-up&limit=1000"
 refuse "a resource list: what is no field of tasks" GET "/v1/tasks?knd=follow-up" knd

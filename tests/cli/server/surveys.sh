@@ -37,6 +37,12 @@ check "never as markup" bash -c "! grep -q '<script>x' '$SCRATCH/body'"
 http POST "$path" -d "score=5&comment=caf%E9"
 check_eq "a comment that is not UTF-8: the form again" "422" "$status"
 check "saying why" grep -q "could not be recorded: .*UTF-8" "$SCRATCH/body"
+# a form's %00 decodes to a NUL, which cut the comment short silently ("a%00b" was stored "a")
+http POST "$path" -d "score=5&comment=too%00slow"
+check_eq "a comment holding a NUL (%00): the form again, 422" "422" "$status"
+check "saying why" grep -q "holds a NUL character" "$SCRATCH/body"
+http POST "$path" -d "score=5%00junk"
+check_eq "a score followed by a NUL and more (was read as 5): 422" "422" "$status"
 check_eq "nothing recorded yet" "0" "$(sql "SELECT count(*) FROM responses")"
 
 http POST "$path" --data-urlencode "score=3" --data-urlencode "comment=<script>alert(1)</script> too slow" \

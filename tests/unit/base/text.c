@@ -76,3 +76,26 @@ Test(strmap, put_get_grow)
     cr_assert_eq(m.nr, 10000);
     strmap_release(&m);
 }
+
+Test(text_int, digits_only)
+{
+    int64_t v = 0;
+    cr_assert_eq(text_int("42", &v), 0);
+    cr_assert_eq(v, 42);
+    cr_assert_eq(text_int("-7", &v), 0);
+    cr_assert_eq(v, -7);
+    cr_assert_eq(text_int("9223372036854775807", &v), 0);
+    cr_assert_eq(v, INT64_MAX);
+    cr_assert_eq(text_int("-9223372036854775808", &v), 0);
+    cr_assert_eq(v, INT64_MIN);
+    /* what strtoll takes and a count must not be: two spellings of one value */
+    const char *bad[] = {" 1", "+5", "5 ", "0x5", "\t5", "", "-", "1e3", "9223372036854775808",
+                         "-9223372036854775809", "\xd9\xa5" /* ARABIC-INDIC DIGIT FIVE */};
+    for (size_t i = 0; i < sizeof(bad) / sizeof(*bad); i++)
+        cr_assert_eq(text_int(bad[i], &v), -1, "'%s'", bad[i]);
+    /* a prefix: where it stops ("0-6", a list "1,2") */
+    cr_assert_eq(text_int_prefix("0-6", &v), 1);
+    cr_assert_eq(text_int_prefix("12,3", &v), 2);
+    cr_assert_eq(v, 12);
+    cr_assert_eq(text_int_prefix(",3", &v), 0);
+}

@@ -67,6 +67,11 @@ Test(rule_cond, refused)
     refused("score 6", "condition 'score 6' lacks an operator after 'score'");
     refused("score <=", "condition 'score <=' lacks a value after 'score <='");
     refused("score <= six", "condition 'score <= six': 'six' is not a number");
+    /* strtod's other numbers: "inf" made a rule that is always true */
+    refused("score <= inf", "condition 'score <= inf': 'inf' is not a number");
+    refused("score <= infinity", "condition 'score <= infinity': 'infinity' is not a number");
+    refused("score <= 0x10", "condition 'score <= 0x10': '0x10' is not a number");
+    refused("score <= +6", "condition 'score <= +6': '+6' is not a number");
     refused("survey.kind < nps", "condition 'survey.kind < nps': survey.kind is text, compared "
                                  "with = or !=");
     refused("score <= 6 or score >= 9", "condition 'score <= 6 or score >= 9': expected 'and' at "

@@ -145,6 +145,38 @@ Test(health, refusals_name_the_field)
             "\"concerning\": 1, \"healthy\": 2}, {\"measure\": \"nps\", \"weight\": 1, "
             "\"concerning\": 1, \"healthy\": 2}]}",
             "measures[1].measure");
+    /* weights and thresholds that overflow the score's arithmetic: two weights of 1e308 summed
+     * to ∞ and the score was ∞/∞, NaN (cast to int: undefined), where weights 1:1 give 50 */
+    refused("{\"name\": \"a\", \"measures\": [{\"measure\": \"nps\", \"weight\": 1e308, "
+            "\"concerning\": 1, \"healthy\": 2}]}",
+            "measures[0].weight");
+    refused("{\"name\": \"a\", \"measures\": [{\"measure\": \"nps\", \"weight\": 1, "
+            "\"concerning\": -1e308, \"healthy\": 2}]}",
+            "measures[0].concerning");
+    refused("{\"name\": \"a\", \"measures\": [{\"measure\": \"nps\", \"weight\": 1, "
+            "\"linear\": {\"zero\": -1e308, \"full\": 1e308}}]}",
+            "measures[0].linear.zero");
+}
+
+Test(health, largest_weights_score_as_their_ratio)
+{
+    /* weights of 10^6 each (the most) score as 1:1: NPS 60 past healthy 50 is 100 points, CSAT
+     * 70 between concerning 60 and healthy 80 is 50: (100 + 50) / 2 = 75 */
+    struct health_scorecard sc;
+    struct lf_err err = {0};
+    cr_assert_eq(health_scorecard_parse(
+                     "{\"name\": \"a\", \"measures\": ["
+                     "{\"measure\": \"nps\", \"weight\": 1e6, \"concerning\": 0, \"healthy\": 50},"
+                     "{\"measure\": \"csat\", \"weight\": 1e6, \"concerning\": 60, "
+                     "\"healthy\": 80}]}",
+                     &sc, &err),
+                 0, "%s", err.msg);
+    struct health_row r = row_of();
+    struct health_score hs;
+    r.v[HM_NPS] = 60;
+    r.v[HM_CSAT] = 70;
+    health_score(&sc, &r, &hs);
+    cr_assert_eq(hs.score, 75);
 }
 
 Test(health, json_round_trip)
