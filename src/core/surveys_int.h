@@ -1,0 +1,65 @@
+/* surveys_int.h - what the files of the surveys landfall sends (surveys.c, survey_invite.c,
+ * survey_answer.c, survey_trigger.c) share: a survey and a contact as they read them, and the
+ * functions one of them calls in another. */
+#ifndef CORE_SURVEYS_INT_H
+#define CORE_SURVEYS_INT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "base/buf.h"
+#include "base/err.h"
+#include "core.h"
+
+#define DAY_MS 86400000LL
+
+struct srv {
+    int64_t id, min, max, every;
+    bool higher;
+    char ext[257], kind[16], name[1025], question[1025], comment_q[1025], choice_q[1025];
+    char choices[1025], aud[4][1025], trigger[16], channel[16], status[16], tp_kind[1025];
+    char milestone[1025];
+};
+
+struct person {
+    int64_t id, account_id;
+    char ext[257], account_ext[257], email[1025], name[1025], role[1025];
+    /* its account's */
+    char plan[1025], segment[1025], stage[1025], owner[1025], account_name[1025];
+};
+
+/* invitations to send by mail, gathered before they are sent */
+struct due {
+    struct survey_send *v;
+    size_t nr, cap;
+    int64_t now;
+};
+
+/* surveys read into an array */
+struct pick {
+    struct srv *v;
+    size_t nr, cap;
+};
+
+/* surveys.c: what the surveys read, as copies */
+void copy(char *out, size_t size, const struct value *v);
+int survey_row(void *ctx, int64_t id, const struct value *v, struct lf_err *err);
+int survey_load(struct store *st, int64_t ws, const char *ext, struct srv *s, struct lf_err *err);
+int survey_load_id(struct store *st, int64_t ws, int64_t id, struct srv *s, struct lf_err *err);
+int person_load(struct store *st, int64_t ws, const char *ext, struct person *p,
+                struct lf_err *err);
+int person_load_id(struct store *st, int64_t ws, int64_t id, struct person *p, struct lf_err *err);
+int pick_row_any(void *ctx, int64_t id, const struct value *v, struct lf_err *err);
+
+/* survey_invite.c: invitations and their mail */
+bool audience_fits(const struct srv *s, const struct person *p, char *why, size_t size);
+int offer(struct store *st, int64_t ws, const struct survey_settings *cfg, const struct srv *s,
+          const struct person *p, const char *channel, int64_t touchpoint, int64_t now,
+          struct survey_send *d, struct lf_survey_send_result *out, struct lf_err *err);
+int deliver(struct lf *lf, const struct survey_settings *cfg, struct survey_send *d, int64_t now,
+            struct lf_err *err);
+void html_text(struct buf *b, const char *s);
+void scale_words(const struct srv *s, const char **low, const char **high);
+
+#endif
