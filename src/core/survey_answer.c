@@ -16,7 +16,7 @@ static void page_open(struct buf *b, const char *title)
     buf_adds(b, "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
                 "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
                 "<title>");
-    html_text(b, title);
+    survey_html_text(b, title);
     buf_adds(b, "</title><style>body{font-family:sans-serif;max-width:36em;margin:2em auto;"
                 "padding:0 1em;line-height:1.4}.scale{display:flex;flex-wrap:wrap;gap:4px}"
                 ".scale label{border:1px solid #888;border-radius:4px;padding:8px 10px}"
@@ -34,9 +34,9 @@ static void page_message(struct buf *b, const char *title, const char *text)
 {
     page_open(b, title);
     buf_adds(b, "<h1>");
-    html_text(b, title);
+    survey_html_text(b, title);
     buf_adds(b, "</h1><p>");
-    html_text(b, text);
+    survey_html_text(b, text);
     buf_adds(b, "</p>\n");
     page_close(b);
 }
@@ -45,18 +45,18 @@ static void page_form(struct buf *b, const struct srv *s, const char *token, int
                       const char *comment, const char *choice, const char *problem)
 {
     const char *low, *high;
-    scale_words(s, &low, &high);
+    survey_scale_words(s, &low, &high);
     page_open(b, s->name[0] ? s->name : s->question);
     buf_adds(b, "<form method=\"post\" action=\"/s/");
-    html_text(b, token);
+    survey_html_text(b, token);
     buf_adds(b, "\">\n");
     if (problem) {
         buf_adds(b, "<p class=\"err\">");
-        html_text(b, problem);
+        survey_html_text(b, problem);
         buf_adds(b, "</p>\n");
     }
     buf_adds(b, "<fieldset><legend>");
-    html_text(b, s->question);
+    survey_html_text(b, s->question);
     buf_adds(b, "</legend><div class=\"scale\">");
     for (int64_t v = s->min; v <= s->max; v++)
         buf_addf(b, "<label><input type=\"radio\" name=\"score\" value=\"%lld\" required%s> "
@@ -66,7 +66,7 @@ static void page_form(struct buf *b, const struct srv *s, const char *token, int
              (long long)s->min, low, (long long)s->max, high);
     if (s->choice_q[0] && s->choices[0]) {
         buf_adds(b, "<fieldset><legend>");
-        html_text(b, s->choice_q);
+        survey_html_text(b, s->choice_q);
         buf_adds(b, "</legend>");
         const char *p = s->choices;
         while (*p) {
@@ -76,9 +76,9 @@ static void page_form(struct buf *b, const struct srv *s, const char *token, int
             snprintf(one, sizeof(one), "%.*s", (int)n, p);
             bool on = choice && !strcmp(choice, one);
             buf_adds(b, "<label><input type=\"radio\" name=\"choice\" value=\"");
-            html_text(b, one);
+            survey_html_text(b, one);
             buf_addf(b, "\"%s> ", on ? " checked" : "");
-            html_text(b, one);
+            survey_html_text(b, one);
             buf_adds(b, "</label><br>");
             p += n + (bar ? 1 : 0);
         }
@@ -86,10 +86,11 @@ static void page_form(struct buf *b, const struct srv *s, const char *token, int
     }
     if (s->comment_q[0] || !strcmp(s->kind, "nps")) {
         buf_adds(b, "<p><label for=\"comment\">");
-        html_text(b, s->comment_q[0] ? s->comment_q : "What is the main reason for your score?");
+        survey_html_text(b, s->comment_q[0] ? s->comment_q
+                                            : "What is the main reason for your score?");
         buf_adds(b, "</label><br><textarea id=\"comment\" name=\"comment\" maxlength=\"65536\">");
         if (comment)
-            html_text(b, comment);
+            survey_html_text(b, comment);
         buf_adds(b, "</textarea></p>\n");
     }
     buf_adds(b, "<button type=\"submit\">Send</button></form>\n");
@@ -313,7 +314,7 @@ static int pick_row(void *ctx, int64_t id, const struct value *v, struct lf_err 
 {
     if (v[SURVEY_CHANNEL].null || !v[SURVEY_CHANNEL].s || strcmp(v[SURVEY_CHANNEL].s, "in-app"))
         return 0;
-    return pick_row_any(ctx, id, v, err);
+    return survey_pick_row_any(ctx, id, v, err);
 }
 
 static void json_text(struct buf *b, const char *s)
@@ -337,7 +338,7 @@ int lf_survey_eligible(struct lf *lf, const char *contact, int64_t now, char **j
         return err_set(err, LF_EUSAGE, "a contact is needed (?contact=ID)");
     if (survey_settings_ensure(lf, &cfg, err) < 0 || core_tx_begin_lf(lf, &st, err) < 0)
         return -1;
-    int found = person_load(st, ws, contact, &p, err);
+    int found = survey_person_load(st, ws, contact, &p, err);
     if (found == 0)
         err_set(err, LF_ENOENT, "contact '%s' does not exist", contact);
     struct store_query q = {0};
@@ -352,10 +353,11 @@ int lf_survey_eligible(struct lf *lf, const char *contact, int64_t now, char **j
         struct lf_err none = {0};
         char why[256];
         /* a paused survey or another audience's is not this contact's: not a skip to log */
-        if (strcmp(pk.v[i].status, "active") || !audience_fits(&pk.v[i], &p, why, sizeof(why)))
+        if (strcmp(pk.v[i].status, "active") ||
+            !survey_audience_fits(&pk.v[i], &p, why, sizeof(why)))
             continue;
         memset(&res, 0, sizeof(res));
-        if (offer(st, ws, &cfg, &pk.v[i], &p, "in-app", 0, now, &d, &res, &none) < 0) {
+        if (survey_offer(st, ws, &cfg, &pk.v[i], &p, "in-app", 0, now, &d, &res, &none) < 0) {
             *err = none;
             goto fail;
         }

@@ -11,7 +11,7 @@
 
 /* ---- invitations ---- */
 
-bool audience_fits(const struct srv *s, const struct person *p, char *why, size_t size)
+bool survey_audience_fits(const struct srv *s, const struct person *p, char *why, size_t size)
 {
     static const char *const names[] = {"segment", "plan", "role", "stage"};
     const char *have[] = {p->segment, p->plan, p->role, p->stage};
@@ -37,7 +37,7 @@ static int fatigue(struct store *st, int64_t ws, const struct survey_settings *c
         snprintf(skip->detail, sizeof(skip->detail), "survey '%.120s' is paused", s->ext);
         return 1;
     }
-    if (!audience_fits(s, p, skip->detail, sizeof(skip->detail))) {
+    if (!survey_audience_fits(s, p, skip->detail, sizeof(skip->detail))) {
         snprintf(skip->reason, sizeof(skip->reason), "audience");
         return 1;
     }
@@ -112,10 +112,10 @@ static int token_of(const struct survey_settings *cfg, int64_t ws, const struct 
 }
 
 /* Decides and records an invitation in the caller's write transaction: *out says what. */
-int offer(struct store *st, int64_t ws, const struct survey_settings *cfg,
-          const struct srv *s, const struct person *p, const char *channel,
-          int64_t touchpoint, int64_t now, struct survey_send *d,
-          struct lf_survey_send_result *out, struct lf_err *err)
+int survey_offer(struct store *st, int64_t ws, const struct survey_settings *cfg,
+                 const struct srv *s, const struct person *p, const char *channel,
+                 int64_t touchpoint, int64_t now, struct survey_send *d,
+                 struct lf_survey_send_result *out, struct lf_err *err)
 {
     struct survey_skip skip = {.survey_id = s->id,
                                .contact_id = p->id,
@@ -176,7 +176,7 @@ int lf_survey_send(struct lf *lf, const struct lf_survey_send_opts *o,
         err_set(err, LF_ENOENT, "survey '%s' does not exist", o->survey);
     if (rc <= 0)
         goto fail;
-    rc = person_load(st, ws, o->contact, &p, err);
+    rc = survey_person_load(st, ws, o->contact, &p, err);
     if (rc == 0)
         err_set(err, LF_ENOENT, "contact '%s' does not exist", o->contact);
     if (rc <= 0)
@@ -190,11 +190,11 @@ int lf_survey_send(struct lf *lf, const struct lf_survey_send_opts *o,
             goto fail;
     }
     const char *channel = o->channel ? o->channel : s.channel;
-    if (offer(st, ws, &cfg, &s, &p, channel, tp, now, &d, out, err) < 0 ||
+    if (survey_offer(st, ws, &cfg, &s, &p, channel, tp, now, &d, out, err) < 0 ||
         core_tx_commit_lf(lf, err) < 0)
         goto fail;
     if (out->sent && !strcmp(channel, "email")) {
-        if (deliver(lf, &cfg, &d, now, err) < 0)
+        if (survey_deliver(lf, &cfg, &d, now, err) < 0)
             return -1;
         snprintf(out->status, sizeof(out->status), "%s", d.status);
         snprintf(out->detail, sizeof(out->detail), "%.250s", d.last_error);
@@ -207,7 +207,7 @@ fail:
 
 /* ---- mail ---- */
 
-void html_text(struct buf *b, const char *s)
+void survey_html_text(struct buf *b, const char *s)
 {
     for (; *s; s++)
         switch (*s) {
@@ -221,7 +221,7 @@ void html_text(struct buf *b, const char *s)
 }
 
 /* The scale's two ends, as the page and the mail label them. */
-void scale_words(const struct srv *s, const char **low, const char **high)
+void survey_scale_words(const struct srv *s, const char **low, const char **high)
 {
     bool nps = !strcmp(s->kind, "nps");
     *low = nps ? "not at all likely" : s->higher ? "worst" : "best";
@@ -236,23 +236,24 @@ static int compose(struct store *st, int64_t ws, const struct survey_settings *c
     struct person p;
     char token[SURVEY_TOKEN_MAX], url[768], msgid[128];
     if (survey_load_id(st, ws, d->survey_id, &s, err) <= 0 ||
-        person_load_id(st, ws, d->contact_id, &p, err) <= 0)
-        return err->code ? -1 : err_set(err, LF_ENOENT, "the invitation's survey or contact is gone");
+        survey_person_load_id(st, ws, d->contact_id, &p, err) <= 0)
+        return err->code ? -1
+                         : err_set(err, LF_ENOENT, "the invitation's survey or contact is gone");
     if (token_of(cfg, ws, d, token, err) < 0)
         return -1;
     link_of(cfg, token, url, sizeof(url));
     snprintf(to, to_size, "%s", p.email);
     struct buf text = BUF_INIT, html = BUF_INIT;
     const char *low, *high;
-    scale_words(&s, &low, &high);
+    survey_scale_words(&s, &low, &high);
     buf_addf(&text, "Hello%s%s,\n\n%s\n\n", p.name[0] ? " " : "", p.name, s.question);
     buf_adds(&html, "<!DOCTYPE html><html><body style=\"font-family:sans-serif\"><p>");
-    html_text(&html, s.question);
+    survey_html_text(&html, s.question);
     buf_adds(&html, "</p><p>");
     for (int64_t v = s.min; v <= s.max; v++) {
         buf_addf(&text, "%lld: %s?score=%lld\n", (long long)v, url, (long long)v);
         buf_adds(&html, "<a href=\"");
-        html_text(&html, url);
+        survey_html_text(&html, url);
         buf_addf(&html, "?score=%lld\" style=\"display:inline-block;padding:8px 12px;margin:2px;"
                         "border:1px solid #888;border-radius:4px;text-decoration:none\">%lld</a>",
                  (long long)v, (long long)v);
@@ -262,7 +263,7 @@ static int compose(struct store *st, int64_t ws, const struct survey_settings *c
     buf_addf(&html, "</p><p style=\"color:#666\">%lld = %s, %lld = %s</p>", (long long)s.min,
              low, (long long)s.max, high);
     buf_adds(&html, "<p><a href=\"");
-    html_text(&html, url);
+    survey_html_text(&html, url);
     buf_adds(&html, "\">Answer in your browser</a></p></body></html>");
     snprintf(msgid, sizeof(msgid), "<survey-%lld-%lld@landfall>", (long long)ws,
              (long long)d->id);
@@ -289,8 +290,8 @@ static const char *envelope_of(const char *from, char *out, size_t size)
 /* Sends invitation d by mail and records the outcome: sent when the relay accepted it, else
  * failed with its error and the next attempt's time (5 minutes, doubling, 5 attempts). A relay
  * that refuses is not an error of the call: d->status says it. */
-int deliver(struct lf *lf, const struct survey_settings *cfg, struct survey_send *d,
-            int64_t now, struct lf_err *err)
+int survey_deliver(struct lf *lf, const struct survey_settings *cfg, struct survey_send *d,
+                   int64_t now, struct lf_err *err)
 {
     int64_t ws = lf->w->info.id;
     struct buf msg = BUF_INIT;
@@ -356,7 +357,7 @@ int lf_surveys_retry(struct lf *lf, int64_t now, size_t *sent, size_t *failed,
     if (scan < 0)
         goto out;
     for (size_t i = 0; i < u.nr; i++) {
-        if (deliver(lf, &cfg, &u.v[i], u.now, err) < 0)
+        if (survey_deliver(lf, &cfg, &u.v[i], u.now, err) < 0)
             goto out;
         (*(strcmp(u.v[i].status, "sent") ? failed : sent))++;
     }

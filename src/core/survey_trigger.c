@@ -37,8 +37,8 @@ static int tp_row(void *ctx, int64_t id, const struct value *v, struct lf_err *e
     (void)err, (void)id;
     struct tp *t = ctx;
     t->contact_id = v[TP_CONTACT].null ? 0 : v[TP_CONTACT].i;
-    copy(t->kind, sizeof(t->kind), &v[TP_KIND]);
-    copy(t->status, sizeof(t->status), &v[TP_STATUS]);
+    survey_copy_value(t->kind, sizeof(t->kind), &v[TP_KIND]);
+    survey_copy_value(t->status, sizeof(t->status), &v[TP_STATUS]);
     return 0;
 }
 
@@ -47,7 +47,7 @@ static int periodic_row(void *ctx, int64_t id, const struct value *v, struct lf_
     if (v[SURVEY_TRIGGER].null || !v[SURVEY_TRIGGER].s || strcmp(v[SURVEY_TRIGGER].s, "periodic") ||
         v[SURVEY_EVERY].null)
         return 0;
-    return pick_row_any(ctx, id, v, err);
+    return survey_pick_row_any(ctx, id, v, err);
 }
 
 static int contact_id_row(void *ctx, const struct contact *c, struct lf_err *err)
@@ -73,7 +73,7 @@ static int offer_due(struct store *st, int64_t ws, const struct survey_settings 
 {
     struct lf_survey_send_result res = {0};
     struct survey_send d;
-    if (offer(st, ws, cfg, s, p, s->channel, touchpoint, now, &d, &res, err) < 0)
+    if (survey_offer(st, ws, cfg, s, p, s->channel, touchpoint, now, &d, &res, err) < 0)
         return -1;
     if (!res.sent) {
         (*skipped)++;
@@ -112,9 +112,9 @@ static int periodic(struct store *st, int64_t ws, const struct survey_settings *
                 goto out;
             if (found && last > now - s->every * DAY_MS)
                 continue;
-            if ((found = person_load_id(st, ws, contacts.v[j], &p, err)) < 0)
+            if ((found = survey_person_load_id(st, ws, contacts.v[j], &p, err)) < 0)
                 goto out;
-            if (!found || !audience_fits(s, &p, why, sizeof(why)))
+            if (!found || !survey_audience_fits(s, &p, why, sizeof(why)))
                 continue;
             if (offer_due(st, ws, cfg, s, &p, 0, now, mails, sent, skipped, err) < 0)
                 goto out;
@@ -131,7 +131,7 @@ static int trigger_row(void *ctx, int64_t id, const struct value *v, struct lf_e
 {
     if (v[SURVEY_TRIGGER].null || !v[SURVEY_TRIGGER].s || strcmp(v[SURVEY_TRIGGER].s, "touchpoint"))
         return 0;
-    return pick_row_any(ctx, id, v, err);
+    return survey_pick_row_any(ctx, id, v, err);
 }
 
 /* One touchpoint: offers each survey it triggers. */
@@ -157,7 +157,7 @@ static int trigger_one(struct store *st, int64_t ws, const struct survey_setting
             continue;
         if ((rc = store_survey_sent_for(st, ws, s->id, tp_id, err)) != 0)
             return rc < 0 ? -1 : 0; /* offered for this touchpoint already */
-        if ((rc = person_load_id(st, ws, t.contact_id, &p, err)) <= 0)
+        if ((rc = survey_person_load_id(st, ws, t.contact_id, &p, err)) <= 0)
             return rc;
         if (offer_due(st, ws, cfg, s, &p, tp_id, now, mails, sent, skipped, err) < 0)
             return -1;
@@ -177,7 +177,7 @@ static int milestone_row(void *ctx, int64_t id, const struct value *v, struct lf
         strcmp(v[SURVEY_TRIGGER].s, "milestone") || v[SURVEY_MILESTONE].null ||
         !v[SURVEY_MILESTONE].s || !*v[SURVEY_MILESTONE].s)
         return 0;
-    return pick_row_any(ctx, id, v, err);
+    return survey_pick_row_any(ctx, id, v, err);
 }
 
 struct ms_event {
@@ -243,7 +243,7 @@ static int milestone_one(struct store *st, int64_t ws, const struct survey_setti
                 goto out;
             if (found)
                 continue;
-            if ((found = person_load_id(st, ws, ac.ids.v[j], &p, err)) < 0)
+            if ((found = survey_person_load_id(st, ws, ac.ids.v[j], &p, err)) < 0)
                 goto out;
             if (!found)
                 continue;
@@ -328,7 +328,7 @@ int lf_surveys_trigger(struct lf *lf, int64_t now, size_t *sent, size_t *skipped
         goto fail;
     rc = 0;
     for (size_t i = 0; i < mails.nr && rc == 0; i++)
-        rc = deliver(lf, &cfg, &mails.v[i], now, err);
+        rc = survey_deliver(lf, &cfg, &mails.v[i], now, err);
     goto out;
 fail:
     core_tx_abort(lf->w->core);

@@ -15,7 +15,7 @@
 
 /* ---- what the surveys read: a survey, a contact and its account, as copies ---- */
 
-void copy(char *out, size_t size, const struct value *v)
+void survey_copy_value(char *out, size_t size, const struct value *v)
 {
     snprintf(out, size, "%s", !v->null && v->s ? v->s : "");
 }
@@ -25,24 +25,24 @@ int survey_row(void *ctx, int64_t id, const struct value *v, struct lf_err *err)
     (void)err;
     struct srv *s = ctx;
     s->id = id;
-    copy(s->ext, sizeof(s->ext), &v[SURVEY_ID]);
-    copy(s->kind, sizeof(s->kind), &v[SURVEY_KIND]);
-    copy(s->name, sizeof(s->name), &v[SURVEY_NAME]);
+    survey_copy_value(s->ext, sizeof(s->ext), &v[SURVEY_ID]);
+    survey_copy_value(s->kind, sizeof(s->kind), &v[SURVEY_KIND]);
+    survey_copy_value(s->name, sizeof(s->name), &v[SURVEY_NAME]);
     s->min = v[SURVEY_MIN].i;
     s->max = v[SURVEY_MAX].i;
     s->higher = v[SURVEY_HIGHER].i != 0;
-    copy(s->question, sizeof(s->question), &v[SURVEY_QUESTION]);
-    copy(s->comment_q, sizeof(s->comment_q), &v[SURVEY_COMMENT_Q]);
-    copy(s->choice_q, sizeof(s->choice_q), &v[SURVEY_CHOICE_Q]);
-    copy(s->choices, sizeof(s->choices), &v[SURVEY_CHOICES]);
+    survey_copy_value(s->question, sizeof(s->question), &v[SURVEY_QUESTION]);
+    survey_copy_value(s->comment_q, sizeof(s->comment_q), &v[SURVEY_COMMENT_Q]);
+    survey_copy_value(s->choice_q, sizeof(s->choice_q), &v[SURVEY_CHOICE_Q]);
+    survey_copy_value(s->choices, sizeof(s->choices), &v[SURVEY_CHOICES]);
     for (int i = 0; i < 4; i++)
-        copy(s->aud[i], sizeof(s->aud[i]), &v[SURVEY_AUD_SEGMENT + i]);
-    copy(s->trigger, sizeof(s->trigger), &v[SURVEY_TRIGGER]);
-    copy(s->tp_kind, sizeof(s->tp_kind), &v[SURVEY_TP_KIND]);
-    copy(s->milestone, sizeof(s->milestone), &v[SURVEY_MILESTONE]);
+        survey_copy_value(s->aud[i], sizeof(s->aud[i]), &v[SURVEY_AUD_SEGMENT + i]);
+    survey_copy_value(s->trigger, sizeof(s->trigger), &v[SURVEY_TRIGGER]);
+    survey_copy_value(s->tp_kind, sizeof(s->tp_kind), &v[SURVEY_TP_KIND]);
+    survey_copy_value(s->milestone, sizeof(s->milestone), &v[SURVEY_MILESTONE]);
     s->every = v[SURVEY_EVERY].null ? 0 : v[SURVEY_EVERY].i;
-    copy(s->channel, sizeof(s->channel), &v[SURVEY_CHANNEL]);
-    copy(s->status, sizeof(s->status), &v[SURVEY_STATUS]);
+    survey_copy_value(s->channel, sizeof(s->channel), &v[SURVEY_CHANNEL]);
+    survey_copy_value(s->status, sizeof(s->status), &v[SURVEY_STATUS]);
     if (!s->channel[0])
         snprintf(s->channel, sizeof(s->channel), "link");
     if (!s->status[0])
@@ -79,12 +79,12 @@ static int contact_row(void *ctx, int64_t id, const struct value *v, struct lf_e
     (void)err;
     struct person *p = ctx;
     p->id = id;
-    copy(p->ext, sizeof(p->ext), &v[CONTACT_ID]);
+    survey_copy_value(p->ext, sizeof(p->ext), &v[CONTACT_ID]);
     p->account_id = v[CONTACT_ACCOUNT].null ? 0 : v[CONTACT_ACCOUNT].i;
-    copy(p->account_ext, sizeof(p->account_ext), &v[CONTACT_ACCOUNT]);
-    copy(p->email, sizeof(p->email), &v[CONTACT_EMAIL]);
-    copy(p->name, sizeof(p->name), &v[CONTACT_NAME]);
-    copy(p->role, sizeof(p->role), &v[CONTACT_ROLE]);
+    survey_copy_value(p->account_ext, sizeof(p->account_ext), &v[CONTACT_ACCOUNT]);
+    survey_copy_value(p->email, sizeof(p->email), &v[CONTACT_EMAIL]);
+    survey_copy_value(p->name, sizeof(p->name), &v[CONTACT_NAME]);
+    survey_copy_value(p->role, sizeof(p->role), &v[CONTACT_ROLE]);
     return 0;
 }
 
@@ -92,17 +92,17 @@ static int account_row(void *ctx, int64_t id, const struct value *v, struct lf_e
 {
     (void)err, (void)id;
     struct person *p = ctx;
-    copy(p->plan, sizeof(p->plan), &v[ACCOUNT_PLAN]);
-    copy(p->segment, sizeof(p->segment), &v[ACCOUNT_SEGMENT]);
-    copy(p->stage, sizeof(p->stage), &v[ACCOUNT_STAGE]);
-    copy(p->owner, sizeof(p->owner), &v[ACCOUNT_OWNER]);
-    copy(p->account_name, sizeof(p->account_name), &v[ACCOUNT_NAME]);
+    survey_copy_value(p->plan, sizeof(p->plan), &v[ACCOUNT_PLAN]);
+    survey_copy_value(p->segment, sizeof(p->segment), &v[ACCOUNT_SEGMENT]);
+    survey_copy_value(p->stage, sizeof(p->stage), &v[ACCOUNT_STAGE]);
+    survey_copy_value(p->owner, sizeof(p->owner), &v[ACCOUNT_OWNER]);
+    survey_copy_value(p->account_name, sizeof(p->account_name), &v[ACCOUNT_NAME]);
     return 0;
 }
 
 /* The contact and its account: 1, 0 when there is no such contact, -1. */
-int person_load(struct store *st, int64_t ws, const char *ext, struct person *p,
-                struct lf_err *err)
+int survey_person_load(struct store *st, int64_t ws, const char *ext, struct person *p,
+                       struct lf_err *err)
 {
     struct value key = {.s = ext};
     memset(p, 0, sizeof(*p));
@@ -113,15 +113,15 @@ int person_load(struct store *st, int64_t ws, const char *ext, struct person *p,
     return store_get(st, ws, &resource_accounts, &key, account_row, p, err) < 0 ? -1 : 1;
 }
 
-int person_load_id(struct store *st, int64_t ws, int64_t id, struct person *p,
-                   struct lf_err *err)
+int survey_person_load_id(struct store *st, int64_t ws, int64_t id, struct person *p,
+                          struct lf_err *err)
 {
     char ext[257];
     int rc = store_key_of(st, ws, &resource_contacts, id, ext, err);
-    return rc <= 0 ? rc : person_load(st, ws, ext, p, err);
+    return rc <= 0 ? rc : survey_person_load(st, ws, ext, p, err);
 }
 
-int pick_row_any(void *ctx, int64_t id, const struct value *v, struct lf_err *err)
+int survey_pick_row_any(void *ctx, int64_t id, const struct value *v, struct lf_err *err)
 {
     struct pick *p = ctx;
     p->v = xgrow(p->v, sizeof(*p->v), p->nr + 1, &p->cap);

@@ -43,23 +43,25 @@ struct pick {
 };
 
 /* surveys.c: what the surveys read, as copies */
-void copy(char *out, size_t size, const struct value *v);
+void survey_copy_value(char *out, size_t size, const struct value *v);
 int survey_row(void *ctx, int64_t id, const struct value *v, struct lf_err *err);
 int survey_load(struct store *st, int64_t ws, const char *ext, struct srv *s, struct lf_err *err);
 int survey_load_id(struct store *st, int64_t ws, int64_t id, struct srv *s, struct lf_err *err);
-int person_load(struct store *st, int64_t ws, const char *ext, struct person *p,
-                struct lf_err *err);
-int person_load_id(struct store *st, int64_t ws, int64_t id, struct person *p, struct lf_err *err);
-int pick_row_any(void *ctx, int64_t id, const struct value *v, struct lf_err *err);
+int survey_person_load(struct store *st, int64_t ws, const char *ext, struct person *p,
+                       struct lf_err *err);
+int survey_person_load_id(struct store *st, int64_t ws, int64_t id, struct person *p,
+                          struct lf_err *err);
+int survey_pick_row_any(void *ctx, int64_t id, const struct value *v, struct lf_err *err);
 
 /* survey_invite.c: invitations and their mail */
-bool audience_fits(const struct srv *s, const struct person *p, char *why, size_t size);
-int offer(struct store *st, int64_t ws, const struct survey_settings *cfg, const struct srv *s,
-          const struct person *p, const char *channel, int64_t touchpoint, int64_t now,
-          struct survey_send *d, struct lf_survey_send_result *out, struct lf_err *err);
-int deliver(struct lf *lf, const struct survey_settings *cfg, struct survey_send *d, int64_t now,
-            struct lf_err *err);
-void html_text(struct buf *b, const char *s);
-void scale_words(const struct srv *s, const char **low, const char **high);
+bool survey_audience_fits(const struct srv *s, const struct person *p, char *why, size_t size);
+int survey_offer(struct store *st, int64_t ws, const struct survey_settings *cfg,
+                 const struct srv *s, const struct person *p, const char *channel,
+                 int64_t touchpoint, int64_t now, struct survey_send *d,
+                 struct lf_survey_send_result *out, struct lf_err *err);
+int survey_deliver(struct lf *lf, const struct survey_settings *cfg, struct survey_send *d,
+                   int64_t now, struct lf_err *err);
+void survey_html_text(struct buf *b, const char *s);
+void survey_scale_words(const struct srv *s, const char **low, const char **high);
 
 #endif

@@ -42,7 +42,7 @@ int pg_before_insert(struct store *st, const struct resource_def *def,
              "CREATE TABLE IF NOT EXISTS events_%s PARTITION OF events FOR VALUES FROM "
              "(%lld) TO (%lld)",
              key, (long long)from, (long long)to);
-    if (run(s, sql, err) < 0)
+    if (pg_run(s, sql, err) < 0)
         return -1;
     strmap_put(&s->months, key, strlen(key), 1);
     return 0;
@@ -88,7 +88,7 @@ static const char *const pg_extra_tables[] = {"event_messages", NULL};
 static int pg_notify(struct store *st, struct lf_err *err)
 {
     /* sent ahead: the commit reads its answer */
-    return run_ahead(P(st), "NOTIFY landfall_feed", err);
+    return pg_run_ahead(P(st), "NOTIFY landfall_feed", err);
 }
 
 /* Waits for a notice of another connection's commit on this connection's socket. LISTEN is
@@ -96,13 +96,13 @@ static int pg_notify(struct store *st, struct lf_err *err)
 static int pg_wait(struct store *st, int timeout_ms, struct lf_err *err)
 {
     struct store_pg *s = P(st);
-    if (!up(s) && reconnect(s, err) < 0) /* broken, or given up after no answer */
+    if (!pg_up(s) && pg_reconnect(s, err) < 0) /* broken, or given up after no answer */
         return -1;
-    if (drain(s, err) < 0)
+    if (pg_drain(s, err) < 0)
         return -1;
     int changed = 0;
     if (st->wait_mark != PQbackendPID(s->conn)) {
-        if (run(s, "LISTEN landfall_feed", err) < 0)
+        if (pg_run(s, "LISTEN landfall_feed", err) < 0)
             return -1;
         st->wait_mark = PQbackendPID(s->conn);
         changed = 1; /* what happened before it listened is unknown */
@@ -134,15 +134,15 @@ static int pg_job_lock(struct store *st, int64_t key, bool take, struct lf_err *
     char sql[96];
     snprintf(sql, sizeof(sql), "SELECT pg_%sadvisory_%slock(%lld)", take ? "try_" : "",
              take ? "" : "un", (long long)key);
-    if (!up(s))
-        return take ? usable(s, err) : 0;
-    if (drain(s, err) < 0)
+    if (!pg_up(s))
+        return take ? pg_usable(s, err) : 0;
+    if (pg_drain(s, err) < 0)
         return -1;
-    PGresult *res = exec(s, sql, err);
+    PGresult *res = pg_exec_now(s, sql, err);
     if (!res)
         return -1;
     if (PQresultStatus(res) != PGRES_TUPLES_OK) {
-        int rc = fail(s, res, err, "cannot lock the job");
+        int rc = pg_fail(s, res, err, "cannot lock the job");
         PQclear(res);
         return rc;
     }
@@ -197,12 +197,12 @@ static const struct store_ops pg_ops = {
 /* The schema version: the landfall_schema row (0 for a new database). */
 static int schema_version(struct store_pg *s, int *version, struct lf_err *err)
 {
-    PGresult *res = exec(s, "SELECT version FROM landfall_schema", err);
+    PGresult *res = pg_exec_now(s, "SELECT version FROM landfall_schema", err);
     *version = 0;
     if (!res)
         return -1;
     if (PQresultStatus(res) != PGRES_TUPLES_OK) {
-        int rc = fail(s, res, err, "cannot read the schema version");
+        int rc = pg_fail(s, res, err, "cannot read the schema version");
         PQclear(res);
         return rc;
     }
@@ -218,8 +218,8 @@ static int migrate(struct store_pg *s, struct lf_err *err)
     char sql[160];
     int version = 0, rc = -1;
     snprintf(sql, sizeof(sql), "SELECT pg_advisory_lock(%lld)", (long long)MIGRATE_LOCK);
-    if (run(s, sql, err) < 0 ||
-        run(s, "CREATE TABLE IF NOT EXISTS landfall_schema (version INTEGER NOT NULL)", err) < 0)
+    if (pg_run(s, sql, err) < 0 ||
+        pg_run(s, "CREATE TABLE IF NOT EXISTS landfall_schema (version INTEGER NOT NULL)", err) < 0)
         goto out;
     if (schema_version(s, &version, err) < 0)
         goto out;
@@ -233,20 +233,20 @@ static int migrate(struct store_pg *s, struct lf_err *err)
     for (int v = version; v < store_pg_migrations_nr; v++) {
         snprintf(sql, sizeof(sql), "DELETE FROM landfall_schema; INSERT INTO landfall_schema "
                                    "VALUES (%d)", v + 1);
-        if (run(s, "BEGIN", err) < 0)
+        if (pg_run(s, "BEGIN", err) < 0)
             goto out;
-        if (run(s, store_pg_migrations[v], err) < 0 || run(s, sql, err) < 0) {
-            run(s, "ROLLBACK", NULL);
+        if (pg_run(s, store_pg_migrations[v], err) < 0 || pg_run(s, sql, err) < 0) {
+            pg_run(s, "ROLLBACK", NULL);
             err_prefix(err, "migration %d failed", v + 1);
             goto out;
         }
-        if (run(s, "COMMIT", err) < 0)
+        if (pg_run(s, "COMMIT", err) < 0)
             goto out;
     }
     rc = 0;
 out:
     snprintf(sql, sizeof(sql), "SELECT pg_advisory_unlock(%lld)", (long long)MIGRATE_LOCK);
-    run(s, sql, NULL);
+    pg_run(s, sql, NULL);
     return rc;
 }
 
@@ -260,7 +260,7 @@ static int pg_connect(const char *url, struct store_pg **out, struct lf_err *err
     s->gate = xcalloc(1, sizeof(*s->gate));
     atomic_init(&s->gate->refs, 1);
     *out = s;
-    if (bounds(s, url, err) < 0 || reconnect(s, err) < 0)
+    if (pg_bounds(s, url, err) < 0 || pg_reconnect(s, err) < 0)
         return -1;
     return 0;
 }
@@ -293,7 +293,7 @@ int store_pg_schema(const char *url, struct store_schema *out, struct lf_err *er
                                         "SELECT version FROM landfall_schema"};
     for (int i = 0; i < 2; i++) {
         PQclear(res);
-        if (!(res = exec(s, steps[i], err)))
+        if (!(res = pg_exec_now(s, steps[i], err)))
             goto out;
         if (PQresultStatus(res) != PGRES_TUPLES_OK) {
             const char *msg = PQresultErrorMessage(res);

@@ -29,7 +29,7 @@
 
 /* err from a failed result (NULL: the connection's message). Constraint violations are
  * LF_ECONFLICT, as SQLite's are. */
-int fail(struct store_pg *s, const PGresult *res, struct lf_err *err, const char *what)
+int pg_fail(struct store_pg *s, const PGresult *res, struct lf_err *err, const char *what)
 {
     const char *state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
     const char *msg = res && *PQresultErrorMessage(res) ? PQresultErrorMessage(res)
@@ -54,7 +54,7 @@ int fail(struct store_pg *s, const PGresult *res, struct lf_err *err, const char
  * lays it out: send, then poll PQsocket, PQconsumeInput, until PQisBusy says the answer is whole
  * (PQflush first: the connection is non-blocking, so a large COPY cannot block in a send). */
 
-int64_t mono_ms(void)
+int64_t pg_mono_ms(void)
 {
     struct timespec t;
     clock_gettime(CLOCK_MONOTONIC, &t);
@@ -62,7 +62,7 @@ int64_t mono_ms(void)
 }
 
 /* Whether the connection may be used: made, and neither broken nor given up. */
-bool up(const struct store_pg *s)
+bool pg_up(const struct store_pg *s)
 {
     return s->conn && !s->dropped && PQstatus(s->conn) == CONNECTION_OK;
 }
@@ -70,7 +70,7 @@ bool up(const struct store_pg *s)
 /* Gives the connection up without a word to the server: its socket is shut down at once (the
  * backend finds the end of its input when it runs again, and rolls back what it was in).
  * PQcancel is no way out: it connects to the postmaster, which may be as frozen. */
-void drop(struct store_pg *s)
+void pg_drop(struct store_pg *s)
 {
     if (s->conn && PQsocket(s->conn) >= 0)
         shutdown(PQsocket(s->conn), SHUT_RDWR);
@@ -80,15 +80,15 @@ void drop(struct store_pg *s)
 }
 
 /* 0 when the connection may be used; else -1 with err saying why not. */
-int usable(struct store_pg *s, struct lf_err *err)
+int pg_usable(struct store_pg *s, struct lf_err *err)
 {
-    if (up(s))
+    if (pg_up(s))
         return 0;
     if (s->dropped)
         return err_set(err, LF_ESTORE,
                        "PostgreSQL (%s) did not answer within %s: its connection was dropped",
                        s->where, s->timeout_text);
-    return fail(s, NULL, err, "PostgreSQL");
+    return pg_fail(s, NULL, err, "PostgreSQL");
 }
 
 /* One wait for the socket to be ready for `events`, until *deadline (0: none). Returns 0 when
@@ -99,7 +99,7 @@ static int wait_socket(struct store_pg *s, short events, int64_t *deadline, int 
 {
     int wait = -1;
     if (*deadline) {
-        int64_t left = *deadline - mono_ms();
+        int64_t left = *deadline - pg_mono_ms();
         if (left <= 0)
             return 1;
         wait = left < INT_MAX ? (int)left : INT_MAX;
@@ -109,17 +109,17 @@ static int wait_socket(struct store_pg *s, short events, int64_t *deadline, int 
     if (ready < 0 && errno != EINTR)
         return err_set(err, LF_ESTORE, "cannot wait for PostgreSQL: %s", strerror(errno));
     if (ready > 0 && progress && *deadline)
-        *deadline = mono_ms() + bound;
+        *deadline = pg_mono_ms() + bound;
     return 0;
 }
 
 /* The round trip gave up: the connection is dropped, err says so. */
 static int timed_out(struct store_pg *s, struct lf_err *err)
 {
-    atomic_store(&s->gate->next_probe, mono_ms() + PROBE_EVERY_MS);
+    atomic_store(&s->gate->next_probe, pg_mono_ms() + PROBE_EVERY_MS);
     atomic_store(&s->gate->down, 1);
-    drop(s);
-    return usable(s, err);
+    pg_drop(s);
+    return pg_usable(s, err);
 }
 
 /* Sends what libpq holds and waits until it holds the whole next answer (PQgetResult will not
@@ -127,13 +127,13 @@ static int timed_out(struct store_pg *s, struct lf_err *err)
  * byte for timeout_ms (the connection is dropped then). */
 static int await(struct store_pg *s, struct lf_err *err)
 {
-    if (usable(s, err) < 0)
+    if (pg_usable(s, err) < 0)
         return -1;
-    int64_t deadline = s->timeout_ms ? mono_ms() + s->timeout_ms : 0;
+    int64_t deadline = s->timeout_ms ? pg_mono_ms() + s->timeout_ms : 0;
     for (;;) {
         int pending = PQflush(s->conn);
         if (pending < 0 || !PQconsumeInput(s->conn))
-            return fail(s, NULL, err, "PostgreSQL");
+            return pg_fail(s, NULL, err, "PostgreSQL");
         if (!pending && !PQisBusy(s->conn))
             return 0;
         int rc =
@@ -144,23 +144,23 @@ static int await(struct store_pg *s, struct lf_err *err)
 }
 
 /* Sends all that libpq holds (COPY's data): 0, or -1 with err as await. */
-int flush_out(struct store_pg *s, struct lf_err *err)
+int pg_flush_out(struct store_pg *s, struct lf_err *err)
 {
-    if (usable(s, err) < 0)
+    if (pg_usable(s, err) < 0)
         return -1;
-    int64_t deadline = s->timeout_ms ? mono_ms() + s->timeout_ms : 0;
+    int64_t deadline = s->timeout_ms ? pg_mono_ms() + s->timeout_ms : 0;
     int pending;
     while ((pending = PQflush(s->conn)) > 0) {
         int rc = wait_socket(s, POLLOUT, &deadline, s->timeout_ms, true, err);
         if (rc != 0)
             return rc < 0 ? -1 : timed_out(s, err);
     }
-    return pending < 0 ? fail(s, NULL, err, "PostgreSQL") : 0;
+    return pending < 0 ? pg_fail(s, NULL, err, "PostgreSQL") : 0;
 }
 
 /* The connection's next answer into *res (NULL once the statement's are all read): 0, or -1
  * with err. */
-int next(struct store_pg *s, PGresult **res, struct lf_err *err)
+int pg_next(struct store_pg *s, PGresult **res, struct lf_err *err)
 {
     *res = NULL;
     if (await(s, err) < 0)
@@ -175,13 +175,13 @@ int next(struct store_pg *s, PGresult **res, struct lf_err *err)
 static PGresult *finish(struct store_pg *s, int sent, struct lf_err *err)
 {
     if (sent != 1) {
-        if (usable(s, err) == 0)
-            fail(s, NULL, err, "cannot send a statement to PostgreSQL");
+        if (pg_usable(s, err) == 0)
+            pg_fail(s, NULL, err, "cannot send a statement to PostgreSQL");
         return NULL;
     }
     PGresult *last = NULL, *res;
     for (;;) {
-        if (next(s, &res, err) < 0) {
+        if (pg_next(s, &res, err) < 0) {
             PQclear(last);
             return NULL;
         }
@@ -199,33 +199,33 @@ static PGresult *finish(struct store_pg *s, int sent, struct lf_err *err)
 }
 
 /* PQexec, PQexecParams, PQexecPrepared and PQprepare, bounded (finish). */
-PGresult *exec(struct store_pg *s, const char *sql, struct lf_err *err)
+PGresult *pg_exec_now(struct store_pg *s, const char *sql, struct lf_err *err)
 {
-    if (usable(s, err) < 0)
+    if (pg_usable(s, err) < 0)
         return NULL;
     return finish(s, PQsendQuery(s->conn, sql), err);
 }
 
-PGresult *exec_params(struct store_pg *s, const char *sql, int n, const char *const *vals,
-                      struct lf_err *err)
+PGresult *pg_exec_params(struct store_pg *s, const char *sql, int n, const char *const *vals,
+                         struct lf_err *err)
 {
-    if (usable(s, err) < 0)
+    if (pg_usable(s, err) < 0)
         return NULL;
     return finish(s, PQsendQueryParams(s->conn, sql, n, NULL, vals, NULL, NULL, 0), err);
 }
 
-PGresult *exec_prepared(struct store_pg *s, const char *name, int n, const char *const *vals,
-                        struct lf_err *err)
+PGresult *pg_exec_prepared(struct store_pg *s, const char *name, int n, const char *const *vals,
+                           struct lf_err *err)
 {
-    if (usable(s, err) < 0)
+    if (pg_usable(s, err) < 0)
         return NULL;
     return finish(s, PQsendQueryPrepared(s->conn, name, n, vals, NULL, NULL, 0), err);
 }
 
-PGresult *prepare_now(struct store_pg *s, const char *name, const char *sql, int n,
-                      struct lf_err *err)
+PGresult *pg_prepare_now(struct store_pg *s, const char *name, const char *sql, int n,
+                         struct lf_err *err)
 {
-    if (usable(s, err) < 0)
+    if (pg_usable(s, err) < 0)
         return NULL;
     return finish(s, PQsendPrepare(s->conn, name, sql, n, NULL), err);
 }
@@ -256,7 +256,7 @@ static int seconds(const char *p, size_t n, int *ms)
 
 /* Reads the URL's bounds and takes landfall's own parameter, `timeout`, out of its query: libpq
  * refuses a parameter it does not know. `connect_timeout` is libpq's and stays. */
-int bounds(struct store_pg *s, const char *url, struct lf_err *err)
+int pg_bounds(struct store_pg *s, const char *url, struct lf_err *err)
 {
     const char *q = strchr(url, '?');
     int connect = -1;
@@ -322,7 +322,7 @@ int bounds(struct store_pg *s, const char *url, struct lf_err *err)
 
 /* Makes the connection (again), bounded by connect_ms: the old one, if any, is closed without
  * waiting. 0, or -1 with err. */
-int reconnect(struct store_pg *s, struct lf_err *err)
+int pg_reconnect(struct store_pg *s, struct lf_err *err)
 {
     if (s->conn) {
         PQsetnonblocking(s->conn, 1); /* its goodbye must not wait for a frozen server */
@@ -337,7 +337,7 @@ int reconnect(struct store_pg *s, struct lf_err *err)
     s->generation++; /* statements are prepared again, partitions looked for again */
     strmap_release(&s->months);
     strmap_init(&s->months);
-    int64_t deadline = s->connect_ms ? mono_ms() + s->connect_ms : 0;
+    int64_t deadline = s->connect_ms ? pg_mono_ms() + s->connect_ms : 0;
     /* libpq's documented loop: poll for what PQconnectPoll last asked, writing first */
     PostgresPollingStatusType ps = PGRES_POLLING_WRITING;
     while (s->conn && PQstatus(s->conn) != CONNECTION_BAD && ps != PGRES_POLLING_OK &&
@@ -347,9 +347,9 @@ int reconnect(struct store_pg *s, struct lf_err *err)
         if (rc < 0)
             return -1;
         if (rc > 0) {
-            atomic_store(&s->gate->next_probe, mono_ms() + PROBE_EVERY_MS);
+            atomic_store(&s->gate->next_probe, pg_mono_ms() + PROBE_EVERY_MS);
             atomic_store(&s->gate->down, 1);
-            drop(s);
+            pg_drop(s);
             return err_set(err, LF_ESTORE,
                            "cannot connect to PostgreSQL (%s): no answer within %.3g s (the "
                            "store URL's connect_timeout)",
@@ -367,14 +367,14 @@ int reconnect(struct store_pg *s, struct lf_err *err)
     }
     PQsetnonblocking(s->conn, 1);
     PQsetNoticeProcessor(s->conn, quiet, NULL);
-    if (run(s, "SET client_encoding = 'UTF8'; SET client_min_messages = warning", err) < 0)
+    if (pg_run(s, "SET client_encoding = 'UTF8'; SET client_min_messages = warning", err) < 0)
         return -1;
     /* the backend of a connection given up stops its statement within a second of running
      * again, rather than at its end (PostgreSQL 14 or later; an older one keeps its default) */
     if (s->timeout_ms)
-        run(s, "SET client_connection_check_interval = 1000", NULL);
-    if (!up(s))
-        return usable(s, err);
+        pg_run(s, "SET client_connection_check_interval = 1000", NULL);
+    if (!pg_up(s))
+        return pg_usable(s, err);
     atomic_store(&s->gate->down, 0); /* the server answers */
     return 0;
 }

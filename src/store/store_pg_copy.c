@@ -55,29 +55,29 @@ static int put(struct store_pg *s, struct buf *b, struct lf_err *err)
 {
     int ok = 1;
     while (b->len && (ok = PQputCopyData(s->conn, b->ptr, (int)b->len)) == 0)
-        if (flush_out(s, err) < 0) /* libpq's buffer full */
+        if (pg_flush_out(s, err) < 0) /* libpq's buffer full */
             return -1;
     if (ok != 1)
-        return fail(s, NULL, err, "COPY failed");
+        return pg_fail(s, NULL, err, "COPY failed");
     buf_reset(b);
-    return flush_out(s, err);
+    return pg_flush_out(s, err);
 }
 
 /* COPY target(columns) FROM STDIN of b's rows, each preceded by its number when `ordinal`. */
-static int copy_rows(struct store_pg *s, const char *target, const struct store_bulk *b, bool ordinal,
-                     struct lf_err *err)
+static int copy_rows(struct store_pg *s, const char *target, const struct store_bulk *b,
+                     bool ordinal, struct lf_err *err)
 {
     struct buf sql = BUF_INIT, data = BUF_INIT;
     buf_addf(&sql, "COPY %s (%s", target, ordinal ? "lf_ord, " : "");
     for (int c = 0; c < b->ncols; c++)
         buf_addf(&sql, "%s%s", c ? ", " : "", b->cols[c]);
     buf_adds(&sql, ") FROM STDIN");
-    PGresult *res = exec(s, buf_str(&sql), err);
+    PGresult *res = pg_exec_now(s, buf_str(&sql), err);
     buf_release(&sql);
     if (!res)
         return -1;
     if (PQresultStatus(res) != PGRES_COPY_IN) {
-        fail(s, res, err, "cannot COPY");
+        pg_fail(s, res, err, "cannot COPY");
         PQclear(res);
         return -1;
     }
@@ -101,21 +101,21 @@ static int copy_rows(struct store_pg *s, const char *target, const struct store_
     buf_release(&data);
     /* the end of the data, or (after a failure) an abandoned COPY: the server's answer says
      * which, and why */
-    if (!up(s))
+    if (!pg_up(s))
         return -1; /* given up while sending: nothing more to say to it */
     int ended;
     while ((ended = PQputCopyEnd(s->conn, rc == 0 ? NULL : "landfall stopped")) == 0)
-        if (flush_out(s, rc == 0 ? err : NULL) < 0)
+        if (pg_flush_out(s, rc == 0 ? err : NULL) < 0)
             return -1;
     if (ended != 1 && rc == 0)
-        rc = fail(s, NULL, err, "COPY failed");
+        rc = pg_fail(s, NULL, err, "COPY failed");
     for (;;) {
-        if (next(s, &res, rc == 0 ? err : NULL) < 0)
+        if (pg_next(s, &res, rc == 0 ? err : NULL) < 0)
             return -1;
         if (!res)
             break;
         if (PQresultStatus(res) != PGRES_COMMAND_OK && rc == 0)
-            rc = fail(s, res, err, "COPY failed");
+            rc = pg_fail(s, res, err, "COPY failed");
         PQclear(res);
     }
     return rc;
@@ -158,7 +158,7 @@ static int copy_skipping(struct store_pg *s, const struct store_bulk *b, struct 
              "WITH NO DATA; TRUNCATE %s%s",
              stage, buf_str(&cols), b->table, stage,
              events ? "; SELECT set_config('landfall.events_checked', 'on', true)" : "");
-    int rc = run(s, buf_str(&sql), err);
+    int rc = pg_run(s, buf_str(&sql), err);
     if (rc == 0)
         rc = copy_rows(s, stage, b, true, err);
     PGresult *res = NULL;
@@ -187,18 +187,18 @@ static int copy_skipping(struct store_pg *s, const struct store_bulk *b, struct 
         }
         for (int k = 0; k < b->nkeys; k++)
             buf_addf(&sql, "%s%s", k ? ", " : "", b->cols[b->keys[k]]);
-        res = exec(s, buf_str(&sql), err);
+        res = pg_exec_now(s, buf_str(&sql), err);
         if (!res) {
             rc = -1;
         } else if (PQresultStatus(res) != PGRES_TUPLES_OK) {
-            rc = fail(s, res, err, "cannot write the rows");
+            rc = pg_fail(s, res, err, "cannot write the rows");
             PQclear(res);
             res = NULL;
         }
     }
     /* every other insert of the transaction goes through the trigger again (sent ahead) */
     if (rc == 0 && events)
-        rc = run_ahead(s, "SELECT set_config('landfall.events_checked', 'off', true)", err);
+        rc = pg_run_ahead(s, "SELECT set_config('landfall.events_checked', 'off', true)", err);
     if (rc == 0 && b->inserted) {
         /* the first row of each returned key is the one written: later ones were skipped */
         struct strmap returned;
@@ -250,7 +250,7 @@ static int copy_insert(struct store_pg *s, const struct store_bulk *b, struct lf
 /* Many rows through COPY; events' months get their partitions first. */
 int pg_insert_many(struct store *st, const struct store_bulk *b, struct lf_err *err)
 {
-    if (drain(P(st), err) < 0)
+    if (pg_drain(P(st), err) < 0)
         return -1;
     if (strcmp(b->table, "events") == 0) {
         int ts = -1;

@@ -23,7 +23,7 @@ struct pg_gate {
     atomic_int refs;
     atomic_int down;         /* a connection got no answer, and none has since */
     atomic_int probing;      /* a transaction is trying the server */
-    atomic_llong next_probe; /* mono_ms() before which none tries it */
+    atomic_llong next_probe; /* pg_mono_ms() before which none tries it */
 };
 
 struct store_pg {
@@ -71,27 +71,27 @@ static inline struct store_pg *P(struct store *st)
 }
 
 /* store_pg_conn.c: errors, waiting for PostgreSQL (bounded), connecting */
-int fail(struct store_pg *s, const PGresult *res, struct lf_err *err, const char *what);
-int64_t mono_ms(void);
-bool up(const struct store_pg *s);
-void drop(struct store_pg *s);
-int usable(struct store_pg *s, struct lf_err *err);
-int flush_out(struct store_pg *s, struct lf_err *err);
-int next(struct store_pg *s, PGresult **res, struct lf_err *err);
-PGresult *exec(struct store_pg *s, const char *sql, struct lf_err *err);
-PGresult *exec_params(struct store_pg *s, const char *sql, int n, const char *const *vals,
-                      struct lf_err *err);
-PGresult *exec_prepared(struct store_pg *s, const char *name, int n, const char *const *vals,
-                        struct lf_err *err);
-PGresult *prepare_now(struct store_pg *s, const char *name, const char *sql, int n,
-                      struct lf_err *err);
-int bounds(struct store_pg *s, const char *url, struct lf_err *err);
-int reconnect(struct store_pg *s, struct lf_err *err);
+int pg_fail(struct store_pg *s, const PGresult *res, struct lf_err *err, const char *what);
+int64_t pg_mono_ms(void);
+bool pg_up(const struct store_pg *s);
+void pg_drop(struct store_pg *s);
+int pg_usable(struct store_pg *s, struct lf_err *err);
+int pg_flush_out(struct store_pg *s, struct lf_err *err);
+int pg_next(struct store_pg *s, PGresult **res, struct lf_err *err);
+PGresult *pg_exec_now(struct store_pg *s, const char *sql, struct lf_err *err);
+PGresult *pg_exec_params(struct store_pg *s, const char *sql, int n, const char *const *vals,
+                         struct lf_err *err);
+PGresult *pg_exec_prepared(struct store_pg *s, const char *name, int n, const char *const *vals,
+                           struct lf_err *err);
+PGresult *pg_prepare_now(struct store_pg *s, const char *name, const char *sql, int n,
+                         struct lf_err *err);
+int pg_bounds(struct store_pg *s, const char *url, struct lf_err *err);
+int pg_reconnect(struct store_pg *s, struct lf_err *err);
 
 /* store_pg_sql.c: the pipeline, statements, transactions */
-int run(struct store_pg *s, const char *sql, struct lf_err *err);
-int run_ahead(struct store_pg *s, const char *sql, struct lf_err *err);
-int drain(struct store_pg *s, struct lf_err *err);
+int pg_run(struct store_pg *s, const char *sql, struct lf_err *err);
+int pg_run_ahead(struct store_pg *s, const char *sql, struct lf_err *err);
+int pg_drain(struct store_pg *s, struct lf_err *err);
 int pg_exec(struct store *st, const char *sql, struct lf_err *err);
 int pg_prepare(struct store *st, const char *sql, bool stream, struct sql **out,
                struct lf_err *err);

@@ -47,11 +47,11 @@ static void queue_slot(struct store_pg *s, int slot)
 /* Reads the answers of the statements sent ahead and leaves pipeline mode: 0, or -1 with err
  * from the first that failed (the transaction is lost then, as it would have been had each
  * been waited for). */
-int drain(struct store_pg *s, struct lf_err *err)
+int pg_drain(struct store_pg *s, struct lf_err *err)
 {
     if (s->dropped) { /* what was sent ahead went with the connection */
         s->queued = 0;
-        return usable(s, err);
+        return pg_usable(s, err);
     }
     if (PQpipelineStatus(s->conn) == PQ_PIPELINE_OFF)
         return 0;
@@ -60,12 +60,12 @@ int drain(struct store_pg *s, struct lf_err *err)
     size_t k = 0, owed = s->queued;
     s->queued = 0;
     if (PQpipelineSync(s->conn) != 1)
-        rc = fail(s, NULL, err, "cannot reach PostgreSQL");
+        rc = pg_fail(s, NULL, err, "cannot reach PostgreSQL");
     /* each statement's answers end with NULL, the pipeline's with PGRES_PIPELINE_SYNC; a
      * broken connection answers NULLs, which end the loop */
-    while (rc == 0 || up(s)) {
+    while (rc == 0 || pg_up(s)) {
         PGresult *res;
-        if (next(s, &res, rc == 0 ? err : NULL) < 0) {
+        if (pg_next(s, &res, rc == 0 ? err : NULL) < 0) {
             rc = -1;
             break;
         }
@@ -83,23 +83,23 @@ int drain(struct store_pg *s, struct lf_err *err)
         }
         if (k < owed && s->slot[k] == SLOT_KEEP) {
             if (st == PGRES_FATAL_ERROR && rc == 0)
-                rc = fail(s, res, err, "a statement failed");
+                rc = pg_fail(s, res, err, "a statement failed");
             PQclear(s->kept);
             s->kept = res; /* the caller's, which takes or clears it */
             continue;
         }
         if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK && st != PGRES_PIPELINE_ABORTED &&
             rc == 0)
-            rc = fail(s, res, err, "a statement failed");
+            rc = pg_fail(s, res, err, "a statement failed");
         PQclear(res);
     }
     if (synced && PQexitPipelineMode(s->conn) != 1 && rc == 0)
-        rc = fail(s, NULL, err, "PostgreSQL");
+        rc = pg_fail(s, NULL, err, "PostgreSQL");
     if (!synced || PQpipelineStatus(s->conn) != PQ_PIPELINE_OFF) {
         /* the exchange broke off: the transaction is lost, and the connection is made again */
         if (rc == 0)
             rc = err_set(err, LF_ESTORE, "PostgreSQL: the connection broke");
-        drop(s); /* made again by the next transaction (pg_begin) */
+        pg_drop(s); /* made again by the next transaction (pg_begin) */
         s->generation++;
         strmap_release(&s->months);
         strmap_init(&s->months);
@@ -112,12 +112,12 @@ int drain(struct store_pg *s, struct lf_err *err)
 
 static int enter_pipeline(struct store_pg *s, struct lf_err *err)
 {
-    if (usable(s, err) < 0)
+    if (pg_usable(s, err) < 0)
         return -1;
-    if (s->queued >= PIPELINE_MAX && drain(s, err) < 0)
+    if (s->queued >= PIPELINE_MAX && pg_drain(s, err) < 0)
         return -1;
     if (PQpipelineStatus(s->conn) == PQ_PIPELINE_OFF && PQenterPipelineMode(s->conn) != 1)
-        return fail(s, NULL, err, "cannot send to PostgreSQL");
+        return pg_fail(s, NULL, err, "cannot send to PostgreSQL");
     return 0;
 }
 
@@ -125,7 +125,7 @@ static int enter_pipeline(struct store_pg *s, struct lf_err *err)
  * its result (NULL with err when it or one before it failed). */
 static PGresult *answer(struct store_pg *s, struct lf_err *err)
 {
-    int rc = drain(s, err);
+    int rc = pg_drain(s, err);
     PGresult *res = s->kept;
     s->kept = NULL;
     if (rc < 0 || !res) {
@@ -138,35 +138,36 @@ static PGresult *answer(struct store_pg *s, struct lf_err *err)
 }
 
 /* A command without parameters or rows sent ahead (in a transaction), or run at once. */
-int run_ahead(struct store_pg *s, const char *sql, struct lf_err *err)
+int pg_run_ahead(struct store_pg *s, const char *sql, struct lf_err *err)
 {
     if (!s->in_tx)
-        return run(s, sql, err);
+        return pg_run(s, sql, err);
     if (enter_pipeline(s, err) < 0)
         return -1;
     if (PQsendQueryParams(s->conn, sql, 0, NULL, NULL, NULL, NULL, 0) != 1)
-        return fail(s, NULL, err, "cannot send a statement");
+        return pg_fail(s, NULL, err, "cannot send a statement");
     queue_slot(s, SLOT_NONE);
     return 0;
 }
 
 /* Runs a command without parameters or rows; -1 with err when it failed. */
-int run(struct store_pg *s, const char *sql, struct lf_err *err)
+int pg_run(struct store_pg *s, const char *sql, struct lf_err *err)
 {
-    if (drain(s, err) < 0)
+    if (pg_drain(s, err) < 0)
         return -1;
-    PGresult *res = exec(s, sql, err);
+    PGresult *res = pg_exec_now(s, sql, err);
     if (!res)
         return -1;
     ExecStatusType st = PQresultStatus(res);
-    int rc = st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK ? 0 : fail(s, res, err, "PostgreSQL");
+    int rc =
+        st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK ? 0 : pg_fail(s, res, err, "PostgreSQL");
     PQclear(res);
     return rc;
 }
 
 int pg_exec(struct store *st, const char *sql, struct lf_err *err)
 {
-    return run(P(st), sql, err);
+    return pg_run(P(st), sql, err);
 }
 
 /* ---- statements ---- */
@@ -224,7 +225,7 @@ static void close_cursor(struct sql *q)
     snprintf(sql, sizeof(sql), "CLOSE %s", q->cursor);
     /* sent ahead (its answer comes with the next statement's); fails only in an aborted
      * transaction, whose end closes the cursor anyway */
-    run_ahead(q->s, sql, NULL);
+    pg_run_ahead(q->s, sql, NULL);
     q->cursor[0] = '\0';
 }
 
@@ -290,7 +291,7 @@ static int take(struct sql *q, PGresult *res, struct lf_err *err)
         return -1;
     ExecStatusType st = PQresultStatus(res);
     if (st != PGRES_TUPLES_OK && st != PGRES_COMMAND_OK) {
-        int rc = fail(q->s, res, err, "a statement failed");
+        int rc = pg_fail(q->s, res, err, "a statement failed");
         PQclear(res);
         return rc;
     }
@@ -309,9 +310,9 @@ static int fetch(struct sql *q, struct lf_err *err)
     snprintf(sql, sizeof(sql), "FETCH %d FROM %s", FETCH_ROWS, q->cursor);
     PQclear(q->res);
     q->res = NULL;
-    if (drain(q->s, err) < 0)
+    if (pg_drain(q->s, err) < 0)
         return -1;
-    return take(q, exec(q->s, sql, err), err);
+    return take(q, pg_exec_now(q->s, sql, err), err);
 }
 
 
@@ -325,14 +326,14 @@ static int prepare_named(struct sql *q, bool ahead, struct lf_err *err)
     snprintf(name, sizeof(name), "lf_s%u", s->next_name++);
     if (ahead) {
         if (PQsendPrepare(s->conn, name, q->text, q->nparams, NULL) != 1)
-            return fail(s, NULL, err, "cannot prepare a statement");
+            return pg_fail(s, NULL, err, "cannot prepare a statement");
         queue_slot(s, SLOT_NONE);
     } else {
-        PGresult *res = prepare_now(s, name, q->text, q->nparams, err);
+        PGresult *res = pg_prepare_now(s, name, q->text, q->nparams, err);
         if (!res)
             return -1;
         if (PQresultStatus(res) != PGRES_COMMAND_OK) {
-            int rc = fail(s, res, err, "cannot prepare a statement");
+            int rc = pg_fail(s, res, err, "cannot prepare a statement");
             PQclear(res);
             return rc;
         }
@@ -359,11 +360,11 @@ static int execute(struct sql *q, struct lf_err *err)
         int rc = enter_pipeline(s, err);
         if (rc == 0 && PQsendQueryParams(s->conn, buf_str(&decl), q->nparams, NULL, vals, NULL,
                                          NULL, 0) != 1)
-            rc = fail(s, NULL, err, "a scan failed");
+            rc = pg_fail(s, NULL, err, "a scan failed");
         if (rc == 0)
             queue_slot(s, SLOT_NONE);
         if (rc == 0 && PQsendQueryParams(s->conn, sql, 0, NULL, NULL, NULL, NULL, 0) != 1)
-            rc = fail(s, NULL, err, "a scan failed");
+            rc = pg_fail(s, NULL, err, "a scan failed");
         buf_release(&decl);
         if (rc == 0)
             queue_slot(s, SLOT_KEEP);
@@ -375,21 +376,22 @@ static int execute(struct sql *q, struct lf_err *err)
         return take(q, res, err);
     }
     if (q->stream) /* outside a transaction: no cursor, every row at once */
-        return drain(s, err) < 0 ? -1
-                                 : take(q, exec_params(s, q->text, q->nparams, vals, err), err);
+        return pg_drain(s, err) < 0
+                   ? -1
+                   : take(q, pg_exec_params(s, q->text, q->nparams, vals, err), err);
     if (s->queued) {
         /* answered together with the statements sent ahead of it: one exchange */
         if (prepare_named(q, true, err) < 0)
             return -1;
         if (PQsendQueryPrepared(s->conn, q->name, q->nparams, vals, NULL, NULL, 0) != 1)
-            return fail(s, NULL, err, "cannot send a statement");
+            return pg_fail(s, NULL, err, "cannot send a statement");
         queue_slot(s, SLOT_KEEP);
         PGresult *res = answer(s, err);
         return res ? take(q, res, err) : -1;
     }
     if (prepare_named(q, false, err) < 0)
         return -1;
-    return take(q, exec_prepared(s, q->name, q->nparams, vals, err), err);
+    return take(q, pg_exec_prepared(s, q->name, q->nparams, vals, err), err);
 }
 
 /* A statement without rows whose answer nobody reads, sent ahead in a write transaction. */
@@ -404,7 +406,7 @@ int pg_run_later(struct sql *q, struct lf_err *err)
         rc = -1;
     } else if (PQsendQueryPrepared(s->conn, q->name, q->nparams, (const char *const *)q->val,
                                    NULL, NULL, 0) != 1) {
-        rc = fail(s, NULL, err, "cannot send a statement");
+        rc = pg_fail(s, NULL, err, "cannot send a statement");
     } else {
         queue_slot(s, SLOT_NONE);
     }
@@ -478,7 +480,7 @@ static int gate_enter(struct store_pg *s, bool *probe, struct lf_err *err)
     *probe = false;
     if (!atomic_load(&s->gate->down))
         return 0;
-    if (mono_ms() >= atomic_load(&s->gate->next_probe) &&
+    if (pg_mono_ms() >= atomic_load(&s->gate->next_probe) &&
         atomic_compare_exchange_strong(&s->gate->probing, &no, 1)) {
         *probe = true;
         return 0;
@@ -530,15 +532,15 @@ static int begin(struct store_pg *s, bool write, struct lf_err *err)
      * double the caller's; the next transaction connects again. */
     for (int attempt = 0;; attempt++) {
         /* the server restarted, or the connection was given up: connect again */
-        if (!up(s) && reconnect(s, err) < 0)
+        if (!pg_up(s) && pg_reconnect(s, err) < 0)
             return -1;
         s->in_tx = true;
-        if (run(s, sql, err) == 0)
+        if (pg_run(s, sql, err) == 0)
             return 0;
         bool gave_up = s->dropped;
-        run(s, "ROLLBACK", NULL);
+        pg_run(s, "ROLLBACK", NULL);
         s->in_tx = false;
-        if (attempt > 0 || up(s) || gave_up)
+        if (attempt > 0 || pg_up(s) || gave_up)
             return -1;
     }
 }
@@ -550,7 +552,7 @@ int pg_commit(struct store *st, struct lf_err *err)
     PGresult *res;
     if (s->queued) { /* the commit answered with what was sent ahead: one exchange */
         if (PQsendQueryParams(s->conn, "COMMIT", 0, NULL, NULL, NULL, NULL, 0) != 1) {
-            fail(s, NULL, err, "cannot commit");
+            pg_fail(s, NULL, err, "cannot commit");
             pg_rollback(st);
             return -1;
         }
@@ -559,14 +561,14 @@ int pg_commit(struct store *st, struct lf_err *err)
             pg_rollback(st);
             return -1;
         }
-    } else if (!(res = exec(s, "COMMIT", err))) {
+    } else if (!(res = pg_exec_now(s, "COMMIT", err))) {
         /* no answer: whether it committed is unknown (the client retries; its ids make a
          * retry harmless) */
         s->in_tx = false;
         return -1;
     }
     /* a transaction that failed earlier answers COMMIT with ROLLBACK: nothing was written */
-    int rc = PQresultStatus(res) != PGRES_COMMAND_OK ? fail(s, res, err, "cannot commit")
+    int rc = PQresultStatus(res) != PGRES_COMMAND_OK ? pg_fail(s, res, err, "cannot commit")
              : strcmp(PQcmdStatus(res), "COMMIT") != 0
                  ? err_set(err, LF_ESTORE, "the transaction was rolled back by PostgreSQL")
                  : 0;
@@ -578,9 +580,9 @@ int pg_commit(struct store *st, struct lf_err *err)
 void pg_rollback(struct store *st)
 {
     struct store_pg *s = P(st);
-    drain(s, NULL);
+    pg_drain(s, NULL);
     if (s->in_tx)
-        run(s, "ROLLBACK", NULL);
+        pg_run(s, "ROLLBACK", NULL);
     s->in_tx = false;
     /* partitions made by the transaction are gone with it */
     strmap_release(&s->months);
