@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # valgrind.sh - the CLI paths leak nothing and touch no uninitialised memory under valgrind:
 # demo, import, report (every report), usage, keys, help, workspace, users, surveys (create,
-# send, the closed loop), text (analyze, the stored texts' summary), metric, engine,
-# openapi and migrate (a copy into a new SQLite store), each with one error path (an unknown
-# command, a bad option, a missing file, a bad CSV line, a bad value: error paths are where a
-# leak hides). valgrind_models.sh runs the model commands (health, expansion, churn, clv,
-# survival, cohorts). Every run is the smallest that takes its path: valgrind runs landfall
-# 20-50 times slower. Skipped in the sanitizer build (valgrind_lib.sh).
+# send, the closed loop), text (analyze, the stored texts' summary), metric, engine, openapi,
+# migrate (a copy into a new SQLite store) and serve (a few requests, then SIGTERM), each with
+# one error path (an unknown command, a bad option, a missing file, a bad CSV line, a bad
+# value: error paths are where a leak hides). valgrind_models.sh runs the model commands
+# (health, expansion, churn, clv, survival, cohorts). Every run is the smallest that takes its
+# path: valgrind runs landfall 20-50 times slower. Skipped in the sanitizer build
+# (valgrind_lib.sh).
 source "$(dirname "$0")/valgrind_lib.sh"
 
 NOW=2026-01-01
@@ -78,8 +79,7 @@ vg engine-bad 2 engine nope
 vg openapi 0 openapi
 check_eq "openapi prints the 3.1 document" 3.1.0 "$(jq -r .openapi "$SCRATCH/vg-openapi.out")"
 
-# migrate: a copy into a new SQLite store, read back and compared; a
-# source that does not exist
+# migrate: a copy into a new SQLite store, read back and compared; a source that does not exist
 if on_sqlite; then
     vg migrate-copy 0 migrate --from "$LANDFALL_DB" --to "$SCRATCH/copy.db" --quiet
     check_eq "the copy holds the accounts" \
@@ -87,4 +87,39 @@ if on_sqlite; then
         "$(store_sql "$SCRATCH/copy.db" 'SELECT count(*) FROM accounts')"
 fi
 vg migrate-missing 4 migrate --from "$SCRATCH/nothere.db" --to "$SCRATCH/copy2.db"
+
+# serve: the HTTP server started under valgrind on a free port (it prints its URL: read through
+# a FIFO), a metric, a resource, an ingested batch, a request without a key and an unknown
+# path; then SIGTERM, after which it finishes, closes the store and must have leaked nothing
+key=$("$LANDFALL" keys create --scope admin 2>/dev/null)
+fifo="$SCRATCH/ready"
+mkfifo "$fifo"
+valgrind -q --leak-check=full --show-leak-kinds=definite,indirect,possible \
+    --errors-for-leak-kinds=definite,indirect,possible --error-exitcode=99 \
+    --suppressions="$VG_SUPP" --log-file="$SCRATCH/vg-serve.log" \
+    "$LANDFALL" serve --listen 127.0.0.1:0 --access-log off --no-snapshot \
+    >"$fifo" 2>"$SCRATCH/vg-serve.err" &
+server=$!
+line=
+read -r -t 120 line <"$fifo" || true
+url=${line#landfall: serving }
+get() { curl -s --max-time 60 -H "Authorization: Bearer $key" "$@"; }
+check_eq "serve: the metric answers as the CLI" \
+    "$(jq -c .rows "$SCRATCH/vg-report-nps.out")" \
+    "$(get "$url/v1/metrics/nps?by=month&now=$NOW" | jq -c .rows)"
+check_eq "serve: a resource" acc-000001 \
+    "$(get "$url/v1/accounts/acc-000001" | jq -r .id)"
+check_eq "serve: a batch ingested" 1 "$(get -H 'Content-Type: application/json' -X POST \
+    -d '{"batch": [{"type": "track", "userId": "vg-u1", "event": "vg_event",
+         "timestamp": "2025-12-01T00:00:00Z"}]}' "$url/v1/batch" | jq .inserted)"
+check_eq "serve: no key, 401" 401 \
+    "$(curl -s -o /dev/null -w '%{http_code}' --max-time 60 "$url/v1/accounts")"
+check_eq "serve: an unknown path, 404" 404 \
+    "$(get -o /dev/null -w '%{http_code}' "$url/v1/nope")"
+kill -TERM "$server"
+wait "$server"
+code=$?
+check_eq "valgrind: landfall serve exits 0 after SIGTERM ($(head -c 300 "$SCRATCH/vg-serve.err"))" \
+    0 "$code"
+check_eq "valgrind: landfall serve reports nothing" "" "$(head -c 3000 "$SCRATCH/vg-serve.log")"
 finish
