@@ -243,8 +243,9 @@ int lf_churn_fit_csv(const char *path, const struct lf_churn_csv_opts *opts,
         goto out;
     out->summary = summary(&m, &s, &cm);
     out->calibration = calibration(&cm.test);
-    if (drivers(cm.gbm, &m, &s, NULL, opts->top > 0 ? (size_t)opts->top : 10, &out->drivers,
-                err) < 0 ||
+    /* a file's dates are read as UTC (time_parse): their days are UTC's, no workspace's */
+    if (drivers(cm.gbm, &m, &s, tz_utc(), opts->top > 0 ? (size_t)opts->top : 10,
+                &out->drivers, err) < 0 ||
         (opts->save && save(cm.gbm, opts->save, err) < 0)) {
         lf_churn_report_release(out);
         goto out;

@@ -31,4 +31,21 @@ check_eq "--stratify with --date: refused" 2 "$rc"
 run_lf churn fit-csv "$SHARED_DATA/telco/telco_churn.csv" --label Nope
 check_eq "an unknown label column: refused" 1 "$rc"
 check "naming it" grep -q "Nope" <<<"$errout"
+# --date: a time split, and the riskiest test rows listed with their dates. Rows dated the 1st
+# of month i % 9 + 1 of 2025, about two in seven churned: each row's date printed is the day of
+# its file line (UTC: a file has no workspace), so row c42 is 2025-07-01 (it crashed printing
+# them once: no time zone)
+{
+    echo "id,date,tenure,spend,label"
+    for i in $(seq 1 120); do
+        echo "c$i,2025-0$((i % 9 + 1))-01,$((i % 37)),$((i * 7 % 101)).5,$(((i * 13 % 7) < 2 ? 1 : 0))"
+    done
+} >"$SCRATCH/dated.csv"
+run_lf churn fit-csv "$SCRATCH/dated.csv" --label label --id id --date date --horizon 30 --json
+check_eq "--date: fitted" 0 "$rc"
+check "--date: rows listed with their dates" \
+    test "$(grep -c '"date": "2025-0[1-9]-01"' <<<"$out")" -gt 0
+check_eq "--date: each row's date is its line's" "" \
+    "$(grep -o '"id": "c[0-9]*", "date": "[0-9-]*"' <<<"$out" | awk -F'"' '{ i = substr($4, 2)
+        want = sprintf("2025-0%d-01", i % 9 + 1); if ($8 != want) print $4 " " $8 }')"
 finish
