@@ -21,12 +21,17 @@ const shots = process.env.SCREENSHOTS || 'screenshots';
 
 const browser = await launch();
 // The parts run one after the other. PARALLEL=1 runs them at once (each has its own server, store
-// and browser contexts, so they share nothing but the browser process): on a loaded machine that
-// cut the test's wall time by a third (3 min 7 s → 2 min 10 s), but it widens the seconds between
-// a page's answer and the API answer the checks compare it with, and a page without `now` in its
-// URL reads the clock: the account page's usage_trend (distinct users per block of days cut at
-// `now`) moved from 0.03206 on the page to 0.03316 from the API after, a user crossing a block's
-// edge meanwhile (seen once with one part too). So it is not the default.
+// and browser contexts, so they share nothing but the browser process). What first kept that off
+// is gone: a page without `now` in its URL read the clock, so a figure cut at the clock (the
+// account's usage trend: 0.03206 on the page, 0.03316 from the API a moment later) moved between
+// page and check; each part now opens its pages at its own instant and asks the API at the same
+// (harness.mjs: h.now). Measured on 2026-11-30, the 2-core machine shared at load 10 to 18, runs
+// alternated: the same work (user+sys, medians of 4: 60.6 s at once, 60.8 s one after the
+// other), sooner at once (wall, medians: 180 s and 234 s). But at once cx's "a lead: ... closes a
+// follow-up" failed in 2 of 6 runs (SQLite and PostgreSQL, cx taking 266-309 s): after the close
+// the page showed the follow-up's close form again for 120 s (a render from a GET /v1/followups
+// that still had it open?), never in the runs one after the other. So it is not the default until
+// that is understood.
 async function runPart({ part, base }) {
   const t0 = Date.now();
   const h = harness({ browser, base, part, shots });
