@@ -5,7 +5,7 @@
 // words (GET /v1/accounts/ID/churn, asked only when the portfolio's row has a risk: the API
 // answers 404 for an account that is not paying or before a model exists), and the account's
 // expansion signals (GET /v1/expansion) when it has any.
-import { api, metric, query } from './api.js';
+import { api, metric, nowOf, query } from './api.js';
 import { chart, lines } from './chart.js';
 import { h, table, facts, indexed, sourced } from './ui.js';
 import { healthStyles } from './health_ui.js';
@@ -15,14 +15,14 @@ const DRIVERS = 5; // the features shown: those that raised the risk most
 export async function healthPanel(o, el, ctx) {
   healthStyles();
   const id = o.account.id;
-  const now = ctx?.query.get('now') || null;
+  const now = ctx ? nowOf(ctx.query) : null;
   const where = `account=${id}`;
   const [explain, history, book, expansion] = await Promise.all([
     (async () => {
       const source = `/v1/accounts/${encodeURIComponent(id)}/health${query({ now })}`;
       return { ...(await api(source)), source };
     })(),
-    metric('health-history', { account: id }),
+    metric('health-history', { account: id, now }),
     metric('book', { where, limit: 1, now }),
     metric('expansion', { where, now }),
   ]);

@@ -17,6 +17,20 @@ export function csrfToken() {
 
 export const signedIn = () => csrfToken() !== '';
 
+// The instant a page's figures are of: `now` of its URL (as the API takes it: ISO 8601 or unix
+// seconds), passed to every metric that takes one, or null: the clock's, read by the server
+// (whose kept answers serve the live pages). A page pinned to an instant shows the same figures
+// whenever it is opened, and every page reached from it keeps that instant (app.js).
+export const nowOf = (q) => q.get('now') || null;
+
+// The day a page's windows count back from ("the last 12 months"): that of `now`, or today.
+export function todayOf(q) {
+  const now = nowOf(q);
+  if (!now) return new Date();
+  const d = new Date(/^[0-9]+$/.test(now) ? Number(now) * 1000 : now);
+  return Number.isNaN(d.getTime()) ? new Date() : d;
+}
+
 // A query string from an object; arrays repeat their name (where=a&where=b); null and '' are
 // left out.
 export function query(params = {}) {

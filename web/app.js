@@ -64,7 +64,7 @@ async function render() {
   const nr = ++rendering;
   let path = location.pathname;
   if (path === '/' || path === '') {
-    history.replaceState(null, '', '/portfolio');
+    history.replaceState(null, '', `/portfolio${location.search}`);
     path = '/portfolio';
   }
   const found = match(path);
@@ -108,6 +108,8 @@ async function render() {
           if (one !== null && one !== undefined && one !== '') q.append(k, one);
         }
       }
+      const now = ctx.query.get('now'); // not a filter: the instant the page is of
+      if (now && !q.has('now')) q.set('now', now);
       const s = q.toString();
       history.replaceState(null, '', `${location.pathname}${s ? `?${s}` : ''}`);
       ctx.query = q;
@@ -135,7 +137,19 @@ async function render() {
   }
 }
 
+// The URL with the instant of the current one (`now`, api.js's nowOf) when it names none: a
+// page reached from a page pinned to an instant shows the figures of that same instant.
+function keepNow(url) {
+  const now = new URLSearchParams(location.search).get('now');
+  if (!now) return url;
+  const u = new URL(url, location.href);
+  if (u.origin !== location.origin || u.searchParams.has('now')) return url;
+  u.searchParams.set('now', now);
+  return u.pathname + u.search;
+}
+
 export function go(url, { replace = false } = {}) {
+  url = keepNow(url);
   if (replace) history.replaceState(null, '', url);
   else history.pushState(null, '', url);
   delete main.dataset.ready;

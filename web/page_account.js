@@ -3,7 +3,7 @@
 // responses with comments), support tickets, MRR history, contacts, touchpoints, outcomes and
 // tasks; health and risk (account_health.js: its own calls). A later capability adds a section
 // in `sections` (fill(overview, section element, ctx), which may be async).
-import { api, query } from './api.js';
+import { api, nowOf, query } from './api.js';
 import { chart, lines, bars } from './chart.js';
 import { h, section, table, facts } from './ui.js';
 import { healthPanel } from './account_health.js';
@@ -93,8 +93,7 @@ function mrr(o, el) {
 
 export async function render(ctx) {
   const id = ctx.params.id;
-  const source = `/v1/accounts/${encodeURIComponent(id)}/overview${query({
-    now: ctx.query.get('now') })}`;
+  const source = `/v1/accounts/${encodeURIComponent(id)}/overview${query({ now: nowOf(ctx.query) })}`;
   const o = await api(source);
   o.source = source;
   const a = o.account;

@@ -2,7 +2,7 @@
 // its sentiment, emotions, topics and language, filtered and paged (the metric text-comments;
 // the filters' choices from surveys, account-values, text-emotions and text-topics). What
 // customers wrote is shown as text, never as markup (ui.js builds text nodes).
-import { api, metric, ApiError } from './api.js';
+import { api, metric, nowOf, todayOf, ApiError } from './api.js';
 import { int } from './format.js';
 import { h, clear, field, select, section, table, figure, sourced, message } from './ui.js';
 import { fromOf } from './page_experience.js';
@@ -26,7 +26,8 @@ export function paramsOf(q) {
   for (const k of ['segment', 'account']) if (q.get(k)) where.push(`${k}=${q.get(k)}`);
   const page = Math.max(1, Number(q.get('page')) || 1);
   return {
-    from: fromOf(Number(q.get('months')) || 12), where, source: q.get('source'),
+    from: fromOf(Number(q.get('months')) || 12, todayOf(q)), now: nowOf(q), where,
+    source: q.get('source'),
     survey: q.get('survey'), kind: q.get('kind'), score: q.get('score'), topic: q.get('topic'),
     sentiment: q.get('sentiment'), emotion: q.get('emotion'), q: q.get('q'), limit: PAGE,
     offset: (page - 1) * PAGE,
@@ -36,7 +37,7 @@ export function paramsOf(q) {
 export async function render(ctx) {
   const q = ctx.query;
   const page = Math.max(1, Number(q.get('page')) || 1);
-  const span = { from: fromOf(Number(q.get('months')) || 12) };
+  const span = { from: fromOf(Number(q.get('months')) || 12, todayOf(q)), now: nowOf(q) };
   const [values, surveys, emotions, topics] = await Promise.all([
     metric('account-values'), api('/v1/surveys?limit=1000'), metric('text-emotions', span),
     metric('text-topics', span)]);

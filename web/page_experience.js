@@ -3,7 +3,7 @@
 // of scores; what customers write: sentiment by month, emotions, the topics detractors mention
 // more than promoters, and the newest comments (the metrics nps, csat, ces, scores,
 // text-summary, text-emotions, text-topics and text-comments).
-import { metric } from './api.js';
+import { metric, nowOf, todayOf } from './api.js';
 import { chart, lines, bars } from './chart.js';
 import { h, field, select, section, table, facts } from './ui.js';
 
@@ -27,7 +27,7 @@ export function paramsOf(q) {
   for (const k of ['segment', 'plan', 'team', 'touchpoint']) {
     if (q.get(k)) where.push(`${k}=${q.get(k)}`);
   }
-  return { from: fromOf(Number(q.get('months')) || 12), where };
+  return { from: fromOf(Number(q.get('months')) || 12, todayOf(q)), where, now: nowOf(q) };
 }
 
 export async function render(ctx) {
@@ -36,8 +36,8 @@ export async function render(ctx) {
   const months = q.get('months') || '12';
   const common = paramsOf(q);
   const [values, teams, kinds] = await Promise.all([metric('account-values'),
-    metric('text-summary', { from: common.from, by: 'team' }),
-    metric('text-summary', { from: common.from, by: 'touchpoint' })]);
+    metric('text-summary', { from: common.from, by: 'team', now: common.now }),
+    metric('text-summary', { from: common.from, by: 'touchpoint', now: common.now })]);
   const opts = (f) => values.rows.filter((r) => r.field === f).map((r) => r.value);
   // the teams and touchpoint kinds that texts of the period name ("(none)": a comment rating
   // no touchpoint)

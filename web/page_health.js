@@ -7,7 +7,7 @@
 // seconds), the model beside a scorecard on the same observations (GET
 // /v1/metrics/churn-backtest); the accounts with expansion signals (GET /v1/expansion). The
 // URL holds the two scorecards compared (scorecard, versus) and the one being edited (edit).
-import { api, metric, ApiError } from './api.js';
+import { api, metric, nowOf, ApiError } from './api.js';
 import { chart, bars } from './chart.js';
 import { h, clear, field, select, table, message, section, indexed } from './ui.js';
 import { healthStyles } from './health_ui.js';
@@ -18,10 +18,11 @@ export async function render(ctx) {
   healthStyles();
   const admin = ctx.session.user.role === 'admin';
   const q = ctx.query;
+  const now = nowOf(q);
   const view = { scorecard: q.get('scorecard') || 'default', versus: q.get('versus') || 'engagement',
     edit: q.get('edit') || '' };
   const [measures, expansion, models, calibration] = await Promise.all([metric('health-measures'),
-    metric('expansion'), api('/v1/churn/models').then((d) => ({ ...d, source: '/v1/churn/models' })),
+    metric('expansion', { now }), api('/v1/churn/models').then((d) => ({ ...d, source: '/v1/churn/models' })),
     metric('churn-calibration')]);
   let cards = await metric('scorecards');
 
@@ -85,7 +86,7 @@ export async function render(ctx) {
     async function load() {
       out.setAttribute('aria-busy', 'true');
       const bt = await metric('health-backtest', { scorecard: view.scorecard,
-        versus: view.versus || null });
+        versus: view.versus || null, now });
       out.removeAttribute('aria-busy');
       const rows = bt.rows;
       const grid = h('div', { class: 'cmp' });
@@ -146,7 +147,7 @@ export async function render(ctx) {
       out.setAttribute('aria-busy', 'true');
       message(note, 'Training the model on the earlier snapshots…');
       try {
-        const bt = await metric('churn-backtest', { scorecard: card.value });
+        const bt = await metric('churn-backtest', { scorecard: card.value, now });
         clear(out, table({ id: 'churn-backtest-table', caption: 'The model and the scorecard on the same observations',
           rows: bt.rows, source: bt.source, columns: [
             { key: 'method', label: 'Method' },

@@ -1,7 +1,7 @@
 // page_portfolio.js - the portfolio, or a CSM's book: every account with its revenue, renewal,
 // usage, experience and support figures (the `book` metric: filtered, searched, sorted and
 // paged by the server), saved views and a CSV export. The URL holds the view.
-import { api, metric, metricCsv, query } from './api.js';
+import { api, metric, metricCsv, nowOf, query } from './api.js';
 import { int } from './format.js';
 import { h, clear, field, select, table, message, figure, sourced } from './ui.js';
 import { healthStyles, colourChoices, riskChoices } from './health_ui.js';
@@ -117,7 +117,7 @@ export async function render(ctx) {
   async function load() {
     ctx.setQuery(urlOf(v));
     results.setAttribute('aria-busy', 'true');
-    const book = await metric('book', bookParams(v));
+    const book = await metric('book', { ...bookParams(v), now: nowOf(ctx.query) });
     const sort = { key: v.sort.replace(/^-/, ''), desc: v.sort.startsWith('-') };
     clear(results, table({
       id: 'accounts', caption: 'Accounts', columns, rows: book.rows, sort, source: book.source,
@@ -185,7 +185,8 @@ export async function render(ctx) {
 
   async function exportCsv() {
     try {
-      const csv = await metricCsv('book', { ...bookParams(v), limit: 0, offset: 0 });
+      const csv = await metricCsv('book', { ...bookParams(v), limit: 0, offset: 0,
+        now: nowOf(ctx.query) });
       const a = h('a', { href: URL.createObjectURL(new Blob([csv], { type: 'text/csv' })),
         download: 'accounts.csv' });
       document.body.append(a);
@@ -212,9 +213,12 @@ export async function render(ctx) {
       parts.push(h('form', { class: 'inline', onsubmit: async (e) => {
         e.preventDefault();
         if (!name.value.trim()) return;
+        // a view is its filters: one saved on a page pinned to an instant (`now`) opens live
+        const filters = new URLSearchParams(location.search);
+        filters.delete('now');
         try {
           await api('/v1/views', { method: 'POST', body: { page: 'portfolio',
-            name: name.value.trim(), query: location.search.replace(/^\?/, '') } });
+            name: name.value.trim(), query: filters.toString() } });
           message(note, `Saved the view “${name.value.trim()}”.`);
           showViews();
         } catch (err) {

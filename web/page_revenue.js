@@ -2,7 +2,7 @@
 // waterfall and per month, GRR and NRR per month, why accounts churned, revenue cohorts as a heatmap,
 // Kaplan–Meier survival with its 95 % interval, and CLV by plan (the metrics mrr, churn,
 // churn-reasons, cohorts, survival and clv).
-import { metric } from './api.js';
+import { metric, nowOf, todayOf } from './api.js';
 import { workspace } from './format.js';
 import { chart, lines, bars, valueAxis } from './chart.js';
 import { h, field, select, section, facts, indexed } from './ui.js';
@@ -13,7 +13,7 @@ const periods = [['12', 'Last 12 months'], ['6', 'Last 6 months'], ['24', 'Last 
 export function paramsOf(q) {
   const where = [];
   for (const k of ['segment', 'plan']) if (q.get(k)) where.push(`${k}=${q.get(k)}`);
-  return { from: fromOf(Number(q.get('months')) || 12), where };
+  return { from: fromOf(Number(q.get('months')) || 12, todayOf(q)), where, now: nowOf(q) };
 }
 
 // The rows of one currency: the workspace's when it has any, else the first's (each with its
@@ -71,10 +71,10 @@ export async function render(ctx) {
     metric('mrr', { ...common, by: 'month' }),
     metric('churn', { ...common, by: 'month' }),
     metric('churn-reasons', common),
-    metric('cohorts', { from: common.from, where: common.where, by: 'month', basis: 'revenue',
+    metric('cohorts', { from: common.from, where: common.where, now: common.now, by: 'month', basis: 'revenue',
       level: 'account' }),
-    metric('survival', { where: common.where, by: 'plan' }),
-    metric('survival', { where: common.where }),
+    metric('survival', { where: common.where, now: common.now, by: 'plan' }),
+    metric('survival', { where: common.where, now: common.now }),
     metric('clv', { ...common, by: 'plan' }),
   ]);
   const money = (k, label) => ({ key: k, label, kind: 'money' });

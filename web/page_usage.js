@@ -1,7 +1,7 @@
 // page_usage.js - product usage: daily, weekly and monthly active users, stickiness, which
 // features the accounts use and how soon new customers adopt them, and time to value (the
 // metrics dau, wau, mau, stickiness, feature-usage, features and ttv).
-import { metric } from './api.js';
+import { metric, nowOf, todayOf } from './api.js';
 import { chart, lines, bars } from './chart.js';
 import { h, field, select, section, table, indexed } from './ui.js';
 import { fromOf } from './page_experience.js';
@@ -14,7 +14,7 @@ export function daysAgo(n, today = new Date()) {
 export function paramsOf(q) {
   const where = [];
   for (const k of ['segment', 'plan']) if (q.get(k)) where.push(`${k}=${q.get(k)}`);
-  return { where };
+  return { where, now: nowOf(q) };
 }
 
 export async function render(ctx) {
@@ -38,10 +38,10 @@ export async function render(ctx) {
   ctx.main.append(h('h1', {}, 'Product usage'), form);
 
   const [dau, wau, mau, sticky, curves, ttv] = await Promise.all([
-    metric('dau', { ...common, from: daysAgo(89) }),
+    metric('dau', { ...common, from: daysAgo(89, todayOf(q)) }),
     metric('wau', common),
     metric('mau', common),
-    metric('stickiness', { ...common, from: fromOf(12) }),
+    metric('stickiness', { ...common, from: fromOf(12, todayOf(q)) }),
     metric('features', { ...common, days: '7,30,90' }),
     milestone ? metric('ttv', { ...common, milestone }) : null,
   ]);

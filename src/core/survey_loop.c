@@ -533,6 +533,13 @@ int lf_survey_followup_close(struct lf *lf, int64_t id, const char *outcome, con
     if (lf_resource_write(lf, "tasks", key, body.ptr, body.len, LF_WRITE_MERGE, &json, &created,
                           err) < 0)
         goto out;
+    /* The loop, which records the outcome, reads what was just committed: run here, the close
+     * is whole when this returns (the follower ran it later: a page reading the follow-ups at
+     * once still showed this one open, with its close form). As after a link's answer, the task
+     * closed stands when the loop fails now: its next run finds the task in the change log. */
+    size_t opened;
+    struct lf_err ignored = {0};
+    lf_surveys_loop(lf, 0, &opened, &ignored);
     ret = 0;
 out:
     free(json);

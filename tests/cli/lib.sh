@@ -156,7 +156,7 @@ store_sql() {
     case $1 in
     postgres://* | postgresql://*)
         local m
-        m=$(_pg_mirror "$1") || { echo "store_sql: cannot copy '$1' to SQLite" >&2; return 1; }
+        m=$(_pg_mirror "$1" "$2") || { echo "store_sql: cannot copy '$1' to SQLite" >&2; return 1; }
         sqlite3 "${opt[@]}" "$m" "$2" ;;
     *) sqlite3 "${opt[@]}" "$1" "$2" ;;
     esac
@@ -181,26 +181,29 @@ store_exec() {
     esac
 }
 
-# _pg_mirror URL: prints the path of a SQLite store holding the rows of the PostgreSQL store URL:
-# SQLite's schema (tests/cli/store/schema.sh proves the two equal: same tables, columns in the
-# same order), every table copied with COPY … CSV (NULL written as \N, set back to NULL after
-# the import; SQLite's column types make numbers of the text as its engine would store them).
-# Made again when the store changed: the change log (every write of the model's rows but events
-# logs a row), the events or the API keys (not logged) changed. A test's own writes to the copy (a scratch table) last until then.
+# _pg_mirror URL [SQL]: prints the path of a SQLite store holding the rows of the PostgreSQL store
+# URL: SQLite's schema (tests/cli/store/schema.sh proves the two equal: same tables, columns in the
+# same order), every table that SQL names (every table without SQL, or when it reads the schema:
+# sqlite_master, pragma_*) copied with COPY … CSV (NULL written as \N, set back to NULL after the
+# import; SQLite's column types make numbers of the text as its engine would store them); the
+# others empty until a later SQL names them (a count of accounts copies no events). Made again
+# when the store changed: the change log (every write of the model's rows but events logs a row),
+# the events or the API keys (not logged) changed. A test's own writes to the copy (a scratch
+# table) last until then.
 _pg_mirror() {
-    local url=$1 m stamp t
+    local url=$1 sql=${2:-} m stamp t tables need=()
     m="$SCRATCH/.mirror-$(printf %s "$url" | md5sum | cut -c1-12).db"
     stamp=$(_pg_bin psql -X -q -A -t -d "$url" -c "SELECT (SELECT COALESCE(max(seq), 0) FROM
         changes) || ' ' || (SELECT COALESCE(max(id), 0) || ' ' || count(*) FROM events) || ' ' ||
         (SELECT count(*) || ' ' || count(revoked_at) FROM api_keys)" 2>/dev/null) || stamp=none
-    if [ -f "$m" ] && [ "$(cat "$m.stamp" 2>/dev/null)" = "$stamp" ]; then
-        echo "$m"
-        return
-    fi
-    rm -f "$m"
-    if [ "$stamp" = none ]; then # not a landfall store (yet): an empty SQLite file, as a new one
-        : >"$m"
-    else
+    if [ ! -f "$m" ] || [ "$(cat "$m.stamp" 2>/dev/null)" != "$stamp" ]; then
+        rm -f "$m" "$m.tables"
+        if [ "$stamp" = none ]; then # not a landfall store (yet): an empty SQLite file, as a new one
+            : >"$m"
+            echo "$stamp" >"$m.stamp"
+            echo "$m"
+            return
+        fi
         if [ ! -f "$SCRATCH/.mirror-schema.db" ]; then
             "$LANDFALL" --db "$SCRATCH/.mirror-schema.db" workspace --time-zone UTC >/dev/null ||
                 return 1
@@ -212,24 +215,36 @@ _pg_mirror() {
                 >"$SCRATCH/.mirror-nulls.sql" || return 1
         fi
         cp "$SCRATCH/.mirror-schema.db" "$m"
+        : >"$m.tables"
+    fi
+    [ "$stamp" = none ] && { echo "$m"; return; }
+    # the store's tables (the schema's copy: a scratch table of the test's is no store's)
+    tables=$(sqlite3 "$SCRATCH/.mirror-schema.db" "SELECT name FROM sqlite_master
+                                                    WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")
+    for t in $tables; do
+        grep -qxF "$t" "$m.tables" && continue # copied at this stamp
+        if [ -z "$sql" ] || grep -qiE 'sqlite_master|sqlite_schema|pragma_' <<<"$sql" ||
+            grep -qiw -- "$t" <<<"$sql"; then
+            need+=("$t")
+        fi
+    done
+    if [ ${#need[@]} -gt 0 ]; then
         mkdir -p "$SCRATCH/.mirror-csv"
-        local tables
-        tables=$(sqlite3 "$m" "SELECT name FROM sqlite_master WHERE type = 'table'
-                               AND name NOT LIKE 'sqlite_%'")
-        for t in $tables; do
+        for t in "${need[@]}"; do
             printf '\\copy (SELECT * FROM %s) TO %s WITH (FORMAT csv, NULL %s)\n' "$t" \
                 "'$SCRATCH/.mirror-csv/$t.csv'" "'\N'"
         done | _pg_bin psql -X -q -v ON_ERROR_STOP=1 -d "$url" || return 1
         {
             echo "PRAGMA foreign_keys = OFF; PRAGMA ignore_check_constraints = ON;"
             echo "BEGIN;"
-            for t in $tables; do
+            for t in "${need[@]}"; do
                 echo "DELETE FROM $t;"
                 echo ".import --csv '$SCRATCH/.mirror-csv/$t.csv' $t"
+                grep "^UPDATE $t SET " "$SCRATCH/.mirror-nulls.sql"
             done
-            cat "$SCRATCH/.mirror-nulls.sql"
             echo "COMMIT;"
         } | sqlite3 -bail "$m" || return 1
+        printf '%s\n' "${need[@]}" >>"$m.tables"
     fi
     echo "$stamp" >"$m.stamp"
     echo "$m"

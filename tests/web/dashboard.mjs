@@ -17,7 +17,7 @@ const users = { admin: 'ana', csm: 'maria.lopez', viewer: 'vic' };
 
 export default async function dashboard(h) {
   const { base, shots, check, newSession, ready, signIn, csrf, apiGet, figuresMatchApi, pageChecks,
-    axe, clean } = h;
+    axe, clean, at, now, stamp } = h;
 
   // ---- an admin: every page, every figure ----
   const admin = await newSession();
@@ -33,7 +33,7 @@ export default async function dashboard(h) {
   const firstAccount = await admin.page.locator('#accounts tbody a').first().getAttribute('href');
   for (const [name, url] of pages) {
     await check(`${name}: opens`, async () => {
-      if (url) await admin.page.goto(`${base}${url}`);
+      if (url) await admin.page.goto(`${base}${at(url)}`);
       else {
         await admin.page.click('#accounts tbody a >> nth=0');
         await admin.page.waitForURL(/\/accounts\//);
@@ -60,7 +60,8 @@ export default async function dashboard(h) {
       const r = await admin.context.request.post(`${base}${path}`, { data, headers });
       assert.equal(r.status(), 201, `POST ${path}: ${await r.text()}`);
     }
-    await admin.page.goto(`${base}${firstAccount}`);
+    // the outcome and the task were made after the part's instant
+    await admin.page.goto(`${base}${at(firstAccount, stamp())}`);
     await ready(admin.page);
     const outcome = await admin.page.locator('#outcomes-table tbody tr[data-row]').allTextContents();
     assert.equal(outcome.length, 1, 'the outcome made');
@@ -84,20 +85,20 @@ export default async function dashboard(h) {
   // ---- the portfolio: filter, sort, search, page, saved views, CSV ----
   const p = admin.page;
   await check('portfolio: filter by plan', async () => {
-    await p.goto(`${base}/portfolio`);
+    await p.goto(`${base}${at('/portfolio')}`);
     await ready(p);
     const plans = await p.locator('select[name=plan] option').evaluateAll((o) => o.map((x) => x.value));
     await p.selectOption('select[name=plan]', plans[plans.length - 1]);
     await p.waitForURL(new RegExp(`plan=${encodeURIComponent(plans[plans.length - 1])}`));
     await ready(p);
-    const api = await apiGet(admin, `/v1/metrics/book?where=plan%3D${encodeURIComponent(plans[plans.length - 1])}&sort=-mrr&limit=50&offset=0`);
+    const api = await apiGet(admin, `/v1/metrics/book?where=plan%3D${encodeURIComponent(plans[plans.length - 1])}&sort=-mrr&limit=50&offset=0&now=${now}`);
     const shown = await p.locator('#accounts tbody td[data-col=plan]').allTextContents();
     assert.equal(shown.length, Math.min(50, api.total));
     assert.ok(shown.every((x) => x === plans[plans.length - 1]), 'every row of the plan');
     assert.equal(await figuresMatchApi(admin) > 0, true);
   });
   await check('portfolio: sort by a header, by keyboard', async () => {
-    await p.goto(`${base}/portfolio`);
+    await p.goto(`${base}${at('/portfolio')}`);
     await ready(p);
     await p.focus('button[data-sort=users]');
     await p.keyboard.press('Enter');
@@ -114,7 +115,7 @@ export default async function dashboard(h) {
     await figuresMatchApi(admin);
   });
   await check('portfolio: search and page', async () => {
-    await p.goto(`${base}/portfolio?q=a`);
+    await p.goto(`${base}${at('/portfolio?q=a')}`);
     await ready(p);
     await figuresMatchApi(admin);
     const total = Number(await p.getAttribute('#summary [data-col=total]', 'data-value'));
@@ -126,7 +127,7 @@ export default async function dashboard(h) {
     assert.match(await p.textContent('#summary'), /^Accounts 51–/);
   });
   await check('portfolio: a shared URL opens the same view', async () => {
-    const url = `${base}/portfolio?segment=enterprise&sort=name`;
+    const url = `${base}${at('/portfolio?segment=enterprise&sort=name')}`;
     await p.goto(url);
     await ready(p);
     assert.equal(await p.inputValue('select[name=segment]'), 'enterprise');
@@ -137,7 +138,7 @@ export default async function dashboard(h) {
     await p.fill('#view-name', 'enterprise by name');
     await p.click('text=Save view');
     await p.waitForSelector('#view-choose option:has-text("enterprise by name")', { state: 'attached' });
-    await p.goto(`${base}/portfolio`);
+    await p.goto(`${base}${at('/portfolio')}`);
     await ready(p);
     const id = await p.locator('#view-choose option:has-text("enterprise by name")').getAttribute('value');
     await p.selectOption('#view-choose', id);
@@ -147,14 +148,14 @@ export default async function dashboard(h) {
   await check('portfolio: CSV export of the view', async () => {
     const [download] = await Promise.all([p.waitForEvent('download'), p.click('#export')]);
     const csv = readFileSync(await download.path(), 'utf8').trim().split('\n');
-    const api = await apiGet(admin, '/v1/metrics/book?where=segment%3Denterprise&sort=name&limit=1');
+    const api = await apiGet(admin, at('/v1/metrics/book?where=segment%3Denterprise&sort=name&limit=1'));
     assert.match(csv[0], /^account,name,owner,plan,segment/);
     assert.equal(csv.length - 1, api.total, 'a line per account of the view');
   });
 
   // ---- settings: a key created and revoked ----
   await check('settings: create and revoke a key', async () => {
-    await p.goto(`${base}/settings`);
+    await p.goto(`${base}${at('/settings')}`);
     await ready(p);
     await p.fill('#key-form input[name=name]', 'browser test');
     await p.selectOption('#key-form select[name=scope]', 'read');
@@ -191,7 +192,7 @@ export default async function dashboard(h) {
     }
     for (const url of [`/portfolio?q=${encodeURIComponent(id)}`, `/accounts/${encodeURIComponent(id)}`,
       '/settings', `/portfolio?owner=${encodeURIComponent(evil)}&q=${encodeURIComponent(evil)}`]) {
-      await p.goto(`${base}${url}`);
+      await p.goto(`${base}${at(url, stamp())}`); // the account was made after the part's instant
       await ready(p);
       const seen = await p.evaluate(() => ({
         made: document.querySelectorAll('img[src="x"], main script, main b').length,
@@ -212,7 +213,7 @@ export default async function dashboard(h) {
   await check('tablet: signing in', () => signIn(tablet, users.admin));
   for (const [name, url] of pages.filter(([, u]) => u)) {
     await check(`tablet: ${name}`, async () => {
-      await tablet.page.goto(`${base}${url}`);
+      await tablet.page.goto(`${base}${at(url)}`);
       await ready(tablet.page);
       const w = await tablet.page.evaluate(() => document.documentElement.scrollWidth);
       assert.ok(w <= 820, `${w} px wide`);
@@ -242,7 +243,7 @@ export default async function dashboard(h) {
   await check('a viewer: no control to change anything', async () => {
     await signIn(viewer, users.viewer);
     assert.equal(await viewer.page.locator('#view-name').count(), 0, 'no saving of views');
-    await viewer.page.goto(`${base}/settings`);
+    await viewer.page.goto(`${base}${at('/settings')}`);
     await ready(viewer.page);
     assert.equal(await viewer.page.locator('#keys, #users, #workspace-form').count(), 0);
     clean(viewer, "the viewer's pages");
@@ -269,7 +270,7 @@ export default async function dashboard(h) {
 
   // ---- signing out ----
   await check('signing out', async () => {
-    await admin.page.goto(`${base}/portfolio`);
+    await admin.page.goto(`${base}${at('/portfolio')}`);
     await ready(admin.page);
     await admin.page.click('#signout');
     await admin.page.waitForURL(/\/signin/);
@@ -277,7 +278,7 @@ export default async function dashboard(h) {
     admin.expected.push('/v1/session');
     const r = await admin.context.request.get(`${base}/v1/session`, { headers: { 'X-CSRF-Token': 'x' } });
     assert.equal(r.status(), 401, 'the session is over');
-    await admin.page.goto(`${base}/portfolio`);
+    await admin.page.goto(`${base}${at('/portfolio')}`);
     await admin.page.waitForURL(/\/signin/);
     clean(admin, 'signing out');
   });

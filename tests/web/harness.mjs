@@ -30,6 +30,20 @@ export function harness({ browser, base, part, shots }) {
   const contexts = [];
   const h = { base, part, shots, passed: 0, failures: [] };
 
+  // The instant the part's pages are opened at (`now` in their URLs, which every page passes to
+  // the API: web/api.js's nowOf) and its own API calls ask for: a page's figures and the answers
+  // they are checked against are those of one instant, however many seconds (or a midnight) lie
+  // between the two; without it a figure cut at the clock's instant (the account's usage trend,
+  // distinct users per block of days cut at now) moved between the page and the check. The
+  // current second when the part starts; a check that writes something dated later and reads it
+  // back through a page or a metric asks for a later instant (h.stamp(): the next whole second,
+  // after anything written so far).
+  h.stamp = () => new Date((Math.floor(Date.now() / 1000) + 1) * 1000).toISOString()
+    .replace('.000Z', 'Z');
+  h.now = h.stamp();
+  // PATH with `now` (the part's instant, or the one given) added to its query.
+  h.at = (path, now = h.now) => `${path}${path.includes('?') ? '&' : '?'}now=${now}`;
+
   h.password = (name) => `password-of-${name}`;
 
   // check(what, fn): one check; TIMES=1 in the environment prints how long each took.
@@ -83,7 +97,7 @@ export function harness({ browser, base, part, shots }) {
   // Signs in by keyboard only: / sends to the sign-in page, whose user name field has the focus;
   // type, Tab, type, Enter.
   h.signIn = async (s, name) => {
-    await s.page.goto(`${base}/`);
+    await s.page.goto(`${base}${h.at('/')}`);
     await s.page.waitForURL(/\/signin/);
     await h.ready(s.page);
     await s.page.keyboard.type(name);
@@ -94,8 +108,8 @@ export function harness({ browser, base, part, shots }) {
     await h.ready(s.page);
   };
 
-  h.open = async (s, path) => {
-    await s.page.goto(`${base}${path}`);
+  h.open = async (s, path, now = h.now) => {
+    await s.page.goto(`${base}${h.at(path, now)}`);
     await h.ready(s.page);
   };
 

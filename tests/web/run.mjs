@@ -1,12 +1,12 @@
 // run.mjs - runs browser tests as parts of one run, in one Chromium: each PART=URL argument runs
 // tests/web/PART.mjs (its default export, given the helpers of harness.mjs) against the server at
-// URL, one after the other. Each part's failures are named "FAIL: PART: check" and each part ends
+// URL, all at once. Each part's failures are named "FAIL: PART: check" and each part ends
 // with its own "PART: N passed, N failed"; a part that stops on an error outside its checks is a
 // failure of that part, and the other parts still run. Exits 1 when any part failed.
 //
 //   node run.mjs dashboard=URL cx=URL health=URL   env: SCREENSHOTS (a folder),
 //                                                  CHROMIUM (default /usr/bin/chromium), TIMES=1,
-//                                                  PARALLEL=1 (the parts at once)
+//                                                  SEQUENTIAL=1 (one part after the other)
 import { harness, launch } from './harness.mjs';
 
 const parts = process.argv.slice(2).map((a) => {
@@ -20,13 +20,18 @@ const parts = process.argv.slice(2).map((a) => {
 const shots = process.env.SCREENSHOTS || 'screenshots';
 
 const browser = await launch();
-// The parts run one after the other. PARALLEL=1 runs them at once (each has its own server, store
-// and browser contexts, so they share nothing but the browser process): on a loaded machine that
-// cut the test's wall time by a third (3 min 7 s → 2 min 10 s), but it widens the seconds between
-// a page's answer and the API answer the checks compare it with, and a page without `now` in its
-// URL reads the clock: the account page's usage_trend (distinct users per block of days cut at
-// `now`) moved from 0.03206 on the page to 0.03316 from the API after, a user crossing a block's
-// edge meanwhile (seen once with one part too). So it is not the default.
+// The parts run at once (each has its own server, store and browser contexts: they share nothing
+// but the browser process); SEQUENTIAL=1 runs them one after the other. Measured on 2026-11-30,
+// the 2-core machine shared at load 10 to 18, runs alternated: the same work (user+sys, medians
+// of 4: 60.6 s at once, 60.8 s one after the other), sooner at once (wall, medians: 180 s and
+// 234 s): one part's waits (its pages' requests, the browser's rendering, a sign-in's Argon2)
+// are another's turn. Two things kept them apart. A page without `now` in its URL read the
+// clock, so a figure cut at the clock (the account's usage trend: 0.03206 on the page, 0.03316
+// from the API a moment later) moved between page and check: each part now opens its pages at
+// its own instant and asks the API at the same (harness.mjs: h.now). And a follow-up's close
+// was recorded by the server's follower after the answer, so the surveys page, reading the
+// follow-ups at once, showed it open again (2 of 6 runs at once, at load): the close now runs
+// the closed loop before it answers (src/core/survey_loop.c).
 async function runPart({ part, base }) {
   const t0 = Date.now();
   const h = harness({ browser, base, part, shots });
@@ -43,10 +48,10 @@ async function runPart({ part, base }) {
   return h.failures.length > 0;
 }
 let failed = 0;
-if (process.env.PARALLEL) {
-  failed = (await Promise.all(parts.map(runPart))).filter(Boolean).length;
-} else {
+if (process.env.SEQUENTIAL) {
   for (const p of parts) failed += await runPart(p);
+} else {
+  failed = (await Promise.all(parts.map(runPart))).filter(Boolean).length;
 }
 await browser.close();
 process.exit(failed ? 1 : 0);

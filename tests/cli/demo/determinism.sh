@@ -49,8 +49,10 @@ check_eq "summary = store counts" \
     "$summary"
 check_eq "150 accounts" 150 "$na"
 
-# --end moves the business in time: a run ending a month later is other data.
-run_lf demo --db "$db_d" --accounts 150 --seed 7 --end 2024-07-31
+# --end moves the business in time: a run ending a month later is other data. (Its latest event
+# is what is compared, which any business that is active at its end has: 30 accounts, not 150,
+# a fifth of the writing; on PostgreSQL, row by row, the longest part of the test.)
+run_lf demo --db "$db_d" --accounts 30 --seed 7 --end 2024-07-31
 check "another --end gives other events" test "$(store_sql "$db_d" 'SELECT max(ts) FROM events')" \
     -gt "$(store_sql "$db_a" 'SELECT max(ts) FROM events')"
 

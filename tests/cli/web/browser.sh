@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # browser.sh - the dashboard in a real browser: the parts tests/web/dashboard.mjs (every page,
 # the portfolio's views, keys, roles), cx.mjs (the CX overview, comments, surveys and the closed
-# loop) and health.mjs (health, risk and value), run by tests/web/run.mjs in one Chromium
+# loop) and health.mjs (health, risk and value), run at once by tests/web/run.mjs in one Chromium
 # (playwright-core and axe-core from npm, tests/web/package-lock.json, driving Debian's
 # chromium). The store is built once: the demo business up to today, a churn model trained on it,
 # a day of the health history a week before today (each server writes today's when it starts)

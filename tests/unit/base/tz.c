@@ -48,7 +48,8 @@ static struct ref ref_at(time_t t)
                         time_days_from_civil(tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday)};
 }
 
-static void same_at(const char *name, const struct tz *z, time_t t)
+/* Returns glibc's answer at t, which callers reuse rather than ask glibc again. */
+static struct ref same_at(const char *name, const struct tz *z, time_t t)
 {
     struct ref r = ref_at(t);
     int64_t ms = (int64_t)t * 1000;
@@ -58,6 +59,7 @@ static void same_at(const char *name, const struct tz *z, time_t t)
                  (long long)t, (long long)tz_local_day(z, ms), (long long)r.day);
     /* Milliseconds round towards the past, as they do in the offset's lookup. */
     cr_assert_eq(tz_offset(z, ms + 999), r.off, "%s at %lld.999", name, (long long)t);
+    return r;
 }
 
 /* Every hour from `from` to `to` (seconds), and a second either side of each change of offset
@@ -68,8 +70,7 @@ static int compare_offsets(const char *name, const struct tz *z, time_t from, ti
     int changes = 0;
     struct ref prev = ref_at(from);
     for (time_t t = from; t <= to; t += 3600) {
-        same_at(name, z, t);
-        struct ref r = ref_at(t);
+        struct ref r = same_at(name, z, t);
         if (r.off != prev.off && t > from) {
             time_t lo = t - 3600, hi = t; /* ref_at(lo) has the old offset, ref_at(hi) the new */
             while (hi - lo > 1) {
@@ -101,12 +102,13 @@ static int compare_day_starts(const char *name, const struct tz *z, int64_t from
         int64_t ms = tz_day_start(z, day);
         cr_assert_eq(ms % 1000, 0);
         time_t u = (time_t)(ms / 1000);
-        cr_assert_geq(ref_at(u).day, day, "%s: day %lld starts at %lld, on glibc's day %lld", name,
-                      (long long)day, (long long)u, (long long)ref_at(u).day);
+        int64_t u_day = ref_at(u).day; /* glibc's date at u, asked once */
+        cr_assert_geq(u_day, day, "%s: day %lld starts at %lld, on glibc's day %lld", name,
+                      (long long)day, (long long)u, (long long)u_day);
         cr_assert_lt(ref_at(u - 1).day, day, "%s: day %lld already began before %lld", name,
                      (long long)day, (long long)u);
-        cr_assert_eq(tz_local_day(z, ms), ref_at(u).day);
-        if (ref_at(u).day != day) {
+        cr_assert_eq(tz_local_day(z, ms), u_day);
+        if (u_day != day) {
             cr_assert_eq(tz_day_start(z, day + 1), ms, "%s: skipped day %lld", name,
                          (long long)day);
             ++*skipped;
