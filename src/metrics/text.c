@@ -140,17 +140,22 @@ static int texts_load(struct texts *x, struct metric_ctx *c, struct lf_err *err)
         store_touchpoints_scan(c->st, c->ws, on_tp, x, err) < 0 ||
         store_responses_scan(c->st, c->ws, on_resp, x, err) < 0)
         return -1;
-    qsort(x->sv, x->sv_nr, sizeof(*x->sv), by_id);
-    qsort(x->tps, x->tps_nr, sizeof(*x->tps), by_id);
-    qsort(x->resps, x->resps_nr, sizeof(*x->resps), by_id);
+    /* (an empty array is NULL, which qsort may not be given, even with no element) */
+    if (x->sv_nr)
+        qsort(x->sv, x->sv_nr, sizeof(*x->sv), by_id);
+    if (x->tps_nr)
+        qsort(x->tps, x->tps_nr, sizeof(*x->tps), by_id);
+    if (x->resps_nr)
+        qsort(x->resps, x->resps_nr, sizeof(*x->resps), by_id);
     x->it = xcalloc(x->tps_nr + x->resps_nr + 1, sizeof(*x->it));
     for (size_t i = 0; i < x->resps_nr; i++) {
         const struct resp *r = &x->resps[i];
         if (!r->comment)
             continue;
         const struct tp *t =
-            r->touchpoint_id ? bsearch(&r->touchpoint_id, x->tps, x->tps_nr, sizeof(*x->tps), by_id)
-                             : NULL;
+            r->touchpoint_id && x->tps_nr
+                ? bsearch(&r->touchpoint_id, x->tps, x->tps_nr, sizeof(*x->tps), by_id)
+                : NULL;
         x->it[x->it_nr++] =
             (struct item){.source = STORE_TEXT_RESPONSE,
                           .id = r->id,
@@ -161,7 +166,9 @@ static int texts_load(struct texts *x, struct metric_ctx *c, struct lf_err *err)
                           .team = t ? t->team : NULL,
                           .kind = t ? t->kind : NULL,
                           .channel = t ? t->channel : NULL,
-                          .sv = bsearch(&r->survey_id, x->sv, x->sv_nr, sizeof(*x->sv), by_id),
+                          .sv = x->sv_nr ? bsearch(&r->survey_id, x->sv, x->sv_nr,
+                                                   sizeof(*x->sv), by_id)
+                                         : NULL,
                           .score = r->score};
     }
     x->resp_items = x->it_nr;
