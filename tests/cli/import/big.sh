@@ -1,12 +1,18 @@
 #!/bin/bash
 # big.sh - a file over 100 MiB, generated here, is streamed: every row lands, a bad row near its
 # end is named by its exact line, and (unsanitised builds) the process stays smaller than the
-# file.
+# file. Under the sanitizers, whose shadow memory makes the process's size no measure of the
+# file's, the file is a tenth as large (still some 180 of the reader's 64 KiB chunks, rows cut
+# across them): the same checks but the size, in a tenth of the time.
 source "$(dirname "$0")/../lib.sh"
 
 cd "$SCRATCH" || exit 1
 n=113000
 bad=100000 # row index with a bad value: line bad + 2 (the header is line 1)
+min_mib=100
+if [ "${LANDFALL_SANITIZED:-none}" != none ]; then
+    n=11300 bad=10000 min_mib=10
+fi
 # rows of about 930 bytes: a 900-byte note (an event property) keeps the row count modest
 awk -v n=$n -v bad=$bad 'BEGIN {
     pad = sprintf("%900s", ""); gsub(/ /, "x", pad)
@@ -16,7 +22,7 @@ awk -v n=$n -v bad=$bad 'BEGIN {
                i == bad ? "bad" : i % 10, pad, i
 }' > big.csv
 size=$(stat -c %s big.csv)
-check "the file is over 100 MiB ($size bytes)" test "$size" -gt $((100 * 1024 * 1024))
+check "the file is over $min_mib MiB ($size bytes)" test "$size" -gt $((min_mib * 1024 * 1024))
 
 /usr/bin/time -f %M -o rss.txt "$LANDFALL" import events big.csv >out.txt 2>err.txt
 rc=$?
