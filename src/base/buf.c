@@ -1,6 +1,8 @@
 /* buf.c - growable strings with printf-style appends and JSON/CSV escaping. */
 #include "buf.h"
 
+#include <errno.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -152,6 +154,19 @@ int text_int(const char *s, int64_t *out)
     int64_t v;
     size_t n = text_int_prefix(s, &v);
     if (!n || s[n])
+        return -1;
+    *out = v;
+    return 0;
+}
+
+int text_real(const char *s, double *out)
+{
+    if (!*s || !strchr("-.0123456789", s[0]) || strpbrk(s, "xX"))
+        return -1;
+    char *end;
+    errno = 0;
+    double v = strtod(s, &end);
+    if (*end || errno || !isfinite(v))
         return -1;
     *out = v;
     return 0;

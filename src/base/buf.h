@@ -46,5 +46,8 @@ bool span_eq(struct span s, const char *lit);
 size_t text_int_prefix(const char *s, int64_t *out);
 /* The same for the whole of s: 0, or -1 when s is anything but such a number. */
 int text_int(const char *s, int64_t *out);
+/* Reads the whole of s as a finite decimal number ("-1.5", ".5", "2e3"): 0, or -1 for anything
+ * else, including what strtod also takes: a leading space or '+', hex, "inf" and "nan". */
+int text_real(const char *s, double *out);
 
 #endif

@@ -1,11 +1,10 @@
 /* rule_cond.c - the conditions of rules as text ("survey.kind = nps and score <= 6"): parsed
  * each time a rule runs, so a rule is a row anyone can read and change, not a branch in C. */
 #include <ctype.h>
-#include <errno.h>
-#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/buf.h"
 #include "core.h"
 
 static const struct {
@@ -81,12 +80,9 @@ int rule_cond_parse(const char *s, struct rule_cond *out, struct lf_err *err)
         out->t[out->nr].field = fields[f].field;
         out->t[out->nr].op = ops[o].op;
         if (fields[f].number) {
-            char *end;
-            errno = 0;
-            double v = strtod(value, &end);
-            /* a decimal number: strtod also reads "inf" (a rule always true), "nan" and hex */
-            if (*end || errno || !isfinite(v) || !strchr("-.0123456789", value[0]) ||
-                strpbrk(value, "xX"))
+            double v;
+            /* a decimal number: strtod would also read "inf" (a rule always true) and hex */
+            if (text_real(value, &v) < 0)
                 return err_set(err, LF_EINVAL, "condition '%s': '%s' is not a number", s, value);
             out->t[out->nr].num = v;
         } else if (ops[o].op != RULE_EQ && ops[o].op != RULE_NE) {

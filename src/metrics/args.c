@@ -3,9 +3,6 @@
  * names the parameter (err->field), whichever front end the text came from. */
 #include "metrics.h"
 
-#include <errno.h>
-#include <math.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "base/buf.h"
@@ -154,7 +151,6 @@ static int parse_where(struct metric_ctx *c, const char *name, const char *v,
 static int parse_own(struct metric_ctx *c, const struct lf_param_info *p, const char *v,
                      struct param_value *out, struct lf_err *err)
 {
-    char *end;
     out->given = true;
     out->s = metric_keep(c, v);
     switch (p->type) {
@@ -163,12 +159,8 @@ static int parse_own(struct metric_ctx *c, const struct lf_param_info *p, const 
     case LF_PARAM_INT:
         return parse_int(p, v, "", &out->i, NULL, err);
     case LF_PARAM_REAL:
-        errno = 0;
         /* a number as written in a query: strtod would also take " 1", "+1" and "0x1p0" */
-        if (!strchr("-.0123456789", v[0]) || strpbrk(v, "xX"))
-            return bad(p->name, err, "'%s' is not a number", v, NULL);
-        out->r = strtod(v, &end);
-        if (end == v || *end || errno || !isfinite(out->r))
+        if (text_real(v, &out->r) < 0)
             return bad(p->name, err, "'%s' is not a number", v, NULL);
         if (out->r < p->min || out->r > p->max)
             return err_set_field(err, p->name, LF_EINVAL, "%s is outside %g..%g", v, p->min,

@@ -99,3 +99,18 @@ Test(text_int, digits_only)
     cr_assert_eq(v, 12);
     cr_assert_eq(text_int_prefix(",3", &v), 0);
 }
+
+Test(text_real, decimal_and_finite_only)
+{
+    double v = 0;
+    cr_assert_eq(text_real("-1.5", &v), 0);
+    cr_assert_float_eq(v, -1.5, 0);
+    cr_assert_eq(text_real(".5", &v), 0);
+    cr_assert_float_eq(v, 0.5, 0);
+    cr_assert_eq(text_real("2e3", &v), 0);
+    cr_assert_float_eq(v, 2000, 0);
+    /* what strtod takes and a number in a query or a rule must not be */
+    const char *bad[] = {" 1", "+1", "1 ", "0x1p0", "inf", "-inf", "nan", "", "-", "1e999", "1,5"};
+    for (size_t i = 0; i < sizeof(bad) / sizeof(*bad); i++)
+        cr_assert_eq(text_real(bad[i], &v), -1, "'%s'", bad[i]);
+}
