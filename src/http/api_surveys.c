@@ -8,6 +8,11 @@
 #include "http_int.h"
 #include "landfall.h"
 
+/* The link's page runs no script and loads nothing: its one inline <style> is all it may use.
+ * Its URL carries the token, so it sends no Referer; no site may frame it to disguise it. */
+static const char page_policy[] = "default-src 'none'; style-src 'unsafe-inline'; "
+                                  "form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
+
 /* GET and POST /s/:token: the page, always HTML (a bad link gets a page that says so). */
 static void page(struct http_req *r, const struct lf_survey_answer *a)
 {
@@ -25,6 +30,9 @@ static void page(struct http_req *r, const struct lf_survey_answer *a)
     r->status = status;
     r->content_type = "text/html; charset=utf-8";
     r->cors = true; /* the in-app snippet posts its answer here from the customer's app */
+    http_add_header(r, "Content-Security-Policy", page_policy);
+    http_add_header(r, "X-Frame-Options", "DENY");
+    http_add_header(r, "Referrer-Policy", "no-referrer");
     buf_adds(&r->resp, html);
     free(html);
 }

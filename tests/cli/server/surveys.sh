@@ -74,6 +74,14 @@ IFS=. read -r ws send survey contact expires mac <<<"$token"
 http GET "/s/$ws.$send.$survey.2.$expires.$mac"
 check_eq "a tampered link: 404" "404" "$status"
 check "with an HTML page, not JSON" grep -q "This survey link does not work" "$SCRATCH/body"
+h=$(curl -s -D - -o /dev/null "$URL$path")
+policy=$(grep -i '^content-security-policy:' <<<"$h")
+check "the link's page may run no script" grep -q "default-src 'none';" <<<"$policy"
+check "… nor be framed" grep -q "frame-ancestors 'none'" <<<"$policy"
+check "… (older browsers too)" grep -qi '^x-frame-options: DENY' <<<"$h"
+check "… and sends no Referer naming its token" grep -qi '^referrer-policy: no-referrer' <<<"$h"
+check "… and allows nothing inline but its style" \
+    test "$(grep -o "unsafe-[a-z]*" <<<"$policy")" = unsafe-inline
 http GET "/s/garbage"
 check_eq "a link that is no token: 404 page" "404 text/html" \
     "$status $(curl -s -o /dev/null -w '%{content_type}' "$URL/s/garbage" | cut -d';' -f1)"
