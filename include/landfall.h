@@ -852,6 +852,10 @@ LF_API int lf_survey_page(struct lf *lf, const char *token, const char *preset,
  * *json is the caller's. */
 LF_API int lf_survey_eligible(struct lf *lf, const char *contact, int64_t now, char **json,
                               struct lf_err *err);
+/* The workspace's surveys, one row each: id, kind, name, scale, when it is sent (manual, every
+ * N days, after a touchpoint kind, on a milestone event), channel, audience, status and the
+ * question asked (the kind's usual wording when the survey sets none). */
+LF_API int lf_survey_list(struct lf *lf, struct lf_table **out, struct lf_err *err);
 /* Invitations, answers and the response rate by survey, channel and account segment (survey
  * NULL = every survey). */
 LF_API int lf_survey_results(struct lf *lf, const char *survey, struct lf_table **out,

@@ -14,7 +14,7 @@ static const char help_text[] =
     "                [--trigger manual|periodic|touchpoint|milestone] [--every-days N]\n"
     "                [--touchpoint-kind K] [--milestone-event E] [--audience-segment S]\n"
     "                [--audience-plan P] [--audience-role R] [--audience-stage S] [--paused]\n"
-    "       landfall surveys list\n"
+    "       landfall surveys list [--json|--csv]\n"
     "       landfall surveys send SURVEY --contact ID [--contact ID…] [--channel C]\n"
     "                [--touchpoint ID] [--now TIME]\n"
     "       landfall surveys results [SURVEY] [--json|--csv]\n"
@@ -166,23 +166,7 @@ static int create(int argc, char **argv, const struct cli_env *env)
 
 static int list(int argc, char **argv, const struct cli_env *env)
 {
-    struct lf *lf;
-    struct lf_err err = {0};
-    struct lf_list_query q = {.limit = 1000};
-    char *json = NULL;
-    int rc;
-    (void)argv;
-    if (argc > 1)
-        return cli_usage("surveys", "unexpected argument '%s'", argv[1]);
-    if ((rc = cli_open(env, true, NULL, &lf)) != 0)
-        return rc;
-    rc = lf_resource_list(lf, "surveys", &q, &json, &err);
-    lf_close(lf);
-    if (rc < 0)
-        return cli_fail(&err);
-    printf("%s\n", json);
-    free(json);
-    return EXIT_OK;
+    return cli_list("surveys", lf_survey_list, argc, argv, env);
 }
 
 /* ---- send ---- */

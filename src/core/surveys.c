@@ -1,7 +1,7 @@
 /* surveys.c - surveys landfall sends itself (docs/surveys.md): what its parts read (a survey, a
- * contact and its account, as copies), the workspace's survey settings, and the tables of
- * response rates and skips. Invitations and mail are survey_invite.c, the link page and the
- * in-app snippet survey_answer.c, the triggers survey_trigger.c; what they share is
+ * contact and its account, as copies), the list of surveys, the workspace's survey settings,
+ * and the tables of response rates and skips. Invitations and mail are survey_invite.c, the link
+ * page and the in-app snippet survey_answer.c, the triggers survey_trigger.c; what they share is
  * surveys_int.h. */
 #include <stdlib.h>
 #include <string.h>
@@ -127,6 +127,57 @@ int survey_pick_row_any(void *ctx, int64_t id, const struct value *v, struct lf_
     p->v = xgrow(p->v, sizeof(*p->v), p->nr + 1, &p->cap);
     memset(&p->v[p->nr], 0, sizeof(*p->v));
     return survey_row(&p->v[p->nr++], id, v, err);
+}
+
+/* ---- the list ---- */
+
+static int list_row(void *ctx, int64_t id, const struct value *v, struct lf_err *err)
+{
+    struct srv s = {0};
+    struct lf_table *t = ctx;
+    char scale[48], when[1100], audience[4200] = "";
+    static const char *const aud_names[] = {"segment", "plan", "role", "stage"};
+    survey_row(&s, id, v, err);
+    snprintf(scale, sizeof(scale), "%lld-%lld", (long long)s.min, (long long)s.max);
+    if (!strcmp(s.trigger, "periodic"))
+        snprintf(when, sizeof(when), "every %lld days", (long long)s.every);
+    else if (!strcmp(s.trigger, "touchpoint"))
+        snprintf(when, sizeof(when), "after a %s", s.tp_kind);
+    else if (!strcmp(s.trigger, "milestone"))
+        snprintf(when, sizeof(when), "on %s", s.milestone);
+    else
+        snprintf(when, sizeof(when), "%s", s.trigger[0] ? s.trigger : "manual");
+    for (int i = 0; i < 4; i++) {
+        size_t used = strlen(audience);
+        if (s.aud[i][0])
+            snprintf(audience + used, sizeof(audience) - used, "%s%s=%s", used ? ", " : "",
+                     aud_names[i], s.aud[i]);
+    }
+    size_t r = table_add_row(t);
+    table_set_text(t, r, 0, s.ext);
+    table_set_text(t, r, 1, s.kind);
+    table_set_text(t, r, 2, s.name);
+    table_set_text(t, r, 3, scale);
+    table_set_text(t, r, 4, when);
+    table_set_text(t, r, 5, s.channel);
+    table_set_text(t, r, 6, audience[0] ? audience : "everyone");
+    table_set_text(t, r, 7, s.status);
+    table_set_text(t, r, 8, s.question);
+    return 0;
+}
+
+int lf_survey_list(struct lf *lf, struct lf_table **out, struct lf_err *err)
+{
+    static const struct lf_column_info cols[] = {
+        {"id", LF_COL_TEXT},       {"kind", LF_COL_TEXT},   {"name", LF_COL_TEXT},
+        {"scale", LF_COL_TEXT},    {"when", LF_COL_TEXT},   {"channel", LF_COL_TEXT},
+        {"audience", LF_COL_TEXT}, {"status", LF_COL_TEXT}, {"question", LF_COL_TEXT}};
+    struct lf_table *t = table_new_with("surveys", cols, sizeof(cols) / sizeof(*cols));
+    struct store_query q = {0};
+    struct store *st = core_read_begin(lf, err);
+    int rc = st ? store_list(st, lf->w->info.id, &resource_surveys, &q, list_row, t, err) : -1;
+    core_read_end(lf, st);
+    return core_table_out(t, rc, out);
 }
 
 /* ---- settings ---- */

@@ -48,6 +48,15 @@ check_eq "c5 asked another survey 10 days after 'ent'" "contact_budget" "$(send 
 # a periodic survey: every 90 days per contact of its audience (enterprise: c5 alone)
 "$LANDFALL" surveys create pulse --kind nps --trigger periodic --every-days 90 \
     --audience-plan enterprise >/dev/null
+check_eq "surveys list: each survey, when it is sent and to whom (after the built-in three)" \
+"nps,nps,Net Promoter Score,0-10,manual,link,everyone,active,How likely are you to recommend us to a friend or colleague?
+csat,csat,Customer Satisfaction,1-5,manual,link,everyone,active,How satisfied are you with the help you got?
+ces,ces,Customer Effort Score,1-7,manual,link,everyone,active,How easy was it to get what you needed?
+rel,nps,,0-10,manual,link,everyone,active,How likely are you to recommend us to a friend or colleague?
+ent,csat,,1-5,manual,link,plan=enterprise,active,How satisfied are you with the help you got?
+off,ces,,1-7,manual,link,everyone,paused,How easy was it to get what you needed?
+pulse,nps,,0-10,every 90 days,link,plan=enterprise,active,How likely are you to recommend us to a friend or colleague?" \
+    "$("$LANDFALL" surveys list --csv | tail -n +2)"
 trigger() {
     "$LANDFALL" surveys trigger --now "$(date -u -d "2026-03-02 12:00 UTC + $1 days" +%Y-%m-%dT%H:%M:%SZ)"
 }
