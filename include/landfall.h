@@ -628,6 +628,9 @@ LF_API int lf_text_rebuild(struct lf *lf, bool progress, int64_t *texts, struct 
 /* ---- time helpers shared by the front ends ---- */
 /* Parses ISO 8601 (date, date-time with or without offset) or unix seconds into ms. */
 LF_API int lf_time_parse(const char *s, int64_t *ms_out, struct lf_err *err);
+/* The same, in lf's workspace: a date, or a time without "Z" or an offset, is a wall-clock time
+ * of the workspace's zone (docs/metrics.md, "Time zone"), as every metric's parameters are. */
+LF_API int lf_time_parse_local(struct lf *lf, const char *s, int64_t *ms_out, struct lf_err *err);
 
 /* ---- resources: the rows behind the REST API ----
  * accounts, contacts, mrr_changes, orders, touchpoints, surveys, responses, tasks, outcomes

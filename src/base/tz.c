@@ -652,3 +652,31 @@ void tz_format_iso(const struct tz *z, int64_t ms, char out[40])
     snprintf(out, 40, "%04u-%02u-%02uT%02u:%02u:%02u%s%s", c.y, c.m, c.d, sec / 3600, sec / 60 % 60,
              sec % 60, frac, zone);
 }
+
+/* Whether a time names its instant by itself (unix seconds, or a time with "Z" or an offset). */
+static bool time_is_absolute(const char *v)
+{
+    size_t n = strlen(v), sep = strcspn(v, "T ");
+    if (strspn(v, "0123456789.") == n)
+        return true;
+    return sep < n && (v[n - 1] == 'Z' || v[n - 1] == 'z' || strpbrk(v + sep, "+-"));
+}
+
+/* The instant a wall-clock time of zone z names. */
+static int64_t from_local(const struct tz *z, int64_t wall)
+{
+    int64_t u = wall - (int64_t)tz_offset(z, wall) * 1000;
+    return wall - (int64_t)tz_offset(z, u) * 1000;
+}
+
+int tz_parse_time(const struct tz *z, const char *s, int64_t *ms_out, const char **why)
+{
+    if (time_parse(s, strlen(s), ms_out, why) < 0)
+        return -1;
+    if (!time_is_absolute(s)) {
+        int64_t t = *ms_out;
+        int64_t day = t >= 0 ? t / MS_PER_DAY : -((-t + MS_PER_DAY - 1) / MS_PER_DAY);
+        *ms_out = t % MS_PER_DAY == 0 ? tz_day_start(z, day) : from_local(z, t);
+    }
+    return 0;
+}

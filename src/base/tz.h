@@ -31,6 +31,10 @@ int64_t tz_local_day(const struct tz *z, int64_t ms);
  * date the zone skipped altogether (Pacific/Apia's 2011-12-30) starts where the next one does. */
 int64_t tz_day_start(const struct tz *z, int64_t day);
 
+/* Parses a time as time_parse does; a date, or a time without "Z" or an offset, is a wall-clock
+ * time of zone z ("2026-03-01" is z's midnight; in a DST gap the time after the gap, in an
+ * overlap the first), while unix seconds or a time with "Z" or an offset names its instant. */
+int tz_parse_time(const struct tz *z, const char *s, int64_t *ms_out, const char **why);
 enum tz_period { TZ_DAY, TZ_WEEK, TZ_MONTH, TZ_QUARTER, TZ_YEAR };
 /* The start of the period holding ms (weeks start on Monday). */
 int64_t tz_period_start(const struct tz *z, int period, int64_t ms);

@@ -178,3 +178,13 @@ int cli_time(const char *cmd, const char *opt, const char *arg, int64_t *out)
     }
     return 0;
 }
+
+int cli_time_local(struct lf *lf, const char *cmd, const char *opt, const char *arg, int64_t *out)
+{
+    struct lf_err err = {0};
+    if (arg && lf_time_parse_local(lf, arg, out, &err) < 0) {
+        cli_usage(cmd, "%s %s", opt, err.msg);
+        return -1;
+    }
+    return 0;
+}

@@ -82,6 +82,9 @@ int cli_on_name(const char *cmd, const char *what,
 
 /* Parses a time option; on failure prints a usage error and returns -1. */
 int cli_time(const char *cmd, const char *opt, const char *arg, int64_t *out);
+/* The same in lf's workspace (a date is local midnight of its zone, as metrics' parameters
+ * are); arg NULL leaves *out. */
+int cli_time_local(struct lf *lf, const char *cmd, const char *opt, const char *arg, int64_t *out);
 
 /* Runs metric `metric` (of the registry) with the options of argv[first..argc), as `landfall
  * cmd` (cmd_metric.c): its options, help, formats and errors are the registry's. */

@@ -256,6 +256,7 @@ static int workspace(const char *what, int argc, char **argv, const struct cli_e
     int format = LF_FORMAT_TABLE, rc;
     long long v;
     int64_t now = 0;
+    const char *now_arg = NULL;
     bool train = !strcmp(what, "train") || !strcmp(what, "backtest");
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
@@ -268,8 +269,7 @@ static int workspace(const char *what, int argc, char **argv, const struct cli_e
         } else if (!strcmp(a, "--csv") && strcmp(what, "train")) {
             format = LF_FORMAT_CSV;
         } else if (!strcmp(a, "--now") && val) {
-            if (cli_time("churn", "--now", argv[++i], &now) < 0)
-                return EXIT_USAGE;
+            now_arg = argv[++i];
         } else if (!strcmp(what, "backtest") && !strcmp(a, "--scorecard") && val) {
             bo.scorecard = argv[++i];
         } else if (train && !strcmp(a, "--horizon") && val) {
@@ -312,7 +312,6 @@ static int workspace(const char *what, int argc, char **argv, const struct cli_e
     }
     if (!strcmp(what, "explain") && !account)
         return cli_usage("churn", "'churn explain' needs an ACCOUNT");
-    t.now = so.now = bo.now = now;
     bo.horizon_ms = t.horizon_ms;
     bo.snapshots = t.snapshots;
     bo.seed = t.seed;
@@ -321,6 +320,11 @@ static int workspace(const char *what, int argc, char **argv, const struct cli_e
     struct lf_err err = {0};
     if ((rc = cli_open(env, true, &engine, &lf)) != 0)
         return rc;
+    if (cli_time_local(lf, "churn", "--now", now_arg, &now) < 0) {
+        lf_close(lf);
+        return EXIT_USAGE;
+    }
+    t.now = so.now = bo.now = now;
     if (!strcmp(what, "train")) {
         struct lf_churn_report r;
         if (lf_churn_train(lf, &t, &r, &err) < 0) {

@@ -37,6 +37,7 @@ int cmd_engine(int argc, char **argv, const struct cli_env *env)
     const char *what = NULL;
     int format = LF_FORMAT_TABLE, runs = 0, rc;
     int64_t now = 0;
+    const char *now_arg = NULL;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         if ((rc = cli_engine_option("engine", argc, argv, &i, &engine)) != 0) {
@@ -47,8 +48,7 @@ int cmd_engine(int argc, char **argv, const struct cli_env *env)
         } else if (strcmp(a, "--csv") == 0) {
             format = LF_FORMAT_CSV;
         } else if (strcmp(a, "--now") == 0 && i + 1 < argc) {
-            if (cli_time("engine", "--now", argv[++i], &now) < 0)
-                return EXIT_USAGE;
+            now_arg = argv[++i];
         } else if (strcmp(a, "--runs") == 0 && i + 1 < argc) {
             char *end;
             errno = 0;
@@ -70,6 +70,10 @@ int cmd_engine(int argc, char **argv, const struct cli_env *env)
     struct lf_err err = {0};
     if ((rc = cli_open(env, true, &engine, &lf)) != 0)
         return rc;
+    if (cli_time_local(lf, "engine", "--now", now_arg, &now) < 0) {
+        lf_close(lf);
+        return EXIT_USAGE;
+    }
     if (strcmp(what, "rebuild") == 0)
         rc = lf_engine_rebuild(lf, &t, &err);
     else if (strcmp(what, "info") == 0)

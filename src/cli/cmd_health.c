@@ -170,20 +170,23 @@ static int scorecard(int argc, char **argv, const struct cli_env *env)
 static int snapshot(int argc, char **argv, const struct cli_env *env)
 {
     int64_t day = 0;
+    const char *date = NULL;
     struct lf *lf = NULL;
     struct lf_err err = {0};
     size_t scored;
     int rc;
     for (int i = 2; i < argc; i++) {
-        if (!strcmp(argv[i], "--date") && i + 1 < argc) {
-            if (cli_time("health", "--date", argv[++i], &day) < 0)
-                return EXIT_USAGE;
-        } else {
+        if (!strcmp(argv[i], "--date") && i + 1 < argc)
+            date = argv[++i];
+        else
             return cli_usage("health", "'health snapshot' takes --date DATE, not '%s'", argv[i]);
-        }
     }
     if ((rc = cli_open(env, true, &(struct cli_engine){0}, &lf)) != 0)
         return rc;
+    if (cli_time_local(lf, "health", "--date", date, &day) < 0) {
+        lf_close(lf);
+        return EXIT_USAGE;
+    }
     rc = lf_health_snapshot(lf, day, &scored, &err);
     lf_close(lf);
     if (rc < 0)

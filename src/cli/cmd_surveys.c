@@ -180,6 +180,7 @@ static int send_to(int argc, char **argv, const struct cli_env *env)
                                          {NULL, 0, NULL, 0}};
     struct lf_survey_send_opts o = {0};
     const char **contacts = calloc((size_t)argc, sizeof(*contacts));
+    const char *now = NULL;
     size_t nr = 0;
     int c, rc = EXIT_OK;
     optind = 1;
@@ -191,10 +192,7 @@ static int send_to(int argc, char **argv, const struct cli_env *env)
         } else if (c == 't') {
             o.touchpoint = optarg;
         } else if (c == 'n') {
-            if (cli_time("surveys", "--now", optarg, &o.now) < 0) {
-                free(contacts);
-                return EXIT_USAGE;
-            }
+            now = optarg;
         } else {
             free(contacts);
             return cli_usage("surveys", "unknown option");
@@ -210,6 +208,8 @@ static int send_to(int argc, char **argv, const struct cli_env *env)
         free(contacts);
         return rc;
     }
+    if (cli_time_local(lf, "surveys", "--now", now, &o.now) < 0)
+        rc = EXIT_USAGE;
     for (size_t i = 0; i < nr && rc == EXIT_OK; i++) {
         struct lf_survey_send_result res;
         struct lf_err err = {0};
@@ -320,11 +320,11 @@ enum { RETRY, LOOP, TRIGGER };
 static int timed(int argc, char **argv, const struct cli_env *env, int what)
 {
     int64_t now = 0;
+    const char *now_arg = NULL;
     int rc;
     for (int i = 1; i < argc; i++) {
         if (!strcmp(argv[i], "--now") && i + 1 < argc) {
-            if (cli_time("surveys", "--now", argv[++i], &now) < 0)
-                return EXIT_USAGE;
+            now_arg = argv[++i];
         } else {
             return cli_usage("surveys", "unexpected argument '%s'", argv[i]);
         }
@@ -334,6 +334,10 @@ static int timed(int argc, char **argv, const struct cli_env *env, int what)
     size_t a = 0, b = 0;
     if ((rc = cli_open(env, true, NULL, &lf)) != 0)
         return rc;
+    if (cli_time_local(lf, "surveys", "--now", now_arg, &now) < 0) {
+        lf_close(lf);
+        return EXIT_USAGE;
+    }
     rc = what == LOOP      ? lf_surveys_loop(lf, now, &a, &err)
          : what == TRIGGER ? lf_surveys_trigger(lf, now, &a, &b, &err)
                            : lf_surveys_retry(lf, now, &a, &b, &err);

@@ -301,6 +301,14 @@ int lf_time_parse(const char *s, int64_t *ms_out, struct lf_err *err)
     return 0;
 }
 
+int lf_time_parse_local(struct lf *lf, const char *s, int64_t *ms_out, struct lf_err *err)
+{
+    const char *why = NULL;
+    if (tz_parse_time(core_tz(lf), s, ms_out, &why) < 0)
+        return err_set(err, LF_EUSAGE, "'%s': %s", s, why);
+    return 0;
+}
+
 const struct tz *core_tz(const struct lf *lf)
 {
     const struct tz *z;

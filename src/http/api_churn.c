@@ -31,7 +31,7 @@ static int now_of(struct http_req *r, int64_t *out)
 {
     const char *v = http_query(r, "now");
     struct lf_err err = {0};
-    if (v && lf_time_parse(v, out, &err) < 0) {
+    if (v && lf_time_parse_local(http_lf(r), v, out, &err) < 0) {
         http_fail(r, HE_BAD_REQUEST, "now", "%s", err.msg);
         return -1;
     }

@@ -151,7 +151,7 @@ void api_account_overview(struct http_req *r)
     int64_t days = 0;
     char *json = NULL;
     struct lf_err err = {0};
-    if (now_text && lf_time_parse(now_text, &now, &err) < 0) {
+    if (now_text && lf_time_parse_local(http_lf(r), now_text, &now, &err) < 0) {
         http_fail(r, HE_BAD_REQUEST, "now", "%s", err.msg);
         return;
     }

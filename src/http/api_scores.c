@@ -39,7 +39,7 @@ void api_health_snapshot(struct http_req *r)
     const char *date = http_query(r, "date");
     int64_t day = 0;
     size_t scored;
-    if (date && lf_time_parse(date, &day, &err) < 0) {
+    if (date && lf_time_parse_local(http_lf(r), date, &day, &err) < 0) {
         http_fail(r, HE_BAD_REQUEST, "date", "%s", err.msg);
         return;
     }

@@ -40,34 +40,12 @@ static int bad(const char *field, struct lf_err *err, const char *fmt, const cha
     return err_set_field(err, field, LF_EINVAL, fmt, a, b);
 }
 
-/* Whether a time names its instant by itself (unix seconds, or a time with "Z" or an offset);
- * a date, or a time without offset, is a wall-clock time of the workspace's zone. */
-static bool absolute(const char *v)
-{
-    size_t n = strlen(v), sep = strcspn(v, "T ");
-    if (strspn(v, "0123456789.") == n)
-        return true;
-    return sep < n && (v[n - 1] == 'Z' || v[n - 1] == 'z' || strpbrk(v + sep, "+-"));
-}
-
-/* The instant a wall-clock time of zone z names (in a DST gap, the time after the gap; in an
- * overlap, the first). */
-static int64_t from_local(const struct tz *z, int64_t wall)
-{
-    int64_t u = wall - (int64_t)tz_offset(z, wall) * 1000;
-    return wall - (int64_t)tz_offset(z, u) * 1000;
-}
-
 static int parse_time(const struct metric_ctx *c, const char *name, const char *v,
                       int64_t *out, struct lf_err *err)
 {
     const char *why = NULL;
-    if (time_parse(v, strlen(v), out, &why) < 0)
+    if (tz_parse_time(c->tz, v, out, &why) < 0)
         return err_set_field(err, name, LF_EINVAL, "'%s': %s", v, why);
-    if (!absolute(v)) {
-        int64_t day = *out >= 0 ? *out / MS_PER_DAY : -((-*out + MS_PER_DAY - 1) / MS_PER_DAY);
-        *out = *out % MS_PER_DAY == 0 ? tz_day_start(c->tz, day) : from_local(c->tz, *out);
-    }
     if (*out < PARAM_TIME_MIN || *out >= PARAM_TIME_MAX)
         return err_set_field(err, name, LF_EINVAL,
                              "'%s' is outside 1970-01-01 .. 2199-12-31", v);

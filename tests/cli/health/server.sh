@@ -66,5 +66,15 @@ http DELETE /v1/scorecards/x "${admin[@]}"
 check_eq "retired" 200 "$status"
 http DELETE /v1/scorecards/x "${admin[@]}"
 check_eq "retired already: 404" 404 "$status"
+
+# west of UTC a date is still that day of the workspace's zone, in the CLI as over HTTP (they
+# read "2025-11-15" as UTC midnight, 16:00 on the 14th in Los Angeles, and wrote the 14th)
+"$LANDFALL" workspace --time-zone America/Los_Angeles >/dev/null
+"$LANDFALL" health snapshot --date 2025-11-15 >/dev/null
+http POST "/v1/health/snapshot?date=2025-11-20" "${admin[@]}"
+check_eq "POST /v1/health/snapshot in Los Angeles" 200 "$status"
+http GET "/v1/health/history?from=2025-11-01&to=2025-11-30" "${auth[@]}"
+check_eq "the days written are the days asked (Los Angeles)" "2025-11-15 2025-11-20" \
+    "$(jq -r '[.rows[].day[0:10]] | unique | join(" ")' <<<"$body")"
 serve_stop
 finish
