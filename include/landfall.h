@@ -371,6 +371,15 @@ LF_API int lf_health_scorecard_retire(struct lf *lf, const char *name, struct lf
  * customer's score as of the day's start, replacing what that day held. *scored (may be NULL)
  * counts the accounts scored. */
 LF_API int lf_health_snapshot(struct lf *lf, int64_t day, size_t *scored, struct lf_err *err);
+/* The most days one lf_health_backfill writes: ten years. */
+#define LF_HEALTH_BACKFILL_MAX_DAYS 3660
+/* Writes the history's days from the day holding `from` to the day holding `to` (0: today), days
+ * of the workspace's zone, each as lf_health_snapshot writes one: a history for data imported
+ * at once. LF_EINVAL naming "from" for an empty range or one over LF_HEALTH_BACKFILL_MAX_DAYS.
+ * progress draws a bar on stderr when it is a terminal. *days and *scored (may be NULL): the
+ * days written and the scores over them. */
+LF_API int lf_health_backfill(struct lf *lf, int64_t from, int64_t to, bool progress, size_t *days,
+                              size_t *scored, struct lf_err *err);
 /* Keeps the history of lf's workspace daily (what `landfall serve` does): writes today's scores
  * now unless the history has them, then checks every hour from a thread of its own. lf must
  * outlive it. *out is the caller's: lf_health_daily_stop() (NULL is a no-op). */

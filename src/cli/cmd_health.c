@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/time.h"
 #include "cli.h"
 
 static const char help_text[] =
@@ -10,21 +11,24 @@ static const char help_text[] =
     "                       [--sort score|account] [--scorecard NAME] [--now DATE] [--json|--csv]\n"
     "       landfall health explain ACCOUNT [--scorecard NAME] [--now DATE] [--json|--csv]\n"
     "       landfall health history [ACCOUNT] [--from DATE] [--to DATE] [--json|--csv]\n"
-    "       landfall health snapshot [--date DATE]\n"
+    "       landfall health snapshot [--date DATE | --from DATE [--to DATE]]\n"
     "       landfall health backtest [--scorecard NAME] [--versus NAME] [--from DATE] [--to DATE]\n"
     "                                [--horizon DAYS] [--json|--csv]\n"
     "       landfall health scorecard list [--json|--csv]\n"
     "       landfall health scorecard apply FILE.json\n"
     "       landfall health scorecard retire NAME\n"
     "\n"
-    "health lists every customer's score (0-100) and band as of --now (default: the clock), lowest\n"
+    "health lists every customer's score (0-100) and band as of --now (default: the clock), "
+    "lowest\n"
     "first, computed from the measures of docs/metrics.md with only the data before that instant:\n"
     "the scorecard in force for the account's segment and plan, else 'default'. A measure without\n"
     "data is left out and the weights renormalised: measures_used says how many counted; an\n"
     "account without any has no score. 'concern' is the measure that cost the most points.\n"
     "explain lists the account's measures, their values, points and weights, the costliest first.\n"
     "snapshot writes the day's scores (the state at the day's start) into the history, replacing\n"
-    "what that day held; history reads them back with the daily change and band moves.\n"
+    "what that day held; --from writes every day from DATE to --to (default: today), each as of\n"
+    "its own start (a history for data imported at once; at most 3660 days). history reads them\n"
+    "back with the daily change and band moves.\n"
     "backtest scores every customer as of each month start of the window with only the data\n"
     "before it and reports how well the scores ranked the churn of the horizon after: AUC,\n"
     "churn by band, the bottom decile's lift; --versus measures a second scorecard beside it.\n"
@@ -169,8 +173,8 @@ static int scorecard(int argc, char **argv, const struct cli_env *env)
 
 static int snapshot(int argc, char **argv, const struct cli_env *env)
 {
-    int64_t day = 0;
-    const char *date = NULL;
+    int64_t day = 0, from = 0, to = 0;
+    const char *date = NULL, *from_arg = NULL, *to_arg = NULL;
     struct lf *lf = NULL;
     struct lf_err err = {0};
     size_t scored;
@@ -178,14 +182,36 @@ static int snapshot(int argc, char **argv, const struct cli_env *env)
     for (int i = 2; i < argc; i++) {
         if (!strcmp(argv[i], "--date") && i + 1 < argc)
             date = argv[++i];
+        else if (!strcmp(argv[i], "--from") && i + 1 < argc)
+            from_arg = argv[++i];
+        else if (!strcmp(argv[i], "--to") && i + 1 < argc)
+            to_arg = argv[++i];
         else
-            return cli_usage("health", "'health snapshot' takes --date DATE, not '%s'", argv[i]);
+            return cli_usage("health",
+                             "'health snapshot' takes --date DATE or --from DATE [--to "
+                             "DATE], not '%s'",
+                             argv[i]);
     }
+    if (date && (from_arg || to_arg))
+        return cli_usage("health", "'health snapshot' takes --date or --from, not both");
+    if (to_arg && !from_arg)
+        return cli_usage("health", "'health snapshot --to' needs --from");
     if ((rc = cli_open(env, true, &(struct cli_engine){0}, &lf)) != 0)
         return rc;
-    if (cli_time_local(lf, "health", "--date", date, &day) < 0) {
+    if (cli_time_local(lf, "health", "--date", date, &day) < 0 ||
+        cli_time_local(lf, "health", "--from", from_arg, &from) < 0 ||
+        cli_time_local(lf, "health", "--to", to_arg, &to) < 0) {
         lf_close(lf);
         return EXIT_USAGE;
+    }
+    if (from_arg) {
+        size_t days;
+        rc = lf_health_backfill(lf, from, to_arg ? to : time_now_ms(), true, &days, &scored, &err);
+        lf_close(lf);
+        if (rc < 0)
+            return cli_fail(&err);
+        printf("%zu days written, %zu scores\n", days, scored);
+        return EXIT_OK;
     }
     rc = lf_health_snapshot(lf, day, &scored, &err);
     lf_close(lf);

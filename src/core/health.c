@@ -8,6 +8,7 @@
 
 #include "base/buf.h"
 #include "base/mem.h"
+#include "base/progress.h"
 #include "base/time.h"
 #include "core.h"
 #include "cs/health.h"
@@ -171,6 +172,35 @@ out:
     health_cards_release(&cards);
     health_set_release(&s);
     return ret;
+}
+
+int lf_health_backfill(struct lf *lf, int64_t from, int64_t to, bool progress, size_t *days,
+                       size_t *scored, struct lf_err *err)
+{
+    const struct tz *tz = core_tz(lf);
+    int64_t first = tz_local_day(tz, from), last = tz_local_day(tz, to ? to : time_now_ms());
+    size_t n, total = 0;
+    struct progress bar;
+    if (last < first)
+        return err_set_field(err, "from", LF_EINVAL, "the first day is after the last");
+    if (last - first >= LF_HEALTH_BACKFILL_MAX_DAYS)
+        return err_set_field(err, "from", LF_EINVAL, "%lld days: at most %d at once",
+                             (long long)(last - first + 1), LF_HEALTH_BACKFILL_MAX_DAYS);
+    progress_init(&bar, "health history", (uint64_t)(last - first + 1), progress);
+    for (int64_t d = first; d <= last; d++) {
+        if (lf_health_snapshot(lf, tz_day_start(tz, d), &n, err) < 0) {
+            progress_finish(&bar);
+            return -1;
+        }
+        total += n;
+        progress_update(&bar, (uint64_t)(d - first + 1));
+    }
+    progress_finish(&bar);
+    if (days)
+        *days = (size_t)(last - first + 1);
+    if (scored)
+        *scored = total;
+    return 0;
 }
 
 /* ---- the server's daily snapshot ---- */

@@ -73,8 +73,23 @@ check_eq "retired already: 404" 404 "$status"
 "$LANDFALL" health snapshot --date 2025-11-15 >/dev/null
 http POST "/v1/health/snapshot?date=2025-11-20" "${admin[@]}"
 check_eq "POST /v1/health/snapshot in Los Angeles" 200 "$status"
+# a history written at once: every day of the range, the 25-hour 2 November (DST ends) once
+check_eq "health snapshot --from --to" "3 days written" \
+    "$("$LANDFALL" health snapshot --from 2025-11-01 --to 2025-11-03 | cut -d, -f1)"
 http GET "/v1/health/history?from=2025-11-01&to=2025-11-30" "${auth[@]}"
-check_eq "the days written are the days asked (Los Angeles)" "2025-11-15 2025-11-20" \
+check_eq "the days written are the days asked (Los Angeles)" \
+    "2025-11-01 2025-11-02 2025-11-03 2025-11-15 2025-11-20" \
     "$(jq -r '[.rows[].day[0:10]] | unique | join(" ")' <<<"$body")"
+for d in 2025-11-02 2025-11-03; do
+    n=$("$LANDFALL" health --now "$d" --json | jq '[.rows[] | select(.score != null)] | length')
+    check_eq "$d: a row for each account scored as of its start" "$n" \
+        "$(jq --arg d "$d" '[.rows[] | select(.day[0:10] == $d)] | length' <<<"$body")"
+done
+"$LANDFALL" health snapshot --from 2025-11-03 --to 2025-11-01 2>"$SCRATCH/err"
+check_eq "a range backwards: refused" "1 landfall: the first day is after the last" \
+    "$? $(cat "$SCRATCH/err")"
+"$LANDFALL" health snapshot --from 2000-01-01 --to 2025-11-01 2>"$SCRATCH/err"
+check_eq "a range over ten years: refused" "1 landfall: 9437 days: at most 3660 at once" \
+    "$? $(cat "$SCRATCH/err")"
 serve_stop
 finish
