@@ -1,7 +1,9 @@
 /* openapi.c - the OpenAPI 3.1 document of the HTTP API, generated from the declarations: the
  * route table (paths, methods, who may call, bodies), the metric registry (each metric's query
  * parameters and result columns) and the resource definitions (fields, types, checks), so that
- * it cannot drift from what the server does. GET /openapi.json and `landfall openapi` serve it. */
+ * it cannot drift from what the server does. GET /openapi.json and `landfall openapi` serve it.
+ * This file is its frame (groups, errors, security, each route's operation from its declaration,
+ * the server's own routes); each area's operations are in its openapi_<area>.c. */
 #include "openapi_int.h"
 
 #include <string.h>

@@ -188,14 +188,14 @@ struct op_decl;
 typedef void op_fn(struct doc *d, const struct op_decl *o, const struct route *rt, json_t *op);
 
 /* What a handler's operation is. describe() writes it in this order, which is the document's:
- * the shared schemas it refers to, the metric it answers (metric_op: its group, id, summary,
- * parameters and rows) or its group, id and summary, its description, params, what `more`
+ * the shared schemas it refers to, the metric it answers (openapi_metric_op: its group, id,
+ * summary, parameters and rows) or its group, id and summary, its description, params, what `more`
  * adds, body, answers, and the errors, in the enum's order. */
 struct op_decl {
     http_handler fn;
     const char *tag, *id, *summary, *description;
     const char *metric;
-    bool dashboard; /* refers to the dashboard's schemas (dashboard_schemas) */
+    bool dashboard; /* refers to the dashboard's schemas (openapi_dashboard_schemas) */
     struct op_param params[4];
     op_fn *more;
     struct op_answer body, answers[4];
