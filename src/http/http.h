@@ -51,8 +51,9 @@ int http_serve(const struct http_config *cfg, void (*ready)(const char *url, voi
 
 /* The OpenAPI 3.1 document of the HTTP API, generated from the route table (router.c), the
  * metric registry (lf_metric_at) and the resource definitions (model/resource.c): indented JSON
- * (without the newline the server and the CLI end it with), the same bytes on every call. *out is the caller's: free(). -1 with
- * LF_EINTERNAL when a route has no description in openapi.c (a handler added without one). */
+ * (without the newline the server and the CLI end it with), the same bytes on every call. *out is
+ * the caller's: free(). -1 with LF_EINTERNAL when a route has no description in openapi*.c (a
+ * handler added without one). */
 int http_openapi(char **out, struct lf_err *err);
 
 /* Parses "N/s", "N/min" or "N/h" (or "0", no limit) into *rate and *period. Returns 0 or -1

@@ -277,7 +277,7 @@ void http_page_cursor(int64_t after, char out[32]);
 /* Decodes a cursor: 0 and *after, or -1. */
 int http_page_decode(const char *cursor, int64_t *after);
 
-/* ---- the query parameters each route takes (openapi.c; docs/api.md) ---- */
+/* ---- the query parameters each route takes (openapi_query.c; docs/api.md) ---- */
 /* The server holds every request to what the OpenAPI document declares of its route's query
  * parameters: a route that takes a key or a session refuses one it does not declare, or one
  * given twice, with a 400 naming it (a typo is not silently a default). The metrics' routes

@@ -124,7 +124,7 @@ check_eq "both doctored rows are refused" 2 "$(grep -c '^FAIL ' "$SCRATCH/bad.ou
 check "the first for its seats" grep -q 'seats must be integer' "$SCRATCH/bad.out"
 
 # Columns the metrics answered that their declarations do not name: the document allows them
-# (see metric_result in src/http/openapi.c); listed so that a reader sees the gap.
+# (see openapi_metric_result in src/http/openapi_metrics.c); listed so that a reader sees the gap.
 extra=$(for f in "$SCRATCH"/ans-{1..7}.json; do
     jq -r --slurpfile d "$doc" '.metric as $m | ($m | split("-") | map((.[:1] | ascii_upcase) + .[1:]) | join("") + "Row") as $row |
         [.rows[] | keys[]] | unique - ($d[0].components.schemas[$row].properties | keys) |
