@@ -296,7 +296,9 @@ const struct op_decl openapi_dashboard_described[] = {
     {api_account_overview, "accounts", "accounts_overview",
      "an account's 360° view in one answer (the dashboard's account page)",
      .params = {{"path", "id", "string", "the account's id", true},
-                {"query", "now", "string", "the instant taken as now (default: the clock)"}},
+                {"query", "now", "string",
+                 "the instant taken as now: ISO 8601 or unix seconds, a date or a time without "
+                 "offset in the workspace's zone (default: the clock)"}},
      .more = account_overview_more,
      .answers = {{"200", "the account's view", .ref = "AccountOverview"}},
      .errors = ERR(HE_BAD_REQUEST) | ERR(HE_NOT_FOUND)},

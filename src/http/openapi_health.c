@@ -86,7 +86,8 @@ static void churn_params(json_t *op, bool model, bool scores)
 {
     json_t *list = params_of(op);
     push(list, param("query", "now", false,
-                     "the features as of this instant, ISO 8601 or unix seconds (default: now)",
+                     "the features as of this instant: ISO 8601 or unix seconds, a date or a time "
+                     "without offset in the workspace's zone (default: now)",
                      typed("string")));
     if (model) {
         json_t *v = typed("integer");
@@ -185,7 +186,8 @@ const struct op_decl openapi_health_described[] = {
      "write a day of the health history (landfall health snapshot)",
      "Scores every customer as of the day's start and stores the scores as that day of the "
      "history, replacing what it held.",
-     .params = {{"query", "date", "string", "the day (default: today, in the workspace's zone)"}},
+     .params = {{"query", "date", "string",
+                 "the day, a date of the workspace's zone (default: today)"}},
      .more = health_snapshot_answer, .errors = ERR(HE_BAD_REQUEST)},
     {api_scorecards_list, .id = "scorecards_list", .metric = "scorecards"},
     {api_expansion, .id = "expansion", .metric = "expansion"},
