@@ -536,8 +536,9 @@ static void raw_merge(struct stage *s, struct raw *r)
     free(codes);
 }
 
-/* Reads the store's events into the stage: two connections on two threads for big stores. */
-static int stage_read(struct stage *s, struct store *st, int64_t ws, int threads,
+/* Reads the store's events into the stage: two connections on two threads for stores of more
+ * than `split` events. */
+static int stage_read(struct stage *s, struct store *st, int64_t ws, int threads, int64_t split,
                       struct lf_err *err)
 {
     int64_t max_id;
@@ -545,7 +546,7 @@ static int stage_read(struct stage *s, struct store *st, int64_t ws, int threads
         return -1;
     struct raw r = {.ws = ws, .upto = max_id};
     pthread_t thread;
-    bool two = threads > 1 && max_id > ENGINE_SPLIT_READ;
+    bool two = threads > 1 && max_id > split;
     if (two) {
         r.after = max_id / 2;
         strmap_init(&r.name_codes);
@@ -580,12 +581,13 @@ int engine_build(struct store *st, int64_t ws, const struct engine_opts *opts,
     e->tz = opts ? opts->tz : NULL;
     struct stage s = {.e = e};
     int64_t max_id;
+    int64_t split = opts && opts->split_read > 0 ? opts->split_read : ENGINE_SPLIT_READ;
     int ret = -1;
     /* the bar's total: ids grow by one an event, so the last id is about the count */
     if (store_events_max_id(st, ws, &max_id, err) < 0 || eng_load_dims(e, st, err) < 0)
         goto out;
     progress_init(&s.bar, "engine", (uint64_t)max_id, opts && opts->progress);
-    if (stage_read(&s, st, ws, e->threads, err) < 0 || eng_fingerprint(e, st, err) < 0)
+    if (stage_read(&s, st, ws, e->threads, split, err) < 0 || eng_fingerprint(e, st, err) < 0)
         goto out;
     partition(e, &s);
     stage_release(&s); /* before the sort: the staging copy is the peak of memory */

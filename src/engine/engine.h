@@ -35,6 +35,9 @@ struct engine_opts {
     /* the workspace's zone (NULL: UTC): stored dates (customer since, MRR changes) are its
      * local dates, so an account starts at its local midnight; borrowed for the engine's life */
     const struct tz *tz;
+    /* stores with more events than this are read by two connections on two threads (0:
+     * ENGINE_SPLIT_READ, 200 000); lower only to reach that path with a small store (tests) */
+    int64_t split_read;
 };
 
 /* Builds the engine of workspace ws from the store (accounts, MRR history, every event).

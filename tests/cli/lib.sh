@@ -218,13 +218,22 @@ _pg_mirror() {
         : >"$m.tables"
     fi
     [ "$stamp" = none ] && { echo "$m"; return; }
-    # the store's tables (the schema's copy: a scratch table of the test's is no store's)
-    tables=$(sqlite3 "$SCRATCH/.mirror-schema.db" "SELECT name FROM sqlite_master
-                                                    WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")
+    # the store's tables (the schema's copy: a scratch table of the test's is no store's), listed
+    # once per test
+    if [ ! -f "$SCRATCH/.mirror-tables" ]; then
+        sqlite3 "$SCRATCH/.mirror-schema.db" "SELECT name FROM sqlite_master
+            WHERE type = 'table' AND name NOT LIKE 'sqlite_%'" >"$SCRATCH/.mirror-tables" || return 1
+    fi
+    tables=$(<"$SCRATCH/.mirror-tables")
+    # which tables SQL names, matched by bash itself (a grep a table and a call were most of the
+    # PostgreSQL pass's store_sql time): a whole word, any case, as grep -qiw; all of them
+    # without SQL or for a read of the schema
+    local copied all=0 lsql=${sql,,} word='(^|[^[:alnum:]_])'
+    copied=$'\n'$(<"$m.tables")$'\n'
+    [[ -z $sql || $lsql =~ sqlite_master|sqlite_schema|pragma_ ]] && all=1
     for t in $tables; do
-        grep -qxF "$t" "$m.tables" && continue # copied at this stamp
-        if [ -z "$sql" ] || grep -qiE 'sqlite_master|sqlite_schema|pragma_' <<<"$sql" ||
-            grep -qiw -- "$t" <<<"$sql"; then
+        [[ $copied == *$'\n'"$t"$'\n'* ]] && continue # copied at this stamp
+        if [ "$all" = 1 ] || [[ $lsql =~ $word${t,,}([^[:alnum:]_]|$) ]]; then
             need+=("$t")
         fi
     done
