@@ -3,7 +3,7 @@
 # memory under valgrind: health (scores, explain, snapshot and history, backtest, scorecards),
 # expansion, churn (train, score, explain, models, calibration, fit-csv: XGBoost), clv (BG/NBD
 # and sBG: GSL's maximiser), survival (Kaplan–Meier, the sBG projection), cohorts; and one
-# error path per command. valgrind.sh runs the other commands. A store of 30 demo accounts
+# error path per command. valgrind.sh runs the other commands. A store of 6 demo accounts
 # over 12 months, made without valgrind (the demo's own run is valgrind.sh's): every check is
 # the smallest run that takes its path (valgrind runs landfall 20-50 times slower). Each
 # answer under valgrind is compared with the same command's answer without it (valgrind must
@@ -11,7 +11,11 @@
 source "$(dirname "$0")/valgrind_lib.sh"
 
 NOW=2026-01-01
-store_demo --accounts 30 --seed 2 --months 12 --end "$NOW"
+# the smallest demo whose history takes every path below (a search of seeds with 5-10 accounts):
+# seed 21's 6 accounts hold one churner in the 8 snapshots' labels (a model trains with
+# --min-churners 1; the backtest's default of 10 refuses: its error path) and two in the health
+# backtest's window (its AUC is computed, not "-"); acc-000001 is paying (churn explains it)
+store_demo --accounts 6 --seed 21 --months 12 --end "$NOW"
 check_eq "demo: exit" 0 "$rc"
 
 # health: scores, one account's explanation, a snapshot read back, a backtest, scorecards
@@ -25,6 +29,9 @@ check_eq "the snapshot's accounts are the history's rows of its day" \
     "$(jq '[.rows[] | select(.day == "2025-12-01")] | length' "$SCRATCH/vg-health-history.out")"
 same health-backtest health backtest --from 2025-09-01 --to 2025-12-01 --horizon 60 \
     --versus engagement
+check "the health backtest computed an AUC (a churner in its window)" \
+    grep -qE '^default +[0-9]+ +[0-9]+ +[0-9]+ +[1-9][0-9]* +[0-9.]+% +[01]\.[0-9]+ ' \
+    "$SCRATCH/vg-health-backtest.out"
 printf '%s' '{"name": "lean", "bands": {"yellow": 40, "green": 70}, "measures": [
     {"measure": "nps", "weight": 50, "concerning": 0, "healthy": 50},
     {"measure": "seat_utilisation", "weight": 50, "concerning": 0.35, "healthy": 0.6}]}' \
@@ -42,12 +49,12 @@ same expansion expansion --now "$NOW" --json
 vg expansion-bad 2 expansion --now "$NOW" --bogus
 
 # churn: XGBoost trains, stores, loads, scores and explains; the refusal of too few churners
-# (30 accounts hold a handful: --min-churners 1 and a 30-day horizon make a model of them)
+# (6 accounts hold one: --min-churners 1 and a 30-day horizon make a model of it)
 vg churn-train 0 churn train --now "$NOW" --snapshots 8 --horizon 30 --min-churners 1
 run_lf churn models --json
 check_eq "the trained model is stored as version 1" 1 "$(jq '.rows[0].version' <<<"$out")"
 same churn-score churn score --now "$NOW" --drivers 3 --limit 5 --json
-same churn-explain churn explain acc-000002 --now "$NOW" --json
+same churn-explain churn explain acc-000001 --now "$NOW" --json
 same churn-calibration churn calibration --model 1 --json
 vg churn-backtest-few 1 churn backtest --now "$NOW" --snapshots 8 --horizon 30
 check "backtest refuses too few churners" grep -q "too few churners" \
