@@ -100,8 +100,9 @@ fi
 vg migrate-missing 4 migrate --from "$SCRATCH/nothere.db" --to "$SCRATCH/copy2.db"
 
 # serve: the HTTP server started under valgrind on a free port (it prints its URL: read through
-# a FIFO), a metric, a resource, an ingested batch, a request without a key and an unknown
-# path; then SIGTERM, after which it finishes, closes the store and must have leaked nothing
+# a FIFO), the metrics (every report, the sBG per account and projection), a resource, an
+# ingested batch, a request without a key and an unknown path; then SIGTERM, after which it
+# finishes, closes the store and must have leaked nothing
 key=$("$LANDFALL" keys create --scope admin 2>/dev/null)
 fifo="$SCRATCH/ready"
 mkfifo "$fifo"
@@ -126,6 +127,18 @@ for r in csat ces churn mrr churn-reasons repeat acquisition clv; do
     check_eq "serve: report $r answers as the CLI" "$(jq -c .rows <<<"$out")" \
         "$(get "$url/v1/metrics/$r?by=$by&now=$NOW" | jq -c .rows)"
 done
+# so are two metrics of valgrind_models.sh's commands, whose CLI paths (`clv --model M`,
+# `survival`) that test runs under valgrind with another model: the sBG per account, the
+# survival's sBG projection
+run_lf clv --model sbg --customers --now "$NOW" --json
+check "clv --model sbg --customers has a paying account's row" jq -e '.rows | length > 0' <<<"$out"
+check_eq "serve: clv-sbg-customers answers as the CLI's clv --model sbg --customers" \
+    "$(jq -c .rows <<<"$out")" \
+    "$(get "$url/v1/metrics/clv-sbg-customers?now=$NOW" | jq -c .rows)"
+run_lf survival --project --now "$NOW" --json
+check "survival --project has rows" jq -e '.rows | length > 0' <<<"$out"
+check_eq "serve: survival-projected answers as the CLI's survival --project" \
+    "$(jq -c .rows <<<"$out")" "$(get "$url/v1/metrics/survival-projected?now=$NOW" | jq -c .rows)"
 check_eq "serve: a resource" acc-000001 \
     "$(get "$url/v1/accounts/acc-000001" | jq -r .id)"
 check_eq "serve: a batch ingested" 1 "$(get -H 'Content-Type: application/json' -X POST \

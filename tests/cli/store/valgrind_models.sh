@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # valgrind_models.sh - the model and score commands leak nothing and touch no uninitialised
 # memory under valgrind: health (scores, explain, snapshot and history, backtest, scorecards),
-# expansion, churn (train, score, explain, models, calibration, fit-csv: XGBoost), clv (BG/NBD
-# and sBG: GSL's maximiser), survival (Kaplan–Meier, the sBG projection), cohorts; and one
-# error path per command. valgrind.sh runs the other commands. A store of 6 demo accounts
+# expansion, churn (train, score, explain, models, calibration, fit-csv: XGBoost), clv (BG/NBD:
+# GSL's maximiser), survival (Kaplan–Meier), cohorts; and one error path per command.
+# valgrind.sh runs the other commands, and in its server the sBG models' metrics (the same CLI
+# paths as clv and survival here, another metric). A store of 6 demo accounts
 # over 12 months, made without valgrind (the demo's own run is valgrind.sh's): every check is
 # the smallest run that takes its path (valgrind runs landfall 20-50 times slower). Each
 # answer under valgrind is compared with the same command's answer without it (valgrind must
@@ -74,7 +75,7 @@ vg fit-csv-label 1 churn fit-csv "$SCRATCH/fit.csv" --label nope
 check "fit-csv names a missing label column" grep -q "nope" "$SCRATCH/vg-fit-csv-label.err"
 
 # clv: BG/NBD and Gamma-Gamma fitted by GSL on the first 200 customers of the CDNOW sample
-# (a workspace of their own), the sBG per account on the demo, an unknown model
+# (a workspace of their own), an unknown model
 awk 'BEGIN { print "id,customer_id,ts,amount" } $2 + 0 <= 200 {
          printf "l%d,%d,%s-%s-%s,%s\n", NR, $2 + 0, substr($3, 1, 4), substr($3, 5, 2),
                 substr($3, 7, 2), $5 }' "$TESTDATA/cdnow/CDNOW_sample.txt" >"$SCRATCH/orders.csv"
@@ -84,12 +85,13 @@ same clv-bgnbd --workspace cdnow clv --model bgnbd --now 1997-10-01 --json
 check_eq "BG/NBD is fitted on the 200 customers" 200 "$(jq '.rows[0].customers' \
     "$SCRATCH/vg-clv-bgnbd.out")"
 check "BG/NBD has an r" jq -e '.rows[0].r > 0' "$SCRATCH/vg-clv-bgnbd.out"
-same clv-sbg clv --model sbg --customers --now "$NOW" --json
+# (the sBG per account, `clv --model sbg --customers`, is the same CLI path with another metric:
+# valgrind.sh's server computes it under valgrind)
 vg clv-bad 2 clv --model nope
 
-# survival, its sBG projection, cohorts; a dimension survival does not have
+# survival, cohorts; a dimension survival does not have
 same survival survival --now "$NOW" --by segment --json
-same survival-project survival --project --now "$NOW" --json
+# (`survival --project`, the same CLI path with the sBG projection's metric: valgrind.sh's server)
 same cohorts cohorts --now "$NOW" --from 2025-07-01 --basis revenue --level account --json
 vg survival-bad 2 survival --now "$NOW" --by nope
 finish
