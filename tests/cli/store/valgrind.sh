@@ -6,18 +6,29 @@
 # one error path (an unknown command, a bad option, a missing file, a bad CSV line, a bad
 # value: error paths are where a leak hides). valgrind_models.sh runs the model commands
 # (health, expansion, churn, clv, survival, cohorts). Every run is the smallest that takes its
-# path: valgrind runs landfall 20-50 times slower. Skipped in the sanitizer build
+# path: valgrind runs landfall 20-50 times slower, and each process costs 1.5-2 s of CPU before
+# its first line (valgrind itself, then the dynamic linker's relocations of landfall's 48
+# libraries, then the store's opening), so a path is run once. Skipped in the sanitizer build
 # (valgrind_lib.sh).
 source "$(dirname "$0")/valgrind_lib.sh"
 
 NOW=2026-01-01
-vg demo 0 demo --accounts 30 --seed 2 --months 12 --end "$NOW"
-check_eq "the demo wrote accounts" 30 "$(store_sql "$LANDFALL_DB" 'SELECT count(*) FROM accounts')"
-for r in nps csat ces churn mrr churn-reasons repeat acquisition clv; do
-    by=month
-    [ "$r" = clv ] && by=segment # a lifetime value is per group, not per month
-    same "report-$r" report "$r" --by "$by" --now "$NOW" --json
-done
+# the smallest demo that writes every kind of row the reports read: 6 accounts of seed 4 hold 4
+# orders (one customer's two: a repeat purchase), an account churned with its reason, and NPS,
+# CSAT and CES responses (their counts are checked: another generator would need another seed)
+vg demo 0 demo --accounts 6 --seed 4 --months 12 --end "$NOW"
+check_eq "the demo wrote accounts" 6 "$(store_sql "$LANDFALL_DB" 'SELECT count(*) FROM accounts')"
+check_eq "the demo wrote a repeat customer, a churn with its reason, the three surveys' responses" \
+    "1 1 ces,csat,nps" "$(store_sql -separator ' ' "$LANDFALL_DB" "SELECT
+        (SELECT count(*) FROM (SELECT contact_id FROM orders GROUP BY contact_id
+                               HAVING count(*) > 1)),
+        (SELECT count(*) FROM mrr_changes WHERE mrr = 0 AND reason IS NOT NULL),
+        (SELECT group_concat(kind) FROM (SELECT DISTINCT s.kind FROM responses r
+                                         JOIN surveys s ON s.id = r.survey_id ORDER BY 1))")"
+# `report NAME` is one CLI path for every report (cmd_metric.c's run: its options, lf_metric, the
+# table written): run here under valgrind once; the other reports' computations (the same
+# lf_metric) are run by the server under valgrind below, each answer compared with the CLI's
+same report-nps report nps --by month --now "$NOW" --json
 
 # import: a bad line is refused with its line (exit 1: some rows rejected), the good one kept;
 # a file that is not there (exit 3: nothing imported)
@@ -89,8 +100,9 @@ fi
 vg migrate-missing 4 migrate --from "$SCRATCH/nothere.db" --to "$SCRATCH/copy2.db"
 
 # serve: the HTTP server started under valgrind on a free port (it prints its URL: read through
-# a FIFO), a metric, a resource, an ingested batch, a request without a key and an unknown
-# path; then SIGTERM, after which it finishes, closes the store and must have leaked nothing
+# a FIFO), the metrics (every report, the sBG per account and projection), a resource, an
+# ingested batch, a request without a key and an unknown path; then SIGTERM, after which it
+# finishes, closes the store and must have leaked nothing
 key=$("$LANDFALL" keys create --scope admin 2>/dev/null)
 fifo="$SCRATCH/ready"
 mkfifo "$fifo"
@@ -107,6 +119,26 @@ get() { curl -s --max-time 60 -H "Authorization: Bearer $key" "$@"; }
 check_eq "serve: the metric answers as the CLI" \
     "$(jq -c .rows "$SCRATCH/vg-report-nps.out")" \
     "$(get "$url/v1/metrics/nps?by=month&now=$NOW" | jq -c .rows)"
+# every other report, computed in the server under valgrind, answers as the CLI without it
+for r in csat ces churn mrr churn-reasons repeat acquisition clv; do
+    by=month
+    [ "$r" = clv ] && by=segment # a lifetime value is per group, not per month
+    run_lf report "$r" --by "$by" --now "$NOW" --json
+    check_eq "serve: report $r answers as the CLI" "$(jq -c .rows <<<"$out")" \
+        "$(get "$url/v1/metrics/$r?by=$by&now=$NOW" | jq -c .rows)"
+done
+# so are two metrics of valgrind_models.sh's commands, whose CLI paths (`clv --model M`,
+# `survival`) that test runs under valgrind with another model: the sBG per account, the
+# survival's sBG projection
+run_lf clv --model sbg --customers --now "$NOW" --json
+check "clv --model sbg --customers has a paying account's row" jq -e '.rows | length > 0' <<<"$out"
+check_eq "serve: clv-sbg-customers answers as the CLI's clv --model sbg --customers" \
+    "$(jq -c .rows <<<"$out")" \
+    "$(get "$url/v1/metrics/clv-sbg-customers?now=$NOW" | jq -c .rows)"
+run_lf survival --project --now "$NOW" --json
+check "survival --project has rows" jq -e '.rows | length > 0' <<<"$out"
+check_eq "serve: survival-projected answers as the CLI's survival --project" \
+    "$(jq -c .rows <<<"$out")" "$(get "$url/v1/metrics/survival-projected?now=$NOW" | jq -c .rows)"
 check_eq "serve: a resource" acc-000001 \
     "$(get "$url/v1/accounts/acc-000001" | jq -r .id)"
 check_eq "serve: a batch ingested" 1 "$(get -H 'Content-Type: application/json' -X POST \

@@ -16,10 +16,14 @@ VG_SUPP="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/valgrind.supp"
 # exit code of landfall's table in `landfall help`: an error path is run for its own code) and
 # valgrind reported nothing: no leak (definite, indirect or possible), no invalid or
 # uninitialised access. Its output is in $SCRATCH/vg-NAME.out and .err for the value checks.
+# With VG_TIMES=FILE in the environment each run appends "NAME USER SYS WALL" (seconds) to FILE:
+# where the test's time goes (`VG_TIMES=/tmp/t meson test -C build cli-store-valgrind`).
 vg() {
     local name=$1 want=$2
     shift 2
-    valgrind -q --leak-check=full --show-leak-kinds=definite,indirect,possible \
+    local tm=()
+    [ -n "${VG_TIMES:-}" ] && tm=(/usr/bin/time -a -o "$VG_TIMES" -f "$name %U %S %e")
+    "${tm[@]}" valgrind -q --leak-check=full --show-leak-kinds=definite,indirect,possible \
         --errors-for-leak-kinds=definite,indirect,possible --error-exitcode=99 \
         --suppressions="$VG_SUPP" --log-file="$SCRATCH/vg-$name.log" \
         "$LANDFALL" "$@" >"$SCRATCH/vg-$name.out" 2>"$SCRATCH/vg-$name.err"
