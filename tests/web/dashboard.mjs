@@ -7,7 +7,8 @@
 // portfolio, saves a view, exports CSV, opens an account, creates and revokes a key, runs
 // axe-core on every page (no serious or critical violation), checks that a viewer cannot
 // change anything and that a request without the CSRF token is refused, signs out; and fails
-// on any console error or failed request. A screenshot of every page goes to $SCREENSHOTS.
+// on any console error or failed request. A screenshot of every page goes to $SCREENSHOTS, if
+// set.
 //
 //   a part of tests/web/run.mjs: node run.mjs dashboard=URL (tests/cli/web/browser.sh)
 import assert from 'node:assert/strict';

@@ -64,9 +64,9 @@ export function harness({ browser, base, part, shots }) {
     }
   };
 
-  // A browser context of its own (its cookies: one user's session at a time), that records any console
-  // error, uncaught exception, failed request or HTTP error but those the test expects (an URL,
-  // or a console text, containing one of s.expected). Chromium also logs every 4xx answer to a
+  // A browser context of its own (its cookies: one user's session at a time), that records any
+  // console error, uncaught exception, failed request or HTTP error but those the test expects
+  // (an URL, or a console text, containing one of s.expected). Chromium also logs every 4xx answer to a
   // page's request as a console error ("... status of 4NN"), with no URL in its text: that one is
   // left to the response handler, which judges it by its URL.
   h.newSession = async (viewport = DESKTOP) => {
