@@ -10,12 +10,13 @@
 //
 //   a part of tests/web/run.mjs: node run.mjs cx=URL (tests/cli/web/browser.sh)
 import assert from 'node:assert/strict';
+import { DESKTOP, TABLET } from './harness.mjs';
 
 const users = { admin: 'ana', lead: 'lee', csm: 'maria.lopez', viewer: 'vic' };
 
 export default async function cx(h) {
-  const { base, shots, check, newSession, ready, signIn, open, apiGet, apiSend, figuresMatchApi,
-    pageChecks, axe, clean, at, now, stamp } = h;
+  const { base, check, shot, newSession, ready, signIn, open, load, apiGet, apiSend, figuresMatchApi,
+    pageChecks, axe, clean, at, now, stamp, resize } = h;
 
   // The data-source of an element.
   const sourceOf = (s, sel) => s.page.getAttribute(sel, 'data-source');
@@ -26,9 +27,9 @@ export default async function cx(h) {
   const p = admin.page;
   const pages = [['cx-experience', '/experience'], ['comments', '/comments'], ['surveys', '/surveys']];
   for (const [name, url] of pages) {
-    await check(`${name}: opens`, () => open(admin, url));
+    await check(`${name}: opens`, () => load(admin, url));
     await pageChecks(admin, name);
-    await p.screenshot({ path: `${shots}/${name}.png`, fullPage: true });
+    await shot(admin, name, { fullPage: true });
     await check(`${name}: no console error or failed request`, () => clean(admin, name));
   }
 
@@ -219,7 +220,7 @@ export default async function cx(h) {
     assert.equal(again.trigger, 'manual');
     assert.equal(again.name, 'Relationship NPS');
     await figuresMatchApi(admin);
-    await p.screenshot({ path: `${shots}/surveys-editor.png`, fullPage: true });
+    await shot(admin, 'surveys-editor', { fullPage: true });
     clean(admin, 'the editor');
   });
   await check('surveys: the fatigue budget, with the field the server refuses', async () => {
@@ -290,8 +291,30 @@ export default async function cx(h) {
     clean(admin, 'the follow-up');
   });
 
-  // ---- a lead sends and closes; a CSM and a viewer do not ----
-  const lead = await newSession();
+  // ---- a tablet (the admin's page at a tablet's size: the sign-in is checked above), before
+  // the other roles take the admin's browser context ----
+  const tablet = admin;
+  await check('tablet: the admin\'s session at a tablet\'s size', async () => {
+    admin.problems.length = 0; // a check before that failed has told its own
+    await resize(tablet, TABLET);
+    assert.equal(await tablet.page.evaluate(() => window.innerWidth), TABLET.width);
+    assert.ok(!new URL(tablet.page.url()).pathname.startsWith('/signin'), 'signed in');
+    assert.equal(await tablet.page.locator('#signout').count(), 1, 'signed in: the sign-out button');
+  });
+  for (const [name, url] of pages) {
+    await check(`tablet: ${name} fits`, async () => {
+      await open(tablet, url);
+      const w = await tablet.page.evaluate(() => document.documentElement.scrollWidth);
+      assert.ok(w <= 820, `${w} px wide`);
+      await shot(tablet, `tablet-${name}`);
+      clean(tablet, `the tablet's ${name}`);
+    });
+  }
+  await resize(admin, DESKTOP);
+
+  // ---- a lead sends and closes; a CSM and a viewer do not (in the admin's browser context,
+  // one after the other: the admin's checks are over) ----
+  const lead = admin; // signs the admin out and the lead in
   await check('a lead: sends, has no editor, closes a follow-up with its outcome', async () => {
     await signIn(lead, users.lead);
     await open(lead, '/surveys');
@@ -325,10 +348,10 @@ export default async function cx(h) {
     const shown = await lead.page.locator('#recovery-table tbody td[data-col=closed]').first().getAttribute('data-value');
     assert.equal(Number(shown), rec.closed);
     await figuresMatchApi(lead);
-    await lead.page.screenshot({ path: `${shots}/surveys-lead.png`, fullPage: true });
+    await shot(lead, 'surveys-lead', { fullPage: true });
     clean(lead, "the lead's surveys");
   });
-  const csm = await newSession();
+  const csm = lead; // signs the lead out (their checks are over) and the CSM in
   await check('a CSM: reads, may not send', async () => {
     await signIn(csm, users.csm);
     await open(csm, '/surveys');
@@ -338,7 +361,7 @@ export default async function cx(h) {
     assert.equal(r.status(), 403);
     clean(csm, "the CSM's surveys");
   });
-  const viewer = await newSession();
+  const viewer = lead; // and then the viewer
   await check('a viewer: no control to change anything', async () => {
     await signIn(viewer, users.viewer);
     for (const url of ['/surveys', '/comments', '/experience']) {
@@ -361,19 +384,6 @@ export default async function cx(h) {
       const r = await apiSend(viewer, method, path, data);
       assert.equal(r.status(), 403, `${method} ${path}`);
     }
-    assert.equal((await apiGet(admin, '/v1/surveys/rel-nps-ui')).status, 'active');
+    assert.equal((await apiGet(viewer, '/v1/surveys/rel-nps-ui')).status, 'active');
   });
-
-  // ---- a tablet ----
-  const tablet = await newSession({ width: 820, height: 1180 });
-  await check('tablet: signing in', () => signIn(tablet, users.admin));
-  for (const [name, url] of pages) {
-    await check(`tablet: ${name} fits`, async () => {
-      await open(tablet, url);
-      const w = await tablet.page.evaluate(() => document.documentElement.scrollWidth);
-      assert.ok(w <= 820, `${w} px wide`);
-      await tablet.page.screenshot({ path: `${shots}/tablet-${name}.png` });
-      clean(tablet, `the tablet's ${name}`);
-    });
-  }
 }

@@ -7,17 +7,19 @@
 // portfolio, saves a view, exports CSV, opens an account, creates and revokes a key, runs
 // axe-core on every page (no serious or critical violation), checks that a viewer cannot
 // change anything and that a request without the CSRF token is refused, signs out; and fails
-// on any console error or failed request. A screenshot of every page goes to $SCREENSHOTS.
+// on any console error or failed request. A screenshot of every page goes to $SCREENSHOTS, if
+// set.
 //
 //   a part of tests/web/run.mjs: node run.mjs dashboard=URL (tests/cli/web/browser.sh)
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
+import { DESKTOP, TABLET } from './harness.mjs';
 
 const users = { admin: 'ana', csm: 'maria.lopez', viewer: 'vic' };
 
 export default async function dashboard(h) {
-  const { base, shots, check, newSession, ready, signIn, csrf, apiGet, figuresMatchApi, pageChecks,
-    axe, clean, at, now, stamp } = h;
+  const { base, check, shot, newSession, ready, signIn, csrf, apiGet, figuresMatchApi, pageChecks,
+    axe, clean, at, now, stamp, open, resize } = h;
 
   // ---- an admin: every page, every figure ----
   const admin = await newSession();
@@ -41,7 +43,7 @@ export default async function dashboard(h) {
       await ready(admin.page);
     });
     await pageChecks(admin, name);
-    await admin.page.screenshot({ path: `${shots}/${name}.png` });
+    await shot(admin, name);
     await check(`${name}: no console error or failed request`, () => clean(admin, name));
   }
 
@@ -61,8 +63,7 @@ export default async function dashboard(h) {
       assert.equal(r.status(), 201, `POST ${path}: ${await r.text()}`);
     }
     // the outcome and the task were made after the part's instant
-    await admin.page.goto(`${base}${at(firstAccount, stamp())}`);
-    await ready(admin.page);
+    await open(admin, firstAccount, stamp());
     const outcome = await admin.page.locator('#outcomes-table tbody tr[data-row]').allTextContents();
     assert.equal(outcome.length, 1, 'the outcome made');
     assert.match(outcome[0], /Onboard every team in two weeks/);
@@ -78,15 +79,14 @@ export default async function dashboard(h) {
     const n = await figuresMatchApi(admin); // the new rows' cells among them
     assert.ok(n > 5, `${n} figures`);
     await axe(admin, 'the account with outcomes and tasks');
-    await admin.page.screenshot({ path: `${shots}/account-outcomes-tasks.png`, fullPage: true });
+    await shot(admin, 'account-outcomes-tasks', { fullPage: true });
     clean(admin, 'the account with outcomes and tasks');
   });
 
   // ---- the portfolio: filter, sort, search, page, saved views, CSV ----
   const p = admin.page;
   await check('portfolio: filter by plan', async () => {
-    await p.goto(`${base}${at('/portfolio')}`);
-    await ready(p);
+    await open(admin, '/portfolio');
     const plans = await p.locator('select[name=plan] option').evaluateAll((o) => o.map((x) => x.value));
     await p.selectOption('select[name=plan]', plans[plans.length - 1]);
     await p.waitForURL(new RegExp(`plan=${encodeURIComponent(plans[plans.length - 1])}`));
@@ -98,8 +98,7 @@ export default async function dashboard(h) {
     assert.equal(await figuresMatchApi(admin) > 0, true);
   });
   await check('portfolio: sort by a header, by keyboard', async () => {
-    await p.goto(`${base}${at('/portfolio')}`);
-    await ready(p);
+    await open(admin, '/portfolio');
     await p.focus('button[data-sort=users]');
     await p.keyboard.press('Enter');
     await p.waitForURL(/sort=users/);
@@ -115,8 +114,7 @@ export default async function dashboard(h) {
     await figuresMatchApi(admin);
   });
   await check('portfolio: search and page', async () => {
-    await p.goto(`${base}${at('/portfolio?q=a')}`);
-    await ready(p);
+    await open(admin, '/portfolio?q=a');
     await figuresMatchApi(admin);
     const total = Number(await p.getAttribute('#summary [data-col=total]', 'data-value'));
     assert.ok(total > 50, `${total} accounts match "a": more than a page`);
@@ -138,8 +136,7 @@ export default async function dashboard(h) {
     await p.fill('#view-name', 'enterprise by name');
     await p.click('text=Save view');
     await p.waitForSelector('#view-choose option:has-text("enterprise by name")', { state: 'attached' });
-    await p.goto(`${base}${at('/portfolio')}`);
-    await ready(p);
+    await open(admin, '/portfolio');
     const id = await p.locator('#view-choose option:has-text("enterprise by name")').getAttribute('value');
     await p.selectOption('#view-choose', id);
     await p.waitForURL(/segment=enterprise&sort=name/);
@@ -155,8 +152,7 @@ export default async function dashboard(h) {
 
   // ---- settings: a key created and revoked ----
   await check('settings: create and revoke a key', async () => {
-    await p.goto(`${base}${at('/settings')}`);
-    await ready(p);
+    await open(admin, '/settings');
     await p.fill('#key-form input[name=name]', 'browser test');
     await p.selectOption('#key-form select[name=scope]', 'read');
     await p.click('#key-form button[type=submit]');
@@ -192,8 +188,7 @@ export default async function dashboard(h) {
     }
     for (const url of [`/portfolio?q=${encodeURIComponent(id)}`, `/accounts/${encodeURIComponent(id)}`,
       '/settings', `/portfolio?owner=${encodeURIComponent(evil)}&q=${encodeURIComponent(evil)}`]) {
-      await p.goto(`${base}${at(url, stamp())}`); // the account was made after the part's instant
-      await ready(p);
+      await open(admin, url, stamp()); // the account was made after the part's instant
       const seen = await p.evaluate(() => ({
         made: document.querySelectorAll('img[src="x"], main script, main b').length,
         handlers: [...document.querySelectorAll('*')].filter((el) =>
@@ -208,19 +203,26 @@ export default async function dashboard(h) {
     assert.deepEqual(dialogs, [], 'no dialog opened');
   });
 
-  // ---- a tablet: every page still fits ----
-  const tablet = await newSession({ width: 820, height: 1180 });
-  await check('tablet: signing in', () => signIn(tablet, users.admin));
+  // ---- a tablet: every page still fits (the admin's page at a tablet's size: the keyboard's
+  // sign-in is checked above) ----
+  const tablet = admin;
+  await check('tablet: the admin\'s session at a tablet\'s size', async () => {
+    admin.problems.length = 0; // a check before that failed has told its own
+    await resize(tablet, TABLET);
+    assert.equal(await tablet.page.evaluate(() => window.innerWidth), TABLET.width);
+    assert.ok(!new URL(tablet.page.url()).pathname.startsWith('/signin'), 'signed in');
+    assert.equal(await tablet.page.locator('#signout').count(), 1, 'signed in: the sign-out button');
+  });
   for (const [name, url] of pages.filter(([, u]) => u)) {
     await check(`tablet: ${name}`, async () => {
-      await tablet.page.goto(`${base}${at(url)}`);
-      await ready(tablet.page);
+      await open(tablet, url);
       const w = await tablet.page.evaluate(() => document.documentElement.scrollWidth);
       assert.ok(w <= 820, `${w} px wide`);
-      await tablet.page.screenshot({ path: `${shots}/tablet-${name}.png` });
+      await shot(tablet, `tablet-${name}`);
       clean(tablet, `the tablet's ${name}`);
     });
   }
+  await resize(admin, DESKTOP);
 
   // ---- a CSM: their own book by default ----
   const csm = await newSession();
@@ -239,12 +241,11 @@ export default async function dashboard(h) {
   });
 
   // ---- a viewer changes nothing; the CSRF token is required ----
-  const viewer = await newSession();
+  const viewer = csm; // signs the CSM out (their checks are over) and the viewer in
   await check('a viewer: no control to change anything', async () => {
     await signIn(viewer, users.viewer);
     assert.equal(await viewer.page.locator('#view-name').count(), 0, 'no saving of views');
-    await viewer.page.goto(`${base}${at('/settings')}`);
-    await ready(viewer.page);
+    await open(viewer, '/settings');
     assert.equal(await viewer.page.locator('#keys, #users, #workspace-form').count(), 0);
     clean(viewer, "the viewer's pages");
   });
@@ -270,8 +271,7 @@ export default async function dashboard(h) {
 
   // ---- signing out ----
   await check('signing out', async () => {
-    await admin.page.goto(`${base}${at('/portfolio')}`);
-    await ready(admin.page);
+    await open(admin, '/portfolio');
     await admin.page.click('#signout');
     await admin.page.waitForURL(/\/signin/);
     await ready(admin.page);

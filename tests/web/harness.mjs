@@ -22,11 +22,16 @@ export function launch() {
 // The figures' kinds that are numbers (the page's format.js formats the number, not its text).
 const NUMERIC = ['int', 'num', 'num3', 'pct', 'money', 'days'];
 
+// The sizes the pages are checked at: a desktop's (every session's) and a tablet's.
+export const DESKTOP = { width: 1280, height: 800 };
+export const TABLET = { width: 820, height: 1180 };
+
 // harness({ browser, base, part, shots }): the helpers of one part, against the server at base
-// (http://127.0.0.1:PORT); screenshots go to shots. A failed check prints "FAIL: PART: what" and
+// (http://127.0.0.1:PORT); screenshots go to the folder shots, and none are taken without one
+// (no check looks at them: they are for a person). A failed check prints "FAIL: PART: what" and
 // its reason, and the part goes on with its next check.
 export function harness({ browser, base, part, shots }) {
-  mkdirSync(shots, { recursive: true });
+  if (shots) mkdirSync(shots, { recursive: true });
   const contexts = [];
   const h = { base, part, shots, passed: 0, failures: [] };
 
@@ -59,12 +64,12 @@ export function harness({ browser, base, part, shots }) {
     }
   };
 
-  // A browser context of its own (its cookies: one user's session), that records any console
-  // error, uncaught exception, failed request or HTTP error but those the test expects (an URL,
-  // or a console text, containing one of s.expected). Chromium also logs every 4xx answer to a
+  // A browser context of its own (its cookies: one user's session at a time), that records any
+  // console error, uncaught exception, failed request or HTTP error but those the test expects
+  // (an URL, or a console text, containing one of s.expected). Chromium also logs every 4xx answer to a
   // page's request as a console error ("... status of 4NN"), with no URL in its text: that one is
   // left to the response handler, which judges it by its URL.
-  h.newSession = async (viewport = { width: 1280, height: 800 }) => {
+  h.newSession = async (viewport = DESKTOP) => {
     const context = await browser.newContext({ viewport, acceptDownloads: true });
     // a wait (for an element, a response, a navigation) may last as long as h.ready's: the parts
     // run at once, beside other tests, on a machine that may be loaded (Playwright's default is
@@ -92,12 +97,30 @@ export function harness({ browser, base, part, shots }) {
     return s;
   };
 
+  // The session's page at another size (TABLET, DESKTOP): the same emulation as a browser context
+  // made at that size, without a context, a sign-in and a first load of the app of its own.
+  h.resize = (s, viewport) => s.page.setViewportSize(viewport);
+
+  // A screenshot of the session's page, SHOTS/NAME.png, when there is a folder for them.
+  h.shot = async (s, name, options = {}) => {
+    if (shots) await s.page.screenshot({ path: `${shots}/${name}.png`, ...options });
+  };
+
   h.ready = (page) => page.waitForSelector('main[data-ready="true"]', { timeout: 120000 });
 
   // Signs in by keyboard only: / sends to the sign-in page, whose user name field has the focus;
-  // type, Tab, type, Enter.
+  // type, Tab, type, Enter. A session whose page is signed in (another role's, whose checks are
+  // over) first signs out with the app's button, which shows the sign-in page: one browser
+  // context, and one load of the app, for the roles one after the other.
   h.signIn = async (s, name) => {
-    await s.page.goto(`${base}${h.at('/')}`);
+    if (s.page.url().startsWith(`${base}/`) && await s.page.locator('#signout').count() === 1) {
+      // what the page recorded belongs to the other role's checks, which told it
+      s.problems.length = 0;
+      s.expected.length = 0;
+      await s.page.click('#signout');
+    } else {
+      await s.page.goto(`${base}${h.at('/')}`);
+    }
     await s.page.waitForURL(/\/signin/);
     await h.ready(s.page);
     await s.page.keyboard.type(name);
@@ -108,8 +131,23 @@ export function harness({ browser, base, part, shots }) {
     await h.ready(s.page);
   };
 
-  h.open = async (s, path, now = h.now) => {
+  // h.load: PATH opened from its URL, as a link from elsewhere or a shared URL does (the page
+  // loaded afresh). h.open: PATH opened as a link inside the app opens it (app.js's go: the page
+  // drawn anew, without loading the app again: a third to a half of a load's work), when the
+  // session's page holds the app and is ready; from its URL otherwise.
+  h.load = async (s, path, now = h.now) => {
     await s.page.goto(`${base}${h.at(path, now)}`);
+    await h.ready(s.page);
+  };
+  h.open = async (s, path, now = h.now) => {
+    const inApp = s.page.url().startsWith(`${base}/`) && await s.page.evaluate(() =>
+      document.querySelector('main[data-ready="true"]') !== null &&
+      /\/app\.js$/.test(document.querySelector('script[type=module]')?.src || ''));
+    if (!inApp) return h.load(s, path, now);
+    await s.page.evaluate(async (url) => {
+      const { go } = await import(document.querySelector('script[type=module]').src);
+      go(url); // takes the ready mark off at once
+    }, h.at(path, now));
     await h.ready(s.page);
   };
 
@@ -191,8 +229,11 @@ export function harness({ browser, base, part, shots }) {
     if (!(await s.page.evaluate(() => typeof window.axe !== 'undefined'))) {
       await s.page.evaluate(axeSource);
     }
+    // resultTypes: only the violations are judged, so the passes and the rest are not listed
+    // node by node (axe-core's option for speed; the violations are the same)
     const r = await s.page.evaluate((scope) => window.axe.run(scope === 'document' ? document : scope, {
-      runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } }), scope);
+      runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] },
+      resultTypes: ['violations'] }), scope);
     const bad = r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
     assert.deepEqual(bad.map((v) => `${v.id} (${v.impact}): ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(', ')}`), [],
       `axe-core on ${what}`);

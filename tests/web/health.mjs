@@ -17,12 +17,13 @@
 //   a part of tests/web/run.mjs: node run.mjs health=URL (tests/cli/web/browser.sh)
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
+import { DESKTOP, TABLET } from './harness.mjs';
 
 const users = { admin: 'ana', viewer: 'vic' };
 
 export default async function health(h) {
-  const { base, shots, check, newSession, ready, signIn, open, csrf, apiGet, figuresMatchApi,
-    chartsDrawn, axe, clean, at, now } = h;
+  const { base, check, shot, newSession, ready, signIn, open, load, csrf, apiGet, figuresMatchApi,
+    chartsDrawn, axe, clean, at, now, resize } = h;
 
   // The values of a column of the portfolio's table, as the API gave them.
   const columnValues = (p, col) => p.locator(`#accounts tbody td[data-col=${col}]`)
@@ -44,7 +45,7 @@ export default async function health(h) {
     assert.ok(health.length > 10, 'scored accounts on the first page');
     assert.deepEqual(health, [...health].sort((a, b) => a - b), 'lowest first');
     await axe(admin, 'the portfolio with health');
-    await p.screenshot({ path: `${shots}/health-portfolio.png` });
+    await shot(admin, 'health-portfolio');
     clean(admin, 'the portfolio');
   });
   await check('portfolio: health and its 7-day change are the daily history\'s', async () => {
@@ -92,7 +93,7 @@ export default async function health(h) {
     const api = await apiGet(admin, at('/v1/metrics/book?colour=red&limit=1'));
     assert.equal(Number(await p.getAttribute('#summary [data-col=total]', 'data-value')), api.total);
     await figuresMatchApi(admin);
-    await open(admin, '/portfolio?colour=red&sort=health');
+    await load(admin, '/portfolio?colour=red&sort=health');
     assert.equal(await p.inputValue('select[name=colour]'), 'red', 'the URL opens the same view');
     const [download] = await Promise.all([p.waitForEvent('download'), p.click('#export')]);
     const csv = readFileSync(await download.path(), 'utf8').trim().split('\n');
@@ -145,7 +146,7 @@ export default async function health(h) {
     assert.equal(c.rows, hist.rows.length);
     assert.equal(c.points, hist.rows.length);
     await axe(admin, 'the account\'s health panel', '#health');
-    await p.screenshot({ path: `${shots}/health-account.png` });
+    await shot(admin, 'health-account');
     clean(admin, 'the account');
   });
   await check('account: expansion signals with their reasons', async () => {
@@ -177,7 +178,7 @@ export default async function health(h) {
       exp.rows.slice(0, 25).map((r) => r.account), 'in the API\'s order');
     for (const c of await chartsDrawn(admin)) assert.ok(c.drawn && c.points === 3, `${c.id}: 3 colours`);
     await axe(admin, 'the health page');
-    await p.screenshot({ path: `${shots}/health-page.png` });
+    await shot(admin, 'health-page');
     clean(admin, 'the health page');
   });
   await check('health page: one scorecard alone, the choice in the URL', async () => {
@@ -218,7 +219,7 @@ export default async function health(h) {
     // every figure of the section is GET /v1/metrics/churn-backtest?scorecard=default's
     assert.ok(await figuresMatchApi(admin, '#churn-model') > 18, 'the section\'s figures');
     await axe(admin, 'the churn model section', '#churn-model');
-    await p.screenshot({ path: `${shots}/health-churn-model.png` });
+    await shot(admin, 'health-churn-model');
     clean(admin, 'the churn model section');
   });
   await check('health page: the editor shows the server\'s refusal on the field, then saves', async () => {
@@ -237,7 +238,7 @@ export default async function health(h) {
     assert.equal(await p.evaluate(() => document.activeElement.dataset.field), 'measures[0].healthy',
       'the field has the focus');
     await axe(admin, 'the editor with an error');
-    await p.screenshot({ path: `${shots}/health-editor-error.png` });
+    await shot(admin, 'health-editor-error');
     admin.expected.length = 0;
     admin.problems.length = 0;
     // fixed: a second measure, linear, added by keyboard
@@ -266,21 +267,23 @@ export default async function health(h) {
     clean(admin, 'saving a scorecard');
   });
 
-  // ---- a tablet ----
-  const tablet = await newSession({ width: 820, height: 1180 });
+  // ---- a tablet (the admin's page at a tablet's size: the sign-in is checked above) ----
+  const tablet = admin;
   await check('tablet: the health pages fit', async () => {
-    await signIn(tablet, users.admin);
+    admin.problems.length = 0; // a check before that failed has told its own
+    await resize(tablet, TABLET);
     for (const [name, url] of [['page', '/health'], ['account', `/accounts/${encodeURIComponent(risky)}`]]) {
       await open(tablet, url);
       const w = await tablet.page.evaluate(() => document.documentElement.scrollWidth);
       assert.ok(w <= 820, `${name}: ${w} px wide`);
-      await tablet.page.screenshot({ path: `${shots}/tablet-health-${name}.png` });
+      await shot(tablet, `tablet-health-${name}`);
     }
     clean(tablet, 'the tablet');
   });
+  await resize(admin, DESKTOP);
 
   // ---- a viewer ----
-  const viewer = await newSession();
+  const viewer = admin; // signs the admin out (their checks are over) and the viewer in
   await check('a viewer: no scorecard editor, and the API refuses their scorecard', async () => {
     await signIn(viewer, users.viewer);
     await open(viewer, '/health');

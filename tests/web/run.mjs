@@ -4,7 +4,7 @@
 // with its own "PART: N passed, N failed"; a part that stops on an error outside its checks is a
 // failure of that part, and the other parts still run. Exits 1 when any part failed.
 //
-//   node run.mjs dashboard=URL cx=URL health=URL   env: SCREENSHOTS (a folder),
+//   node run.mjs dashboard=URL cx=URL health=URL   env: SCREENSHOTS (a folder; none without),
 //                                                  CHROMIUM (default /usr/bin/chromium), TIMES=1,
 //                                                  SEQUENTIAL=1 (one part after the other)
 import { harness, launch } from './harness.mjs';
@@ -17,7 +17,7 @@ const parts = process.argv.slice(2).map((a) => {
   }
   return { part: a.slice(0, at), base: a.slice(at + 1) };
 });
-const shots = process.env.SCREENSHOTS || 'screenshots';
+const shots = process.env.SCREENSHOTS || '';
 
 const browser = await launch();
 // The parts run at once (each has its own server, store and browser contexts: they share nothing
