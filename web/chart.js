@@ -2,7 +2,7 @@
 // leaves the server). Every chart comes with its data as a table under a disclosure, for
 // keyboards, screen readers and the browser tests, which check both against the API.
 import * as echarts from './echarts.esm.min.js';
-import { h, table } from './ui.js';
+import { h, hold, table } from './ui.js';
 import { format } from './format.js';
 
 const palette = ['#2563eb', '#16a34a', '#dc2626', '#d97706', '#7c3aed', '#0891b2', '#db2777',
@@ -35,7 +35,12 @@ export function chart(parent, { id, title, option, kind = 'num', columns, rows, 
     legend: { top: 0, type: 'scroll' },
     ...option,
   });
-  new ResizeObserver(() => c.resize()).observe(plot);
+  const resized = new ResizeObserver(() => c.resize());
+  resized.observe(plot);
+  hold(plot, () => {
+    resized.disconnect();
+    c.dispose();
+  });
   return c;
 }
 

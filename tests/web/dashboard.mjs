@@ -6,7 +6,8 @@
 // value formatted by the page's own format.js), filters, sorts, pages and searches the
 // portfolio, saves a view, exports CSV, opens an account, creates and revokes a key, runs
 // axe-core on every page (no serious or critical violation), checks that a viewer cannot
-// change anything and that a request without the CSRF token is refused, signs out; and fails
+// change anything and that a request without the CSRF token is refused, goes round the charted
+// pages three times (what the pages left hold is let go), signs out; and fails
 // on any console error or failed request. A screenshot of every page goes to $SCREENSHOTS, if
 // set.
 //
@@ -81,6 +82,30 @@ export default async function dashboard(h) {
     await axe(admin, 'the account with outcomes and tasks');
     await shot(admin, 'account-outcomes-tasks', { fullPage: true });
     clean(admin, 'the account with outcomes and tasks');
+  });
+
+  // ---- a session that stays: the pages it left are let go ----
+  // The app never reloads; a chart's ECharts instance and ResizeObserver kept every page it
+  // drew alive (the document grew from 7k nodes to 28k over seven pages). Going round the
+  // charted pages a second time must not grow what the page holds: the node count after the
+  // garbage collector, second round against first, where each round kept three pages' worth.
+  await check('pages left are let go (no growth over rounds of the charted pages)', async () => {
+    const cdp = await admin.context.newCDPSession(admin.page);
+    await cdp.send('Performance.enable');
+    const nodes = async () => {
+      await cdp.send('HeapProfiler.collectGarbage');
+      const { metrics } = await cdp.send('Performance.getMetrics');
+      return metrics.find((m) => m.name === 'Nodes').value;
+    };
+    const round = async () => {
+      for (const url of ['/experience', '/revenue', '/usage', '/portfolio']) await open(admin, url);
+      return nodes();
+    };
+    const first = await round();
+    await round();
+    const third = await round();
+    assert.ok(third < first * 1.1, `${first} nodes after a round, ${third} two rounds later`);
+    await cdp.detach();
   });
 
   // ---- the portfolio: filter, sort, search, page, saved views, CSV ----
