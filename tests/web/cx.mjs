@@ -10,13 +10,12 @@
 //
 //   a part of tests/web/run.mjs: node run.mjs cx=URL (tests/cli/web/browser.sh)
 import assert from 'node:assert/strict';
-import { DESKTOP, TABLET } from './harness.mjs';
 
 const users = { admin: 'ana', lead: 'lee', csm: 'maria.lopez', viewer: 'vic' };
 
 export default async function cx(h) {
   const { base, check, shot, newSession, ready, signIn, open, load, apiGet, apiSend, figuresMatchApi,
-    pageChecks, axe, clean, at, now, stamp, resize } = h;
+    pageChecks, axe, clean, at, now, stamp, tabletFits } = h;
 
   // The data-source of an element.
   const sourceOf = (s, sel) => s.page.getAttribute(sel, 'data-source');
@@ -293,24 +292,7 @@ export default async function cx(h) {
 
   // ---- a tablet (the admin's page at a tablet's size: the sign-in is checked above), before
   // the other roles take the admin's browser context ----
-  const tablet = admin;
-  await check('tablet: the admin\'s session at a tablet\'s size', async () => {
-    admin.problems.length = 0; // a check before that failed has told its own
-    await resize(tablet, TABLET);
-    assert.equal(await tablet.page.evaluate(() => window.innerWidth), TABLET.width);
-    assert.ok(!new URL(tablet.page.url()).pathname.startsWith('/signin'), 'signed in');
-    assert.equal(await tablet.page.locator('#signout').count(), 1, 'signed in: the sign-out button');
-  });
-  for (const [name, url] of pages) {
-    await check(`tablet: ${name} fits`, async () => {
-      await open(tablet, url);
-      const w = await tablet.page.evaluate(() => document.documentElement.scrollWidth);
-      assert.ok(w <= 820, `${w} px wide`);
-      await shot(tablet, `tablet-${name}`);
-      clean(tablet, `the tablet's ${name}`);
-    });
-  }
-  await resize(admin, DESKTOP);
+  await tabletFits(admin, pages, (name) => `tablet: ${name} fits`);
 
   // ---- a lead sends and closes; a CSM and a viewer do not (in the admin's browser context,
   // one after the other: the admin's checks are over) ----

@@ -14,13 +14,12 @@
 //   a part of tests/web/run.mjs: node run.mjs dashboard=URL (tests/cli/web/browser.sh)
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { DESKTOP, TABLET } from './harness.mjs';
 
 const users = { admin: 'ana', csm: 'maria.lopez', viewer: 'vic' };
 
 export default async function dashboard(h) {
   const { base, check, shot, newSession, ready, signIn, csrf, apiGet, figuresMatchApi, pageChecks,
-    axe, clean, at, now, stamp, open, resize } = h;
+    axe, clean, at, now, stamp, open, tabletFits } = h;
 
   // ---- an admin: every page, every figure ----
   const admin = await newSession();
@@ -230,24 +229,7 @@ export default async function dashboard(h) {
 
   // ---- a tablet: every page still fits (the admin's page at a tablet's size: the keyboard's
   // sign-in is checked above) ----
-  const tablet = admin;
-  await check('tablet: the admin\'s session at a tablet\'s size', async () => {
-    admin.problems.length = 0; // a check before that failed has told its own
-    await resize(tablet, TABLET);
-    assert.equal(await tablet.page.evaluate(() => window.innerWidth), TABLET.width);
-    assert.ok(!new URL(tablet.page.url()).pathname.startsWith('/signin'), 'signed in');
-    assert.equal(await tablet.page.locator('#signout').count(), 1, 'signed in: the sign-out button');
-  });
-  for (const [name, url] of pages.filter(([, u]) => u)) {
-    await check(`tablet: ${name}`, async () => {
-      await open(tablet, url);
-      const w = await tablet.page.evaluate(() => document.documentElement.scrollWidth);
-      assert.ok(w <= 820, `${w} px wide`);
-      await shot(tablet, `tablet-${name}`);
-      clean(tablet, `the tablet's ${name}`);
-    });
-  }
-  await resize(admin, DESKTOP);
+  await tabletFits(admin, pages.filter(([, u]) => u), (name) => `tablet: ${name}`);
 
   // ---- a CSM: their own book by default ----
   const csm = await newSession();

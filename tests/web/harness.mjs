@@ -266,6 +266,29 @@ export function harness({ browser, base, part, shots }) {
     s.problems.length = 0;
   };
 
+  // A tablet's checks on session s, signed in (the keyboard's sign-in is checked at the desktop
+  // size): its page at TABLET's size is still signed in, then each of pages ([name, url]) fits
+  // the tablet's width, a check named label(name); the page is back at DESKTOP's size after.
+  h.tabletFits = async (s, pages, label) => {
+    await h.check('tablet: the admin\'s session at a tablet\'s size', async () => {
+      s.problems.length = 0; // a check before that failed has told its own
+      await h.resize(s, TABLET);
+      assert.equal(await s.page.evaluate(() => window.innerWidth), TABLET.width);
+      assert.ok(!new URL(s.page.url()).pathname.startsWith('/signin'), 'signed in');
+      assert.equal(await s.page.locator('#signout').count(), 1, 'signed in: the sign-out button');
+    });
+    for (const [name, url] of pages) {
+      await h.check(label(name), async () => {
+        await h.open(s, url);
+        const w = await s.page.evaluate(() => document.documentElement.scrollWidth);
+        assert.ok(w <= 820, `${w} px wide`);
+        await h.shot(s, `tablet-${name}`);
+        h.clean(s, `the tablet's ${name}`);
+      });
+    }
+    await h.resize(s, DESKTOP);
+  };
+
   // The part's end: its browser contexts closed.
   h.close = async () => {
     for (const c of contexts.splice(0)) await c.close().catch(() => {});
