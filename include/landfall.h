@@ -638,7 +638,8 @@ LF_API int lf_text_rebuild(struct lf *lf, bool progress, int64_t *texts, struct 
 /* Parses ISO 8601 (date, date-time with or without offset) or unix seconds into ms. */
 LF_API int lf_time_parse(const char *s, int64_t *ms_out, struct lf_err *err);
 /* The same, in lf's workspace: a date, or a time without "Z" or an offset, is a wall-clock time
- * of the workspace's zone (docs/metrics.md, "Time zone"), as every metric's parameters are. */
+ * of the workspace's zone (docs/metrics.md, "Time zone"), as every metric's parameters are;
+ * LF_EUSAGE for a time outside 1970-01-01 .. 2199-12-31, as there. */
 LF_API int lf_time_parse_local(struct lf *lf, const char *s, int64_t *ms_out, struct lf_err *err);
 
 /* ---- resources: the rows behind the REST API ----

@@ -12,6 +12,10 @@
  * up to (not including) 10000-01-01T00:00Z. Outside them the year printed is clamped. */
 #define TIME_MIN_MS (-62167219200000LL)
 #define TIME_END_MS 253402300800000LL
+/* The times a caller may ask about (a metric's parameters, a command's --now or --date, the
+ * API's now or date): 1970-01-01 up to (not including) 2200-01-01. */
+#define TIME_ASK_MIN_MS 0LL
+#define TIME_ASK_END_MS 7258118400000LL
 
 /* Parses "2024-03-01", "2024-03-01T12:00:00", "…Z", "…+02:00", "….123", a space instead of 'T',
  * or unix seconds ("1709251200", "1709251200.5"). Returns 0, or -1 with a reason in *why

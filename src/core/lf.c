@@ -306,6 +306,8 @@ int lf_time_parse_local(struct lf *lf, const char *s, int64_t *ms_out, struct lf
     const char *why = NULL;
     if (tz_parse_time(core_tz(lf), s, ms_out, &why) < 0)
         return err_set(err, LF_EUSAGE, "'%s': %s", s, why);
+    if (*ms_out < TIME_ASK_MIN_MS || *ms_out >= TIME_ASK_END_MS)
+        return err_set(err, LF_EUSAGE, "'%s' is outside 1970-01-01 .. 2199-12-31", s);
     return 0;
 }
 

@@ -8,10 +8,6 @@
 #include "base/buf.h"
 #include "base/time.h"
 
-/* Times a metric takes: 1970-01-01 up to 2200-01-01 (excluded), in ms. */
-#define PARAM_TIME_MIN 0LL
-#define PARAM_TIME_MAX 7258118400000LL
-
 static const int *list_find(const int *list, int v)
 {
     for (; list && *list != DIM_END; list++)
@@ -46,7 +42,7 @@ static int parse_time(const struct metric_ctx *c, const char *name, const char *
     const char *why = NULL;
     if (tz_parse_time(c->tz, v, out, &why) < 0)
         return err_set_field(err, name, LF_EINVAL, "'%s': %s", v, why);
-    if (*out < PARAM_TIME_MIN || *out >= PARAM_TIME_MAX)
+    if (*out < TIME_ASK_MIN_MS || *out >= TIME_ASK_END_MS)
         return err_set_field(err, name, LF_EINVAL,
                              "'%s' is outside 1970-01-01 .. 2199-12-31", v);
     return 0;

@@ -85,6 +85,12 @@ for d in 2025-11-02 2025-11-03; do
     check_eq "$d: a row for each account scored as of its start" "$n" \
         "$(jq --arg d "$d" '[.rows[] | select(.day[0:10] == $d)] | length' <<<"$body")"
 done
+# far-off days are refused, as a metric's times are (they wrote a history of the year 9999)
+"$LANDFALL" health snapshot --date 9999-12-31 2>"$SCRATCH/err"
+check_eq "the year 9999: refused" "2 landfall: --date '9999-12-31' is outside 1970-01-01 .. 2199-12-31" \
+    "$? $(head -1 "$SCRATCH/err")"
+http POST "/v1/health/snapshot?date=1800-01-01" "${admin[@]}"
+check_eq "… over HTTP: 400 naming the field" "400 date" "$status $(jfield '$.error.field')"
 "$LANDFALL" health snapshot --from 2025-11-03 --to 2025-11-01 2>"$SCRATCH/err"
 check_eq "a range backwards: refused" "1 landfall: the first day is after the last" \
     "$? $(cat "$SCRATCH/err")"
