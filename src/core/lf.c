@@ -181,7 +181,10 @@ static int ws_get(struct core *c, const char *name, int64_t id, bool create, str
         if (found < 0)
             return -1;
         if (name)
-            return err_set(err, LF_ENOENT, "no workspace '%s' in '%s'", name, c->url);
+            return err_set(err, LF_ENOENT,
+                           "no workspace '%s' in '%s' (import, demo or 'landfall workspace "
+                           "--time-zone ZONE' makes one)",
+                           name, c->url);
         return err_set(err, LF_ENOENT, "no workspace %lld in '%s'", (long long)id, c->url);
     }
     /* a zone the system no longer knows falls back to UTC rather than locking the data out */

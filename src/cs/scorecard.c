@@ -211,8 +211,8 @@ int health_scorecard_parse(const char *doc, struct health_scorecard *out, struct
         goto out;
     const char *name = json_string_value(json_object_get(root, "name"));
     if (!name || !name_ok(name)) {
-        err_set_field(err, "name", LF_EINVAL, "'name' is required: 1 to 63 of a-z, 0-9, '_', "
-                                              "'-', '.'");
+        err_set_field(err, "name", LF_EINVAL, "'name' %s: 1 to 63 of a-z, 0-9, '_', '-', '.'",
+                      name ? "is not a scorecard's name" : "is required");
         goto out;
     }
     memcpy(out->name, name, strlen(name) + 1);

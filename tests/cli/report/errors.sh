@@ -54,4 +54,11 @@ check_eq "empty store: exit" 0 "$rc"
 check_eq "empty store: nps null, n 0" "null 0" \
     "$(jq -r '.rows[0] | "\(.nps) \(.n)"' <<<"$out")"
 
+# A workspace the store does not hold: not found (4), saying how one is made.
+run_lf --workspace acme report nps
+check_eq "unknown workspace: exit" 4 "$rc"
+check "unknown workspace: says how to make one" grep -qF \
+    "no workspace 'acme' in '$LANDFALL_DB' (import, demo or 'landfall workspace --time-zone ZONE' makes one)" \
+    "$SCRATCH/err"
+
 finish

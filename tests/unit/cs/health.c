@@ -120,6 +120,7 @@ static void refused(const char *json, const char *field)
 Test(health, refusals_name_the_field)
 {
     refused("{\"measures\": []}", "name");
+    refused("{\"name\": \"Q4 health\", \"measures\": []}", "name");
     refused("{\"name\": \"a\", \"measures\": []}", "measures");
     refused("{\"name\": \"a\", \"measures\": [{\"measure\": \"mood\", \"weight\": 1, "
             "\"concerning\": 1, \"healthy\": 2}]}",
