@@ -454,7 +454,7 @@ int lf_survey_recovery(struct lf *lf, struct lf_table **out, struct lf_err *err)
     static const struct lf_column_info cols[] = {{"rule", LF_COL_TEXT},
                                                  {"opened", LF_COL_INT},
                                                  {"closed", LF_COL_INT},
-                                                 {"follow_up_rate", LF_COL_PERCENT},
+                                                 {"follow_up_rate", LF_COL_REAL}, /* 0..100, not a fraction */
                                                  {"mean_days_to_close", LF_COL_REAL},
                                                  {"answered_again", LF_COL_INT},
                                                  {"score_again", LF_COL_REAL}};
