@@ -275,7 +275,5 @@ void journey_followups(struct b2b *b, int64_t before)
                      renewal_near(b, t) ? "renewal" : "adoption", "success", "follow-up",
                      phone ? 20 : NAN);
         text(b, tp, f->note);
-        if (b->alive)
-            b->last_checkin = t;
     }
 }

@@ -130,9 +130,9 @@ done
 # 7. The closed loop's conversations (docs/demo-data.md "The closed loop"): a follow-up done with
 # an account that has decided to leave saves it with the check-ins' chance, 0.4 (its note says
 # which: "agreed on a recovery plan" or "could not change their mind"); the saved churn after
-# the conversation less than half as often as the others (seed 3: 27 of 68 saved, 0.40; 2 of the
-# saved churned after, 25 of the others, who cancel 3 to 8 weeks on or at their renewal unless a
-# later check-in saves them).
+# the conversation less than half as often as the others (seed 3: 30 of 71 saved, 0.42; 2 of the
+# saved churned after, 26 of the other 41, who cancel 3 to 8 weeks on or at their renewal unless
+# a later check-in saves them).
 leaving="FROM followups f JOIN tasks t ON t.id = f.task_id
     WHERE f.outcome = 'done' AND f.note LIKE '%planning to leave%'"
 n_leaving=$(q "SELECT count(*) $leaving")
