@@ -103,7 +103,10 @@ static int loop_prepare(struct demo_ctx *d, struct lf_err *err)
     return 0;
 }
 
-/* As if the loop had run all along: its position at the end of the change log. */
+/* As if the loop had run all along: its position at the end of the change log. The triggers'
+ * too: they start where the log ended when surveys were first used, which the demo's history
+ * does not hold (they would otherwise read every touchpoint the demo wrote, and a --replace
+ * left them, and the loop, before the new business). */
 static int loop_caught_up(struct lf *lf, struct lf_err *err)
 {
     struct store *st;
@@ -112,6 +115,7 @@ static int loop_caught_up(struct lf *lf, struct lf_err *err)
         return -1;
     if (store_feed_position(st, lf->w->info.id, &seq, &events, err) < 0 ||
         store_survey_loop_seq(st, lf->w->info.id, seq, err) < 0 ||
+        store_survey_trigger_seq(st, lf->w->info.id, seq, err) < 0 ||
         core_tx_commit_lf(lf, err) < 0) {
         core_tx_abort(lf->w->core);
         return -1;

@@ -18,8 +18,10 @@ start=$((end - 120 * day))  # the loop's start, DEMO_LOOP_DAYS before --end
 
 # The loop's position is the end of the change log: run now, it opens nothing, and the demo's
 # follow-ups are all the store holds.
-check_eq "the loop's position is the end of the change log" \
-    "$(q "SELECT max(seq) FROM changes")" "$(q "SELECT loop_seq FROM survey_settings")"
+# (The triggers' position too: surveys were first used, for them, after the demo's history.)
+check_eq "the loop's and the triggers' positions are the end of the change log" \
+    "$(q "SELECT max(seq) || ' ' || max(seq) FROM changes")" \
+    "$(q "SELECT loop_seq || ' ' || trigger_seq FROM survey_settings")"
 run_lf surveys loop
 check_eq "the loop run on the demo opens nothing" "0 follow-ups opened" "$out"
 
@@ -106,5 +108,18 @@ check_eq "statuses as in the tasks" \
 check_eq "due dates as stored" \
     "$(q "SELECT id || ',' || date(due_date / 1000, 'unixepoch') FROM followups ORDER BY id")" \
     "$(tail -n +2 <<<"$out" | awk -F, '{ print $1 "," $5 }')"
+
+# A demo made again over it (--replace) leaves the positions at its own end too (they were
+# before the new business, and the loop would have opened every follow-up again at its next run).
+db2=$(store_copy "$LANDFALL_DB" again) || exit 1
+LANDFALL_DB=$db2 run_lf demo --accounts 30 --seed 6 --end 2024-06-30 --replace
+check_eq "the demo made again exits 0" 0 "$rc"
+check_eq "the positions at its end" "$(store_sql "$db2" "SELECT max(seq) || ' ' || max(seq) FROM changes")" \
+    "$(store_sql "$db2" "SELECT loop_seq || ' ' || trigger_seq FROM survey_settings")"
+LANDFALL_DB=$db2 run_lf surveys loop
+check_eq "the loop run on it opens nothing" "0 follow-ups opened" "$out"
+check_eq "its follow-ups are its own responses'" 0 "$(store_sql "$db2" "SELECT count(*) FROM followups f
+    WHERE NOT EXISTS (SELECT 1 FROM responses r WHERE r.id = f.response_id)")"
+check "it has follow-ups" test "$(store_sql "$db2" "SELECT count(*) FROM followups")" -gt 0
 
 finish
