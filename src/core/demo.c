@@ -91,8 +91,8 @@ static int loop_prepare(struct demo_ctx *d, struct lf_err *err)
 {
     struct survey_settings cfg;
     struct store *st;
-    if (survey_settings_ensure(d->lf, &cfg, err) < 0 ||
-        core_text_builtin(&d->analyzer, err) < 0 || core_tx_begin_lf(d->lf, &st, err) < 0)
+    if (survey_settings_ensure(d->lf, &cfg, err) < 0 || core_text_builtin(&d->analyzer, err) < 0 ||
+        core_tx_begin_lf(d->lf, &st, err) < 0)
         return -1;
     d->sla_days = cfg.sla_days;
     if (survey_rules_load(st, d->lf->w->info.id, &d->rules, err) < 0 ||
@@ -147,8 +147,7 @@ int lf_demo(struct lf *lf, const struct lf_demo_opts *opts, struct lf_demo_resul
     if (core_tx_commit_lf(lf, err) < 0)
         return -1;
     struct demo_ctx d = {.lf = lf};
-    struct demo_sink sink = {sink_begin, sink_commit, sink_abort, sink_follows, sink_followup,
-                             &d};
+    struct demo_sink sink = {sink_begin, sink_commit, sink_abort, sink_follows, sink_followup, &d};
     int ret = loop_prepare(&d, err) < 0 || demo_generate(&sink, lf->w->info.id, &o, out, err) < 0 ||
                       loop_caught_up(lf, err) < 0
                   ? -1

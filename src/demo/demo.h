@@ -46,8 +46,7 @@ struct demo_sink {
     bool (*follows)(void *ctx, const char *survey, int score, const char *comment);
     /* Opens follow-up f (and closes it, with its outcome) inside st's transaction, which
      * begins after the commit of f's response. */
-    int (*followup)(void *ctx, struct store *st, const struct demo_followup *f,
-                    struct lf_err *err);
+    int (*followup)(void *ctx, struct store *st, const struct demo_followup *f, struct lf_err *err);
     void *ctx;
 };
 

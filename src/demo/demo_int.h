@@ -343,8 +343,7 @@ struct demo_loop {
 void loop_open(struct sim_account *a, const struct demo_loop *l, struct rng *r, size_t *seen,
                double speed);
 /* A consumer's follow-ups, all opened and worked by the support team (an e-mail each). */
-void loop_consumer(struct sim_account *a, const struct demo_loop *l, struct rng *r,
-                   int64_t end);
+void loop_consumer(struct sim_account *a, const struct demo_loop *l, struct rng *r, int64_t end);
 
 /* demo_journey.c: touchpoints of marketing, sales, onboarding, success, product. */
 void journey_presale(struct b2b *b);

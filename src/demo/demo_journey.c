@@ -259,17 +259,18 @@ void journey_followups(struct b2b *b, int64_t before)
             f->note = "Follow-up: the customer has cancelled; noted their reasons";
         } else if (b->decided_at && b->decided_at <= t) {
             bool saved = rng_bernoulli(b->loop_r, SAVE);
-            f->note = saved
-                          ? "Follow-up: the customer was planning to leave; agreed on a recovery plan"
-                          : "Follow-up: the customer is planning to leave; could not change their mind";
+            f->note =
+                saved ? "Follow-up: the customer was planning to leave; agreed on a recovery plan"
+                      : "Follow-up: the customer is planning to leave; could not change their mind";
             if (saved)
                 b->decided_at = b->leave_at = b->offboard_at = 0;
         } else {
-            f->note = s->survey == SURVEY_NPS
-                          ? "Follow-up: heard out the concerns behind the score; agreed on next steps"
-                      : s->survey == SURVEY_CSAT
-                          ? "Follow-up: apologised for the support experience; checked the fix"
-                          : "Follow-up: talked through the comment; the customer felt heard";
+            f->note =
+                s->survey == SURVEY_NPS
+                    ? "Follow-up: heard out the concerns behind the score; agreed on next steps"
+                : s->survey == SURVEY_CSAT
+                    ? "Follow-up: apologised for the support experience; checked the fix"
+                    : "Follow-up: talked through the comment; the customer felt heard";
         }
         int tp = add(b, t, s->contact, phone ? "phone" : "email",
                      renewal_near(b, t) ? "renewal" : "adoption", "success", "follow-up",

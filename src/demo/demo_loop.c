@@ -16,7 +16,7 @@ static const char *const survey_kind[3] = {
 #define FORGET 0.02
 #define FORGET_SLOW 0.06
 #define DISMISS 0.10 /* dismissed rather than followed up */
-#define DELAY 0.6 /* median days to a follow-up, times 1 / sqrt(the owner's proactiveness) */
+#define DELAY 0.6    /* median days to a follow-up, times 1 / sqrt(the owner's proactiveness) */
 
 static bool weekend(int64_t day)
 {
@@ -52,8 +52,8 @@ void loop_open(struct sim_account *a, const struct demo_loop *l, struct rng *r, 
 {
     for (; *seen < a->resps_nr; (*seen)++) {
         const struct sim_response *s = &a->resps[*seen];
-        if (s->ts < l->start || !l->follows(l->ctx, survey_kind[s->survey], s->score,
-                                            sim_str(a, s->comment)))
+        if (s->ts < l->start ||
+            !l->follows(l->ctx, survey_kind[s->survey], s->score, sim_str(a, s->comment)))
             continue;
         a->fus = xgrow(a->fus, sizeof(*a->fus), a->fus_nr + 1, &a->fus_cap);
         struct sim_followup *f = &a->fus[a->fus_nr++];
@@ -77,8 +77,8 @@ void loop_consumer(struct sim_account *a, const struct demo_loop *l, struct rng 
             continue;
         }
         f->note = "Follow-up e-mail: apologised and offered a discount on the next order";
-        int tp = sim_add_touchpoint(a, f->work_at, a->resps[f->resp].contact, "email",
-                                    "purchase", "support", "follow-up");
+        int tp = sim_add_touchpoint(a, f->work_at, a->resps[f->resp].contact, "email", "purchase",
+                                    "support", "follow-up");
         a->tps[tp].text = sim_textf(a, "%s", f->note);
     }
 }
