@@ -451,14 +451,14 @@ static int recovery_row(void *ctx, const struct followup *f, struct lf_err *err)
 int lf_survey_recovery(struct lf *lf, struct lf_table **out, struct lf_err *err)
 {
     struct recovery rc = {.ws = lf->w->info.id};
-    static const struct lf_column_info cols[] = {
-        {"rule", LF_COL_TEXT},
-        {"opened", LF_COL_INT},
-        {"closed", LF_COL_INT},
-        {"follow_up_rate", LF_COL_REAL}, /* 0..100, not a fraction */
-        {"mean_days_to_close", LF_COL_REAL},
-        {"answered_again", LF_COL_INT},
-        {"score_again", LF_COL_REAL}};
+    /* follow_up_rate is a percent, 0..100: a real (LF_COL_PERCENT is a fraction) */
+    static const struct lf_column_info cols[] = {{"rule", LF_COL_TEXT},
+                                                 {"opened", LF_COL_INT},
+                                                 {"closed", LF_COL_INT},
+                                                 {"follow_up_rate", LF_COL_REAL},
+                                                 {"mean_days_to_close", LF_COL_REAL},
+                                                 {"answered_again", LF_COL_INT},
+                                                 {"score_again", LF_COL_REAL}};
     struct lf_table *t = table_new_with("survey_recovery", cols, sizeof(cols) / sizeof(*cols));
     rc.st = core_read_begin(lf, err);
     int r = rc.st ? store_followups_scan(rc.st, rc.ws, recovery_row, &rc, err) : -1;

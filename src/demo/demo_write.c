@@ -263,14 +263,12 @@ int demo_write(struct store *st, int64_t ws, struct sim_account *a, struct demo_
     for (size_t i = 0; i < a->fus_nr; i++) {
         const struct sim_followup *f = &a->fus[i];
         rs->fus = xgrow(rs->fus, sizeof(*rs->fus), rs->fus_nr + 1, &rs->fus_cap);
-        rs->fus[rs->fus_nr++] =
-            (struct demo_followup){.response_id = rs->v[first_resp + (size_t)f->resp].id,
-                                   .opened_at = a->resps[f->resp].ts,
-                                   .closed_at = f->worked ? f->closed_at : 0,
-                                   .outcome = !f->worked   ? NULL
-                                              : f->dismiss ? "dismissed"
-                                                           : "done",
-                                   .note = f->worked ? f->note : NULL};
+        struct demo_followup *d = &rs->fus[rs->fus_nr++];
+        d->response_id = rs->v[first_resp + (size_t)f->resp].id;
+        d->opened_at = a->resps[f->resp].ts;
+        d->closed_at = f->worked ? f->closed_at : 0;
+        d->outcome = f->worked ? (f->dismiss ? "dismissed" : "done") : NULL;
+        d->note = f->worked ? f->note : NULL;
     }
     out->accounts++;
     out->contacts += a->contacts_nr;
