@@ -254,9 +254,10 @@ Test(sim, closed_loop)
         size_t matched = 0;
         for (size_t k = 0; k < a.resps_nr; k++)
             matched += a.resps[k].ts >= loop.start &&
-                       stub_follows(NULL, a.resps[k].survey == SURVEY_NPS    ? "nps"
-                                          : a.resps[k].survey == SURVEY_CSAT ? "csat"
-                                                                             : "ces",
+                       stub_follows(NULL,
+                                    a.resps[k].survey == SURVEY_NPS    ? "nps"
+                                    : a.resps[k].survey == SURVEY_CSAT ? "csat"
+                                                                       : "ces",
                                     a.resps[k].score, NULL);
         cr_assert_eq(a.fus_nr, matched, "account %lld: one follow-up per matching response",
                      (long long)i);
