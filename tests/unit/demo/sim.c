@@ -1,7 +1,7 @@
 /* sim.c - simulated accounts, without a store: the same generator gives the same account, every
  * account keeps the invariants the store and the reports rely on, the latent causes really
- * move churn (covered accounts churn less, stalled onboarding churns more), and churn shows in
- * the usage before the cancellation. */
+ * move churn (covered accounts churn less, stalled onboarding churns more), churn shows in
+ * the usage before the cancellation, and the closed loop's follow-ups are worked as designed. */
 #include <criterion/criterion.h>
 #include <math.h>
 #include <string.h>
