@@ -295,7 +295,7 @@ struct b2b {
     int64_t decided_at, leave_at, offboard_at;
     int leave_cause; /* CAUSE_* drawn when deciding */
     /* The closed loop (NULL: none), with its own generator, so that an account without
-     * follow-ups is the same with or without the loop; kept by b2b_init's resets. */
+     * follow-ups is the same with or without the loop; kept from account to account. */
     const struct demo_loop *loop;
     struct rng *loop_r;
     size_t loop_seen; /* responses looked at by the loop */
