@@ -11,8 +11,8 @@
 #include "base/tz.h"
 #include "core.h"
 #include "report/table.h"
+#include "surveys_int.h"
 
-#define DAY_MS 86400000LL
 #define RESPONSE_CODE 8 /* resource_responses.code */
 
 struct ids {
@@ -60,7 +60,7 @@ static int task_status_row(void *ctx, int64_t id, const struct value *v, struct 
 
 /* A follow-up's task done or dismissed: the follow-up is closed, its outcome that status and
  * the task's note (what the owner learnt). */
-static int close_task(struct store *st, int64_t ws, int64_t task_id, int64_t now,
+int survey_close_task(struct store *st, int64_t ws, int64_t task_id, int64_t now,
                       struct lf_err *err)
 {
     struct task_end e = {"", ""};
@@ -154,16 +154,10 @@ static const struct store_rule builtin_rules[] = {
                    "response {response})"},
 };
 
-struct rules {
-    struct store_rule *v;
-    struct rule_cond *cond;
-    size_t nr, cap;
-};
-
 static int rule_row(void *ctx, const struct store_rule *r, struct lf_err *err)
 {
     (void)err;
-    struct rules *rs = ctx;
+    struct survey_rules *rs = ctx;
     if (rs->nr == rs->cap) {
         rs->cap = rs->cap ? 2 * rs->cap : 8;
         rs->v = xrealloc(rs->v, rs->cap * sizeof(*rs->v));
@@ -173,7 +167,7 @@ static int rule_row(void *ctx, const struct store_rule *r, struct lf_err *err)
     return 0;
 }
 
-static void rules_free(struct rules *rs)
+void survey_rules_free(struct survey_rules *rs)
 {
     free(rs->v);
     free(rs->cond);
@@ -182,7 +176,7 @@ static void rules_free(struct rules *rs)
 /* The workspace's rules of trigger "response", the built-in ones seeded, conditions parsed (a
  * rule whose condition does not parse — changed by hand in the store — fails the loop, saying
  * which: better than silently following nobody up). */
-static int rules_load(struct store *st, int64_t ws, struct rules *rs, struct lf_err *err)
+int survey_rules_load(struct store *st, int64_t ws, struct survey_rules *rs, struct lf_err *err)
 {
     for (size_t i = 0; i < sizeof(builtin_rules) / sizeof(*builtin_rules); i++)
         if (store_rule_seed(st, ws, &builtin_rules[i], err) < 0)
@@ -208,6 +202,22 @@ static int64_t business_days_after(int64_t day, int64_t n)
             n--;
     }
     return day;
+}
+
+const struct store_rule *survey_rules_match(const struct survey_rules *rs,
+                                            const struct rule_facts *facts)
+{
+    for (size_t i = 0; i < rs->nr; i++)
+        if (rs->v[i].enabled && rule_cond_holds(&rs->cond[i], facts))
+            return &rs->v[i];
+    return NULL;
+}
+
+int64_t survey_due_date(const struct tz *tz, const struct store_rule *rule, int64_t sla_days,
+                        int64_t opened)
+{
+    int64_t sla = rule->sla_days != LF_UNSET ? rule->sla_days : sla_days;
+    return tz_day_start(tz, business_days_after(tz_local_day(tz, opened), sla));
 }
 
 /* The task's title: the rule's template with {kind}, {score}, {contact}, {response} filled. */
@@ -237,10 +247,8 @@ static void title_of(const char *tpl, const char *kind, const struct resp *r, ch
     }
 }
 
-/* Runs the rules on response `id`; the first that holds opens its follow-up: 1 opened, 0 not,
- * -1. */
-static int follow(struct lf *lf, struct store *st, int64_t ws, const struct rules *rs, int64_t id,
-                  int64_t now, int64_t sla_days, struct lf_err *err)
+int survey_follow(struct lf *lf, struct store *st, int64_t ws, const struct survey_rules *rs,
+                  int64_t id, int64_t now, int64_t sla_days, int64_t *task_id, struct lf_err *err)
 {
     char ext[257];
     struct resp r = {0};
@@ -264,18 +272,12 @@ static int follow(struct lf *lf, struct store *st, int64_t ws, const struct rule
     if ((rc = store_text_compound(st, ws, STORE_TEXT_RESPONSE, id, &facts.sentiment, err)) < 0)
         return -1;
     facts.has_sentiment = rc == 1;
-    const struct store_rule *rule = NULL;
-    for (size_t i = 0; i < rs->nr && !rule; i++)
-        if (rs->v[i].enabled && rule_cond_holds(&rs->cond[i], &facts))
-            rule = &rs->v[i];
+    const struct store_rule *rule = survey_rules_match(rs, &facts);
     if (!rule)
         return 0;
-    const struct tz *tz = core_tz(lf);
-    int64_t sla = rule->sla_days != LF_UNSET ? rule->sla_days : sla_days;
-    struct followup f = {
-        .response_id = id,
-        .opened_at = now,
-        .due_date = tz_day_start(tz, business_days_after(tz_local_day(tz, now), sla))};
+    struct followup f = {.response_id = id,
+                         .opened_at = now,
+                         .due_date = survey_due_date(core_tz(lf), rule, sla_days, now)};
     snprintf(f.rule, sizeof(f.rule), "%s", rule->name);
     if ((rc = store_followup_insert(st, ws, &f, err)) <= 0)
         return rc; /* followed up already */
@@ -300,6 +302,8 @@ static int follow(struct lf *lf, struct store *st, int64_t ws, const struct rule
     if (t.err.code)
         return err_set(err, LF_EINTERNAL, "the follow-up task of response '%s' was refused: %s",
                        r.ext, t.err.msg);
+    if (task_id)
+        *task_id = t.id;
     return store_followup_set_task(st, ws, f.id, t.id, rule->id, err) < 0 ? -1 : 1;
 }
 
@@ -307,7 +311,7 @@ int lf_surveys_loop(struct lf *lf, int64_t now, size_t *opened, struct lf_err *e
 {
     struct survey_settings cfg;
     struct changed ch = {{0}, {0}};
-    struct rules rs = {0};
+    struct survey_rules rs = {0};
     struct store *st;
     int64_t ws = lf->w->info.id, seq, events;
     *opened = 0;
@@ -319,28 +323,28 @@ int lf_surveys_loop(struct lf *lf, int64_t now, size_t *opened, struct lf_err *e
     if (store_survey_settings_get(st, ws, &cfg, err) < 0 ||
         store_feed_position(st, ws, &seq, &events, err) < 0 ||
         store_changes_scan(st, ws, cfg.loop_seq, seq, change_row, &ch, err) < 0 ||
-        rules_load(st, ws, &rs, err) < 0)
+        survey_rules_load(st, ws, &rs, err) < 0)
         goto fail;
     for (size_t i = 0; i < ch.responses.nr; i++) {
-        int rc = follow(lf, st, ws, &rs, ch.responses.v[i], now, cfg.sla_days, err);
+        int rc = survey_follow(lf, st, ws, &rs, ch.responses.v[i], now, cfg.sla_days, NULL, err);
         if (rc < 0)
             goto fail;
         *opened += (size_t)rc;
     }
     for (size_t i = 0; i < ch.tasks.nr; i++)
-        if (close_task(st, ws, ch.tasks.v[i], now, err) < 0)
+        if (survey_close_task(st, ws, ch.tasks.v[i], now, err) < 0)
             goto fail;
     if (store_survey_loop_seq(st, ws, seq, err) < 0 || core_tx_commit_lf(lf, err) < 0)
         goto fail;
     free(ch.responses.v);
     free(ch.tasks.v);
-    rules_free(&rs);
+    survey_rules_free(&rs);
     return 0;
 fail:
     core_tx_abort(lf->w->core);
     free(ch.responses.v);
     free(ch.tasks.v);
-    rules_free(&rs);
+    survey_rules_free(&rs);
     *opened = 0;
     return -1;
 }
@@ -447,10 +451,11 @@ static int recovery_row(void *ctx, const struct followup *f, struct lf_err *err)
 int lf_survey_recovery(struct lf *lf, struct lf_table **out, struct lf_err *err)
 {
     struct recovery rc = {.ws = lf->w->info.id};
+    /* follow_up_rate is a percent, 0..100: a real (LF_COL_PERCENT is a fraction) */
     static const struct lf_column_info cols[] = {{"rule", LF_COL_TEXT},
                                                  {"opened", LF_COL_INT},
                                                  {"closed", LF_COL_INT},
-                                                 {"follow_up_rate", LF_COL_PERCENT},
+                                                 {"follow_up_rate", LF_COL_REAL},
                                                  {"mean_days_to_close", LF_COL_REAL},
                                                  {"answered_again", LF_COL_INT},
                                                  {"score_again", LF_COL_REAL}};
@@ -559,14 +564,14 @@ static int rule_order(const void *a, const void *b)
 
 int lf_survey_rules(struct lf *lf, struct lf_table **out, struct lf_err *err)
 {
-    struct rules rs = {0};
+    struct survey_rules rs = {0};
     int64_t ws = lf->w->info.id;
     /* a read: the built-in rules the loop has not seeded yet are shown as it will seed them */
     struct store *st = core_read_begin(lf, err);
     int rc = st ? store_rules_scan(st, ws, "response", rule_row, &rs, err) : -1;
     core_read_end(lf, st);
     if (rc < 0) {
-        rules_free(&rs);
+        survey_rules_free(&rs);
         return -1;
     }
     size_t stored = rs.nr;
@@ -598,7 +603,7 @@ int lf_survey_rules(struct lf *lf, struct lf_table **out, struct lf_err *err)
             table_set_int(t, r, 4, rs.v[i].sla_days);
         table_set_text(t, r, 5, rs.v[i].enabled ? "yes" : "no");
     }
-    rules_free(&rs);
+    survey_rules_free(&rs);
     *out = t;
     return 0;
 }
@@ -606,7 +611,7 @@ int lf_survey_rules(struct lf *lf, struct lf_table **out, struct lf_err *err)
 int lf_survey_rule_set(struct lf *lf, const char *name, const char *condition, int64_t sla_days,
                        int enabled, struct lf_err *err)
 {
-    struct rules rs = {0};
+    struct survey_rules rs = {0};
     struct rule_cond c;
     struct store *st;
     int64_t ws = lf->w->info.id;
@@ -617,7 +622,7 @@ int lf_survey_rule_set(struct lf *lf, const char *name, const char *condition, i
                        (long long)sla_days);
     if (core_tx_begin_lf(lf, &st, err) < 0)
         return -1;
-    if (rules_load(st, ws, &rs, err) < 0)
+    if (survey_rules_load(st, ws, &rs, err) < 0)
         goto fail;
     size_t i = 0;
     while (i < rs.nr && strcmp(rs.v[i].name, name) != 0)
@@ -635,10 +640,10 @@ int lf_survey_rule_set(struct lf *lf, const char *name, const char *condition, i
         r.enabled = enabled != 0;
     if (store_rule_update(st, ws, &r, err) < 0 || core_tx_commit_lf(lf, err) < 0)
         goto fail;
-    rules_free(&rs);
+    survey_rules_free(&rs);
     return 0;
 fail:
     core_tx_abort(lf->w->core);
-    rules_free(&rs);
+    survey_rules_free(&rs);
     return -1;
 }

@@ -1,6 +1,7 @@
 /* surveys_int.h - what the files of the surveys landfall sends (surveys.c, survey_invite.c,
- * survey_answer.c, survey_trigger.c) share: a survey and a contact as they read them, and the
- * functions one of them calls in another. */
+ * survey_answer.c, survey_trigger.c, survey_loop.c) share: a survey and a contact as they read
+ * them, and the functions one of them calls in another (the closed loop's also demo.c, which
+ * writes the loop's history into the demo). */
 #ifndef CORE_SURVEYS_INT_H
 #define CORE_SURVEYS_INT_H
 
@@ -63,5 +64,30 @@ int survey_deliver(struct lf *lf, const struct survey_settings *cfg, struct surv
                    int64_t now, struct lf_err *err);
 void survey_html_text(struct buf *b, const char *s);
 void survey_scale_words(const struct srv *s, const char **low, const char **high);
+
+/* survey_loop.c: the closed loop's parts */
+struct survey_rules {
+    struct store_rule *v;
+    struct rule_cond *cond;
+    size_t nr, cap;
+};
+/* The workspace's rules of trigger "response", the built-in ones seeded, conditions parsed. */
+int survey_rules_load(struct store *st, int64_t ws, struct survey_rules *rs, struct lf_err *err);
+void survey_rules_free(struct survey_rules *rs);
+/* The first enabled rule whose condition holds for these facts, NULL when none. */
+const struct store_rule *survey_rules_match(const struct survey_rules *rs,
+                                            const struct rule_facts *facts);
+/* The due date of a follow-up of `rule` opened at `opened`: the start of the day of zone tz
+ * that is the rule's SLA (else sla_days) business days after the day it was opened. */
+int64_t survey_due_date(const struct tz *tz, const struct store_rule *rule, int64_t sla_days,
+                        int64_t opened);
+/* Runs the rules on response `id` as the loop does at time `now`; the first that holds opens
+ * its follow-up and task (*task_id, unless NULL): 1 opened, 0 not, -1. */
+int survey_follow(struct lf *lf, struct store *st, int64_t ws, const struct survey_rules *rs,
+                  int64_t id, int64_t now, int64_t sla_days, int64_t *task_id, struct lf_err *err);
+/* Task `task_id` done or dismissed: its follow-up closed at `now` with that outcome and the
+ * task's note; another status leaves it open. 0 or -1. */
+int survey_close_task(struct store *st, int64_t ws, int64_t task_id, int64_t now,
+                      struct lf_err *err);
 
 #endif

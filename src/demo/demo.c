@@ -46,6 +46,26 @@ static int64_t *signups(uint64_t seed, int n, int64_t first, int64_t last)
     return d;
 }
 
+/* The follow-ups of the batch just committed (their responses and comments' sentiments are
+ * stored now), in a transaction of their own. */
+static int followups(const struct demo_sink *sink, struct demo_rows *rows, struct lf_err *err)
+{
+    size_t nr;
+    struct store *st;
+    const struct demo_followup *f = demo_rows_followups(rows, &nr);
+    if (!nr)
+        return 0;
+    if (sink->begin(sink->ctx, &st, err) < 0)
+        return -1;
+    for (size_t i = 0; i < nr; i++)
+        if (sink->followup(sink->ctx, st, &f[i], err) < 0) {
+            sink->abort(sink->ctx);
+            return -1;
+        }
+    demo_rows_followups_reset(rows);
+    return sink->commit(sink->ctx, err);
+}
+
 int demo_generate(const struct demo_sink *sink, int64_t ws, const struct lf_demo_opts *o,
                   struct lf_demo_result *out, struct lf_err *err)
 {
@@ -59,6 +79,11 @@ int demo_generate(const struct demo_sink *sink, int64_t ws, const struct lf_demo
     struct b2b b;
     sim_init(&a);
     b2b_init(&b);
+    /* The loop adopted DEMO_LOOP_DAYS before the end, with generators of its own. */
+    struct demo_loop loop = {end - DEMO_LOOP_DAYS * MS_PER_DAY, sink->follows, sink->ctx};
+    struct rng loop_r;
+    b.loop = sink->follows && sink->followup ? &loop : NULL;
+    b.loop_r = &loop_r;
     struct progress bar;
     progress_init(&bar, "demo", (uint64_t)o->accounts, o->progress);
     bool open = false;
@@ -72,17 +97,21 @@ int demo_generate(const struct demo_sink *sink, int64_t ws, const struct lf_demo
         /* Each account has its own generator, so it does not depend on the ones before it. */
         struct rng r;
         rng_seed(&r, demo_mix(o->seed, (uint64_t)i));
+        rng_seed(&loop_r, demo_mix(o->seed ^ 0x6c6f6f70 /* "loop" */, (uint64_t)i));
         sim_reset(&a, i);
         a.customer_since = since[i];
-        if (rng_bernoulli(&r, CONSUMER_SHARE))
+        if (rng_bernoulli(&r, CONSUMER_SHARE)) {
             demo_consumer_simulate(&a, &r, end);
-        else
+            if (b.loop)
+                loop_consumer(&a, b.loop, &loop_r, end);
+        } else {
             demo_b2b_simulate(&b, &a, &r, end);
+        }
         if (demo_write(st, ws, &a, rows, end, out, err) < 0)
             goto out;
         if ((i + 1) % DEMO_BATCH == 0 || i + 1 == o->accounts) {
             open = false;
-            if (sink->commit(sink->ctx, err) < 0)
+            if (sink->commit(sink->ctx, err) < 0 || (b.loop && followups(sink, rows, err) < 0))
                 goto out;
         }
         progress_update(&bar, (uint64_t)i + 1);

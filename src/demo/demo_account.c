@@ -23,6 +23,7 @@ void sim_release(struct sim_account *a)
     free(a->tps);
     free(a->resps);
     free(a->orders);
+    free(a->fus);
     sim_init(a);
 }
 
@@ -43,6 +44,7 @@ void sim_reset(struct sim_account *a, int64_t index)
     KEEP(tps);
     KEEP(resps);
     KEEP(orders);
+    KEEP(fus);
 #undef KEEP
 }
 

@@ -64,6 +64,8 @@ static void reset(struct b2b *b, struct sim_account *a, struct rng *r, int64_t e
     b->hist_cap = keep.hist_cap;
     b->tickets = keep.tickets;
     b->tickets_cap = keep.tickets_cap;
+    b->loop = keep.loop;
+    b->loop_r = keep.loop_r;
     b->a = a;
     b->r = r;
     b->end = end;
@@ -93,6 +95,7 @@ static void signup(struct b2b *b)
     a->segment = segments[b->plan][rng_bernoulli(r, 0.3)];
     const struct demo_owner *owner = &demo_owners[rng_range(r, 0, demo_owners_nr - 1)];
     a->owner = owner->name;
+    b->speed = owner->proactive;
     b->covered = rng_bernoulli(r, pl->coverage * owner->proactive);
 
     double cw[32];
@@ -441,11 +444,15 @@ void demo_b2b_simulate(struct b2b *b, struct sim_account *a, struct rng *r, int6
         int64_t to = from + WEEK_MS < end ? from + WEEK_MS : end;
         if (b->alive) {
             live_week(b, from, to);
-            continue;
+        } else {
+            int64_t back = dormant(b, from, to);
+            if (back)
+                live_week(b, back, to);
         }
-        int64_t back = dormant(b, from, to);
-        if (back)
-            live_week(b, back, to);
+        if (b->loop) {
+            loop_open(a, b->loop, b->loop_r, &b->loop_seen, b->speed);
+            journey_followups(b, to);
+        }
     }
     sim_sort_events(a);
     finish(b);

@@ -183,6 +183,16 @@ struct sim_order {
     int contact;
 };
 
+/* A follow-up of the closed loop and how the owner works it. */
+struct sim_followup {
+    int resp;          /* the response followed up */
+    int64_t work_at;   /* when the owner works it; INT64_MAX: never */
+    bool dismiss;      /* the owner dismisses it rather than talking to the customer */
+    bool worked;       /* worked (closed_at set) */
+    int64_t closed_at; /* 0 while open */
+    const char *note;
+};
+
 /* Everything generated for one account; reused from account to account (sim_reset). */
 struct sim_account {
     int64_t index; /* 0-based, the order of signing up */
@@ -207,6 +217,8 @@ struct sim_account {
     size_t resps_nr, resps_cap;
     struct sim_order *orders;
     size_t orders_nr, orders_cap;
+    struct sim_followup *fus;
+    size_t fus_nr, fus_cap;
 };
 
 void sim_init(struct sim_account *a);
@@ -282,6 +294,12 @@ struct b2b {
      * leave_at, unless a check-in saves it. */
     int64_t decided_at, leave_at, offboard_at;
     int leave_cause; /* CAUSE_* drawn when deciding */
+    /* The closed loop (NULL: none), with its own generator, so that an account without
+     * follow-ups is the same with or without the loop; kept from account to account. */
+    const struct demo_loop *loop;
+    struct rng *loop_r;
+    size_t loop_seen; /* responses looked at by the loop */
+    double speed;     /* the owner's proactiveness: how soon follow-ups are worked */
 };
 
 void b2b_init(struct b2b *b);
@@ -314,6 +332,19 @@ void support_offboarding(struct b2b *b, int64_t t);
 void survey_nps_wave(struct b2b *b, int64_t t, int64_t limit);
 void survey_ces(struct b2b *b, int64_t t);
 
+/* demo_loop.c: the closed loop in the last DEMO_LOOP_DAYS of the history. */
+struct demo_loop {
+    int64_t start; /* responses from then on are followed up */
+    bool (*follows)(void *ctx, const char *survey, int score, const char *comment);
+    void *ctx;
+};
+/* Opens the follow-ups of a's responses from *seen on that the loop's rules match, each with
+ * when and how its owner (proactiveness `speed`) works it; *seen becomes a->resps_nr. */
+void loop_open(struct sim_account *a, const struct demo_loop *l, struct rng *r, size_t *seen,
+               double speed);
+/* A consumer's follow-ups, all opened and worked by the support team (an e-mail each). */
+void loop_consumer(struct sim_account *a, const struct demo_loop *l, struct rng *r, int64_t end);
+
 /* demo_journey.c: touchpoints of marketing, sales, onboarding, success, product. */
 void journey_presale(struct b2b *b);
 void journey_kickoff(struct b2b *b);
@@ -324,6 +355,10 @@ void journey_renewal_call(struct b2b *b, int64_t t);
 void journey_champion_change(struct b2b *b, int64_t t, int old_champion);
 void journey_advocacy(struct b2b *b, int64_t t, int contact);
 void journey_winback(struct b2b *b, int64_t t);
+/* The follow-ups due to be worked before `before`: dismissed, or a conversation with the
+ * customer (a touchpoint and, as a check-in, a chance to save an account that decided to
+ * leave). */
+void journey_followups(struct b2b *b, int64_t before);
 
 /* ---- the B2C slice (demo_consumer.c) ---- */
 
@@ -341,8 +376,13 @@ struct demo_rows;
 struct demo_rows *demo_rows_new(void);
 void demo_rows_free(struct demo_rows *rs); /* NULL is a no-op */
 /* Writes account a (its contacts, MRR history, touchpoints, responses, events, orders) inside
- * the caller's transaction; sets the contacts' ids. `today` is the business's last day. */
+ * the caller's transaction; sets the contacts' ids; keeps its follow-ups (demo_rows_followups).
+ * `today` is the business's last day. */
 int demo_write(struct store *st, int64_t ws, struct sim_account *a, struct demo_rows *rs,
                int64_t today, struct lf_demo_result *out, struct lf_err *err);
+/* The follow-ups of the accounts written since the last reset, in the order the loop would
+ * have opened them (by time). */
+const struct demo_followup *demo_rows_followups(struct demo_rows *rs, size_t *nr);
+void demo_rows_followups_reset(struct demo_rows *rs);
 
 #endif

@@ -7,6 +7,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "model/model.h"
+
 /* Adds a touchpoint unless t is not in the past; returns its index or -1. */
 static int add(struct b2b *b, int64_t t, int contact, const char *channel, const char *stage,
                const char *team, const char *kind, double minutes)
@@ -232,4 +234,47 @@ void journey_winback(struct b2b *b, int64_t t)
 {
     int tp = add(b, at_work(b, t), someone(b), "phone", "purchase", "sales", "win-back call", 20);
     text(b, tp, "Win-back call: agreed to restart the subscription");
+}
+
+void journey_followups(struct b2b *b, int64_t before)
+{
+    struct sim_account *a = b->a;
+    for (size_t i = 0; i < a->fus_nr; i++) {
+        struct sim_followup *f = &a->fus[i];
+        int64_t t = f->work_at;
+        if (f->worked || t >= before || t >= b->end)
+            continue;
+        const struct sim_response *s = &a->resps[f->resp];
+        f->worked = true;
+        f->closed_at = t;
+        if (f->dismiss) {
+            f->note = s->survey == SURVEY_CSAT ? "Dismissed: support reopened the ticket already"
+                                               : "Dismissed: raised at the last check-in already";
+            continue;
+        }
+        /* A conversation, as a check-in is: what the owner hears first is a customer about to
+         * leave, whom it may save (SAVE, the loop's own generator drawing). */
+        bool phone = rng_bernoulli(b->loop_r, 0.6);
+        if (!b->alive) {
+            f->note = "Follow-up: the customer has cancelled; noted their reasons";
+        } else if (b->decided_at && b->decided_at <= t) {
+            bool saved = rng_bernoulli(b->loop_r, SAVE);
+            f->note =
+                saved ? "Follow-up: the customer was planning to leave; agreed on a recovery plan"
+                      : "Follow-up: the customer is planning to leave; could not change their mind";
+            if (saved)
+                b->decided_at = b->leave_at = b->offboard_at = 0;
+        } else {
+            f->note =
+                s->survey == SURVEY_NPS
+                    ? "Follow-up: heard out the concerns behind the score; agreed on next steps"
+                : s->survey == SURVEY_CSAT
+                    ? "Follow-up: apologised for the support experience; checked the fix"
+                    : "Follow-up: talked through the comment; the customer felt heard";
+        }
+        int tp = add(b, t, s->contact, phone ? "phone" : "email",
+                     renewal_near(b, t) ? "renewal" : "adoption", "success", "follow-up",
+                     phone ? 20 : NAN);
+        text(b, tp, f->note);
+    }
 }

@@ -51,6 +51,8 @@ struct demo_rows {
     struct buf text; /* ids and attributes, NUL-separated */
     size_t *at;      /* the offset of each string in text */
     size_t at_nr, at_cap;
+    struct demo_followup *fus; /* of the accounts written since the last reset */
+    size_t fus_nr, fus_cap;
 };
 
 struct demo_rows *demo_rows_new(void)
@@ -64,6 +66,7 @@ void demo_rows_free(struct demo_rows *rs)
         return;
     free(rs->v);
     free(rs->at);
+    free(rs->fus);
     buf_release(&rs->text);
     free(rs);
 }
@@ -255,6 +258,18 @@ int demo_write(struct store *st, int64_t ws, struct sim_account *a, struct demo_
     }
     if (flush(st, ws, rs, now, aid, err) < 0)
         return -1;
+    /* the responses' ids, for the follow-ups written once they are committed */
+    size_t first_resp = a->mrr_nr + a->tps_nr;
+    for (size_t i = 0; i < a->fus_nr; i++) {
+        const struct sim_followup *f = &a->fus[i];
+        rs->fus = xgrow(rs->fus, sizeof(*rs->fus), rs->fus_nr + 1, &rs->fus_cap);
+        struct demo_followup *d = &rs->fus[rs->fus_nr++];
+        d->response_id = rs->v[first_resp + (size_t)f->resp].id;
+        d->opened_at = a->resps[f->resp].ts;
+        d->closed_at = f->worked ? f->closed_at : 0;
+        d->outcome = f->worked ? (f->dismiss ? "dismissed" : "done") : NULL;
+        d->note = f->worked ? f->note : NULL;
+    }
     out->accounts++;
     out->contacts += a->contacts_nr;
     out->mrr_changes += a->mrr_nr;
@@ -263,4 +278,25 @@ int demo_write(struct store *st, int64_t ws, struct sim_account *a, struct demo_
     out->events += a->events_nr;
     out->orders += a->orders_nr;
     return 0;
+}
+
+static int by_time(const void *x, const void *y)
+{
+    const struct demo_followup *a = x, *b = y;
+    if (a->opened_at != b->opened_at)
+        return a->opened_at < b->opened_at ? -1 : 1;
+    return a->response_id < b->response_id ? -1 : a->response_id > b->response_id;
+}
+
+const struct demo_followup *demo_rows_followups(struct demo_rows *rs, size_t *nr)
+{
+    if (rs->fus_nr)
+        qsort(rs->fus, rs->fus_nr, sizeof(*rs->fus), by_time);
+    *nr = rs->fus_nr;
+    return rs->fus;
+}
+
+void demo_rows_followups_reset(struct demo_rows *rs)
+{
+    rs->fus_nr = 0;
 }

@@ -21,10 +21,10 @@ check_eq "demo data" 0 "$rc"
 run_lf churn train --now "$NOW"
 check_eq "train" 0 "$rc"
 auc=$(awk '/^test auc / { print $NF }' <<<"$out")
-# measured 0.8202 (deterministic for this data and seed; a margin for another platform's floating
-# point); the goal is 0.80
+# measured 0.8127 (deterministic for this data and seed; a margin for another platform's floating
+# point; 0.8202 before the demo's closed loop saved some accounts about to leave); the goal is 0.80
 check "test AUC at least 0.80: $auc" awk -v a="$auc" 'BEGIN { exit !(a >= 0.80) }'
-check_num "test AUC as measured" 0.8202 "$auc" 0.005
+check_num "test AUC as measured" 0.8127 "$auc" 0.005
 
 run_lf churn backtest --now "$NOW" --json
 check_eq "backtest" 0 "$rc"
@@ -39,7 +39,8 @@ model=$(bt 0 auc) card=$(bt 1 auc)
 check_num "the backtest's model is train's" "$auc" "$model" 1e-4
 check "the model ranks better than the default scorecard: $model vs $card" \
     awk -v a="$model" -v b="$card" 'BEGIN { exit !(a > b) }'
-# measured: the model 0.8202, the scorecard 0.7559 on 2,025 observations of 4 month starts, 278 churned
-check_num "the scorecard's AUC as measured" 0.7559 "$card" 0.005
-check_eq "observations and churners as measured" "2025 278" "$(bt 0 observations) $(bt 0 churned)"
+# measured: the model 0.8127, the scorecard 0.7448 on 2,027 observations of 4 month starts, 254
+# churned (before the demo's closed loop: 0.8202, 0.7559, 2,025 and 278)
+check_num "the scorecard's AUC as measured" 0.7448 "$card" 0.005
+check_eq "observations and churners as measured" "2027 254" "$(bt 0 observations) $(bt 0 churned)"
 finish

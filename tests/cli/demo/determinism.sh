@@ -12,7 +12,9 @@ db_b=$SCRATCH/b.db
 db_c=$SCRATCH/c.db
 db_d=$SCRATCH/d.db
 
-tables="accounts contacts mrr_changes orders surveys event_names events touchpoints responses"
+tables="accounts contacts mrr_changes orders surveys event_names events touchpoints responses rules
+    tasks followups"
+# (rules, tasks and follow-ups: the closed loop of the last 120 days)
 # dump DB: every data table in id order (the workspace row holds its creation time: left out)
 dump() {
     local t
@@ -34,6 +36,7 @@ check_eq "third run exits 0" 0 "$rc"
 dump "$db_a" >"$SCRATCH/a.dump"
 dump "$db_b" >"$SCRATCH/b.dump"
 dump "$db_c" >"$SCRATCH/c.dump"
+check "the demo holds follow-ups" test "$(store_sql "$db_a" 'SELECT count(*) FROM followups')" -gt 0
 check "the dump is not trivial (150 accounts, thousands of events)" \
     test "$(grep -c '' "$SCRATCH/a.dump")" -gt 10000
 check "seed 7 twice ($TEST_DB, then SQLite): identical data" cmp -s "$SCRATCH/a.dump" "$SCRATCH/b.dump"

@@ -1,7 +1,7 @@
 /* sim.c - simulated accounts, without a store: the same generator gives the same account, every
  * account keeps the invariants the store and the reports rely on, the latent causes really
- * move churn (covered accounts churn less, stalled onboarding churns more), and churn shows in
- * the usage before the cancellation. */
+ * move churn (covered accounts churn less, stalled onboarding churns more), churn shows in
+ * the usage before the cancellation, and the closed loop's follow-ups are worked as designed. */
 #include <criterion/criterion.h>
 #include <math.h>
 #include <string.h>
@@ -217,6 +217,92 @@ Test(sim, churn_shows_before_it_happens)
     cr_assert_lt(leavers, 0.55, "churned accounts: %.3f", leavers);
     cr_assert_gt(stayers, 0.9, "accounts that stay: %.3f", stayers);
     cr_assert_gt(offboarding, churned / 3, "%d of %d", offboarding, churned);
+    sim_release(&a);
+    b2b_release(&b);
+}
+
+/* A stand-in for the workspace's rules (core asks the real ones): detractors and unhappy CSAT. */
+static bool stub_follows(void *ctx, const char *survey, int score, const char *comment)
+{
+    (void)ctx, (void)comment;
+    return (!strcmp(survey, "nps") && score <= 6) || (!strcmp(survey, "csat") && score <= 2);
+}
+
+/* The closed loop's part of the simulation (docs/demo-data.md "The closed loop"): it draws from
+ * its own generator, so an account without follow-ups is the same account with or without the
+ * loop; it follows up exactly the responses from its start that the rules match; the owner
+ * works a follow-up after it came, on a weekday of the account's zone, in its business hours or
+ * within 4 hours of it; a follow-up done is a follow-up touchpoint at that time with its note;
+ * about a tenth are dismissed. */
+Test(sim, closed_loop)
+{
+    struct sim_account a;
+    struct b2b b;
+    struct rng lr;
+    struct demo_loop loop = {END - DEMO_LOOP_DAYS * MS_PER_DAY, stub_follows, NULL};
+    sim_init(&a);
+    b2b_init(&b);
+    size_t without = 0, fus = 0, dismissed = 0, worked = 0;
+    for (int64_t i = 0; i < 400; i++) {
+        b.loop = NULL;
+        simulate(&b, &a, i, 600, false);
+        uint64_t plain = digest(&a);
+        b.loop = &loop;
+        b.loop_r = &lr;
+        rng_seed(&lr, demo_mix(99, (uint64_t)i));
+        simulate(&b, &a, i, 600, false);
+        size_t matched = 0;
+        for (size_t k = 0; k < a.resps_nr; k++)
+            matched += a.resps[k].ts >= loop.start &&
+                       stub_follows(NULL,
+                                    a.resps[k].survey == SURVEY_NPS    ? "nps"
+                                    : a.resps[k].survey == SURVEY_CSAT ? "csat"
+                                                                       : "ces",
+                                    a.resps[k].score, NULL);
+        cr_assert_eq(a.fus_nr, matched, "account %lld: one follow-up per matching response",
+                     (long long)i);
+        if (!a.fus_nr) {
+            cr_assert_eq(digest(&a), plain, "account %lld: no follow-up, the same account",
+                         (long long)i);
+            without++;
+        }
+        for (size_t k = 0; k < a.fus_nr; k++) {
+            const struct sim_followup *f = &a.fus[k];
+            const struct sim_response *s = &a.resps[f->resp];
+            fus++;
+            if (!f->worked) {
+                cr_assert(f->work_at >= END || f->work_at == INT64_MAX);
+                continue;
+            }
+            worked++;
+            dismissed += f->dismiss;
+            cr_assert_gt(f->closed_at, s->ts, "worked after it came");
+            cr_assert_lt(f->closed_at, END);
+            int64_t local = f->closed_at + (int64_t)a.tz_minutes * 60 * MS_PER_SEC;
+            int64_t wd = (local / MS_PER_DAY + 4) % 7;
+            int64_t minute = local % MS_PER_DAY / (60 * MS_PER_SEC);
+            bool hours = wd != 0 && wd != 6 && minute >= 9 * 60 && minute < 17 * 60;
+            cr_assert(hours || f->closed_at - s->ts <= 4 * HOUR_MS,
+                      "account %lld: worked at %lld, weekday %lld minute %lld", (long long)i,
+                      (long long)f->closed_at, (long long)wd, (long long)minute);
+            cr_assert(f->note && *f->note);
+            if (f->dismiss)
+                continue;
+            size_t tps = 0;
+            for (size_t t = 0; t < a.tps_nr; t++)
+                tps += a.tps[t].ts == f->closed_at && !strcmp(a.tps[t].kind, "follow-up") &&
+                       !strcmp(sim_str(&a, a.tps[t].text), f->note);
+            cr_assert_eq(tps, 1, "account %lld: the conversation's touchpoint", (long long)i);
+        }
+    }
+    /* 400 accounts signed up 600 days before the end: most have no detractor in the last 120
+     * days, some dozens have; the dismissed share is 0.10 of those worked (binomial, a few
+     * hundred draws: 0.04-0.18 is over 2.5 standard errors either side) */
+    cr_assert_gt(without, 100);
+    cr_assert_gt(fus, 50);
+    double share = (double)dismissed / (double)worked;
+    cr_assert(share > 0.04 && share < 0.18, "dismissed %zu of %zu", dismissed, worked);
+    b.loop = NULL;
     sim_release(&a);
     b2b_release(&b);
 }
