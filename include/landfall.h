@@ -898,7 +898,8 @@ LF_API void lf_survey_follower_free(struct lf_survey_follower *f); /* NULL is a 
  * the follow-up rate, the mean days to close, how many of those people answered the same
  * survey again, and the NPS (net CSAT) of those later answers. */
 LF_API int lf_survey_recovery(struct lf *lf, struct lf_table **out, struct lf_err *err);
-/* The follow-ups and their tasks' status, as a table. */
+/* The follow-ups, oldest first: their rule, times, SLA due date, their task's status, the note
+ * it was closed with, and the task's account (external id) and owner. */
 LF_API int lf_survey_followups(struct lf *lf, struct lf_table **out, struct lf_err *err);
 /* Closes follow-up `id` with its outcome ("done" or "dismissed", else LF_EINVAL naming
  * "outcome") and an optional note, through its task (as PATCH /v1/tasks/ID would): LF_ENOENT

@@ -3,8 +3,8 @@
 // budget; sending one (admins and leads); the skip log ("why wasn't this contact surveyed");
 // the closed loop's follow-ups with their SLA, closing one with its outcome (admins and leads),
 // and the recovery report. Everything through the JSON API (docs/surveys.md, docs/api.md).
-import { api, query } from './api.js';
-import { h, clear, field, select, section, table, message, facts } from './ui.js';
+import {api, query} from './api.js';
+import {clear, facts, field, h, indexed, message, section, select, table} from './ui.js';
 
 const kinds = ['nps', 'csat', 'ces', 'custom'];
 // the built-in surveys, which cannot change (docs/api.md)
@@ -245,43 +245,45 @@ async function skipsSection(ctx, contact) {
 }
 
 // The closed loop: the follow-ups (with their task's account and owner) and the recovery report.
+// The open ones come first (the work to do), then the latest closed, FOLLOWUPS_SHOWN at most: a
+// large workspace has tens of thousands.
+const FOLLOWUPS_SHOWN = 500;
 async function loopSection(ctx, lead) {
-  const tasksSource = '/v1/tasks?kind=follow-up&limit=1000';
-  const [followups, tasks, recovery] = await Promise.all([api('/v1/followups'),
-    api(tasksSource), api('/v1/followups/recovery')]);
-  const s = section('loop', 'Follow-ups of detractors');
-  const note = h('div', { id: 'loop-note' });
-  const taskOf = new Map(tasks.data.map((t, i) => [t.id, { ...t, $i: i }]));
-  const rows = followups.rows.map((f, i) => ({ ...f, $i: i }));
-  const t = table({ id: 'followups-table', caption: 'Follow-ups, with the SLA\'s due date',
-    rows, source: '/v1/followups', empty: 'No follow-up was opened.', columns: [
-      { key: 'id', label: 'Follow-up', kind: 'int' }, { key: 'rule', label: 'Rule' },
-      { key: 'opened', label: 'Opened', kind: 'time' }, { key: 'due', label: 'Due', kind: 'date' },
-      { key: 'status', label: 'Outcome' }, { key: 'closed', label: 'Closed', kind: 'time' },
-      { key: 'account', label: 'Account', derived: true,
-        value: (r) => taskOf.get(r.task)?.account_id ?? null },
-      { key: 'owner', label: 'Owner', derived: true,
-        value: (r) => taskOf.get(r.task)?.owner ?? null },
-      { key: 'note', label: 'Note', derived: true, value: (r) => taskOf.get(r.task)?.note ?? null },
-      { key: 'action', label: 'Close', derived: true, value: () => null }] });
-  for (const tr of t.querySelectorAll('tbody tr[data-row]')) {
-    const f = rows[Number(tr.dataset.row)];
-    const task = taskOf.get(f.task);
-    const cells = tr.querySelectorAll('td');
-    const [account, owner, noteCell, action] = [...cells].slice(-4);
-    if (task) {
-      // these cells come from the tasks list, and say so (the tests ask the API the same)
-      for (const [cell, col] of [[account, 'account_id'], [owner, 'owner'], [noteCell, 'note']]) {
-        Object.assign(cell.dataset, { source: tasksSource, path: 'data', row: String(task.$i),
-          col });
-      }
-      if (task.account_id) {
-        account.replaceChildren(h('a', { href: `/accounts/${encodeURIComponent(task.account_id)}` },
-          account.textContent));
-      }
-    }
-    action.replaceChildren();
-    if (lead && !f.closed) action.append(closeForm(ctx, f, note));
+    const [followups, recovery] =
+        await Promise.all([ api('/v1/followups'), api('/v1/followups/recovery') ]);
+    const s = section('loop', 'Follow-ups of detractors');
+    const note = h('div', {id : 'loop-note'});
+    const all = indexed(followups.rows);
+    const rows = [
+        ...all.filter((f) => !f.closed).reverse(), ...all.filter((f) => f.closed).reverse()
+    ].slice(0, FOLLOWUPS_SHOWN);
+    const shown =
+        all.length > rows.length ? ` (the ${rows.length} open or latest of ${all.length})` : '';
+    const t = table({
+        id : 'followups-table',
+        caption : `Follow-ups, open first, with the SLA's due date${shown}`,
+        rows,
+        source : '/v1/followups',
+        empty : 'No follow-up was opened.',
+        columns : [
+            {key : 'id', label : 'Follow-up', kind : 'int'}, {key : 'rule', label : 'Rule'},
+            {key : 'opened', label : 'Opened', kind : 'time'},
+            {key : 'due', label : 'Due', kind : 'date'}, {key : 'status', label : 'Outcome'},
+            {key : 'closed', label : 'Closed', kind : 'time'}, {
+                key : 'account',
+                label : 'Account',
+                link : (r) => `/accounts/${encodeURIComponent(r.account)}`
+            },
+            {key : 'owner', label : 'Owner'}, {key : 'note', label : 'Note'},
+            {key : 'action', label : 'Close', derived : true, value : () => null}
+        ]
+    });
+    for (const tr of t.querySelectorAll('tbody tr[data-row]')) {
+        const f = followups.rows[Number(tr.dataset.row)];
+        const action = tr.querySelector('td:last-child');
+        action.replaceChildren();
+        if (lead && !f.closed)
+            action.append(closeForm(ctx, f, note));
   }
   s.append(t, note);
   const r = section('recovery', 'Recovery report');

@@ -381,15 +381,20 @@ static int followup_row(void *ctx, const struct followup *f, struct lf_err *err)
     }
     if (f->note[0])
         table_set_text(t, r, 8, f->note);
+    if (f->account[0])
+        table_set_text(t, r, 9, f->account);
+    if (f->owner[0])
+        table_set_text(t, r, 10, f->owner);
     return 0;
 }
 
 int lf_survey_followups(struct lf *lf, struct lf_table **out, struct lf_err *err)
 {
     static const struct lf_column_info cols[] = {
-        {"id", LF_COL_INT},      {"response", LF_COL_INT}, {"rule", LF_COL_TEXT},
-        {"opened", LF_COL_TEXT}, {"due", LF_COL_TEXT},     {"task", LF_COL_INT},
-        {"status", LF_COL_TEXT}, {"closed", LF_COL_TEXT},  {"note", LF_COL_TEXT}};
+        {"id", LF_COL_INT},       {"response", LF_COL_INT}, {"rule", LF_COL_TEXT},
+        {"opened", LF_COL_TEXT},  {"due", LF_COL_TEXT},     {"task", LF_COL_INT},
+        {"status", LF_COL_TEXT},  {"closed", LF_COL_TEXT},  {"note", LF_COL_TEXT},
+        {"account", LF_COL_TEXT}, {"owner", LF_COL_TEXT}};
     struct lf_table *t = table_new_with("survey_followups", cols, sizeof(cols) / sizeof(*cols));
     struct followups fs = {t, core_tz(lf)};
     struct store *st = core_read_begin(lf, err);

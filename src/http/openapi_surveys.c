@@ -204,7 +204,7 @@ const struct op_decl openapi_surveys_described[] = {
      .params = {{"query", "contact", "string", "only this contact"}},
      .answers = {{"200", "the table", .type = "object"}}, .errors = ERR(HE_NOT_FOUND)},
     {api_survey_followups, "surveys", "survey_followups",
-     "the closed loop's follow-ups and their tasks' status",
+     "the closed loop's follow-ups, oldest first, with their tasks' status, account and owner",
      .answers = {{"200", "the table", .type = "object"}}},
     {api_survey_recovery, "surveys", "survey_recovery",
      "the closed loop's recovery report: follow-up rate, days to close, the NPS of those who "

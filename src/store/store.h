@@ -558,6 +558,8 @@ struct followup {
     char rule[128];
     char outcome[32];
     char note[1024];    /* the task's note when it was closed, "" none */
+    char account[256];  /* read only: the task's account (its external id), "" none */
+    char owner[256];    /* read only: the task's owner, "" none */
 };
 /* Inserts f unless response_id has one: 1 inserted (f->id set), 0 it had one, -1 error. */
 int store_followup_insert(struct store *st, int64_t ws, struct followup *f, struct lf_err *err);

@@ -358,6 +358,8 @@ static int followup_row(void *arg, struct store *st, struct sql *q, struct lf_er
     copy_text(f.outcome, sizeof(f.outcome), sql_text(st, q, 6));
     f.closed_at = sql_int(st, q, 7);
     copy_text(f.note, sizeof(f.note), sql_text(st, q, 8));
+    copy_text(f.account, sizeof(f.account), sql_text(st, q, 9));
+    copy_text(f.owner, sizeof(f.owner), sql_text(st, q, 10));
     return k->fn.followup(k->ctx, &f, err);
 }
 
@@ -365,11 +367,14 @@ int store_followups_scan(struct store *st, int64_t ws, store_followup_fn fn, voi
                          struct lf_err *err)
 {
     /* A follow-up's outcome is its task's status: the task is where the owner works. */
-    struct sql *q = sql_new(st, "SELECT f.id, f.response_id, f.task_id, f.opened_at, "
-                                "f.due_date, f.rule, COALESCE(f.outcome, t.status), f.closed_at, "
-                                "f.note "
-                                "FROM followups f LEFT JOIN tasks t ON t.id = f.task_id WHERE "
-                                "f.workspace_id = ?1 ORDER BY f.id", err);
+    struct sql *q = sql_new(st,
+                            "SELECT f.id, f.response_id, f.task_id, f.opened_at, "
+                            "f.due_date, f.rule, COALESCE(f.outcome, t.status), f.closed_at, "
+                            "f.note, a.ext_id, t.owner "
+                            "FROM followups f LEFT JOIN tasks t ON t.id = f.task_id "
+                            "LEFT JOIN accounts a ON a.id = t.account_id WHERE "
+                            "f.workspace_id = ?1 ORDER BY f.id",
+                            err);
     if (!q)
         return -1;
     sql_bind_int(st, q, 1, ws);

@@ -285,7 +285,9 @@ export default async function cx(h) {
     assert.equal(followup.due, d.toISOString().slice(0, 10));
     const row = p.locator(`#followups-table tbody tr:has(form[data-close="${followup.id}"])`);
     assert.equal(await row.locator('td[data-col=due]').getAttribute('data-value'), followup.due);
-    assert.equal(await row.locator('td[data-col=account_id]').textContent(), c1.account_id);
+    assert.equal(await row.locator('td[data-col=account]').textContent(), c1.account_id);
+    assert.ok(task.owner, 'the demo account has an owner');
+    assert.equal(await row.locator('td[data-col=owner]').textContent(), task.owner);
     const rates = (await apiGet(admin, '/v1/survey-results')).rows.filter((x) => x.survey === 'rel-nps-ui');
     assert.deepEqual(rates.map((x) => [x.delivered, x.answered, x.response_rate]), [[1, 1, 100]]);
     await figuresMatchApi(admin);
@@ -326,6 +328,10 @@ export default async function cx(h) {
     assert.ok(f.closed, 'closed, with its time');
     const task = await apiGet(lead, `/v1/tasks/${followup.task}`);
     assert.deepEqual([task.status, task.note], ['done', 'called them: <i>fixed</i>']);
+    // the note as its text (no markup made of it), on the follow-up's row, now among the closed
+    const closedRow = lead.page.locator(`#followups-table tbody tr:has(td[data-col=id][data-value="${followup.id}"])`);
+    assert.equal(await closedRow.locator('td[data-col=note]').textContent(), 'called them: <i>fixed</i>');
+    assert.equal(await closedRow.locator('td[data-col=note] i').count(), 0);
     const rec = (await apiGet(lead, '/v1/followups/recovery')).rows.find((x) => x.rule === 'nps_detractor');
     assert.ok(rec.closed >= 1 && rec.opened >= rec.closed, JSON.stringify(rec));
     assert.ok(Math.abs(rec.follow_up_rate - 100 * rec.closed / rec.opened) < 1e-6, 'rate = closed / opened');

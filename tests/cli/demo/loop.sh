@@ -108,6 +108,12 @@ check_eq "statuses as in the tasks" \
 check_eq "due dates as stored" \
     "$(q "SELECT id || ',' || date(due_date / 1000, 'unixepoch') FROM followups ORDER BY id")" \
     "$(tail -n +2 <<<"$out" | awk -F, '{ print $1 "," $5 }')"
+# each with its task's account (external id) and owner, as the dashboard's Surveys page shows
+run_lf surveys followups --json
+check_eq "accounts and owners as the tasks'" \
+    "$(q "SELECT f.id || '|' || a.ext_id || '|' || COALESCE(t.owner, '') FROM followups f
+        JOIN tasks t ON t.id = f.task_id JOIN accounts a ON a.id = t.account_id ORDER BY f.id")" \
+    "$(jq -r '.rows[] | "\(.id)|\(.account)|\(.owner // "")"' <<<"$out")"
 
 # A demo made again over it (--replace) leaves the positions at its own end too (they were
 # before the new business, and the loop would have opened every follow-up again at its next run).

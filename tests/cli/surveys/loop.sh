@@ -61,9 +61,10 @@ check_eq "r1 changed: still one follow-up per response" "0 follow-ups opened" \
     "$("$LANDFALL" surveys loop --now 2026-03-06T12:00:00Z)"
 "$LANDFALL" surveys followups --csv >f.csv
 # (the note column is the closing note of the task, new with the rules as data)
-check_eq "the follow-ups" "id,response,rule,opened,due,task,status,closed,note
-1,2,nps_detractor,2026-03-06T10:00:00Z,2026-03-10,1,open,,
-2,4,csat_low,2026-03-06T10:00:00Z,2026-03-10,2,open,," "$(cat f.csv)"
+# (account B has no owner: its task has none either)
+check_eq "the follow-ups" "id,response,rule,opened,due,task,status,closed,note,account,owner
+1,2,nps_detractor,2026-03-06T10:00:00Z,2026-03-10,1,open,,,A,ann
+2,4,csat_low,2026-03-06T10:00:00Z,2026-03-10,2,open,,,B," "$(cat f.csv)"
 check_eq "the built-in rules, as data, in the order they run" \
 "name,trigger,condition,action,sla_days,enabled
 nps_detractor,response,survey.kind = nps and score <= 6,task follow-up,,yes
