@@ -1,0 +1,90 @@
+/* dynlib.c - opening a library on first use (base/dynlib.h): on libm, which every system has, a
+ * table that works, a second open that changes nothing, and the errors of a library that is not
+ * there and of a function it does not have. */
+#include <criterion/criterion.h>
+#include <math.h>
+#include <string.h>
+
+#include "base/dynlib.h"
+
+struct m_api {
+    __typeof__(cos) *cos;
+    __typeof__(sqrt) *sqrt;
+};
+
+static const struct dynlib_fn m_fns[] = {DYNLIB_FN(struct m_api, cos),
+                                         DYNLIB_FN(struct m_api, sqrt)};
+
+Test(dynlib, opens_and_fills_the_table_once)
+{
+    struct m_api m = {0};
+    struct dynlib lib = {.soname = "libm.so.6", .what = "the maths library", .package = "libc6",
+                         .fns = m_fns, .nr = 2, .table = &m};
+    struct lf_err err = {0};
+    cr_assert_eq(dynlib_open(&lib), 0, "%s", lib.why.msg);
+    cr_assert_eq(dynlib_check(&lib, &err), 0);
+    cr_assert_not_null(lib.handle);
+    /* exact in IEEE 754: cos(0) is 1, and sqrt is correctly rounded, so sqrt(2.25) is 1.5 */
+    cr_assert_eq(m.cos(0.0), 1.0);
+    cr_assert_eq(m.sqrt(2.25), 1.5);
+    /* a second open is the first one's answer: the same handle, the same pointers */
+    struct m_api first = m;
+    void *handle = lib.handle;
+    cr_assert_eq(dynlib_open(&lib), 0);
+    cr_assert_eq(lib.handle, handle);
+    cr_assert_eq(memcmp(&m, &first, sizeof(m)), 0);
+}
+
+Test(dynlib, a_missing_library_is_named_with_its_package)
+{
+    struct m_api m = {0};
+    struct dynlib lib = {.soname = "liblandfall-no-such.so.7", .what = "the test's library",
+                         .package = "landfall-no-such7", .fns = m_fns, .nr = 2, .table = &m};
+    struct lf_err err = {0};
+    cr_assert_eq(dynlib_open(&lib), -1);
+    cr_assert_eq(dynlib_check(&lib, &err), -1);
+    cr_assert_eq(err.code, LF_EIO);
+    /* "the test's library liblandfall-no-such.so.7 could not be loaded: <dlerror>; install
+     * landfall-no-such7" */
+    cr_assert(strncmp(err.msg, "the test's library liblandfall-no-such.so.7 could not be loaded: ",
+                      64) == 0, "%s", err.msg);
+    cr_assert_not_null(strstr(err.msg, "; install landfall-no-such7"), "%s", err.msg);
+    cr_assert_null(m.cos);
+    /* asked again, it answers the same without trying again */
+    struct lf_err again = {0};
+    cr_assert_eq(dynlib_open(&lib), -1);
+    cr_assert_eq(dynlib_check(&lib, &again), -1);
+    cr_assert_str_eq(again.msg, err.msg);
+}
+
+struct odd_api {
+    __typeof__(cos) *cos;
+    void (*missing)(void);
+};
+
+Test(dynlib, a_missing_function_is_named_and_the_table_left_alone)
+{
+    static const struct dynlib_fn fns[] = {DYNLIB_FN(struct odd_api, cos),
+                                           {"landfall_no_such_function",
+                                            offsetof(struct odd_api, missing)}};
+    struct odd_api t = {0};
+    struct dynlib lib = {.soname = "libm.so.6", .what = "the maths library", .package = "libc6",
+                         .fns = fns, .nr = 2, .table = &t};
+    struct lf_err err = {0};
+    cr_assert_eq(dynlib_open(&lib), -1);
+    cr_assert_eq(dynlib_check(&lib, &err), -1);
+    cr_assert_str_eq(err.msg, "the maths library libm.so.6 has no function "
+                              "'landfall_no_such_function' (an older version?); install a newer "
+                              "libc6");
+    /* cos was found before the miss, yet the table stays as it was: all or nothing */
+    cr_assert_null(t.cos);
+    cr_assert_null(lib.handle);
+}
+
+Test(dynlib, checked_before_it_was_opened)
+{
+    struct dynlib lib = {.soname = "libm.so.6", .what = "the maths library", .package = "libc6"};
+    struct lf_err err = {0};
+    cr_assert_eq(dynlib_check(&lib, &err), -1);
+    cr_assert_eq(err.code, LF_EINTERNAL);
+}
