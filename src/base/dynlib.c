@@ -1,7 +1,8 @@
 /* dynlib.c - opening an outside library on first use and looking its functions up: the one file
- * that sees dlopen, so the files of XGBoost, libcurl and libpq share the mechanics and the error. */
+ * that sees dlopen, so that the files of XGBoost, libcurl and libpq share it and its errors. */
 #include "dynlib.h"
 
+#include <assert.h>
 #include <dlfcn.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +15,10 @@ int dynlib_open(struct dynlib *lib)
         return 0;
     if (lib->why.code)
         return -1; /* the first attempt's answer stands: the files did not change since */
+    /* the table is filled as an array of pointers: a struct of function pointers alone is laid
+     * out as one on every ABI landfall builds for, and this says so if one is not */
+    typedef void (*fn_ptr)(void);
+    assert(lib->table_size == lib->nr * sizeof(fn_ptr));
     /* RTLD_LOCAL: the library's symbols are reached through the table only, never by another
      * library's lookups */
     void *h = dlopen(lib->soname, RTLD_NOW | RTLD_LOCAL);
@@ -25,11 +30,10 @@ int dynlib_open(struct dynlib *lib)
     /* filled aside first, so that a missing function leaves lib->table untouched */
     void **found = xcalloc(lib->nr ? lib->nr : 1, sizeof(*found));
     for (size_t i = 0; i < lib->nr; i++) {
-        dlerror();
-        found[i] = dlsym(h, lib->fns[i].name);
+        found[i] = dlsym(h, lib->names[i]);
         if (!found[i]) {
             err_set(&lib->why, LF_EIO, "%s %s has no function '%s' (an older version?); install "
-                    "a newer %s", lib->what, lib->soname, lib->fns[i].name, lib->package);
+                    "a newer %s", lib->what, lib->soname, lib->names[i], lib->package);
             free(found);
             dlclose(h);
             return -1;
@@ -38,7 +42,7 @@ int dynlib_open(struct dynlib *lib)
     /* POSIX makes a function's address from dlsym a void * of the same representation as the
      * function pointer it is copied into */
     for (size_t i = 0; i < lib->nr; i++)
-        memcpy((char *)lib->table + lib->fns[i].offset, &found[i], sizeof(found[i]));
+        memcpy((char *)lib->table + i * sizeof(fn_ptr), &found[i], sizeof(fn_ptr));
     free(found);
     lib->handle = h;
     return 0;

@@ -167,19 +167,12 @@ static size_t read_body(char *dst, size_t size, size_t nmemb, void *ctx)
     X(curl_global_init) X(curl_easy_init) X(curl_easy_setopt) X(curl_easy_perform)                \
     X(curl_easy_getinfo) X(curl_easy_cleanup) X(curl_easy_strerror) X(curl_slist_append)          \
     X(curl_slist_free_all)
-#define CURL_FIELD(fn) __typeof__(fn) *fn;
-#define CURL_ENTRY(fn) DYNLIB_FN(struct curl_api, fn),
-struct curl_api {
-    CURL_FNS(CURL_FIELD)
-};
-static struct curl_api cu;
-static const struct dynlib_fn curl_fns[] = {CURL_FNS(CURL_ENTRY)};
-static struct dynlib libcurl = {.soname = "libcurl.so.4",
-                                .what = "the URL transfer library",
-                                .package = "libcurl4",
-                                .fns = curl_fns,
-                                .nr = sizeof(curl_fns) / sizeof(curl_fns[0]),
-                                .table = &cu};
+static struct {
+    CURL_FNS(DYNLIB_FIELD)
+} cu;
+static const char *const curl_names[] = {CURL_FNS(DYNLIB_NAME)};
+static struct dynlib libcurl =
+    DYNLIB_INIT("libcurl.so.4", "the URL transfer library", "libcurl4", curl_names, cu);
 
 static pthread_once_t curl_once = PTHREAD_ONCE_INIT;
 static void curl_init_once(void)

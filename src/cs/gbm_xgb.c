@@ -68,19 +68,13 @@ static void quiet(const char *msg)
     X(XGBoosterSlice) X(XGBoosterBoostedRounds) X(XGBoosterGetNumFeature)                          \
     X(XGBoosterSetStrFeatureInfo) X(XGBoosterGetStrFeatureInfo) X(XGBoosterPredictFromDMatrix)     \
     X(XGBoosterSaveModelToBuffer) X(XGBoosterLoadModelFromBuffer)
-#define XGB_FIELD(fn) __typeof__(fn) *fn;
-#define XGB_ENTRY(fn) DYNLIB_FN(struct xgb_api, fn),
-struct xgb_api {
-    XGB_FNS(XGB_FIELD)
-};
-static struct xgb_api xg;
-static const struct dynlib_fn xgb_fns[] = {XGB_FNS(XGB_ENTRY)};
-static struct dynlib libxgboost = {.soname = "libxgboost.so.0",
-                                   .what = "the gradient boosting library XGBoost",
-                                   .package = "libxgboost0",
-                                   .fns = xgb_fns,
-                                   .nr = sizeof(xgb_fns) / sizeof(xgb_fns[0]),
-                                   .table = &xg};
+static struct {
+    XGB_FNS(DYNLIB_FIELD)
+} xg;
+static const char *const xgb_names[] = {XGB_FNS(DYNLIB_NAME)};
+static struct dynlib libxgboost =
+    DYNLIB_INIT("libxgboost.so.0", "the gradient boosting library XGBoost", "libxgboost0",
+                xgb_names, xg);
 
 static pthread_once_t once = PTHREAD_ONCE_INIT;
 static void init(void)

@@ -57,19 +57,12 @@ extern const int store_pg_migrations_nr;
     X(PQputCopyData) X(PQputCopyEnd) X(PQresultStatus) X(PQresultErrorMessage)                     \
     X(PQresultErrorField) X(PQntuples) X(PQgetisnull) X(PQgetvalue) X(PQcmdStatus)                 \
     X(PQcmdTuples) X(PQclear)
-#define PQ_FIELD(fn) __typeof__(fn) *fn;
-#define PQ_ENTRY(fn) DYNLIB_FN(struct pq_api, fn),
-struct pq_api {
-    PQ_FNS(PQ_FIELD)
-};
-static struct pq_api pq;
-static const struct dynlib_fn pq_fns[] = {PQ_FNS(PQ_ENTRY)};
-static struct dynlib libpq = {.soname = "libpq.so.5",
-                              .what = "the PostgreSQL client library",
-                              .package = "libpq5",
-                              .fns = pq_fns,
-                              .nr = sizeof(pq_fns) / sizeof(pq_fns[0]),
-                              .table = &pq};
+static struct {
+    PQ_FNS(DYNLIB_FIELD)
+} pq;
+static const char *const pq_names[] = {PQ_FNS(DYNLIB_NAME)};
+static struct dynlib libpq =
+    DYNLIB_INIT("libpq.so.5", "the PostgreSQL client library", "libpq5", pq_names, pq);
 
 static pthread_once_t pq_once = PTHREAD_ONCE_INIT;
 static void pq_open(void)

@@ -7,19 +7,24 @@
 
 #include "base/dynlib.h"
 
-struct m_api {
-    __typeof__(cos) *cos;
-    __typeof__(sqrt) *sqrt;
-};
+/* declared, never defined: libm has no such function */
+void landfall_no_such_function(void);
 
-static const struct dynlib_fn m_fns[] = {DYNLIB_FN(struct m_api, cos),
-                                         DYNLIB_FN(struct m_api, sqrt)};
+#define M_FNS(X) X(cos) X(sqrt)
+#define ODD_FNS(X) X(cos) X(landfall_no_such_function)
+
+static struct {
+    M_FNS(DYNLIB_FIELD)
+} m, nowhere;
+static struct {
+    ODD_FNS(DYNLIB_FIELD)
+} odd;
+static const char *const m_names[] = {M_FNS(DYNLIB_NAME)};
+static const char *const odd_names[] = {ODD_FNS(DYNLIB_NAME)};
 
 Test(dynlib, opens_and_fills_the_table_once)
 {
-    struct m_api m = {0};
-    struct dynlib lib = {.soname = "libm.so.6", .what = "the maths library", .package = "libc6",
-                         .fns = m_fns, .nr = 2, .table = &m};
+    struct dynlib lib = DYNLIB_INIT("libm.so.6", "the maths library", "libc6", m_names, m);
     struct lf_err err = {0};
     cr_assert_eq(dynlib_open(&lib), 0, "%s", lib.why.msg);
     cr_assert_eq(dynlib_check(&lib, &err), 0);
@@ -28,7 +33,7 @@ Test(dynlib, opens_and_fills_the_table_once)
     cr_assert_eq(m.cos(0.0), 1.0);
     cr_assert_eq(m.sqrt(2.25), 1.5);
     /* a second open is the first one's answer: the same handle, the same pointers */
-    struct m_api first = m;
+    __typeof__(m) first = m;
     void *handle = lib.handle;
     cr_assert_eq(dynlib_open(&lib), 0);
     cr_assert_eq(lib.handle, handle);
@@ -37,19 +42,18 @@ Test(dynlib, opens_and_fills_the_table_once)
 
 Test(dynlib, a_missing_library_is_named_with_its_package)
 {
-    struct m_api m = {0};
-    struct dynlib lib = {.soname = "liblandfall-no-such.so.7", .what = "the test's library",
-                         .package = "landfall-no-such7", .fns = m_fns, .nr = 2, .table = &m};
+    struct dynlib lib = DYNLIB_INIT("liblandfall-no-such.so.7", "the test's library",
+                                    "landfall-no-such7", m_names, nowhere);
     struct lf_err err = {0};
     cr_assert_eq(dynlib_open(&lib), -1);
     cr_assert_eq(dynlib_check(&lib, &err), -1);
     cr_assert_eq(err.code, LF_EIO);
     /* "the test's library liblandfall-no-such.so.7 could not be loaded: <dlerror>; install
      * landfall-no-such7" */
-    cr_assert(strncmp(err.msg, "the test's library liblandfall-no-such.so.7 could not be loaded: ",
-                      64) == 0, "%s", err.msg);
+    const char *head = "the test's library liblandfall-no-such.so.7 could not be loaded: ";
+    cr_assert(strncmp(err.msg, head, strlen(head)) == 0, "%s", err.msg);
     cr_assert_not_null(strstr(err.msg, "; install landfall-no-such7"), "%s", err.msg);
-    cr_assert_null(m.cos);
+    cr_assert_null(nowhere.cos);
     /* asked again, it answers the same without trying again */
     struct lf_err again = {0};
     cr_assert_eq(dynlib_open(&lib), -1);
@@ -57,19 +61,9 @@ Test(dynlib, a_missing_library_is_named_with_its_package)
     cr_assert_str_eq(again.msg, err.msg);
 }
 
-struct odd_api {
-    __typeof__(cos) *cos;
-    void (*missing)(void);
-};
-
 Test(dynlib, a_missing_function_is_named_and_the_table_left_alone)
 {
-    static const struct dynlib_fn fns[] = {DYNLIB_FN(struct odd_api, cos),
-                                           {"landfall_no_such_function",
-                                            offsetof(struct odd_api, missing)}};
-    struct odd_api t = {0};
-    struct dynlib lib = {.soname = "libm.so.6", .what = "the maths library", .package = "libc6",
-                         .fns = fns, .nr = 2, .table = &t};
+    struct dynlib lib = DYNLIB_INIT("libm.so.6", "the maths library", "libc6", odd_names, odd);
     struct lf_err err = {0};
     cr_assert_eq(dynlib_open(&lib), -1);
     cr_assert_eq(dynlib_check(&lib, &err), -1);
@@ -77,13 +71,13 @@ Test(dynlib, a_missing_function_is_named_and_the_table_left_alone)
                               "'landfall_no_such_function' (an older version?); install a newer "
                               "libc6");
     /* cos was found before the miss, yet the table stays as it was: all or nothing */
-    cr_assert_null(t.cos);
+    cr_assert_null(odd.cos);
     cr_assert_null(lib.handle);
 }
 
 Test(dynlib, checked_before_it_was_opened)
 {
-    struct dynlib lib = {.soname = "libm.so.6", .what = "the maths library", .package = "libc6"};
+    struct dynlib lib = DYNLIB_INIT("libm.so.6", "the maths library", "libc6", m_names, m);
     struct lf_err err = {0};
     cr_assert_eq(dynlib_check(&lib, &err), -1);
     cr_assert_eq(err.code, LF_EINTERNAL);
