@@ -15,6 +15,7 @@
 #include <xgboost/c_api.h>
 #pragma GCC diagnostic pop
 
+#include "base/dynlib.h"
 #include "base/err.h"
 #include "base/mem.h"
 #include "cs/treeshap.h"
@@ -58,18 +59,37 @@ static void quiet(const char *msg)
     (void)msg;
 }
 
+/* XGBoost, opened when a model is first trained or loaded (base/dynlib.h): a command that uses
+ * none does not load it, libstdc++, libgomp and libdmlc */
+#define XGB_FNS(X)                                                                                 \
+    X(XGBGetLastError) X(XGBRegisterLogCallback) X(XGBSetGlobalConfig)                             \
+    X(XGDMatrixCreateFromMat_omp) X(XGDMatrixSetFloatInfo) X(XGDMatrixFree) X(XGBoosterCreate)     \
+    X(XGBoosterFree) X(XGBoosterSetParam) X(XGBoosterUpdateOneIter) X(XGBoosterEvalOneIter)        \
+    X(XGBoosterSlice) X(XGBoosterBoostedRounds) X(XGBoosterGetNumFeature)                          \
+    X(XGBoosterSetStrFeatureInfo) X(XGBoosterGetStrFeatureInfo) X(XGBoosterPredictFromDMatrix)     \
+    X(XGBoosterSaveModelToBuffer) X(XGBoosterLoadModelFromBuffer)
+static struct {
+    XGB_FNS(DYNLIB_FIELD)
+} xg;
+static const char *const xgb_names[] = {XGB_FNS(DYNLIB_NAME)};
+static struct dynlib libxgboost =
+    DYNLIB_INIT("libxgboost.so.0", "the gradient boosting library XGBoost", "libxgboost0",
+                xgb_names, xg);
+
 static pthread_once_t once = PTHREAD_ONCE_INIT;
 static void init(void)
 {
-    XGBRegisterLogCallback(quiet);
-    XGBSetGlobalConfig("{\"verbosity\":0}");
+    if (dynlib_open(&libxgboost) < 0)
+        return;
+    xg.XGBRegisterLogCallback(quiet);
+    xg.XGBSetGlobalConfig("{\"verbosity\":0}");
 }
 
 /* Sets err from XGBoost's last error of this thread: its first line, without the
  * "[12:00:00] /path/file.cc:123: " that precedes the message. */
 static int xerr(struct lf_err *err, const char *what)
 {
-    const char *m = XGBGetLastError();
+    const char *m = xg.XGBGetLastError();
     if (!m)
         m = "";
     size_t len = strcspn(m, "\n");
@@ -98,7 +118,7 @@ void gbm_free(struct gbm *m)
     if (!m)
         return;
     if (m->h)
-        XGBoosterFree(m->h);
+        xg.XGBoosterFree(m->h);
     names_free(m->names, m->cols);
     treeshap_free(m->shap);
     pthread_mutex_destroy(&m->lock);
@@ -134,10 +154,10 @@ static int matrix(const struct gbm_data *d, const char *what, int threads, DMatr
             if (d->label[i] != 0 && d->label[i] != 1)
                 return err_set(err, LF_EINVAL, "%s row %zu: label %g is not 0 or 1", what, i,
                                (double)d->label[i]);
-    if (XGDMatrixCreateFromMat_omp(d->x, d->rows_nr, d->cols_nr, NAN, out, threads) != 0)
+    if (xg.XGDMatrixCreateFromMat_omp(d->x, d->rows_nr, d->cols_nr, NAN, out, threads) != 0)
         return xerr(err, what);
-    if (d->label && XGDMatrixSetFloatInfo(*out, "label", d->label, d->rows_nr) != 0) {
-        XGDMatrixFree(*out);
+    if (d->label && xg.XGDMatrixSetFloatInfo(*out, "label", d->label, d->rows_nr) != 0) {
+        xg.XGDMatrixFree(*out);
         *out = NULL;
         return xerr(err, what);
     }
@@ -204,7 +224,7 @@ static int set_params(BoosterHandle h, const struct gbm_params *p, int threads,
         {"verbosity", "0"},
     };
     for (size_t i = 0; i < sizeof(kv) / sizeof(kv[0]); i++)
-        if (XGBoosterSetParam(h, kv[i][0], kv[i][1]) != 0)
+        if (xg.XGBoosterSetParam(h, kv[i][0], kv[i][1]) != 0)
             return xerr(err, kv[i][0]);
     return 0;
 }
@@ -225,7 +245,7 @@ static int names_read(struct gbm *m, struct lf_err *err)
 {
     bst_ulong nr = 0;
     const char **s = NULL;
-    if (XGBoosterGetStrFeatureInfo(m->h, "feature_name", &nr, &s) != 0)
+    if (xg.XGBoosterGetStrFeatureInfo(m->h, "feature_name", &nr, &s) != 0)
         return xerr(err, "feature names");
     if (nr == 0)
         return 0;
@@ -248,6 +268,8 @@ int gbm_train(const struct gbm_params *p, const struct gbm_data *train,
     int rc = -1;
     *out = NULL;
     pthread_once(&once, init);
+    if (dynlib_check(&libxgboost, err) < 0)
+        return -1;
     if (check_params(p, err) < 0)
         return -1;
     if (!train->label || (valid && !valid->label))
@@ -259,7 +281,7 @@ int gbm_train(const struct gbm_params *p, const struct gbm_data *train,
     if (matrix(train, "training", threads, &dm[0], err) < 0 ||
         (valid && matrix(valid, "validation", threads, &dm[1], err) < 0))
         goto out;
-    if (XGBoosterCreate(dm, valid ? 2 : 1, &h) != 0) {
+    if (xg.XGBoosterCreate(dm, valid ? 2 : 1, &h) != 0) {
         xerr(err, "booster");
         goto out;
     }
@@ -269,7 +291,7 @@ int gbm_train(const struct gbm_params *p, const struct gbm_data *train,
     double best_loss = INFINITY;
     const char *names[] = {"valid"};
     for (int i = 0; i < p->rounds; i++) {
-        if (XGBoosterUpdateOneIter(h, i, dm[0]) != 0) {
+        if (xg.XGBoosterUpdateOneIter(h, i, dm[0]) != 0) {
             xerr(err, "training");
             goto out;
         }
@@ -277,7 +299,7 @@ int gbm_train(const struct gbm_params *p, const struct gbm_data *train,
         if (!valid)
             continue;
         const char *line;
-        if (XGBoosterEvalOneIter(h, i, &dm[1], names, 1, &line) != 0) {
+        if (xg.XGBoosterEvalOneIter(h, i, &dm[1], names, 1, &line) != 0) {
             xerr(err, "validation");
             goto out;
         }
@@ -298,16 +320,16 @@ int gbm_train(const struct gbm_params *p, const struct gbm_data *train,
         best = run - 1;
     if (best + 1 < run) {
         BoosterHandle kept;
-        if (XGBoosterSlice(h, 0, best + 1, 1, &kept) != 0) {
+        if (xg.XGBoosterSlice(h, 0, best + 1, 1, &kept) != 0) {
             xerr(err, "keeping the best round");
             goto out;
         }
-        XGBoosterFree(h);
+        xg.XGBoosterFree(h);
         h = kept;
     }
     if (train->names &&
-        XGBoosterSetStrFeatureInfo(h, "feature_name", (const char **)train->names,
-                                   train->cols_nr) != 0) {
+        xg.XGBoosterSetStrFeatureInfo(h, "feature_name", (const char **)train->names,
+                                      train->cols_nr) != 0) {
         xerr(err, "feature names");
         goto out;
     }
@@ -328,10 +350,10 @@ int gbm_train(const struct gbm_params *p, const struct gbm_data *train,
 out:
     gbm_free(m);
     if (h)
-        XGBoosterFree(h);
+        xg.XGBoosterFree(h);
     for (int i = 0; i < 2; i++)
         if (dm[i])
-            XGDMatrixFree(dm[i]);
+            xg.XGDMatrixFree(dm[i]);
     return rc;
 }
 
@@ -346,7 +368,7 @@ static int predict(struct gbm *m, const struct gbm_data *d, int type, int thread
                        d->cols_nr, m->cols);
     char nthread[16];
     snprintf(nthread, sizeof(nthread), "%d", threads);
-    if (XGBoosterSetParam(m->h, "nthread", nthread) != 0)
+    if (xg.XGBoosterSetParam(m->h, "nthread", nthread) != 0)
         return xerr(err, "threads");
     struct gbm_data rows = *d;
     rows.label = NULL;
@@ -360,7 +382,7 @@ static int predict(struct gbm *m, const struct gbm_data *d, int type, int thread
     const bst_ulong *shape;
     bst_ulong dim;
     const float *res;
-    if (XGBoosterPredictFromDMatrix(m->h, dm, config, &shape, &dim, &res) != 0) {
+    if (xg.XGBoosterPredictFromDMatrix(m->h, dm, config, &shape, &dim, &res) != 0) {
         xerr(err, "prediction");
         goto out;
     }
@@ -375,7 +397,7 @@ static int predict(struct gbm *m, const struct gbm_data *d, int type, int thread
     rc = 0;
 out:
     if (dm)
-        XGDMatrixFree(dm);
+        xg.XGDMatrixFree(dm);
     return rc;
 }
 
@@ -427,7 +449,7 @@ static int shap_build(struct gbm *m, struct lf_err *err)
     size_t *first = NULL, nodes_nr = 0;
     double *v[6] = {NULL};
     int rc = -1;
-    if (XGBoosterSaveModelToBuffer(m->h, "{\"format\": \"json\"}", &len, &p) != 0)
+    if (xg.XGBoosterSaveModelToBuffer(m->h, "{\"format\": \"json\"}", &len, &p) != 0)
         return xerr(err, "reading the trees");
     root = json_loadb(p, len, 0, &jerr);
     if (!root) {
@@ -556,7 +578,7 @@ int gbm_save(struct gbm *m, struct buf *out, struct lf_err *err)
 {
     bst_ulong len;
     const char *p;
-    if (XGBoosterSaveModelToBuffer(m->h, "{\"format\": \"ubj\"}", &len, &p) != 0)
+    if (xg.XGBoosterSaveModelToBuffer(m->h, "{\"format\": \"ubj\"}", &len, &p) != 0)
         return xerr(err, "saving the model");
     buf_add(out, p, len);
     return 0;
@@ -564,17 +586,20 @@ int gbm_save(struct gbm *m, struct buf *out, struct lf_err *err)
 
 int gbm_load(const void *bytes, size_t len, struct gbm **out, struct lf_err *err)
 {
+    *out = NULL;
+    pthread_once(&once, init);
+    if (dynlib_check(&libxgboost, err) < 0)
+        return -1;
     struct gbm *m = gbm_alloc();
     bst_ulong cols;
     int rounds, rc = -1;
-    *out = NULL;
-    pthread_once(&once, init);
-    if (XGBoosterCreate(NULL, 0, &m->h) != 0) {
+    if (xg.XGBoosterCreate(NULL, 0, &m->h) != 0) {
         xerr(err, "booster");
         goto out;
     }
-    if (XGBoosterLoadModelFromBuffer(m->h, bytes, len) != 0 ||
-        XGBoosterGetNumFeature(m->h, &cols) != 0 || XGBoosterBoostedRounds(m->h, &rounds) != 0) {
+    if (xg.XGBoosterLoadModelFromBuffer(m->h, bytes, len) != 0 ||
+        xg.XGBoosterGetNumFeature(m->h, &cols) != 0 ||
+        xg.XGBoosterBoostedRounds(m->h, &rounds) != 0) {
         xerr(err, "loading the model");
         goto out;
     }

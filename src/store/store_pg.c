@@ -30,12 +30,14 @@
 #include <limits.h>
 #include <math.h>
 #include <poll.h>
+#include <pthread.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <time.h>
 
+#include "base/dynlib.h"
 #include "base/mem.h"
 #include "base/strmap.h"
 #include "base/time.h"
@@ -43,6 +45,37 @@
 
 extern const char *const store_pg_migrations[];
 extern const int store_pg_migrations_nr;
+
+/* libpq, opened when a store first connects to PostgreSQL (base/dynlib.h): a command on SQLite
+ * does not load it and the Kerberos and LDAP libraries it needs */
+#define PQ_FNS(X)                                                                                  \
+    X(PQconnectStartParams) X(PQconnectPoll) X(PQstatus) X(PQerrorMessage) X(PQsocket)             \
+    X(PQsetnonblocking) X(PQsetNoticeProcessor) X(PQbackendPID) X(PQfinish) X(PQconninfoParse)     \
+    X(PQconninfoFree) X(PQfreemem) X(PQsendQuery) X(PQsendQueryParams) X(PQsendPrepare)            \
+    X(PQsendQueryPrepared) X(PQenterPipelineMode) X(PQexitPipelineMode) X(PQpipelineStatus)        \
+    X(PQpipelineSync) X(PQflush) X(PQconsumeInput) X(PQisBusy) X(PQgetResult) X(PQnotifies)        \
+    X(PQputCopyData) X(PQputCopyEnd) X(PQresultStatus) X(PQresultErrorMessage)                     \
+    X(PQresultErrorField) X(PQntuples) X(PQgetisnull) X(PQgetvalue) X(PQcmdStatus)                 \
+    X(PQcmdTuples) X(PQclear)
+static struct {
+    PQ_FNS(DYNLIB_FIELD)
+} pq;
+static const char *const pq_names[] = {PQ_FNS(DYNLIB_NAME)};
+static struct dynlib libpq =
+    DYNLIB_INIT("libpq.so.5", "the PostgreSQL client library", "libpq5", pq_names, pq);
+
+static pthread_once_t pq_once = PTHREAD_ONCE_INIT;
+static void pq_open(void)
+{
+    dynlib_open(&libpq);
+}
+
+/* 0 once libpq is loaded (by the first caller, whichever thread), else -1 with err saying why. */
+static int pq_load(struct lf_err *err)
+{
+    pthread_once(&pq_once, pq_open);
+    return dynlib_check(&libpq, err);
+}
 
 #define MAX_PARAMS 65535 /* PostgreSQL's own limit */
 #define FETCH_ROWS 10000
@@ -120,9 +153,9 @@ static struct store_pg *P(struct store *st)
  * LF_ECONFLICT, as SQLite's are. */
 static int fail(struct store_pg *s, const PGresult *res, struct lf_err *err, const char *what)
 {
-    const char *state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
-    const char *msg = res && *PQresultErrorMessage(res) ? PQresultErrorMessage(res)
-                                                        : PQerrorMessage(s->conn);
+    const char *state = res ? pq.PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
+    const char *msg = res && *pq.PQresultErrorMessage(res) ? pq.PQresultErrorMessage(res)
+                                                           : pq.PQerrorMessage(s->conn);
     size_t n = strlen(msg);
     while (n && (msg[n - 1] == '\n' || msg[n - 1] == ' '))
         n--;
@@ -153,7 +186,7 @@ static int64_t mono_ms(void)
 /* Whether the connection may be used: made, and neither broken nor given up. */
 static bool up(const struct store_pg *s)
 {
-    return s->conn && !s->dropped && PQstatus(s->conn) == CONNECTION_OK;
+    return s->conn && !s->dropped && pq.PQstatus(s->conn) == CONNECTION_OK;
 }
 
 /* Gives the connection up without a word to the server: its socket is shut down at once (the
@@ -161,8 +194,8 @@ static bool up(const struct store_pg *s)
  * PQcancel is no way out: it connects to the postmaster, which may be as frozen. */
 static void drop(struct store_pg *s)
 {
-    if (s->conn && PQsocket(s->conn) >= 0)
-        shutdown(PQsocket(s->conn), SHUT_RDWR);
+    if (s->conn && pq.PQsocket(s->conn) >= 0)
+        shutdown(pq.PQsocket(s->conn), SHUT_RDWR);
     s->dropped = true;
     s->in_tx = false;
     s->queued = 0;
@@ -193,7 +226,7 @@ static int wait_socket(struct store_pg *s, short events, int64_t *deadline, int 
             return 1;
         wait = left < INT_MAX ? (int)left : INT_MAX;
     }
-    struct pollfd pfd = {.fd = PQsocket(s->conn), .events = events};
+    struct pollfd pfd = {.fd = pq.PQsocket(s->conn), .events = events};
     int ready = poll(&pfd, 1, wait);
     if (ready < 0 && errno != EINTR)
         return err_set(err, LF_ESTORE, "cannot wait for PostgreSQL: %s", strerror(errno));
@@ -220,10 +253,10 @@ static int await(struct store_pg *s, struct lf_err *err)
         return -1;
     int64_t deadline = s->timeout_ms ? mono_ms() + s->timeout_ms : 0;
     for (;;) {
-        int pending = PQflush(s->conn);
-        if (pending < 0 || !PQconsumeInput(s->conn))
+        int pending = pq.PQflush(s->conn);
+        if (pending < 0 || !pq.PQconsumeInput(s->conn))
             return fail(s, NULL, err, "PostgreSQL");
-        if (!pending && !PQisBusy(s->conn))
+        if (!pending && !pq.PQisBusy(s->conn))
             return 0;
         int rc =
             wait_socket(s, POLLIN | (pending ? POLLOUT : 0), &deadline, s->timeout_ms, true, err);
@@ -239,7 +272,7 @@ static int flush_out(struct store_pg *s, struct lf_err *err)
         return -1;
     int64_t deadline = s->timeout_ms ? mono_ms() + s->timeout_ms : 0;
     int pending;
-    while ((pending = PQflush(s->conn)) > 0) {
+    while ((pending = pq.PQflush(s->conn)) > 0) {
         int rc = wait_socket(s, POLLOUT, &deadline, s->timeout_ms, true, err);
         if (rc != 0)
             return rc < 0 ? -1 : timed_out(s, err);
@@ -254,7 +287,7 @@ static int next(struct store_pg *s, PGresult **res, struct lf_err *err)
     *res = NULL;
     if (await(s, err) < 0)
         return -1;
-    *res = PQgetResult(s->conn);
+    *res = pq.PQgetResult(s->conn);
     return 0;
 }
 
@@ -271,14 +304,14 @@ static PGresult *finish(struct store_pg *s, int sent, struct lf_err *err)
     PGresult *last = NULL, *res;
     for (;;) {
         if (next(s, &res, err) < 0) {
-            PQclear(last);
+            pq.PQclear(last);
             return NULL;
         }
         if (!res)
             break;
-        PQclear(last);
+        pq.PQclear(last);
         last = res;
-        ExecStatusType st = PQresultStatus(res);
+        ExecStatusType st = pq.PQresultStatus(res);
         if (st == PGRES_COPY_IN || st == PGRES_COPY_OUT || st == PGRES_COPY_BOTH)
             break;
     }
@@ -292,7 +325,7 @@ static PGresult *exec(struct store_pg *s, const char *sql, struct lf_err *err)
 {
     if (usable(s, err) < 0)
         return NULL;
-    return finish(s, PQsendQuery(s->conn, sql), err);
+    return finish(s, pq.PQsendQuery(s->conn, sql), err);
 }
 
 static PGresult *exec_params(struct store_pg *s, const char *sql, int n, const char *const *vals,
@@ -300,7 +333,7 @@ static PGresult *exec_params(struct store_pg *s, const char *sql, int n, const c
 {
     if (usable(s, err) < 0)
         return NULL;
-    return finish(s, PQsendQueryParams(s->conn, sql, n, NULL, vals, NULL, NULL, 0), err);
+    return finish(s, pq.PQsendQueryParams(s->conn, sql, n, NULL, vals, NULL, NULL, 0), err);
 }
 
 static PGresult *exec_prepared(struct store_pg *s, const char *name, int n, const char *const *vals,
@@ -308,7 +341,7 @@ static PGresult *exec_prepared(struct store_pg *s, const char *name, int n, cons
 {
     if (usable(s, err) < 0)
         return NULL;
-    return finish(s, PQsendQueryPrepared(s->conn, name, n, vals, NULL, NULL, 0), err);
+    return finish(s, pq.PQsendQueryPrepared(s->conn, name, n, vals, NULL, NULL, 0), err);
 }
 
 static PGresult *prepare_now(struct store_pg *s, const char *name, const char *sql, int n,
@@ -316,7 +349,7 @@ static PGresult *prepare_now(struct store_pg *s, const char *name, const char *s
 {
     if (usable(s, err) < 0)
         return NULL;
-    return finish(s, PQsendPrepare(s->conn, name, sql, n, NULL), err);
+    return finish(s, pq.PQsendPrepare(s->conn, name, sql, n, NULL), err);
 }
 
 /* ---- the pipeline ----
@@ -352,13 +385,13 @@ static int drain(struct store_pg *s, struct lf_err *err)
         s->queued = 0;
         return usable(s, err);
     }
-    if (PQpipelineStatus(s->conn) == PQ_PIPELINE_OFF)
+    if (pq.PQpipelineStatus(s->conn) == PQ_PIPELINE_OFF)
         return 0;
     int rc = 0;
     bool synced = false;
     size_t k = 0, owed = s->queued;
     s->queued = 0;
-    if (PQpipelineSync(s->conn) != 1)
+    if (pq.PQpipelineSync(s->conn) != 1)
         rc = fail(s, NULL, err, "cannot reach PostgreSQL");
     /* each statement's answers end with NULL, the pipeline's with PGRES_PIPELINE_SYNC; a
      * broken connection answers NULLs, which end the loop */
@@ -374,27 +407,27 @@ static int drain(struct store_pg *s, struct lf_err *err)
             k++;
             continue;
         }
-        ExecStatusType st = PQresultStatus(res);
+        ExecStatusType st = pq.PQresultStatus(res);
         if (st == PGRES_PIPELINE_SYNC) {
-            PQclear(res);
+            pq.PQclear(res);
             synced = k == owed;
             break;
         }
         if (k < owed && s->slot[k] == SLOT_KEEP) {
             if (st == PGRES_FATAL_ERROR && rc == 0)
                 rc = fail(s, res, err, "a statement failed");
-            PQclear(s->kept);
+            pq.PQclear(s->kept);
             s->kept = res; /* the caller's, which takes or clears it */
             continue;
         }
         if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK && st != PGRES_PIPELINE_ABORTED &&
             rc == 0)
             rc = fail(s, res, err, "a statement failed");
-        PQclear(res);
+        pq.PQclear(res);
     }
-    if (synced && PQexitPipelineMode(s->conn) != 1 && rc == 0)
+    if (synced && pq.PQexitPipelineMode(s->conn) != 1 && rc == 0)
         rc = fail(s, NULL, err, "PostgreSQL");
-    if (!synced || PQpipelineStatus(s->conn) != PQ_PIPELINE_OFF) {
+    if (!synced || pq.PQpipelineStatus(s->conn) != PQ_PIPELINE_OFF) {
         /* the exchange broke off: the transaction is lost, and the connection is made again */
         if (rc == 0)
             rc = err_set(err, LF_ESTORE, "PostgreSQL: the connection broke");
@@ -415,7 +448,7 @@ static int enter_pipeline(struct store_pg *s, struct lf_err *err)
         return -1;
     if (s->queued >= PIPELINE_MAX && drain(s, err) < 0)
         return -1;
-    if (PQpipelineStatus(s->conn) == PQ_PIPELINE_OFF && PQenterPipelineMode(s->conn) != 1)
+    if (pq.PQpipelineStatus(s->conn) == PQ_PIPELINE_OFF && pq.PQenterPipelineMode(s->conn) != 1)
         return fail(s, NULL, err, "cannot send to PostgreSQL");
     return 0;
 }
@@ -428,7 +461,7 @@ static PGresult *answer(struct store_pg *s, struct lf_err *err)
     PGresult *res = s->kept;
     s->kept = NULL;
     if (rc < 0 || !res) {
-        PQclear(res);
+        pq.PQclear(res);
         if (rc == 0)
             err_set(err, LF_ESTORE, "PostgreSQL: no answer");
         return NULL;
@@ -443,7 +476,7 @@ static int run_ahead(struct store_pg *s, const char *sql, struct lf_err *err)
         return run(s, sql, err);
     if (enter_pipeline(s, err) < 0)
         return -1;
-    if (PQsendQueryParams(s->conn, sql, 0, NULL, NULL, NULL, NULL, 0) != 1)
+    if (pq.PQsendQueryParams(s->conn, sql, 0, NULL, NULL, NULL, NULL, 0) != 1)
         return fail(s, NULL, err, "cannot send a statement");
     queue_slot(s, SLOT_NONE);
     return 0;
@@ -457,9 +490,9 @@ static int run(struct store_pg *s, const char *sql, struct lf_err *err)
     PGresult *res = exec(s, sql, err);
     if (!res)
         return -1;
-    ExecStatusType st = PQresultStatus(res);
+    ExecStatusType st = pq.PQresultStatus(res);
     int rc = st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK ? 0 : fail(s, res, err, "PostgreSQL");
-    PQclear(res);
+    pq.PQclear(res);
     return rc;
 }
 
@@ -529,7 +562,7 @@ static void close_cursor(struct sql *q)
 
 static void pg_reset(struct sql *q)
 {
-    PQclear(q->res);
+    pq.PQclear(q->res);
     q->res = NULL;
     q->row = q->rows = 0;
     q->done = false;
@@ -587,16 +620,16 @@ static int take(struct sql *q, PGresult *res, struct lf_err *err)
 {
     if (!res) /* no answer: err says why */
         return -1;
-    ExecStatusType st = PQresultStatus(res);
+    ExecStatusType st = pq.PQresultStatus(res);
     if (st != PGRES_TUPLES_OK && st != PGRES_COMMAND_OK) {
         int rc = fail(q->s, res, err, "a statement failed");
-        PQclear(res);
+        pq.PQclear(res);
         return rc;
     }
-    const char *n = PQcmdTuples(res);
+    const char *n = pq.PQcmdTuples(res);
     q->changes = st == PGRES_COMMAND_OK && *n ? strtoll(n, NULL, 10) : 0;
     q->res = res;
-    q->rows = st == PGRES_TUPLES_OK ? PQntuples(res) : 0;
+    q->rows = st == PGRES_TUPLES_OK ? pq.PQntuples(res) : 0;
     q->row = 0;
     return 0;
 }
@@ -606,7 +639,7 @@ static int fetch(struct sql *q, struct lf_err *err)
 {
     char sql[64];
     snprintf(sql, sizeof(sql), "FETCH %d FROM %s", FETCH_ROWS, q->cursor);
-    PQclear(q->res);
+    pq.PQclear(q->res);
     q->res = NULL;
     if (drain(q->s, err) < 0)
         return -1;
@@ -624,19 +657,19 @@ static int prepare_named(struct sql *q, bool ahead, struct lf_err *err)
     char name[24];
     snprintf(name, sizeof(name), "lf_s%u", s->next_name++);
     if (ahead) {
-        if (PQsendPrepare(s->conn, name, q->text, q->nparams, NULL) != 1)
+        if (pq.PQsendPrepare(s->conn, name, q->text, q->nparams, NULL) != 1)
             return fail(s, NULL, err, "cannot prepare a statement");
         queue_slot(s, SLOT_NONE);
     } else {
         PGresult *res = prepare_now(s, name, q->text, q->nparams, err);
         if (!res)
             return -1;
-        if (PQresultStatus(res) != PGRES_COMMAND_OK) {
+        if (pq.PQresultStatus(res) != PGRES_COMMAND_OK) {
             int rc = fail(s, res, err, "cannot prepare a statement");
-            PQclear(res);
+            pq.PQclear(res);
             return rc;
         }
-        PQclear(res);
+        pq.PQclear(res);
     }
     memcpy(q->name, name, sizeof(name));
     q->generation = s->generation;
@@ -657,12 +690,12 @@ static int execute(struct sql *q, struct lf_err *err)
         buf_addf(&decl, "DECLARE %s NO SCROLL CURSOR FOR %s", q->cursor, q->text);
         snprintf(sql, sizeof(sql), "FETCH %d FROM %s", FETCH_ROWS, q->cursor);
         int rc = enter_pipeline(s, err);
-        if (rc == 0 && PQsendQueryParams(s->conn, buf_str(&decl), q->nparams, NULL, vals, NULL,
-                                         NULL, 0) != 1)
+        if (rc == 0 && pq.PQsendQueryParams(s->conn, buf_str(&decl), q->nparams, NULL, vals, NULL,
+                                            NULL, 0) != 1)
             rc = fail(s, NULL, err, "a scan failed");
         if (rc == 0)
             queue_slot(s, SLOT_NONE);
-        if (rc == 0 && PQsendQueryParams(s->conn, sql, 0, NULL, NULL, NULL, NULL, 0) != 1)
+        if (rc == 0 && pq.PQsendQueryParams(s->conn, sql, 0, NULL, NULL, NULL, NULL, 0) != 1)
             rc = fail(s, NULL, err, "a scan failed");
         buf_release(&decl);
         if (rc == 0)
@@ -681,7 +714,7 @@ static int execute(struct sql *q, struct lf_err *err)
         /* answered together with the statements sent ahead of it: one exchange */
         if (prepare_named(q, true, err) < 0)
             return -1;
-        if (PQsendQueryPrepared(s->conn, q->name, q->nparams, vals, NULL, NULL, 0) != 1)
+        if (pq.PQsendQueryPrepared(s->conn, q->name, q->nparams, vals, NULL, NULL, 0) != 1)
             return fail(s, NULL, err, "cannot send a statement");
         queue_slot(s, SLOT_KEEP);
         PGresult *res = answer(s, err);
@@ -702,8 +735,8 @@ static int pg_run_later(struct sql *q, struct lf_err *err)
             ;
     } else if (enter_pipeline(s, err) < 0 || prepare_named(q, true, err) < 0) {
         rc = -1;
-    } else if (PQsendQueryPrepared(s->conn, q->name, q->nparams, (const char *const *)q->val,
-                                   NULL, NULL, 0) != 1) {
+    } else if (pq.PQsendQueryPrepared(s->conn, q->name, q->nparams, (const char *const *)q->val,
+                                      NULL, NULL, 0) != 1) {
         rc = fail(s, NULL, err, "cannot send a statement");
     } else {
         queue_slot(s, SLOT_NONE);
@@ -739,14 +772,14 @@ static int pg_step(struct sql *q, struct lf_err *err)
 
 static bool pg_col_null(struct sql *q, int i)
 {
-    return !q->res || PQgetisnull(q->res, q->row - 1, i);
+    return !q->res || pq.PQgetisnull(q->res, q->row - 1, i);
 }
 
 static int64_t pg_col_int(struct sql *q, int i)
 {
     if (pg_col_null(q, i))
         return 0;
-    const char *v = PQgetvalue(q->res, q->row - 1, i);
+    const char *v = pq.PQgetvalue(q->res, q->row - 1, i);
     if (*v == 't' || *v == 'f') /* a boolean (EXISTS …), as SQLite's 1 and 0 */
         return *v == 't';
     return strtoll(v, NULL, 10);
@@ -754,12 +787,12 @@ static int64_t pg_col_int(struct sql *q, int i)
 
 static double pg_col_real(struct sql *q, int i)
 {
-    return pg_col_null(q, i) ? 0 : strtod(PQgetvalue(q->res, q->row - 1, i), NULL);
+    return pg_col_null(q, i) ? 0 : strtod(pq.PQgetvalue(q->res, q->row - 1, i), NULL);
 }
 
 static const char *pg_col_text(struct sql *q, int i)
 {
-    return pg_col_null(q, i) ? NULL : PQgetvalue(q->res, q->row - 1, i);
+    return pg_col_null(q, i) ? NULL : pq.PQgetvalue(q->res, q->row - 1, i);
 }
 
 static int64_t pg_changes(struct sql *q)
@@ -851,7 +884,7 @@ static int pg_commit(struct store *st, struct lf_err *err)
     struct store_pg *s = P(st);
     PGresult *res;
     if (s->queued) { /* the commit answered with what was sent ahead: one exchange */
-        if (PQsendQueryParams(s->conn, "COMMIT", 0, NULL, NULL, NULL, NULL, 0) != 1) {
+        if (pq.PQsendQueryParams(s->conn, "COMMIT", 0, NULL, NULL, NULL, NULL, 0) != 1) {
             fail(s, NULL, err, "cannot commit");
             pg_rollback(st);
             return -1;
@@ -868,11 +901,11 @@ static int pg_commit(struct store *st, struct lf_err *err)
         return -1;
     }
     /* a transaction that failed earlier answers COMMIT with ROLLBACK: nothing was written */
-    int rc = PQresultStatus(res) != PGRES_COMMAND_OK ? fail(s, res, err, "cannot commit")
-             : strcmp(PQcmdStatus(res), "COMMIT") != 0
+    int rc = pq.PQresultStatus(res) != PGRES_COMMAND_OK ? fail(s, res, err, "cannot commit")
+             : strcmp(pq.PQcmdStatus(res), "COMMIT") != 0
                  ? err_set(err, LF_ESTORE, "the transaction was rolled back by PostgreSQL")
                  : 0;
-    PQclear(res);
+    pq.PQclear(res);
     s->in_tx = false;
     return rc;
 }
@@ -936,14 +969,14 @@ static void pg_close(struct store *st)
     struct store_pg *s = P(st);
     store_base_release(st);
     if (s->conn)
-        PQsetnonblocking(s->conn, 1); /* its goodbye must not wait for a frozen server */
-    PQfinish(s->conn);
+        pq.PQsetnonblocking(s->conn, 1); /* its goodbye must not wait for a frozen server */
+    pq.PQfinish(s->conn);
     free(s->conninfo);
     if (s->gate && atomic_fetch_sub(&s->gate->refs, 1) == 1)
         free(s->gate);
     strmap_release(&s->months);
     free(s->slot);
-    PQclear(s->kept);
+    pq.PQclear(s->kept);
     free(s->url);
     free(s);
 }
@@ -992,7 +1025,7 @@ static void add_value(struct buf *b, char type, const struct value *v)
 static int put(struct store_pg *s, struct buf *b, struct lf_err *err)
 {
     int ok = 1;
-    while (b->len && (ok = PQputCopyData(s->conn, b->ptr, (int)b->len)) == 0)
+    while (b->len && (ok = pq.PQputCopyData(s->conn, b->ptr, (int)b->len)) == 0)
         if (flush_out(s, err) < 0) /* libpq's buffer full */
             return -1;
     if (ok != 1)
@@ -1014,12 +1047,12 @@ static int copy_rows(struct store_pg *s, const char *target, const struct store_
     buf_release(&sql);
     if (!res)
         return -1;
-    if (PQresultStatus(res) != PGRES_COPY_IN) {
+    if (pq.PQresultStatus(res) != PGRES_COPY_IN) {
         fail(s, res, err, "cannot COPY");
-        PQclear(res);
+        pq.PQclear(res);
         return -1;
     }
-    PQclear(res);
+    pq.PQclear(res);
     int rc = 0;
     for (size_t r = 0; r < b->nr && rc == 0; r++) {
         const struct value *row = b->v + r * (size_t)b->ncols;
@@ -1042,7 +1075,7 @@ static int copy_rows(struct store_pg *s, const char *target, const struct store_
     if (!up(s))
         return -1; /* given up while sending: nothing more to say to it */
     int ended;
-    while ((ended = PQputCopyEnd(s->conn, rc == 0 ? NULL : "landfall stopped")) == 0)
+    while ((ended = pq.PQputCopyEnd(s->conn, rc == 0 ? NULL : "landfall stopped")) == 0)
         if (flush_out(s, rc == 0 ? err : NULL) < 0)
             return -1;
     if (ended != 1 && rc == 0)
@@ -1052,9 +1085,9 @@ static int copy_rows(struct store_pg *s, const char *target, const struct store_
             return -1;
         if (!res)
             break;
-        if (PQresultStatus(res) != PGRES_COMMAND_OK && rc == 0)
+        if (pq.PQresultStatus(res) != PGRES_COMMAND_OK && rc == 0)
             rc = fail(s, res, err, "COPY failed");
-        PQclear(res);
+        pq.PQclear(res);
     }
     return rc;
 }
@@ -1128,9 +1161,9 @@ static int copy_skipping(struct store_pg *s, const struct store_bulk *b, struct 
         res = exec(s, buf_str(&sql), err);
         if (!res) {
             rc = -1;
-        } else if (PQresultStatus(res) != PGRES_TUPLES_OK) {
+        } else if (pq.PQresultStatus(res) != PGRES_TUPLES_OK) {
             rc = fail(s, res, err, "cannot write the rows");
-            PQclear(res);
+            pq.PQclear(res);
             res = NULL;
         }
     }
@@ -1141,12 +1174,12 @@ static int copy_skipping(struct store_pg *s, const struct store_bulk *b, struct 
         /* the first row of each returned key is the one written: later ones were skipped */
         struct strmap returned;
         strmap_init(&returned);
-        for (int i = 0; i < PQntuples(res); i++) {
+        for (int i = 0; i < pq.PQntuples(res); i++) {
             buf_reset(&key);
             for (int k = 0; k < b->nkeys; k++) {
                 if (k)
                     buf_addc(&key, '\x1f');
-                buf_adds(&key, PQgetvalue(res, i, k));
+                buf_adds(&key, pq.PQgetvalue(res, i, k));
             }
             strmap_put(&returned, key.ptr ? key.ptr : "", key.len, 1);
         }
@@ -1160,7 +1193,7 @@ static int copy_skipping(struct store_pg *s, const struct store_bulk *b, struct 
         }
         strmap_release(&returned);
     }
-    PQclear(res);
+    pq.PQclear(res);
     buf_release(&sql);
     buf_release(&cols);
     buf_release(&key);
@@ -1227,28 +1260,28 @@ static int pg_wait(struct store *st, int timeout_ms, struct lf_err *err)
     if (drain(s, err) < 0)
         return -1;
     int changed = 0;
-    if (st->wait_mark != PQbackendPID(s->conn)) {
+    if (st->wait_mark != pq.PQbackendPID(s->conn)) {
         if (run(s, "LISTEN landfall_feed", err) < 0)
             return -1;
-        st->wait_mark = PQbackendPID(s->conn);
+        st->wait_mark = pq.PQbackendPID(s->conn);
         changed = 1; /* what happened before it listened is unknown */
     }
     /* notices read along with the answers of the last transaction wait in libpq's queue */
-    for (PGnotify *n; (n = PQnotifies(s->conn)) != NULL;) {
+    for (PGnotify *n; (n = pq.PQnotifies(s->conn)) != NULL;) {
         changed = 1;
-        PQfreemem(n);
+        pq.PQfreemem(n);
     }
     if (!changed) {
-        struct pollfd pfd = {.fd = PQsocket(s->conn), .events = POLLIN};
+        struct pollfd pfd = {.fd = pq.PQsocket(s->conn), .events = POLLIN};
         int ready = poll(&pfd, 1, timeout_ms);
         if (ready < 0 && errno != EINTR)
             return err_set(err, LF_ESTORE, "cannot wait for PostgreSQL: %s", strerror(errno));
-        if (ready > 0 && !PQconsumeInput(s->conn))
+        if (ready > 0 && !pq.PQconsumeInput(s->conn))
             return 1; /* the connection broke: the next read makes it again, and sees all */
     }
-    for (PGnotify *n; (n = PQnotifies(s->conn)) != NULL;) {
+    for (PGnotify *n; (n = pq.PQnotifies(s->conn)) != NULL;) {
         changed = 1;
-        PQfreemem(n);
+        pq.PQfreemem(n);
     }
     return changed;
 }
@@ -1267,13 +1300,13 @@ static int pg_job_lock(struct store *st, int64_t key, bool take, struct lf_err *
     PGresult *res = exec(s, sql, err);
     if (!res)
         return -1;
-    if (PQresultStatus(res) != PGRES_TUPLES_OK) {
+    if (pq.PQresultStatus(res) != PGRES_TUPLES_OK) {
         int rc = fail(s, res, err, "cannot lock the job");
-        PQclear(res);
+        pq.PQclear(res);
         return rc;
     }
-    int got = PQntuples(res) == 1 && strcmp(PQgetvalue(res, 0, 0), "t") == 0;
-    PQclear(res);
+    int got = pq.PQntuples(res) == 1 && strcmp(pq.PQgetvalue(res, 0, 0), "t") == 0;
+    pq.PQclear(res);
     return got;
 }
 
@@ -1327,14 +1360,14 @@ static int schema_version(struct store_pg *s, int *version, struct lf_err *err)
     *version = 0;
     if (!res)
         return -1;
-    if (PQresultStatus(res) != PGRES_TUPLES_OK) {
+    if (pq.PQresultStatus(res) != PGRES_TUPLES_OK) {
         int rc = fail(s, res, err, "cannot read the schema version");
-        PQclear(res);
+        pq.PQclear(res);
         return rc;
     }
-    if (PQntuples(res) > 0)
-        *version = (int)strtol(PQgetvalue(res, 0, 0), NULL, 10);
-    PQclear(res);
+    if (pq.PQntuples(res) > 0)
+        *version = (int)strtol(pq.PQgetvalue(res, 0, 0), NULL, 10);
+    pq.PQclear(res);
     return 0;
 }
 
@@ -1449,7 +1482,7 @@ static int bounds(struct store_pg *s, const char *url, struct lf_err *err)
         snprintf(s->timeout_text, sizeof(s->timeout_text), "%d s", DEFAULT_TIMEOUT_MS / 1000);
     /* "database 'landfall' on db.internal": the URL without its password, for messages */
     char *why = NULL;
-    PQconninfoOption *opts = PQconninfoParse(s->conninfo, &why);
+    PQconninfoOption *opts = pq.PQconninfoParse(s->conninfo, &why);
     const char *db = NULL, *host = NULL;
     for (PQconninfoOption *o = opts; o && o->keyword; o++) {
         if (strcmp(o->keyword, "dbname") == 0)
@@ -1459,8 +1492,8 @@ static int bounds(struct store_pg *s, const char *url, struct lf_err *err)
     }
     snprintf(s->where, sizeof(s->where), "database '%s' on %s", db && *db ? db : "(default)",
              host && *host ? host : "the local socket");
-    PQconninfoFree(opts);
-    PQfreemem(why);
+    pq.PQconninfoFree(opts);
+    pq.PQfreemem(why);
     return 0;
 }
 
@@ -1469,12 +1502,12 @@ static int bounds(struct store_pg *s, const char *url, struct lf_err *err)
 static int reconnect(struct store_pg *s, struct lf_err *err)
 {
     if (s->conn) {
-        PQsetnonblocking(s->conn, 1); /* its goodbye must not wait for a frozen server */
-        PQfinish(s->conn);
+        pq.PQsetnonblocking(s->conn, 1); /* its goodbye must not wait for a frozen server */
+        pq.PQfinish(s->conn);
     }
     const char *const keys[] = {"dbname", NULL};
     const char *const values[] = {s->conninfo, NULL};
-    s->conn = PQconnectStartParams(keys, values, 1);
+    s->conn = pq.PQconnectStartParams(keys, values, 1);
     s->dropped = false;
     s->in_tx = false;
     s->queued = 0;
@@ -1484,7 +1517,7 @@ static int reconnect(struct store_pg *s, struct lf_err *err)
     int64_t deadline = s->connect_ms ? mono_ms() + s->connect_ms : 0;
     /* libpq's documented loop: poll for what PQconnectPoll last asked, writing first */
     PostgresPollingStatusType ps = PGRES_POLLING_WRITING;
-    while (s->conn && PQstatus(s->conn) != CONNECTION_BAD && ps != PGRES_POLLING_OK &&
+    while (s->conn && pq.PQstatus(s->conn) != CONNECTION_BAD && ps != PGRES_POLLING_OK &&
            ps != PGRES_POLLING_FAILED) {
         int rc = wait_socket(s, ps == PGRES_POLLING_READING ? POLLIN : POLLOUT, &deadline,
                              s->connect_ms, false, err);
@@ -1499,18 +1532,18 @@ static int reconnect(struct store_pg *s, struct lf_err *err)
                            "store URL's connect_timeout)",
                            s->where, s->connect_ms / 1000.0);
         }
-        ps = PQconnectPoll(s->conn);
+        ps = pq.PQconnectPoll(s->conn);
     }
-    if (PQstatus(s->conn) != CONNECTION_OK) {
-        const char *msg = PQerrorMessage(s->conn);
+    if (pq.PQstatus(s->conn) != CONNECTION_OK) {
+        const char *msg = pq.PQerrorMessage(s->conn);
         size_t n = strlen(msg);
         while (n && msg[n - 1] == '\n')
             n--;
         return err_set(err, LF_ESTORE, "cannot connect to PostgreSQL (%s): %.*s", s->where, (int)n,
                        msg);
     }
-    PQsetnonblocking(s->conn, 1);
-    PQsetNoticeProcessor(s->conn, quiet, NULL);
+    pq.PQsetnonblocking(s->conn, 1);
+    pq.PQsetNoticeProcessor(s->conn, quiet, NULL);
     if (run(s, "SET client_encoding = 'UTF8'; SET client_min_messages = warning", err) < 0)
         return -1;
     /* the backend of a connection given up stops its statement within a second of running
@@ -1542,6 +1575,8 @@ int store_pg_open(const char *url, bool create, struct store **out, struct lf_er
 {
     (void)create; /* a database is created by its administrator; landfall makes the tables */
     *out = NULL;
+    if (pq_load(err) < 0)
+        return -1;
     struct store_pg *s;
     if (pg_connect(url, &s, err) < 0 || migrate(s, err) < 0) {
         pg_close(&s->base);
@@ -1556,6 +1591,8 @@ extern const char *const store_pg_migrations_names[];
 int store_pg_schema(const char *url, struct store_schema *out, struct lf_err *err)
 {
     *out = (struct store_schema){"postgres", 0, store_pg_migrations_nr, store_pg_migrations_names};
+    if (pq_load(err) < 0)
+        return -1;
     struct store_pg *s;
     int rc = -1;
     PGresult *res = NULL;
@@ -1565,11 +1602,11 @@ int store_pg_schema(const char *url, struct store_schema *out, struct lf_err *er
     static const char *const steps[] = {"SELECT to_regclass('landfall_schema') IS NOT NULL",
                                         "SELECT version FROM landfall_schema"};
     for (int i = 0; i < 2; i++) {
-        PQclear(res);
+        pq.PQclear(res);
         if (!(res = exec(s, steps[i], err)))
             goto out;
-        if (PQresultStatus(res) != PGRES_TUPLES_OK) {
-            const char *msg = PQresultErrorMessage(res);
+        if (pq.PQresultStatus(res) != PGRES_TUPLES_OK) {
+            const char *msg = pq.PQresultErrorMessage(res);
             size_t n = strlen(msg);
             while (n && (msg[n - 1] == '\n' || msg[n - 1] == ' '))
                 n--;
@@ -1577,15 +1614,15 @@ int store_pg_schema(const char *url, struct store_schema *out, struct lf_err *er
                     s->where, (int)n, msg);
             goto out;
         }
-        if (PQntuples(res) == 0 || PQgetisnull(res, 0, 0) ||
-            (i == 0 && strcmp(PQgetvalue(res, 0, 0), "t") != 0))
+        if (pq.PQntuples(res) == 0 || pq.PQgetisnull(res, 0, 0) ||
+            (i == 0 && strcmp(pq.PQgetvalue(res, 0, 0), "t") != 0))
             break;
         if (i == 1)
-            out->version = (int)strtol(PQgetvalue(res, 0, 0), NULL, 10);
+            out->version = (int)strtol(pq.PQgetvalue(res, 0, 0), NULL, 10);
     }
     rc = 0;
 out:
-    PQclear(res);
+    pq.PQclear(res);
     pg_close(&s->base);
     return rc;
 }

@@ -6,8 +6,8 @@
 # one error path (an unknown command, a bad option, a missing file, a bad CSV line, a bad
 # value: error paths are where a leak hides). valgrind_models.sh runs the model commands
 # (health, expansion, churn, clv, survival, cohorts). Every run is the smallest that takes its
-# path: valgrind runs landfall 20-50 times slower, and each process costs 1.5-2 s of CPU before
-# its first line (valgrind itself, then the dynamic linker's relocations of landfall's 48
+# path: valgrind runs landfall 20-50 times slower, and each process costs about 1 s of CPU before
+# its first line (valgrind itself, then the dynamic linker's relocations of landfall's 21
 # libraries, then the store's opening), so a path is run once. Skipped in the sanitizer build
 # (valgrind_lib.sh).
 source "$(dirname "$0")/valgrind_lib.sh"
