@@ -44,6 +44,13 @@ export function num(n, digits = 1) {
   return nf(`num:${ws.locale}:${digits}`, { maximumFractionDigits: digits }).format(n);
 }
 
+// A statistic read to the third digit (an AUC, a Brier score), the three always shown, so that
+// a column of them lines up: "0.700", not "0.7".
+export function stat3(n) {
+  if (n === null || n === undefined) return NONE;
+  return nf(`stat3:${ws.locale}`, { minimumFractionDigits: 3, maximumFractionDigits: 3 }).format(n);
+}
+
 // A fraction (0.125) as a percentage: "12.5%".
 export function pct(f, digits = 1) {
   if (f === null || f === undefined) return NONE;
@@ -94,7 +101,7 @@ export const byKind = {
   text: (v) => (v === null || v === undefined || v === '' ? NONE : String(v)),
   int,
   num,
-  num3: (v) => num(v, 3), // a statistic read to the third digit (an AUC, a Brier score)
+  num3: stat3,
   pct,
   date,
   time,
