@@ -549,6 +549,21 @@ static void date_of(const struct metric_ctx *c, int64_t ts, char out[11])
     strftime(out, 11, "%Y-%m-%d", &tm);
 }
 
+/* The order of text-comments' matches: qsort has no context argument in C11, so the items are
+ * reached through a thread's own pointer (the server computes on several threads). */
+static _Thread_local const struct item *pick_base;
+
+static int pick_cmp(const void *pa, const void *pb)
+{
+    size_t i = *(const size_t *)pa, j = *(const size_t *)pb;
+    const struct item *a = &pick_base[i], *b = &pick_base[j];
+    if (a->ts != b->ts)
+        return a->ts > b->ts ? -1 : 1;
+    if (a->id != b->id)
+        return a->id > b->id ? -1 : 1;
+    return (i > j) - (i < j);
+}
+
 static int compute_comments(struct metric_ctx *c, struct lf_table *t, struct lf_err *err)
 {
     struct texts x = {0};
@@ -597,17 +612,14 @@ static int compute_comments(struct metric_ctx *c, struct lf_table *t, struct lf_
             continue;
         pick[n++] = i;
     }
-    /* by time, latest first (then the later id); an insertion sort keeps it simple and
-     * stable over the ordered load */
-    for (size_t i = 1; i < n; i++) {
-        size_t v = pick[i], j = i;
-        for (; j > 0; j--) {
-            const struct item *a = &x.it[pick[j - 1]], *b = &x.it[v];
-            if (a->ts > b->ts || (a->ts == b->ts && a->id >= b->id))
-                break;
-            pick[j] = pick[j - 1];
-        }
-        pick[j] = v;
+    /* by time, latest first, then the later id, then the load's order (responses before
+     * touchpoints: what a stable sort of the ordered load gives); a sort of the n matches, not
+     * an insertion sort (quadratic: the load is by id, mostly oldest first, so each match
+     * moved past every one before it: 467 s for the 12 months of 100 000 accounts) */
+    if (n > 1) {
+        pick_base = x.it;
+        qsort(pick, n, sizeof(*pick), pick_cmp);
+        pick_base = NULL;
     }
     metric_dim_columns(c, t);
     size_t first = metric_columns(c, t);
