@@ -184,7 +184,8 @@ static const struct lf_column_info ces_cols[] = {
         .name = nm, .group = "report", .summary = sum, .help = hlp,                            \
         .common = COMMON_WINDOW | COMMON_NOW | COMMON_BY | COMMON_WHERE,                        \
         .own = survey_params, .own_nr = 1, .dims = survey_dims, .filters = survey_filters,     \
-        .columns = cols, .columns_nr = sizeof(cols) / sizeof(cols[0]), .compute = fn}
+        .columns = cols, .columns_nr = sizeof(cols) / sizeof(cols[0]),                         \
+        .needs = NEEDS_CACHE, .cache_of = &metric_nps, .compute = fn}
 
 SURVEY_METRIC(metric_nps, "nps", "Net Promoter Score and its 95 % margin of error",
               "NPS of the responses to the nps surveys in the window [from, to) (default: from "

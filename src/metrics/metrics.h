@@ -86,6 +86,16 @@ struct metric_cache *metric_caches_new(void);
 void metric_caches_free(struct metric_cache *c);
 size_t metric_index(const struct metric_def *def);
 
+/* Whether c may use what its metric keeps in c->cache: a running system's, not turned off by
+ * the environment variable env set to 0, and not filtered to one account. */
+bool metric_keeps(const struct metric_ctx *c, const char *env);
+/* Whether rows a metric read at change-log position seq (kept: it read them) are still those of
+ * c's snapshot: 1 when no change since touched a row of defs (NULL-terminated) nor reset the
+ * workspace, 0 when one did (or the rows are of a newer snapshot than c's: seq > *now), -1 on a
+ * store error. *now: c's snapshot's position, at which the rows are to be read again. */
+int metric_kept_fresh(struct metric_ctx *c, bool kept, int64_t seq,
+                      const struct resource_def *const *defs, int64_t *now, struct lf_err *err);
+
 /* What the usage metrics' cache did (usage_cache.c), from the running system's cache of
  * metric_dau (which they share): zeros when it has kept nothing yet. */
 struct usage_cache_stats {

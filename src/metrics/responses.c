@@ -153,5 +153,7 @@ const struct metric_def metric_scores = {
     .filters = score_filters,
     .columns = scores_cols,
     .columns_nr = sizeof(scores_cols) / sizeof(*scores_cols),
+    .needs = NEEDS_CACHE, /* the survey metrics' kept responses (dataset.c) */
+    .cache_of = &metric_nps,
     .compute = compute_scores,
 };

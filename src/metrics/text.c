@@ -51,6 +51,9 @@ struct texts {
     size_t resps_nr, resps_cap;
     struct item *it; /* responses with a comment (by id), then touchpoints with a text (by id) */
     size_t it_nr, resp_items;
+    /* served from what the running system keeps (texts_load): its mutex, held until
+     * texts_release */
+    struct metric_cache *held;
 };
 
 static const char *keep(struct metric_ctx *c, const char *s)
@@ -133,7 +136,7 @@ static int on_result(void *ctx, const struct store_text_result *r, struct lf_err
 }
 
 /* Loads the texts of the workspace with their context and stored results. */
-static int texts_load(struct texts *x, struct metric_ctx *c, struct lf_err *err)
+static int texts_read(struct texts *x, struct metric_ctx *c, struct lf_err *err)
 {
     x->c = c;
     if (metric_accounts(c, err) < 0 || store_surveys_scan(c->st, c->ws, on_survey, x, err) < 0 ||
@@ -189,12 +192,102 @@ static int texts_load(struct texts *x, struct metric_ctx *c, struct lf_err *err)
     return store_text_results_scan(c->st, c->ws, on_result, x, err);
 }
 
-static void texts_release(struct texts *x)
+static void texts_free(struct texts *x)
 {
     free(x->sv);
     free(x->tps);
     free(x->resps);
     free(x->it);
+}
+
+/* ---- the texts kept between calls ---- */
+
+/* Every text of the workspace with its context and result (texts_read), read at change-log
+ * position seq and text cursor cursor by a context of its own, which owns the accounts and
+ * strings they point to. The results are written in the transaction of the change that stored
+ * their text (src/core/textstore.c), so the change log says when they change too; but for
+ * `text rebuild`, which analyses every text again without a change: with the same lexicons
+ * (the built-in ones: a landfall of the same version) the same results. */
+struct kept {
+    struct metric_ctx kc;
+    struct texts x;
+    int64_t seq, cursor;
+    bool have;
+};
+
+static void kept_drop(struct kept *k)
+{
+    if (k->have) {
+        texts_free(&k->x);
+        metric_ctx_release(&k->kc);
+        memset(&k->x, 0, sizeof(k->x));
+        k->have = false;
+    }
+}
+
+static void kept_free(void *p)
+{
+    kept_drop(p);
+    free(p);
+}
+
+static const struct resource_def *const kept_defs[] = {
+    &resource_accounts, &resource_contacts, &resource_touchpoints, &resource_surveys,
+    &resource_responses, NULL};
+
+/* The workspace's texts (x borrows the kept ones, with the cache's mutex held until
+ * texts_release), or a read of the store when nothing may be kept or c's snapshot is older
+ * than what is. */
+static int texts_load(struct texts *x, struct metric_ctx *c, struct lf_err *err)
+{
+    memset(x, 0, sizeof(*x));
+    if (!metric_keeps(c, "LANDFALL_CX_CACHE"))
+        return texts_read(x, c, err);
+    pthread_mutex_lock(&c->cache->mu);
+    if (!c->cache->data) {
+        c->cache->data = xcalloc(1, sizeof(struct kept));
+        c->cache->release = kept_free;
+    }
+    struct kept *k = c->cache->data;
+    int64_t now, cursor = -1;
+    int fresh = metric_kept_fresh(c, k->have, k->seq, kept_defs, &now, err);
+    if (fresh >= 0 && store_text_cursor(c->st, c->ws, &cursor, err) < 0)
+        fresh = -1;
+    if (fresh < 0 || (!fresh && k->have && k->seq > now)) {
+        pthread_mutex_unlock(&c->cache->mu);
+        return fresh < 0 ? -1 : texts_read(x, c, err);
+    }
+    if (fresh && cursor == k->cursor) {
+        k->seq = now;
+    } else {
+        kept_drop(k);
+        /* a context without filters, in c's snapshot: every text */
+        k->kc = (struct metric_ctx){.def = c->def, .st = c->st, .ws = c->ws, .tz = c->tz,
+                                    .now = c->now, .from = LF_UNSET, .to = LF_UNSET};
+        k->have = true;
+        if (texts_read(&k->x, &k->kc, err) < 0) {
+            kept_drop(k);
+            pthread_mutex_unlock(&c->cache->mu);
+            return -1;
+        }
+        k->kc.st = NULL; /* c's connection is not kept */
+        k->x.c = NULL;
+        k->seq = now;
+        k->cursor = cursor;
+    }
+    *x = k->x;
+    x->c = c;
+    x->held = c->cache;
+    return 0;
+}
+
+static void texts_release(struct texts *x)
+{
+    if (x->held)
+        pthread_mutex_unlock(&x->held->mu);
+    else
+        texts_free(x);
+    memset(x, 0, sizeof(*x));
 }
 
 static const char *or_none(const char *s)
@@ -374,7 +467,8 @@ static int compute_summary(struct metric_ctx *c, struct lf_table *t, struct lf_e
             } else {
                 labels[k] = item_value(it, c->by[k]);
             }
-            buf_addf(&key, "%s\x1f", labels[k]);
+            buf_adds(&key, labels[k]);
+            buf_addc(&key, '\x1f');
         }
         int64_t gi = 0;
         if (c->by_nr && !strmap_get(&index, key.ptr, key.len, &gi)) {
@@ -458,6 +552,7 @@ const struct metric_def metric_text_summary = {
     .filters = text_dims + 5,
     .columns = summary_cols,
     .columns_nr = sizeof(summary_cols) / sizeof(summary_cols[0]),
+    .needs = NEEDS_CACHE, /* the kept texts (texts_load) */
     .compute = compute_summary,
 };
 
@@ -564,6 +659,40 @@ static int pick_cmp(const void *pa, const void *pb)
     return (i > j) - (i < j);
 }
 
+/* Moves the k first of the n matches (pick_cmp's order) to pick[0..k), in no order: a heap of
+ * the k first seen so far, its last at the root, so that a page of 25 of 800 000 matches is one
+ * comparison per match rather than a sort of them all. */
+static void pick_sift(size_t *h, size_t k, size_t at)
+{
+    for (;;) {
+        size_t l = 2 * at + 1, r = l + 1, m = at;
+        if (l < k && pick_cmp(&h[l], &h[m]) > 0)
+            m = l;
+        if (r < k && pick_cmp(&h[r], &h[m]) > 0)
+            m = r;
+        if (m == at)
+            return;
+        size_t v = h[at];
+        h[at] = h[m];
+        h[m] = v;
+        at = m;
+    }
+}
+
+static void pick_first(size_t *pick, size_t n, size_t k)
+{
+    if (k == 0 || k >= n)
+        return;
+    for (size_t i = k / 2; i-- > 0;)
+        pick_sift(pick, k, i);
+    for (size_t j = k; j < n; j++) {
+        if (pick_cmp(&pick[j], &pick[0]) < 0) {
+            pick[0] = pick[j];
+            pick_sift(pick, k, 0);
+        }
+    }
+}
+
 static int compute_comments(struct metric_ctx *c, struct lf_table *t, struct lf_err *err)
 {
     struct texts x = {0};
@@ -613,14 +742,16 @@ static int compute_comments(struct metric_ctx *c, struct lf_table *t, struct lf_
         pick[n++] = i;
     }
     /* by time, latest first, then the later id, then the load's order (responses before
-     * touchpoints: what a stable sort of the ordered load gives); a sort of the n matches, not
-     * an insertion sort (quadratic: the load is by id, mostly oldest first, so each match
-     * moved past every one before it: 467 s for the 12 months of 100 000 accounts) */
-    if (n > 1) {
-        pick_base = x.it;
-        qsort(pick, n, sizeof(*pick), pick_cmp);
-        pick_base = NULL;
-    }
+     * touchpoints: what a stable sort of the ordered load gives): the page's first picked, then
+     * sorted; not an insertion sort of every match (quadratic: the load is by id, mostly oldest
+     * first, so each match moved past every one before it: 467 s for the 12 months of 100 000
+     * accounts) */
+    pick_base = x.it;
+    size_t page = offset + limit < n ? offset + limit : n; /* the matches shown and skipped */
+    pick_first(pick, n, page);
+    if (page > 1)
+        qsort(pick, page, sizeof(*pick), pick_cmp);
+    pick_base = NULL;
     metric_dim_columns(c, t);
     size_t first = metric_columns(c, t);
     for (size_t k = offset; k < n && k - offset < limit; k++) {
@@ -686,7 +817,8 @@ const struct metric_def metric_text_comments = {
     .filters = text_dims + 5,
     .columns = comments_cols,
     .columns_nr = sizeof(comments_cols) / sizeof(comments_cols[0]),
-    .needs = PAGED,
+    .needs = PAGED | NEEDS_CACHE,
+    .cache_of = &metric_text_summary,
     .compute = compute_comments,
 };
 
@@ -836,6 +968,8 @@ const struct metric_def metric_text_topics = {
     .filters = text_dims + 5,
     .columns = topics_cols,
     .columns_nr = sizeof(topics_cols) / sizeof(topics_cols[0]),
+    .needs = NEEDS_CACHE,
+    .cache_of = &metric_text_summary,
     .compute = compute_topics,
 };
 
@@ -894,5 +1028,7 @@ const struct metric_def metric_text_emotions = {
     .filters = text_dims + 5,
     .columns = emotions_cols,
     .columns_nr = sizeof(emotions_cols) / sizeof(emotions_cols[0]),
+    .needs = NEEDS_CACHE,
+    .cache_of = &metric_text_summary,
     .compute = compute_emotions,
 };
