@@ -183,9 +183,10 @@ static void kept_free(void *p)
     free(k);
 }
 
-/* what the kept responses are made of: a change to any of them reads them again */
+/* what the kept responses are made of: a change to any of them reads them again (not contacts:
+ * a response names its account itself, and a contact's merge moves no response) */
 static const struct resource_def *const kept_defs[] = {
-    &resource_accounts, &resource_contacts, &resource_touchpoints, &resource_surveys,
+    &resource_accounts, &resource_touchpoints, &resource_surveys,
     &resource_responses, NULL};
 
 /* The kept responses of c's snapshot, made when stale; with the cache's mutex held (1), or 0

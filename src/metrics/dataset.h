@@ -53,7 +53,7 @@ struct dataset {
 /* Loads what `what` (LOAD_*) names; responses only those in [from, to) that `keep` accepts
  * (may be NULL) and that pass the filters. Responses alone (LOAD_RESPONSES) are read from what
  * the running system keeps (c->cache: every response of the workspace with its survey,
- * touchpoint and account, read again when the change log shows one of them changed), so the
+ * touchpoint and account, read again when the change log shows one of those changed), so the
  * survey metrics share one read of the store; LANDFALL_CX_CACHE=0 turns that off. */
 int dataset_load(struct dataset *d, struct metric_ctx *c, unsigned what, int64_t from, int64_t to,
                  bool (*keep)(void *ctx, const struct survey *s), void *keep_ctx,

@@ -232,7 +232,7 @@ static void kept_free(void *p)
 }
 
 static const struct resource_def *const kept_defs[] = {
-    &resource_accounts, &resource_contacts, &resource_touchpoints, &resource_surveys,
+    &resource_accounts, &resource_touchpoints, &resource_surveys,
     &resource_responses, NULL};
 
 /* The workspace's texts (x borrows the kept ones, with the cache's mutex held until

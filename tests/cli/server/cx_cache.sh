@@ -12,6 +12,7 @@ source "$(dirname "$0")/server_lib.sh"
 run_lf demo --accounts 30 --seed 5 --months 12 --end 2026-01-01
 check_eq "demo data" 0 "$rc"
 r=$(new_key read)
+w=$(new_key write)
 a=$(new_key admin)
 serve_start --no-snapshot
 URL_A=$URL PID_A=$SERVER_PID
@@ -88,6 +89,24 @@ round "asked again"
 check_eq "nps: n is the store's count of nps responses in the window" "$(nps_sql)" \
     "$(field nps "now=$NOW&from=$FROM" '$.rows[0].n')"
 
+# What the server answers is kept: a response changed behind the change log's back (SQL on the
+# store, which no landfall write does) is not seen, nor after a write of events only (the
+# change log holds nothing the kept responses are made of); the next response's write reads
+# them again, the changed one with it.
+p0=$(field nps "now=$NOW&from=$FROM" '$.rows[0].promoters')
+rid=$(sql "SELECT r.id FROM responses r JOIN surveys s ON s.id = r.survey_id WHERE s.kind = 'nps'
+           AND r.score <= 6 AND r.ts >= $(date -u -d $FROM +%s)000
+           AND r.ts < $(date -u -d $NOW +%s)000 ORDER BY r.id LIMIT 1")
+store_exec "$LANDFALL_DB" "UPDATE responses SET score = 10 WHERE id = $rid"
+check_eq "a response changed behind the change log: the kept promoters" "$p0" \
+    "$(field nps "now=$NOW&from=$FROM" '$.rows[0].promoters')"
+http POST /v1/batch -u "$w:" "${JSON[@]}" -d "{\"batch\": [{\"type\": \"track\",
+  \"userId\": \"cx-u1\", \"event\": \"cache probe\", \"messageId\": \"cx-e1\",
+  \"timestamp\": \"2025-12-15T10:00:00Z\", \"context\": {\"groupId\": \"$acct\"}}]}"
+check_eq "an event is stored" "200 1" "$status $(jfield '$.inserted')"
+check_eq "… after it, still the kept promoters" "$p0" \
+    "$(field nps "now=$NOW&from=$FROM" '$.rows[0].promoters')"
+
 # A response with a comment, over HTTP: nps has one more, the texts one more comment.
 n0=$(field nps "now=$NOW&from=$FROM" '$.rows[0].n')
 http POST /v1/responses -H "Authorization: Bearer $a" "${JSON[@]}" -d "{\"id\": \"cx-cache-1\",
@@ -95,6 +114,8 @@ http POST /v1/responses -H "Authorization: Bearer $a" "${JSON[@]}" -d "{\"id\": 
   \"comment\": \"The invoices are wrong again and support never answers (probe cx7).\"}"
 check_eq "a response is stored" 201 "$status"
 check_eq "nps counts it" "$((n0 + 1))" "$(field nps "now=$NOW&from=$FROM" '$.rows[0].n')"
+check_eq "… and the response changed before as a promoter (the new one is a detractor)" \
+    "$((p0 + 1))" "$(field nps "now=$NOW&from=$FROM" '$.rows[0].promoters')"
 check_eq "… as the store does" "$(nps_sql)" "$(field nps "now=$NOW&from=$FROM" '$.rows[0].n')"
 http GET "/v1/metrics/text-comments?now=$NOW&from=$FROM&q=probe%20cx7" "${auth[@]}"
 check_eq "its comment is found, negative" "cx-cache-1 negative" \
