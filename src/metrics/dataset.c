@@ -3,6 +3,7 @@
 #include "dataset.h"
 
 #include <pthread.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -62,14 +63,27 @@ static int on_survey(void *p, const struct survey *s, struct lf_err *err)
     return 0;
 }
 
+/* The copy of s that the dataset's context holds (one per distinct value). */
+static const char *name_of(struct dataset *d, const char *s)
+{
+    if (!s)
+        return NULL;
+    size_t len = strlen(s);
+    int64_t v;
+    if (strmap_get(&d->names, s, len, &v))
+        return (const char *)(intptr_t)v;
+    const char *k = metric_keep(d->c, s);
+    strmap_put(&d->names, s, len, (int64_t)(intptr_t)k);
+    return k;
+}
+
 static int on_touchpoint(void *p, const struct touchpoint *t, struct lf_err *err)
 {
     (void)err;
     struct dataset *d = p;
     d->tps = xgrow(d->tps, sizeof(*d->tps), d->tps_nr + 1, &d->tps_cap);
-    d->tps[d->tps_nr++] = (struct ds_touchpoint){t->id, metric_keep(d->c, t->team),
-                                                  metric_keep(d->c, t->kind),
-                                                  metric_keep(d->c, t->channel)};
+    d->tps[d->tps_nr++] = (struct ds_touchpoint){t->id, name_of(d, t->team),
+                                                  name_of(d, t->kind), name_of(d, t->channel)};
     return 0;
 }
 
@@ -171,6 +185,7 @@ struct kept {
     struct dataset d;
     int64_t seq;
     bool have;
+    struct metric_answers answers; /* computed from them */
 };
 
 static void kept_free(void *p)
@@ -180,7 +195,13 @@ static void kept_free(void *p)
         dataset_release(&k->d);
         metric_ctx_release(&k->kc);
     }
+    metric_answers_release(&k->answers);
     free(k);
+}
+
+struct metric_answers *dataset_answers(const struct dataset *d)
+{
+    return d->held ? &((struct kept *)d->held->data)->answers : NULL;
 }
 
 /* what the kept responses are made of: a change to any of them reads them again (not contacts:
@@ -213,6 +234,7 @@ static int kept_get(struct metric_ctx *c, struct kept **out, struct lf_err *err)
             metric_ctx_release(&k->kc);
             k->have = false;
         }
+        metric_answers_release(&k->answers);
         /* a context without filters, in c's snapshot: every response */
         k->kc = (struct metric_ctx){.def = c->def, .st = c->st, .ws = c->ws, .tz = c->tz,
                                     .now = c->now, .from = LF_UNSET, .to = LF_UNSET};
@@ -265,6 +287,7 @@ void dataset_release(struct dataset *d)
 {
     if (d->held) { /* the surveys and touchpoints are the kept ones */
         free(d->resp);
+        strmap_release(&d->names);
         pthread_mutex_unlock(&d->held->mu);
         memset(d, 0, sizeof(*d));
         return;
@@ -276,6 +299,7 @@ void dataset_release(struct dataset *d)
     free(d->surveys);
     free(d->tps);
     free(d->resp);
+    strmap_release(&d->names);
     memset(d, 0, sizeof(*d));
 }
 

@@ -48,6 +48,9 @@ struct dataset {
     /* responses served from what the running system keeps (dataset.c): its mutex, held until
      * dataset_release; surveys, tps and the responses' accounts are the kept ones */
     struct metric_cache *held;
+    /* each touchpoint team, kind and channel kept once (name: the copy), so that grouping a
+     * million responses reads a few strings, not a million scattered copies */
+    struct strmap names;
 };
 
 /* Loads what `what` (LOAD_*) names; responses only those in [from, to) that `keep` accepts
@@ -59,6 +62,8 @@ int dataset_load(struct dataset *d, struct metric_ctx *c, unsigned what, int64_t
                  bool (*keep)(void *ctx, const struct survey *s), void *keep_ctx,
                  struct lf_err *err);
 void dataset_release(struct dataset *d);
+/* The answers kept with the kept responses d was served from (NULL: d read the store). */
+struct metric_answers *dataset_answers(const struct dataset *d);
 
 /* The value of a non-period dim for a response. Borrowed. */
 const char *dataset_response_value(const struct ds_response *r, int dim);

@@ -96,6 +96,27 @@ bool metric_keeps(const struct metric_ctx *c, const char *env);
 int metric_kept_fresh(struct metric_ctx *c, bool kept, int64_t seq,
                       const struct resource_def *const *defs, int64_t *now, struct lf_err *err);
 
+/* Answers kept beside the rows they were computed from (dropped with them), by the request
+ * (metric_answer_key): at most METRIC_ANSWERS, the least recently used going first, of at most
+ * METRIC_ANSWER_ROWS rows each. The holder's mutex guards them. */
+#define METRIC_ANSWERS 64
+#define METRIC_ANSWER_ROWS 1000
+struct kept_answer;
+struct metric_answers {
+    struct kept_answer *a;
+    size_t nr, cap;
+    uint64_t clock;
+};
+/* What the answer of c over the window [from, to) depends on: the metric, the zone, the window,
+ * by, where and the parameters given. The caller frees it. */
+char *metric_answer_key(const struct metric_ctx *c, int64_t from, int64_t to);
+/* Fills the empty table t with the answer kept under key: true, or false when none is (k may be
+ * NULL). */
+bool metric_answer_recall(struct metric_answers *k, const char *key, struct lf_table *t);
+/* Keeps a copy of t under key (k NULL: nothing). */
+void metric_answer_keep(struct metric_answers *k, const char *key, const struct lf_table *t);
+void metric_answers_release(struct metric_answers *k);
+
 /* What the usage metrics' cache did (usage_cache.c), from the running system's cache of
  * metric_dau (which they share): zeros when it has kept nothing yet. */
 struct usage_cache_stats {

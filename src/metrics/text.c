@@ -3,6 +3,7 @@
  * segment or period; the comments themselves, filtered; and the topics detractors mention more
  * than promoters. docs/text.md and docs/metrics.md define them. */
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -54,11 +55,30 @@ struct texts {
     /* served from what the running system keeps (texts_load): its mutex, held until
      * texts_release */
     struct metric_cache *held;
+    /* each team, kind, channel, emotions and topics list kept once (name: the copy), so that a
+     * pass over a million texts reads a few strings, not a million scattered copies */
+    struct strmap names;
+    struct metric_answers *answers; /* the kept answers, with held */
+    char *akey;                     /* the answer's key (texts_recall) */
 };
 
 static const char *keep(struct metric_ctx *c, const char *s)
 {
     return s ? metric_keep(c, s) : NULL;
+}
+
+/* The copy of s that x holds (one per distinct value). */
+static const char *name_of(struct texts *x, const char *s)
+{
+    if (!s)
+        return NULL;
+    size_t len = strlen(s);
+    int64_t v;
+    if (strmap_get(&x->names, s, len, &v))
+        return (const char *)(intptr_t)v;
+    const char *k = metric_keep(x->c, s);
+    strmap_put(&x->names, s, len, (int64_t)(intptr_t)k);
+    return k;
 }
 
 static int on_survey(void *ctx, const struct survey *s, struct lf_err *err)
@@ -81,9 +101,9 @@ static int on_tp(void *ctx, const struct touchpoint *t, struct lf_err *err)
                                       t->ts,
                                       t->account_id,
                                       keep(x->c, t->ext_id),
-                                      keep(x->c, t->team),
-                                      keep(x->c, t->kind),
-                                      keep(x->c, t->channel),
+                                      name_of(x, t->team),
+                                      name_of(x, t->kind),
+                                      name_of(x, t->channel),
                                       keep(x->c, t->text)};
     return 0;
 }
@@ -130,8 +150,8 @@ static int on_result(void *ctx, const struct store_text_result *r, struct lf_err
     it->scored = r->scored;
     snprintf(it->lang, sizeof(it->lang), "%s", r->language);
     it->compound = r->compound;
-    it->emotions = keep(x->c, r->emotions);
-    it->topics = keep(x->c, r->topics);
+    it->emotions = name_of(x, r->emotions);
+    it->topics = name_of(x, r->topics);
     return 0;
 }
 
@@ -139,6 +159,7 @@ static int on_result(void *ctx, const struct store_text_result *r, struct lf_err
 static int texts_read(struct texts *x, struct metric_ctx *c, struct lf_err *err)
 {
     x->c = c;
+    strmap_init(&x->names);
     if (metric_accounts(c, err) < 0 || store_surveys_scan(c->st, c->ws, on_survey, x, err) < 0 ||
         store_touchpoints_scan(c->st, c->ws, on_tp, x, err) < 0 ||
         store_responses_scan(c->st, c->ws, on_resp, x, err) < 0)
@@ -194,6 +215,7 @@ static int texts_read(struct texts *x, struct metric_ctx *c, struct lf_err *err)
 
 static void texts_free(struct texts *x)
 {
+    strmap_release(&x->names);
     free(x->sv);
     free(x->tps);
     free(x->resps);
@@ -213,10 +235,12 @@ struct kept {
     struct texts x;
     int64_t seq, cursor;
     bool have;
+    struct metric_answers answers; /* computed from them */
 };
 
 static void kept_drop(struct kept *k)
 {
+    metric_answers_release(&k->answers);
     if (k->have) {
         texts_free(&k->x);
         metric_ctx_release(&k->kc);
@@ -278,16 +302,35 @@ static int texts_load(struct texts *x, struct metric_ctx *c, struct lf_err *err)
     *x = k->x;
     x->c = c;
     x->held = c->cache;
+    x->answers = &k->answers;
     return 0;
 }
 
 static void texts_release(struct texts *x)
 {
+    free(x->akey);
     if (x->held)
         pthread_mutex_unlock(&x->held->mu);
     else
         texts_free(x);
     memset(x, 0, sizeof(*x));
+}
+
+/* Fills t with the answer kept for c's request over [from, to) from the kept texts: true, or
+ * false (then texts_keep keeps the answer computed). */
+static bool texts_recall(struct texts *x, const struct metric_ctx *c, int64_t from, int64_t to,
+                         struct lf_table *t)
+{
+    if (!x->answers)
+        return false;
+    x->akey = metric_answer_key(c, from, to);
+    return metric_answer_recall(x->answers, x->akey, t);
+}
+
+static void texts_keep(struct texts *x, const struct lf_table *t)
+{
+    if (x->akey)
+        metric_answer_keep(x->answers, x->akey, t);
 }
 
 static const char *or_none(const char *s)
@@ -340,6 +383,7 @@ static bool list_has(const char *list, const char *name)
 
 struct tally {
     const char **name;
+    size_t *len;
     int64_t *n;
     size_t nr, cap;
 };
@@ -350,13 +394,15 @@ static void tally_list(struct tally *t, const char *list)
         const char *e = strchr(p, ',');
         size_t len = e ? (size_t)(e - p) : strlen(p), i;
         for (i = 0; i < t->nr; i++)
-            if (strlen(t->name[i]) == len && strncmp(t->name[i], p, len) == 0)
+            if (t->len[i] == len && memcmp(t->name[i], p, len) == 0)
                 break;
         if (i == t->nr) {
-            size_t cap = t->cap;
+            size_t cap = t->cap, lcap = t->cap;
             t->name = xgrow(t->name, sizeof(*t->name), t->nr + 1, &cap);
+            t->len = xgrow(t->len, sizeof(*t->len), t->nr + 1, &lcap);
             t->n = xgrow(t->n, sizeof(*t->n), t->nr + 1, &t->cap);
             t->name[i] = xstrndup(p, len);
+            t->len[i] = len;
             t->n[t->nr++] = 0;
         }
         t->n[i]++;
@@ -369,6 +415,7 @@ static void tally_release(struct tally *t)
     for (size_t i = 0; i < t->nr; i++)
         free((char *)t->name[i]);
     free(t->name);
+    free(t->len);
     free(t->n);
 }
 
@@ -443,6 +490,10 @@ static int compute_summary(struct metric_ctx *c, struct lf_table *t, struct lf_e
     if (texts_load(&x, c, err) < 0 ||
         (pd >= 0 && (np = metric_periods(c, pd, from, to, &periods, err)) < 0))
         goto out;
+    if (texts_recall(&x, c, from, to, t)) {
+        ret = 0;
+        goto out;
+    }
     if (!c->by_nr) { /* one row, even without texts */
         g = xcalloc(1, sizeof(*g));
         g_nr = g_cap = 1;
@@ -509,6 +560,7 @@ static int compute_summary(struct metric_ctx *c, struct lf_table *t, struct lf_e
         tally_top(&a->topics, &top);
         table_set_text(t, row, col, buf_str(&top));
     }
+    texts_keep(&x, t);
     ret = 0;
 out:
     for (size_t i = 0; i < g_nr; i++) {
@@ -725,6 +777,10 @@ static int compute_comments(struct metric_ctx *c, struct lf_table *t, struct lf_
             goto out;
         }
     }
+    if (texts_recall(&x, c, from, to, t)) {
+        ret = 0;
+        goto out;
+    }
     /* the matches, latest first */
     size_t *pick = xcalloc(x.it_nr + 1, sizeof(*pick)), n = 0;
     for (size_t i = 0; i < x.it_nr; i++) {
@@ -779,6 +835,7 @@ static int compute_comments(struct metric_ctx *c, struct lf_table *t, struct lf_
     }
     table_set_total(t, (int64_t)n);
     free(pick);
+    texts_keep(&x, t);
     ret = 0;
 out:
     texts_release(&x);
@@ -863,6 +920,10 @@ static int compute_topics(struct metric_ctx *c, struct lf_table *t, struct lf_er
             goto out;
         }
     }
+    if (texts_recall(&x, c, from, to, t)) {
+        ret = 0;
+        goto out;
+    }
     for (size_t i = 0; i < x.resp_items; i++) {
         const struct item *it = &x.it[i];
         if (!it->sv || !item_passes(c, it, from, to) || !it->scored ||
@@ -931,6 +992,7 @@ static int compute_topics(struct metric_ctx *c, struct lf_table *t, struct lf_er
         table_set_int(t, row, col, pros);
     }
     free(lift);
+    texts_keep(&x, t);
     ret = 0;
 out:
     free(rows);
@@ -983,6 +1045,10 @@ static int compute_emotions(struct metric_ctx *c, struct lf_table *t, struct lf_
     metric_default_window(c, &from, &to);
     if (texts_load(&x, c, err) < 0)
         goto out;
+    if (texts_recall(&x, c, from, to, t)) {
+        ret = 0;
+        goto out;
+    }
     for (size_t i = 0; i < x.it_nr; i++) {
         const struct item *it = &x.it[i];
         if (!item_passes(c, it, from, to) || !it->scored)
@@ -1001,6 +1067,7 @@ static int compute_emotions(struct metric_ctx *c, struct lf_table *t, struct lf_
         table_set_real(t, row, col++, scored ? 100.0 * (double)n[e] / (double)scored : NAN);
         table_set_int(t, row, col, scored);
     }
+    texts_keep(&x, t);
     ret = 0;
 out:
     texts_release(&x);
