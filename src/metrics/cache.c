@@ -107,7 +107,7 @@ char *metric_answer_key(const struct metric_ctx *c, int64_t from, int64_t to)
     buf_addf(&b, "%s\x1f%s\x1f%lld\x1f%lld", c->def->name, tz_name(c->tz), (long long)from,
              (long long)to);
     for (size_t i = 0; i < c->by_nr; i++)
-        buf_addf(&b, "\x1f" "by %d", c->by[i]);
+        buf_addf(&b, "%cby %d", 0x1f, c->by[i]);
     for (size_t i = 0; i < c->where_nr; i++)
         buf_addf(&b, "\x1fwhere %d %s", c->where[i].dim, c->where[i].value);
     for (size_t i = 0; i < c->def->own_nr; i++) {

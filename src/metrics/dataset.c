@@ -63,27 +63,14 @@ static int on_survey(void *p, const struct survey *s, struct lf_err *err)
     return 0;
 }
 
-/* The copy of s that the dataset's context holds (one per distinct value). */
-static const char *name_of(struct dataset *d, const char *s)
-{
-    if (!s)
-        return NULL;
-    size_t len = strlen(s);
-    int64_t v;
-    if (strmap_get(&d->names, s, len, &v))
-        return (const char *)(intptr_t)v;
-    const char *k = metric_keep(d->c, s);
-    strmap_put(&d->names, s, len, (int64_t)(intptr_t)k);
-    return k;
-}
-
 static int on_touchpoint(void *p, const struct touchpoint *t, struct lf_err *err)
 {
     (void)err;
     struct dataset *d = p;
     d->tps = xgrow(d->tps, sizeof(*d->tps), d->tps_nr + 1, &d->tps_cap);
-    d->tps[d->tps_nr++] = (struct ds_touchpoint){t->id, name_of(d, t->team),
-                                                  name_of(d, t->kind), name_of(d, t->channel)};
+    d->tps[d->tps_nr++] = (struct ds_touchpoint){t->id, metric_keep_name(d->c, &d->names, t->team),
+                                                 metric_keep_name(d->c, &d->names, t->kind),
+                                                 metric_keep_name(d->c, &d->names, t->channel)};
     return 0;
 }
 
@@ -207,8 +194,7 @@ struct metric_answers *dataset_answers(const struct dataset *d)
 /* what the kept responses are made of: a change to any of them reads them again (not contacts:
  * a response names its account itself, and a contact's merge moves no response) */
 static const struct resource_def *const kept_defs[] = {
-    &resource_accounts, &resource_touchpoints, &resource_surveys,
-    &resource_responses, NULL};
+    &resource_accounts, &resource_touchpoints, &resource_surveys, &resource_responses, NULL};
 
 /* The kept responses of c's snapshot, made when stale; with the cache's mutex held (1), or 0
  * (not held) when c's snapshot is older than what is kept: c reads the store itself. */
@@ -238,8 +224,8 @@ static int kept_get(struct metric_ctx *c, struct kept **out, struct lf_err *err)
         /* a context without filters, in c's snapshot: every response */
         k->kc = (struct metric_ctx){.def = c->def, .st = c->st, .ws = c->ws, .tz = c->tz,
                                     .now = c->now, .from = LF_UNSET, .to = LF_UNSET};
-        if (load_store(&k->d, &k->kc, LOAD_RESPONSES, INT64_MIN, INT64_MAX, NULL, NULL, err) <
-            0) {
+        int rc = load_store(&k->d, &k->kc, LOAD_RESPONSES, INT64_MIN, INT64_MAX, NULL, NULL, err);
+        if (rc < 0) {
             dataset_release(&k->d);
             metric_ctx_release(&k->kc);
             pthread_mutex_unlock(&c->cache->mu);

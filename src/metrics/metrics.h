@@ -11,6 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "base/strmap.h"
 #include "base/tz.h"
 #include "engine/engine.h"
 #include "landfall.h"
@@ -235,6 +236,9 @@ int64_t metric_local_date(const struct metric_ctx *c, int64_t date);
 
 /* Keeps a copy of s for the life of the context. */
 const char *metric_keep(struct metric_ctx *c, const char *s);
+/* The same, one copy per distinct value of s (names: value → copy, the caller's), so that a pass
+ * over a million rows reads a few strings rather than a million scattered copies. */
+const char *metric_keep_name(struct metric_ctx *c, struct strmap *names, const char *s);
 void metric_ctx_release(struct metric_ctx *c);
 
 /* The compute functions of each family (experience.c, revenue.c, usage.c, retention.c,

@@ -67,20 +67,6 @@ static const char *keep(struct metric_ctx *c, const char *s)
     return s ? metric_keep(c, s) : NULL;
 }
 
-/* The copy of s that x holds (one per distinct value). */
-static const char *name_of(struct texts *x, const char *s)
-{
-    if (!s)
-        return NULL;
-    size_t len = strlen(s);
-    int64_t v;
-    if (strmap_get(&x->names, s, len, &v))
-        return (const char *)(intptr_t)v;
-    const char *k = metric_keep(x->c, s);
-    strmap_put(&x->names, s, len, (int64_t)(intptr_t)k);
-    return k;
-}
-
 static int on_survey(void *ctx, const struct survey *s, struct lf_err *err)
 {
     struct texts *x = ctx;
@@ -101,9 +87,9 @@ static int on_tp(void *ctx, const struct touchpoint *t, struct lf_err *err)
                                       t->ts,
                                       t->account_id,
                                       keep(x->c, t->ext_id),
-                                      name_of(x, t->team),
-                                      name_of(x, t->kind),
-                                      name_of(x, t->channel),
+                                      metric_keep_name(x->c, &x->names, t->team),
+                                      metric_keep_name(x->c, &x->names, t->kind),
+                                      metric_keep_name(x->c, &x->names, t->channel),
                                       keep(x->c, t->text)};
     return 0;
 }
@@ -150,8 +136,8 @@ static int on_result(void *ctx, const struct store_text_result *r, struct lf_err
     it->scored = r->scored;
     snprintf(it->lang, sizeof(it->lang), "%s", r->language);
     it->compound = r->compound;
-    it->emotions = name_of(x, r->emotions);
-    it->topics = name_of(x, r->topics);
+    it->emotions = metric_keep_name(x->c, &x->names, r->emotions);
+    it->topics = metric_keep_name(x->c, &x->names, r->topics);
     return 0;
 }
 
@@ -256,8 +242,7 @@ static void kept_free(void *p)
 }
 
 static const struct resource_def *const kept_defs[] = {
-    &resource_accounts, &resource_touchpoints, &resource_surveys,
-    &resource_responses, NULL};
+    &resource_accounts, &resource_touchpoints, &resource_surveys, &resource_responses, NULL};
 
 /* The workspace's texts (x borrows the kept ones, with the cache's mutex held until
  * texts_release), or a read of the store when nothing may be kept or c's snapshot is older
