@@ -1,7 +1,8 @@
 /* text.c - the metrics of what customers write, over the stored analyses of their survey comments
  * and touchpoint texts (src/core/textstore.c): summaries by account, touchpoint kind, team,
  * segment or period; the comments themselves, filtered; and the topics detractors mention more
- * than promoters. docs/text.md and docs/metrics.md define them. */
+ * than promoters. docs/text.md and docs/metrics.md define them. A running server keeps the texts
+ * and its answers between requests until the change log says they changed (texts_load). */
 #include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
