@@ -3,6 +3,7 @@
 #include "dataset.h"
 
 #include <pthread.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -67,9 +68,9 @@ static int on_touchpoint(void *p, const struct touchpoint *t, struct lf_err *err
     (void)err;
     struct dataset *d = p;
     d->tps = xgrow(d->tps, sizeof(*d->tps), d->tps_nr + 1, &d->tps_cap);
-    d->tps[d->tps_nr++] = (struct ds_touchpoint){t->id, metric_keep(d->c, t->team),
-                                                  metric_keep(d->c, t->kind),
-                                                  metric_keep(d->c, t->channel)};
+    d->tps[d->tps_nr++] = (struct ds_touchpoint){t->id, metric_keep_name(d->c, &d->names, t->team),
+                                                 metric_keep_name(d->c, &d->names, t->kind),
+                                                 metric_keep_name(d->c, &d->names, t->channel)};
     return 0;
 }
 
@@ -134,9 +135,9 @@ static int on_response(void *p, const struct response *r, struct lf_err *err)
     return 0;
 }
 
-int dataset_load(struct dataset *d, struct metric_ctx *c, unsigned what, int64_t from, int64_t to,
-                 bool (*keep)(void *ctx, const struct survey *s), void *keep_ctx,
-                 struct lf_err *err)
+static int load_store(struct dataset *d, struct metric_ctx *c, unsigned what, int64_t from,
+                      int64_t to, bool (*keep)(void *ctx, const struct survey *s), void *keep_ctx,
+                      struct lf_err *err)
 {
     memset(d, 0, sizeof(*d));
     d->c = c;
@@ -162,8 +163,121 @@ int dataset_load(struct dataset *d, struct metric_ctx *c, unsigned what, int64_t
     return 0;
 }
 
+/* ---- the responses kept between calls ---- */
+
+/* Every response of the workspace (of a known survey), read at change-log position seq by a
+ * context of its own, which owns the accounts and strings they point to. */
+struct kept {
+    struct metric_ctx kc;
+    struct dataset d;
+    int64_t seq;
+    bool have;
+    struct metric_answers answers; /* computed from them */
+};
+
+static void kept_free(void *p)
+{
+    struct kept *k = p;
+    if (k->have) {
+        dataset_release(&k->d);
+        metric_ctx_release(&k->kc);
+    }
+    metric_answers_release(&k->answers);
+    free(k);
+}
+
+struct metric_answers *dataset_answers(const struct dataset *d)
+{
+    return d->held ? &((struct kept *)d->held->data)->answers : NULL;
+}
+
+/* what the kept responses are made of: a change to any of them reads them again (not contacts:
+ * a response names its account itself, and a contact's merge moves no response) */
+static const struct resource_def *const kept_defs[] = {
+    &resource_accounts, &resource_touchpoints, &resource_surveys, &resource_responses, NULL};
+
+/* The kept responses of c's snapshot, made when stale; with the cache's mutex held (1), or 0
+ * (not held) when c's snapshot is older than what is kept: c reads the store itself. */
+static int kept_get(struct metric_ctx *c, struct kept **out, struct lf_err *err)
+{
+    pthread_mutex_lock(&c->cache->mu);
+    if (!c->cache->data) {
+        c->cache->data = xcalloc(1, sizeof(struct kept));
+        c->cache->release = kept_free;
+    }
+    struct kept *k = c->cache->data;
+    int64_t now;
+    int fresh = metric_kept_fresh(c, k->have, k->seq, kept_defs, &now, err);
+    if (fresh < 0 || (!fresh && k->have && k->seq > now)) {
+        pthread_mutex_unlock(&c->cache->mu);
+        return fresh < 0 ? -1 : 0;
+    }
+    if (fresh) {
+        k->seq = now;
+    } else {
+        if (k->have) {
+            dataset_release(&k->d);
+            metric_ctx_release(&k->kc);
+            k->have = false;
+        }
+        metric_answers_release(&k->answers);
+        /* a context without filters, in c's snapshot: every response */
+        k->kc = (struct metric_ctx){.def = c->def, .st = c->st, .ws = c->ws, .tz = c->tz,
+                                    .now = c->now, .from = LF_UNSET, .to = LF_UNSET};
+        int rc = load_store(&k->d, &k->kc, LOAD_RESPONSES, INT64_MIN, INT64_MAX, NULL, NULL, err);
+        if (rc < 0) {
+            dataset_release(&k->d);
+            metric_ctx_release(&k->kc);
+            pthread_mutex_unlock(&c->cache->mu);
+            return -1;
+        }
+        k->kc.st = NULL; /* c's connection is not kept */
+        k->seq = now;
+        k->have = true;
+    }
+    *out = k;
+    return 1;
+}
+
+int dataset_load(struct dataset *d, struct metric_ctx *c, unsigned what, int64_t from, int64_t to,
+                 bool (*keep)(void *ctx, const struct survey *s), void *keep_ctx,
+                 struct lf_err *err)
+{
+    struct kept *k = NULL;
+    memset(d, 0, sizeof(*d)); /* released by the caller even when this fails */
+    int got = what == LOAD_RESPONSES && metric_keeps(c, "LANDFALL_CX_CACHE")
+                  ? kept_get(c, &k, err)
+                  : 0;
+    if (got <= 0)
+        return got < 0 ? -1 : load_store(d, c, what, from, to, keep, keep_ctx, err);
+    /* the same responses, in the same order, as a read of the store would keep */
+    memset(d, 0, sizeof(*d));
+    d->c = c;
+    d->held = c->cache;
+    d->surveys = k->d.surveys;
+    d->surveys_nr = k->d.surveys_nr;
+    d->tps = k->d.tps;
+    d->tps_nr = k->d.tps_nr;
+    for (size_t i = 0; i < k->d.resp_nr; i++) {
+        const struct ds_response *r = &k->d.resp[i];
+        if (r->ts < from || r->ts >= to || (keep && !keep(keep_ctx, r->survey)) ||
+            !response_passes(c, r))
+            continue;
+        d->resp = xgrow(d->resp, sizeof(*d->resp), d->resp_nr + 1, &d->resp_cap);
+        d->resp[d->resp_nr++] = *r;
+    }
+    return 0;
+}
+
 void dataset_release(struct dataset *d)
 {
+    if (d->held) { /* the surveys and touchpoints are the kept ones */
+        free(d->resp);
+        strmap_release(&d->names);
+        pthread_mutex_unlock(&d->held->mu);
+        memset(d, 0, sizeof(*d));
+        return;
+    }
     for (size_t i = 0; d->acc && i < d->c->acc_nr; i++)
         free(d->acc[i].changes);
     free(d->acc);
@@ -171,6 +285,7 @@ void dataset_release(struct dataset *d)
     free(d->surveys);
     free(d->tps);
     free(d->resp);
+    strmap_release(&d->names);
     memset(d, 0, sizeof(*d));
 }
 

@@ -45,14 +45,25 @@ struct dataset {
     size_t tps_nr, tps_cap;
     struct ds_response *resp;
     size_t resp_nr, resp_cap;
+    /* responses served from what the running system keeps (dataset.c): its mutex, held until
+     * dataset_release; surveys, tps and the responses' accounts are the kept ones */
+    struct metric_cache *held;
+    /* each touchpoint team, kind and channel kept once (name: the copy), so that grouping a
+     * million responses reads a few strings, not a million scattered copies */
+    struct strmap names;
 };
 
 /* Loads what `what` (LOAD_*) names; responses only those in [from, to) that `keep` accepts
- * (may be NULL) and that pass the filters. */
+ * (may be NULL) and that pass the filters. Responses alone (LOAD_RESPONSES) are read from what
+ * the running system keeps (c->cache: every response of the workspace with its survey,
+ * touchpoint and account, read again when the change log shows one of those changed), so the
+ * survey metrics share one read of the store; LANDFALL_CX_CACHE=0 turns that off. */
 int dataset_load(struct dataset *d, struct metric_ctx *c, unsigned what, int64_t from, int64_t to,
                  bool (*keep)(void *ctx, const struct survey *s), void *keep_ctx,
                  struct lf_err *err);
 void dataset_release(struct dataset *d);
+/* The answers kept with the kept responses d was served from (NULL: d read the store). */
+struct metric_answers *dataset_answers(const struct dataset *d);
 
 /* The value of a non-period dim for a response. Borrowed. */
 const char *dataset_response_value(const struct ds_response *r, int dim);

@@ -102,6 +102,7 @@ static int compute(struct metric_ctx *c, struct lf_table *t, int kind, struct lf
     struct run r = {.c = c, .kind = kind, .t = t};
     struct groups gs;
     struct metric_period *periods = NULL;
+    char *key = NULL;
     int64_t from, to;
     int i = metric_param(c, "survey"), ret = -1, pd = metric_period_dim(c), np = 1;
     r.only = c->p[i].given ? c->p[i].s : NULL;
@@ -110,6 +111,11 @@ static int compute(struct metric_ctx *c, struct lf_table *t, int kind, struct lf
     if (dataset_load(&r.d, c, LOAD_RESPONSES, from, to, wanted, &r, err) < 0 ||
         check_survey(&r, err) < 0)
         goto out;
+    key = dataset_answers(&r.d) ? metric_answer_key(c, from, to) : NULL;
+    if (key && metric_answer_recall(dataset_answers(&r.d), key, t)) {
+        ret = 0;
+        goto out;
+    }
     if (pd >= 0) {
         if ((np = metric_periods(c, pd, from, to, &periods, err)) < 0)
             goto out;
@@ -136,8 +142,11 @@ static int compute(struct metric_ctx *c, struct lf_table *t, int kind, struct lf
     metric_dim_columns(c, t);
     r.first = metric_columns(c, t);
     groups_each(c, periods, (size_t)np, &gs, put_row, &r);
+    if (key)
+        metric_answer_keep(dataset_answers(&r.d), key, t);
     ret = 0;
 out:
+    free(key);
     free(periods);
     groups_release(&gs);
     dataset_release(&r.d);
@@ -184,7 +193,8 @@ static const struct lf_column_info ces_cols[] = {
         .name = nm, .group = "report", .summary = sum, .help = hlp,                            \
         .common = COMMON_WINDOW | COMMON_NOW | COMMON_BY | COMMON_WHERE,                        \
         .own = survey_params, .own_nr = 1, .dims = survey_dims, .filters = survey_filters,     \
-        .columns = cols, .columns_nr = sizeof(cols) / sizeof(cols[0]), .compute = fn}
+        .columns = cols, .columns_nr = sizeof(cols) / sizeof(cols[0]),                         \
+        .needs = NEEDS_CACHE, .cache_of = &metric_nps, .compute = fn}
 
 SURVEY_METRIC(metric_nps, "nps", "Net Promoter Score and its 95 % margin of error",
               "NPS of the responses to the nps surveys in the window [from, to) (default: from "

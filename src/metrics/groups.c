@@ -3,6 +3,7 @@
  * the dimension columns of the result. */
 #include "metrics.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -45,6 +46,19 @@ const char *metric_keep(struct metric_ctx *c, const char *s)
         return NULL;
     c->kept = xgrow(c->kept, sizeof(*c->kept), c->kept_nr + 1, &c->kept_cap);
     return c->kept[c->kept_nr++] = xstrdup(s);
+}
+
+const char *metric_keep_name(struct metric_ctx *c, struct strmap *names, const char *s)
+{
+    if (!s)
+        return NULL;
+    size_t len = strlen(s);
+    int64_t v;
+    if (strmap_get(names, s, len, &v))
+        return (const char *)(intptr_t)v;
+    const char *k = metric_keep(c, s);
+    strmap_put(names, s, len, (int64_t)(intptr_t)k);
+    return k;
 }
 
 void metric_ctx_release(struct metric_ctx *c)

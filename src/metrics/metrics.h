@@ -11,6 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "base/strmap.h"
 #include "base/tz.h"
 #include "engine/engine.h"
 #include "landfall.h"
@@ -85,6 +86,37 @@ struct metric_cache {
 struct metric_cache *metric_caches_new(void);
 void metric_caches_free(struct metric_cache *c);
 size_t metric_index(const struct metric_def *def);
+
+/* Whether c may use what its metric keeps in c->cache: a running system's, not turned off by
+ * the environment variable env set to 0, and not filtered to one account. */
+bool metric_keeps(const struct metric_ctx *c, const char *env);
+/* Whether rows a metric read at change-log position seq (kept: it read them) are still those of
+ * c's snapshot: 1 when no change since touched a row of defs (NULL-terminated) nor reset the
+ * workspace, 0 when one did (or the rows are of a newer snapshot than c's: seq > *now), -1 on a
+ * store error. *now: c's snapshot's position, at which the rows are to be read again. */
+int metric_kept_fresh(struct metric_ctx *c, bool kept, int64_t seq,
+                      const struct resource_def *const *defs, int64_t *now, struct lf_err *err);
+
+/* Answers kept beside the rows they were computed from (dropped with them), by the request
+ * (metric_answer_key): at most METRIC_ANSWERS, the least recently used going first, of at most
+ * METRIC_ANSWER_ROWS rows each. The holder's mutex guards them. */
+#define METRIC_ANSWERS 64
+#define METRIC_ANSWER_ROWS 1000
+struct kept_answer;
+struct metric_answers {
+    struct kept_answer *a;
+    size_t nr, cap;
+    uint64_t clock;
+};
+/* What the answer of c over the window [from, to) depends on: the metric, the zone, the window,
+ * by, where and the parameters given. The caller frees it. */
+char *metric_answer_key(const struct metric_ctx *c, int64_t from, int64_t to);
+/* Fills the empty table t with the answer kept under key: true, or false when none is (k may be
+ * NULL). */
+bool metric_answer_recall(struct metric_answers *k, const char *key, struct lf_table *t);
+/* Keeps a copy of t under key (k NULL: nothing). */
+void metric_answer_keep(struct metric_answers *k, const char *key, const struct lf_table *t);
+void metric_answers_release(struct metric_answers *k);
 
 /* What the usage metrics' cache did (usage_cache.c), from the running system's cache of
  * metric_dau (which they share): zeros when it has kept nothing yet. */
@@ -204,6 +236,9 @@ int64_t metric_local_date(const struct metric_ctx *c, int64_t date);
 
 /* Keeps a copy of s for the life of the context. */
 const char *metric_keep(struct metric_ctx *c, const char *s);
+/* The same, one copy per distinct value of s (names: value → copy, the caller's), so that a pass
+ * over a million rows reads a few strings rather than a million scattered copies. */
+const char *metric_keep_name(struct metric_ctx *c, struct strmap *names, const char *s);
 void metric_ctx_release(struct metric_ctx *c);
 
 /* The compute functions of each family (experience.c, revenue.c, usage.c, retention.c,

@@ -44,6 +44,7 @@ static int compute_scores(struct metric_ctx *c, struct lf_table *t, struct lf_er
 {
     struct dataset d;
     struct dist x = {.survey = "nps"};
+    char *akey = NULL; /* of the kept answer */
     int64_t from, to;
     int i = metric_param(c, "survey"), ret = -1;
     if (c->p[i].given)
@@ -61,6 +62,11 @@ static int compute_scores(struct metric_ctx *c, struct lf_table *t, struct lf_er
             x.s = &d.surveys[k];
     if (!x.s) {
         err_set_field(err, "survey", LF_EINVAL, "no survey '%s' in this workspace", x.survey);
+        goto out;
+    }
+    akey = dataset_answers(&d) ? metric_answer_key(c, from, to) : NULL;
+    if (akey && metric_answer_recall(dataset_answers(&d), akey, t)) {
+        ret = 0;
         goto out;
     }
     size_t width = (size_t)(x.s->scale_max - x.s->scale_min + 1);
@@ -115,8 +121,11 @@ static int compute_scores(struct metric_ctx *c, struct lf_table *t, struct lf_er
                            g[k].total ? (double)g[k].n[s] / (double)g[k].total : NAN);
         }
     }
+    if (akey)
+        metric_answer_keep(dataset_answers(&d), akey, t);
     ret = 0;
 out:
+    free(akey);
     for (size_t k = 0; k < nr; k++) {
         free(g[k].key);
         free(g[k].n);
@@ -153,5 +162,7 @@ const struct metric_def metric_scores = {
     .filters = score_filters,
     .columns = scores_cols,
     .columns_nr = sizeof(scores_cols) / sizeof(*scores_cols),
+    .needs = NEEDS_CACHE, /* the survey metrics' kept responses (dataset.c) */
+    .cache_of = &metric_nps,
     .compute = compute_scores,
 };

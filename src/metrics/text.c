@@ -1,8 +1,10 @@
 /* text.c - the metrics of what customers write, over the stored analyses of their survey comments
  * and touchpoint texts (src/core/textstore.c): summaries by account, touchpoint kind, team,
  * segment or period; the comments themselves, filtered; and the topics detractors mention more
- * than promoters. docs/text.md and docs/metrics.md define them. */
+ * than promoters. docs/text.md and docs/metrics.md define them. A running server keeps the texts
+ * and its answers between requests until the change log says they changed (texts_load). */
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -51,6 +53,14 @@ struct texts {
     size_t resps_nr, resps_cap;
     struct item *it; /* responses with a comment (by id), then touchpoints with a text (by id) */
     size_t it_nr, resp_items;
+    /* served from what the running system keeps (texts_load): its mutex, held until
+     * texts_release */
+    struct metric_cache *held;
+    /* each team, kind, channel, emotions and topics list kept once (name: the copy), so that a
+     * pass over a million texts reads a few strings, not a million scattered copies */
+    struct strmap names;
+    struct metric_answers *answers; /* the kept answers, with held */
+    char *akey;                     /* the answer's key (texts_recall) */
 };
 
 static const char *keep(struct metric_ctx *c, const char *s)
@@ -78,9 +88,9 @@ static int on_tp(void *ctx, const struct touchpoint *t, struct lf_err *err)
                                       t->ts,
                                       t->account_id,
                                       keep(x->c, t->ext_id),
-                                      keep(x->c, t->team),
-                                      keep(x->c, t->kind),
-                                      keep(x->c, t->channel),
+                                      metric_keep_name(x->c, &x->names, t->team),
+                                      metric_keep_name(x->c, &x->names, t->kind),
+                                      metric_keep_name(x->c, &x->names, t->channel),
                                       keep(x->c, t->text)};
     return 0;
 }
@@ -127,15 +137,16 @@ static int on_result(void *ctx, const struct store_text_result *r, struct lf_err
     it->scored = r->scored;
     snprintf(it->lang, sizeof(it->lang), "%s", r->language);
     it->compound = r->compound;
-    it->emotions = keep(x->c, r->emotions);
-    it->topics = keep(x->c, r->topics);
+    it->emotions = metric_keep_name(x->c, &x->names, r->emotions);
+    it->topics = metric_keep_name(x->c, &x->names, r->topics);
     return 0;
 }
 
 /* Loads the texts of the workspace with their context and stored results. */
-static int texts_load(struct texts *x, struct metric_ctx *c, struct lf_err *err)
+static int texts_read(struct texts *x, struct metric_ctx *c, struct lf_err *err)
 {
     x->c = c;
+    strmap_init(&x->names);
     if (metric_accounts(c, err) < 0 || store_surveys_scan(c->st, c->ws, on_survey, x, err) < 0 ||
         store_touchpoints_scan(c->st, c->ws, on_tp, x, err) < 0 ||
         store_responses_scan(c->st, c->ws, on_resp, x, err) < 0)
@@ -189,12 +200,123 @@ static int texts_load(struct texts *x, struct metric_ctx *c, struct lf_err *err)
     return store_text_results_scan(c->st, c->ws, on_result, x, err);
 }
 
-static void texts_release(struct texts *x)
+static void texts_free(struct texts *x)
 {
+    strmap_release(&x->names);
     free(x->sv);
     free(x->tps);
     free(x->resps);
     free(x->it);
+}
+
+/* ---- the texts kept between calls ---- */
+
+/* Every text of the workspace with its context and result (texts_read), read at change-log
+ * position seq and text cursor cursor by a context of its own, which owns the accounts and
+ * strings they point to. The results are written in the transaction of the change that stored
+ * their text (src/core/textstore.c), so the change log says when they change too; but for
+ * `text rebuild`, which analyses every text again without a change: with the same lexicons
+ * (the built-in ones: a landfall of the same version) the same results. */
+struct kept {
+    struct metric_ctx kc;
+    struct texts x;
+    int64_t seq, cursor;
+    bool have;
+    struct metric_answers answers; /* computed from them */
+};
+
+static void kept_drop(struct kept *k)
+{
+    metric_answers_release(&k->answers);
+    if (k->have) {
+        texts_free(&k->x);
+        metric_ctx_release(&k->kc);
+        memset(&k->x, 0, sizeof(k->x));
+        k->have = false;
+    }
+}
+
+static void kept_free(void *p)
+{
+    kept_drop(p);
+    free(p);
+}
+
+static const struct resource_def *const kept_defs[] = {
+    &resource_accounts, &resource_touchpoints, &resource_surveys, &resource_responses, NULL};
+
+/* The workspace's texts (x borrows the kept ones, with the cache's mutex held until
+ * texts_release), or a read of the store when nothing may be kept or c's snapshot is older
+ * than what is. */
+static int texts_load(struct texts *x, struct metric_ctx *c, struct lf_err *err)
+{
+    memset(x, 0, sizeof(*x));
+    if (!metric_keeps(c, "LANDFALL_CX_CACHE"))
+        return texts_read(x, c, err);
+    pthread_mutex_lock(&c->cache->mu);
+    if (!c->cache->data) {
+        c->cache->data = xcalloc(1, sizeof(struct kept));
+        c->cache->release = kept_free;
+    }
+    struct kept *k = c->cache->data;
+    int64_t now, cursor = -1;
+    int fresh = metric_kept_fresh(c, k->have, k->seq, kept_defs, &now, err);
+    if (fresh >= 0 && store_text_cursor(c->st, c->ws, &cursor, err) < 0)
+        fresh = -1;
+    if (fresh < 0 || (!fresh && k->have && k->seq > now)) {
+        pthread_mutex_unlock(&c->cache->mu);
+        return fresh < 0 ? -1 : texts_read(x, c, err);
+    }
+    if (fresh && cursor == k->cursor) {
+        k->seq = now;
+    } else {
+        kept_drop(k);
+        /* a context without filters, in c's snapshot: every text */
+        k->kc = (struct metric_ctx){.def = c->def, .st = c->st, .ws = c->ws, .tz = c->tz,
+                                    .now = c->now, .from = LF_UNSET, .to = LF_UNSET};
+        k->have = true;
+        if (texts_read(&k->x, &k->kc, err) < 0) {
+            kept_drop(k);
+            pthread_mutex_unlock(&c->cache->mu);
+            return -1;
+        }
+        k->kc.st = NULL; /* c's connection is not kept */
+        k->x.c = NULL;
+        k->seq = now;
+        k->cursor = cursor;
+    }
+    *x = k->x;
+    x->c = c;
+    x->held = c->cache;
+    x->answers = &k->answers;
+    return 0;
+}
+
+static void texts_release(struct texts *x)
+{
+    free(x->akey);
+    if (x->held)
+        pthread_mutex_unlock(&x->held->mu);
+    else
+        texts_free(x);
+    memset(x, 0, sizeof(*x));
+}
+
+/* Fills t with the answer kept for c's request over [from, to) from the kept texts: true, or
+ * false (then texts_keep keeps the answer computed). */
+static bool texts_recall(struct texts *x, const struct metric_ctx *c, int64_t from, int64_t to,
+                         struct lf_table *t)
+{
+    if (!x->answers)
+        return false;
+    x->akey = metric_answer_key(c, from, to);
+    return metric_answer_recall(x->answers, x->akey, t);
+}
+
+static void texts_keep(struct texts *x, const struct lf_table *t)
+{
+    if (x->akey)
+        metric_answer_keep(x->answers, x->akey, t);
 }
 
 static const char *or_none(const char *s)
@@ -247,6 +369,7 @@ static bool list_has(const char *list, const char *name)
 
 struct tally {
     const char **name;
+    size_t *len;
     int64_t *n;
     size_t nr, cap;
 };
@@ -257,13 +380,15 @@ static void tally_list(struct tally *t, const char *list)
         const char *e = strchr(p, ',');
         size_t len = e ? (size_t)(e - p) : strlen(p), i;
         for (i = 0; i < t->nr; i++)
-            if (strlen(t->name[i]) == len && strncmp(t->name[i], p, len) == 0)
+            if (t->len[i] == len && memcmp(t->name[i], p, len) == 0)
                 break;
         if (i == t->nr) {
-            size_t cap = t->cap;
+            size_t cap = t->cap, lcap = t->cap;
             t->name = xgrow(t->name, sizeof(*t->name), t->nr + 1, &cap);
+            t->len = xgrow(t->len, sizeof(*t->len), t->nr + 1, &lcap);
             t->n = xgrow(t->n, sizeof(*t->n), t->nr + 1, &t->cap);
             t->name[i] = xstrndup(p, len);
+            t->len[i] = len;
             t->n[t->nr++] = 0;
         }
         t->n[i]++;
@@ -276,6 +401,7 @@ static void tally_release(struct tally *t)
     for (size_t i = 0; i < t->nr; i++)
         free((char *)t->name[i]);
     free(t->name);
+    free(t->len);
     free(t->n);
 }
 
@@ -350,6 +476,10 @@ static int compute_summary(struct metric_ctx *c, struct lf_table *t, struct lf_e
     if (texts_load(&x, c, err) < 0 ||
         (pd >= 0 && (np = metric_periods(c, pd, from, to, &periods, err)) < 0))
         goto out;
+    if (texts_recall(&x, c, from, to, t)) {
+        ret = 0;
+        goto out;
+    }
     if (!c->by_nr) { /* one row, even without texts */
         g = xcalloc(1, sizeof(*g));
         g_nr = g_cap = 1;
@@ -374,7 +504,8 @@ static int compute_summary(struct metric_ctx *c, struct lf_table *t, struct lf_e
             } else {
                 labels[k] = item_value(it, c->by[k]);
             }
-            buf_addf(&key, "%s\x1f", labels[k]);
+            buf_adds(&key, labels[k]);
+            buf_addc(&key, '\x1f');
         }
         int64_t gi = 0;
         if (c->by_nr && !strmap_get(&index, key.ptr, key.len, &gi)) {
@@ -415,6 +546,7 @@ static int compute_summary(struct metric_ctx *c, struct lf_table *t, struct lf_e
         tally_top(&a->topics, &top);
         table_set_text(t, row, col, buf_str(&top));
     }
+    texts_keep(&x, t);
     ret = 0;
 out:
     for (size_t i = 0; i < g_nr; i++) {
@@ -458,6 +590,7 @@ const struct metric_def metric_text_summary = {
     .filters = text_dims + 5,
     .columns = summary_cols,
     .columns_nr = sizeof(summary_cols) / sizeof(summary_cols[0]),
+    .needs = NEEDS_CACHE, /* the kept texts (texts_load) */
     .compute = compute_summary,
 };
 
@@ -549,6 +682,55 @@ static void date_of(const struct metric_ctx *c, int64_t ts, char out[11])
     strftime(out, 11, "%Y-%m-%d", &tm);
 }
 
+/* The order of text-comments' matches: qsort has no context argument in C11, so the items are
+ * reached through a thread's own pointer (the server computes on several threads). */
+static _Thread_local const struct item *pick_base;
+
+static int pick_cmp(const void *pa, const void *pb)
+{
+    size_t i = *(const size_t *)pa, j = *(const size_t *)pb;
+    const struct item *a = &pick_base[i], *b = &pick_base[j];
+    if (a->ts != b->ts)
+        return a->ts > b->ts ? -1 : 1;
+    if (a->id != b->id)
+        return a->id > b->id ? -1 : 1;
+    return (i > j) - (i < j);
+}
+
+/* Moves the k first of the n matches (pick_cmp's order) to pick[0..k), in no order: a heap of
+ * the k first seen so far, its last at the root, so that a page of 25 of 800 000 matches is one
+ * comparison per match rather than a sort of them all. */
+static void pick_sift(size_t *h, size_t k, size_t at)
+{
+    for (;;) {
+        size_t l = 2 * at + 1, r = l + 1, m = at;
+        if (l < k && pick_cmp(&h[l], &h[m]) > 0)
+            m = l;
+        if (r < k && pick_cmp(&h[r], &h[m]) > 0)
+            m = r;
+        if (m == at)
+            return;
+        size_t v = h[at];
+        h[at] = h[m];
+        h[m] = v;
+        at = m;
+    }
+}
+
+static void pick_first(size_t *pick, size_t n, size_t k)
+{
+    if (k == 0 || k >= n)
+        return;
+    for (size_t i = k / 2; i-- > 0;)
+        pick_sift(pick, k, i);
+    for (size_t j = k; j < n; j++) {
+        if (pick_cmp(&pick[j], &pick[0]) < 0) {
+            pick[0] = pick[j];
+            pick_sift(pick, k, 0);
+        }
+    }
+}
+
 static int compute_comments(struct metric_ctx *c, struct lf_table *t, struct lf_err *err)
 {
     struct texts x = {0};
@@ -581,6 +763,10 @@ static int compute_comments(struct metric_ctx *c, struct lf_table *t, struct lf_
             goto out;
         }
     }
+    if (texts_recall(&x, c, from, to, t)) {
+        ret = 0;
+        goto out;
+    }
     /* the matches, latest first */
     size_t *pick = xcalloc(x.it_nr + 1, sizeof(*pick)), n = 0;
     for (size_t i = 0; i < x.it_nr; i++) {
@@ -597,18 +783,17 @@ static int compute_comments(struct metric_ctx *c, struct lf_table *t, struct lf_
             continue;
         pick[n++] = i;
     }
-    /* by time, latest first (then the later id); an insertion sort keeps it simple and
-     * stable over the ordered load */
-    for (size_t i = 1; i < n; i++) {
-        size_t v = pick[i], j = i;
-        for (; j > 0; j--) {
-            const struct item *a = &x.it[pick[j - 1]], *b = &x.it[v];
-            if (a->ts > b->ts || (a->ts == b->ts && a->id >= b->id))
-                break;
-            pick[j] = pick[j - 1];
-        }
-        pick[j] = v;
-    }
+    /* by time, latest first, then the later id, then the load's order (responses before
+     * touchpoints: what a stable sort of the ordered load gives): the page's first picked, then
+     * sorted; not an insertion sort of every match (quadratic: the load is by id, mostly oldest
+     * first, so each match moved past every one before it: 467 s for the 12 months of 100 000
+     * accounts) */
+    pick_base = x.it;
+    size_t page = offset + limit < n ? offset + limit : n; /* the matches shown and skipped */
+    pick_first(pick, n, page);
+    if (page > 1)
+        qsort(pick, page, sizeof(*pick), pick_cmp);
+    pick_base = NULL;
     metric_dim_columns(c, t);
     size_t first = metric_columns(c, t);
     for (size_t k = offset; k < n && k - offset < limit; k++) {
@@ -636,6 +821,7 @@ static int compute_comments(struct metric_ctx *c, struct lf_table *t, struct lf_
     }
     table_set_total(t, (int64_t)n);
     free(pick);
+    texts_keep(&x, t);
     ret = 0;
 out:
     texts_release(&x);
@@ -674,7 +860,8 @@ const struct metric_def metric_text_comments = {
     .filters = text_dims + 5,
     .columns = comments_cols,
     .columns_nr = sizeof(comments_cols) / sizeof(comments_cols[0]),
-    .needs = PAGED,
+    .needs = PAGED | NEEDS_CACHE,
+    .cache_of = &metric_text_summary,
     .compute = compute_comments,
 };
 
@@ -718,6 +905,10 @@ static int compute_topics(struct metric_ctx *c, struct lf_table *t, struct lf_er
                           survey);
             goto out;
         }
+    }
+    if (texts_recall(&x, c, from, to, t)) {
+        ret = 0;
+        goto out;
     }
     for (size_t i = 0; i < x.resp_items; i++) {
         const struct item *it = &x.it[i];
@@ -787,6 +978,7 @@ static int compute_topics(struct metric_ctx *c, struct lf_table *t, struct lf_er
         table_set_int(t, row, col, pros);
     }
     free(lift);
+    texts_keep(&x, t);
     ret = 0;
 out:
     free(rows);
@@ -824,6 +1016,8 @@ const struct metric_def metric_text_topics = {
     .filters = text_dims + 5,
     .columns = topics_cols,
     .columns_nr = sizeof(topics_cols) / sizeof(topics_cols[0]),
+    .needs = NEEDS_CACHE,
+    .cache_of = &metric_text_summary,
     .compute = compute_topics,
 };
 
@@ -837,6 +1031,10 @@ static int compute_emotions(struct metric_ctx *c, struct lf_table *t, struct lf_
     metric_default_window(c, &from, &to);
     if (texts_load(&x, c, err) < 0)
         goto out;
+    if (texts_recall(&x, c, from, to, t)) {
+        ret = 0;
+        goto out;
+    }
     for (size_t i = 0; i < x.it_nr; i++) {
         const struct item *it = &x.it[i];
         if (!item_passes(c, it, from, to) || !it->scored)
@@ -855,6 +1053,7 @@ static int compute_emotions(struct metric_ctx *c, struct lf_table *t, struct lf_
         table_set_real(t, row, col++, scored ? 100.0 * (double)n[e] / (double)scored : NAN);
         table_set_int(t, row, col, scored);
     }
+    texts_keep(&x, t);
     ret = 0;
 out:
     texts_release(&x);
@@ -882,5 +1081,7 @@ const struct metric_def metric_text_emotions = {
     .filters = text_dims + 5,
     .columns = emotions_cols,
     .columns_nr = sizeof(emotions_cols) / sizeof(emotions_cols[0]),
+    .needs = NEEDS_CACHE,
+    .cache_of = &metric_text_summary,
     .compute = compute_emotions,
 };

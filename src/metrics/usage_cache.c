@@ -174,13 +174,7 @@ static void drop(struct cache *k, struct entry *x)
  * and the engine computes one account's quickly), nor with LANDFALL_USAGE_CACHE=0. */
 static bool cache_on(const struct metric_ctx *c)
 {
-    const char *off = getenv("LANDFALL_USAGE_CACHE");
-    if (!c->cache || (off && !strcmp(off, "0")))
-        return false;
-    for (size_t i = 0; i < c->where_nr; i++)
-        if (c->where[i].dim == DIM_ACCOUNT)
-            return false;
-    return true;
+    return metric_keeps(c, "LANDFALL_USAGE_CACHE");
 }
 
 /* The cache of the call (its mutex held), or NULL when the call computes afresh. */
