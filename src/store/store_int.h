@@ -103,7 +103,8 @@ struct store {
     struct sql **stmts;
     size_t stmts_nr, stmts_cap;
     /* ext id → internal id caches of write transactions, per workspace; valid while the
-     * change log ends at cache_seq (-1: dropped), which the next write transaction checks */
+     * change log ends at cache_seq (-1: dropped), which the next write transaction checks.
+     * Each map holds at most STORE_ID_CACHE_MAX ids (write.c: started afresh when full) */
     int64_t cache_ws, cache_seq;
     struct strmap cache[4]; /* accounts, contacts, touchpoints, surveys */
     struct strmap contact_account; /* contact id (decimal) → its account id, 0 for none */

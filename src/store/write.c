@@ -225,6 +225,21 @@ static int find_ext(struct store *st, int64_t ws, const struct resource_def *def
     return sql_lookup(st, q, id, err);
 }
 
+/* A writer that keeps to itself keeps its ids across transactions (store_begin): without a
+ * bound a server ingesting millions of new contacts, or an import of millions, would hold
+ * ~100 bytes for each until it stops. Past the bound the map starts afresh: the ids are looked
+ * up again, once each. 2^18 ids: ~25 MB a map at most. */
+#define STORE_ID_CACHE_MAX (1u << 18)
+
+static void cache_put(struct strmap *m, const char *key, size_t len, int64_t id)
+{
+    if (m->nr >= STORE_ID_CACHE_MAX) {
+        strmap_release(m);
+        strmap_init(m);
+    }
+    strmap_put(m, key, len, id);
+}
+
 int store_cached_find(struct store *st, int64_t ws, const struct resource_def *def,
                       const char *ext, int64_t *id, struct lf_err *err)
 {
@@ -237,7 +252,7 @@ int store_cached_find(struct store *st, int64_t ws, const struct resource_def *d
         return 1;
     int found = find_ext(st, ws, def, ext, id, err);
     if (found == 1 && slot >= 0 && st->in_write)
-        strmap_put(&st->cache[slot], ext, strlen(ext), *id);
+        cache_put(&st->cache[slot], ext, strlen(ext), *id);
     return found;
 }
 
@@ -251,7 +266,7 @@ void store_cache_put(struct store *st, int64_t ws, const struct resource_def *de
         store_caches_drop(st);
         st->cache_ws = ws;
     }
-    strmap_put(&st->cache[slot], ext, strlen(ext), id);
+    cache_put(&st->cache[slot], ext, strlen(ext), id);
 }
 
 static void identity_sql(struct buf *sql, const void *arg)
@@ -333,7 +348,7 @@ static void know_account(struct store *st, int64_t contact, int64_t account)
     char key[24];
     size_t n = id_key(key, contact);
     if (st->in_write)
-        strmap_put(&st->contact_account, key, n, account);
+        cache_put(&st->contact_account, key, n, account);
 }
 
 /* The account of contact `id` (0 when it has none). */
