@@ -41,7 +41,7 @@ static const char help_text[] =
     "and segment. skips: who was not asked and why. loop: runs the closed loop's rules on every\n"
     "new response: the first that holds opens a follow-up task for the account's owner, due in\n"
     "the rule's (or the settings') business days in the workspace's time zone (holidays are\n"
-    "not known); followups lists them with their tasks' status and closing note.\n"
+    "not known); followups lists them with their tasks' status, note, account and owner.\n"
     "rules lists the rules, rows of the playbooks' table: nps_detractor (survey.kind = nps and\n"
     "score <= 6), csat_low (survey.kind = csat and score <= 2) and negative_comment\n"
     "(sentiment <= -0.5: the comment's VADER compound; comments in another language are not\n"
