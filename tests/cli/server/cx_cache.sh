@@ -41,31 +41,8 @@ queries=(
     "text-emotions now=$NOW from=$FROM where=segment=$seg"
 )
 
-# same WHEN NAME PARAM=VALUE...: the server's answer equals the CLI's
-same() {
-    local when=$1 name=$2 qs="" p k v
-    local args=()
-    shift 2
-    for p in "$@"; do
-        k=${p%%=*}
-        v=${p#*=}
-        qs+="${qs:+&}$k=${v//=/%3D}"
-        args+=(--"$k" "$v")
-    done
-    http GET "/v1/metrics/$name?$qs" "${auth[@]}"
-    LANDFALL_CX_CACHE=0 "$LANDFALL" metric "$name" "${args[@]}" --json >"$SCRATCH/cli.json" \
-        2>"$SCRATCH/cli.err"
-    check_eq "$when: $name $*: 200 and the CLI's answer" "200 $(cat "$SCRATCH/cli.json")" \
-        "$status $body"
-}
-
-round() {
-    local q
-    for q in "${queries[@]}"; do
-        # shellcheck disable=SC2086 # a query is words
-        same "$1" $q
-    done
-}
+# the CLI computes without kept data, as the server did before it kept any
+cli_env=(LANDFALL_CX_CACHE=0)
 
 # field METRIC QUERY PATH: a value of the server's answer
 field() {
@@ -84,8 +61,8 @@ texts_sql() {
          AND r.ts < $(date -u -d $NOW +%s)000"
 }
 
-round "first answers"
-round "asked again"
+metrics_as_cli "first answers"
+metrics_as_cli "asked again"
 check_eq "nps: n is the store's count of nps responses in the window" "$(nps_sql)" \
     "$(field nps "now=$NOW&from=$FROM" '$.rows[0].n')"
 
@@ -125,7 +102,7 @@ check_eq "the comments' total is the store's analysed comments and ticket texts"
     "$(($(texts_sql) + $(sql "SELECT count(*) FROM text_results t JOIN touchpoints p
       ON p.id = t.row_id WHERE t.source = 2 AND p.ts >= $(date -u -d $FROM +%s)000
       AND p.ts < $(date -u -d $NOW +%s)000")))" "$(jfield '$.total')"
-round "after an HTTP response"
+metrics_as_cli "after an HTTP response"
 
 # A touchpoint with a text changes kind: the texts and the grouping by kind follow.
 tp=$(sql "SELECT ext_id FROM touchpoints WHERE text IS NOT NULL AND ts >= $(date -u -d $FROM +%s)000
@@ -135,7 +112,7 @@ http PATCH "/v1/touchpoints/$tp" -H "Authorization: Bearer $a" "${JSON[@]}" \
 check_eq "the touchpoint changes kind" 200 "$status"
 http GET "/v1/metrics/text-summary?now=$NOW&from=$FROM&by=touchpoint" "${auth[@]}"
 check "its kind is a group of text-summary by touchpoint" grep -q '"cx-cache-kind"' "$SCRATCH/body"
-round "after a touchpoint's change"
+metrics_as_cli "after a touchpoint's change"
 
 # Another process imports responses: the server's next answers hold them.
 printf 'id,ts,account_id,survey,score,comment\ncx-imp-1,2025-12-20T09:00:00Z,%s,nps,10,Great onboarding and a fast team.\ncx-imp-2,2025-12-21T09:00:00Z,%s,csat,5,\n' \
@@ -144,7 +121,7 @@ run_lf import responses "$SCRATCH/responses.csv"
 check_eq "the CLI imports two responses" 0 "$rc"
 check_eq "nps counts the imported one" "$(nps_sql)" \
     "$(field nps "now=$NOW&from=$FROM" '$.rows[0].n')"
-round "after a CLI import"
+metrics_as_cli "after a CLI import"
 
 # An account changes segment: the filtered answers follow.
 http PATCH "/v1/accounts/$acct" -H "Authorization: Bearer $a" "${JSON[@]}" \
@@ -156,13 +133,13 @@ check_eq "nps of its new segment: its responses" \
             AND c.ext_id = '$acct' AND r.ts >= $(date -u -d $FROM +%s)000
             AND r.ts < $(date -u -d $NOW +%s)000")" \
     "$(field nps "now=$NOW&from=$FROM&where=segment%3Dcx-cache-segment" '$.rows[0].n')"
-round "after an account's change"
+metrics_as_cli "after an account's change"
 
 # A response is deleted: it leaves every answer.
 http DELETE /v1/responses/cx-cache-1 -H "Authorization: Bearer $a"
 check_eq "the response is deleted" 200 "$status"
 check_eq "nps no longer counts it" "$(nps_sql)" "$(field nps "now=$NOW&from=$FROM" '$.rows[0].n')"
-round "after a deletion"
+metrics_as_cli "after a deletion"
 
 # On PostgreSQL, a second node writes; the first one's kept answers follow.
 if ! on_sqlite; then
@@ -174,7 +151,7 @@ if ! on_sqlite; then
     check_eq "node B stores a response" 201 "$status"
     URL=$URL_A
     check_eq "node A counts it" "$(nps_sql)" "$(field nps "now=$NOW&from=$FROM" '$.rows[0].n')"
-    round "after another node's writes"
+    metrics_as_cli "after another node's writes"
     serve_stop
 fi
 
@@ -182,6 +159,6 @@ fi
 SERVER_PID=$PID_A serve_stop
 export LANDFALL_CX_CACHE=0
 serve_start --no-snapshot
-round "a server without the kept data"
+metrics_as_cli "a server without the kept data"
 serve_stop
 finish

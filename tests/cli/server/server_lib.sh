@@ -57,3 +57,35 @@ new_key() {
 }
 
 JSON=(-H 'Content-Type: application/json')
+
+# metric_as_cli WHEN NAME PARAM=VALUE...: GET /v1/metrics/NAME?PARAM=VALUE... (with "${auth[@]}")
+# answers 200 and exactly what `landfall metric NAME --PARAM VALUE... --json` prints: a process
+# of its own that computes it from the store, run with the environment "${cli_env[@]}" and the
+# options "${cli_opts[@]}" (what keeps it from the server's kept answers).
+cli_env=()
+cli_opts=()
+metric_as_cli() {
+    local when=$1 name=$2 qs="" p k v
+    local args=()
+    shift 2
+    for p in "$@"; do
+        k=${p%%=*}
+        v=${p#*=}
+        qs+="${qs:+&}$k=${v//=/%3D}"
+        args+=(--"$k" "$v")
+    done
+    http GET "/v1/metrics/$name?$qs" "${auth[@]}"
+    env "${cli_env[@]}" "$LANDFALL" metric "$name" "${cli_opts[@]}" "${args[@]}" --json \
+        >"$SCRATCH/cli.json" 2>"$SCRATCH/cli.err"
+    check_eq "$when: $name $*: 200 and the CLI's answer" "200 $(cat "$SCRATCH/cli.json")" \
+        "$status $body"
+}
+
+# metrics_as_cli WHEN: metric_as_cli for each of "${queries[@]}" (each "NAME PARAM=VALUE...").
+metrics_as_cli() {
+    local q
+    for q in "${queries[@]}"; do
+        # shellcheck disable=SC2086 # a query is words
+        metric_as_cli "$1" $q
+    done
+}

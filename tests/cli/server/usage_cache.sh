@@ -39,31 +39,8 @@ queries=(
     "feature-usage"
 )
 
-# same WHEN NAME PARAM=VALUE...: the server's answer equals the CLI's
-same() {
-    local when=$1 name=$2 qs="" p k v
-    local args=()
-    shift 2
-    for p in "$@"; do
-        k=${p%%=*}
-        v=${p#*=}
-        qs+="${qs:+&}$k=${v//=/%3D}"
-        args+=(--"$k" "$v")
-    done
-    http GET "/v1/metrics/$name?$qs" "${auth[@]}"
-    "$LANDFALL" metric "$name" --no-snapshot "${args[@]}" --json >"$SCRATCH/cli.json" \
-        2>"$SCRATCH/cli.err"
-    check_eq "$when: $name $*: 200 and the CLI's answer" "200 $(cat "$SCRATCH/cli.json")" \
-        "$status $body"
-}
-
-round() {
-    local q
-    for q in "${queries[@]}"; do
-        # shellcheck disable=SC2086 # a query is words
-        same "$1" $q
-    done
-}
+# the CLI computes from the store (not from a snapshot of the engine)
+cli_opts=(--no-snapshot)
 
 # users of day DAY in the answer of dau over the demo's last quarter
 dau_on() {
@@ -76,16 +53,16 @@ counter() {
     curl -s "$URL/metrics" | sed -n "s/^landfall_usage_cache_$1_total{from=\"$2\"} //p"
 }
 
-round "first answers"
-round "asked again"
+metrics_as_cli "first answers"
+metrics_as_cli "asked again"
 c0=$(counter periods computed)
 k0=$(counter periods kept)
 dau_on 2025-11-15 >/dev/null
 check_eq "asked again, dau of 90 whole days computes no day" 0 $(($(counter periods computed) - c0))
 check_eq "… and takes the 90 it keeps" 90 $(($(counter periods kept) - k0))
 a0=$(counter answers computed)
-same "asked again" features now=$NOW days=7,30,90
-same "asked again" feature-usage now=$NOW
+metric_as_cli "asked again" features now=$NOW days=7,30,90
+metric_as_cli "asked again" feature-usage now=$NOW
 check_eq "… feature usage and the curves are kept whole" 0 $(($(counter answers computed) - a0))
 
 # An HTTP batch: a new user late in the past (2025-11-15, the middle of every window above), a
@@ -104,7 +81,7 @@ check_eq "the batch is durable" "200 3" "$status $(jfield '$.inserted')"
 c0=$(counter periods computed)
 check_eq "the day late in the past has one user more" "$((before + 1))" "$(dau_on 2025-11-15)"
 check_eq "… and is the one day of the 90 computed again" 1 $(($(counter periods computed) - c0))
-round "after an HTTP batch"
+metrics_as_cli "after an HTTP batch"
 
 # Another process imports events: the server's next answers hold them.
 before=$(dau_on 2025-12-20)
@@ -115,7 +92,7 @@ before=$(dau_on 2025-12-20)
 run_lf import events "$SCRATCH/more.ndjson"
 check_eq "the CLI imports two events" 0 "$rc"
 check_eq "the imported day has one user more" "$((before + 1))" "$(dau_on 2025-12-20)"
-round "after a CLI import"
+metrics_as_cli "after a CLI import"
 
 # An account changes plan, segment and start: the grouped, filtered and curve answers follow.
 http PATCH "/v1/accounts/$acct" -u "$a:" "${JSON[@]}" \
@@ -123,7 +100,7 @@ http PATCH "/v1/accounts/$acct" -u "$a:" "${JSON[@]}" \
 check_eq "the account changes" 200 "$status"
 http GET "/v1/metrics/mau?now=$NOW&by=plan" "${auth[@]}"
 check "its plan is a group of mau by plan" grep -q '"cache-plan"' "$SCRATCH/body"
-round "after an account's change"
+metrics_as_cli "after an account's change"
 
 # On PostgreSQL, a second node writes; the first one's kept answers follow.
 if ! on_sqlite; then
@@ -136,7 +113,7 @@ if ! on_sqlite; then
     URL=$URL_B http PATCH "/v1/accounts/$acct" -u "$a:" "${JSON[@]}" -d '{"plan": "node-b-plan"}'
     check_eq "node B changes the account" 200 "$status"
     URL=$URL_A
-    round "after another node's writes"
+    metrics_as_cli "after another node's writes"
     http GET "/v1/metrics/mau?now=$NOW&by=plan" "${auth[@]}"
     check "node A groups by node B's plan" grep -q '"node-b-plan"' "$SCRATCH/body"
     serve_stop
@@ -146,6 +123,6 @@ fi
 SERVER_PID=$PID_A serve_stop
 export LANDFALL_USAGE_CACHE=0
 serve_start --no-snapshot
-round "a server without the cache"
+metrics_as_cli "a server without the cache"
 serve_stop
 finish
