@@ -48,11 +48,6 @@ work=$(mktemp -d "${TMPDIR:-/tmp}/landfall-dash.XXXXXX")
 pid=
 trap '[ -n "$pid" ] && kill "$pid" 2>/dev/null; rm -rf "$work"' EXIT
 
-pw=$(head -c 12 /dev/urandom | base64 | tr -d '/+=')
-# the user the requests sign in as (kept from a run before when it is the last admin)
-"$LANDFALL" --db "$DB" users delete bench >/dev/null 2>&1 || true
-echo "$pw" | "$LANDFALL" --db "$DB" users create bench --role admin --password-stdin 2>/dev/null ||
-    echo "$pw" | "$LANDFALL" --db "$DB" users set bench --password-stdin >/dev/null 2>&1
 csm=$(sqlite3 "$DB" "SELECT owner FROM accounts WHERE owner IS NOT NULL GROUP BY owner
                      ORDER BY count(*) DESC LIMIT 1")
 largest=${LARGEST:-$(sqlite3 "$DB" "SELECT a.ext_id FROM accounts a JOIN (SELECT account_id,
@@ -60,27 +55,15 @@ largest=${LARGEST:-$(sqlite3 "$DB" "SELECT a.ext_id FROM accounts a JOIN (SELECT
                      ON e.account_id = a.id")}
 plan=$(sqlite3 "$DB" "SELECT plan FROM accounts WHERE plan IS NOT NULL LIMIT 1")
 
-# the server, loading (or building) the engine before it answers
-mkfifo "$work/ready"
-start=$(date +%s%N)
-"$LANDFALL" --db "$DB" serve --listen 127.0.0.1:0 --access-log "$work/access.log" \
-    --rate-limit 0 >"$work/ready" 2>"$work/serve.err" &
-pid=$!
-read -r line <"$work/ready"
-url=${line#landfall: serving }
-started_ms=$((($(date +%s%N) - start) / 1000000))
-curl -s -c "$work/jar" -H 'Content-Type: application/json' "$url/v1/session" \
-    -d "{\"user\": \"bench\", \"password\": \"$pw\"}" >/dev/null
-csrf=$(awk '$6 == "lf_csrf" { print $7 }' "$work/jar")
-get() { curl -s -o /dev/null -b "$work/jar" -H "X-CSRF-Token: $csrf" "$url$1"; }
+# the server, loading (or building) the engine before it answers, signed in
+source bench/dashboard_lib.sh
+dashboard_serve
 
 # p50 p95 max n of numbers, one a line
 stats() { sort -g | awk '{ v[NR] = $1 } END { if (!NR) exit; p = int(NR * 0.95 + 0.999);
     printf "%.2f %.2f %.2f %d\n", v[int((NR + 1) / 2)], v[(p > NR) ? NR : p], v[NR], NR }'; }
 median() { sort -g | awk '{ v[NR] = $1 } END { if (!NR) exit;
     printf "%.2f\n", NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
-lines() { wc -l <"$work/access.log"; }
-cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$pid/stat"; }
 
 book="/v1/metrics/book"
 views=(

@@ -31,26 +31,8 @@ work=$(mktemp -d "${TMPDIR:-/tmp}/landfall-dashcx.XXXXXX")
 pid=
 trap '[ -n "$pid" ] && kill "$pid" 2>/dev/null; rm -rf "$work"' EXIT
 
-pw=$(head -c 12 /dev/urandom | base64 | tr -d '/+=')
-"$LANDFALL" --db "$DB" users delete bench >/dev/null 2>&1 || true
-echo "$pw" | "$LANDFALL" --db "$DB" users create bench --role admin --password-stdin 2>/dev/null ||
-    echo "$pw" | "$LANDFALL" --db "$DB" users set bench --password-stdin >/dev/null 2>&1
-
-mkfifo "$work/ready"
-start=$(date +%s%N)
-"$LANDFALL" --db "$DB" serve --listen 127.0.0.1:0 --access-log "$work/access.log" \
-    --rate-limit 0 >"$work/ready" 2>"$work/serve.err" &
-pid=$!
-read -r line <"$work/ready"
-url=${line#landfall: serving }
-started_ms=$((($(date +%s%N) - start) / 1000000))
-curl -s -c "$work/jar" -H 'Content-Type: application/json' "$url/v1/session" \
-    -d "{\"user\": \"bench\", \"password\": \"$pw\"}" >/dev/null
-csrf=$(awk '$6 == "lf_csrf" { print $7 }' "$work/jar")
-: >"$work/access.log.mark"
-# one request; its answer to $2 (or nowhere)
-get() { curl -s -o "${2:-/dev/null}" -b "$work/jar" -H "X-CSRF-Token: $csrf" "$url$1"; }
-cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$pid/stat"; }
+source bench/dashboard_lib.sh
+dashboard_serve
 
 # the window of a page opened with ?now=NOW: the first day of the month 11 months before
 from=$(date -u -d "$(date -u -d "$NOW" +%Y-%m-01) -11 months" +%Y-%m-%d)
@@ -78,7 +60,6 @@ add "surveys: survey-results" "/v1/survey-results"
 add "surveys: survey-settings" "/v1/survey-settings"
 add "surveys: survey-skips" "/v1/survey-skips"
 add "surveys: followups" "/v1/followups"
-add "surveys: follow-up tasks" "/v1/tasks?kind=follow-up&limit=1000"
 add "surveys: followups/recovery" "/v1/followups/recovery"
 # the health page
 add "health: health-measures" "$m/health-measures"
@@ -92,7 +73,6 @@ fi
 n=${#paths[@]}
 
 # the server's time of request i of the log lines from `at` on (sequential requests: in order)
-lines() { wc -l <"$work/access.log"; }
 ms_since() { sleep 0.2; tail -n +"$(($1 + 1))" "$work/access.log" | jq -r '.ms'; }
 
 [ -n "${ANSWERS:-}" ] && mkdir -p "$ANSWERS"
